@@ -1,0 +1,37 @@
+"""``python -m backend_stub``: run the API (optionally seeding the demo chain first)."""
+
+import argparse
+
+import uvicorn
+
+from backend_stub.db import create_schema, make_engine
+from backend_stub.main import create_app
+from backend_stub.seed import demo_logins, seed_demo
+from backend_stub.settings import Settings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="backend_stub", description="Shopfloor API")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the API on uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--seed", action="store_true", help="seed the demo chain if the database is empty")
+    sub.add_parser("seed", help="seed the demo chain if the database is empty, then exit")
+    args = parser.parse_args()
+
+    settings = Settings()
+    if args.command == "seed" or args.seed:
+        engine = make_engine(settings.db_url)
+        create_schema(engine)
+        if seed_demo(engine):
+            print("Seeded the demo chain. Demo logins (staff number / PIN):", flush=True)
+            for staff_no, pin, name, role in demo_logins():
+                print(f"  {staff_no} / {pin}  {role:<14} {name}", flush=True)
+        engine.dispose()
+    if args.command == "serve":
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

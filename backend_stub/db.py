@@ -1,0 +1,219 @@
+"""Server schema (SQLAlchemy Core) and engine set-up.
+
+Core rather than raw SQL so the same code runs on SQLite (WAL) and PostgreSQL.
+"""
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+
+
+def _ts(name: str, **kw) -> Column:
+    return Column(name, DateTime(timezone=True), **kw)
+
+
+stores = Table(
+    "stores", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("area", String(64), nullable=False),
+    Column("address", String(300), nullable=False, default=""),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("radius_m", Float, nullable=False),
+    Column("timezone", String(64), nullable=False, default="Asia/Hong_Kong"),
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("staff_no", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("pin_hash", String(200), nullable=False),
+    Column("home_store_id", String(64), ForeignKey("stores.id")),
+    Column("locale", String(16)),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+user_stores = Table(
+    "user_stores", metadata,
+    Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
+    Column("store_id", String(64), ForeignKey("stores.id"), primary_key=True),
+)
+
+devices = Table(
+    "devices", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("name", String(120), nullable=False, default=""),
+    Column("platform", String(40), nullable=False, default=""),
+    _ts("registered_at", nullable=False),
+    _ts("last_seen_at"),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("device_id", String(64), ForeignKey("devices.id"), nullable=False),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    _ts("created_at", nullable=False),
+    _ts("expires_at", nullable=False),
+    _ts("revoked_at"),
+)
+
+device_state = Table(
+    "device_state", metadata,
+    Column("device_id", String(64), primary_key=True),
+    Column("last_seq", Integer, nullable=False, default=0),
+    _ts("updated_at"),
+)
+
+mutations = Table(
+    "mutations", metadata,
+    Column("idempotency_key", String(36), primary_key=True),
+    Column("device_id", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", String(64)),
+    Column("message", Text),
+    Column("flags", Text, nullable=False, default="[]"),
+    _ts("device_time"),
+    _ts("estimated_time"),
+    _ts("received_at", nullable=False),
+    UniqueConstraint("device_id", "seq", name="uq_mutations_device_seq"),
+)
+
+shifts = Table(
+    "shifts", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    _ts("starts_at", nullable=False),
+    _ts("ends_at", nullable=False),
+    Column("position", String(64), nullable=False, default=""),
+)
+
+broadcasts = Table(
+    "broadcasts", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("author_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("body", Text, nullable=False, default=""),
+    _ts("created_at", nullable=False),
+)
+
+broadcast_stores = Table(
+    "broadcast_stores", metadata,
+    Column("broadcast_id", String(64), ForeignKey("broadcasts.id"), primary_key=True),
+    Column("store_id", String(64), ForeignKey("stores.id"), primary_key=True),
+)
+
+broadcast_reads = Table(
+    "broadcast_reads", metadata,
+    Column("broadcast_id", String(64), ForeignKey("broadcasts.id"), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
+    _ts("read_at", nullable=False),
+    _ts("received_at", nullable=False),
+)
+
+notes = Table(
+    "notes", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False),
+    Column("author_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("shift_id", String(64)),
+    Column("body", Text, nullable=False),
+    _ts("created_at", nullable=False),
+)
+
+tasks = Table(
+    "tasks", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    _ts("due_at"),
+    Column("status", String(16), nullable=False, default="open"),
+    Column("completed_by", String(64)),
+    _ts("completed_at"),
+    Column("comment", Text, nullable=False, default=""),
+    Column("photo_sha256", String(64)),
+)
+
+photos = Table(
+    "photos", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("content_type", String(40), nullable=False),
+    Column("uploaded_by", String(64), nullable=False),
+    _ts("created_at", nullable=False),
+)
+
+#: The change feed. ``seq`` is the server's monotonic sequence that pull cursors name.
+#: ``audience`` scopes who may pull a row: all, store (store_id's people),
+#: managers (store_id's managers) or user (user_id alone).
+changes = Table(
+    "changes", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("op", String(8), nullable=False),
+    Column("data", Text),
+    Column("audience", String(16), nullable=False),
+    Column("store_id", String(64)),
+    Column("user_id", String(64)),
+    _ts("created_at", nullable=False),
+)
+Index("ix_changes_store", changes.c.store_id, changes.c.seq)
+Index("ix_changes_user", changes.c.user_id, changes.c.seq)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; on SQLite: WAL, foreign keys, and IMMEDIATE write transactions."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin (see "begin" below).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        # Writers take the lock up front (IMMEDIATE) so two pushes never deadlock upgrading
+        # a read lock; SQLite serialises writers anyway. Readers (pulls) stay concurrent.
+        readonly = conn.get_execution_options().get("readonly", False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables (idempotent)."""
+    metadata.create_all(engine)

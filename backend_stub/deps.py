@@ -1,0 +1,95 @@
+"""FastAPI dependencies: the database connection and the authenticated caller."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
+
+from app.domain.roles import Actor, Role
+from app.protocol import Reason
+from backend_stub import db
+from backend_stub.errors import Unauthorized
+from backend_stub.security import decode_access_token
+from backend_stub.settings import Settings
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def write_conn(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
+    """One write transaction per request: committed when the route returns, else rolled back."""
+    with engine.begin() as conn:
+        yield conn
+
+
+def read_conn(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
+    """A read transaction: one consistent snapshot for the whole request."""
+    with engine.connect().execution_options(readonly=True) as conn, conn.begin():
+        yield conn
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+DbSession = Annotated[Connection, Depends(write_conn)]
+DbRead = Annotated[Connection, Depends(read_conn)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated user behind a request and the device their token was issued to."""
+
+    actor: Actor
+    device_id: str
+    name: str
+    staff_no: str
+
+
+def load_actor(conn: Connection, user_id: str) -> tuple[Actor, dict] | None:
+    """The user's role and stores (HQ admins cover every store), or None if unknown/inactive."""
+    row = conn.execute(select(db.users).where(db.users.c.id == user_id)).mappings().first()
+    if row is None or not row["active"]:
+        return None
+    role = Role(row["role"])
+    if role is Role.HQ_ADMIN:
+        store_ids = conn.execute(select(db.stores.c.id)).scalars().all()
+    else:
+        store_ids = conn.execute(
+            select(db.user_stores.c.store_id).where(db.user_stores.c.user_id == user_id)
+        ).scalars().all()
+    return Actor(user_id=user_id, role=role, store_ids=frozenset(store_ids)), dict(row)
+
+
+def current_caller(
+    settings: SettingsDep,
+    engine: EngineDep,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """Decode the bearer token and load the caller's current role and stores."""
+    if creds is None:
+        raise Unauthorized(Reason.TOKEN_INVALID, "Missing bearer token")
+    claims = decode_access_token(
+        creds.credentials,
+        key=settings.signing_key,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+    with engine.connect().execution_options(readonly=True) as conn, conn.begin():
+        loaded = load_actor(conn, claims["sub"])
+    if loaded is None:
+        raise Unauthorized(Reason.TOKEN_INVALID, "User no longer active")
+    actor, row = loaded
+    return Caller(actor=actor, device_id=claims["did"], name=row["name"], staff_no=row["staff_no"])
+
+
+CurrentUser = Annotated[Caller, Depends(current_caller)]

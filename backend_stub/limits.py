@@ -1,0 +1,60 @@
+"""Request body limits, enforced while the body streams in (a missing or lying
+Content-Length cannot get a huge body past it)."""
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.protocol import ErrorBody, Reason
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimitMiddleware:
+    """Answer 413 to a body over ``default`` bytes (``photos`` bytes under /v1/photos)."""
+
+    def __init__(self, app: ASGIApp, *, default: int, photos: int) -> None:
+        self.app, self.default, self.photos = app, default, photos
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.photos if scope["path"].startswith("/v1/photos") else self.default
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._reject(send, limit)
+            return
+        seen = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await self._reject(send, limit)
+
+    @staticmethod
+    async def _reject(send: Send, limit: int) -> None:
+        body = json.dumps(ErrorBody(code=Reason.PAYLOAD_TOO_LARGE,
+                                    message=f"Request body over {limit} bytes").model_dump()).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,43 @@
+"""The FastAPI application factory."""
+
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, FastAPI
+
+from backend_stub.db import create_schema, make_engine
+from backend_stub.errors import install_handlers
+from backend_stub.limits import BodyLimitMiddleware
+from backend_stub.routes import auth, photos, sync
+from backend_stub.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API. The schema is created on start-up if missing."""
+    settings = settings or Settings()
+    engine = make_engine(settings.db_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        create_schema(engine)
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Shopfloor API", version="1", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    install_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, default=settings.max_body_bytes,
+                       photos=settings.max_photo_bytes)
+
+    v1 = APIRouter(prefix="/v1")
+
+    @v1.get("/health", tags=["meta"])
+    def health() -> dict:
+        """Liveness probe; also how clients reach the server's clock."""
+        return {"status": "ok", "time": datetime.now(UTC).isoformat()}
+
+    for module in (auth, sync, photos):
+        v1.include_router(module.router)
+    app.include_router(v1)
+    return app

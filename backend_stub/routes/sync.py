@@ -1,0 +1,39 @@
+"""Push mutations, pull changes."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.protocol import MAX_PULL_PAGE, PullResponse, PushRequest, PushResponse, Reason
+from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
+from backend_stub.errors import Forbidden, PayloadTooLarge
+from backend_stub.services.changes import decode_cursor, encode_cursor, pull
+from backend_stub.services.push import apply_batch
+
+router = APIRouter(prefix="/sync", tags=["sync"])
+
+
+@router.post("/push", response_model=PushResponse)
+def push(body: PushRequest, caller: CurrentUser, conn: DbSession, settings: SettingsDep) -> PushResponse:
+    """Apply a batch of consecutive mutations from the caller's device, each exactly once."""
+    if len(body.mutations) > settings.max_batch:
+        raise PayloadTooLarge(Reason.PAYLOAD_TOO_LARGE,
+                              f"A batch holds at most {settings.max_batch} actions",
+                              {"max_batch": settings.max_batch})
+    if body.device_id != caller.device_id:
+        raise Forbidden(Reason.DEVICE_MISMATCH, "This token was issued to another device")
+    results, last = apply_batch(conn, caller, body)
+    return PushResponse(results=results, last_applied_seq=last, server_time=datetime.now(UTC))
+
+
+@router.get("/pull", response_model=PullResponse)
+def pull_changes(
+    caller: CurrentUser,
+    conn: DbRead,
+    cursor: str = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 500,
+) -> PullResponse:
+    """Changes since ``cursor`` that the caller's role and stores may see."""
+    changes, position, has_more = pull(conn, caller.actor, decode_cursor(cursor), limit)
+    return PullResponse(changes=changes, cursor=encode_cursor(position), has_more=has_more)

@@ -1,0 +1,125 @@
+"""The change feed: every server write appends rows here in the same transaction.
+
+Pull cursors are positions in ``changes.seq``, the server's own monotonic sequence,
+never a clock. Each row names who may see it (its audience), so a pull is one indexed
+query scoped to the caller's role and stores.
+"""
+
+import base64
+import json
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.engine import Connection
+
+from app.domain.roles import Actor
+from app.protocol import Change
+from backend_stub import db
+from backend_stub.errors import BadRequest
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:  # SQLite hands back naive datetimes; we only store UTC.
+            value = value.replace(tzinfo=UTC)
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value)!r}")
+
+
+def to_json(data: Any) -> str:
+    """Serialise a change payload (datetimes as ISO 8601 UTC)."""
+    return json.dumps(data, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+
+
+def emit(
+    conn: Connection,
+    entity: str,
+    entity_id: str,
+    data: dict | None,
+    *,
+    audience: str,
+    store_ids: Iterable[str | None] = (None,),
+    user_id: str | None = None,
+) -> None:
+    """Append one change per store (or one for a user/all audience). ``data=None`` is a deletion."""
+    now = datetime.now(UTC)
+    payload = None if data is None else to_json(data)
+    rows = [
+        {
+            "entity": entity,
+            "entity_id": entity_id,
+            "op": "delete" if data is None else "upsert",
+            "data": payload,
+            "audience": audience,
+            "store_id": store_id,
+            "user_id": user_id,
+            "created_at": now,
+        }
+        for store_id in store_ids
+    ]
+    conn.execute(db.changes.insert(), rows)
+
+
+def encode_cursor(seq: int) -> str:
+    """Opaque to clients: they store it and send it back, nothing more."""
+    return base64.urlsafe_b64encode(f"v1:{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    """The sequence position a cursor names; an empty cursor means from the start."""
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        version, seq = raw.split(":", 1)
+        if version != "v1" or int(seq) < 0:
+            raise ValueError(raw)
+        return int(seq)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("invalid_cursor", "The sync cursor is not one this server issued") from None
+
+
+def visible_to(actor: Actor):
+    """SQL condition: the change rows this actor may pull."""
+    c = db.changes.c
+    stores = list(actor.store_ids)
+    return or_(
+        c.audience == "all",
+        and_(c.audience == "user", c.user_id == actor.user_id),
+        and_(c.audience == "store", c.store_id.in_(stores)),
+        and_(c.audience == "managers", c.store_id.in_(stores)) if actor.role.is_manager else false(),
+    )
+
+
+def pull(conn: Connection, actor: Actor, after: int, limit: int) -> tuple[list[Change], int, bool]:
+    """Changes after ``after`` that ``actor`` may see, oldest first.
+
+    Returns:
+        The page, the position to resume from, and whether more pages follow. When the
+        page is not full the position jumps to the feed's head, so invisible rows are
+        never scanned twice.
+    """
+    head = conn.execute(select(func.coalesce(func.max(db.changes.c.seq), 0))).scalar_one()
+    rows = conn.execute(
+        select(db.changes)
+        .where(db.changes.c.seq > after, db.changes.c.seq <= head, visible_to(actor))
+        .order_by(db.changes.c.seq)
+        .limit(limit)
+    ).mappings().all()
+    changes = [
+        Change(
+            seq=r["seq"],
+            entity=r["entity"],
+            id=r["entity_id"],
+            op=r["op"],
+            data=None if r["data"] is None else json.loads(r["data"]),
+        )
+        for r in rows
+    ]
+    has_more = len(rows) == limit
+    position = rows[-1]["seq"] if has_more else max(head, after)
+    return changes, position, has_more

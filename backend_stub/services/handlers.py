@@ -1,0 +1,140 @@
+"""What each mutation type does on the server. The rules come from ``app.domain``.
+
+A handler validates against the current server state, writes the domain rows and their
+change-feed rows, and raises ``Rejected`` to refuse. The caller runs each handler in a
+savepoint, so a refusal or a crash leaves nothing half-written.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from app.domain.access import require_manager_of, require_self, require_store
+from app.domain.roles import Actor
+from app.protocol import Reason
+from app.protocol import mutations as m
+from backend_stub import db
+from backend_stub.services.changes import emit
+
+
+class Rejected(Exception):
+    """A mutation refused for a reason the user is shown (never retried)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Context:
+    """Facts about the mutation that are not in its payload."""
+
+    actor: Actor
+    received_at: datetime
+    event_time: datetime
+
+
+Handler = Callable[[Connection, object, Context], None]
+
+
+def _one(conn: Connection, table, key: str) -> dict | None:
+    row = conn.execute(select(table).where(table.c.id == key)).mappings().first()
+    return None if row is None else dict(row)
+
+
+def broadcast_store_ids(conn: Connection, broadcast_id: str) -> list[str]:
+    return list(
+        conn.execute(
+            select(db.broadcast_stores.c.store_id).where(
+                db.broadcast_stores.c.broadcast_id == broadcast_id
+            )
+        ).scalars()
+    )
+
+
+def _broadcast_read(conn: Connection, p: m.BroadcastRead, ctx: Context) -> None:
+    require_self(ctx.actor, p.user_id)
+    targets = broadcast_store_ids(conn, p.broadcast_id)
+    if not targets:
+        raise Rejected(Reason.NOT_FOUND, "This broadcast no longer exists.")
+    if not any(ctx.actor.covers(s) for s in targets):
+        raise Rejected(Reason.FORBIDDEN_ROLE, "This broadcast was not sent to your store.")
+    key = (db.broadcast_reads.c.broadcast_id == p.broadcast_id) & (
+        db.broadcast_reads.c.user_id == p.user_id
+    )
+    if conn.execute(select(db.broadcast_reads.c.user_id).where(key)).first():
+        return  # Read twice from two devices: the first receipt stands.
+    row = {"broadcast_id": p.broadcast_id, "user_id": p.user_id, "read_at": p.read_at,
+           "received_at": ctx.received_at}
+    conn.execute(db.broadcast_reads.insert().values(**row))
+    data = {"id": f"{p.broadcast_id}:{p.user_id}", **row}
+    emit(conn, "broadcast_read", data["id"], data, audience="user", user_id=p.user_id)
+    emit(conn, "broadcast_read", data["id"], data, audience="managers",
+         store_ids=[s for s in targets if ctx.actor.covers(s)])
+
+
+def _note_add(conn: Connection, p: m.NoteAdd, ctx: Context) -> None:
+    require_self(ctx.actor, p.user_id)
+    require_store(ctx.actor, p.store_id)
+    if _one(conn, db.notes, p.note_id):
+        raise Rejected(Reason.CONFLICT, "A note with this id already exists.")
+    row = {"id": p.note_id, "store_id": p.store_id, "author_id": p.user_id,
+           "shift_id": p.shift_id, "body": p.body, "created_at": ctx.event_time}
+    conn.execute(db.notes.insert().values(**row))
+    emit(conn, "note", p.note_id, row, audience="store", store_ids=[p.store_id])
+
+
+def _note_delete(conn: Connection, p: m.NoteDelete, ctx: Context) -> None:
+    note = _one(conn, db.notes, p.note_id)
+    if note is None:
+        raise Rejected(Reason.NOT_FOUND, "This note no longer exists.")
+    if note["author_id"] != ctx.actor.user_id:
+        require_manager_of(ctx.actor, [note["store_id"]])
+    conn.execute(db.notes.delete().where(db.notes.c.id == p.note_id))
+    emit(conn, "note", p.note_id, None, audience="store", store_ids=[note["store_id"]])
+
+
+def _task_complete(conn: Connection, p: m.TaskComplete, ctx: Context) -> None:
+    require_self(ctx.actor, p.user_id)
+    task = _one(conn, db.tasks, p.task_id)
+    if task is None:
+        raise Rejected(Reason.NOT_FOUND, "This task no longer exists.")
+    require_store(ctx.actor, task["store_id"])
+    if task["status"] == "done":
+        raise Rejected(Reason.CONFLICT, "Someone already completed this task.")
+    if p.photo_sha256 and not conn.execute(
+        select(db.photos.c.sha256).where(db.photos.c.sha256 == p.photo_sha256)
+    ).first():
+        raise Rejected(Reason.INVALID_PAYLOAD, "The task photo has not been uploaded.")
+    values = {"status": "done", "completed_by": p.user_id, "completed_at": p.completed_at,
+              "comment": p.comment, "photo_sha256": p.photo_sha256}
+    conn.execute(db.tasks.update().where(db.tasks.c.id == p.task_id).values(**values))
+    emit(conn, "task", p.task_id, {**task, **values}, audience="store", store_ids=[task["store_id"]])
+
+
+def _broadcast_create(conn: Connection, p: m.BroadcastCreate, ctx: Context) -> None:
+    require_manager_of(ctx.actor, p.store_ids)
+    if _one(conn, db.broadcasts, p.broadcast_id):
+        raise Rejected(Reason.CONFLICT, "A broadcast with this id already exists.")
+    row = {"id": p.broadcast_id, "author_id": ctx.actor.user_id, "title": p.title,
+           "body": p.body, "created_at": ctx.event_time}
+    conn.execute(db.broadcasts.insert().values(**row))
+    store_ids = sorted(set(p.store_ids))
+    conn.execute(db.broadcast_stores.insert(),
+                 [{"broadcast_id": p.broadcast_id, "store_id": s} for s in store_ids])
+    emit(conn, "broadcast", p.broadcast_id, {**row, "store_ids": store_ids},
+         audience="store", store_ids=store_ids)
+
+
+#: Mutation type -> handler. Payload models live in ``app.protocol.mutations.PAYLOADS``.
+HANDLERS: dict[str, Handler] = {
+    "broadcast.read": _broadcast_read,
+    "note.add": _note_add,
+    "note.delete": _note_delete,
+    "task.complete": _task_complete,
+    "broadcast.create": _broadcast_create,
+}

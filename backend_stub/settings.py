@@ -1,0 +1,52 @@
+"""Server settings from the environment (``SHOPFLOOR_*``) via pydantic-settings."""
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the API reads at start. Unknown ``SHOPFLOOR_*`` variables are ignored."""
+
+    model_config = SettingsConfigDict(env_prefix="SHOPFLOOR_", extra="ignore")
+
+    data_dir: Path = Path("data/server")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in data_dir")
+    jwt_secret: str | None = Field(default=None, description="HS256 key; generated into data_dir if unset")
+    jwt_issuer: str = "shopfloor-api"
+    jwt_audience: str = "shopfloor-app"
+    access_ttl_s: int = Field(default=900, ge=10)
+    refresh_ttl_days: int = Field(default=30, ge=1)
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    max_photo_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    max_batch: int = Field(default=500, ge=1)
+
+    @cached_property
+    def db_url(self) -> str:
+        """The database URL, defaulting to a WAL SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.data_dir / 'shopfloor.db').resolve()}"
+
+    @cached_property
+    def photo_dir(self) -> Path:
+        """Where uploaded photos live, addressed by SHA-256."""
+        path = self.data_dir / "photos"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @cached_property
+    def signing_key(self) -> str:
+        """The JWT key: from the environment, else a random one kept in the data directory."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key_file = self.data_dir / "jwt.key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
