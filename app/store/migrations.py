@@ -1,0 +1,94 @@
+"""Versioned, re-runnable migrations of the device database.
+
+Each migration runs once, inside a transaction, and records its number in
+``_migrations``; running ``migrate`` again does nothing. A database made by an older
+app version is upgraded in place, its data kept.
+"""
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+Migration = Callable[[Database], None]
+
+
+def _m001_initial(db: Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.execute(
+        """CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- the device's mutation number
+            idempotency_key TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            device_time TEXT NOT NULL,
+            monotonic_ms INTEGER NOT NULL,
+            boot_id TEXT NOT NULL,
+            clock_offset_ms INTEGER,
+            status TEXT NOT NULL DEFAULT 'pending',
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db["stores"].create({"id": str, "code": str, "name": str, "area": str, "address": str,
+                         "latitude": float, "longitude": float, "radius_m": float,
+                         "timezone": str}, pk="id")
+    db["users"].create({"id": str, "staff_no": str, "name": str, "role": str,
+                        "home_store_id": str}, pk="id")
+    db["shifts"].create({"id": str, "store_id": str, "user_id": str, "starts_at": str,
+                         "ends_at": str, "position": str}, pk="id")
+    db["broadcasts"].create({"id": str, "author_id": str, "title": str, "body": str,
+                             "created_at": str, "store_ids": str}, pk="id")
+    db["broadcast_reads"].create({"id": str, "broadcast_id": str, "user_id": str,
+                                  "read_at": str}, pk="id")
+    db["notes"].create({"id": str, "store_id": str, "author_id": str, "shift_id": str,
+                        "body": str, "created_at": str}, pk="id")
+    db["tasks"].create({"id": str, "store_id": str, "title": str, "description": str,
+                        "due_at": str, "status": str, "completed_by": str,
+                        "completed_at": str, "comment": str, "photo_sha256": str}, pk="id")
+
+
+def _m002_outbox_outcomes(db: Database) -> None:
+    """Keep each mutation's outcome (for the rejected-actions screen), track local rows'
+    sync state, and queue photos for upload."""
+    outbox = db["outbox"]
+    outbox.add_column("entity_ref", str)
+    outbox.add_column("attempts", int, not_null_default=0)
+    outbox.add_column("reason", str)
+    outbox.add_column("message", str)
+    outbox.add_column("flags", str)
+    outbox.add_column("acked_at", str)
+    db.execute("CREATE INDEX IF NOT EXISTS ix_outbox_status ON outbox(status, seq)")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_outbox_ref ON outbox(entity_ref, status)")
+    for table in ("broadcast_reads", "notes", "tasks"):
+        db[table].add_column("sync_state", str, not_null_default="synced")
+    db["photo_uploads"].create({"sha256": str, "path": str, "size": int, "status": str,
+                                "created_at": str}, pk="sha256")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_shifts_user ON shifts(user_id, starts_at)")
+
+
+MIGRATIONS: list[tuple[int, Migration]] = [
+    (1, _m001_initial),
+    (2, _m002_outbox_outcomes),
+]
+
+
+def applied(db: Database) -> set[int]:
+    """Numbers of the migrations this database already has."""
+    if "_migrations" not in db.table_names():
+        return set()
+    return {row["id"] for row in db["_migrations"].rows}
+
+
+def migrate(db: Database, upto: int | None = None) -> list[int]:
+    """Apply pending migrations in order (each in its own transaction); return those applied."""
+    if "_migrations" not in db.table_names():
+        db["_migrations"].create({"id": int, "name": str}, pk="id")
+    done = applied(db)
+    ran = []
+    for number, step in MIGRATIONS:
+        if number in done or (upto is not None and number > upto):
+            continue
+        with db.atomic():
+            step(db)
+            db["_migrations"].insert({"id": number, "name": step.__name__.lstrip("_")})
+        ran.append(number)
+    return ran

@@ -1,0 +1,60 @@
+"""Applying a pulled page of changes: one transaction, then the new cursor."""
+
+import json
+
+from sqlite_utils import Database
+
+from app.protocol import Change
+from app.store.outbox import pending_refs
+
+#: Server entity -> local table. An entity not listed is ignored (a newer server).
+TABLES = {
+    "store": "stores",
+    "user": "users",
+    "shift": "shifts",
+    "broadcast": "broadcasts",
+    "broadcast_read": "broadcast_reads",
+    "note": "notes",
+    "task": "tasks",
+}
+_CURSOR_KEY = "pull_cursor"
+
+
+def _row(db: Database, table: str, data: dict) -> dict:
+    columns = db[table].columns_dict
+    row = {}
+    for key, value in data.items():
+        if key not in columns:
+            continue  # fields a newer server added; this app version does not use them
+        row[key] = json.dumps(value) if isinstance(value, list | dict) else value
+    if "sync_state" in columns:
+        row["sync_state"] = "synced"
+    return row
+
+
+def apply_page(db: Database, changes: list[Change], cursor: str) -> int:
+    """Apply ``changes`` and store ``cursor``, all in one transaction. Returns rows changed.
+
+    A record with a local change still waiting to be pushed keeps its local state: the
+    server's copy arrives again on a later pull, after the push.
+    """
+    waiting = pending_refs(db)
+    count = 0
+    with db.atomic():
+        for ch in changes:
+            table = TABLES.get(ch.entity)
+            if table is None or f"{ch.entity}:{ch.id}" in waiting:
+                continue
+            if ch.op == "delete":
+                db.execute(f"DELETE FROM {table} WHERE id = ?", [ch.id])
+            else:
+                db[table].upsert(_row(db, table, {**(ch.data or {}), "id": ch.id}), pk="id")
+            count += 1
+        db["meta"].upsert({"key": _CURSOR_KEY, "value": cursor}, pk="key")
+    return count
+
+
+def get_cursor(db: Database) -> str:
+    """The last stored pull cursor ('' before the first pull)."""
+    row = db.execute("SELECT value FROM meta WHERE key=?", [_CURSOR_KEY]).fetchone()
+    return row[0] if row else ""

@@ -1,0 +1,159 @@
+"""HTTP client of the Shopfloor API: tokens, refresh on 401, error mapping, clock offset."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from app.domain.clock import offset_from_exchange
+from app.protocol import (
+    LoginRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    RefreshRequest,
+    TokenPair,
+)
+from app.sync.errors import AuthRequired, NetworkError, RequestRejected, ServerError
+
+
+class ApiClient:
+    """One device's connection to the API.
+
+    Args:
+        base_url: the API root (``http://host:port``).
+        device_id: this device; tokens are bound to it.
+        transport: an httpx transport (tests use ``MockTransport`` or ASGI).
+        on_tokens: called with each new ``TokenPair`` so the caller can persist the refresh token.
+        on_offset: called with each new server-clock offset estimate in milliseconds.
+    """
+
+    def __init__(self, base_url: str, device_id: str, *, transport: httpx.BaseTransport | None = None,
+                 timeout: float = 15.0, on_tokens: Callable[[TokenPair], None] | None = None,
+                 on_offset: Callable[[int], None] | None = None) -> None:
+        self.device_id = device_id
+        self.access_token: str | None = None
+        self.refresh_token: str | None = None
+        self._on_tokens, self._on_offset = on_tokens, on_offset
+        self._http = httpx.Client(base_url=base_url.rstrip("/") + "/v1", transport=transport,
+                                  timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- plumbing ---------------------------------------------------------------------
+    def _send(self, method: str, url: str, **kw) -> httpx.Response:
+        sent = datetime.now(UTC)
+        try:
+            resp = self._http.request(method, url, **kw)
+        except httpx.TransportError as exc:
+            raise NetworkError(f"{type(exc).__name__}: {exc}") from exc
+        self._note_clock(sent, resp)
+        return resp
+
+    def _note_clock(self, sent: datetime, resp: httpx.Response) -> None:
+        date = resp.headers.get("date")
+        if not date or self._on_offset is None:
+            return
+        try:
+            server = parsedate_to_datetime(date)
+        except (TypeError, ValueError):
+            return
+        offset = offset_from_exchange(sent, datetime.now(UTC), server)
+        self._on_offset(int(offset.total_seconds() * 1000))
+
+    @staticmethod
+    def _raise_for(resp: httpx.Response) -> None:
+        if resp.status_code < 400:
+            return
+        if resp.status_code >= 500:
+            raise ServerError(resp.status_code, resp.text[:200])
+        try:
+            body = resp.json()
+            code, message, details = body.get("code", "error"), body.get("message", ""), body.get("details")
+        except ValueError:
+            code, message, details = "error", resp.text[:200], None
+        raise RequestRejected(resp.status_code, code, message, details)
+
+    def _authed(self, method: str, url: str, *, headers: dict | None = None,
+                allow: tuple[int, ...] = (), **kw) -> httpx.Response:
+        """Send with the access token; on 401 refresh once and resend.
+
+        Statuses in ``allow`` are returned instead of raised.
+        """
+        if self.access_token is None:
+            self.refresh()
+        for attempt in (0, 1):
+            resp = self._send(method, url, headers={**(headers or {}),
+                                                    "Authorization": f"Bearer {self.access_token}"}, **kw)
+            if resp.status_code != 401:
+                break
+            if attempt == 0:
+                self.refresh()
+        else:
+            raise AuthRequired("access token refused after refresh")
+        if resp.status_code not in allow:
+            self._raise_for(resp)
+        return resp
+
+    def _take(self, tokens: TokenPair) -> TokenPair:
+        self.access_token, self.refresh_token = tokens.access_token, tokens.refresh_token
+        if self._on_tokens:
+            self._on_tokens(tokens)
+        return tokens
+
+    # -- auth -------------------------------------------------------------------------
+    def login(self, staff_no: str, pin: str, *, device_name: str = "", platform: str = "") -> TokenPair:
+        """Sign in; raises ``RequestRejected`` (code ``invalid_credentials``) on a wrong PIN."""
+        body = LoginRequest(staff_no=staff_no, pin=pin, device_id=self.device_id,
+                            device_name=device_name, platform=platform)
+        resp = self._send("POST", "/auth/login", json=body.model_dump())
+        self._raise_for(resp)
+        return self._take(TokenPair.model_validate(resp.json()))
+
+    def refresh(self) -> TokenPair:
+        """Swap the refresh token for new tokens; ``AuthRequired`` when the session is over."""
+        if not self.refresh_token:
+            raise AuthRequired("not signed in")
+        body = RefreshRequest(refresh_token=self.refresh_token, device_id=self.device_id)
+        resp = self._send("POST", "/auth/refresh", json=body.model_dump())
+        if resp.status_code in (400, 401, 422):
+            self.access_token = None
+            raise AuthRequired("refresh token refused")
+        self._raise_for(resp)
+        return self._take(TokenPair.model_validate(resp.json()))
+
+    def logout(self) -> None:
+        try:
+            self._authed("POST", "/auth/logout")
+        finally:
+            self.access_token = self.refresh_token = None
+
+    # -- sync -------------------------------------------------------------------------
+    def push(self, request: PushRequest) -> PushResponse:
+        resp = self._authed("POST", "/sync/push", content=request.model_dump_json().encode(),
+                            headers={"Content-Type": "application/json"})
+        return PushResponse.model_validate_json(resp.content)
+
+    def pull(self, cursor: str, limit: int = 500) -> PullResponse:
+        resp = self._authed("GET", "/sync/pull", params={"cursor": cursor, "limit": limit})
+        return PullResponse.model_validate_json(resp.content)
+
+    def photo_offset(self, sha256: str) -> int | None:
+        """Bytes of this photo the server already has; ``None`` when it is fully stored."""
+        resp = self._authed("HEAD", f"/photos/{sha256}", allow=(404,))
+        if resp.status_code == 200:
+            return None
+        return int(resp.headers.get("upload-offset", "0"))
+
+    def upload_photo(self, sha256: str, data: bytes, chunk: int = 512 * 1024) -> None:
+        """Upload (or resume) a photo by its SHA-256; a repeat stores no second copy."""
+        offset = self.photo_offset(sha256)
+        while offset is not None and offset < len(data):
+            end = min(len(data), offset + chunk) - 1
+            resp = self._authed("PUT", f"/photos/{sha256}", content=data[offset:end + 1],
+                                headers={"Content-Range": f"bytes {offset}-{end}/{len(data)}",
+                                         "Content-Type": "application/octet-stream"})
+            done = resp.status_code in (200, 201)
+            offset = None if done else int(resp.headers["upload-offset"])
