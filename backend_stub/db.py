@@ -188,11 +188,28 @@ Index("ix_changes_store", changes.c.store_id, changes.c.seq)
 Index("ix_changes_user", changes.c.user_id, changes.c.seq)
 
 
+def _flush_changes_before_commit(engine: Engine) -> None:
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn):  # noqa: ANN001
+        # Change rows are buffered per transaction (services.changes.emit); writing them
+        # here means no code path can commit its writes and forget their change rows.
+        rows = conn.info.pop("pending_changes", None)
+        if rows:
+            conn.execute(changes.insert(), rows)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(conn):  # noqa: ANN001
+        conn.info.pop("pending_changes", None)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; on SQLite: WAL, foreign keys, and IMMEDIATE write transactions."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        _flush_changes_before_commit(engine)
+        return engine
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    _flush_changes_before_commit(engine)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # noqa: ANN001

@@ -70,7 +70,7 @@ def _settle(db: Database, entity_ref: str, rejected: bool) -> None:
     """Mark the local row the mutation touched: rejected, or synced when nothing else waits."""
     kind, _, key = entity_ref.partition(":")
     table = _DOMAIN_TABLES.get(kind)
-    if table is None or table not in db.table_names():
+    if table is None:
         return
     if rejected:
         state = "rejected"

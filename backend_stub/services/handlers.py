@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
 from app.domain.access import require_manager_of, require_self, require_store
@@ -41,8 +41,13 @@ class Context:
 Handler = Callable[[Connection, object, Context], None]
 
 
+_BY_ID = {t.name: select(t).where(t.c.id == bindparam("key"))
+          for t in (db.notes, db.tasks, db.broadcasts)}
+
+
 def _one(conn: Connection, table, key: str) -> dict | None:
-    row = conn.execute(select(table).where(table.c.id == key)).mappings().first()
+    # Prebuilt statements: SQLAlchemy reuses their compiled form on every call.
+    row = conn.execute(_BY_ID[table.name], {"key": key}).mappings().first()
     return None if row is None else dict(row)
 
 
@@ -70,7 +75,7 @@ def _broadcast_read(conn: Connection, p: m.BroadcastRead, ctx: Context) -> None:
         return  # Read twice from two devices: the first receipt stands.
     row = {"broadcast_id": p.broadcast_id, "user_id": p.user_id, "read_at": p.read_at,
            "received_at": ctx.received_at}
-    conn.execute(db.broadcast_reads.insert().values(**row))
+    conn.execute(db.broadcast_reads.insert(), row)
     data = {"id": f"{p.broadcast_id}:{p.user_id}", **row}
     emit(conn, "broadcast_read", data["id"], data, audience="user", user_id=p.user_id)
     emit(conn, "broadcast_read", data["id"], data, audience="managers",
@@ -84,7 +89,7 @@ def _note_add(conn: Connection, p: m.NoteAdd, ctx: Context) -> None:
         raise Rejected(Reason.CONFLICT, "A note with this id already exists.")
     row = {"id": p.note_id, "store_id": p.store_id, "author_id": p.user_id,
            "shift_id": p.shift_id, "body": p.body, "created_at": ctx.event_time}
-    conn.execute(db.notes.insert().values(**row))
+    conn.execute(db.notes.insert(), row)
     emit(conn, "note", p.note_id, row, audience="store", store_ids=[p.store_id])
 
 
@@ -122,7 +127,7 @@ def _broadcast_create(conn: Connection, p: m.BroadcastCreate, ctx: Context) -> N
         raise Rejected(Reason.CONFLICT, "A broadcast with this id already exists.")
     row = {"id": p.broadcast_id, "author_id": ctx.actor.user_id, "title": p.title,
            "body": p.body, "created_at": ctx.event_time}
-    conn.execute(db.broadcasts.insert().values(**row))
+    conn.execute(db.broadcasts.insert(), row)
     store_ids = sorted(set(p.store_ids))
     conn.execute(db.broadcast_stores.insert(),
                  [{"broadcast_id": p.broadcast_id, "store_id": s} for s in store_ids])
