@@ -1,0 +1,28 @@
+"""Helper CLI for scripts/i18n_extract.sh.
+
+    python -m app.i18n locales                  # supported locale codes, one line
+    python -m app.i18n fill-source [DIR]        # copy msgids into the en catalogue
+"""
+
+from __future__ import annotations
+
+import sys
+
+from .catalogs import fill_source_catalog
+from .locales import SOURCE_LOCALE, SUPPORTED_LOCALES
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["fill-source"]:
+        count = fill_source_catalog(argv[1] if len(argv) > 1 else None)
+        print(f"filled {count} {SOURCE_LOCALE} entr{'y' if count == 1 else 'ies'} from msgids")
+        return 0
+    if argv[:1] == ["locales"]:
+        print(" ".join(SUPPORTED_LOCALES))
+        return 0
+    print("usage: python -m app.i18n {locales | fill-source [LOCALES_DIR]}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,52 @@
+"""Staff-facing messages for the machine reason codes of ``app.protocol.reasons``.
+
+The API and the sync engine speak in stable codes (``"outside_geofence"``); the
+UI and the server's ``ErrorBody.message`` show these messages::
+
+    translator.reason_message("outside_geofence")
+    REASON_MESSAGES.text(translator, code)
+
+Unknown codes get a generic message that includes the code.
+"""
+
+from __future__ import annotations
+
+from .markers import MessageMap, N_
+
+REASON_MESSAGES = MessageMap(
+    {
+        # Per-mutation rejections.
+        "forbidden_role": N_("Your role is not allowed to do this."),
+        "not_your_record": N_("You can only change your own records."),
+        "unknown_mutation_type": N_("This version of the app sent something the server does not understand. Please update the app."),
+        "invalid_payload": N_("Some information was missing or not valid."),
+        "not_found": N_("This item no longer exists."),
+        "conflict": N_("Someone else changed this first. Please check and try again."),
+        "seq_reused": N_("This change was already received."),
+        "sequence_gap": N_("Some changes did not reach the server. The app will send them again."),
+        # Clock-in rules.
+        "outside_geofence": N_("You are not at your store. Clock in when you arrive."),
+        "mocked_location": N_("Your location seems to be faked. Turn off any location-changing app and try again."),
+        "inaccurate_location": N_("Your location is not accurate enough. Move near a window or the entrance and try again."),
+        "stale_location": N_("Your location is out of date. Please try again."),
+        "face_mismatch": N_("Your selfie does not match your staff photo."),
+        "replay_detected": N_("This clock-in was already sent. Please clock in again."),
+        "already_clocked_in": N_("You are already clocked in."),
+        "too_early": N_("It is too early to clock in for your shift."),
+        # Accepted, but flagged for a manager.
+        "clock_drift": N_("Your phone's time is wrong. A manager will review this record."),
+        # Request-level errors.
+        "validation_error": N_("Some information was missing or not valid."),
+        "payload_too_large": N_("This upload is too large."),
+        "unsupported_media_type": N_("This file type is not supported."),
+        "device_mismatch": N_("This phone is not registered to you. Please log in again."),
+        "invalid_credentials": N_("Wrong staff number or PIN"),
+        "token_expired": N_("Your session has expired. Please log in again."),
+        "token_invalid": N_("Please log in again."),
+        "refresh_invalid": N_("Please log in again."),
+        "hash_mismatch": N_("The data was damaged on the way. Please try again."),
+        "internal_error": N_("Something went wrong on the server. Please try again later."),
+    },
+    # Translators: {code} is a machine error code such as "not_found"; keep it as is.
+    default=N_("Something went wrong (code: {code})."),
+)
