@@ -1,0 +1,101 @@
+"""Transactional outbox: one action = one local transaction of record + outbox row."""
+
+import pytest
+
+from app.domain.access import AccessDenied
+from app.domain.roles import Actor, Role
+from app.protocol import ItemResult, ItemStatus
+from app.store import Actions, DeviceStore
+from app.store import outbox
+
+STAFF = Actor("u-s01", Role.STAFF, frozenset({"st-cwb"}))
+
+
+@pytest.fixture
+def actions(device: DeviceStore) -> Actions:
+    return Actions(device, device.clock, STAFF)
+
+
+def test_action_writes_record_and_numbered_outbox_row(device, actions):
+    """Adding a note shows it locally at once and queues mutation number 1, 2, ..."""
+    first = actions.add_note("st-cwb", "Shutter sticks")
+    actions.add_note("st-cwb", "Second")
+    with device.reading() as db:
+        assert db["notes"].get(first)["sync_state"] == "pending"
+        rows = list(db.query("SELECT seq, type, status FROM outbox ORDER BY seq"))
+        assert rows == [{"seq": 1, "type": "note.add", "status": "pending"},
+                        {"seq": 2, "type": "note.add", "status": "pending"}]
+        assert outbox.waiting_count(db) == 2
+
+
+def test_crash_inside_an_action_leaves_neither_row(device):
+    """If the app dies between the record and the outbox row, neither is kept."""
+    with pytest.raises(RuntimeError), device.transaction() as db:
+        db["notes"].insert({"id": "n-half", "store_id": "st-cwb", "author_id": "u-s01",
+                            "body": "x", "created_at": "now"})
+        raise RuntimeError("killed")
+    with device.reading() as db:
+        assert db.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+        assert outbox.waiting_count(db) == 0
+
+
+def test_action_survives_reopening_the_database(tmp_path):
+    """A queued action is still there after the app is killed and restarted."""
+    store = DeviceStore(tmp_path / "d.db")
+    Actions(store, store.clock, STAFF).add_note("st-cwb", "before crash")
+    device_id = store.device_id
+    store.db.conn.close()  # no clean shutdown
+    again = DeviceStore(tmp_path / "d.db")
+    assert again.device_id == device_id
+    with again.reading() as db:
+        assert outbox.waiting_count(db) == 1
+    again.close()
+
+
+def test_device_rules_checked_before_writing(device, actions):
+    """A note for a store the user does not work at is refused on the device, nothing queued."""
+    with pytest.raises(AccessDenied):
+        actions.add_note("st-mk", "not my store")
+    with pytest.raises(AccessDenied):
+        actions.create_broadcast(["st-cwb"], "Hi", "staff cannot broadcast")
+    with device.reading() as db:
+        assert outbox.waiting_count(db) == 0
+
+
+def test_results_settle_rows_and_rejections_are_kept(device, actions):
+    """Applied actions leave the queue; a rejected one is kept with its reason, never resent."""
+    note = actions.add_note("st-cwb", "ok")
+    actions.mark_broadcast_read("bc-0001")
+    with device.reading() as db:
+        batch = outbox.pending(db, 10)
+    results = [
+        ItemResult(seq=batch[0].seq, idempotency_key=batch[0].idempotency_key, status=ItemStatus.APPLIED),
+        ItemResult(seq=batch[1].seq, idempotency_key=batch[1].idempotency_key,
+                   status=ItemStatus.REJECTED, reason="not_found", message="gone"),
+    ]
+    with device.transaction() as db:
+        outbox.record_results(db, results)
+    with device.reading() as db:
+        assert outbox.waiting_count(db) == 0
+        assert outbox.pending(db, 10) == []
+        assert db["notes"].get(note)["sync_state"] == "synced"
+        [rej] = outbox.rejected(db)
+        assert (rej["type"], rej["reason"], rej["message"]) == ("broadcast.read", "not_found", "gone")
+        assert db["broadcast_reads"].get("bc-0001:u-s01")["sync_state"] == "rejected"
+
+
+def test_marking_a_broadcast_read_twice_queues_once(device, actions):
+    """Tapping 'mark as read' twice sends one read receipt."""
+    assert actions.mark_broadcast_read("bc-0001") == 1
+    assert actions.mark_broadcast_read("bc-0001") == 0
+    with device.reading() as db:
+        assert outbox.waiting_count(db) == 1
+
+
+def test_many_actions_keep_their_order(device, actions):
+    """200 actions in a row are numbered 1..200 with no gap, in the order they were made."""
+    for i in range(200):
+        actions.add_note("st-cwb", f"n{i}")
+    with device.reading() as db:
+        seqs = [r[0] for r in db.execute("SELECT seq FROM outbox ORDER BY seq")]
+    assert seqs == list(range(1, 201))
