@@ -1,0 +1,129 @@
+"""Face verification timings: downscaled pipeline versus face_recognition on full size.
+
+Prints figures (not a test). Run from the repo root:
+
+    python benchmarks/bench_face.py [--runs 20]
+
+Photos come from ../shared/faces beside the checkout, or SHOPFLOOR_FACES_DIR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from app.face import Gallery, detect_faces, encode_photo, load_image, verify  # noqa: E402
+
+FACES = Path(os.environ.get("SHOPFLOOR_FACES_DIR") or REPO.parent / "shared" / "faces")
+
+
+def timed(fn, runs: int) -> list[float]:
+    fn()  # warm-up: model loading and caches are not what we measure
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def summary(ms: list[float]) -> str:
+    q = statistics.quantiles(ms, n=20)
+    return f"p50 {statistics.median(ms):7.1f} ms  p95 {q[18]:7.1f} ms  (n={len(ms)})"
+
+
+def make_selfie(name: str) -> bytes:
+    """A 640x480 webcam-style frame cut around the face of a fixture photo."""
+    image = load_image((FACES / name).read_bytes())
+    box = detect_faces(image)[0]
+    side = box.height / 0.4
+    cx, cy = (box.left + box.right) / 2, (box.top + box.bottom) / 2
+    w, h = side * 4 / 3, side
+    left = int(max(0, min(image.shape[1] - w, cx - w / 2)))
+    top = int(max(0, min(image.shape[0] - h, cy - h / 2)))
+    crop = Image.fromarray(image).crop((left, top, left + int(w), top + int(h)))
+    buf = io.BytesIO()
+    crop.resize((640, 480), Image.LANCZOS).save(buf, "JPEG", quality=92)
+    return buf.getvalue()
+
+
+def baseline(data: bytes, enrolled):
+    """What a naive server does: face_recognition's defaults on the full-size photo."""
+    import face_recognition
+
+    image = face_recognition.load_image_file(io.BytesIO(data))
+    encodings = face_recognition.face_encodings(image)  # HOG, upsample 1, full size
+    return face_recognition.face_distance(enrolled, encodings[0]).min()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    runs = args.runs
+
+    source = "obama_1080p.jpg"
+    enrolled = [encode_photo((FACES / n).read_bytes()).embedding
+                for n in ("obama_1.jpg", "obama_2.jpg", "obama_3.jpg")]
+    selfie = make_selfie(source)
+    full = (FACES / source).read_bytes()
+    big = (FACES / "obama_3.jpg").read_bytes()
+
+    def ours(data):
+        return lambda: verify(encode_photo(data).embedding, enrolled)
+
+    print(f"cores: {os.cpu_count()}  runs: {runs}  load average: {os.getloadavg()[0]:.2f}")
+    print("\n== 1:1 verify (decode + detect + landmarks + encode + compare)")
+    # Interleave the two so both see the same machine load.
+    pipe_ms, base_ms = [], []
+    ours(selfie)()
+    baseline(full, enrolled)
+    for _ in range(runs):
+        start = time.perf_counter()
+        ours(selfie)()
+        pipe_ms.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        baseline(full, enrolled)
+        base_ms.append((time.perf_counter() - start) * 1000)
+    p_ours, p_base = statistics.median(pipe_ms), statistics.median(base_ms)
+    print(f"pipeline, 640x480 selfie          : {summary(pipe_ms)}")
+    print(f"face_recognition, {source} 1920x1080 full size: {summary(base_ms)}")
+    print(f"speed-up (p50): {p_base / p_ours:.1f}x   target: p50 <= 150 ms and >= 4x")
+
+    print("\n== obama_3.jpg 2333x1434")
+    big_ours = timed(ours(big), max(5, runs // 2))
+    big_base = timed(lambda: baseline(big, enrolled), 3)
+    print(f"pipeline                          : {summary(big_ours)}")
+    print(f"face_recognition full size        : {summary(big_base)}")
+    print(f"speed-up (p50): {statistics.median(big_base) / statistics.median(big_ours):.1f}x")
+
+    print("\n== kiosk 1:N among 200 enrolled staff x 3 embeddings")
+    rng = np.random.default_rng(0)
+    staff = {f"staff-{i:03d}": list(rng.normal(0, 0.09, (3, 128))) for i in range(199)}
+    staff["obama"] = enrolled
+    gallery = Gallery(staff)
+    probe = encode_photo(selfie).embedding
+    one = timed(lambda: verify(probe, enrolled), 200)
+    many = timed(lambda: gallery.identify(probe), 200)
+    build = timed(lambda: Gallery(staff), 20)
+    added = statistics.median(many) - statistics.median(one)
+    assert gallery.identify(probe).staff_id == "obama"
+    print(f"verify 1:1 compare                : p50 {statistics.median(one):.3f} ms")
+    print(f"identify 1:N (600 embeddings)     : p50 {statistics.median(many):.3f} ms")
+    print(f"added time 1:N vs 1:1             : {added:.3f} ms   target < 5 ms")
+    print(f"Gallery build (once per sync)     : p50 {statistics.median(build):.3f} ms")
+
+
+if __name__ == "__main__":
+    main()
