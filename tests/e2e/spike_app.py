@@ -47,7 +47,35 @@ NO_CDN_SCRIPT = """<script>
 FONT_SOURCES = {
     "NotoSans": "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
     "NotoSansArabic": "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+    "NotoSansHebrew": "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",
 }
+CJK_TTC = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+CJK_SAMPLE = "你好打卡上班"  # subset the 19 MB collection down to these glyphs
+MIXED_TEXT = "Hi مرحبا 你好 שלום"
+
+
+def _subset_cjk(out: Path) -> bool:
+    """Extract 'Noto Sans CJK TC' from the system TTC, keep only CJK_SAMPLE glyphs."""
+    try:
+        from fontTools import subset
+        from fontTools.ttLib import TTCollection
+    except ImportError:
+        return False
+    if not os.path.exists(CJK_TTC):
+        return False
+    for font in TTCollection(CJK_TTC).fonts:
+        if "TC" in font["name"].getDebugName(1):
+            sub = subset.Subsetter()
+            sub.populate(text=CJK_SAMPLE)
+            sub.subset(font)
+            font.save(str(out))
+            return True
+    return False
+
+
+def bundled_fonts(assets: Path) -> dict:
+    return {f: f"fonts/{f}.ttf" for f in [*FONT_SOURCES, "NotoSansTC"]
+            if (assets / "fonts" / f"{f}.ttf").exists()}
 
 
 def build_assets_dir(target: Path) -> Path:
@@ -62,17 +90,14 @@ def build_assets_dir(target: Path) -> Path:
     for family, src in FONT_SOURCES.items():
         if os.path.exists(src):
             shutil.copyfile(src, target / "fonts" / f"{family}.ttf")
+    _subset_cjk(target / "fonts" / "NotoSansTC.ttf")
     return target
 
 
 async def main(page: ft.Page):
     session_no = next(SESSIONS)
     page.title = "Spike"
-    page.fonts = {
-        family: f"fonts/{family}.ttf"
-        for family in FONT_SOURCES
-        if os.path.exists(FONT_SOURCES[family])
-    }
+    page.fonts = bundled_fonts(ASSETS)  # {family: path relative to assets_dir}
     page.theme = ft.Theme(font_family="NotoSans")
     page.locale_configuration = ft.LocaleConfiguration(
         supported_locales=[ft.Locale("en", "US"), ft.Locale("zh", "HK"), ft.Locale("ar")],
@@ -265,7 +290,12 @@ async def main(page: ft.Page):
                     content=ft.Text("HK$ 42.00"),
                 ),
                 ft.Text("Start-aligned", key="aligned"),
-                ft.Text("مرحبا 你好 שלום", font_family="NotoSansArabic"),
+                ft.Text(MIXED_TEXT),  # theme font only: tofu for non-Latin
+                ft.Text(  # per-style fallback list: every script renders
+                    MIXED_TEXT,
+                    font_family="NotoSans",
+                    font_family_fallback=["NotoSansArabic", "NotoSansHebrew", "NotoSansTC"],
+                ),
                 ticks_text,
                 events_text,
             ],
@@ -319,9 +349,11 @@ async def main(page: ft.Page):
     route_change()
 
 
+ASSETS = Path(os.getenv("SPIKE_ASSETS_DIR") or tempfile.mkdtemp(prefix="spike-assets-"))
+
+
 def run():
-    assets = Path(os.getenv("SPIKE_ASSETS_DIR") or tempfile.mkdtemp(prefix="spike-assets-"))
-    build_assets_dir(assets)
+    assets = build_assets_dir(ASSETS)
     ft.run(
         main,
         view=None,  # serve only; WEB_BROWSER would also try to open a browser
