@@ -28,19 +28,31 @@ from app.face import Gallery, detect_faces, encode_photo, load_image, verify  # 
 FACES = Path(os.environ.get("SHOPFLOOR_FACES_DIR") or REPO.parent / "shared" / "faces")
 
 
+#: CPU time of this process per run, beside wall time: other jobs on a shared 2-core
+#: machine inflate wall time, CPU time shows what the code itself costs.
+CPU: dict[int, list[float]] = {}
+
+
+def run_once(fn, wall: list[float]) -> None:
+    start, cpu = time.perf_counter(), time.process_time()
+    fn()
+    wall.append((time.perf_counter() - start) * 1000)
+    CPU.setdefault(id(wall), []).append((time.process_time() - cpu) * 1000)
+
+
 def timed(fn, runs: int) -> list[float]:
     fn()  # warm-up: model loading and caches are not what we measure
-    out = []
+    out: list[float] = []
     for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
+        run_once(fn, out)
     return out
 
 
 def summary(ms: list[float]) -> str:
     q = statistics.quantiles(ms, n=20)
-    return f"p50 {statistics.median(ms):7.1f} ms  p95 {q[18]:7.1f} ms  (n={len(ms)})"
+    cpu = CPU.get(id(ms))
+    cpu_txt = f"  cpu p50 {statistics.median(cpu):7.1f} ms" if cpu else ""
+    return f"p50 {statistics.median(ms):7.1f} ms  p95 {q[18]:7.1f} ms{cpu_txt}  (n={len(ms)})"
 
 
 def make_selfie(name: str) -> bytes:
@@ -90,16 +102,14 @@ def main() -> None:
     ours(selfie)()
     baseline(full, enrolled)
     for _ in range(runs):
-        start = time.perf_counter()
-        ours(selfie)()
-        pipe_ms.append((time.perf_counter() - start) * 1000)
-        start = time.perf_counter()
-        baseline(full, enrolled)
-        base_ms.append((time.perf_counter() - start) * 1000)
+        run_once(ours(selfie), pipe_ms)
+        run_once(lambda: baseline(full, enrolled), base_ms)
     p_ours, p_base = statistics.median(pipe_ms), statistics.median(base_ms)
     print(f"pipeline, 640x480 selfie          : {summary(pipe_ms)}")
-    print(f"face_recognition, {source} 1920x1080 full size: {summary(base_ms)}")
-    print(f"speed-up (p50): {p_base / p_ours:.1f}x   target: p50 <= 150 ms and >= 4x")
+    print(f"face_recognition, 1920x1080 original: {summary(base_ms)}")
+    cpu_ratio = statistics.median(CPU[id(base_ms)]) / statistics.median(CPU[id(pipe_ms)])
+    print(f"speed-up (p50): wall {p_base / p_ours:.1f}x, cpu {cpu_ratio:.1f}x"
+          "   target: p50 <= 150 ms and >= 4x")
 
     print("\n== obama_3.jpg 2333x1434")
     big_ours = timed(ours(big), max(5, runs // 2))
