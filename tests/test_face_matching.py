@@ -36,7 +36,8 @@ def others_of(name: str) -> list[str]:
 
 
 def enrolled(identity: str, exclude: str | None = None) -> list[np.ndarray]:
-    return [embedding(n) for n in single_face_photos() if identity_of(n) == identity and n != exclude]
+    names = single_face_photos()
+    return [embedding(n) for n in names if identity_of(n) == identity and n != exclude]
 
 
 def test_issue_asked_for_0_5_and_default_separates_fixtures_with_margin():
