@@ -1,7 +1,7 @@
 """Proves tests/e2e/harness.py against tests/e2e/spike_app.py in real Chromium.
 
 One app process and one browser serve the whole module; each test opens its own
-browser context (= its own device: fresh localStorage, fresh Flet session).
+tab (= its own Flet session); tests about storage open their own contexts.
 """
 
 from __future__ import annotations
@@ -41,24 +41,33 @@ def browser(pw):
     b.close()
 
 
+@pytest.fixture(scope="module")
+def device(browser):
+    """One browser context (= one device) shared by tests that need no fresh storage.
+
+    Each new tab in it still gets its own Flet session, and loads faster than a new
+    context because the engine files come from the context's HTTP cache.
+    """
+    context = browser.new_context(viewport=harness.PHONE_VIEWPORT, service_workers="block")
+    yield context
+    context.close()
+
+
 @pytest.fixture
-def page(browser, app):
-    p = harness.new_phone_page(browser)
+def page(device, app):
+    p = device.new_page()
     harness.open_app(p, app.url)
     yield p
-    p.context.close()
+    p.close()
 
 
 def text_starting(page, prefix: str):
     return page.get_by_text(re.compile("^" + re.escape(prefix)))
 
 
-def test_login_form_password_is_typed_not_filled(page):
-    """Typing into labelled TextFields (incl. password) reaches Python; fill() does not."""
-    page.get_by_label("Username").fill("ignored")  # sets the DOM value only
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Welcome  (0 chars)")).to_be_visible()
-
+def test_login_form_password_is_typed(page):
+    """Key events typed into labelled TextFields (incl. a password field) reach Python."""
+    # Not fill(): it only sometimes reaches Flutter (measured 2 of 4 tries).
     harness.type_into(page, page.get_by_label("Username"), "bob")
     harness.type_into(page, page.get_by_label("Password"), "s3cret!")
     page.get_by_role("button", name="Sign in").click()
@@ -127,8 +136,10 @@ def test_nothing_loads_from_a_cdn(browser, app):
         p.context.close()
 
 
-def test_client_storage_persists_across_reload_but_not_devices(browser, app, page):
+def test_client_storage_persists_across_reload_but_not_devices(browser, app):
     """SharedPreferences (localStorage) keeps the device id across reload and new sessions."""
+    page = harness.new_phone_page(browser)
+    harness.open_app(page, app.url)
     device = text_starting(page, "Device: ").inner_text()
     first_session = text_starting(page, "Session #").inner_text().split()[1]
 
@@ -150,6 +161,7 @@ def test_client_storage_persists_across_reload_but_not_devices(browser, app, pag
         assert other_device != device
     finally:
         other.context.close()
+        page.context.close()
 
 
 def test_geolocation_and_fake_camera(pw, app, tmp_path):
