@@ -41,8 +41,11 @@ def read_conn(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connec
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
-DbSession = Annotated[Connection, Depends(write_conn)]
-DbRead = Annotated[Connection, Depends(read_conn)]
+# scope="function": the transaction commits before the response is sent. With the default
+# ("request") FastAPI sends the response first, so a crash in between would lose writes
+# the client was told were applied (the fault simulation caught exactly that).
+DbSession = Annotated[Connection, Depends(write_conn, scope="function")]
+DbRead = Annotated[Connection, Depends(read_conn, scope="function")]
 
 
 @dataclass(frozen=True)
