@@ -28,27 +28,33 @@ class BodyLimitMiddleware:
             await self._reject(send, limit)
             return
         seen = 0
-        started = False
+        started = too_large = False
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, too_large
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    too_large = True
                     raise _TooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if too_large and not started:
+                # The app may have turned _TooLarge into its own answer (FastAPI wraps body
+                # read errors as "400 error parsing the body"): drop it, 413 is sent below.
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
-            if not started:
-                await self._reject(send, limit)
+            pass
+        if too_large and not started:
+            await self._reject(send, limit)
 
     @staticmethod
     async def _reject(send: Send, limit: int) -> None:

@@ -42,10 +42,12 @@ def _issue(conn: Connection, settings: Settings, user_id: str, role: str, device
                      user=_public(conn, user_id))
 
 
-def _revoke_device(conn: Connection, device_id: str, now: datetime) -> None:
-    conn.execute(db.refresh_tokens.update().where(
-        db.refresh_tokens.c.device_id == device_id, db.refresh_tokens.c.revoked_at.is_(None),
-    ).values(revoked_at=now))
+def _revoke_device(conn: Connection, device_id: str, now: datetime, user_id: str | None = None) -> None:
+    """End the device's sessions (only ``user_id``'s, when given)."""
+    where = [db.refresh_tokens.c.device_id == device_id, db.refresh_tokens.c.revoked_at.is_(None)]
+    if user_id is not None:
+        where.append(db.refresh_tokens.c.user_id == user_id)
+    conn.execute(db.refresh_tokens.update().where(*where).values(revoked_at=now))
 
 
 @router.post("/login", response_model=TokenPair)
@@ -70,16 +72,17 @@ def login(body: LoginRequest, conn: DbSession, settings: SettingsDep) -> TokenPa
 
 @router.post("/refresh", response_model=TokenPair)
 def refresh(body: RefreshRequest, conn: DbSession, settings: SettingsDep) -> TokenPair | JSONResponse:
-    """Rotate a refresh token. Presenting a revoked one ends every session of that device."""
+    """Rotate a refresh token. Presenting a revoked one ends its user's sessions on that device."""
     now = datetime.now(UTC)
     row = conn.execute(select(db.refresh_tokens).where(
         db.refresh_tokens.c.token_hash == refresh_token_hash(body.refresh_token))).mappings().first()
     if row is None or row["device_id"] != body.device_id:
         raise Unauthorized(Reason.REFRESH_INVALID, "Please log in again")
     if row["revoked_at"] is not None:
-        # A rotated token used again means it was copied: cut the device off.
-        # Answer without raising so the revocation commits with this transaction.
-        _revoke_device(conn, row["device_id"], now)
+        # A rotated token used again means it was copied: cut the device off for its user.
+        # Not for whoever uses the device now: a shared phone's previous user's stale token
+        # must not log the new user out. Answer without raising so the revocation commits.
+        _revoke_device(conn, row["device_id"], now, user_id=row["user_id"])
         return JSONResponse(ErrorBody(code=Reason.REFRESH_INVALID, message="Please log in again")
                             .model_dump(), 401, headers={"WWW-Authenticate": "Bearer"})
     expires = row["expires_at"] if row["expires_at"].tzinfo else row["expires_at"].replace(tzinfo=UTC)

@@ -125,6 +125,10 @@ def pull(conn: Connection, actor: Actor, after: int, limit: int) -> tuple[list[C
         never scanned twice.
     """
     head = conn.execute(select(func.coalesce(func.max(db.changes.c.seq), 0))).scalar_one()
+    if after > head:
+        # Not issued by this feed (e.g. the server was restored from an older backup):
+        # accepting it would silently skip every change up to that position.
+        raise BadRequest("invalid_cursor", "The sync cursor is not one this server issued")
     rows = conn.execute(
         select(db.changes)
         .where(db.changes.c.seq > after, db.changes.c.seq <= head, visible_to(actor))
