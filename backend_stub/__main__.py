@@ -24,10 +24,11 @@ def main() -> None:
     if args.command == "seed" or args.seed:
         engine = make_engine(settings.db_url)
         create_schema(engine)
-        if seed_demo(engine):
-            print("Seeded the demo chain. Demo logins (staff number / PIN):", flush=True)
-            for staff_no, pin, name, role in demo_logins():
-                print(f"  {staff_no} / {pin}  {role:<14} {name}", flush=True)
+        fresh = seed_demo(engine)
+        print("Seeded the demo chain." if fresh else "Demo chain already in the database.")
+        print("Demo logins (staff number / PIN):")
+        for staff_no, pin, name, role in demo_logins():
+            print(f"  {staff_no} / {pin}  {role:<14} {name}", flush=True)
         engine.dispose()
     if args.command == "serve":
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Run the whole test suite: installs what it needs (Python deps in .venv, Debian's
+# Chromium for the real-browser tests, gettext for msgfmt), then pytest.
+# Extra arguments go to pytest (e.g. scripts/test.sh -k sync).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v msgfmt >/dev/null || need+=(gettext)
+[ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "==> installing Debian packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+if [ $status -eq 5 ]; then
+  echo "pytest collected no tests: that is a failure here" >&2
+  exit 1
+fi
+exit $status
