@@ -6,6 +6,7 @@ from app.store.database import Locked, open_database
 from app.store.device import DeviceStore, device_db_path
 from app.store.migrations import MIGRATIONS, migrate
 from app.store.pull_apply import apply_page, get_cursor
+from app.store import queries
 
 __all__ = [
     "MIGRATIONS",
@@ -18,4 +19,5 @@ __all__ = [
     "get_cursor",
     "migrate",
     "open_database",
+    "queries",
 ]

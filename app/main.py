@@ -1,0 +1,71 @@
+"""Shopfloor client entry point: ``python -m app.main [--web] [--host H] [--port P]``."""
+
+import argparse
+import os
+from pathlib import Path
+
+import flet as ft
+
+from app.config import load_config
+from app.i18n import Translator, negotiate
+from app.sync import ApiClient
+from app.ui.context import AppContext
+from app.ui.devices import DeviceStores
+from app.ui.fonts import FONT_FILES
+from app.ui.shell import Shell
+from app.ui.web_assets import prepare_assets
+
+DEVICE_KEY = "shopfloor.device_id"
+
+
+def make_main(stores: DeviceStores, config):
+    """The per-session ``main``: everything it builds belongs to that session only."""
+
+    async def main(page: ft.Page) -> None:
+        prefs = ft.SharedPreferences()
+        page.data = {"services": [prefs]}  # keep services referenced, or the page drops them
+        if page.web:
+            # In a browser, the device is the browser: its id lives in the browser's storage.
+            device_id = await prefs.get(DEVICE_KEY)
+            if not device_id:
+                device_id = stores.new_device_id()
+                await prefs.set(DEVICE_KEY, device_id)
+        else:
+            device_id = "local"
+        store = stores.get(device_id)
+        page.fonts = dict(FONT_FILES)
+        tr = Translator(config.default_locale)
+        api = ApiClient(config.api_base, store.device_id, on_offset=store.set_clock_offset)
+        ctx = AppContext(page=page, config=config, store=store, api=api, tr=tr)
+
+        def keep_tokens(tokens) -> None:
+            store.save_session(tokens.user.model_dump(mode="json"), tokens.refresh_token)
+            if ctx.user is not None:
+                ctx.user = tokens.user.model_dump(mode="json")
+
+        api._on_tokens = keep_tokens
+        if not ctx.load_preferences():
+            tags = [os.environ.get("LANG", "").split(".")[0].replace("_", "-")] if not page.web else []
+            tr.set_locale(negotiate([t for t in tags if t]) if tags and tags[0] else config.default_locale)
+        page.padding = 0
+        await Shell(ctx).start()
+
+    return main
+
+
+def run(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="app.main", description="Shopfloor client")
+    parser.add_argument("--web", action="store_true", help="serve the web client instead of a window")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8550)
+    args = parser.parse_args(argv)
+    config = load_config()
+    stores = DeviceStores(config.storage_dir())
+    assets = prepare_assets()
+    ft.run(make_main(stores, config), view=None if args.web else ft.AppView.FLET_APP,
+           host=args.host if args.web else None, port=args.port if args.web else 0,
+           assets_dir=str(assets), no_cdn=True)
+
+
+if __name__ == "__main__":
+    run()

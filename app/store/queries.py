@@ -1,0 +1,120 @@
+"""Read models for screens. Screens read only the local database, so they render offline."""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlite_utils import Database
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _iso(value: datetime) -> str:
+    # Stored times are ISO 8601 in UTC, so string comparison orders them correctly.
+    return value.astimezone(UTC).isoformat()
+
+
+@dataclass(frozen=True)
+class Shift:
+    id: str
+    store_id: str
+    store_name: str
+    user_id: str
+    user_name: str
+    starts_at: datetime
+    ends_at: datetime
+    position: str
+
+
+def _shifts(db: Database, where: str, params: list) -> list[Shift]:
+    rows = db.query(
+        "SELECT s.*, coalesce(st.name, s.store_id) AS store_name, coalesce(u.name, s.user_id) AS user_name"
+        " FROM shifts s LEFT JOIN stores st ON st.id = s.store_id LEFT JOIN users u ON u.id = s.user_id"
+        f" WHERE {where} ORDER BY s.starts_at", params)
+    return [Shift(r["id"], r["store_id"], r["store_name"], r["user_id"], r["user_name"],
+                  _dt(r["starts_at"]), _dt(r["ends_at"]), r["position"] or "") for r in rows]
+
+
+def shifts_for_user(db: Database, user_id: str, start: datetime, end: datetime) -> list[Shift]:
+    """The user's shifts that start in [start, end)."""
+    return _shifts(db, "s.user_id = ? AND s.starts_at >= ? AND s.starts_at < ?",
+                   [user_id, _iso(start), _iso(end)])
+
+
+def shifts_for_stores(db: Database, store_ids: list[str], start: datetime, end: datetime) -> list[Shift]:
+    """Everyone's shifts at the given stores that start in [start, end) (managers' team view)."""
+    marks = ",".join("?" * len(store_ids)) or "''"
+    return _shifts(db, f"s.store_id IN ({marks}) AND s.starts_at >= ? AND s.starts_at < ?",
+                   [*store_ids, _iso(start), _iso(end)])
+
+
+def todays_shift(db: Database, user_id: str, day_start: datetime) -> Shift | None:
+    """The user's first shift of the day that starts at ``day_start`` (a local midnight)."""
+    found = shifts_for_user(db, user_id, day_start, day_start + timedelta(days=1))
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    id: str
+    title: str
+    body: str
+    created_at: datetime | None
+    author_name: str
+    read_at: datetime | None
+    sync_state: str | None
+
+
+def broadcasts(db: Database, user_id: str, *, unread_only: bool = False) -> list[Broadcast]:
+    """Broadcasts this device knows, newest first, with the user's read receipt if any."""
+    rows = db.query(
+        "SELECT b.*, coalesce(u.name, b.author_id) AS author_name, r.read_at, r.sync_state"
+        " FROM broadcasts b LEFT JOIN users u ON u.id = b.author_id"
+        " LEFT JOIN broadcast_reads r ON r.broadcast_id = b.id AND r.user_id = ?"
+        + (" WHERE r.read_at IS NULL" if unread_only else "") + " ORDER BY b.created_at DESC, b.id DESC",
+        [user_id])
+    return [Broadcast(r["id"], r["title"], r["body"] or "", _dt(r["created_at"]), r["author_name"],
+                      _dt(r["read_at"]), r["sync_state"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class ReadReceipts:
+    broadcast_id: str
+    read: int
+    audience: int
+
+
+def read_receipts(db: Database, broadcast_id: str) -> ReadReceipts:
+    """How many of the target stores' people have read a broadcast (managers' view)."""
+    row = db.execute("SELECT store_ids FROM broadcasts WHERE id=?", [broadcast_id]).fetchone()
+    stores = json.loads(row[0]) if row and row[0] else []
+    marks = ",".join("?" * len(stores)) or "''"
+    audience = db.execute(f"SELECT count(*) FROM users WHERE home_store_id IN ({marks})", stores).fetchone()[0]
+    read = db.execute("SELECT count(*) FROM broadcast_reads WHERE broadcast_id=?", [broadcast_id]).fetchone()[0]
+    return ReadReceipts(broadcast_id, read, audience)
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    store_id: str
+    title: str
+    due_at: datetime | None
+    status: str
+    sync_state: str | None
+
+
+def tasks(db: Database, store_ids: list[str], *, open_only: bool = False) -> list[Task]:
+    """Tasks of the user's stores: open ones first, by due time."""
+    marks = ",".join("?" * len(store_ids)) or "''"
+    rows = db.query(
+        f"SELECT * FROM tasks WHERE store_id IN ({marks})" + (" AND status='open'" if open_only else "")
+        + " ORDER BY status != 'open', due_at, title", store_ids)
+    return [Task(r["id"], r["store_id"], r["title"], _dt(r["due_at"]), r["status"], r["sync_state"])
+            for r in rows]
+
+
+def store_names(db: Database) -> dict[str, str]:
+    return {r["id"]: r["name"] for r in db.query("SELECT id, name FROM stores ORDER BY name")}

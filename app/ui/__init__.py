@@ -1,0 +1,1 @@
+"""Flet screens. They read through the store and write through actions; no business rule here."""

@@ -1,0 +1,116 @@
+"""The frame around every screen: title bar, sync status strip, bottom navigation."""
+
+from dataclasses import dataclass
+
+import flet as ft
+
+from app.ui.context import AppContext
+
+
+@dataclass(frozen=True)
+class Destination:
+    route: str
+    label: str  # msgid, translated at render time
+    icon: ft.IconData
+
+
+def _(s: str) -> str:  # marks msgids for extraction; translated later through ctx
+    return s
+
+
+STAFF_TABS = [
+    Destination("/home", _("Home"), ft.Icons.HOME_OUTLINED),
+    Destination("/clock", _("Clock"), ft.Icons.FINGERPRINT),
+    Destination("/shifts", _("Shifts"), ft.Icons.CALENDAR_MONTH_OUTLINED),
+    Destination("/tasks", _("Tasks"), ft.Icons.CHECKLIST),
+    Destination("/me", _("Me"), ft.Icons.PERSON_OUTLINE),
+]
+# Managers run the store from the bar; their own clock, shifts and tasks are tiles on Home.
+MANAGER_TABS = [
+    Destination("/home", _("Home"), ft.Icons.HOME_OUTLINED),
+    Destination("/team", _("Team"), ft.Icons.GROUPS_OUTLINED),
+    Destination("/approvals", _("Approvals"), ft.Icons.FACT_CHECK_OUTLINED),
+    Destination("/broadcast", _("Broadcast"), ft.Icons.CAMPAIGN_OUTLINED),
+    Destination("/me", _("Me"), ft.Icons.PERSON_OUTLINE),
+]
+
+
+def tabs_for(ctx: AppContext) -> list[Destination]:
+    return MANAGER_TABS if ctx.is_manager else STAFF_TABS
+
+
+def status_strip(ctx: AppContext) -> ft.Control:
+    """Always-visible sync status: online/offline, waiting actions, last sync, Sync now."""
+    s, tr = ctx.status, ctx.tr
+    if s.syncing:
+        state, colour = ctx._("Syncing…"), ft.Colors.BLUE_800
+    elif s.online:
+        state, colour = ctx._("Online"), ft.Colors.GREEN_800
+    else:
+        state, colour = ctx._("Offline"), ft.Colors.ORANGE_900
+    if s.waiting:
+        waiting = tr.ngettext("{count} action waiting", "{count} actions waiting", s.waiting)
+    else:
+        waiting = ctx._("All changes synced")
+    last = (ctx._("Last synced {time}", time=tr.format_time(s.last_sync, "short"))
+            if s.last_sync else ctx._("Never synced"))
+    parts = [
+        ft.Icon(ft.Icons.CLOUD_DONE if s.online else ft.Icons.CLOUD_OFF, color=colour, size=18),
+        ctx.typo.text(state, 13, color=colour, weight=ft.FontWeight.BOLD),
+        ctx.typo.text(f"· {waiting}", 13),
+        ctx.typo.text(f"· {last}", 12, color=ft.Colors.GREY_700),
+    ]
+    if s.rejected:
+        parts.append(ft.TextButton(
+            content=ctx.typo.text(tr.ngettext("{count} rejected", "{count} rejected", s.rejected), 13,
+                                  color=ft.Colors.RED_800),
+            on_click=lambda e: ctx.page.navigate("/sync")))
+    sync_now = ft.IconButton(ft.Icons.SYNC, tooltip=ctx._("Sync now"), disabled=s.syncing,
+                             on_click=lambda e: ctx.runner and ctx.runner.request())
+    return ft.Container(
+        ft.Row([ft.Row(parts, wrap=True, expand=True, spacing=6), sync_now],
+               vertical_alignment=ft.CrossAxisAlignment.CENTER),
+        padding=ft.Padding.symmetric(horizontal=12, vertical=2),
+        bgcolor=ft.Colors.with_opacity(0.08, colour),
+    )
+
+
+def frame(ctx: AppContext, route: str, title: str, body: list[ft.Control], *,
+          back: bool = False, actions: list[ft.Control] | None = None) -> ft.View:
+    """A full screen: app bar, status strip, scrolling body, bottom navigation."""
+    tabs = tabs_for(ctx)
+    selected = next((i for i, t in enumerate(tabs) if route == t.route), None)
+    nav = None
+    if not back:
+        nav = ft.NavigationBar(
+            destinations=[ft.NavigationBarDestination(icon=t.icon, label=ctx._(t.label)) for t in tabs],
+            selected_index=selected if selected is not None else 0,
+            on_change=lambda e: ctx.page.navigate(tabs[e.control.selected_index].route),
+            height=64 + (16 if ctx.display.large_text else 0),
+        )
+    return ft.View(
+        route=route,
+        appbar=ft.AppBar(title=ctx.typo.text(title, 20, weight=ft.FontWeight.BOLD),
+                         automatically_imply_leading=back, actions=actions or []),
+        controls=[
+            status_strip(ctx),
+            ft.ListView(body, expand=True, spacing=12, padding=16),
+        ],
+        navigation_bar=nav,
+        padding=0,
+        spacing=0,
+    )
+
+
+def section(ctx: AppContext, title: str, children: list[ft.Control]) -> ft.Control:
+    """A titled card."""
+    return ft.Card(ft.Container(ft.Column([ctx.typo.text(title, 17, weight=ft.FontWeight.BOLD), *children],
+                                          spacing=8), padding=14))
+
+
+def big_button(ctx: AppContext, label: str, on_click, *, icon=None, filled: bool = True,
+               disabled: bool = False) -> ft.Control:
+    """A button at least 48 px tall (60 in large-text mode)."""
+    cls = ft.FilledButton if filled else ft.OutlinedButton
+    return cls(content=ctx.typo.text(label, 16), icon=icon, on_click=on_click, disabled=disabled,
+               height=ctx.display.touch)

@@ -1,0 +1,32 @@
+"""Open device databases, shared by the sessions of one device (e.g. two tabs of a browser)."""
+
+import threading
+import uuid
+from pathlib import Path
+
+from app.store import DeviceStore, device_db_path
+
+
+class DeviceStores:
+    """One ``DeviceStore`` per device id, opened on first use.
+
+    Sessions of the same browser share one store (and its lock), so their outbox numbers
+    never collide; different browsers never share one, so two people never share an outbox.
+    """
+
+    def __init__(self, storage_dir: Path) -> None:
+        self.storage_dir = storage_dir
+        self._open: dict[str, DeviceStore] = {}
+        self._lock = threading.Lock()
+
+    def get(self, device_id: str) -> DeviceStore:
+        with self._lock:
+            store = self._open.get(device_id)
+            if store is None:
+                store = DeviceStore(device_db_path(self.storage_dir, device_id), device_id=device_id)
+                self._open[device_id] = store
+            return store
+
+    @staticmethod
+    def new_device_id() -> str:
+        return f"web-{uuid.uuid4().hex}"

@@ -1,0 +1,65 @@
+"""Home: today's shift, clock status, unread broadcasts, open tasks. All from the local DB."""
+
+from datetime import datetime, time
+
+import flet as ft
+
+from app.store import queries
+from app.ui.chrome import big_button, frame, section
+from app.ui.context import AppContext
+
+
+def local_day_start(ctx: AppContext, now: datetime | None = None) -> datetime:
+    """Midnight of today in the store's time zone."""
+    local = ctx.tr.to_local(now or ctx.tr.now())
+    return datetime.combine(local.date(), time(0), local.tzinfo)
+
+
+def shift_line(ctx: AppContext, shift: queries.Shift) -> str:
+    return ctx._("{start}–{end} at {store}", start=ctx.tr.format_time(shift.starts_at, "short"),
+                 end=ctx.tr.format_time(shift.ends_at, "short"), store=shift.store_name)
+
+
+def view(ctx: AppContext) -> ft.View:
+    t, user = ctx.typo, ctx.user
+    with ctx.store.reading() as db:
+        today = queries.todays_shift(db, user["id"], local_day_start(ctx))
+        unread = queries.broadcasts(db, user["id"], unread_only=True)
+        open_tasks = queries.tasks(db, user["store_ids"], open_only=True)
+    body: list[ft.Control] = [
+        t.text(ctx._("Hello, {name}", name=user["name"]), 22, weight=ft.FontWeight.BOLD),
+        t.text(ctx.tr.format_date(ctx.tr.now(), "full"), 15, color=ft.Colors.GREY_800),
+    ]
+    shift_rows = [t.text(shift_line(ctx, today), 17)] if today else [t.text(ctx._("No shift today"), 16)]
+    body.append(section(ctx, ctx._("Today's shift"), [
+        *shift_rows,
+        ft.Row([ft.Icon(ft.Icons.LOGOUT, color=ft.Colors.GREY_700), t.text(ctx._("Not clocked in"), 15)]),
+    ]))
+    items: list[ft.Control] = []
+    for b in unread[:5]:
+        items.append(ft.Column([
+            t.text(b.title, 16, weight=ft.FontWeight.W_600),
+            t.text(b.body, 14, max_lines=3),
+            t.text(f"{b.author_name} · {ctx.tr.format_datetime(b.created_at, 'short')}" if b.created_at
+                   else b.author_name, 12, color=ft.Colors.GREY_700),
+            big_button(ctx, ctx._("Mark as read"), filled=False, icon=ft.Icons.DONE,
+                       on_click=lambda e, bid=b.id: ctx.act(lambda: ctx.actions.mark_broadcast_read(bid))),
+        ], spacing=4))
+    if not items:
+        items = [t.text(ctx._("You have read every broadcast."), 15)]
+    title = ctx.tr.ngettext("{count} unread broadcast", "{count} unread broadcasts", len(unread))
+    body.append(section(ctx, title, items))
+    task_rows = [ft.Row([ft.Icon(ft.Icons.RADIO_BUTTON_UNCHECKED, size=18), t.text(task.title, 15, expand=True)])
+                 for task in open_tasks[:5]]
+    body.append(section(ctx, ctx._("Open tasks") + f" ({len(open_tasks)})", task_rows or
+                        [t.text(ctx._("Nothing to do right now."), 15)]))
+    if ctx.is_manager:  # the manager's own clock, shifts and tasks live here, not in the bar
+        body.append(ft.Row([
+            big_button(ctx, ctx._("Clock"), lambda e: ctx.page.navigate("/clock"), icon=ft.Icons.FINGERPRINT, filled=False),
+            big_button(ctx, ctx._("Shifts"), lambda e: ctx.page.navigate("/shifts"), icon=ft.Icons.CALENDAR_MONTH, filled=False),
+            big_button(ctx, ctx._("Tasks"), lambda e: ctx.page.navigate("/tasks"), icon=ft.Icons.CHECKLIST, filled=False),
+        ], wrap=True))
+    return frame(ctx, "/home", ctx._("Home"), body)
+
+
+__all__ = ["local_day_start", "shift_line", "view"]

@@ -1,0 +1,75 @@
+"""Login: staff number + PIN, with a language picker for people who read another script."""
+
+import asyncio
+
+import flet as ft
+
+from app.i18n import SUPPORTED_LOCALES
+from app.sync import NetworkError, RequestRejected, TransientError
+from app.ui.context import AppContext
+
+
+def view(ctx: AppContext, on_success, notice: str | None = None) -> ft.View:
+    """The sign-in screen. ``on_success(tokens)`` runs after the API accepts the PIN."""
+    t = ctx.typo
+    staff_no = ft.TextField(label=ctx._("Staff number"), autofocus=True, text_style=t.style(18),
+                            label_style=t.style(16), keyboard_type=ft.KeyboardType.TEXT)
+    pin = ft.TextField(label=ctx._("PIN"), password=True, can_reveal_password=True,
+                       keyboard_type=ft.KeyboardType.NUMBER, text_style=t.style(18),
+                       label_style=t.style(16))
+    error = t.text(notice or "", 15, color=ft.Colors.RED_800)
+    progress = ft.ProgressRing(visible=False, width=24, height=24)
+
+    async def submit(e=None) -> None:
+        number, code = (staff_no.value or "").strip().upper(), (pin.value or "").strip()
+        if not number or not code:
+            error.value = ctx._("Enter your staff number and PIN.")
+            ctx.page.update()
+            return
+        button.disabled, progress.visible, error.value = True, True, ""
+        button.content = t.text(ctx._("Logging in…"), 16)
+        ctx.page.update()
+        try:
+            tokens = await asyncio.to_thread(ctx.api.login, number, code, device_name="Shopfloor",
+                                             platform=str(ctx.page.platform or ""))
+        except RequestRejected as exc:
+            if exc.code in ("invalid_credentials", "validation_error"):
+                error.value = ctx._("Wrong staff number or PIN")
+            else:
+                error.value = ctx.reason_text(exc.code, exc.message)
+        except (NetworkError, TransientError):
+            error.value = ctx._("Cannot reach the server. Check your connection and try again.")
+        else:
+            pin.value = ""
+            await on_success(tokens)
+            return
+        finally:
+            button.disabled, progress.visible = False, False
+            button.content = t.text(ctx._("Log in"), 16)
+        pin.value = ""
+        ctx.page.update()
+
+    pin.on_submit = submit
+    button = ft.FilledButton(content=t.text(ctx._("Log in"), 16), on_click=submit,
+                             height=ctx.display.touch, expand=True)
+    language = ft.Dropdown(
+        value=ctx.tr.locale, width=260, text_style=t.style(15),
+        options=[ft.DropdownOption(key=code, text=name) for code, name in SUPPORTED_LOCALES.items()],
+        on_select=lambda e: ctx.set_locale(e.control.value),
+    )
+    return ft.View(
+        route="/login",
+        controls=[ft.SafeArea(ft.Column([
+            ft.Row([ft.Icon(ft.Icons.LANGUAGE), ft.Semantics(label=ctx._("Language"), content=language)],
+                   alignment=ft.MainAxisAlignment.END),
+            ft.Container(height=24),
+            ft.Icon(ft.Icons.STOREFRONT, size=56, color=ft.Colors.TEAL_800),
+            t.text(ctx._("Shopfloor"), 30, weight=ft.FontWeight.BOLD),
+            t.text(ctx._("Sign in with your staff number and PIN."), 16),
+            ft.Container(height=8),
+            staff_no, pin, error,
+            ft.Row([button, progress]),
+        ], spacing=14, horizontal_alignment=ft.CrossAxisAlignment.START, scroll=ft.ScrollMode.AUTO),
+            expand=True)],
+        padding=24,
+    )

@@ -1,0 +1,53 @@
+"""Me: who I am, language, display, rejected actions, log out."""
+
+import flet as ft
+
+from app.i18n import SUPPORTED_LOCALES
+from app.ui.chrome import big_button, frame, section
+from app.ui.context import AppContext
+from app.ui.fonts import font_family_for
+
+ROLE_NAMES = {  # msgids
+    "staff": "Staff", "store_manager": "Store manager", "area_manager": "Area manager", "hq_admin": "HQ admin",
+}
+
+
+def view(ctx: AppContext, on_logout) -> ft.View:
+    t, user = ctx.typo, ctx.user
+    role = ctx._(ROLE_NAMES[user["role"]])
+    return frame(ctx, "/me", ctx._("Me"), [
+        section(ctx, user["name"], [t.text(f"{user['staff_no']} · {role}", 15)]),
+        ft.ListTile(leading=ft.Icon(ft.Icons.LANGUAGE), title=t.text(ctx._("Language"), 16),
+                    subtitle=t.text(SUPPORTED_LOCALES[ctx.tr.locale], 14),
+                    on_click=lambda e: ctx.page.navigate("/me/language")),
+        ft.ListTile(leading=ft.Icon(ft.Icons.TEXT_FIELDS), title=t.text(ctx._("Display"), 16),
+                    on_click=lambda e: ctx.page.navigate("/me/display")),
+        ft.ListTile(leading=ft.Icon(ft.Icons.SYNC_PROBLEM), title=t.text(ctx._("Rejected actions"), 16),
+                    subtitle=t.text(str(ctx.status.rejected), 14),
+                    on_click=lambda e: ctx.page.navigate("/sync")),
+        big_button(ctx, ctx._("Log out"), lambda e: ctx.page.run_task(on_logout), icon=ft.Icons.LOGOUT,
+                   filled=False),
+    ])
+
+
+def language_view(ctx: AppContext) -> ft.View:
+    """The 8 languages, each named in its own script; a tap switches at once."""
+    choices = []
+    for code, name in SUPPORTED_LOCALES.items():
+        choices.append(ft.Radio(value=code, label=name, label_style=ft.TextStyle(
+            size=17 * ctx.display.scale, font_family=font_family_for(code))))
+    group = ft.RadioGroup(ft.Column(choices, spacing=4), value=ctx.tr.locale,
+                          on_change=lambda e: ctx.set_locale(e.control.value))
+    return frame(ctx, "/me/language", ctx._("Language"), [group], back=True)
+
+
+def display_view(ctx: AppContext) -> ft.View:
+    t = ctx.typo
+    return frame(ctx, "/me/display", ctx._("Display"), [
+        ft.Switch(label=ctx._("Large text"), value=ctx.display.large_text, label_text_style=t.style(17),
+                  on_change=lambda e: ctx.set_display(large_text=e.control.value)),
+        ft.Switch(label=ctx._("High contrast"), value=ctx.display.high_contrast, label_text_style=t.style(17),
+                  on_change=lambda e: ctx.set_display(high_contrast=e.control.value)),
+        section(ctx, ctx._("Preview"), [t.text(ctx._("Today's shift"), 16),
+                                         big_button(ctx, ctx._("OK"), None)]),
+    ], back=True)

@@ -1,0 +1,156 @@
+"""The app shell of one session: start-up, login/logout, routing, background sync."""
+
+import asyncio
+
+import flet as ft
+
+from app.protocol import TokenPair
+from app.store import outbox
+from app.ui.context import AppContext
+from app.ui.screens import broadcast, clock, home, login, me, rejected, shifts, tasks, team
+from app.ui.sync_status import SyncRunner
+
+
+class Shell:
+    """Owns the page of one session and decides which screen it shows."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.page = ctx.page
+        self._notice: str | None = None
+        ctx.rerender = self.render
+        ctx.status.listeners.append(self._status_changed)
+
+    # -- start / session -------------------------------------------------------------
+    async def start(self) -> None:
+        page = self.page
+        page.on_route_change = lambda e: self.render()
+        page.on_view_pop = self._view_pop
+        self.ctx.apply_look()
+        user, refresh = self.ctx.store.load_session()
+        if user and refresh:
+            # Offline first: the saved session opens Home at once; sync refreshes tokens later.
+            self.ctx.api.refresh_token = refresh
+            self._signed_in(user)
+            if page.route in ("/", "/login", ""):
+                page.navigate("/home")
+            self.render()
+        else:
+            page.navigate("/login")
+            self.render()
+
+    def _signed_in(self, user: dict) -> None:
+        ctx = self.ctx
+        ctx.user = user
+        if ctx.runner:
+            ctx.runner.stop()
+        ctx.runner = SyncRunner(ctx.store, ctx.engine(), ctx.status, interval_s=ctx.config.sync_interval_s,
+                                on_auth_required=self._session_ended, on_synced=self._synced)
+        ctx.runner.refresh_counts()
+        self.page.run_task(ctx.runner.loop)
+
+    async def _on_login(self, tokens: TokenPair) -> None:
+        user = tokens.user.model_dump(mode="json")
+        self.ctx.store.save_session(user, tokens.refresh_token)
+        if user.get("locale") and not self.ctx.store.get_meta("locale"):
+            self.ctx.set_locale(user["locale"])
+        self._notice = None
+        self._signed_in(user)
+        self.page.navigate("/home")
+
+    def _session_ended(self) -> None:
+        self._notice = self.ctx._("Your session has ended. Please log in again.")
+        self._stop_session()
+        self.page.navigate("/login")
+
+    def _stop_session(self) -> None:
+        ctx = self.ctx
+        if ctx.runner:
+            ctx.runner.stop()
+            ctx.runner = None
+        ctx.store.clear_session()
+        ctx.api.access_token = ctx.api.refresh_token = None
+        ctx.user = None
+
+    async def logout(self) -> None:
+        """Log out; if actions have not synced, try once, then ask before discarding them."""
+        ctx = self.ctx
+        if ctx.runner:
+            await ctx.runner.run_once()
+        with ctx.store.reading() as db:
+            waiting = outbox.waiting_count(db)
+        if waiting:
+            dialog = ft.AlertDialog(
+                title=ctx.typo.text(ctx._("Log out"), 18),
+                content=ctx.typo.text(ctx.tr.ngettext(
+                    "{count} action has not reached the server. If you log out now it will be discarded.",
+                    "{count} actions have not reached the server. If you log out now they will be discarded.",
+                    waiting), 15),
+                actions=[ft.TextButton(ctx._("Cancel"), on_click=lambda e: self.page.pop_dialog()),
+                         ft.TextButton(ctx._("Log out anyway"), on_click=lambda e: self.page.run_task(self._force_logout))],
+            )
+            self.page.show_dialog(dialog)
+            return
+        await self._finish_logout()
+
+    async def _force_logout(self) -> None:
+        self.page.pop_dialog()
+        with self.ctx.store.transaction() as db:
+            db.execute("UPDATE outbox SET status='discarded' WHERE status='pending'")
+        await self._finish_logout()
+
+    async def _finish_logout(self) -> None:
+        try:
+            await asyncio.to_thread(self.ctx.api.logout)
+        except Exception as exc:  # offline: the server session expires on its own
+            print("logout: server not reached:", type(exc).__name__)
+        self._stop_session()
+        self.page.navigate("/login")
+
+    # -- status / sync ------------------------------------------------------------------
+    def _status_changed(self) -> None:
+        self.render()
+
+    def _synced(self) -> None:
+        pass  # _status_changed already re-rendered with fresh data
+
+    # -- routing ---------------------------------------------------------------------------
+    async def _view_pop(self, e: ft.ViewPopEvent) -> None:
+        if len(self.page.views) > 1:
+            self.page.views.pop()
+            await self.page.push_route(self.page.views[-1].route or "/home")
+
+    def _screen(self, route: str) -> ft.View:
+        ctx = self.ctx
+        if ctx.user is None:
+            return login.view(ctx, self._on_login, self._notice)
+        routes = {
+            "/home": lambda: home.view(ctx),
+            "/clock": lambda: clock.view(ctx),
+            "/shifts": lambda: shifts.view(ctx),
+            "/tasks": lambda: tasks.view(ctx),
+            "/me": lambda: me.view(ctx, self.logout),
+            "/me/language": lambda: me.language_view(ctx),
+            "/me/display": lambda: me.display_view(ctx),
+            "/sync": lambda: rejected.view(ctx),
+        }
+        if ctx.is_manager:
+            routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: team.approvals_view(ctx),
+                       "/broadcast": lambda: broadcast.view(ctx)}
+        return routes.get(route, routes["/home"])()
+
+    def render(self) -> None:
+        """Rebuild the view stack for the current route from the local database."""
+        route = self.page.route or "/home"
+        if self.ctx.user is None:
+            stack = [self._screen("/login")]
+        else:
+            stack = [self._screen("/home")]
+            parent = route.rsplit("/", 1)[0]
+            if parent not in ("", "/home") and route != "/home":
+                stack.append(self._screen(parent))
+            if route != "/home":
+                stack.append(self._screen(route))
+        self.page.views.clear()
+        self.page.views.extend(stack)
+        self.page.update()
