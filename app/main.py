@@ -48,6 +48,23 @@ def make_main(stores: DeviceStores, config):
             tags = [os.environ.get("LANG", "").split(".")[0].replace("_", "-")] if not page.web else []
             tr.set_locale(negotiate([t for t in tags if t]) if tags and tags[0] else config.default_locale)
         page.padding = 0
+
+        def follow_device_locale(e: ft.LocaleChangeEvent) -> None:
+            # Only until the user picks a language in the app; their choice wins after that.
+            if ctx.store.get_meta("locale") is None and e.locales:
+                tags = ["-".join(p for p in (x.language_code, x.script_code, x.country_code) if p)
+                        for x in e.locales]
+                tr.set_locale(negotiate(tags))
+                ctx.apply_look()
+                ctx.rerender()
+
+        def connectivity_changed(e) -> None:
+            if ctx.runner:  # back online (or switched network): sync now, do not wait
+                ctx.runner.request()
+
+        page.on_locale_change = follow_device_locale
+        connectivity = ft.Connectivity(on_change=connectivity_changed)
+        page.data["services"].append(connectivity)
         await Shell(ctx).start()
 
     return main

@@ -149,3 +149,17 @@ def test_pull_page_and_cursor_commit_together(server, device):
         cursor = device.get_meta("pull_cursor")
     assert shifts > 7 and cursor
     assert engine.pull().pulled == 0  # nothing new
+
+
+def test_unknown_cursor_triggers_a_full_resync(server, device):
+    """A cursor the server no longer knows (restored backup) makes the device pull everything again."""
+    engine = SyncEngine(device, login(server.url, device, "S3001", "1111"))
+    engine.sync_once()
+    from backend_stub.services.changes import encode_cursor
+    device.set_meta("pull_cursor", encode_cursor(10**9))
+    with device.transaction() as db:
+        db.execute("DELETE FROM shifts")
+    report = engine.pull()
+    with device.reading() as db:
+        assert db.execute("SELECT count(*) FROM shifts").fetchone()[0] > 0
+    assert report.pulled > 0

@@ -116,7 +116,16 @@ class SyncEngine:
         while True:
             with self.store.reading() as db:
                 cursor = get_cursor(db)
-            page = self._retrying(lambda: self.api.pull(cursor, page_size))
+            try:
+                page = self._retrying(lambda: self.api.pull(cursor, page_size))
+            except RequestRejected as exc:
+                if exc.code != "invalid_cursor" or not cursor:
+                    raise
+                # The server no longer knows our position (e.g. restored from a backup):
+                # pull everything again; upserts make that safe.
+                with self.store.transaction() as db:
+                    db["meta"].upsert({"key": "pull_cursor", "value": ""}, pk="key")
+                continue
             with self.store.transaction() as db:
                 report.pulled += apply_page(db, page.changes, page.cursor)
             if not page.has_more:
