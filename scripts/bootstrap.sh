@@ -10,13 +10,16 @@ want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
+# pip's own failures must fail this script; only its noise about local mirrors is hidden.
+pip_install() { .venv/bin/pip install -q "$@" 2> >(grep -v '^WARNING: Location' >&2); }
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "==> installing Python dependencies into .venv (about a minute)"
-  .venv/bin/pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/pip install -q -r requirements.txt 2>&1 | grep -v '^WARNING: Location' || true
-  # face-recognition pins the source package "dlib"; dlib-bin already provides it.
-  .venv/bin/pip install -q --no-deps face-recognition==1.3.0 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -c "import face_recognition, flet, fastapi, sqlite_utils" 
+  pip_install --upgrade pip
+  pip_install -r requirements.txt
+  # face-recognition depends on the source package "dlib" (a slow C++ build); the
+  # prebuilt dlib-bin wheel already provides the dlib module, so skip its dependencies.
+  pip_install --no-deps face-recognition==1.3.0
+  .venv/bin/python -c "import face_recognition, flet, fastapi, sqlite_utils, playwright"
   echo "$want" > "$stamp"
 fi
 # Compile translation catalogues (.po -> .mo) so the UI has them.
