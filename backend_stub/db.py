@@ -195,6 +195,10 @@ def _flush_changes_before_commit(engine: Engine) -> None:
         # here means no code path can commit its writes and forget their change rows.
         rows = conn.info.pop("pending_changes", None)
         if rows:
+            if conn.dialect.name == "postgresql":
+                # Serialise feed writers until commit, so sequence order is commit order and
+                # a pull can never pass a row that commits late (SQLite serialises anyway).
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7301)")
             conn.execute(changes.insert(), rows)
 
     @event.listens_for(engine, "rollback")
