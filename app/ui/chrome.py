@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import flet as ft
 
+from app.i18n import N_
 from app.ui.context import AppContext
 
 
@@ -14,24 +15,20 @@ class Destination:
     icon: ft.IconData
 
 
-def _(s: str) -> str:  # marks msgids for extraction; translated later through ctx
-    return s
-
-
 STAFF_TABS = [
-    Destination("/home", _("Home"), ft.Icons.HOME_OUTLINED),
-    Destination("/clock", _("Clock"), ft.Icons.FINGERPRINT),
-    Destination("/shifts", _("Shifts"), ft.Icons.CALENDAR_MONTH_OUTLINED),
-    Destination("/tasks", _("Tasks"), ft.Icons.CHECKLIST),
-    Destination("/me", _("Me"), ft.Icons.PERSON_OUTLINE),
+    Destination("/home", N_("Home"), ft.Icons.HOME_OUTLINED),
+    Destination("/clock", N_("Clock"), ft.Icons.FINGERPRINT),
+    Destination("/shifts", N_("Shifts"), ft.Icons.CALENDAR_MONTH_OUTLINED),
+    Destination("/tasks", N_("Tasks"), ft.Icons.CHECKLIST),
+    Destination("/me", N_("Me"), ft.Icons.PERSON_OUTLINE),
 ]
 # Managers run the store from the bar; their own clock, shifts and tasks are tiles on Home.
 MANAGER_TABS = [
-    Destination("/home", _("Home"), ft.Icons.HOME_OUTLINED),
-    Destination("/team", _("Team"), ft.Icons.GROUPS_OUTLINED),
-    Destination("/approvals", _("Approvals"), ft.Icons.FACT_CHECK_OUTLINED),
-    Destination("/broadcast", _("Broadcast"), ft.Icons.CAMPAIGN_OUTLINED),
-    Destination("/me", _("Me"), ft.Icons.PERSON_OUTLINE),
+    Destination("/home", N_("Home"), ft.Icons.HOME_OUTLINED),
+    Destination("/team", N_("Team"), ft.Icons.GROUPS_OUTLINED),
+    Destination("/approvals", N_("Approvals"), ft.Icons.FACT_CHECK_OUTLINED),
+    Destination("/broadcast", N_("Broadcast"), ft.Icons.CAMPAIGN_OUTLINED),
+    Destination("/me", N_("Me"), ft.Icons.PERSON_OUTLINE),
 ]
 
 
@@ -62,6 +59,7 @@ def status_strip(ctx: AppContext) -> ft.Control:
     ]
     if s.rejected:
         parts.append(ft.TextButton(
+            # Translators: status strip: {count} offline actions the server refused (tap to see them).
             content=ctx.typo.text(tr.ngettext("{count} rejected", "{count} rejected", s.rejected), 13,
                                   color=ft.Colors.RED_800),
             on_click=lambda e: ctx.page.navigate("/sync")))

@@ -32,6 +32,7 @@ def view(ctx: AppContext) -> ft.View:
         r = receipts[b.id]
         history.append(ft.ListTile(
             title=t.text(b.title, 15),
+            # Translators: read receipts of a broadcast: {read} staff have read it, of {total} who got it.
             subtitle=t.text(ctx._("Read by {read} of {total}", read=ctx.tr.format_number(r.read),
                                   total=ctx.tr.format_number(r.audience)), 13)))
     return frame(ctx, "/broadcast", ctx._("Broadcast"), [

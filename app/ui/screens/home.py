@@ -16,6 +16,7 @@ def local_day_start(ctx: AppContext, now: datetime | None = None) -> datetime:
 
 
 def shift_line(ctx: AppContext, shift: queries.Shift) -> str:
+    # Translators: a shift: {start} and {end} are times ("09:00"), {store} is the store's name.
     return ctx._("{start}–{end} at {store}", start=ctx.tr.format_time(shift.starts_at, "short"),
                  end=ctx.tr.format_time(shift.ends_at, "short"), store=shift.store_name)
 
@@ -51,8 +52,9 @@ def view(ctx: AppContext) -> ft.View:
     body.append(section(ctx, title, items))
     task_rows = [ft.Row([ft.Icon(ft.Icons.RADIO_BUTTON_UNCHECKED, size=18), t.text(task.title, 15, expand=True)])
                  for task in open_tasks[:5]]
-    body.append(section(ctx, ctx._("Open tasks") + f" ({len(open_tasks)})", task_rows or
-                        [t.text(ctx._("Nothing to do right now."), 15)]))
+    # Translators: section title; {count} is the number of open tasks.
+    body.append(section(ctx, ctx._("Open tasks ({count})", count=ctx.tr.format_number(len(open_tasks))),
+                        task_rows or [t.text(ctx._("Nothing to do right now."), 15)]))
     if ctx.is_manager:  # the manager's own clock, shifts and tasks live here, not in the bar
         body.append(ft.Row([
             big_button(ctx, ctx._("Clock"), lambda e: ctx.page.navigate("/clock"), icon=ft.Icons.FINGERPRINT, filled=False),

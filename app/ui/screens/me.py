@@ -2,19 +2,26 @@
 
 import flet as ft
 
-from app.i18n import SUPPORTED_LOCALES
+from app.i18n import N_, SUPPORTED_LOCALES
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.fonts import font_family_for
 
-ROLE_NAMES = {  # msgids
-    "staff": "Staff", "store_manager": "Store manager", "area_manager": "Area manager", "hq_admin": "HQ admin",
+ROLE_NAMES = {  # msgids, translated at render time
+    # Translators: job role of a shop-floor employee (not a manager).
+    "staff": N_("Staff"),
+    "store_manager": N_("Store manager"),
+    # Translators: job role: manager of several stores in one district.
+    "area_manager": N_("Area manager"),
+    # Translators: job role: administrator at head office (HQ).
+    "hq_admin": N_("HQ admin"),
 }
 
 
 def view(ctx: AppContext, on_logout) -> ft.View:
     t, user = ctx.typo, ctx.user
-    role = ctx._(ROLE_NAMES[user["role"]])
+    role_msgid = ROLE_NAMES[user["role"]]  # a variable: pybabel would extract "role" from the subscript
+    role = ctx._(role_msgid)
     return frame(ctx, "/me", ctx._("Me"), [
         section(ctx, user["name"], [t.text(f"{user['staff_no']} · {role}", 15)]),
         ft.ListTile(leading=ft.Icon(ft.Icons.LANGUAGE), title=t.text(ctx._("Language"), 16),
@@ -23,7 +30,7 @@ def view(ctx: AppContext, on_logout) -> ft.View:
         ft.ListTile(leading=ft.Icon(ft.Icons.TEXT_FIELDS), title=t.text(ctx._("Display"), 16),
                     on_click=lambda e: ctx.page.navigate("/me/display")),
         ft.ListTile(leading=ft.Icon(ft.Icons.SYNC_PROBLEM), title=t.text(ctx._("Rejected actions"), 16),
-                    subtitle=t.text(str(ctx.status.rejected), 14),
+                    subtitle=t.text(ctx.tr.format_number(ctx.status.rejected), 14),
                     on_click=lambda e: ctx.page.navigate("/sync")),
         big_button(ctx, ctx._("Log out"), lambda e: ctx.page.run_task(on_logout), icon=ft.Icons.LOGOUT,
                    filled=False),

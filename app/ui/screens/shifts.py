@@ -27,6 +27,7 @@ def view(ctx: AppContext) -> ft.View:
                          weight=ft.FontWeight.BOLD if day == today else None),
             subtitle=t.text(ctx._("{start}–{end} at {store}", start=ctx.tr.format_time(s.starts_at, "short"),
                                   end=ctx.tr.format_time(s.ends_at, "short"), store=s.store_name)
+                            # Translators: a shift's length; {hours} is a number such as 8.5 (short).
                             + " · " + ctx._("{hours} h", hours=ctx.tr.format_decimal(hours)), 14),
         ))
     if not rows:

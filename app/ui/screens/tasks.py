@@ -24,6 +24,7 @@ def view(ctx: AppContext) -> ft.View:
                                                     ctx._("waiting to sync") if task.sync_state == "pending" else "")
                                        if p), 13),
             trailing=None if done else ft.OutlinedButton(
+                # Translators: button that marks a task as done.
                 content=t.text(ctx._("Done"), 14), height=ctx.display.touch,
                 on_click=lambda e, tid=task.id: ctx.act(lambda: ctx.actions.complete_task(tid),
                                                          ctx._("Saved. It will sync when online."))),

@@ -22,7 +22,9 @@ def view(ctx: AppContext) -> ft.View:
     cards = []
     for store_id in sorted(by_store, key=lambda s: names.get(s, s)):
         rows = [ft.Row([t.text(s.user_name, 15, expand=True),
-                        t.text(f"{ctx.tr.format_time(s.starts_at, 'short')}–{ctx.tr.format_time(s.ends_at, 'short')}", 15)])
+                        # Translators: a shift's time range; {start} and {end} are times ("09:00").
+                        t.text(ctx._("{start}–{end}", start=ctx.tr.format_time(s.starts_at, "short"),
+                                     end=ctx.tr.format_time(s.ends_at, "short")), 15)])
                 for s in by_store[store_id]]
         cards.append(section(ctx, names.get(store_id, store_id), rows))
     if not cards:
