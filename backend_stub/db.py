@@ -169,6 +169,74 @@ photos = Table(
     _ts("created_at", nullable=False),
 )
 
+punches = Table(
+    "punches", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False),
+    Column("shift_id", String(64)),
+    Column("kind", String(16), nullable=False),
+    Column("method", String(8), nullable=False),
+    _ts("at", nullable=False),  # the server's estimate of when it happened
+    _ts("device_time", nullable=False),
+    _ts("received_at", nullable=False),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("accuracy_m", Float),
+    Column("mocked", Boolean, nullable=False, default=False),
+    Column("geofence", String(16)),
+    Column("distance_m", Float),
+    Column("face", String(16), nullable=False, default="not_used"),
+    Column("face_distance", Float),
+    Column("selfie_sha256", String(64)),
+    Column("frame_sha256s", Text, nullable=False, default="[]"),  # liveness frames (photos)
+    Column("status", String(16), nullable=False, default="accepted"),
+    Column("flags", Text, nullable=False, default="[]"),
+    Column("recorded_by", String(64), nullable=False),
+)
+Index("ix_punches_user_at", punches.c.user_id, punches.c.at)
+
+punch_corrections = Table(
+    "punch_corrections", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("store_id", String(64), nullable=False),
+    Column("shift_id", String(64)),
+    Column("kind", String(16), nullable=False),
+    _ts("at", nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("by_user", String(64), nullable=False),
+    _ts("created_at", nullable=False),
+)
+
+#: Consent events (grant / withdraw) with the version of the text the person saw.
+face_consents = Table(
+    "face_consents", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("text_version", String(32), nullable=False),
+    Column("locale", String(16)),
+    _ts("at", nullable=False),
+)
+
+#: Encrypted 128-d face embeddings (AES-GCM, bound to the user id). Never photos.
+face_embeddings = Table(
+    "face_embeddings", metadata,
+    Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
+    Column("blobs", Text, nullable=False),  # JSON list of base64 ciphertexts
+    _ts("enrolled_at", nullable=False),
+)
+
+#: Fingerprints of selfies already used, to refuse a replayed photo.
+selfie_fingerprints = Table(
+    "selfie_fingerprints", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("dhash", String(80), nullable=False),
+    _ts("seen_at", nullable=False),
+)
+
 #: The change feed. ``seq`` is the server's monotonic sequence that pull cursors name.
 #: ``audience`` scopes who may pull a row: all, store (store_id's people),
 #: managers (store_id's managers) or user (user_id alone).

@@ -22,7 +22,9 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.photos if scope["path"].startswith("/v1/photos") else self.default
+        path = scope["path"]
+        limit = (self.photos if path.startswith("/v1/photos")
+                 else 3 * self.photos if path.startswith("/v1/face/enrol") else self.default)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._reject(send, limit)

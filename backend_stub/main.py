@@ -8,7 +8,7 @@ from fastapi import APIRouter, FastAPI
 from backend_stub.db import create_schema, make_engine
 from backend_stub.errors import install_handlers
 from backend_stub.limits import BodyLimitMiddleware
-from backend_stub.routes import auth, photos, sync
+from backend_stub.routes import auth, face, photos, sync
 from backend_stub.settings import Settings
 
 
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Liveness probe; also how clients reach the server's clock."""
         return {"status": "ok", "time": datetime.now(UTC).isoformat()}
 
-    for module in (auth, sync, photos):
-        v1.include_router(module.router)
+    for router in (auth.router, sync.router, photos.router, face.router, face.staff_router):
+        v1.include_router(router)
     app.include_router(v1)
     return app

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     max_photo_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     max_batch: int = Field(default=500, ge=1)
+    selfie_retention_days: int = Field(default=30, ge=1)
+    face_tolerance: float | None = Field(default=None, gt=0, lt=1)
+    max_fix_accuracy_m: float = Field(default=100.0, gt=0)
 
     @cached_property
     def db_url(self) -> str:
@@ -38,6 +41,16 @@ class Settings(BaseSettings):
         path = self.data_dir / "photos"
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    @cached_property
+    def face_key(self) -> bytes:
+        """AES-256 key for face embeddings at rest, kept in the data directory (0600)."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key_file = self.data_dir / "face.key"
+        if not key_file.exists():
+            key_file.write_bytes(secrets.token_bytes(32))
+            key_file.chmod(0o600)
+        return key_file.read_bytes()
 
     @cached_property
     def signing_key(self) -> str:

@@ -1,6 +1,6 @@
 """Payloads of each mutation type. The server validates every payload with these."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -55,6 +55,56 @@ class BroadcastCreate(_Payload):
     body: Annotated[str, StringConstraints(max_length=5000)] = ""
 
 
+class LocationFix(_Payload):
+    """A location fix as the device's geolocator reported it."""
+
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    accuracy_m: float = Field(ge=0, le=100_000)
+    timestamp: AwareDatetime
+    mocked: bool = False
+
+
+class PunchRecord(_Payload):
+    """Clock in/out or a break, with the evidence the device gathered.
+
+    ``method``: ``face`` (selfie verified), ``pin`` (no biometric consent: PIN plus a
+    manager's confirmation) or ``kiosk`` (a store tablet identified the person).
+    ``device_geofence`` / ``device_face`` are the device's own verdicts; the server
+    recomputes both and flags any disagreement.
+    """
+
+    punch_id: Id
+    user_id: Id
+    store_id: Id
+    kind: Literal["clock_in", "clock_out", "break_start", "break_end"]
+    fix: LocationFix | None = None
+    method: Literal["face", "pin", "kiosk"] = "face"
+    selfie_sha256: Sha256 | None = None
+    frame_sha256s: list[Sha256] = Field(default_factory=list, max_length=3)
+    device_geofence: str | None = None
+    device_face: Literal["matched", "mismatch", "pending", "not_used"] = "not_used"
+
+
+class PunchConfirm(_Payload):
+    """A manager confirms (or refuses) a PIN punch of someone without face consent."""
+
+    punch_id: Id
+    approve: bool = True
+
+
+class PunchCorrect(_Payload):
+    """A manager fixes a punch time (e.g. a missing clock-out), with a reason (audited)."""
+
+    correction_id: Id
+    user_id: Id
+    store_id: Id
+    shift_id: Id | None = None
+    kind: Literal["clock_in", "clock_out", "break_start", "break_end"]
+    at: AwareDatetime
+    reason: Annotated[str, StringConstraints(min_length=3, max_length=500, strip_whitespace=True)]
+
+
 #: Mutation type name -> payload model. A type not listed here is rejected per item.
 PAYLOADS: dict[str, type[BaseModel]] = {
     "broadcast.read": BroadcastRead,
@@ -62,6 +112,9 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "note.delete": NoteDelete,
     "task.complete": TaskComplete,
     "broadcast.create": BroadcastCreate,
+    "punch.record": PunchRecord,
+    "punch.confirm": PunchConfirm,
+    "punch.correct": PunchCorrect,
 }
 
 

@@ -1,6 +1,6 @@
 """The device database: migrations, the outbox, user actions and pulled data."""
 
-from app.store.actions import Actions
+from app.store.actions import Actions, PunchActions
 from app.store.clock import DeviceClock
 from app.store.database import Locked, open_database
 from app.store.device import DeviceStore, device_db_path
@@ -11,6 +11,7 @@ from app.store import queries
 __all__ = [
     "MIGRATIONS",
     "Actions",
+    "PunchActions",
     "DeviceClock",
     "DeviceStore",
     "Locked",

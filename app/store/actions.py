@@ -5,9 +5,11 @@ Rules a device can check itself (the caller's own record, their store, their rol
 checked here with the same domain functions the server runs.
 """
 
+import hashlib
 import json
 import uuid
 from datetime import datetime
+from pathlib import Path
 
 from app.domain.access import require_manager_of, require_self, require_store
 from app.domain.roles import Actor
@@ -95,3 +97,56 @@ class Actions:
         stamp = self._clock.stamp()
         with self._store.transaction() as db:
             return enqueue(db, type=type_, payload=payload, clock=stamp, entity_ref=entity_ref)
+
+
+def _photo_path(store: Locked, sha: str) -> Path:
+    base = Path(store.path).parent / "photos"
+    base.mkdir(parents=True, exist_ok=True)
+    return base / sha
+
+
+class PunchActions(Actions):
+    """Clock in/out and breaks. The device's verdicts travel with the punch; the server re-checks."""
+
+    def record_punch(self, *, kind: str, store_id: str, fix: dict | None, method: str = "face",
+                     selfie: bytes | None = None, frames: list[bytes] = (), device_geofence: str | None = None,
+                     device_face: str = "not_used", flags: list[str] = (), shift_id: str | None = None) -> str:
+        """Record a punch now (offline too): its photos are queued for upload before the push."""
+        shas = []
+        for blob in ([selfie] if selfie else []) + list(frames):
+            sha = hashlib.sha256(blob).hexdigest()
+            path = _photo_path(self._store, sha)
+            if not path.exists():
+                path.write_bytes(blob)  # written before the transaction: an orphan file is harmless
+            shas.append((sha, path, len(blob)))
+        selfie_sha = shas[0][0] if selfie else None
+        frame_shas = [s for s, _, _ in shas[1:]] if selfie else [s for s, _, _ in shas]
+        p = m.PunchRecord(punch_id=f"pu-{uuid.uuid4().hex}", user_id=self.actor.user_id, store_id=store_id,
+                          kind=kind, fix=fix, method=method, selfie_sha256=selfie_sha,
+                          frame_sha256s=frame_shas, device_geofence=device_geofence, device_face=device_face)
+        now = self._now().isoformat()
+        row = {"id": p.punch_id, "user_id": p.user_id, "store_id": store_id, "shift_id": shift_id,
+               "kind": kind, "method": method, "at": now, "geofence": device_geofence, "distance_m": None,
+               "face": device_face if method == "face" else "not_used",
+               "status": "awaiting_confirmation" if method == "pin" else "accepted",
+               "flags": json.dumps(list(flags)), "sync_state": "pending"}
+
+        def write(db) -> None:
+            for sha, path, size in shas:
+                db["photo_uploads"].upsert({"sha256": sha, "path": str(path), "size": size,
+                                            "status": "pending", "created_at": now}, pk="sha256")
+            db["punches"].insert(row)
+
+        self._record("punch.record", p, f"punch:{p.punch_id}", write)
+        return p.punch_id
+
+    def confirm_punch(self, punch_id: str, approve: bool = True) -> int:
+        """A manager confirms a PIN punch of someone who chose not to use face data."""
+        with self._store.reading() as db:
+            row = db.execute("SELECT store_id FROM punches WHERE id=?", [punch_id]).fetchone()
+        if row:
+            require_manager_of(self.actor, [row[0]])
+        status = "accepted" if approve else "refused"
+        return self._record("punch.confirm", m.PunchConfirm(punch_id=punch_id, approve=approve),
+                            f"punch:{punch_id}",
+                            lambda db: db.execute("UPDATE punches SET status=? WHERE id=?", [status, punch_id]))

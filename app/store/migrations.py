@@ -65,9 +65,24 @@ def _m002_outbox_outcomes(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS ix_shifts_user ON shifts(user_id, starts_at)")
 
 
+def _m003_punches(db: Database) -> None:
+    """Clock-in: punches (mine, or my team's for managers), corrections, face profile."""
+    db["punches"].create({"id": str, "user_id": str, "store_id": str, "shift_id": str, "kind": str,
+                          "method": str, "at": str, "geofence": str, "distance_m": float, "face": str,
+                          "status": str, "flags": str, "sync_state": str}, pk="id")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_punches_user_at ON punches(user_id, at)")
+    db["punch_corrections"].create({"id": str, "user_id": str, "store_id": str, "shift_id": str,
+                                    "kind": str, "at": str, "reason": str, "by_user": str,
+                                    "created_at": str}, pk="id")
+    # Face data on the device: the consent decision and encrypted embeddings, never photos.
+    db["face_profile"].create({"user_id": str, "consented": int, "consent_version": str,
+                               "embeddings": bytes, "updated_at": str}, pk="user_id")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
+    (3, _m003_punches),
 ]
 
 

@@ -14,7 +14,8 @@ from sqlite_utils import Database
 
 from app.protocol import EventClock, ItemResult, ItemStatus, Mutation
 
-_DOMAIN_TABLES = {"broadcast_read": "broadcast_reads", "note": "notes", "task": "tasks"}
+_DOMAIN_TABLES = {"broadcast_read": "broadcast_reads", "note": "notes", "task": "tasks",
+                  "punch": "punches"}
 
 
 def enqueue(db: Database, *, type: str, payload: dict, clock: EventClock, entity_ref: str) -> int:

@@ -16,6 +16,8 @@ TABLES = {
     "broadcast_read": "broadcast_reads",
     "note": "notes",
     "task": "tasks",
+    "punch": "punches",
+    "punch_correction": "punch_corrections",
 }
 _CURSOR_KEY = "pull_cursor"
 

@@ -23,7 +23,7 @@ def push(body: PushRequest, caller: CurrentUser, conn: DbSession, settings: Sett
                               {"max_batch": settings.max_batch})
     if body.device_id != caller.device_id:
         raise Forbidden(Reason.DEVICE_MISMATCH, "This token was issued to another device")
-    results, last = apply_batch(conn, caller, body)
+    results, last = apply_batch(conn, caller, body, settings)
     answer = PushResponse(results=results, last_applied_seq=last, server_time=datetime.now(UTC))
     # Serialise once here: FastAPI would otherwise re-validate 500 results against the
     # response model (the model still documents the endpoint in OpenAPI).

@@ -18,6 +18,7 @@ from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
 from backend_stub.services.changes import emit
+from backend_stub.settings import Settings
 
 
 class Rejected(Exception):
@@ -31,11 +32,18 @@ class Rejected(Exception):
 
 @dataclass(frozen=True)
 class Context:
-    """Facts about the mutation that are not in its payload."""
+    """Facts about the mutation that are not in its payload.
+
+    ``event_time`` is the server's estimate of when it happened; ``device_time`` what the
+    device's clock said; ``flags`` what the push layer already noticed (e.g. clock_drift).
+    """
 
     actor: Actor
     received_at: datetime
     event_time: datetime
+    device_time: datetime | None = None
+    settings: Settings | None = None
+    flags: tuple[str, ...] = ()
 
 
 Handler = Callable[[Connection, object, Context], None]
@@ -135,8 +143,8 @@ def _broadcast_create(conn: Connection, p: m.BroadcastCreate, ctx: Context) -> N
          audience="store", store_ids=store_ids)
 
 
-#: Mutation type -> handler. Payload models live in ``app.protocol.mutations.PAYLOADS``.
-HANDLERS: dict[str, Handler] = {
+#: Basic mutation type -> handler (see services/registry.py for the full table).
+BASIC_HANDLERS: dict[str, Handler] = {
     "broadcast.read": _broadcast_read,
     "note.add": _note_add,
     "note.delete": _note_delete,

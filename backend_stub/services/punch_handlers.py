@@ -1,0 +1,182 @@
+"""Clock-in/out on the server: re-check every rule the device checked, and flag disagreements.
+
+The device decides quickly (and offline); the server decides for real. A punch breaking a
+shift rule (already clocked in, too early...) is rejected. Location and face problems are
+recorded as flags for the manager rather than rejections: the person was probably at work,
+and a manager can judge (outside, uncertain, mocked GPS, face mismatch, replayed selfie,
+disagreement with the device's own verdict = possible tampering).
+"""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from app.domain.access import require_manager_of, require_self, require_store
+from app.domain.geofence import Fence, Fix, decide
+from app.protocol import Reason
+from app.protocol import mutations as m
+from backend_stub import db
+from backend_stub.services import biometrics
+from backend_stub.services.changes import emit
+from backend_stub.services.handlers import Context, Rejected
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def punch_public(row: dict) -> dict:
+    """What devices see of a punch (no photos, no embeddings)."""
+    keys = ("id", "user_id", "store_id", "shift_id", "kind", "method", "at", "geofence", "distance_m",
+            "face", "status", "flags")
+    out = {k: row[k] for k in keys}
+    out["flags"] = json.loads(row["flags"]) if isinstance(row["flags"], str) else row["flags"]
+    return out
+
+
+def _domain_punches(conn: Connection, user_id: str, since: datetime) -> list:
+    from app.domain import attendance
+
+    rows = conn.execute(select(db.punches).where(
+        db.punches.c.user_id == user_id, db.punches.c.at >= since, db.punches.c.status != "refused",
+    ).order_by(db.punches.c.at)).mappings()
+    return [attendance.Punch(id=r["id"], user_id=r["user_id"], store_id=r["store_id"],
+                             kind=attendance.PunchKind(r["kind"]), at=_aware(r["at"]), shift_id=r["shift_id"],
+                             flags=tuple(json.loads(r["flags"]))) for r in rows]
+
+
+def _domain_shifts(conn: Connection, user_id: str, around: datetime) -> list:
+    from app.domain import attendance
+
+    rows = conn.execute(select(db.shifts).where(
+        db.shifts.c.user_id == user_id, db.shifts.c.starts_at >= around - timedelta(days=1),
+        db.shifts.c.starts_at <= around + timedelta(days=1))).mappings()
+    return [attendance.ShiftWindow(id=r["id"], user_id=r["user_id"], store_id=r["store_id"],
+                                   starts_at=_aware(r["starts_at"]), ends_at=_aware(r["ends_at"])) for r in rows]
+
+
+def _geofence_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[str]) -> dict:
+    store = conn.execute(select(db.stores).where(db.stores.c.id == p.store_id)).mappings().first()
+    if store is None:
+        raise Rejected(Reason.NOT_FOUND, "Unknown store.")
+    if p.fix is None:
+        flags.append("no_location")
+        return {"geofence": None, "distance_m": None}
+    fix = Fix(p.fix.latitude, p.fix.longitude, p.fix.accuracy_m, p.fix.timestamp, p.fix.mocked)
+    fence = Fence(store["id"], store["latitude"], store["longitude"], store["radius_m"])
+    # Judge the fix's age against the event's own device time: both come from one clock.
+    decision = decide(fix, fence, now=ctx.device_time, max_accuracy_m=ctx.settings.max_fix_accuracy_m)
+    verdict = decision.verdict.value
+    if verdict == "refused":
+        flags.append({"mocked": "mocked_gps", "inaccurate": "inaccurate_location",
+                      "stale": "stale_location"}.get(decision.reason or "", "location_refused"))
+    elif verdict in ("outside", "uncertain"):
+        flags.append(verdict)
+    if p.device_geofence and p.device_geofence != verdict:
+        flags.append("geofence_disagrees")  # the device said otherwise: tampering or a bug
+    return {"geofence": verdict, "distance_m": round(decision.distance_m, 1),
+            "latitude": fix.latitude, "longitude": fix.longitude, "accuracy_m": fix.accuracy_m,
+            "mocked": fix.mocked}
+
+
+def _face_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[str]) -> dict:
+    if p.method == "pin":
+        return {"face": "not_used", "status": "awaiting_confirmation"}
+    if not p.selfie_sha256:
+        flags.append("no_selfie")
+        return {"face": "not_used"}
+    if not biometrics.has_consent(conn, p.user_id):
+        flags.append("no_consent")  # never process biometrics without consent
+        return {"face": "not_used"}
+    selfie = biometrics.photo_bytes(ctx.settings, p.selfie_sha256)
+    if selfie is None:
+        raise Rejected(Reason.INVALID_PAYLOAD, "The selfie has not been uploaded.")
+    from app.face import FaceError, check_liveness, fingerprint, is_replay, verify_selfie
+
+    out: dict = {"face": "mismatch", "selfie_sha256": p.selfie_sha256,
+                 "frame_sha256s": json.dumps(p.frame_sha256s)}
+    enrolled = biometrics.load_embeddings(conn, ctx.settings, p.user_id)
+    try:
+        result = verify_selfie(selfie, enrolled, **({"tolerance": ctx.settings.face_tolerance}
+                                                      if ctx.settings.face_tolerance else {}))
+        out["face"], out["face_distance"] = ("matched" if result.matched else "mismatch"), result.distance
+    except FaceError:
+        pass  # no usable face: stays a mismatch
+    if out["face"] != "matched":
+        flags.append("face_mismatch")
+    if p.device_face == "matched" and out["face"] != "matched":
+        flags.append("face_disagrees")
+    fp = fingerprint(selfie)
+    seen = conn.execute(select(db.selfie_fingerprints).where(
+        db.selfie_fingerprints.c.user_id == p.user_id)).mappings().all()
+    from app.face import PhotoFingerprint
+
+    if is_replay(fp, [PhotoFingerprint(r["sha256"], int(r["dhash"])) for r in seen]):
+        flags.append("replay")
+    else:
+        conn.execute(db.selfie_fingerprints.insert().values(
+            sha256=fp.sha256, user_id=p.user_id, dhash=str(fp.dhash), seen_at=ctx.received_at))
+    frames = [biometrics.photo_bytes(ctx.settings, s) for s in p.frame_sha256s]
+    if len([f for f in frames if f]) >= 2:
+        try:
+            if not check_liveness([f for f in frames if f]).live:
+                flags.append("liveness_failed")
+        except FaceError:
+            flags.append("liveness_failed")
+    return out
+
+
+def punch_record(conn: Connection, p: m.PunchRecord, ctx: Context) -> None:
+    from app.domain import attendance
+
+    if p.method == "kiosk":
+        require_manager_of(ctx.actor, [p.store_id])  # the kiosk tablet is signed in by a manager
+    else:
+        require_self(ctx.actor, p.user_id)
+        require_store(ctx.actor, p.store_id)
+    if conn.execute(select(db.punches.c.id).where(db.punches.c.id == p.punch_id)).first():
+        raise Rejected(Reason.CONFLICT, "This punch was already recorded.")
+    at = ctx.event_time
+    check = attendance.check_punch(
+        attendance.PunchKind(p.kind), at, punches=_domain_punches(conn, p.user_id, at - timedelta(days=2)),
+        shift=attendance.find_shift(at, _domain_shifts(conn, p.user_id, at), attendance.ShiftRules()),
+        rules=attendance.ShiftRules())
+    if not check.allowed:
+        raise Rejected(check.reason or Reason.CONFLICT, f"Punch refused: {check.reason}.")
+    flags = list(check.flags) + [f for f in ctx.flags if f not in check.flags]
+    row = {"id": p.punch_id, "user_id": p.user_id, "store_id": p.store_id, "shift_id": check.shift_id,
+           "kind": p.kind, "method": p.method, "at": at, "device_time": ctx.device_time,
+           "received_at": ctx.received_at, "status": "accepted", "recorded_by": ctx.actor.user_id}
+    row |= _geofence_flags(conn, p, ctx, flags)
+    row |= _face_flags(conn, p, ctx, flags)
+    row["flags"] = json.dumps(sorted(set(flags)))
+    conn.execute(db.punches.insert(), row)
+    public = punch_public(row)
+    emit(conn, "punch", p.punch_id, public, audience="user", user_id=p.user_id)
+    emit(conn, "punch", p.punch_id, public, audience="managers", store_ids=[p.store_id])
+
+
+def punch_confirm(conn: Connection, p: m.PunchConfirm, ctx: Context) -> None:
+    row = conn.execute(select(db.punches).where(db.punches.c.id == p.punch_id)).mappings().first()
+    if row is None:
+        raise Rejected(Reason.NOT_FOUND, "This punch does not exist.")
+    require_manager_of(ctx.actor, [row["store_id"]])
+    if row["user_id"] == ctx.actor.user_id:
+        raise Rejected(Reason.FORBIDDEN_ROLE, "Managers cannot confirm their own punch.")
+    status = "accepted" if p.approve else "refused"
+    conn.execute(db.punches.update().where(db.punches.c.id == p.punch_id).values(status=status))
+    public = punch_public({**row, "status": status})
+    emit(conn, "punch", p.punch_id, public, audience="user", user_id=row["user_id"])
+    emit(conn, "punch", p.punch_id, public, audience="managers", store_ids=[row["store_id"]])
+
+
+def punch_correct(conn: Connection, p: m.PunchCorrect, ctx: Context) -> None:
+    require_manager_of(ctx.actor, [p.store_id])
+    row = {"id": p.correction_id, "user_id": p.user_id, "store_id": p.store_id, "shift_id": p.shift_id,
+           "kind": p.kind, "at": p.at, "reason": p.reason, "by_user": ctx.actor.user_id,
+           "created_at": ctx.received_at}
+    conn.execute(db.punch_corrections.insert(), row)
+    emit(conn, "punch_correction", p.correction_id, row, audience="managers", store_ids=[p.store_id])
+    emit(conn, "punch_correction", p.correction_id, row, audience="user", user_id=p.user_id)
