@@ -1,5 +1,6 @@
 """The FastAPI application factory."""
 
+import asyncio
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
@@ -9,6 +10,7 @@ from backend_stub.db import create_schema, make_engine
 from backend_stub.errors import install_handlers
 from backend_stub.limits import BodyLimitMiddleware
 from backend_stub.routes import auth, face, photos, sync
+from backend_stub.services.biometrics import purge_selfies
 from backend_stub.settings import Settings
 
 
@@ -17,10 +19,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = make_engine(settings.db_url)
 
+    async def purge_loop() -> None:
+        # PDPO: selfies are kept selfie_retention_days for disputes, then deleted.
+        while True:
+            try:
+                await asyncio.to_thread(purge_selfies, engine, settings)
+            except Exception as exc:  # keep the job alive; the next round retries
+                print("selfie purge failed:", exc)
+            await asyncio.sleep(3600)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         create_schema(engine)
+        job = asyncio.create_task(purge_loop())
         yield
+        job.cancel()
         engine.dispose()
 
     app = FastAPI(title="Shopfloor API", version="1", lifespan=lifespan)
