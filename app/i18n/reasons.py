@@ -33,6 +33,11 @@ REASON_MESSAGES = MessageMap(
         "replay_detected": N_("This clock-in was already sent. Please clock in again."),
         "already_clocked_in": N_("You are already clocked in."),
         "too_early": N_("It is too early to clock in for your shift."),
+        "not_clocked_in": N_("You are not clocked in."),
+        "already_on_break": N_("You are already on a break."),
+        "not_on_break": N_("You are not on a break."),
+        "no_shift": N_("You have no shift now, so you cannot clock in."),
+        "consent_required": N_("Face check needs your consent first."),
         # Accepted, but flagged for a manager.
         "clock_drift": N_("Your phone's time is wrong. A manager will review this record."),
         # Request-level errors.

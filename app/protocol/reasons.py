@@ -26,7 +26,12 @@ class Reason(StrEnum):
     FACE_MISMATCH = "face_mismatch"
     REPLAY_DETECTED = "replay_detected"
     ALREADY_CLOCKED_IN = "already_clocked_in"
+    NOT_CLOCKED_IN = "not_clocked_in"
+    ALREADY_ON_BREAK = "already_on_break"
+    NOT_ON_BREAK = "not_on_break"
+    NO_SHIFT = "no_shift"
     TOO_EARLY = "too_early"
+    CONSENT_REQUIRED = "consent_required"
     # Request-level errors (HTTP status + this code in the error body).
     VALIDATION_ERROR = "validation_error"
     PAYLOAD_TOO_LARGE = "payload_too_large"

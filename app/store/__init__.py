@@ -6,12 +6,13 @@ from app.store.database import Locked, open_database
 from app.store.device import DeviceStore, device_db_path
 from app.store.migrations import MIGRATIONS, migrate
 from app.store.pull_apply import apply_page, get_cursor
-from app.store import queries
+from app.store import face_profile, queries
 
 __all__ = [
     "MIGRATIONS",
     "Actions",
     "PunchActions",
+    "face_profile",
     "DeviceClock",
     "DeviceStore",
     "Locked",

@@ -150,3 +150,16 @@ class PunchActions(Actions):
         return self._record("punch.confirm", m.PunchConfirm(punch_id=punch_id, approve=approve),
                             f"punch:{punch_id}",
                             lambda db: db.execute("UPDATE punches SET status=? WHERE id=?", [status, punch_id]))
+
+    def correct_punch(self, *, user_id: str, store_id: str, shift_id: str | None, kind: str, at: datetime,
+                      reason: str) -> str:
+        """A manager fixes a punch (e.g. a missing clock-out) with a reason; audited on the server."""
+        require_manager_of(self.actor, [store_id])
+        p = m.PunchCorrect(correction_id=f"pc-{uuid.uuid4().hex}", user_id=user_id, store_id=store_id,
+                           shift_id=shift_id, kind=kind, at=at, reason=reason)
+        row = {"id": p.correction_id, "user_id": user_id, "store_id": store_id, "shift_id": shift_id,
+               "kind": kind, "at": at.isoformat(), "reason": p.reason, "by_user": self.actor.user_id,
+               "created_at": self._now().isoformat()}
+        self._record("punch.correct", p, f"punch_correction:{p.correction_id}",
+                     lambda db: db["punch_corrections"].insert(row))
+        return p.correction_id

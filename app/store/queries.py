@@ -118,3 +118,52 @@ def tasks(db: Database, store_ids: list[str], *, open_only: bool = False) -> lis
 
 def store_names(db: Database) -> dict[str, str]:
     return {r["id"]: r["name"] for r in db.query("SELECT id, name FROM stores ORDER BY name")}
+
+
+# -- attendance: rows as domain objects, for the rules in app.domain.attendance --------------
+def _aware(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def punches(db: Database, user_ids: list[str], since: datetime):
+    """Punches of these users since ``since`` (refused PIN punches left out)."""
+    from app.domain.attendance import Punch, PunchKind
+
+    marks = ",".join("?" * len(user_ids)) or "''"
+    rows = db.query(f"SELECT * FROM punches WHERE user_id IN ({marks}) AND at >= ? AND status != 'refused'"
+                    " ORDER BY at", [*user_ids, _iso(since)])
+    return [Punch(r["id"], r["user_id"], r["store_id"], PunchKind(r["kind"]), _aware(r["at"]), r["shift_id"],
+                  tuple(json.loads(r["flags"] or "[]"))) for r in rows]
+
+
+def shift_windows(db: Database | None, shifts_: list[Shift]):
+    """``Shift`` read models as ``attendance.ShiftWindow`` values."""
+    from app.domain.attendance import ShiftWindow
+
+    return [ShiftWindow(s.id, s.user_id, s.store_id, s.starts_at, s.ends_at) for s in shifts_]
+
+
+def corrections(db: Database, user_ids: list[str]):
+    from app.domain.attendance import PunchCorrection, PunchKind
+
+    marks = ",".join("?" * len(user_ids)) or "''"
+    rows = db.query(f"SELECT * FROM punch_corrections WHERE user_id IN ({marks})", user_ids)
+    return [PunchCorrection(new_time=_aware(r["at"]), reason=r["reason"],
+                            by_user=r["by_user"], at=_aware(r["created_at"]), shift_id=r["shift_id"],
+                            kind=PunchKind(r["kind"])) for r in rows]
+
+
+def awaiting_confirmation(db: Database, store_ids: list[str]) -> list[dict]:
+    """PIN punches (no face consent) waiting for a manager of these stores."""
+    marks = ",".join("?" * len(store_ids)) or "''"
+    return list(db.query(
+        "SELECT p.*, coalesce(u.name, p.user_id) AS user_name FROM punches p LEFT JOIN users u ON u.id = p.user_id"
+        f" WHERE p.store_id IN ({marks}) AND p.status = 'awaiting_confirmation' ORDER BY p.at", store_ids))
+
+
+def users_of_stores(db: Database, store_ids: list[str]) -> dict[str, str]:
+    """id -> name of the people whose home store is one of these."""
+    marks = ",".join("?" * len(store_ids)) or "''"
+    return {r["id"]: r["name"] for r in db.query(
+        f"SELECT id, name FROM users WHERE home_store_id IN ({marks}) ORDER BY name", store_ids)}

@@ -140,6 +140,19 @@ class ApiClient:
         resp = self._authed("GET", "/sync/pull", params={"cursor": cursor, "limit": limit})
         return PullResponse.model_validate_json(resp.content)
 
+    # -- face (online only: enrolment needs the server to encode and store) -----------
+    def face_status(self) -> dict:
+        return self._authed("GET", "/face/status").json()
+
+    def face_consent(self, granted: bool, text_version: str, locale: str | None = None) -> dict:
+        return self._authed("POST", "/face/consent", json={"granted": granted, "text_version": text_version,
+                                                           "locale": locale}).json()
+
+    def face_enrol(self, photos: list[bytes]) -> list[list[float]]:
+        """Send 3 photos; the server keeps only encrypted embeddings and returns them once."""
+        files = [("photos", (f"p{i}.jpg", blob, "image/jpeg")) for i, blob in enumerate(photos)]
+        return self._authed("POST", "/face/enrol", files=files).json()["embeddings"]
+
     def photo_offset(self, sha256: str) -> int | None:
         """Bytes of this photo the server already has; ``None`` when it is fully stored."""
         resp = self._authed("HEAD", f"/photos/{sha256}", allow=(404,))

@@ -7,7 +7,7 @@ import flet as ft
 from app.protocol import TokenPair
 from app.store import outbox
 from app.ui.context import AppContext
-from app.ui.screens import broadcast, clock, home, login, me, rejected, shifts, tasks, team
+from app.ui.screens import approvals, broadcast, clock, face_setup, home, login, me, rejected, shifts, tasks, team
 from app.ui.sync_status import SyncRunner
 
 
@@ -132,10 +132,11 @@ class Shell:
             "/me": lambda: me.view(ctx, self.logout),
             "/me/language": lambda: me.language_view(ctx),
             "/me/display": lambda: me.display_view(ctx),
+            "/me/face": lambda: face_setup.view(ctx),
             "/sync": lambda: rejected.view(ctx),
         }
         if ctx.is_manager:
-            routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: team.approvals_view(ctx),
+            routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
                        "/broadcast": lambda: broadcast.view(ctx)}
         return routes.get(route, routes["/home"])()
 

@@ -12,11 +12,13 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection, Engine
 
+from app.protocol.consent import CONSENT_TEXT_VERSION
 from backend_stub import db
 from backend_stub.settings import Settings
 
-#: The version of the consent text (app/ui/screens/consent.py shows the same number).
-CONSENT_TEXT_VERSION = "2026-11-v1"
+
+
+__all__ = ["CONSENT_TEXT_VERSION", "erase_biometrics", "has_consent", "purge_selfies", "record_consent"]
 
 
 def has_consent(conn: Connection, user_id: str) -> bool:

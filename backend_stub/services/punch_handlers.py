@@ -139,10 +139,11 @@ def punch_record(conn: Connection, p: m.PunchRecord, ctx: Context) -> None:
     if conn.execute(select(db.punches.c.id).where(db.punches.c.id == p.punch_id)).first():
         raise Rejected(Reason.CONFLICT, "This punch was already recorded.")
     at = ctx.event_time
-    check = attendance.check_punch(
-        attendance.PunchKind(p.kind), at, punches=_domain_punches(conn, p.user_id, at - timedelta(days=2)),
-        shift=attendance.find_shift(at, _domain_shifts(conn, p.user_id, at), attendance.ShiftRules()),
-        rules=attendance.ShiftRules())
+    rules = attendance.ShiftRules()
+    history = _domain_punches(conn, p.user_id, at - timedelta(days=2))
+    shift = attendance.shift_for_punch(attendance.PunchKind(p.kind), at, punches=history,
+                                       shifts=_domain_shifts(conn, p.user_id, at), rules=rules)
+    check = attendance.check_punch(attendance.PunchKind(p.kind), at, punches=history, shift=shift, rules=rules)
     if not check.allowed:
         raise Rejected(check.reason or Reason.CONFLICT, f"Punch refused: {check.reason}.")
     flags = list(check.flags) + [f for f in ctx.flags if f not in check.flags]

@@ -1,19 +1,154 @@
-"""Clock: today's shift and clock status. (Clock-in with location and face is the next issue.)"""
+"""Clock: clock in/out and breaks, checked for place (geofence) and person (face) on the device.
+
+The punch is recorded locally at once (offline too) and the server re-checks it on sync.
+Staff who did not consent to face data use the PIN path: their punch waits for the store
+manager's confirmation.
+"""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
 
 import flet as ft
 
-from app.store import queries
-from app.ui.chrome import frame, section
+from app.domain import attendance
+from app.domain.geofence import Fence, GeofenceVerdict, decide_any
+from app.i18n import N_
+from app.store import PunchActions, face_profile, queries
+from app.ui.capture import CaptureError, camera_frames, location_fix
+from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.screens.home import local_day_start, shift_line
 
+KIND_LABELS = {"clock_in": N_("Clock in"), "clock_out": N_("Clock out"), "break_start": N_("Start break"),
+               "break_end": N_("End break")}
+
+
+def local_punches(ctx: AppContext, since: datetime) -> list[attendance.Punch]:
+    with ctx.store.reading() as db:
+        return queries.punches(db, [ctx.user["id"]], since)
+
+
+def local_shifts(ctx: AppContext, around: datetime) -> list[attendance.ShiftWindow]:
+    with ctx.store.reading() as db:
+        return queries.shift_windows(db, queries.shifts_for_user(
+            db, ctx.user["id"], around - timedelta(days=1), around + timedelta(days=1)))
+
+
+def fences(ctx: AppContext) -> list[Fence]:
+    with ctx.store.reading() as db:
+        rows = db.query("SELECT id, latitude, longitude, radius_m FROM stores")
+        return [Fence(r["id"], r["latitude"], r["longitude"], r["radius_m"]) for r in rows
+                if r["id"] in ctx.user["store_ids"]]
+
+
+def distance_text(ctx: AppContext, metres: float) -> str:
+    if metres >= 1000:
+        return ctx._("{km} km", km=ctx.tr.format_decimal(round(metres / 1000, 1)))
+    return ctx._("{m} m", m=ctx.tr.format_number(round(metres)))
+
+
+def where_message(ctx: AppContext, decision, store_names: dict) -> str:
+    """Why a location was refused, with the distance, in the user's language."""
+    if decision.verdict is GeofenceVerdict.OUTSIDE:
+        return ctx._("You are {distance} from {store}. Clock in at the store.",
+                     distance=distance_text(ctx, decision.distance_m),
+                     store=store_names.get(decision.store_id, decision.store_id))
+    return {
+        "mocked": ctx._("Your location looks simulated. Turn off mock locations and try again."),
+        "inaccurate": ctx._("Your location is not accurate enough. Move near a window or outside and try again."),
+        "stale": ctx._("Your location is out of date. Try again."),
+    }.get(decision.reason or "", ctx._("Your location could not be checked. Try again."))
+
+
+def verify_on_device(ctx: AppContext, frames: list[bytes]) -> str | None:
+    """'matched', 'pending' (no face engine on this device), or None with a refusal notified."""
+    try:
+        from app.face import FaceError, check_liveness, verify_selfie
+        enrolled = face_profile.embeddings(ctx.store, ctx.user["id"])
+        result = verify_selfie(frames[0], enrolled)
+        live = check_liveness(frames).live if len(frames) >= 2 else False
+    except ImportError:
+        return "pending"  # phone builds have no dlib: the server verifies the synced selfie
+    except FaceError as exc:
+        raise CaptureError(ctx._("No clear face in the photo. Face the camera in good light and try again.")) from exc
+    if not result.matched:
+        raise CaptureError(ctx._("This face does not match your enrolment. Try again, or ask your manager."))
+    if not live:
+        raise CaptureError(ctx._("Move your head slightly while the photos are taken, then try again."))
+    return "matched"
+
 
 def view(ctx: AppContext) -> ft.View:
-    t = ctx.typo
+    t, user = ctx.typo, ctx.user
+    now = ctx.tr.now()
     with ctx.store.reading() as db:
-        today = queries.todays_shift(db, ctx.user["id"], local_day_start(ctx))
+        today = queries.todays_shift(db, user["id"], local_day_start(ctx))
+        names = queries.store_names(db)
+    punches = local_punches(ctx, now - timedelta(days=2))
+    state = attendance.state_of(punches)
+    consented, enrolled = face_profile.status(ctx.store, user["id"])
+    message = t.text(ctx.page.data.get("clock_message", ""), 16, color=ft.Colors.RED_900)
+    busy = ft.ProgressRing(visible=False, width=28, height=28)
+
+    async def punch(kind: str) -> None:
+        message.value, busy.visible = ctx._("Checking your location…"), True
+        ctx.page.update()
+        try:
+            fix = await location_fix(ctx)
+            decision = decide_any(fix, fences(ctx), now=datetime.now(UTC))
+            if not decision.allowed:
+                raise CaptureError(where_message(ctx, decision, names))
+            method, frames, device_face = ("face" if consented and enrolled else "pin"), [], "not_used"
+            if method == "face":
+                frames = await camera_frames(ctx)
+                message.value = ctx._("Checking your face…")
+                ctx.page.update()
+                device_face = await asyncio.to_thread(verify_on_device, ctx, frames)
+            at = datetime.now(UTC)
+            rules = attendance.ShiftRules()
+            history = local_punches(ctx, at - timedelta(days=2))
+            shift = attendance.shift_for_punch(kind, at, punches=history, shifts=local_shifts(ctx, at), rules=rules)
+            check = attendance.check_punch(kind, at, punches=history, shift=shift, rules=rules)
+            if not check.allowed:
+                raise CaptureError(ctx.reason_text(check.reason))
+            flags = list(check.flags) + ([decision.verdict.value] if decision.verdict is GeofenceVerdict.UNCERTAIN else [])
+            actions = PunchActions(ctx.store, ctx.store.clock, ctx.actor)
+            done = ctx._("{action} at {time}. It will sync when online.", action=ctx._(KIND_LABELS[kind]),
+                         time=ctx.tr.format_time(at, "short"))
+            ctx.page.data["clock_message"] = done
+            ctx.act(lambda: actions.record_punch(
+                kind=kind, store_id=decision.store_id, method=method, selfie=frames[0] if frames else None,
+                frames=frames[1:], device_geofence=decision.verdict.value, device_face=device_face, flags=flags,
+                shift_id=check.shift_id,
+                fix={"latitude": fix.latitude, "longitude": fix.longitude, "accuracy_m": fix.accuracy_m,
+                     "timestamp": fix.timestamp.isoformat(), "mocked": fix.mocked}), done)
+        except CaptureError as exc:
+            ctx.page.data["clock_message"] = exc.message
+            message.value, busy.visible = exc.message, False
+            ctx.notify(exc.message, error=True)
+            ctx.page.update()
+
+    if state is attendance.AttendanceState.OUT:
+        kinds = ["clock_in"]
+        status = ctx._("Not clocked in")
+    elif state is attendance.AttendanceState.ON_BREAK:
+        kinds, status = ["break_end", "clock_out"], ctx._("On break")
+    else:
+        since = next((p.at for p in reversed(punches) if p.kind is attendance.PunchKind.CLOCK_IN), None)
+        kinds = ["break_start", "clock_out"]
+        status = ctx._("Clocked in since {time}", time=ctx.tr.format_time(since, "short")) if since else ctx._("Clocked in")
+    buttons = [big_button(ctx, ctx._(KIND_LABELS[k]), lambda e, k=k: ctx.page.run_task(punch, k),
+                          icon=ft.Icons.FINGERPRINT, filled=(i == 0)) for i, k in enumerate(kinds)]
+    pending = [p for p in punches if p.at >= local_day_start(ctx)]
+    face_line = (ctx._("Face check is on.") if consented and enrolled else
+                 ctx._("Face check is off: your manager confirms your punches."))
     return frame(ctx, "/clock", ctx._("Clock"), [
-        section(ctx, ctx._("Today's shift"),
-                [t.text(shift_line(ctx, today) if today else ctx._("No shift today"), 17)]),
-        section(ctx, ctx._("Status"), [t.text(ctx._("Not clocked in"), 17)]),
+        section(ctx, ctx._("Today's shift"), [t.text(shift_line(ctx, today) if today else ctx._("No shift today"), 17)]),
+        section(ctx, ctx._("Status"), [t.text(status, 18, weight=ft.FontWeight.BOLD), *buttons,
+                                       ft.Row([busy, message], wrap=True)]),
+        section(ctx, ctx._("Today"), [t.text(f"{ctx._(KIND_LABELS[p.kind.value])} · "
+                                             f"{ctx.tr.format_time(p.at, 'short')}", 15) for p in pending]
+                or [t.text(ctx._("No punches yet today."), 15)]),
+        ft.TextButton(content=t.text(face_line + " " + ctx._("Change"), 14),
+                      on_click=lambda e: ctx.page.navigate("/me/face")),
     ])

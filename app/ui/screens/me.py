@@ -27,6 +27,8 @@ def view(ctx: AppContext, on_logout) -> ft.View:
         ft.ListTile(leading=ft.Icon(ft.Icons.LANGUAGE), title=t.text(ctx._("Language"), 16),
                     subtitle=t.text(SUPPORTED_LOCALES[ctx.tr.locale], 14),
                     on_click=lambda e: ctx.page.navigate("/me/language")),
+        ft.ListTile(leading=ft.Icon(ft.Icons.FACE), title=t.text(ctx._("Face check"), 16),
+                    on_click=lambda e: ctx.page.navigate("/me/face")),
         ft.ListTile(leading=ft.Icon(ft.Icons.TEXT_FIELDS), title=t.text(ctx._("Display"), 16),
                     on_click=lambda e: ctx.page.navigate("/me/display")),
         ft.ListTile(leading=ft.Icon(ft.Icons.SYNC_PROBLEM), title=t.text(ctx._("Rejected actions"), 16),

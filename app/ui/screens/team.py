@@ -1,38 +1,79 @@
-"""Team (managers): who works today at my stores."""
+"""Team (managers): today's attendance at my stores, and one-tap timesheet export."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import flet as ft
 
+from app.domain import attendance
+from app.domain.timesheet import compute_timesheet
+from app.i18n import N_
 from app.store import queries
-from app.ui.chrome import frame, section
+from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.screens.home import local_day_start
+
+STATUS_NAMES = {"in": N_("In"), "late": N_("Late"), "on_break": N_("On break"), "absent": N_("Absent"),
+                "not_yet": N_("Not started yet"), "done": N_("Finished")}
+STATUS_COLOURS = {"in": ft.Colors.GREEN_800, "late": ft.Colors.ORANGE_900, "on_break": ft.Colors.BLUE_800,
+                  "absent": ft.Colors.RED_800, "not_yet": ft.Colors.GREY_700, "done": ft.Colors.GREY_800}
+FLAG_NAMES = {"outside": N_("outside the store"), "uncertain": N_("location uncertain"),
+              "mocked_gps": N_("mocked GPS"), "face_mismatch": N_("face mismatch"), "replay": N_("replayed photo"),
+              "clock_drift": N_("clock drift"), "missing_clock_out": N_("missing clock-out"), "late": N_("late"),
+              "geofence_disagrees": N_("location disagrees with the phone"),
+              "face_disagrees": N_("face check disagrees with the phone"), "liveness_failed": N_("no head movement"),
+              "early_leave": N_("left early"), "unscheduled": N_("not on the roster")}
+
+
+def _team_data(ctx: AppContext, start: datetime, end: datetime):
+    with ctx.store.reading() as db:
+        shifts = queries.shifts_for_stores(db, ctx.user["store_ids"], start, end)
+        people = queries.users_of_stores(db, ctx.user["store_ids"])
+        people |= {s.user_id: s.user_name for s in shifts}
+        punches = queries.punches(db, list(people), start - timedelta(days=1))
+        fixes = queries.corrections(db, list(people))
+    return shifts, people, punches, fixes
 
 
 def view(ctx: AppContext) -> ft.View:
     t = ctx.typo
     start = local_day_start(ctx)
-    with ctx.store.reading() as db:
-        shifts = queries.shifts_for_stores(db, ctx.user["store_ids"], start, start + timedelta(days=1))
-        names = queries.store_names(db)
-    by_store: dict[str, list[queries.Shift]] = {}
-    for s in shifts:
-        by_store.setdefault(s.store_id, []).append(s)
-    cards = []
-    for store_id in sorted(by_store, key=lambda s: names.get(s, s)):
-        rows = [ft.Row([t.text(s.user_name, 15, expand=True),
-                        # Translators: a shift's time range; {start} and {end} are times ("09:00").
-                        t.text(ctx._("{start}–{end}", start=ctx.tr.format_time(s.starts_at, "short"),
-                                     end=ctx.tr.format_time(s.ends_at, "short")), 15)])
-                for s in by_store[store_id]]
-        cards.append(section(ctx, names.get(store_id, store_id), rows))
-    if not cards:
-        cards = [t.text(ctx._("Nobody is rostered today."), 15)]
+    shifts, people, punches, fixes = _team_data(ctx, start, start + timedelta(days=1))
+    rostered = [uid for uid in dict.fromkeys(s.user_id for s in shifts)]
+    lines = attendance.attendance_today(rostered, queries.shift_windows(None, shifts), punches,
+                                        datetime.now(UTC), attendance.ShiftRules(), corrections=fixes)
+    rows = []
+    for line in lines:
+        status = line.status.value
+        flags = ", ".join(ctx._(FLAG_NAMES.get(f, f)) for f in line.flags if f != "late")
+        rows.append(ft.ListTile(
+            title=t.text(people.get(line.user_id, line.user_id), 15),
+            subtitle=t.text(flags, 13, color=ft.Colors.RED_900) if flags else None,
+            trailing=t.text(ctx._(STATUS_NAMES[status]), 14, color=STATUS_COLOURS[status],
+                            weight=ft.FontWeight.BOLD),
+        ))
+
+    async def export(fmt: str) -> None:
+        from app.reports.timesheet_export import to_csv, to_xlsx
+
+        week_start = (start - timedelta(days=start.weekday() + 7)).date()  # last full week + this week
+        end_day = start.date()
+        sheets = [compute_timesheet(uid, [p for p in punches_all if p.user_id == uid],
+                                    queries.shift_windows(None, [s for s in shifts_all if s.user_id == uid]),
+                                    fixes_all, week_start, end_day, now=datetime.now(UTC))
+                  for uid in people_all]
+        data = (to_csv if fmt == "csv" else to_xlsx)(sheets, names=people_all)
+        picker = ctx.page.data.setdefault("file_picker", ft.FilePicker())
+        await picker.save_file(file_name=f"timesheet-{week_start}-{end_day}.{fmt}", src_bytes=data)
+
+    shifts_all, people_all, punches_all, fixes_all = _team_data(ctx, start - timedelta(days=14), start + timedelta(days=1))
     return frame(ctx, "/team", ctx._("Team"), [
-        t.text(ctx.tr.format_date(ctx.tr.now(), "full"), 15, color=ft.Colors.GREY_800), *cards])
-
-
-def approvals_view(ctx: AppContext) -> ft.View:
-    return frame(ctx, "/approvals", ctx._("Approvals"),
-                 [ctx.typo.text(ctx._("No requests waiting for you."), 15)])
+        t.text(ctx.tr.format_date(ctx.tr.now(), "full"), 15, color=ft.Colors.GREY_800),
+        section(ctx, ctx._("Today's attendance"), rows or [t.text(ctx._("Nobody is rostered today."), 15)]),
+        section(ctx, ctx._("Timesheets"), [
+            t.text(ctx._("Last week and this week, every person of your stores."), 14),
+            ft.Row([big_button(ctx, ctx._("Export CSV"), lambda e: ctx.page.run_task(export, "csv"),
+                               icon=ft.Icons.DOWNLOAD, filled=False),
+                    big_button(ctx, ctx._("Export Excel"), lambda e: ctx.page.run_task(export, "xlsx"),
+                               icon=ft.Icons.TABLE_VIEW, filled=False)], wrap=True),
+        ]),
+    ])

@@ -1,0 +1,67 @@
+"""Gathering evidence for a punch on the device: a location fix and camera frames."""
+
+import asyncio
+from datetime import UTC, datetime
+
+import flet as ft
+
+from app.domain.geofence import Fix
+from app.ui.context import AppContext
+
+
+class CaptureError(Exception):
+    """The device could not provide a fix or a photo; ``message`` is for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+async def location_fix(ctx: AppContext) -> Fix:
+    """A fresh fix from the geolocator (flet-geolocator)."""
+    import flet_geolocator as fg
+
+    geo = ctx.page.data.setdefault("geolocator", fg.Geolocator())
+    try:
+        await geo.request_permission()
+        pos = await asyncio.wait_for(geo.get_current_position(), timeout=20)
+    except Exception as exc:  # permission refused, no GPS, timeout
+        raise CaptureError(ctx._("Your location is not available. Allow location access and try again.")) from exc
+    if pos is None or pos.latitude is None:
+        raise CaptureError(ctx._("Your location is not available. Allow location access and try again."))
+    stamp = pos.timestamp or datetime.now(UTC)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    # flet-geolocator does not report Android's isMocked; a native build sets it here.
+    return Fix(float(pos.latitude), float(pos.longitude), float(pos.accuracy or 9999), stamp,
+               mocked=bool(getattr(pos, "is_mocked", False)))
+
+
+async def camera_frames(ctx: AppContext, count: int = 3, gap_s: float = 0.5) -> list[bytes]:
+    """Show the camera, ask for a small head turn, and take ``count`` pictures."""
+    import flet_camera as fc
+
+    cam = fc.Camera(width=300, height=300, preview_enabled=True)
+    hint = ctx.typo.text(ctx._("Look at the camera and turn your head slightly."), 16)
+    dialog = ft.AlertDialog(modal=True, title=ctx.typo.text(ctx._("Face check"), 18),
+                            content=ft.Column([cam, hint], tight=True, width=300))
+    ctx.page.show_dialog(dialog)
+    try:
+        await asyncio.sleep(0.3)  # the preview must be on screen before it initialises
+        cameras = await cam.get_available_cameras()
+        if not cameras:
+            raise CaptureError(ctx._("No camera found."))
+        front = next((c for c in cameras if "front" in str(getattr(c, "lens_direction", "")).lower()), cameras[0])
+        await cam.initialize(front, fc.ResolutionPreset.MEDIUM, enable_audio=False)
+        await asyncio.sleep(0.6)
+        frames = []
+        for _ in range(count):
+            frames.append(await cam.take_picture())
+            await asyncio.sleep(gap_s)
+        return [f for f in frames if f]
+    except CaptureError:
+        raise
+    except Exception as exc:
+        raise CaptureError(ctx._("The camera is not available. Allow camera access and try again.")) from exc
+    finally:
+        ctx.page.pop_dialog()

@@ -1,0 +1,83 @@
+"""Face check set-up (PDPO): informed consent, enrolment from 3 photos, withdrawal."""
+
+import asyncio
+
+import flet as ft
+
+from app.protocol.consent import CONSENT_TEXT_VERSION
+from app.store import face_profile
+from app.sync import SyncError
+from app.ui.capture import CaptureError, camera_frames
+from app.ui.chrome import big_button, frame, section
+from app.ui.context import AppContext
+
+
+
+def consent_text(ctx: AppContext) -> list[str]:
+    return [
+        ctx._("Why: to confirm that it is really you who clocks in, so nobody can clock in for you."),
+        ctx._("What we keep: a face template (a list of 128 numbers), encrypted. Not your photos: "
+              "the set-up photos are deleted at once."),
+        ctx._("Clock-in selfies are kept for 30 days in case of a dispute, then deleted automatically."),
+        ctx._("Who can see it: nobody sees the template. Your store manager can see your clock-in "
+              "selfies for 30 days."),
+        ctx._("It is your choice: without face check you clock in with your PIN and your manager "
+              "confirms. Saying no costs you nothing, and you can change your mind at any time here."),
+    ]
+
+
+def view(ctx: AppContext) -> ft.View:
+    t, user = ctx.typo, ctx.user
+    consented, enrolled = face_profile.status(ctx.store, user["id"])
+    status = t.text("", 15, color=ft.Colors.RED_900)
+
+    async def agree(e) -> None:
+        status.value = ctx._("Saving…")
+        ctx.page.update()
+        try:
+            await asyncio.to_thread(ctx.api.face_consent, True, CONSENT_TEXT_VERSION, ctx.tr.locale)
+            face_profile.save(ctx.store, user["id"], consented=True, version=CONSENT_TEXT_VERSION)
+            frames = []
+            for i in range(3):
+                status.value = ctx._("Photo {n} of 3", n=i + 1)
+                ctx.page.update()
+                frames += await camera_frames(ctx, count=1)
+            status.value = ctx._("Setting up…")
+            ctx.page.update()
+            embeddings = await asyncio.to_thread(ctx.api.face_enrol, frames)
+            face_profile.save(ctx.store, user["id"], consented=True, version=CONSENT_TEXT_VERSION,
+                              embeddings=embeddings)
+            ctx.notify(ctx._("Face check is on."))
+            ctx.rerender()
+        except CaptureError as exc:
+            status.value = exc.message
+        except SyncError as exc:
+            code = getattr(exc, "code", None)
+            status.value = (ctx.reason_text(code, getattr(exc, "message", None)) if code else
+                            ctx._("Cannot reach the server. Check your connection and try again."))
+        ctx.page.update()
+
+    async def withdraw(e) -> None:
+        try:
+            await asyncio.to_thread(ctx.api.face_consent, False, CONSENT_TEXT_VERSION, ctx.tr.locale)
+        except SyncError:
+            status.value = ctx._("Cannot reach the server. Check your connection and try again.")
+            ctx.page.update()
+            return
+        face_profile.forget(ctx.store, user["id"])
+        ctx.notify(ctx._("Face data deleted. You clock in with your PIN now."))
+        ctx.rerender()
+
+    if consented and enrolled:
+        actions = [t.text(ctx._("Face check is on."), 16, weight=ft.FontWeight.BOLD),
+                   big_button(ctx, ctx._("Turn off and delete my face data"), withdraw, filled=False,
+                              icon=ft.Icons.DELETE_OUTLINE)]
+    else:
+        actions = [big_button(ctx, ctx._("I agree, set up face check"), agree, icon=ft.Icons.FACE),
+                   big_button(ctx, ctx._("No thanks, use my PIN"), lambda e: ctx.page.navigate("/clock"),
+                              filled=False)]
+    return frame(ctx, "/me/face", ctx._("Face check"), [
+        section(ctx, ctx._("Before you decide"), [t.text(p, 15) for p in consent_text(ctx)]),
+        t.text(ctx._("Consent text version {version}", version=CONSENT_TEXT_VERSION), 12, color=ft.Colors.GREY_700),
+        *actions, status,
+    ], back=True)
