@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from backend_stub.db import create_schema, make_engine
 from backend_stub.errors import install_handlers
 from backend_stub.limits import BodyLimitMiddleware
-from backend_stub.routes import auth, face, photos, sync
+from backend_stub.routes import auth, face, kiosk, photos, sync
 from backend_stub.services.biometrics import purge_selfies
 from backend_stub.settings import Settings
 
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Liveness probe; also how clients reach the server's clock."""
         return {"status": "ok", "time": datetime.now(UTC).isoformat()}
 
-    for router in (auth.router, sync.router, photos.router, face.router, face.staff_router):
+    for router in (auth.router, sync.router, photos.router, face.router, face.staff_router, kiosk.router):
         v1.include_router(router)
     app.include_router(v1)
     return app

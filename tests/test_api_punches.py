@@ -178,3 +178,36 @@ def test_selfies_are_purged_after_the_retention_period(api):
     assert purge_selfies(engine, settings, now=datetime.now(UTC) + timedelta(days=31)) == 1
     assert not (settings.photo_dir / selfie).exists()
     assert _stored(api, "pu-old")["kind"] == "clock_in"
+
+
+def test_kiosk_identifies_enrolled_staff_and_records_their_punch(api):
+    """The store tablet finds who is in front of it (1:N), then records the punch for them."""
+    _shift_now(api)
+    _enrol(api, "u-s01")
+    mgr = bearer(api, "u-sm-cwb", "dev-kiosk-0001")
+    found = api.post("/v1/kiosk/st-cwb/identify", headers=mgr,
+                     files={"photo": ("s.jpg", _photo("obama_480p.jpg"), "image/jpeg")}).json()
+    assert found["matched"] and found["user_id"] == "u-s01" and "Chan Tai Man" in found["name"]
+    stranger = api.post("/v1/kiosk/st-cwb/identify", headers=mgr,
+                        files={"photo": ("s.jpg", _photo("biden_1.jpg"), "image/jpeg")}).json()
+    assert stranger["matched"] is False
+    staff = api.post("/v1/kiosk/st-cwb/identify", headers=bearer(api, "u-s02"),
+                     files={"photo": ("s.jpg", _photo("obama_480p.jpg"), "image/jpeg")})
+    assert staff.status_code == 403
+    selfie = _upload(api, "u-sm-cwb", _photo("obama_480p.jpg"))
+    r = push(api, "u-sm-cwb", [mutation(1, "punch.record", _punch(selfie=selfie, method="kiosk", punch_id="pu-k"),
+                                        age_s=1)], device_id="dev-kiosk-0001").json()["results"][0]
+    assert r["status"] == "applied", r
+    row = _stored(api, "pu-k")
+    assert (row["user_id"], row["face"], row["recorded_by"]) == ("u-s01", "matched", "u-sm-cwb")
+
+
+def test_kiosk_pin_path_for_staff_without_face_check(api):
+    """At the kiosk, staff number + PIN identifies someone; a wrong PIN is refused."""
+    mgr = bearer(api, "u-sm-cwb", "dev-kiosk-0001")
+    ok = api.post("/v1/kiosk/st-cwb/pin", json={"staff_no": "S3002", "pin": "2222"}, headers=mgr).json()
+    assert ok["user_id"] == "u-s02"
+    bad = api.post("/v1/kiosk/st-cwb/pin", json={"staff_no": "S3002", "pin": "9999"}, headers=mgr)
+    assert bad.status_code == 401 and bad.json()["code"] == "invalid_credentials"
+    elsewhere = api.post("/v1/kiosk/st-cwb/pin", json={"staff_no": "S3003", "pin": "3333"}, headers=mgr)
+    assert elsewhere.status_code == 401  # works at Mong Kok, not here

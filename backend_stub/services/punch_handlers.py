@@ -82,7 +82,8 @@ def _geofence_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: lis
 
 
 def _face_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[str]) -> dict:
-    if p.method == "pin":
+    if p.method == "pin" or (p.method == "kiosk" and not p.selfie_sha256):
+        # PIN path (no face consent): valid once the store manager confirms it.
         return {"face": "not_used", "status": "awaiting_confirmation"}
     if not p.selfie_sha256:
         flags.append("no_selfie")

@@ -1,0 +1,88 @@
+"""Kiosk mode: a store tablet, signed in by the store's manager, identifies who walks up (1:N).
+
+Identification needs the server (the gallery of embeddings never leaves it); the punch
+itself is then an ordinary ``punch.record`` mutation with ``method="kiosk"``.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from app.domain.access import AccessDenied, require_manager_of
+from app.protocol import Reason
+from backend_stub import db
+from backend_stub.deps import CurrentUser, DbRead, SettingsDep
+from backend_stub.errors import Forbidden, Unauthorized
+from backend_stub.routes.face import UnprocessablePhoto
+from backend_stub.security import verify_pin
+from backend_stub.services import biometrics
+
+router = APIRouter(prefix="/kiosk", tags=["kiosk"])
+
+
+class Candidate(BaseModel):
+    """Who the kiosk thinks this is; the person confirms their name before punching."""
+
+    matched: bool
+    user_id: str | None = None
+    name: str | None = None
+    distance: float | None = None
+
+
+class PinCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    staff_no: str = Field(min_length=1, max_length=32)
+    pin: str = Field(min_length=4, max_length=12, pattern=r"^[0-9]+$")
+
+
+def _manager_of(caller, store_id: str) -> None:
+    try:
+        require_manager_of(caller.actor, [store_id])
+    except AccessDenied as exc:
+        raise Forbidden(exc.reason, exc.message) from None
+
+
+@router.post("/{store_id}/identify", response_model=Candidate)
+async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: SettingsDep,
+                   photo: Annotated[UploadFile, File()]) -> Candidate:
+    """1:N among the store's staff who consented and enrolled."""
+    from app.face import FaceError, Gallery, encode_photo
+
+    _manager_of(caller, store_id)
+    staff = conn.execute(select(db.users.c.id, db.users.c.name).join(
+        db.user_stores, db.user_stores.c.user_id == db.users.c.id).where(
+        db.user_stores.c.store_id == store_id)).all()
+    gallery = {}
+    for user_id, _name in staff:
+        if biometrics.has_consent(conn, user_id):
+            embeddings = biometrics.load_embeddings(conn, settings, user_id)
+            if embeddings:
+                gallery[user_id] = embeddings
+    if not gallery:
+        return Candidate(matched=False)
+    try:
+        probe = encode_photo(await photo.read()).embedding
+    except FaceError as exc:
+        raise UnprocessablePhoto(str(getattr(exc, "code", "no_face")), str(exc)) from None
+    found = Gallery(gallery).identify(probe, **({"tolerance": settings.face_tolerance}
+                                                if settings.face_tolerance else {}))
+    if not found.matched:
+        return Candidate(matched=False, distance=found.distance)
+    names = dict(staff)
+    return Candidate(matched=True, user_id=found.staff_id, name=names.get(found.staff_id),
+                     distance=found.distance)
+
+
+@router.post("/{store_id}/pin", response_model=Candidate)
+def pin_check(store_id: str, body: PinCheck, caller: CurrentUser, conn: DbRead) -> Candidate:
+    """Staff without face check identify themselves at the kiosk with staff number + PIN."""
+    _manager_of(caller, store_id)
+    user = conn.execute(select(db.users).where(db.users.c.staff_no == body.staff_no)).mappings().first()
+    works_here = user is not None and conn.execute(select(db.user_stores.c.user_id).where(
+        db.user_stores.c.user_id == user["id"], db.user_stores.c.store_id == store_id)).first() is not None
+    if not verify_pin(user["pin_hash"] if user else None, body.pin) or not works_here:
+        raise Unauthorized(Reason.INVALID_CREDENTIALS, "Wrong staff number or PIN")
+    return Candidate(matched=True, user_id=user["id"], name=user["name"])
