@@ -110,8 +110,15 @@ class PunchActions(Actions):
 
     def record_punch(self, *, kind: str, store_id: str, fix: dict | None, method: str = "face",
                      selfie: bytes | None = None, frames: list[bytes] = (), device_geofence: str | None = None,
-                     device_face: str = "not_used", flags: list[str] = (), shift_id: str | None = None) -> str:
-        """Record a punch now (offline too): its photos are queued for upload before the push."""
+                     device_face: str = "not_used", flags: list[str] = (), shift_id: str | None = None,
+                     user_id: str | None = None) -> str:
+        """Record a punch now (offline too): its photos are queued for upload before the push.
+
+        ``user_id`` is someone else only at a kiosk (``method="kiosk"``, a manager's device).
+        """
+        user_id = user_id or self.actor.user_id
+        if user_id != self.actor.user_id:
+            require_manager_of(self.actor, [store_id])
         shas = []
         for blob in ([selfie] if selfie else []) + list(frames):
             sha = hashlib.sha256(blob).hexdigest()
@@ -121,14 +128,15 @@ class PunchActions(Actions):
             shas.append((sha, path, len(blob)))
         selfie_sha = shas[0][0] if selfie else None
         frame_shas = [s for s, _, _ in shas[1:]] if selfie else [s for s, _, _ in shas]
-        p = m.PunchRecord(punch_id=f"pu-{uuid.uuid4().hex}", user_id=self.actor.user_id, store_id=store_id,
+        p = m.PunchRecord(punch_id=f"pu-{uuid.uuid4().hex}", user_id=user_id, store_id=store_id,
                           kind=kind, fix=fix, method=method, selfie_sha256=selfie_sha,
                           frame_sha256s=frame_shas, device_geofence=device_geofence, device_face=device_face)
         now = self._now().isoformat()
         row = {"id": p.punch_id, "user_id": p.user_id, "store_id": store_id, "shift_id": shift_id,
                "kind": kind, "method": method, "at": now, "geofence": device_geofence, "distance_m": None,
                "face": device_face if method == "face" else "not_used",
-               "status": "awaiting_confirmation" if method == "pin" else "accepted",
+               "status": "awaiting_confirmation" if method == "pin" or not (selfie or method == "face")
+               else "accepted",
                "flags": json.dumps(list(flags)), "sync_state": "pending"}
 
         def write(db) -> None:

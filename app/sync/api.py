@@ -153,6 +153,14 @@ class ApiClient:
         files = [("photos", (f"p{i}.jpg", blob, "image/jpeg")) for i, blob in enumerate(photos)]
         return self._authed("POST", "/face/enrol", files=files).json()["embeddings"]
 
+    def kiosk_identify(self, store_id: str, photo: bytes) -> dict:
+        """1:N on the server among the store's enrolled staff: {matched, user_id, name}."""
+        return self._authed("POST", f"/kiosk/{store_id}/identify",
+                            files={"photo": ("selfie.jpg", photo, "image/jpeg")}).json()
+
+    def kiosk_pin(self, store_id: str, staff_no: str, pin: str) -> dict:
+        return self._authed("POST", f"/kiosk/{store_id}/pin", json={"staff_no": staff_no, "pin": pin}).json()
+
     def photo_offset(self, sha256: str) -> int | None:
         """Bytes of this photo the server already has; ``None`` when it is fully stored."""
         resp = self._authed("HEAD", f"/photos/{sha256}", allow=(404,))

@@ -7,7 +7,9 @@ import flet as ft
 from app.protocol import TokenPair
 from app.store import outbox
 from app.ui.context import AppContext
-from app.ui.screens import approvals, broadcast, clock, face_setup, home, login, me, rejected, shifts, tasks, team
+from app.ui.screens import (
+    approvals, broadcast, clock, face_setup, home, kiosk, login, me, rejected, shifts, tasks, team,
+)
 from app.ui.sync_status import SyncRunner
 
 
@@ -137,7 +139,7 @@ class Shell:
         }
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
-                       "/broadcast": lambda: broadcast.view(ctx)}
+                       "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx)}
         return routes.get(route, routes["/home"])()
 
     def render(self) -> None:

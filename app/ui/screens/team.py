@@ -69,6 +69,8 @@ def view(ctx: AppContext) -> ft.View:
     return frame(ctx, "/team", ctx._("Team"), [
         t.text(ctx.tr.format_date(ctx.tr.now(), "full"), 15, color=ft.Colors.GREY_800),
         section(ctx, ctx._("Today's attendance"), rows or [t.text(ctx._("Nobody is rostered today."), 15)]),
+        big_button(ctx, ctx._("Open kiosk mode"), lambda e: ctx.page.navigate("/kiosk"), icon=ft.Icons.TABLET,
+                   filled=False),
         section(ctx, ctx._("Timesheets"), [
             t.text(ctx._("Last week and this week, every person of your stores."), 14),
             ft.Row([big_button(ctx, ctx._("Export CSV"), lambda e: ctx.page.run_task(export, "csv"),
