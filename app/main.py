@@ -2,7 +2,7 @@
 
 import argparse
 import os
-from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import flet as ft
 
@@ -16,6 +16,16 @@ from app.ui.shell import Shell
 from app.ui.web_assets import prepare_assets
 
 DEVICE_KEY = "shopfloor.device_id"
+
+
+def device_locales(page: ft.Page) -> list[str]:
+    """The device's preferred languages: the browser's (passed as ``?hl=`` in the first route
+    by our index.html, see app/ui/web_assets.py), else the OS locale on desktop."""
+    if page.web:
+        query = parse_qs(urlparse(page.route or "").query)
+        return [t for t in ",".join(query.get("hl", [])).split(",") if t]
+    lang = os.environ.get("LANG", "").split(".")[0].replace("_", "-")
+    return [lang] if lang and lang not in ("C", "POSIX") else []
 
 
 def make_main(stores: DeviceStores, config):
@@ -45,8 +55,8 @@ def make_main(stores: DeviceStores, config):
 
         api._on_tokens = keep_tokens
         if not ctx.load_preferences():
-            tags = [os.environ.get("LANG", "").split(".")[0].replace("_", "-")] if not page.web else []
-            tr.set_locale(negotiate([t for t in tags if t]) if tags and tags[0] else config.default_locale)
+            tags = device_locales(page)
+            tr.set_locale(negotiate(tags) if tags else config.default_locale)
         page.padding = 0
 
         def follow_device_locale(e: ft.LocaleChangeEvent) -> None:

@@ -34,7 +34,7 @@ class Shell:
             # Offline first: the saved session opens Home at once; sync refreshes tokens later.
             self.ctx.api.refresh_token = refresh
             self._signed_in(user)
-            if page.route in ("/", "/login", ""):
+            if self.route in ("/", "/login", ""):
                 page.navigate("/home")
             self.render()
         else:
@@ -117,6 +117,11 @@ class Shell:
         pass  # _status_changed already re-rendered with fresh data
 
     # -- routing ---------------------------------------------------------------------------
+    @property
+    def route(self) -> str:
+        """The current route without its query string (the first one carries ?hl=)."""
+        return (self.page.route or "").split("?", 1)[0]
+
     async def _view_pop(self, e: ft.ViewPopEvent) -> None:
         if len(self.page.views) > 1:
             self.page.views.pop()
@@ -144,7 +149,7 @@ class Shell:
 
     def render(self) -> None:
         """Rebuild the view stack for the current route from the local database."""
-        route = self.page.route or "/home"
+        route = self.route if self.route not in ("", "/") else "/home"
         if self.ctx.user is None:
             stack = [self._screen("/login")]
         else:

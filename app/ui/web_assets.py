@@ -12,6 +12,17 @@ from app.ui.fonts import ASSETS_DIR
 
 _MARKER = "<!-- fletAppConfig -->"
 _REWRITE = """<script>
+// Flet does not tell the app the browser's languages; pass them in the URL (?hl=) so the
+// app can follow the device locale on first start.
+(function () {
+  try {
+    var u = new URL(window.location.href);
+    if (!u.searchParams.has("hl")) {
+      u.searchParams.set("hl", (navigator.languages || [navigator.language]).join(","));
+      window.history.replaceState(null, "", u.toString());
+    }
+  } catch (e) {}
+})();
 (function () {
   var CDN = /^https?:\\/\\/cdn\\.jsdelivr\\.net\\/npm\\/@rive-app\\/flutter-native-wasm@[^/]+\\//;
   var d = Object.getOwnPropertyDescriptor(HTMLScriptElement.prototype, "src");

@@ -222,7 +222,9 @@ def new_phone_page(browser, **context_options):
     E.g. ``geolocation={...}, permissions=["geolocation"], locale="zh-HK"``.
     Sync API only (for async, call ``browser.new_context`` yourself).
     """
-    opts = {"viewport": PHONE_VIEWPORT, "service_workers": "block"}
+    # A Hong Kong phone unless told otherwise: the app follows the browser's language on
+    # first start, and Chromium would otherwise say en-US.
+    opts = {"viewport": PHONE_VIEWPORT, "service_workers": "block", "locale": "zh-HK"}
     opts.update(context_options)
     context = browser.new_context(**opts)
     return context.new_page()
