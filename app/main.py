@@ -13,6 +13,7 @@ from app.ui.context import AppContext
 from app.ui.devices import DeviceStores
 from app.ui.fonts import FONT_FILES
 from app.ui.shell import Shell
+from app.ui.token_vault import TokenVault
 from app.ui.web_assets import prepare_assets
 
 DEVICE_KEY = "shopfloor.device_id"
@@ -46,10 +47,10 @@ def make_main(stores: DeviceStores, config):
         page.fonts = dict(FONT_FILES)
         tr = Translator(config.default_locale)
         api = ApiClient(config.api_base, store.device_id, on_offset=store.set_clock_offset)
-        ctx = AppContext(page=page, config=config, store=store, api=api, tr=tr)
+        ctx = AppContext(page=page, config=config, store=store, api=api, tr=tr, vault=TokenVault(page, store))
 
         def keep_tokens(tokens) -> None:
-            store.save_session(tokens.user.model_dump(mode="json"), tokens.refresh_token)
+            ctx.vault.save(tokens.user.model_dump(mode="json"), tokens.refresh_token)
             if ctx.user is not None:
                 ctx.user = tokens.user.model_dump(mode="json")
 

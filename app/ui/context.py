@@ -15,6 +15,7 @@ from app.store import Actions, DeviceStore
 from app.sync import ApiClient, SyncEngine
 from app.ui.sync_status import SyncRunner, SyncStatus
 from app.ui.theme import Display, Typography, build_theme
+from app.ui.token_vault import TokenVault
 
 
 @dataclass
@@ -30,6 +31,7 @@ class AppContext:
     status: SyncStatus = field(default_factory=SyncStatus)
     user: dict | None = None
     runner: SyncRunner | None = None
+    vault: TokenVault | None = None
     rerender: Callable[[], None] = lambda: None
 
     # -- identity -------------------------------------------------------------------

@@ -29,7 +29,8 @@ class Shell:
         page.on_route_change = lambda e: self.render()
         page.on_view_pop = self._view_pop
         self.ctx.apply_look()
-        user, refresh = self.ctx.store.load_session()
+        await self.ctx.vault.open()
+        user, refresh = await self.ctx.vault.load()
         if user and refresh:
             # Offline first: the saved session opens Home at once; sync refreshes tokens later.
             self.ctx.api.refresh_token = refresh
@@ -53,7 +54,7 @@ class Shell:
 
     async def _on_login(self, tokens: TokenPair) -> None:
         user = tokens.user.model_dump(mode="json")
-        self.ctx.store.save_session(user, tokens.refresh_token)
+        self.ctx.vault.save(user, tokens.refresh_token)
         if user.get("locale") and not self.ctx.store.get_meta("locale"):
             self.ctx.set_locale(user["locale"])
         self._notice = None
@@ -70,7 +71,7 @@ class Shell:
         if ctx.runner:
             ctx.runner.stop()
             ctx.runner = None
-        ctx.store.clear_session()
+        ctx.vault.clear()
         ctx.api.access_token = ctx.api.refresh_token = None
         ctx.user = None
 
