@@ -1,0 +1,245 @@
+"""Fixtures and helpers for the Shopfloor end-to-end tests (real API + Flet web client + Chromium).
+
+Every test module gets its own fresh world, shared by the module's tests:
+
+- ``api_server``: the real API (uvicorn subprocess, seeded demo chain) on a free loopback
+  port with its own data directory (``api_server.data_dir / "shopfloor.db"``);
+- ``web_client``: ``python -m app.main --web`` on a free loopback port with a fresh client
+  data directory; restartable on the same port (same browser origin, so the browser keeps
+  its device id) and the same data directory;
+- ``chromium``: one headless Chromium (module scope, so it never overlaps another module's
+  Playwright instance).
+
+A :class:`Device` is one browser context (= one device: its id is in localStorage, its
+database is ``<client data>/devices/<id>.db``). Tabs of a context are cheap (the wasm client
+comes from the context's HTTP cache); a new context costs 3-6 s, so modules share one.
+
+Expected texts always come from the app's own catalogues through :func:`tr`, so the tests
+follow wording and translation changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sqlite3
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from app.i18n import SUPPORTED_LOCALES, Translator
+from tests.servers import ApiServer
+
+from . import harness
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+DEVICE_ID_KEY = "flutter.shopfloor.device_id"  # SharedPreferences key in localStorage
+
+#: The staff member the flows use (backend_stub/seed.py): Causeway Bay, no preferred language.
+STAFF_NO, PIN, STAFF_NAME = "S3001", "1111", "Chan Tai Man 陳大文"
+DEFAULT_LOCALE = "zh_Hant_HK"
+
+# Flutter's own (Material) back-arrow tooltip; the app does not localise Material strings.
+BACK = "Back"
+VIEWPORT_CENTRE_X = harness.PHONE_VIEWPORT["width"] / 2
+
+
+@lru_cache(maxsize=None)
+def tr(locale: str) -> Translator:
+    """The app's translator for ``locale`` (expected texts, never hard-coded)."""
+    return Translator(locale)
+
+
+# ---- servers ------------------------------------------------------------------------------
+
+
+class WebClient:
+    """The Flet web client in a subprocess that can be stopped and started again.
+
+    It keeps its port (the browser origin, hence the browser's localStorage and device id)
+    and its data directory across restarts.
+    """
+
+    def __init__(self, api_url: str, data_dir: Path, *, port: int | None = None,
+                 extra_env: dict | None = None) -> None:
+        self.data_dir = data_dir
+        self.port = port or harness.free_port()
+        self.env = {"SHOPFLOOR_API_URL": api_url, "SHOPFLOOR_DATA_DIR": str(data_dir),
+                    **(extra_env or {})}
+        self._stack: contextlib.ExitStack | None = None
+        self.app: harness.FletApp | None = None
+        self.logs: list[str] = []  # logs of earlier runs (the harness deletes the file on stop)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self) -> "WebClient":
+        stack = contextlib.ExitStack()
+        self.app = stack.enter_context(harness.serve_flet_app(
+            module="app.main", args=["--web"], cwd=REPO, env=self.env, port=self.port))
+        self._stack = stack
+        return self
+
+    def stop(self) -> None:
+        if self._stack is not None:
+            if self.app is not None:
+                self.logs.append(self.app.log())
+            self._stack.close()
+            self._stack = self.app = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def log(self) -> str:
+        return "\n".join(self.logs + ([self.app.log()] if self.app else []))
+
+    def device_db(self, device_id: str) -> Path:
+        from app.store import device_db_path
+
+        return device_db_path(self.data_dir, device_id)
+
+
+@pytest.fixture(scope="module")
+def api_server(tmp_path_factory):
+    """A fresh seeded API for this module (ApiServer.stop()/start() keep port and data)."""
+    server = ApiServer(tmp_path_factory.mktemp("api")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def web_client(api_server, tmp_path_factory, request):
+    """A fresh Flet web client for this module, talking to ``api_server``."""
+    client = WebClient(api_server.url, tmp_path_factory.mktemp("client")).start()
+    failed_before = request.session.testsfailed
+    yield client
+    if request.session.testsfailed > failed_before:
+        print(f"\n--- web client log ---\n{client.log()[-8000:]}")
+        print(f"\n--- API log ---\n{api_server.log.read_text(errors='replace')[-4000:]}")
+    client.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium for the module."""
+    with sync_playwright() as pw:
+        browser = harness.launch_browser(pw)
+        yield browser
+        browser.close()
+
+
+# ---- devices and pages ----------------------------------------------------------------------
+
+
+class Device:
+    """One browser context = one device. Tracks its current tab and the language it shows."""
+
+    def __init__(self, browser, web: WebClient, **context_options) -> None:
+        opts = {"viewport": harness.PHONE_VIEWPORT, "service_workers": "block",
+                "locale": "zh-HK", **context_options}
+        self.context = browser.new_context(**opts)
+        self.web = web
+        # Every request of every tab of this device, if it leaves the machine.
+        self.external = harness.record_external_requests(self.context)
+        self.page = None
+        self.tr = tr(DEFAULT_LOCALE)
+
+    def another_tab(self) -> "Device":
+        """The same device (context, database, requests list) with its own current tab.
+        Open it with ``open()``; it starts in the language stored on the device."""
+        twin = object.__new__(Device)
+        twin.context, twin.web, twin.external, twin.page = self.context, self.web, self.external, None
+        twin.tr = tr(self.meta("locale") or DEFAULT_LOCALE) if self.page else self.tr
+        return twin
+
+    def open(self, *, route: str = "", before=None):
+        """A new tab with the app loaded and semantics on; becomes the current page.
+        ``before(page)`` runs before the app is loaded (e.g. to add routes)."""
+        page = self.context.new_page()
+        if before is not None:
+            before(page)
+        harness.open_app(page, self.web.url + route)
+        self.page = page
+        return page
+
+    @property
+    def device_id(self) -> str:
+        raw = self.page.evaluate(f"() => localStorage.getItem({DEVICE_ID_KEY!r})")
+        assert raw, "the app did not store a device id in the browser"
+        return json.loads(raw)
+
+    def meta(self, key: str) -> str | None:
+        """A value from the device database's ``meta`` table (None when absent)."""
+        path = self.web.device_db(self.device_id)
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            row = db.execute("SELECT value FROM meta WHERE key=?", [key]).fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def device(chromium, web_client):
+    """The module's device (one browser context)."""
+    d = Device(chromium, web_client)
+    yield d
+    d.close()
+
+
+# ---- UI steps --------------------------------------------------------------------------------
+
+
+def heading(page, t: Translator, msgid: str):
+    return page.get_by_role("heading", name=t.gettext(msgid), exact=True)
+
+
+def tab(page, t: Translator, msgid: str):
+    return page.get_by_role("tab", name=t.gettext(msgid), exact=True)
+
+
+def expect_home(page, t: Translator, timeout: float = 20_000) -> None:
+    """Home is on screen in ``t``'s language."""
+    expect(heading(page, t, "Home")).to_be_visible(timeout=timeout)
+    expect(page.get_by_text(t.gettext("Today's shift"))).to_be_visible()
+
+
+def log_in(page, t: Translator, staff_no: str = STAFF_NO, pin: str = PIN) -> None:
+    """Type staff number and PIN on the login screen (in ``t``'s language) and submit."""
+    harness.type_into(page, page.get_by_label(t.gettext("Staff number"), exact=True), staff_no)
+    harness.type_into(page, page.get_by_label(t.gettext("PIN"), exact=True), pin)
+    page.get_by_role("button", name=t.gettext("Log in"), exact=True).click()
+
+
+def sign_in(device: Device) -> None:
+    """Make sure the device's current page shows Home (logging in if needed)."""
+    page = device.page or device.open()
+    login_field = page.get_by_label(device.tr.gettext("Staff number"), exact=True)
+    home = heading(page, device.tr, "Home")
+    expect(login_field.or_(home)).to_be_visible(timeout=20_000)
+    if login_field.is_visible():
+        log_in(page, device.tr)
+    expect_home(page, device.tr)
+
+
+def switch_language(device: Device, code: str) -> Translator:
+    """Me > Language > <native name>, then back to Home. Returns the new translator."""
+    page, old = device.page, device.tr
+    tab(page, old, "Me").click()
+    page.get_by_role("button", name=re.compile("^" + re.escape(old.gettext("Language")))).click()
+    page.get_by_role("radio", name=SUPPORTED_LOCALES[code], exact=True).click()
+    new = tr(code)
+    expect(heading(page, new, "Language")).to_be_visible()
+    device.tr = new
+    page.get_by_role("button", name=BACK, exact=True).click()
+    expect(heading(page, new, "Me")).to_be_visible()
+    tab(page, new, "Home").click()
+    page.mouse.move(VIEWPORT_CENTRE_X, 28)  # off the tab, so no tooltip covers the screen
+    expect_home(page, new)
+    return new
