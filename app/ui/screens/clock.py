@@ -149,6 +149,8 @@ def view(ctx: AppContext) -> ft.View:
         section(ctx, ctx._("Today"), [t.text(f"{ctx._(KIND_LABELS[p.kind.value])} · "
                                              f"{ctx.tr.format_time(p.at, 'short')}", 15) for p in pending]
                 or [t.text(ctx._("No punches yet today."), 15)]),
-        ft.TextButton(content=t.text(face_line + " " + ctx._("Change"), 14),
+        # Translators: {status} is "Face check is on." or "Face check is off: …"; "Change" is a link
+        # to the face check settings.
+        ft.TextButton(content=t.text(ctx._("{status} Change", status=face_line), 14),
                       on_click=lambda e: ctx.page.navigate("/me/face")),
     ])

@@ -21,7 +21,12 @@ FLAG_NAMES = {"outside": N_("outside the store"), "uncertain": N_("location unce
               "clock_drift": N_("clock drift"), "missing_clock_out": N_("missing clock-out"), "late": N_("late"),
               "geofence_disagrees": N_("location disagrees with the phone"),
               "face_disagrees": N_("face check disagrees with the phone"), "liveness_failed": N_("no head movement"),
-              "early_leave": N_("left early"), "unscheduled": N_("not on the roster")}
+              "early_leave": N_("left early"), "unscheduled": N_("not on the roster"),
+              "break_auto_ended": N_("break ended automatically"), "corrected": N_("corrected by a manager"),
+              "stray_punch": N_("punch outside any shift"), "absent": N_("absent"),
+              "no_location": N_("no location"), "no_selfie": N_("no selfie"),
+              "no_consent": N_("no face check consent"), "inaccurate_location": N_("inaccurate location"),
+              "stale_location": N_("out-of-date location"), "location_refused": N_("location refused")}
 
 
 def _team_data(ctx: AppContext, start: datetime, end: datetime):
@@ -44,7 +49,7 @@ def view(ctx: AppContext) -> ft.View:
     rows = []
     for line in lines:
         status = line.status.value
-        flags = ", ".join(ctx._(FLAG_NAMES.get(f, f)) for f in line.flags if f != "late")
+        flags = ctx.tr.format_list([ctx._(FLAG_NAMES.get(f, f)) for f in line.flags if f != "late"])
         rows.append(ft.ListTile(
             title=t.text(people.get(line.user_id, line.user_id), 15),
             subtitle=t.text(flags, 13, color=ft.Colors.RED_900) if flags else None,
