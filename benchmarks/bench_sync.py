@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from app.domain.roles import Actor, Role  # noqa: E402
+from app.domain.roles import Actor  # noqa: E402
 from app.store import Actions, DeviceStore  # noqa: E402
 from app.sync import ApiClient, SyncEngine  # noqa: E402
 from tests.servers import ApiServer  # noqa: E402

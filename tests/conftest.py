@@ -1,5 +1,7 @@
 """Shared fixtures: a real API server, an in-process API, device stores."""
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,16 +21,36 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "server", jwt_secret="test-secret-" + "x" * 40)
 
 
-@pytest.fixture
-def api(settings: Settings):
-    """The API in-process (TestClient) on a seeded temporary SQLite database."""
-    app = create_app(settings)
-    with TestClient(app) as client:
-        engine = app.state.engine
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo chain seeded once per session (seeding argon2-hashes every PIN: seconds)."""
+    path = tmp_path_factory.getbasetemp() / "seeded-demo.db"
+    if not path.exists():
+        work = tmp_path_factory.mktemp("seeding") / "seed.db"
+        engine = make_engine(f"sqlite:///{work}")
         create_schema(engine)
         seed_demo(engine)
-        client.engine = engine
+        engine.dispose()
+        with closing(sqlite3.connect(work)) as src, closing(sqlite3.connect(path)) as dst:
+            src.backup(dst)
+    return path
+
+
+def seeded_api(settings: Settings, template: Path):
+    """An in-process API (TestClient, with ``.engine``) on a fresh copy of the seeded chain."""
+    target = Path(settings.db_url.removeprefix("sqlite:///"))
+    with closing(sqlite3.connect(template)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    app = create_app(settings)
+    with TestClient(app) as client:
+        client.engine = app.state.engine
         yield client
+
+
+@pytest.fixture
+def api(settings: Settings, seeded_template: Path):
+    """The API in-process (TestClient) on a seeded temporary SQLite database."""
+    yield from seeded_api(settings, seeded_template)
 
 
 @pytest.fixture(scope="module")

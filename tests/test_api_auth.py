@@ -1,51 +1,19 @@
 """API auth: staff number + PIN login, HS256 access tokens, device-bound rotating refresh."""
 
 import hashlib
-import sqlite3
 import warnings
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import jwt
 import pytest
 from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from backend_stub import create_app, db
-from backend_stub.db import create_schema, make_engine
-from backend_stub.seed import USERS, seed_demo
+from backend_stub import db
+from backend_stub.seed import USERS
 
 ALL_STORES = ["st-cwb", "st-mk", "st-st", "st-tst"]
 DEVICE = "dev-auth-0001"
-
-
-def _seeded_template(factory: pytest.TempPathFactory) -> Path:
-    """The demo chain seeded once per session (seeding argon2-hashes every PIN: seconds)."""
-    path = factory.getbasetemp() / "seeded-demo.db"
-    if not path.exists():
-        work = factory.mktemp("seeding") / "seed.db"
-        engine = make_engine(f"sqlite:///{work}")
-        create_schema(engine)
-        seed_demo(engine)
-        engine.dispose()
-        with closing(sqlite3.connect(work)) as src, closing(sqlite3.connect(path)) as dst:
-            src.backup(dst)
-    return path
-
-
-@pytest.fixture
-def api(settings, tmp_path_factory):
-    """Like conftest's ``api`` (seeded in-process API, ``api.engine``), from a seeded copy."""
-    target = Path(settings.db_url.removeprefix("sqlite:///"))
-    with closing(sqlite3.connect(_seeded_template(tmp_path_factory))) as src, \
-            closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
-    app = create_app(settings)
-    with TestClient(app) as client:
-        client.engine = app.state.engine
-        yield client
 
 
 def login(api, staff_no: str, pin: str, device_id: str = DEVICE):

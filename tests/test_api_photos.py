@@ -3,62 +3,28 @@
 import hashlib
 import io
 import random
-import sqlite3
-from contextlib import closing
 from datetime import UTC, datetime
-from pathlib import Path
 from uuid import uuid4
 
 import pytest
-from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import select
 
-from backend_stub import create_app, db
-from backend_stub.db import create_schema, make_engine
-from backend_stub.seed import USERS, seed_demo
+from backend_stub import db
+from backend_stub.seed import USERS
 from backend_stub.security import issue_access_token
 from backend_stub.settings import Settings
+from tests.conftest import seeded_api
 
 ROLES = {u.id: u.role.value for u in USERS}
 
 
-def _seeded_template(factory: pytest.TempPathFactory) -> Path:
-    """The demo chain seeded once per session (seeding argon2-hashes every PIN: seconds)."""
-    path = factory.getbasetemp() / "seeded-demo.db"
-    if not path.exists():
-        work = factory.mktemp("seeding") / "seed.db"
-        engine = make_engine(f"sqlite:///{work}")
-        create_schema(engine)
-        seed_demo(engine)
-        engine.dispose()
-        with closing(sqlite3.connect(work)) as src, closing(sqlite3.connect(path)) as dst:
-            src.backup(dst)
-    return path
-
-
-def _seeded_api(settings: Settings, factory: pytest.TempPathFactory):
-    target = Path(settings.db_url.removeprefix("sqlite:///"))
-    with closing(sqlite3.connect(_seeded_template(factory))) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
-    app = create_app(settings)
-    with TestClient(app) as client:
-        client.engine = app.state.engine
-        yield client
-
-
 @pytest.fixture
-def api(settings, tmp_path_factory):
-    """Like conftest's ``api`` (seeded in-process API, ``api.engine``), from a seeded copy."""
-    yield from _seeded_api(settings, tmp_path_factory)
-
-
-@pytest.fixture
-def small_api(tmp_path, tmp_path_factory):
+def small_api(tmp_path, seeded_template):
     """The API with a 2 KiB photo limit."""
     settings = Settings(data_dir=tmp_path / "small", jwt_secret="test-secret-" + "x" * 40,
                         max_photo_bytes=2048)
-    yield from _seeded_api(settings, tmp_path_factory)
+    yield from seeded_api(settings, seeded_template)
 
 
 def bearer(api, user_id: str = "u-s01") -> dict[str, str]:

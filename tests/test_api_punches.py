@@ -3,15 +3,13 @@
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from backend_stub import db
 from backend_stub.services.biometrics import CONSENT_TEXT_VERSION, purge_selfies
 from tests.face_fixtures import FACES_DIR
-from tests.test_api_push import api, bearer, mutation, push  # noqa: F401  (fixture reused)
+from tests.test_api_push import bearer, mutation, push
 
 CWB = (22.27834, 114.18222)  # Causeway Bay store, radius 80 m
 

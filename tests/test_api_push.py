@@ -1,52 +1,20 @@
 """API push (/v1/sync/push): per-mutation results, exactly-once, sequence gaps, permissions, clocks."""
 
 import json
-import sqlite3
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from uuid import uuid4
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from backend_stub import create_app, db
-from backend_stub.db import create_schema, make_engine
-from backend_stub.seed import USERS, seed_demo
+from backend_stub import db
+from backend_stub.seed import USERS
 from backend_stub.security import issue_access_token
 
 DEVICE = "dev-push-0001"
 BOOT = "boot-a"
 SENT_MONO = 50_000_000
 ROLES = {u.id: u.role.value for u in USERS}
-
-
-def _seeded_template(factory: pytest.TempPathFactory) -> Path:
-    """The demo chain seeded once per session (seeding argon2-hashes every PIN: seconds)."""
-    path = factory.getbasetemp() / "seeded-demo.db"
-    if not path.exists():
-        work = factory.mktemp("seeding") / "seed.db"
-        engine = make_engine(f"sqlite:///{work}")
-        create_schema(engine)
-        seed_demo(engine)
-        engine.dispose()
-        with closing(sqlite3.connect(work)) as src, closing(sqlite3.connect(path)) as dst:
-            src.backup(dst)
-    return path
-
-
-@pytest.fixture
-def api(settings, tmp_path_factory):
-    """Like conftest's ``api`` (seeded in-process API, ``api.engine``), from a seeded copy."""
-    target = Path(settings.db_url.removeprefix("sqlite:///"))
-    with closing(sqlite3.connect(_seeded_template(tmp_path_factory))) as src, \
-            closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
-    app = create_app(settings)
-    with TestClient(app) as client:
-        client.engine = app.state.engine
-        yield client
 
 
 def bearer(api, user_id: str, device_id: str = DEVICE) -> dict[str, str]:

@@ -24,7 +24,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from babel.support import Translations
 
-from .locales import SOURCE_LOCALE, SUPPORTED_LOCALES
+from .locales import SOURCE_LOCALE
 
 DOMAIN = "messages"
 
