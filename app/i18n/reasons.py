@@ -38,6 +38,14 @@ REASON_MESSAGES = MessageMap(
         "not_on_break": N_("You are not on a break."),
         "no_shift": N_("You have no shift now, so you cannot clock in."),
         "consent_required": N_("Face check needs your consent first."),
+        "consent_outdated": N_("The consent text has changed. Please read it again."),
+        # Face photo quality (enrolment and selfies).
+        "no_face": N_("No face found. Look straight at the camera."),
+        "several_faces": N_("More than one face in the photo. Make sure only you are in the picture."),
+        "too_small": N_("Your face is too small. Hold the phone closer."),
+        "too_blurry": N_("The photo is blurry. Hold the phone still."),
+        "too_dark": N_("The photo is too dark. Find better light."),
+        "inconsistent_faces": N_("The photos show different people. Take all three photos of yourself."),
         # Accepted, but flagged for a manager.
         "clock_drift": N_("Your phone's time is wrong. A manager will review this record."),
         # Request-level errors.

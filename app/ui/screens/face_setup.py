@@ -26,6 +26,22 @@ def consent_text(ctx: AppContext) -> list[str]:
     ]
 
 
+def _quality_problem(photo: bytes) -> str | None:
+    """The quality code of a set-up photo checked on the device (None when fine or when
+    this device cannot run the face engine: the server checks again anyway)."""
+    try:
+        from app.face import FaceError, encode_photo
+    except ImportError:
+        return None
+    try:
+        encode_photo(photo)
+    except FaceError as exc:
+        return str(getattr(exc, "code", None) or "no_face")
+    except ImportError:
+        return None
+    return None
+
+
 def view(ctx: AppContext) -> ft.View:
     t, user = ctx.typo, ctx.user
     consented, enrolled = face_profile.status(ctx.store, user["id"])
@@ -37,11 +53,19 @@ def view(ctx: AppContext) -> ft.View:
         try:
             await asyncio.to_thread(ctx.api.face_consent, True, CONSENT_TEXT_VERSION, ctx.tr.locale)
             face_profile.save(ctx.store, user["id"], consented=True, version=CONSENT_TEXT_VERSION)
-            frames = []
-            for i in range(3):
-                status.value = ctx._("Photo {n} of 3", n=i + 1)
+            frames, attempts = [], 0
+            while len(frames) < 3:
+                attempts += 1
+                if attempts > 9:
+                    raise CaptureError(ctx._("The photos could not be used. Try again in better light."))
+                status.value = ctx._("Photo {n} of 3", n=len(frames) + 1)
                 ctx.page.update()
-                frames += await camera_frames(ctx, count=1)
+                shot = (await camera_frames(ctx, count=1))[0]
+                problem = await asyncio.to_thread(_quality_problem, shot)
+                if problem:  # retake this one photo, saying exactly what is wrong
+                    ctx.notify(ctx.reason_text(problem), error=True)
+                    continue
+                frames.append(shot)
             status.value = ctx._("Setting up…")
             ctx.page.update()
             embeddings = await asyncio.to_thread(ctx.api.face_enrol, frames)
