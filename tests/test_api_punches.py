@@ -65,7 +65,9 @@ def test_genuine_punch_inside_the_fence_is_accepted_clean(api):
     _shift_now(api)
     _enrol(api, "u-s01")
     selfie = _upload(api, "u-s01", _photo("obama_480p.jpg"))
-    r = push(api, "u-s01", [mutation(1, "punch.record", _punch(selfie=selfie, punch_id="pu-ok"), age_s=1)])
+    turned = _upload(api, "u-s01", _photo("obama_2.jpg"))  # the head turned: a live person
+    r = push(api, "u-s01", [mutation(1, "punch.record", _punch(selfie=selfie, frames=[turned], punch_id="pu-ok"),
+                                     age_s=1)])
     assert r.json()["results"][0]["status"] == "applied", r.json()
     row = _stored(api, "pu-ok")
     assert row["geofence"] == "inside" and row["face"] == "matched" and json.loads(row["flags"]) == []
@@ -94,7 +96,7 @@ def test_another_persons_selfie_is_flagged(api):
 
 
 def test_replayed_selfie_and_mocked_gps_are_flagged(api):
-    """The same selfie sent twice is a replay; a mocked fix is flagged mocked_gps."""
+    """The same selfie sent twice is a replay; a mocked fix is flagged mocked_gps; one photo, no liveness."""
     _shift_now(api)
     _enrol(api, "u-s01")
     selfie = _upload(api, "u-s01", _photo("obama_480p.jpg"))
@@ -102,7 +104,7 @@ def test_replayed_selfie_and_mocked_gps_are_flagged(api):
                         mutation(2, "punch.record", _punch("clock_out", selfie=selfie, mocked=True,
                                                             punch_id="pu-2"), age_s=1)])
     flags = set(json.loads(_stored(api, "pu-2")["flags"]))
-    assert {"replay", "mocked_gps"} <= flags
+    assert {"replay", "mocked_gps", "no_liveness"} <= flags
 
 
 def test_shift_rules_reject_double_clock_in_and_too_early(api):

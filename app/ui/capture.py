@@ -37,8 +37,31 @@ async def location_fix(ctx: AppContext) -> Fix:
                mocked=bool(getattr(pos, "is_mocked", False)))
 
 
+async def picked_photo(ctx: AppContext) -> list[bytes]:
+    """Fallback when no camera works: let the person choose a photo file."""
+    picker = ctx.page.data.setdefault("file_picker", ft.FilePicker())
+    files = await picker.pick_files(file_type=ft.FilePickerFileType.IMAGE, with_data=True)
+    data = [f.bytes for f in (files or []) if getattr(f, "bytes", None)]
+    if not data:
+        raise CaptureError(ctx._("No photo was taken."))
+    return data[:1]
+
+
 async def camera_frames(ctx: AppContext, count: int = 3, gap_s: float = 0.5) -> list[bytes]:
-    """Show the camera, ask for a small head turn, and take ``count`` pictures."""
+    """Show the camera, ask for a small head turn, and take ``count`` pictures.
+
+    Without a usable camera, falls back to choosing a photo file (then only one frame,
+    so a punch cannot pass the liveness check on the device and is verified by the server).
+    """
+    try:
+        return await _camera_frames(ctx, count, gap_s)
+    except CaptureError:
+        if ctx.page.data.get("no_file_fallback"):
+            raise
+        return await picked_photo(ctx)
+
+
+async def _camera_frames(ctx: AppContext, count: int, gap_s: float) -> list[bytes]:
     import flet_camera as fc
 
     cam = fc.Camera(width=300, height=300, preview_enabled=True)

@@ -119,10 +119,12 @@ def _face_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[st
     else:
         conn.execute(db.selfie_fingerprints.insert().values(
             sha256=fp.sha256, user_id=p.user_id, dhash=str(fp.dhash), seen_at=ctx.received_at))
-    frames = [biometrics.photo_bytes(ctx.settings, s) for s in p.frame_sha256s]
-    if len([f for f in frames if f]) >= 2:
+    frames = [selfie] + [f for f in (biometrics.photo_bytes(ctx.settings, s) for s in p.frame_sha256s) if f]
+    if len(frames) < 2:
+        flags.append("no_liveness")  # a single photo (file picker): a manager should look
+    else:
         try:
-            if not check_liveness([f for f in frames if f]).live:
+            if not check_liveness(frames).live:
                 flags.append("liveness_failed")
         except FaceError:
             flags.append("liveness_failed")

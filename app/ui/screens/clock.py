@@ -66,7 +66,8 @@ def verify_on_device(ctx: AppContext, frames: list[bytes]) -> str | None:
         from app.face import FaceError, check_liveness, verify_selfie
         enrolled = face_profile.embeddings(ctx.store, ctx.user["id"])
         result = verify_selfie(frames[0], enrolled)
-        live = check_liveness(frames).live if len(frames) >= 2 else False
+        # One frame (a chosen photo file, no camera): no liveness here; the server flags it.
+        live = check_liveness(frames).live if len(frames) >= 2 else True
     except ImportError:
         return "pending"  # phone builds have no dlib: the server verifies the synced selfie
     except FaceError as exc:

@@ -21,6 +21,7 @@ FLAG_NAMES = {"outside": N_("outside the store"), "uncertain": N_("location unce
               "clock_drift": N_("clock drift"), "missing_clock_out": N_("missing clock-out"), "late": N_("late"),
               "geofence_disagrees": N_("location disagrees with the phone"),
               "face_disagrees": N_("face check disagrees with the phone"), "liveness_failed": N_("no head movement"),
+              "no_liveness": N_("single photo, no liveness check"),
               "early_leave": N_("left early"), "unscheduled": N_("not on the roster"),
               "break_auto_ended": N_("break ended automatically"), "corrected": N_("corrected by a manager"),
               "stray_punch": N_("punch outside any shift"), "absent": N_("absent"),
