@@ -73,6 +73,27 @@ def status_strip(ctx: AppContext) -> ft.Control:
     )
 
 
+def status_slot(ctx: AppContext) -> ft.Control:
+    """The status strip of the current view, remembered so a sync can refresh it alone
+    (re-rendering the whole view would wipe what the user is typing)."""
+    slot = status_strip(ctx)
+    ctx.page.data["status_slot"] = slot
+    return slot
+
+
+def refresh_status(ctx: AppContext) -> None:
+    """Redraw only the status strip."""
+    slot = ctx.page.data.get("status_slot")
+    if slot is None:
+        return
+    fresh = status_strip(ctx)
+    slot.content, slot.bgcolor = fresh.content, fresh.bgcolor
+    try:
+        slot.update()
+    except (AssertionError, RuntimeError):  # not on the page any more
+        pass
+
+
 def frame(ctx: AppContext, route: str, title: str, body: list[ft.Control], *,
           back: bool = False, actions: list[ft.Control] | None = None) -> ft.View:
     """A full screen: app bar, status strip, scrolling body, bottom navigation."""
@@ -91,7 +112,7 @@ def frame(ctx: AppContext, route: str, title: str, body: list[ft.Control], *,
         appbar=ft.AppBar(title=ctx.typo.text(title, 20, weight=ft.FontWeight.BOLD),
                          automatically_imply_leading=back, actions=actions or []),
         controls=[
-            status_strip(ctx),
+            status_slot(ctx),
             ft.ListView(body, expand=True, spacing=12, padding=16),
         ],
         navigation_bar=nav,

@@ -6,6 +6,7 @@ import flet as ft
 
 from app.protocol import TokenPair
 from app.store import outbox
+from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.screens import (
     approvals, broadcast, clock, face_setup, home, kiosk, login, me, rejected, shifts, tasks, team,
@@ -111,11 +112,16 @@ class Shell:
         self.page.navigate("/login")
 
     # -- status / sync ------------------------------------------------------------------
-    def _status_changed(self) -> None:
-        self.render()
+    #: Screens without input fields: safe to redraw when a sync brings new data.
+    READ_ONLY = ("/home", "/clock", "/shifts", "/tasks", "/me", "/team", "/sync")
 
-    def _synced(self) -> None:
-        pass  # _status_changed already re-rendered with fresh data
+    def _status_changed(self) -> None:
+        refresh_status(self.ctx)
+
+    def _synced(self, report) -> None:
+        changed = report is not None and (report.pulled or report.applied or report.rejected)
+        if changed and self.ctx.user is not None and self.route in self.READ_ONLY:
+            self.render()
 
     # -- routing ---------------------------------------------------------------------------
     @property

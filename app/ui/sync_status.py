@@ -32,7 +32,7 @@ class SyncRunner:
 
     def __init__(self, store: DeviceStore, engine: SyncEngine, status: SyncStatus, *,
                  interval_s: float, on_auth_required: Callable[[], None],
-                 on_synced: Callable[[], None]) -> None:
+                 on_synced: Callable[[object], None]) -> None:
         self.store, self.engine, self.status = store, engine, status
         self.interval_s = interval_s
         self._on_auth_required, self._on_synced = on_auth_required, on_synced
@@ -57,8 +57,9 @@ class SyncRunner:
     async def run_once(self) -> None:
         self.status.syncing = True
         self.status.changed()
+        report = None
         try:
-            await asyncio.to_thread(self.engine.sync_once)
+            report = await asyncio.to_thread(self.engine.sync_once)
             self.status.online, self.status.error = True, None
         except TransientError as exc:
             self.status.online, self.status.error = False, str(exc)
@@ -71,7 +72,7 @@ class SyncRunner:
             self.status.syncing = False
             self.refresh_counts()
             self.status.changed()
-        self._on_synced()
+        self._on_synced(report)
 
     async def loop(self) -> None:
         """Sync now, then every ``interval_s`` or whenever ``request`` is called."""
