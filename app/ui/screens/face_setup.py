@@ -11,6 +11,7 @@ from app.ui.capture import CaptureError, camera_frames
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 
+STATUS_KEY = "face_setup_status"  # the set-up's last progress or error message, in page.data
 
 
 def consent_text(ctx: AppContext) -> list[str]:
@@ -45,11 +46,16 @@ def _quality_problem(photo: bytes) -> str | None:
 def view(ctx: AppContext) -> ft.View:
     t, user = ctx.typo, ctx.user
     consented, enrolled = face_profile.status(ctx.store, user["id"])
-    status = t.text("", 15, color=ft.Colors.RED_900)
+    # Kept in page.data and shown by re-rendering: a background sync re-renders the screen
+    # at any time, and a message set on this view's own Text would then be lost.
+    status = t.text(ctx.page.data.get(STATUS_KEY, ""), 15, color=ft.Colors.RED_900)
+
+    def say(message: str) -> None:
+        ctx.page.data[STATUS_KEY] = message
+        ctx.rerender()
 
     async def agree(e) -> None:
-        status.value = ctx._("Saving…")
-        ctx.page.update()
+        say(ctx._("Saving…"))
         try:
             await asyncio.to_thread(ctx.api.face_consent, True, CONSENT_TEXT_VERSION, ctx.tr.locale)
             face_profile.save(ctx.store, user["id"], consented=True, version=CONSENT_TEXT_VERSION)
@@ -58,37 +64,35 @@ def view(ctx: AppContext) -> ft.View:
                 attempts += 1
                 if attempts > 9:
                     raise CaptureError(ctx._("The photos could not be used. Try again in better light."))
-                status.value = ctx._("Photo {n} of 3", n=len(frames) + 1)
-                ctx.page.update()
+                say(ctx._("Photo {n} of 3", n=len(frames) + 1))
                 shot = (await camera_frames(ctx, count=1))[0]
                 problem = await asyncio.to_thread(_quality_problem, shot)
                 if problem:  # retake this one photo, saying exactly what is wrong
                     ctx.notify(ctx.reason_text(problem), error=True)
                     continue
                 frames.append(shot)
-            status.value = ctx._("Setting up…")
-            ctx.page.update()
+            say(ctx._("Setting up…"))
             embeddings = await asyncio.to_thread(ctx.api.face_enrol, frames)
             face_profile.save(ctx.store, user["id"], consented=True, version=CONSENT_TEXT_VERSION,
                               embeddings=embeddings)
+            ctx.page.data.pop(STATUS_KEY, None)
             ctx.notify(ctx._("Face check is on."))
             ctx.rerender()
         except CaptureError as exc:
-            status.value = exc.message
+            say(exc.message)
         except SyncError as exc:
             code = getattr(exc, "code", None)
-            status.value = (ctx.reason_text(code, getattr(exc, "message", None)) if code else
-                            ctx._("Cannot reach the server. Check your connection and try again."))
-        ctx.page.update()
+            say(ctx.reason_text(code, getattr(exc, "message", None)) if code else
+                ctx._("Cannot reach the server. Check your connection and try again."))
 
     async def withdraw(e) -> None:
         try:
             await asyncio.to_thread(ctx.api.face_consent, False, CONSENT_TEXT_VERSION, ctx.tr.locale)
         except SyncError:
-            status.value = ctx._("Cannot reach the server. Check your connection and try again.")
-            ctx.page.update()
+            say(ctx._("Cannot reach the server. Check your connection and try again."))
             return
         face_profile.forget(ctx.store, user["id"])
+        ctx.page.data.pop(STATUS_KEY, None)
         ctx.notify(ctx._("Face data deleted. You clock in with your PIN now."))
         ctx.rerender()
 
