@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import threading
 from urllib.parse import parse_qs, urlparse
 
 import flet as ft
@@ -19,6 +20,26 @@ from app.ui.web_assets import prepare_assets
 DEVICE_KEY = "shopfloor.device_id"
 
 
+class DeviceApiClient(ApiClient):
+    """The API client of one session of a device whose other sessions share its tokens.
+
+    Every tab of a browser is the same device with one refresh token, which rotates on each
+    use; the server ends the device's sessions when a rotated token comes back (it looks
+    stolen). So a session refreshes with the device's newest token from its database, one
+    session at a time, instead of the one it loaded at start.
+    """
+
+    def __init__(self, *args, store, refresh_lock: threading.Lock, **kw) -> None:
+        super().__init__(*args, **kw)
+        self._store, self._refresh_lock = store, refresh_lock
+
+    def refresh(self):
+        with self._refresh_lock:
+            if self.refresh_token:  # signed in here: take the token another tab may have rotated
+                self.refresh_token = self._store.load_session()[1] or self.refresh_token
+            return super().refresh()
+
+
 def device_locales(page: ft.Page) -> list[str]:
     """The device's preferred languages: the browser's (passed as ``?hl=`` in the first route
     by our index.html, see app/ui/web_assets.py), else the OS locale on desktop."""
@@ -31,6 +52,9 @@ def device_locales(page: ft.Page) -> list[str]:
 
 def make_main(stores: DeviceStores, config):
     """The per-session ``main``: everything it builds belongs to that session only."""
+
+    refresh_locks: dict[str, threading.Lock] = {}
+    guard = threading.Lock()
 
     async def main(page: ft.Page) -> None:
         prefs = ft.SharedPreferences()
@@ -46,7 +70,10 @@ def make_main(stores: DeviceStores, config):
         store = stores.get(device_id)
         page.fonts = dict(FONT_FILES)
         tr = Translator(config.default_locale)
-        api = ApiClient(config.api_base, store.device_id, on_offset=store.set_clock_offset)
+        with guard:
+            refresh_lock = refresh_locks.setdefault(store.device_id, threading.Lock())
+        api = DeviceApiClient(config.api_base, store.device_id, on_offset=store.set_clock_offset,
+                              store=store, refresh_lock=refresh_lock)
         ctx = AppContext(page=page, config=config, store=store, api=api, tr=tr, vault=TokenVault(page, store))
 
         def keep_tokens(tokens) -> None:

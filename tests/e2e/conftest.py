@@ -106,17 +106,20 @@ class WebClient:
 
 
 @pytest.fixture(scope="module")
-def api_server(tmp_path_factory):
-    """A fresh seeded API for this module (ApiServer.stop()/start() keep port and data)."""
-    server = ApiServer(tmp_path_factory.mktemp("api")).start()
+def api_server(tmp_path_factory, request):
+    """A fresh seeded API for this module (ApiServer.stop()/start() keep port and data).
+    A module can set ``API_ENV`` (e.g. ``{"SHOPFLOOR_ACCESS_TTL_S": "10"}``)."""
+    server = ApiServer(tmp_path_factory.mktemp("api"), env=getattr(request.module, "API_ENV", None)).start()
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="module")
 def web_client(api_server, tmp_path_factory, request):
-    """A fresh Flet web client for this module, talking to ``api_server``."""
-    client = WebClient(api_server.url, tmp_path_factory.mktemp("client")).start()
+    """A fresh Flet web client for this module, talking to ``api_server``.
+    A module can set ``CLIENT_ENV`` (e.g. ``{"SHOPFLOOR_SYNC_INTERVAL_S": "5"}``)."""
+    client = WebClient(api_server.url, tmp_path_factory.mktemp("client"),
+                       extra_env=getattr(request.module, "CLIENT_ENV", None)).start()
     failed_before = request.session.testsfailed
     yield client
     if request.session.testsfailed > failed_before:
@@ -243,3 +246,32 @@ def switch_language(device: Device, code: str) -> Translator:
     page.mouse.move(VIEWPORT_CENTRE_X, 28)  # off the tab, so no tooltip covers the screen
     expect_home(page, new)
     return new
+
+
+# ---- evidence on failure ---------------------------------------------------------------------
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.e2e_failed = report.failed
+
+
+@pytest.fixture(autouse=True)
+def _failure_evidence(request):
+    """When a test that uses ``chromium`` fails, save every open tab's screenshot and
+    semantics tree under test-artifacts/failures/<test>/."""
+    yield
+    if not getattr(request.node, "e2e_failed", False) or "chromium" not in request.fixturenames:
+        return
+    browser = request.getfixturevalue("chromium")
+    out = ARTIFACTS / "failures" / re.sub(r"[^\w.-]+", "_", request.node.name)
+    out.mkdir(parents=True, exist_ok=True)
+    for c, context in enumerate(browser.contexts):
+        for p, page in enumerate(context.pages):
+            with contextlib.suppress(Exception):
+                page.screenshot(path=out / f"context{c}-tab{p}.png")
+                (out / f"context{c}-tab{p}.html").write_text(harness.semantics_dump(page), "utf-8")
+                (out / f"context{c}-tab{p}.url").write_text(page.url, "utf-8")

@@ -31,6 +31,9 @@ from .conftest import (
 pytestmark = pytest.mark.e2e
 
 VIEWPORT_WIDTH = 412
+#: Short-lived access tokens (the server's minimum), so the flows also run through refreshes.
+ACCESS_TTL_S = 10
+API_ENV = {"SHOPFLOOR_ACCESS_TTL_S": str(ACCESS_TTL_S)}
 
 
 @pytest.fixture
@@ -150,6 +153,32 @@ def test_action_while_api_down_syncs_once_when_back(device, api_server):
     expect(page.get_by_text(t.gettext("All changes synced"))).to_be_visible(timeout=20_000)
     with _server_db(api_server) as db:
         assert _server_rows(db, device_id, user_id) == (["applied"], 1)
+    assert device.external == [], f"requests left the machine: {device.external}"
+
+
+def test_two_tabs_of_one_browser_both_stay_signed_in(device):
+    """Two tabs of one browser are one device sharing one rotating refresh token: after their
+    access tokens expire both refresh and both stay signed in (neither presents a token the
+    other already rotated, which the server takes for a stolen one and ends the device's
+    sessions)."""
+    sign_in(device)
+    first = device.page
+    second = device.another_tab()
+    second.open()  # a new session: it starts without an access token and refreshes at once
+    expect_home(second.page, second.tr)
+    first.wait_for_timeout((ACCESS_TTL_S + 2) * 1000)  # both access tokens have expired now
+
+    for page, t in ((first, device.tr), (second.page, second.tr)):
+        page.bring_to_front()
+        page.get_by_label(t.gettext("Sync now"), exact=True).click()
+    first.wait_for_timeout(4000)  # both rounds (each with a token refresh) are over
+    for page, t in ((first, device.tr), (second.page, second.tr)):
+        page.bring_to_front()
+        expect(page.get_by_text(t.gettext("Online"), exact=True)).to_be_visible(timeout=20_000)
+        expect_home(page, t)
+        expect(page.get_by_label(t.gettext("Staff number"), exact=True)).to_have_count(0)
+    assert device.meta("session_user") is not None
+    second.page.close()
     assert device.external == [], f"requests left the machine: {device.external}"
 
 
