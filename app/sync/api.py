@@ -151,12 +151,13 @@ class ApiClient:
     def face_enrol(self, photos: list[bytes]) -> list[list[float]]:
         """Send 3 photos; the server keeps only encrypted embeddings and returns them once."""
         files = [("photos", (f"p{i}.jpg", blob, "image/jpeg")) for i, blob in enumerate(photos)]
-        return self._authed("POST", "/face/enrol", files=files).json()["embeddings"]
+        # Encoding 3 photos takes the server a second or more; under load much more.
+        return self._authed("POST", "/face/enrol", files=files, timeout=90).json()["embeddings"]
 
     def kiosk_identify(self, store_id: str, photo: bytes) -> dict:
         """1:N on the server among the store's enrolled staff: {matched, user_id, name}."""
         return self._authed("POST", f"/kiosk/{store_id}/identify",
-                            files={"photo": ("selfie.jpg", photo, "image/jpeg")}).json()
+                            files={"photo": ("selfie.jpg", photo, "image/jpeg")}, timeout=60).json()
 
     def kiosk_pin(self, store_id: str, staff_no: str, pin: str) -> dict:
         return self._authed("POST", f"/kiosk/{store_id}/pin", json={"staff_no": staff_no, "pin": pin}).json()

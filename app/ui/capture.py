@@ -56,7 +56,7 @@ async def camera_frames(ctx: AppContext, count: int = 3, gap_s: float = 0.5) -> 
     try:
         return await _camera_frames(ctx, count, gap_s)
     except CaptureError:
-        if ctx.page.data.get("no_file_fallback"):
+        if ctx.page.data.pop("no_file_fallback", False):
             raise
         return await picked_photo(ctx)
 
@@ -66,22 +66,40 @@ async def _camera_frames(ctx: AppContext, count: int, gap_s: float) -> list[byte
 
     cam = fc.Camera(width=300, height=300, preview_enabled=True)
     hint = ctx.typo.text(ctx._("Look at the camera and turn your head slightly."), 16)
+    cancelled = asyncio.Event()
     dialog = ft.AlertDialog(modal=True, title=ctx.typo.text(ctx._("Face check"), 18),
-                            content=ft.Column([cam, hint], tight=True, width=300))
+                            content=ft.Column([cam, hint], tight=True, width=300),
+                            actions=[ft.TextButton(ctx._("Cancel"), on_click=lambda e: cancelled.set())])
     ctx.page.show_dialog(dialog)
     try:
-        await asyncio.sleep(0.3)  # the preview must be on screen before it initialises
-        cameras = await cam.get_available_cameras()
-        if not cameras:
-            raise CaptureError(ctx._("No camera found."))
-        front = next((c for c in cameras if "front" in str(getattr(c, "lens_direction", "")).lower()), cameras[0])
-        await cam.initialize(front, fc.ResolutionPreset.MEDIUM, enable_audio=False)
-        await asyncio.sleep(0.6)
-        frames = []
-        for _ in range(count):
-            frames.append(await cam.take_picture())
-            await asyncio.sleep(gap_s)
-        return [f for f in frames if f]
+        async def shoot() -> list[bytes]:
+            await asyncio.sleep(0.3)  # the preview must be on screen before it initialises
+            cameras = await cam.get_available_cameras()
+            if not cameras:
+                raise CaptureError(ctx._("No camera found."))
+            front = next((c for c in cameras if "front" in str(getattr(c, "lens_direction", "")).lower()),
+                         cameras[0])
+            await cam.initialize(front, fc.ResolutionPreset.MEDIUM, enable_audio=False)
+            await asyncio.sleep(0.6)
+            frames = []
+            for _ in range(count):
+                frames.append(await cam.take_picture())
+                await asyncio.sleep(gap_s)
+            return [f for f in frames if f]
+
+        # A camera that never answers must not trap the person in this dialog.
+        shooting = asyncio.ensure_future(shoot())
+        stop = asyncio.ensure_future(cancelled.wait())
+        done, _ = await asyncio.wait({shooting, stop}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+        if shooting not in done:
+            shooting.cancel()
+            stop.cancel()
+            if cancelled.is_set():
+                ctx.page.data["no_file_fallback"] = True  # cancelled on purpose: no file picker
+                raise CaptureError(ctx._("No photo was taken."))
+            raise CaptureError(ctx._("The camera is not available. Allow camera access and try again."))
+        stop.cancel()
+        return shooting.result()
     except CaptureError:
         raise
     except Exception as exc:

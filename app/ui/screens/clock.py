@@ -105,6 +105,12 @@ def view(ctx: AppContext) -> ft.View:
                 message.value = ctx._("Checking your face…")
                 ctx.page.update()
                 device_face = await asyncio.to_thread(verify_on_device, ctx, frames)
+                if (datetime.now(UTC) - fix.timestamp).total_seconds() > 15:
+                    # The camera step took a while: the server judges the fix's age, so refresh it.
+                    fix = await location_fix(ctx)
+                    decision = decide_any(fix, fences(ctx), now=datetime.now(UTC))
+                    if not decision.allowed:
+                        raise CaptureError(where_message(ctx, decision, names))
             at = datetime.now(UTC)
             rules = attendance.ShiftRules()
             history = local_punches(ctx, at - timedelta(days=2))
