@@ -68,7 +68,8 @@ def make_main(stores: DeviceStores, config):
         else:
             device_id = "local"
         store = stores.get(device_id)
-        page.fonts = dict(FONT_FILES)
+        # Regular faces only: no screen uses the Bold families, and each file costs start-up time.
+        page.fonts = {family: path for family, path in FONT_FILES.items() if not family.endswith(" Bold")}
         tr = Translator(config.default_locale)
         with guard:
             refresh_lock = refresh_locks.setdefault(store.device_id, threading.Lock())
