@@ -275,3 +275,15 @@ def test_event_with_device_clock_off_by_over_two_minutes_is_flagged(api, event_b
     # A replay reports the flag the first push recorded.
     assert push(api, "u-s01", [event], sent_time=now + sent_wall_offset).json()["results"][0]["flags"] \
         == result["flags"]
+
+
+def test_a_record_id_used_twice_is_a_per_item_conflict(api):
+    """A second note with an existing id is refused as a conflict; the rest of the batch applies."""
+    res = push(api, "u-s01", [mutation(1, "note.add", note_add("nt-same")),
+                              mutation(2, "note.add", note_add("nt-same", body="again")),
+                              mutation(3, "note.add", note_add("nt-other"))]).json()["results"]
+    assert [r["status"] for r in res] == ["applied", "rejected", "applied"]
+    assert res[1]["reason"] == "conflict"
+    with api.engine.connect() as conn:
+        bodies = [r[0] for r in conn.execute(select(db.notes.c.body).where(db.notes.c.id == "nt-same"))]
+    assert bodies == ["Till 2 short of coins"]

@@ -93,8 +93,7 @@ def _broadcast_read(conn: Connection, p: m.BroadcastRead, ctx: Context) -> None:
 def _note_add(conn: Connection, p: m.NoteAdd, ctx: Context) -> None:
     require_self(ctx.actor, p.user_id)
     require_store(ctx.actor, p.store_id)
-    if _one(conn, db.notes, p.note_id):
-        raise Rejected(Reason.CONFLICT, "A note with this id already exists.")
+    # An existing id fails the primary key; the push layer turns that into a per-item conflict.
     row = {"id": p.note_id, "store_id": p.store_id, "author_id": p.user_id,
            "shift_id": p.shift_id, "body": p.body, "created_at": ctx.event_time}
     conn.execute(db.notes.insert(), row)

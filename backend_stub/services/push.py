@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Connection
 
 from app.domain.access import AccessDenied
@@ -78,10 +79,13 @@ def _apply_one(conn: Connection, caller: Caller, req: PushRequest, mut: Mutation
         conn.exec_driver_sql("SAVEPOINT mutation")
         try:
             handler(conn, payload, ctx)
-        except (AccessDenied, Rejected):
+        except (AccessDenied, Rejected, IntegrityError) as exc:
             conn.exec_driver_sql("ROLLBACK TO SAVEPOINT mutation")
             conn.exec_driver_sql("RELEASE SAVEPOINT mutation")
             discard_after(conn, mark)
+            if isinstance(exc, IntegrityError):
+                # e.g. a record id that already exists: this item is refused, the batch goes on.
+                raise Rejected(Reason.CONFLICT, "This record already exists or conflicts with another.") from None
             raise
         conn.exec_driver_sql("RELEASE SAVEPOINT mutation")
     except AccessDenied as exc:
