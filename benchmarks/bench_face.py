@@ -21,9 +21,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
 
-from app.face import Gallery, detect_faces, encode_photo, load_image, verify  # noqa: E402
+from app.face import Gallery, encode_photo, verify  # noqa: E402
+from tests.face_fixtures import selfie_640x480  # noqa: E402
 
 FACES = Path(os.environ.get("SHOPFLOOR_FACES_DIR") or REPO.parent / "shared" / "faces")
 
@@ -57,17 +57,7 @@ def summary(ms: list[float]) -> str:
 
 def make_selfie(name: str) -> bytes:
     """A 640x480 webcam-style frame cut around the face of a fixture photo."""
-    image = load_image((FACES / name).read_bytes())
-    box = detect_faces(image)[0]
-    side = box.height / 0.4
-    cx, cy = (box.left + box.right) / 2, (box.top + box.bottom) / 2
-    w, h = side * 4 / 3, side
-    left = int(max(0, min(image.shape[1] - w, cx - w / 2)))
-    top = int(max(0, min(image.shape[0] - h, cy - h / 2)))
-    crop = Image.fromarray(image).crop((left, top, left + int(w), top + int(h)))
-    buf = io.BytesIO()
-    crop.resize((640, 480), Image.LANCZOS).save(buf, "JPEG", quality=92)
-    return buf.getvalue()
+    return selfie_640x480(name)
 
 
 def baseline(data: bytes, enrolled):

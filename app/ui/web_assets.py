@@ -11,7 +11,7 @@ from pathlib import Path
 from app.ui.fonts import ASSETS_DIR
 
 _MARKER = "<!-- fletAppConfig -->"
-_REWRITE = """<script>
+LANGUAGE_SCRIPT = """<script>
 // Flet does not tell the app the browser's languages; pass them in the URL (?hl=) so the
 // app can follow the device locale on first start.
 (function () {
@@ -23,6 +23,9 @@ _REWRITE = """<script>
     }
   } catch (e) {}
 })();
+</script>
+"""
+NO_CDN_SCRIPT = """<script>
 (function () {
   var CDN = /^https?:\\/\\/cdn\\.jsdelivr\\.net\\/npm\\/@rive-app\\/flutter-native-wasm@[^/]+\\//;
   var d = Object.getOwnPropertyDescriptor(HTMLScriptElement.prototype, "src");
@@ -34,6 +37,7 @@ _REWRITE = """<script>
 })();
 </script>
 """
+OFFLINE_SCRIPT = LANGUAGE_SCRIPT + NO_CDN_SCRIPT
 
 
 def prepare_assets(assets_dir: Path = ASSETS_DIR) -> Path:
@@ -43,7 +47,7 @@ def prepare_assets(assets_dir: Path = ASSETS_DIR) -> Path:
     source = (Path(flet_web.get_package_web_dir()) / "index.html").read_text("utf-8")
     if _MARKER not in source:
         raise RuntimeError("flet-web's index.html changed: update app/ui/web_assets.py")
-    patched = source.replace(_MARKER, _REWRITE + _MARKER, 1)
+    patched = source.replace(_MARKER, OFFLINE_SCRIPT + _MARKER, 1)
     target = assets_dir / "index.html"
     if not target.exists() or target.read_text("utf-8") != patched:
         target.write_text(patched, "utf-8")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sys
 import os
 import shutil
 import tempfile
@@ -24,25 +25,14 @@ from pathlib import Path
 
 import flet as ft
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: find app/
+from app.ui import web_assets  # noqa: E402
+
 DEVICE_KEY = "shopfloor.spike.device_id"
 SESSIONS = itertools.count(1)  # one process serves many browser sessions
 
-# jsdelivr is hard-coded in the Flet 1.0.5 web client for the Rive runtime and is
-# fetched at start-up even with no_cdn=True. The script below, injected into our own
-# copy of index.html, rewrites that <script src> to a path under our assets dir, so
-# the browser never leaves 127.0.0.1 (a 404 there is harmless unless Rive is used).
-NO_CDN_SCRIPT = """<script>
-(function () {
-  var CDN = /^https?:\\/\\/cdn\\.jsdelivr\\.net\\/npm\\/@rive-app\\/flutter-native-wasm@[^/]+\\//;
-  var d = Object.getOwnPropertyDescriptor(HTMLScriptElement.prototype, "src");
-  Object.defineProperty(HTMLScriptElement.prototype, "src", {
-    configurable: true, enumerable: d.enumerable,
-    get: function () { return d.get.call(this); },
-    set: function (v) { d.set.call(this, String(v).replace(CDN, "rive/")); }
-  });
-})();
-</script>
-<!-- fletAppConfig -->"""
+# The product's own no-CDN index.html script (see app/ui/web_assets.py).
+NO_CDN_SCRIPT = web_assets.NO_CDN_SCRIPT + "<!-- fletAppConfig -->"
 
 FONT_SOURCES = {
     "NotoSans": "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
