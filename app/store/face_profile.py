@@ -9,7 +9,7 @@ from app.store.device import DeviceStore
 
 
 def _device_key(store: DeviceStore) -> bytes:
-    # Kept beside the database, not in it (0600); a phone build keeps it in secure storage.
+    # Kept beside the database, not in it (0600). TODO(phone builds): platform secure storage.
     path = Path(f"{store.path}.facekey")
     if not path.exists():
         path.write_bytes(secrets.token_bytes(32))
