@@ -12,7 +12,7 @@ from app.i18n import Translator, negotiate
 from app.sync import ApiClient
 from app.ui.context import AppContext
 from app.ui.devices import DeviceStores
-from app.ui.fonts import FONT_FILES
+from app.ui.fonts import REGULAR_FONT_FILES
 from app.ui.shell import Shell
 from app.ui.token_vault import TokenVault
 from app.ui.web_assets import prepare_assets
@@ -68,8 +68,7 @@ def make_main(stores: DeviceStores, config):
         else:
             device_id = "local"
         store = stores.get(device_id)
-        # Regular faces only: no screen uses the Bold families, and each file costs start-up time.
-        page.fonts = {family: path for family, path in FONT_FILES.items() if not family.endswith(" Bold")}
+        page.fonts = dict(REGULAR_FONT_FILES)
         tr = Translator(config.default_locale)
         with guard:
             refresh_lock = refresh_locks.setdefault(store.device_id, threading.Lock())

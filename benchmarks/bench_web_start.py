@@ -44,14 +44,14 @@ from app.domain.roles import Actor, Role  # noqa: E402
 from app.i18n import Translator  # noqa: E402
 from app.store import Actions, DeviceStore, device_db_path  # noqa: E402
 from app.sync import ApiClient, SyncEngine  # noqa: E402
-from app.ui.fonts import FONT_FILES  # noqa: E402
+from app.ui.fonts import REGULAR_FONT_FILES  # noqa: E402
 from tests.e2e import harness  # noqa: E402
 from tests.servers import ApiServer  # noqa: E402
 
 DEVICE_KEY = "flutter.shopfloor.device_id"
 STAFF_NO, PIN = "S3001", "1111"
 T = Translator("zh_Hant_HK")  # the default language; the context's locale is zh-HK too
-FONT_NAMES = {Path(path).name for path in FONT_FILES.values()}  # what page.fonts makes the client load
+FONT_NAMES = {Path(path).name for path in REGULAR_FONT_FILES.values()}  # what page.fonts makes the client load
 
 
 def prepare_device(data_dir: Path, device_id: str, api_url: str, queued: int) -> dict:

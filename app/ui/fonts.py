@@ -41,6 +41,10 @@ FONT_FILES: dict[str, str] = {
     f"{ARABIC} Bold": "fonts/NotoSansArabic-Bold.ttf",
 }
 
+#: What the app registers in ``page.fonts``: regular faces only. No screen uses the Bold
+#: families, and every registered file is downloaded at each web start.
+REGULAR_FONT_FILES: dict[str, str] = {f: p for f, p in FONT_FILES.items() if not f.endswith(" Bold")}
+
 _PRIMARY = {"zh_Hant_HK": HK, "zh_Hans": SC, "th": THAI, "ar": ARABIC}
 #: Regular families, in the order a fallback search should try them.
 _REGULAR = (HK, SC, LATIN, THAI, ARABIC)
