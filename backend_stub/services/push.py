@@ -74,20 +74,21 @@ def _apply_one(conn: Connection, caller: Caller, req: PushRequest, mut: Mutation
         ctx = Context(actor=caller.actor, received_at=received_at, event_time=timing.estimated_time,
                       device_time=mut.clock.device_time, settings=settings, flags=tuple(flags))
         mark = buffered(conn)
-        # A plain SAVEPOINT (not begin_nested): same guarantee, a third of the overhead,
-        # which matters at 500 mutations a batch.
-        conn.exec_driver_sql("SAVEPOINT mutation")
+        # A plain SAVEPOINT on the driver's cursor (not begin_nested): same guarantee at a
+        # fraction of the overhead, which matters at 500 mutations a batch.
+        savepoint = conn.connection.dbapi_connection.cursor()
+        savepoint.execute("SAVEPOINT mutation")
         try:
             handler(conn, payload, ctx)
         except (AccessDenied, Rejected, IntegrityError) as exc:
-            conn.exec_driver_sql("ROLLBACK TO SAVEPOINT mutation")
-            conn.exec_driver_sql("RELEASE SAVEPOINT mutation")
+            savepoint.execute("ROLLBACK TO SAVEPOINT mutation")
+            savepoint.execute("RELEASE SAVEPOINT mutation")
             discard_after(conn, mark)
             if isinstance(exc, IntegrityError):
                 # e.g. a record id that already exists: this item is refused, the batch goes on.
                 raise Rejected(Reason.CONFLICT, "This record already exists or conflicts with another.") from None
             raise
-        conn.exec_driver_sql("RELEASE SAVEPOINT mutation")
+        savepoint.execute("RELEASE SAVEPOINT mutation")
     except AccessDenied as exc:
         status, reason, message = ItemStatus.REJECTED, exc.reason, exc.message
     except Rejected as exc:
