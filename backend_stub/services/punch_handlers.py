@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from app.domain import attendance
 from app.domain.access import require_manager_of, require_self, require_store
 from app.domain.geofence import Fence, Fix, decide
 from app.protocol import Reason
@@ -36,9 +37,7 @@ def punch_public(row: dict) -> dict:
     return out
 
 
-def _domain_punches(conn: Connection, user_id: str, since: datetime) -> list:
-    from app.domain import attendance
-
+def _domain_punches(conn: Connection, user_id: str, since: datetime) -> list[attendance.Punch]:
     rows = conn.execute(select(db.punches).where(
         db.punches.c.user_id == user_id, db.punches.c.at >= since, db.punches.c.status != "refused",
     ).order_by(db.punches.c.at)).mappings()
@@ -47,9 +46,7 @@ def _domain_punches(conn: Connection, user_id: str, since: datetime) -> list:
                              flags=tuple(json.loads(r["flags"]))) for r in rows]
 
 
-def _domain_shifts(conn: Connection, user_id: str, around: datetime) -> list:
-    from app.domain import attendance
-
+def _domain_shifts(conn: Connection, user_id: str, around: datetime) -> list[attendance.ShiftWindow]:
     rows = conn.execute(select(db.shifts).where(
         db.shifts.c.user_id == user_id, db.shifts.c.starts_at >= around - timedelta(days=1),
         db.shifts.c.starts_at <= around + timedelta(days=1))).mappings()
@@ -132,8 +129,6 @@ def _face_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[st
 
 
 def punch_record(conn: Connection, p: m.PunchRecord, ctx: Context) -> None:
-    from app.domain import attendance
-
     if p.method == "kiosk":
         require_manager_of(ctx.actor, [p.store_id])  # the kiosk tablet is signed in by a manager
     else:

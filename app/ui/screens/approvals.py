@@ -9,7 +9,7 @@ from app.store import PunchActions, queries
 from app.ui.chrome import frame, section
 from app.ui.context import AppContext
 from app.ui.screens.clock import KIND_LABELS
-from app.ui.screens.team import _team_data
+from app.ui.screens.team import team_data
 
 
 def view(ctx: AppContext) -> ft.View:
@@ -30,7 +30,7 @@ def view(ctx: AppContext) -> ft.View:
                               on_click=lambda e, pid=p["id"]: ctx.act(lambda: actions.confirm_punch(pid, False))),
             ], tight=True)))
     start = datetime.now(UTC) - timedelta(days=3)
-    shifts, people, punches, fixes = _team_data(ctx, start, datetime.now(UTC))
+    shifts, people, punches, fixes = team_data(ctx, start, datetime.now(UTC))
     missing = attendance.missing_clock_outs(punches, queries.shift_windows(None, shifts), datetime.now(UTC),
                                             attendance.ShiftRules(), corrections=fixes)
     by_id = {s.id: s for s in shifts}

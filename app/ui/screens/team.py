@@ -30,7 +30,7 @@ FLAG_NAMES = {"outside": N_("outside the store"), "uncertain": N_("location unce
               "stale_location": N_("out-of-date location"), "location_refused": N_("location refused")}
 
 
-def _team_data(ctx: AppContext, start: datetime, end: datetime):
+def team_data(ctx: AppContext, start: datetime, end: datetime):
     with ctx.store.reading() as db:
         shifts = queries.shifts_for_stores(db, ctx.user["store_ids"], start, end)
         people = queries.users_of_stores(db, ctx.user["store_ids"])
@@ -43,7 +43,7 @@ def _team_data(ctx: AppContext, start: datetime, end: datetime):
 def view(ctx: AppContext) -> ft.View:
     t = ctx.typo
     start = local_day_start(ctx)
-    shifts, people, punches, fixes = _team_data(ctx, start, start + timedelta(days=1))
+    shifts, people, punches, fixes = team_data(ctx, start, start + timedelta(days=1))
     rostered = [uid for uid in dict.fromkeys(s.user_id for s in shifts)]
     lines = attendance.attendance_today(rostered, queries.shift_windows(None, shifts), punches,
                                         datetime.now(UTC), attendance.ShiftRules(), corrections=fixes)
@@ -71,7 +71,7 @@ def view(ctx: AppContext) -> ft.View:
         picker = ctx.page.data.setdefault("file_picker", ft.FilePicker())
         await picker.save_file(file_name=f"timesheet-{week_start}-{end_day}.{fmt}", src_bytes=data)
 
-    shifts_all, people_all, punches_all, fixes_all = _team_data(ctx, start - timedelta(days=14), start + timedelta(days=1))
+    shifts_all, people_all, punches_all, fixes_all = team_data(ctx, start - timedelta(days=14), start + timedelta(days=1))
     return frame(ctx, "/team", ctx._("Team"), [
         t.text(ctx.tr.format_date(ctx.tr.now(), "full"), 15, color=ft.Colors.GREY_800),
         section(ctx, ctx._("Today's attendance"), rows or [t.text(ctx._("Nobody is rostered today."), 15)]),
