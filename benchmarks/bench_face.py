@@ -4,7 +4,7 @@ Prints figures (not a test). Run from the repo root:
 
     python benchmarks/bench_face.py [--runs 20]
 
-Photos come from ../shared/faces beside the checkout, or SHOPFLOOR_FACES_DIR.
+Photos come from tests/fixtures/faces, or SHOPFLOOR_FACES_DIR.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 from app.face import Gallery, encode_photo, verify  # noqa: E402
 from tests.face_fixtures import selfie_640x480  # noqa: E402
 
-FACES = Path(os.environ.get("SHOPFLOOR_FACES_DIR") or REPO.parent / "shared" / "faces")
+FACES = Path(os.environ.get("SHOPFLOOR_FACES_DIR") or REPO / "tests" / "fixtures" / "faces")
 
 
 #: CPU time of this process per run, beside wall time: other jobs on a shared 2-core

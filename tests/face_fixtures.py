@@ -1,8 +1,7 @@
 """Shared helpers for the face tests: fixture photos, derived images, cached encodings.
 
-The photos live outside the repository, in ``shared/faces`` beside the checkout (CI
-clones the repo into another folder with ``shared/`` next to it); set
-SHOPFLOOR_FACES_DIR to use another folder.
+The photos live in the repository, in ``tests/fixtures/faces`` (their source and licence
+are in that folder's README and LICENSE); set SHOPFLOOR_FACES_DIR to use another folder.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from app.face import encode_photo, load_image
 
 FACES_DIR = Path(
     os.environ.get("SHOPFLOOR_FACES_DIR")
-    or Path(__file__).resolve().parents[1].parent / "shared" / "faces"
+    or Path(__file__).resolve().parent / "fixtures" / "faces"
 )
 
 IDENTITIES = (
