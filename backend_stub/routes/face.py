@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy import select
 
 from app.domain.roles import Role
@@ -20,7 +20,7 @@ staff_router = APIRouter(prefix="/staff", tags=["staff"])
 class ConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    granted: bool
+    granted: StrictBool
     text_version: str = Field(min_length=1, max_length=32)
     locale: str | None = Field(default=None, max_length=16)
 
