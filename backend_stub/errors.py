@@ -62,6 +62,11 @@ class UnsupportedMedia(ApiError):
     status_code = 415
 
 
+#: The framework's own refusals (no such route, wrong method, unparsable body) in our codes.
+_HTTP_CODES = {404: Reason.NOT_FOUND, 405: Reason.METHOD_NOT_ALLOWED, 413: Reason.PAYLOAD_TOO_LARGE,
+               415: Reason.UNSUPPORTED_MEDIA_TYPE}
+
+
 def _body(code: str, message: str, details: Any = None) -> dict:
     return ErrorBody(code=code, message=message, details=details).model_dump()
 
@@ -90,8 +95,9 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(_body(code, str(exc.detail)), exc.status_code)
+        code = _HTTP_CODES.get(exc.status_code, Reason.VALIDATION_ERROR if exc.status_code < 500
+                               else Reason.INTERNAL_ERROR)
+        return JSONResponse(_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_req: Request, _exc: Exception) -> JSONResponse:

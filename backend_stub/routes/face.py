@@ -57,7 +57,7 @@ def face_status(caller: CurrentUser, conn: DbRead) -> FaceStatus:
 def consent(body: ConsentIn, caller: CurrentUser, conn: DbSession) -> FaceStatus:
     """Grant or withdraw consent; withdrawing deletes the stored embedding at once."""
     if body.granted and body.text_version != biometrics.CONSENT_TEXT_VERSION:
-        raise BadRequest("consent_outdated", "Please read the current consent text first.",
+        raise BadRequest(Reason.CONSENT_OUTDATED, "Please read the current consent text first.",
                          {"current_version": biometrics.CONSENT_TEXT_VERSION})
     biometrics.record_consent(conn, caller.actor.user_id, granted=body.granted,
                               version=body.text_version, locale=body.locale)
@@ -71,7 +71,7 @@ async def enrol(caller: CurrentUser, conn: DbSession, settings: SettingsDep,
     from app.face import FaceQualityError, InconsistentEnrolmentError, NotAnImageError, enrol as encode
 
     if not biometrics.has_consent(conn, caller.actor.user_id):
-        raise Forbidden("consent_required", "Face data needs your consent first.")
+        raise Forbidden(Reason.CONSENT_REQUIRED, "Face data needs your consent first.")
     if len(photos) != 3:
         raise BadRequest(Reason.VALIDATION_ERROR, "Send exactly 3 photos.")
     data = []
@@ -83,11 +83,11 @@ async def enrol(caller: CurrentUser, conn: DbSession, settings: SettingsDep,
     try:
         embeddings = encode(data)
     except FaceQualityError as exc:
-        raise UnprocessablePhoto(str(exc.code), str(exc), {"photo": exc.frame}) from None
+        raise UnprocessablePhoto(Reason(exc.code), str(exc), {"photo": exc.frame}) from None
     except NotAnImageError:
         raise UnprocessablePhoto(Reason.UNSUPPORTED_MEDIA_TYPE, "That file is not a photo.") from None
     except InconsistentEnrolmentError:
-        raise UnprocessablePhoto("inconsistent_faces", "The photos show different people.") from None
+        raise UnprocessablePhoto(Reason.INCONSISTENT_FACES, "The photos show different people.") from None
     del data  # enrolment photos are never stored
     biometrics.store_embeddings(conn, settings, caller.actor.user_id, embeddings)
     return Enrolled(embeddings=[[float(x) for x in e] for e in embeddings])

@@ -66,7 +66,7 @@ async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: S
     try:
         probe = encode_photo(await photo.read()).embedding
     except FaceError as exc:
-        raise UnprocessablePhoto(str(getattr(exc, "code", "no_face")), str(exc)) from None
+        raise UnprocessablePhoto(Reason(getattr(exc, "code", Reason.NO_FACE)), str(exc)) from None
     found = Gallery(gallery).identify(probe, **({"tolerance": settings.face_tolerance}
                                                 if settings.face_tolerance else {}))
     if not found.matched:

@@ -102,7 +102,7 @@ def _store_chunk(engine: Engine, settings, sha: str, body: bytes, crange: str | 
         part = settings.photo_dir / f"{sha}.part"
         have = part.stat().st_size if part.exists() else 0
         if start != have:
-            raise Conflict("upload_offset_mismatch", f"Resume from byte {have}", {"upload_offset": have})
+            raise Conflict(Reason.UPLOAD_OFFSET_MISMATCH, f"Resume from byte {have}", {"upload_offset": have})
         if start == 0:
             kind = sniff_image_type(body[:16])
             if kind is None:
