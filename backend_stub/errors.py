@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.protocol import ErrorBody, Reason
+from backend_stub.methods import allow_header
 
 
 class ApiError(Exception):
@@ -94,10 +95,13 @@ def install_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(req: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, Reason.VALIDATION_ERROR if exc.status_code < 500
                                else Reason.INTERNAL_ERROR)
-        return JSONResponse(_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only its first route's
+            headers["Allow"] = allow_header(req.scope)
+        return JSONResponse(_body(code, str(exc.detail)), exc.status_code, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_req: Request, _exc: Exception) -> JSONResponse:

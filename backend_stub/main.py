@@ -9,6 +9,8 @@ from fastapi import APIRouter, FastAPI
 from backend_stub.db import create_schema, make_engine
 from backend_stub.errors import install_handlers
 from backend_stub.limits import BodyLimitMiddleware
+from backend_stub.methods import install_methods
+from backend_stub.openapi import document_errors
 from backend_stub.routes import auth, face, kiosk, photos, sync
 from backend_stub.services.biometrics import purge_selfies
 from backend_stub.settings import Settings
@@ -53,4 +55,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (auth.router, sync.router, photos.router, face.router, face.staff_router, kiosk.router):
         v1.include_router(router)
     app.include_router(v1)
+    document_errors(app)
+    install_methods(app)
     return app

@@ -11,6 +11,7 @@ from app.protocol import Reason
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
 from backend_stub.errors import ApiError, BadRequest, Forbidden, NotFound, PayloadTooLarge
+from backend_stub.openapi import errors
 from backend_stub.services import biometrics
 
 router = APIRouter(prefix="/face", tags=["face"])
@@ -53,7 +54,7 @@ def face_status(caller: CurrentUser, conn: DbRead) -> FaceStatus:
     return _status(conn, caller.actor.user_id)
 
 
-@router.post("/consent", response_model=FaceStatus)
+@router.post("/consent", response_model=FaceStatus, responses=errors(BadRequest))
 def consent(body: ConsentIn, caller: CurrentUser, conn: DbSession) -> FaceStatus:
     """Grant or withdraw consent; withdrawing deletes the stored embedding at once."""
     if body.granted and body.text_version != biometrics.CONSENT_TEXT_VERSION:
@@ -64,7 +65,8 @@ def consent(body: ConsentIn, caller: CurrentUser, conn: DbSession) -> FaceStatus
     return _status(conn, caller.actor.user_id)
 
 
-@router.post("/enrol", response_model=Enrolled)
+@router.post("/enrol", response_model=Enrolled,
+             responses=errors(BadRequest, Forbidden, PayloadTooLarge, UnprocessablePhoto))
 async def enrol(caller: CurrentUser, conn: DbSession, settings: SettingsDep,
                 photos: Annotated[list[UploadFile], File(description="3 photos, one face each")]) -> Enrolled:
     """Encode 3 photos into embeddings, store them encrypted, discard the photos."""
@@ -93,7 +95,7 @@ async def enrol(caller: CurrentUser, conn: DbSession, settings: SettingsDep,
     return Enrolled(embeddings=[[float(x) for x in e] for e in embeddings])
 
 
-@staff_router.post("/{user_id}/erase-biometrics")
+@staff_router.post("/{user_id}/erase-biometrics", responses=errors(Forbidden, NotFound))
 def erase(user_id: str, caller: CurrentUser, conn: DbSession, settings: SettingsDep) -> dict:
     """Erase a person's face data: embeddings, selfies, consent records (HQ admin or the person)."""
     if caller.actor.user_id != user_id and caller.actor.role is not Role.HQ_ADMIN:

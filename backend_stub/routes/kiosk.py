@@ -16,6 +16,7 @@ from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, SettingsDep
 from backend_stub.errors import Forbidden, Unauthorized
 from backend_stub.routes.face import UnprocessablePhoto
+from backend_stub.openapi import errors
 from backend_stub.security import verify_pin
 from backend_stub.services import biometrics
 
@@ -45,7 +46,7 @@ def _manager_of(caller, store_id: str) -> None:
         raise Forbidden(exc.reason, exc.message) from None
 
 
-@router.post("/{store_id}/identify", response_model=Candidate)
+@router.post("/{store_id}/identify", response_model=Candidate, responses=errors(Forbidden, UnprocessablePhoto))
 async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: SettingsDep,
                    photo: Annotated[UploadFile, File()]) -> Candidate:
     """1:N among the store's staff who consented and enrolled."""
@@ -76,7 +77,7 @@ async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: S
                      distance=found.distance)
 
 
-@router.post("/{store_id}/pin", response_model=Candidate)
+@router.post("/{store_id}/pin", response_model=Candidate, responses=errors(Unauthorized, Forbidden, 429))
 def pin_check(store_id: str, body: PinCheck, caller: CurrentUser, conn: DbRead) -> Candidate:
     """Staff without face check identify themselves at the kiosk with staff number + PIN."""
     _manager_of(caller, store_id)

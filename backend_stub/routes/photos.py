@@ -20,8 +20,21 @@ from app.protocol import Reason
 from backend_stub import db
 from backend_stub.deps import CurrentUser, EngineDep, SettingsDep
 from backend_stub.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, UnsupportedMedia
+from backend_stub.openapi import errors
 
 router = APIRouter(prefix="/photos", tags=["photos"])
+_OFFSET = {"Upload-Offset": {"description": "Bytes received so far (`done` once stored)",
+                             "schema": {"type": "string"}}}
+STATUS_RESPONSES = {200: {"description": "Stored", "content": None},
+                    404: {"description": "Not stored yet", "headers": _OFFSET, "content": None},
+                    **errors(BadRequest)}
+UPLOAD_RESPONSES = {200: {"description": "Already stored", "headers": _OFFSET, "content": None},
+                    201: {"description": "Stored", "headers": _OFFSET, "content": None},
+                    202: {"description": "Chunk received, send the next", "headers": _OFFSET, "content": None},
+                    **errors(BadRequest, Conflict, PayloadTooLarge, UnsupportedMedia)}
+PHOTO_RESPONSES = {200: {"description": "The photo",
+                         "content": {kind: {} for kind in ("image/jpeg", "image/png", "image/webp")}},
+                   **errors(BadRequest, NotFound)}
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 _locks: dict[str, threading.Lock] = {}
@@ -56,7 +69,7 @@ def _stored(engine: Engine, sha: str) -> dict | None:
     return None if row is None else dict(row)
 
 
-@router.head("/{sha}")
+@router.head("/{sha}", response_class=Response, responses=STATUS_RESPONSES)
 def photo_status(sha: str, _caller: CurrentUser, engine: EngineDep, settings: SettingsDep) -> Response:
     """200 if stored; else 404 with how many bytes of a resumable upload arrived."""
     _check_sha(sha)
@@ -117,7 +130,7 @@ def _store_chunk(engine: Engine, settings, sha: str, body: bytes, crange: str | 
         return Response(status_code=201, headers={"Upload-Offset": "done"})
 
 
-@router.put("/{sha}")
+@router.put("/{sha}", response_class=Response, responses=UPLOAD_RESPONSES)
 async def upload_photo(sha: str, request: Request, caller: CurrentUser, engine: EngineDep,
                        settings: SettingsDep) -> Response:
     """Store a photo (or the next chunk of one). Repeating an upload stores nothing new."""
@@ -127,7 +140,7 @@ async def upload_photo(sha: str, request: Request, caller: CurrentUser, engine: 
                                    request.headers.get("content-range"), caller.actor.user_id)
 
 
-@router.get("/{sha}")
+@router.get("/{sha}", response_class=Response, responses=PHOTO_RESPONSES)
 def get_photo(sha: str, caller: CurrentUser, engine: EngineDep, settings: SettingsDep) -> Response:
     """The photo bytes (managers and the uploader only)."""
     row = _stored(engine, _check_sha(sha))
