@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.protocol import ErrorBody, Reason
@@ -72,6 +72,12 @@ def _body(code: str, message: str, details: Any = None) -> dict:
     return ErrorBody(code=code, message=message, details=details).model_dump()
 
 
+def internal_error_json(request_id: str) -> bytes:
+    """The 500 body: no detail of what failed, only the id that finds its log line."""
+    return ErrorBody(code=Reason.INTERNAL_ERROR, message="Internal server error",
+                     details={"request_id": request_id}).model_dump_json().encode()
+
+
 def install_handlers(app: FastAPI) -> None:
     """Map every error, ours and the framework's, to the one error body."""
 
@@ -104,5 +110,8 @@ def install_handlers(app: FastAPI) -> None:
         return JSONResponse(_body(code, str(exc.detail)), exc.status_code, headers=headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_req: Request, _exc: Exception) -> JSONResponse:
-        return JSONResponse(_body(Reason.INTERNAL_ERROR, "Internal server error"), 500)
+    async def _unexpected(req: Request, _exc: Exception) -> Response:
+        # Normally the access log middleware answers first; this is the last resort.
+        rid = getattr(req.state, "request_id", "")
+        return Response(internal_error_json(rid), 500, media_type="application/json",
+                        headers={"X-Request-ID": rid} if rid else None)
