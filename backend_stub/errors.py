@@ -102,6 +102,11 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # The framework's only 400: a body it cannot parse (not UTF-8, broken multipart).
+            # Malformed input is a 422 everywhere else, so here too.
+            return JSONResponse(_body(Reason.VALIDATION_ERROR, f"Invalid request: {exc.detail}",
+                                      [{"field": "body", "problem": str(exc.detail)}]), 422)
         code = _HTTP_CODES.get(exc.status_code, Reason.VALIDATION_ERROR if exc.status_code < 500
                                else Reason.INTERNAL_ERROR)
         headers = dict(exc.headers or {})

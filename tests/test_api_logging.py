@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def logged(tmp_path_factory):
     """A real server's log after a login, a failed login, a push, a refresh and a 404."""
-    srv = ApiServer(tmp_path_factory.mktemp("logs")).start()
+    srv = ApiServer(tmp_path_factory.mktemp("logs")).start(timeout=120)  # seeding hashes every PIN
     seen: dict = {}
     try:
         url = srv.url

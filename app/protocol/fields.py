@@ -10,13 +10,14 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StrictBool, StrictFloat, StrictInt
 
-__all__ = ["Int64", "NonNegativeInt64", "Seq", "StrictBool", "StrictFloat", "StrictInt", "WireTime"]
+__all__ = ["JsonInt", "NonNegativeJsonInt", "Seq", "StrictBool", "StrictFloat", "StrictInt", "WireTime"]
 
 #: The range of device times the server believes a device clock could show: a phone whose
 #: clock reset shows 1970 (and is flagged clock_drift); year 1 or 9999 is not a clock.
 EARLIEST_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST_TIME = datetime(2200, 1, 1, tzinfo=UTC)
-_INT64 = 2**63 - 1
+#: The largest integer every JSON parser reads exactly (JavaScript's MAX_SAFE_INTEGER).
+_JSON_SAFE = 2**53 - 1
 
 
 def _text_only(value: Any) -> Any:
@@ -39,8 +40,8 @@ def _plausible(value: datetime) -> datetime:
 #: A date-time with a UTC offset, sent as an ISO 8601 string, within 1970-2199.
 WireTime = Annotated[AwareDatetime, BeforeValidator(_text_only), AfterValidator(_plausible),
                      Field(description=f"ISO 8601 with a UTC offset, {EARLIEST_TIME.year}-{LATEST_TIME.year - 1}")]
-#: An integer a 64-bit signed column or clock can hold.
-Int64 = Annotated[StrictInt, Field(ge=-_INT64, le=_INT64)]
-NonNegativeInt64 = Annotated[StrictInt, Field(ge=0, le=_INT64)]
+#: An integer every JSON parser (and a 64-bit column) holds exactly.
+JsonInt = Annotated[StrictInt, Field(ge=-_JSON_SAFE, le=_JSON_SAFE)]
+NonNegativeJsonInt = Annotated[StrictInt, Field(ge=0, le=_JSON_SAFE)]
 #: A device's mutation number: 1, 2, 3...
-Seq = Annotated[StrictInt, Field(ge=1, le=_INT64)]
+Seq = Annotated[StrictInt, Field(ge=1, le=_JSON_SAFE)]

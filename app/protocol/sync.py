@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.protocol.fields import Int64, NonNegativeInt64, Seq, WireTime
+from app.protocol.fields import JsonInt, NonNegativeJsonInt, Seq, WireTime
 
 #: Largest number of mutations one push may carry; more is HTTP 413.
 MAX_BATCH = 500
@@ -27,9 +27,9 @@ class EventClock(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     device_time: WireTime
-    monotonic_ms: NonNegativeInt64
+    monotonic_ms: NonNegativeJsonInt
     boot_id: str = Field(min_length=1, max_length=64)
-    clock_offset_ms: Int64 | None = None
+    clock_offset_ms: JsonInt | None = None
 
 
 class Mutation(BaseModel):

@@ -16,6 +16,7 @@ from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, SettingsDep
 from backend_stub.errors import Forbidden, Unauthorized
 from backend_stub.routes.face import UnprocessablePhoto
+from backend_stub.routes.photos import sniff_image_type
 from backend_stub.openapi import errors
 from backend_stub.security import verify_pin
 from backend_stub.services import biometrics
@@ -62,10 +63,13 @@ async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: S
             embeddings = biometrics.load_embeddings(conn, settings, user_id)
             if embeddings:
                 gallery[user_id] = embeddings
+    blob = await photo.read()
+    if sniff_image_type(blob[:16]) is None:  # refused alike whether or not anyone is enrolled
+        raise UnprocessablePhoto(Reason.UNSUPPORTED_MEDIA_TYPE, "That file is not a photo.")
     if not gallery:
         return Candidate(matched=False)
     try:
-        probe = encode_photo(await photo.read()).embedding
+        probe = encode_photo(blob).embedding
     except FaceError as exc:
         raise UnprocessablePhoto(Reason(getattr(exc, "code", Reason.NO_FACE)), str(exc)) from None
     found = Gallery(gallery).identify(probe, **({"tolerance": settings.face_tolerance}

@@ -11,7 +11,9 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path as PathParam, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -36,6 +38,8 @@ PHOTO_RESPONSES = {200: {"description": "The photo",
                          "content": {kind: {} for kind in ("image/jpeg", "image/png", "image/webp")}},
                    **errors(BadRequest, NotFound)}
 _SHA = re.compile(r"^[0-9a-f]{64}$")
+#: A photo's address: the lowercase hex SHA-256 of its bytes (anything else is a 422).
+PhotoAddress = Annotated[str, PathParam(pattern=_SHA.pattern, description="Lowercase hex SHA-256 of the photo")]
 _RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -70,7 +74,7 @@ def _stored(engine: Engine, sha: str) -> dict | None:
 
 
 @router.head("/{sha}", response_class=Response, responses=STATUS_RESPONSES)
-def photo_status(sha: str, _caller: CurrentUser, engine: EngineDep, settings: SettingsDep) -> Response:
+def photo_status(sha: PhotoAddress, _caller: CurrentUser, engine: EngineDep, settings: SettingsDep) -> Response:
     """200 if stored; else 404 with how many bytes of a resumable upload arrived."""
     _check_sha(sha)
     if _stored(engine, sha):
@@ -131,7 +135,7 @@ def _store_chunk(engine: Engine, settings, sha: str, body: bytes, crange: str | 
 
 
 @router.put("/{sha}", response_class=Response, responses=UPLOAD_RESPONSES)
-async def upload_photo(sha: str, request: Request, caller: CurrentUser, engine: EngineDep,
+async def upload_photo(sha: PhotoAddress, request: Request, caller: CurrentUser, engine: EngineDep,
                        settings: SettingsDep) -> Response:
     """Store a photo (or the next chunk of one). Repeating an upload stores nothing new."""
     _check_sha(sha)
@@ -141,7 +145,7 @@ async def upload_photo(sha: str, request: Request, caller: CurrentUser, engine: 
 
 
 @router.get("/{sha}", response_class=Response, responses=PHOTO_RESPONSES)
-def get_photo(sha: str, caller: CurrentUser, engine: EngineDep, settings: SettingsDep) -> Response:
+def get_photo(sha: PhotoAddress, caller: CurrentUser, engine: EngineDep, settings: SettingsDep) -> Response:
     """The photo bytes (managers and the uploader only)."""
     row = _stored(engine, _check_sha(sha))
     if row is None or (row["uploaded_by"] != caller.actor.user_id and not caller.actor.role.is_manager):
