@@ -1,13 +1,18 @@
 """``python -m backend_stub``: run the API (optionally seeding the demo chain first)."""
 
 import argparse
+import logging
 
+import click
 import uvicorn
 
 from backend_stub.db import create_schema, make_engine
+from backend_stub.logs import configure_logging
 from backend_stub.main import create_app
 from backend_stub.seed import demo_logins, seed_demo
 from backend_stub.settings import Settings
+
+logger = logging.getLogger("backend_stub")
 
 
 def main() -> None:
@@ -20,16 +25,19 @@ def main() -> None:
     sub.add_parser("seed", help="seed the demo chain if the database is empty, then exit")
     args = parser.parse_args()
 
+    configure_logging()
     settings = Settings()
     if args.command == "seed" or args.seed:
         engine = make_engine(settings.db_url)
         create_schema(engine)
         fresh = seed_demo(engine)
-        print("Seeded the demo chain." if fresh else "Demo chain already in the database.")
-        print("Demo logins (staff number / PIN):")
-        for staff_no, pin, name, role in demo_logins():
-            print(f"  {staff_no} / {pin}  {role:<14} {name}", flush=True)
         engine.dispose()
+        logger.info("demo chain %s", "seeded" if fresh else "already in the database")
+    if args.command == "seed":
+        # The command's output for the person running it, never the server log (PINs).
+        click.echo("Demo logins (staff number / PIN):")
+        for staff_no, pin, name, role in demo_logins():
+            click.echo(f"  {staff_no} / {pin}  {role:<14} {name}")
     if args.command == "serve":
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
 

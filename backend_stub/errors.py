@@ -16,10 +16,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.protocol import ErrorBody, Reason
+from backend_stub.methods import allow_header
 
 
 class ApiError(Exception):
@@ -62,8 +63,19 @@ class UnsupportedMedia(ApiError):
     status_code = 415
 
 
+#: The framework's own refusals (no such route, wrong method, unparsable body) in our codes.
+_HTTP_CODES = {404: Reason.NOT_FOUND, 405: Reason.METHOD_NOT_ALLOWED, 413: Reason.PAYLOAD_TOO_LARGE,
+               415: Reason.UNSUPPORTED_MEDIA_TYPE}
+
+
 def _body(code: str, message: str, details: Any = None) -> dict:
     return ErrorBody(code=code, message=message, details=details).model_dump()
+
+
+def internal_error_json(request_id: str) -> bytes:
+    """The 500 body: no detail of what failed, only the id that finds its log line."""
+    return ErrorBody(code=Reason.INTERNAL_ERROR, message="Internal server error",
+                     details={"request_id": request_id}).model_dump_json().encode()
 
 
 def install_handlers(app: FastAPI) -> None:
@@ -89,10 +101,22 @@ def install_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(_body(code, str(exc.detail)), exc.status_code)
+    async def _http(req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # The framework's only 400: a body it cannot parse (not UTF-8, broken multipart).
+            # Malformed input is a 422 everywhere else, so here too.
+            return JSONResponse(_body(Reason.VALIDATION_ERROR, f"Invalid request: {exc.detail}",
+                                      [{"field": "body", "problem": str(exc.detail)}]), 422)
+        code = _HTTP_CODES.get(exc.status_code, Reason.VALIDATION_ERROR if exc.status_code < 500
+                               else Reason.INTERNAL_ERROR)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only its first route's
+            headers["Allow"] = allow_header(req.scope)
+        return JSONResponse(_body(code, str(exc.detail)), exc.status_code, headers=headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_req: Request, _exc: Exception) -> JSONResponse:
-        return JSONResponse(_body(Reason.INTERNAL_ERROR, "Internal server error"), 500)
+    async def _unexpected(req: Request, _exc: Exception) -> Response:
+        # Normally the access log middleware answers first; this is the last resort.
+        rid = getattr(req.state, "request_id", "")
+        return Response(internal_error_json(rid), 500, media_type="application/json",
+                        headers={"X-Request-ID": rid} if rid else None)

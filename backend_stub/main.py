@@ -1,17 +1,23 @@
 """The FastAPI application factory."""
 
 import asyncio
+import logging
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, FastAPI
 
+from backend_stub.access_log import AccessLogMiddleware
 from backend_stub.db import create_schema, make_engine
 from backend_stub.errors import install_handlers
 from backend_stub.limits import BodyLimitMiddleware
+from backend_stub.methods import install_methods
+from backend_stub.openapi import document_errors
 from backend_stub.routes import auth, face, kiosk, photos, sync
 from backend_stub.services.biometrics import purge_selfies
 from backend_stub.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,8 +30,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         while True:
             try:
                 await asyncio.to_thread(purge_selfies, engine, settings)
-            except Exception as exc:  # keep the job alive; the next round retries
-                print("selfie purge failed:", exc)
+            except Exception:  # keep the job alive; the next round retries
+                logger.exception("selfie purge failed")
             await asyncio.sleep(3600)
 
     @asynccontextmanager
@@ -53,4 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (auth.router, sync.router, photos.router, face.router, face.staff_router, kiosk.router):
         v1.include_router(router)
     app.include_router(v1)
+    document_errors(app)
+    install_methods(app)
+    app.add_middleware(AccessLogMiddleware)  # last added = outermost: it sees every answer
     return app

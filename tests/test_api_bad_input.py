@@ -221,3 +221,43 @@ def test_openapi_document_lists_the_sync_and_login_routes(api):
     push_schema = paths["/v1/sync/push"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert push_schema["$ref"].endswith("/PushResponse")
     assert {"PushRequest", "PullResponse", "LoginRequest", "TokenPair"} <= set(doc["components"]["schemas"])
+
+
+@pytest.mark.parametrize(("path", "content_type", "content"), [
+    ("/v1/auth/login", "application/json", b"\xff\xfe{not utf-8"),
+    ("/v1/auth/refresh", "application/json", b"\x80\x81"),
+    ("/v1/kiosk/st-tst/pin", "application/json", b"\xc3\x28"),
+    ("/v1/kiosk/st-tst/identify", "multipart/form-data; boundary=b0b", b"--b0b\r\n885--b0b--\r\n"),
+], ids=["login-not-utf8", "refresh-not-utf8", "pin-not-utf8", "identify-broken-multipart"])
+def test_body_the_framework_cannot_parse_is_a_documented_422(api, path, content_type, content):
+    """A body that is not UTF-8 JSON or not valid multipart answers 422 validation_error (it was an undocumented 400)."""
+    before = written(api)
+    resp = api.post(path, content=content, headers={"Content-Type": content_type,
+                                                     **bearer(api, "u-sm-tst")})
+    body = assert_error(resp, 422, "validation_error")
+    assert body["details"][0]["field"] == "body"
+    assert written(api) == before
+
+
+def test_kiosk_identify_refuses_a_file_that_is_not_a_photo_even_with_nobody_enrolled(api):
+    """At a store where nobody has enrolled, a file that is not a photo still answers 422 (not 'no match')."""
+    resp = api.post("/v1/kiosk/st-tst/identify", files={"photo": ("x.jpg", b"certainly not a jpeg", "image/jpeg")},
+                    headers=bearer(api, "u-sm-tst"))
+    assert_error(resp, 422, "unsupported_media_type")
+
+
+def test_every_documented_integer_bound_is_exact_in_json(api):
+    """Integer limits in the OpenAPI document stay within 2^53 so every client (and fuzzer) reads them exactly."""
+    def bounds(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"):
+                    yield value
+                else:
+                    yield from bounds(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from bounds(item)
+
+    found = list(bounds(api.get("/openapi.json").json()))
+    assert found and all(abs(b) <= 2**53 - 1 for b in found)

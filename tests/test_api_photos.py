@@ -178,9 +178,9 @@ def test_bytes_not_matching_the_sha256_are_refused_and_nothing_stored(api):
 
 @pytest.mark.parametrize("address", ["A" * 64, "abc123", "g" * 64])
 def test_photo_address_must_be_a_sha256_hex_digest(api, address):
-    """A photo address that is not a lowercase SHA-256 hex digest answers 400 validation_error."""
+    """A photo address that is not a lowercase SHA-256 hex digest answers 422 validation_error (the pattern is in the OpenAPI document)."""
     resp = put(api, image("PNG"), address)
-    assert resp.status_code == 400
+    assert resp.status_code == 422
     assert resp.json()["code"] == "validation_error"
     assert stored(api) == ([], [])
 

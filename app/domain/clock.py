@@ -9,6 +9,9 @@ from datetime import datetime, timedelta
 
 #: A device time further than this from the server's estimate is flagged.
 CLOCK_DRIFT_LIMIT = timedelta(minutes=2)
+#: No device queues an action for longer than this within one boot: a monotonic reading
+#: further apart is a broken or forged clock, not elapsed time.
+MAX_MONOTONIC_ELAPSED = timedelta(days=3660)
 
 
 def offset_from_exchange(sent: datetime, received: datetime, server_date: datetime) -> timedelta:
@@ -67,7 +70,26 @@ def assess_event_time(
 
     Returns:
         The estimate, the skew (device minus estimate) and whether it exceeds ``limit``.
+        Readings so far apart that the arithmetic overflows are flagged, never raised.
     """
+    elapsed_ms = sent_monotonic_ms - event_monotonic_ms
+    if event_boot_id == sent_boot_id and elapsed_ms > MAX_MONOTONIC_ELAPSED / timedelta(milliseconds=1):
+        return _implausible(event_device_time, received_at)
+    try:
+        return _assess(event_device_time, event_monotonic_ms, event_boot_id, sent_device_time,
+                       sent_monotonic_ms, sent_boot_id, received_at, limit)
+    except OverflowError:  # wall times centuries apart: no calendar holds the estimate
+        return _implausible(event_device_time, received_at)
+
+
+def _implausible(event_device_time: datetime, received_at: datetime) -> EventTimeAssessment:
+    """The device's clocks say nothing believable: arrival is the best estimate, flagged."""
+    return EventTimeAssessment(received_at, event_device_time - received_at, True, "implausible")
+
+
+def _assess(event_device_time: datetime, event_monotonic_ms: int, event_boot_id: str,
+            sent_device_time: datetime, sent_monotonic_ms: int, sent_boot_id: str,
+            received_at: datetime, limit: timedelta) -> EventTimeAssessment:
     if event_boot_id == sent_boot_id and sent_monotonic_ms >= event_monotonic_ms:
         elapsed = timedelta(milliseconds=sent_monotonic_ms - event_monotonic_ms)
         estimated = received_at - elapsed

@@ -15,12 +15,12 @@ from .locales import SOURCE_LOCALE, SUPPORTED_LOCALES
 def main(argv: list[str]) -> int:
     if argv[:1] == ["fill-source"]:
         count = fill_source_catalog(argv[1] if len(argv) > 1 else None)
-        print(f"filled {count} {SOURCE_LOCALE} entr{'y' if count == 1 else 'ies'} from msgids")
+        sys.stdout.write(f"filled {count} {SOURCE_LOCALE} entr{'y' if count == 1 else 'ies'} from msgids\n")
         return 0
     if argv[:1] == ["locales"]:
-        print(" ".join(SUPPORTED_LOCALES))
+        sys.stdout.write(" ".join(SUPPORTED_LOCALES) + "\n")
         return 0
-    print("usage: python -m app.i18n {locales | fill-source [LOCALES_DIR]}", file=sys.stderr)
+    sys.stderr.write("usage: python -m app.i18n {locales | fill-source [LOCALES_DIR]}\n")
     return 2
 
 

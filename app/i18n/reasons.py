@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from .markers import MessageMap, N_
 
+# One message for every "this app is older than the server" refusal.
+_UPDATE_APP = N_("This version of the app sent something the server does not understand. Please update the app.")
+
 REASON_MESSAGES = MessageMap(
     {
         # Per-mutation rejections.
         "forbidden_role": N_("Your role is not allowed to do this."),
         "not_your_record": N_("You can only change your own records."),
-        "unknown_mutation_type": N_("This version of the app sent something the server does not understand. Please update the app."),
+        "unknown_mutation_type": _UPDATE_APP,
         "invalid_payload": N_("Some information was missing or not valid."),
         "not_found": N_("This item no longer exists."),
         "conflict": N_("Someone else changed this first. Please check and try again."),
@@ -52,6 +55,9 @@ REASON_MESSAGES = MessageMap(
         "validation_error": N_("Some information was missing or not valid."),
         "payload_too_large": N_("This upload is too large."),
         "unsupported_media_type": N_("This file type is not supported."),
+        "method_not_allowed": _UPDATE_APP,
+        "invalid_cursor": N_("The app will download your data again from the server."),
+        "upload_offset_mismatch": N_("The upload was interrupted. The app will continue it."),
         "device_mismatch": N_("This phone is not registered to you. Please log in again."),
         "invalid_credentials": N_("Wrong staff number or PIN"),
         "token_expired": N_("Your session has expired. Please log in again."),

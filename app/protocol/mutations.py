@@ -2,7 +2,9 @@
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.protocol.fields import StrictBool, StrictFloat, WireTime
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -17,7 +19,7 @@ class BroadcastRead(_Payload):
 
     broadcast_id: Id
     user_id: Id
-    read_at: AwareDatetime
+    read_at: WireTime
 
 
 class NoteAdd(_Payload):
@@ -41,7 +43,7 @@ class TaskComplete(_Payload):
 
     task_id: Id
     user_id: Id
-    completed_at: AwareDatetime
+    completed_at: WireTime
     comment: Annotated[str, StringConstraints(max_length=2000)] = ""
     photo_sha256: Sha256 | None = None
 
@@ -58,11 +60,11 @@ class BroadcastCreate(_Payload):
 class LocationFix(_Payload):
     """A location fix as the device's geolocator reported it."""
 
-    latitude: float = Field(ge=-90, le=90)
-    longitude: float = Field(ge=-180, le=180)
-    accuracy_m: float = Field(ge=0, le=100_000)
-    timestamp: AwareDatetime
-    mocked: bool = False
+    latitude: StrictFloat = Field(ge=-90, le=90)
+    longitude: StrictFloat = Field(ge=-180, le=180)
+    accuracy_m: StrictFloat = Field(ge=0, le=100_000)
+    timestamp: WireTime
+    mocked: StrictBool = False
 
 
 class PunchRecord(_Payload):
@@ -90,7 +92,7 @@ class PunchConfirm(_Payload):
     """A manager confirms (or refuses) a PIN punch of someone without face consent."""
 
     punch_id: Id
-    approve: bool = True
+    approve: StrictBool = True
 
 
 class PunchCorrect(_Payload):
@@ -101,7 +103,7 @@ class PunchCorrect(_Payload):
     store_id: Id
     shift_id: Id | None = None
     kind: Literal["clock_in", "clock_out", "break_start", "break_end"]
-    at: AwareDatetime
+    at: WireTime
     reason: Annotated[str, StringConstraints(min_length=3, max_length=500, strip_whitespace=True)]
 
 

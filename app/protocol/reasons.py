@@ -1,10 +1,16 @@
-"""Machine-readable reason codes shared by the API, the sync engine and the UI.
+"""Machine-readable reason codes and flags shared by the API, the sync engine and the UI.
 
-A reason code is stable: clients map it to a translated message, logs and tests
-match on it. Never rename one; add a new code instead.
+A code is stable: clients map it to a translated message, logs and tests match on it.
+Never rename one; add a new member instead. Every code the server sends is a member of
+``Reason`` (refusals, error bodies) or ``Flag`` (accepted, shown to a manager); the shift
+rules in ``app.domain`` keep theirs as plain strings (the domain imports nothing above
+it) and the members below take their values from there, so each code is written once.
+``tests/test_protocol_codes.py`` checks that nothing sends a code outside these enums.
 """
 
 from enum import StrEnum
+
+from app.domain import attendance, timesheet
 
 
 class Reason(StrEnum):
@@ -18,25 +24,31 @@ class Reason(StrEnum):
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
     SEQ_REUSED = "seq_reused"
-    # Clock-in rules (issue "Clock in and out").
-    OUTSIDE_GEOFENCE = "outside_geofence"
-    MOCKED_LOCATION = "mocked_location"
-    INACCURATE_LOCATION = "inaccurate_location"
-    STALE_LOCATION = "stale_location"
-    FACE_MISMATCH = "face_mismatch"
-    REPLAY_DETECTED = "replay_detected"
-    ALREADY_CLOCKED_IN = "already_clocked_in"
-    NOT_CLOCKED_IN = "not_clocked_in"
-    ALREADY_ON_BREAK = "already_on_break"
-    NOT_ON_BREAK = "not_on_break"
-    NO_SHIFT = "no_shift"
-    TOO_EARLY = "too_early"
+    # Clock-in rules (app.domain.attendance decides them on the device and the server).
+    ALREADY_CLOCKED_IN = attendance.REASON_ALREADY_CLOCKED_IN
+    NOT_CLOCKED_IN = attendance.REASON_NOT_CLOCKED_IN
+    ALREADY_ON_BREAK = attendance.REASON_ALREADY_ON_BREAK
+    NOT_ON_BREAK = attendance.REASON_NOT_ON_BREAK
+    NO_SHIFT = attendance.REASON_NO_SHIFT
+    TOO_EARLY = attendance.REASON_TOO_EARLY
+    # Face data (PDPO consent, enrolment and kiosk photos).
     CONSENT_REQUIRED = "consent_required"
+    CONSENT_OUTDATED = "consent_outdated"
+    INCONSISTENT_FACES = "inconsistent_faces"
+    # Photo quality: the values of app.face.QualityCode, forwarded as error codes.
+    NO_FACE = "no_face"
+    SEVERAL_FACES = "several_faces"
+    TOO_SMALL = "too_small"
+    TOO_DARK = "too_dark"
+    TOO_BLURRY = "too_blurry"
     # Request-level errors (HTTP status + this code in the error body).
     VALIDATION_ERROR = "validation_error"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
     SEQUENCE_GAP = "sequence_gap"
+    INVALID_CURSOR = "invalid_cursor"
+    UPLOAD_OFFSET_MISMATCH = "upload_offset_mismatch"
     DEVICE_MISMATCH = "device_mismatch"
     INVALID_CREDENTIALS = "invalid_credentials"
     TOKEN_EXPIRED = "token_expired"
@@ -47,6 +59,36 @@ class Reason(StrEnum):
 
 
 class Flag(StrEnum):
-    """Things the server accepted but wants a manager to look at."""
+    """Things the server (or the shift rules) accepted but wants a manager to look at.
 
+    The one complete list: punches, timesheets and the Team screen use these names.
+    """
+
+    # Set when the push arrives (app.domain.clock).
     CLOCK_DRIFT = "clock_drift"
+    # Location, judged again by the server (app.domain.geofence).
+    NO_LOCATION = "no_location"
+    OUTSIDE = "outside"
+    UNCERTAIN = "uncertain"
+    MOCKED_GPS = "mocked_gps"
+    INACCURATE_LOCATION = "inaccurate_location"
+    STALE_LOCATION = "stale_location"
+    LOCATION_REFUSED = "location_refused"
+    GEOFENCE_DISAGREES = "geofence_disagrees"
+    # Face check, done again by the server (app.face).
+    NO_SELFIE = "no_selfie"
+    NO_CONSENT = "no_consent"
+    FACE_MISMATCH = "face_mismatch"
+    FACE_DISAGREES = "face_disagrees"
+    REPLAY = "replay"
+    NO_LIVENESS = "no_liveness"
+    LIVENESS_FAILED = "liveness_failed"
+    # Shift rules and timesheets (app.domain.attendance, app.domain.timesheet).
+    LATE = attendance.FLAG_LATE
+    EARLY_LEAVE = attendance.FLAG_EARLY_LEAVE
+    UNSCHEDULED = attendance.FLAG_UNSCHEDULED
+    BREAK_AUTO_ENDED = attendance.FLAG_BREAK_AUTO_ENDED
+    CORRECTED = attendance.FLAG_CORRECTED
+    MISSING_CLOCK_OUT = attendance.FLAG_MISSING_CLOCK_OUT
+    STRAY_PUNCH = attendance.FLAG_STRAY_PUNCH
+    ABSENT = timesheet.FLAG_ABSENT

@@ -5,7 +5,9 @@ from enum import StrEnum
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.protocol.fields import JsonInt, NonNegativeJsonInt, Seq, WireTime
 
 #: Largest number of mutations one push may carry; more is HTTP 413.
 MAX_BATCH = 500
@@ -24,10 +26,10 @@ class EventClock(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    device_time: AwareDatetime
-    monotonic_ms: int = Field(ge=0)
+    device_time: WireTime
+    monotonic_ms: NonNegativeJsonInt
     boot_id: str = Field(min_length=1, max_length=64)
-    clock_offset_ms: int | None = None
+    clock_offset_ms: JsonInt | None = None
 
 
 class Mutation(BaseModel):
@@ -35,7 +37,7 @@ class Mutation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    seq: int = Field(ge=1)
+    seq: Seq
     idempotency_key: UUID
     type: str = Field(min_length=1, max_length=64)
     payload: dict[str, Any]

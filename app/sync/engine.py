@@ -119,7 +119,7 @@ class SyncEngine:
             try:
                 page = self._retrying(lambda: self.api.pull(cursor, page_size))
             except RequestRejected as exc:
-                if exc.code != "invalid_cursor" or not cursor:
+                if exc.code != Reason.INVALID_CURSOR or not cursor:
                     raise
                 # The server no longer knows our position (e.g. restored from a backup):
                 # pull everything again; upserts make that safe.

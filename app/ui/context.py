@@ -2,6 +2,7 @@
 web mode serves many sessions from one process)."""
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,6 +17,8 @@ from app.sync import ApiClient, SyncEngine
 from app.ui.sync_status import SyncRunner, SyncStatus
 from app.ui.theme import Display, Typography, build_theme
 from app.ui.token_vault import TokenVault
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -106,7 +109,7 @@ class AppContext:
             return
         except ValueError as exc:  # payload validation (e.g. an empty note)
             self.notify(self._("Please check what you entered."), error=True)
-            print("action refused:", exc)
+            logger.info("action refused: %s", type(exc).__name__)  # not the values: they may be personal
             return
         if self.runner:
             self.runner.refresh_counts()

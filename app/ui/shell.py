@@ -1,6 +1,7 @@
 """The app shell of one session: start-up, login/logout, routing, background sync."""
 
 import asyncio
+import logging
 
 import flet as ft
 
@@ -12,6 +13,8 @@ from app.ui.screens import (
     approvals, broadcast, clock, face_setup, home, kiosk, login, me, rejected, shifts, tasks, team,
 )
 from app.ui.sync_status import SyncRunner
+
+logger = logging.getLogger(__name__)
 
 
 class Shell:
@@ -107,7 +110,7 @@ class Shell:
         try:
             await asyncio.to_thread(self.ctx.api.logout)
         except Exception as exc:  # offline: the server session expires on its own
-            print("logout: server not reached:", type(exc).__name__)
+            logger.info("logout: server not reached: %s", type(exc).__name__)
         self._stop_session()
         self.page.navigate("/login")
 

@@ -11,6 +11,7 @@ from app.protocol import ErrorBody, LoginRequest, Reason, RefreshRequest, TokenP
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep, load_actor
 from backend_stub.errors import Unauthorized
+from backend_stub.openapi import errors
 from backend_stub.security import (
     issue_access_token,
     new_refresh_token,
@@ -50,7 +51,7 @@ def _revoke_device(conn: Connection, device_id: str, now: datetime, user_id: str
     conn.execute(db.refresh_tokens.update().where(*where).values(revoked_at=now))
 
 
-@router.post("/login", response_model=TokenPair)
+@router.post("/login", response_model=TokenPair, responses=errors(401, 429))
 def login(body: LoginRequest, conn: DbSession, settings: SettingsDep) -> TokenPair:
     """Check staff number + PIN, register the device to this user, issue tokens."""
     user = conn.execute(select(db.users).where(db.users.c.staff_no == body.staff_no)).mappings().first()
@@ -70,7 +71,7 @@ def login(body: LoginRequest, conn: DbSession, settings: SettingsDep) -> TokenPa
     return _issue(conn, settings, user["id"], user["role"], body.device_id)
 
 
-@router.post("/refresh", response_model=TokenPair)
+@router.post("/refresh", response_model=TokenPair, responses=errors(401))
 def refresh(body: RefreshRequest, conn: DbSession, settings: SettingsDep) -> TokenPair | JSONResponse:
     """Rotate a refresh token. Presenting a revoked one ends its user's sessions on that device."""
     now = datetime.now(UTC)

@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy import select
 
 from app.domain.roles import Role
@@ -11,6 +11,7 @@ from app.protocol import Reason
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
 from backend_stub.errors import ApiError, BadRequest, Forbidden, NotFound, PayloadTooLarge
+from backend_stub.openapi import errors
 from backend_stub.services import biometrics
 
 router = APIRouter(prefix="/face", tags=["face"])
@@ -20,7 +21,7 @@ staff_router = APIRouter(prefix="/staff", tags=["staff"])
 class ConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    granted: bool
+    granted: StrictBool
     text_version: str = Field(min_length=1, max_length=32)
     locale: str | None = Field(default=None, max_length=16)
 
@@ -53,25 +54,26 @@ def face_status(caller: CurrentUser, conn: DbRead) -> FaceStatus:
     return _status(conn, caller.actor.user_id)
 
 
-@router.post("/consent", response_model=FaceStatus)
+@router.post("/consent", response_model=FaceStatus, responses=errors(BadRequest))
 def consent(body: ConsentIn, caller: CurrentUser, conn: DbSession) -> FaceStatus:
     """Grant or withdraw consent; withdrawing deletes the stored embedding at once."""
     if body.granted and body.text_version != biometrics.CONSENT_TEXT_VERSION:
-        raise BadRequest("consent_outdated", "Please read the current consent text first.",
+        raise BadRequest(Reason.CONSENT_OUTDATED, "Please read the current consent text first.",
                          {"current_version": biometrics.CONSENT_TEXT_VERSION})
     biometrics.record_consent(conn, caller.actor.user_id, granted=body.granted,
                               version=body.text_version, locale=body.locale)
     return _status(conn, caller.actor.user_id)
 
 
-@router.post("/enrol", response_model=Enrolled)
+@router.post("/enrol", response_model=Enrolled,
+             responses=errors(BadRequest, Forbidden, PayloadTooLarge, UnprocessablePhoto))
 async def enrol(caller: CurrentUser, conn: DbSession, settings: SettingsDep,
                 photos: Annotated[list[UploadFile], File(description="3 photos, one face each")]) -> Enrolled:
     """Encode 3 photos into embeddings, store them encrypted, discard the photos."""
     from app.face import FaceQualityError, InconsistentEnrolmentError, NotAnImageError, enrol as encode
 
     if not biometrics.has_consent(conn, caller.actor.user_id):
-        raise Forbidden("consent_required", "Face data needs your consent first.")
+        raise Forbidden(Reason.CONSENT_REQUIRED, "Face data needs your consent first.")
     if len(photos) != 3:
         raise BadRequest(Reason.VALIDATION_ERROR, "Send exactly 3 photos.")
     data = []
@@ -83,17 +85,17 @@ async def enrol(caller: CurrentUser, conn: DbSession, settings: SettingsDep,
     try:
         embeddings = encode(data)
     except FaceQualityError as exc:
-        raise UnprocessablePhoto(str(exc.code), str(exc), {"photo": exc.frame}) from None
+        raise UnprocessablePhoto(Reason(exc.code), str(exc), {"photo": exc.frame}) from None
     except NotAnImageError:
         raise UnprocessablePhoto(Reason.UNSUPPORTED_MEDIA_TYPE, "That file is not a photo.") from None
     except InconsistentEnrolmentError:
-        raise UnprocessablePhoto("inconsistent_faces", "The photos show different people.") from None
+        raise UnprocessablePhoto(Reason.INCONSISTENT_FACES, "The photos show different people.") from None
     del data  # enrolment photos are never stored
     biometrics.store_embeddings(conn, settings, caller.actor.user_id, embeddings)
     return Enrolled(embeddings=[[float(x) for x in e] for e in embeddings])
 
 
-@staff_router.post("/{user_id}/erase-biometrics")
+@staff_router.post("/{user_id}/erase-biometrics", responses=errors(Forbidden, NotFound))
 def erase(user_id: str, caller: CurrentUser, conn: DbSession, settings: SettingsDep) -> dict:
     """Erase a person's face data: embeddings, selfies, consent records (HQ admin or the person)."""
     if caller.actor.user_id != user_id and caller.actor.role is not Role.HQ_ADMIN:

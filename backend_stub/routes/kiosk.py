@@ -16,6 +16,8 @@ from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, SettingsDep
 from backend_stub.errors import Forbidden, Unauthorized
 from backend_stub.routes.face import UnprocessablePhoto
+from backend_stub.routes.photos import sniff_image_type
+from backend_stub.openapi import errors
 from backend_stub.security import verify_pin
 from backend_stub.services import biometrics
 
@@ -45,7 +47,7 @@ def _manager_of(caller, store_id: str) -> None:
         raise Forbidden(exc.reason, exc.message) from None
 
 
-@router.post("/{store_id}/identify", response_model=Candidate)
+@router.post("/{store_id}/identify", response_model=Candidate, responses=errors(Forbidden, UnprocessablePhoto))
 async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: SettingsDep,
                    photo: Annotated[UploadFile, File()]) -> Candidate:
     """1:N among the store's staff who consented and enrolled."""
@@ -61,12 +63,15 @@ async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: S
             embeddings = biometrics.load_embeddings(conn, settings, user_id)
             if embeddings:
                 gallery[user_id] = embeddings
+    blob = await photo.read()
+    if sniff_image_type(blob[:16]) is None:  # refused alike whether or not anyone is enrolled
+        raise UnprocessablePhoto(Reason.UNSUPPORTED_MEDIA_TYPE, "That file is not a photo.")
     if not gallery:
         return Candidate(matched=False)
     try:
-        probe = encode_photo(await photo.read()).embedding
+        probe = encode_photo(blob).embedding
     except FaceError as exc:
-        raise UnprocessablePhoto(str(getattr(exc, "code", "no_face")), str(exc)) from None
+        raise UnprocessablePhoto(Reason(getattr(exc, "code", Reason.NO_FACE)), str(exc)) from None
     found = Gallery(gallery).identify(probe, **({"tolerance": settings.face_tolerance}
                                                 if settings.face_tolerance else {}))
     if not found.matched:
@@ -76,7 +81,7 @@ async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: S
                      distance=found.distance)
 
 
-@router.post("/{store_id}/pin", response_model=Candidate)
+@router.post("/{store_id}/pin", response_model=Candidate, responses=errors(Unauthorized, Forbidden, 429))
 def pin_check(store_id: str, body: PinCheck, caller: CurrentUser, conn: DbRead) -> Candidate:
     """Staff without face check identify themselves at the kiosk with staff number + PIN."""
     _manager_of(caller, store_id)

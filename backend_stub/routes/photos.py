@@ -11,7 +11,9 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path as PathParam, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -20,9 +22,24 @@ from app.protocol import Reason
 from backend_stub import db
 from backend_stub.deps import CurrentUser, EngineDep, SettingsDep
 from backend_stub.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, UnsupportedMedia
+from backend_stub.openapi import errors
 
 router = APIRouter(prefix="/photos", tags=["photos"])
+_OFFSET = {"Upload-Offset": {"description": "Bytes received so far (`done` once stored)",
+                             "schema": {"type": "string"}}}
+STATUS_RESPONSES = {200: {"description": "Stored", "content": None},
+                    404: {"description": "Not stored yet", "headers": _OFFSET, "content": None},
+                    **errors(BadRequest)}
+UPLOAD_RESPONSES = {200: {"description": "Already stored", "headers": _OFFSET, "content": None},
+                    201: {"description": "Stored", "headers": _OFFSET, "content": None},
+                    202: {"description": "Chunk received, send the next", "headers": _OFFSET, "content": None},
+                    **errors(BadRequest, Conflict, PayloadTooLarge, UnsupportedMedia)}
+PHOTO_RESPONSES = {200: {"description": "The photo",
+                         "content": {kind: {} for kind in ("image/jpeg", "image/png", "image/webp")}},
+                   **errors(BadRequest, NotFound)}
 _SHA = re.compile(r"^[0-9a-f]{64}$")
+#: A photo's address: the lowercase hex SHA-256 of its bytes (anything else is a 422).
+PhotoAddress = Annotated[str, PathParam(pattern=_SHA.pattern, description="Lowercase hex SHA-256 of the photo")]
 _RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -56,8 +73,8 @@ def _stored(engine: Engine, sha: str) -> dict | None:
     return None if row is None else dict(row)
 
 
-@router.head("/{sha}")
-def photo_status(sha: str, _caller: CurrentUser, engine: EngineDep, settings: SettingsDep) -> Response:
+@router.head("/{sha}", response_class=Response, responses=STATUS_RESPONSES)
+def photo_status(sha: PhotoAddress, _caller: CurrentUser, engine: EngineDep, settings: SettingsDep) -> Response:
     """200 if stored; else 404 with how many bytes of a resumable upload arrived."""
     _check_sha(sha)
     if _stored(engine, sha):
@@ -102,7 +119,7 @@ def _store_chunk(engine: Engine, settings, sha: str, body: bytes, crange: str | 
         part = settings.photo_dir / f"{sha}.part"
         have = part.stat().st_size if part.exists() else 0
         if start != have:
-            raise Conflict("upload_offset_mismatch", f"Resume from byte {have}", {"upload_offset": have})
+            raise Conflict(Reason.UPLOAD_OFFSET_MISMATCH, f"Resume from byte {have}", {"upload_offset": have})
         if start == 0:
             kind = sniff_image_type(body[:16])
             if kind is None:
@@ -117,8 +134,8 @@ def _store_chunk(engine: Engine, settings, sha: str, body: bytes, crange: str | 
         return Response(status_code=201, headers={"Upload-Offset": "done"})
 
 
-@router.put("/{sha}")
-async def upload_photo(sha: str, request: Request, caller: CurrentUser, engine: EngineDep,
+@router.put("/{sha}", response_class=Response, responses=UPLOAD_RESPONSES)
+async def upload_photo(sha: PhotoAddress, request: Request, caller: CurrentUser, engine: EngineDep,
                        settings: SettingsDep) -> Response:
     """Store a photo (or the next chunk of one). Repeating an upload stores nothing new."""
     _check_sha(sha)
@@ -127,8 +144,8 @@ async def upload_photo(sha: str, request: Request, caller: CurrentUser, engine: 
                                    request.headers.get("content-range"), caller.actor.user_id)
 
 
-@router.get("/{sha}")
-def get_photo(sha: str, caller: CurrentUser, engine: EngineDep, settings: SettingsDep) -> Response:
+@router.get("/{sha}", response_class=Response, responses=PHOTO_RESPONSES)
+def get_photo(sha: PhotoAddress, caller: CurrentUser, engine: EngineDep, settings: SettingsDep) -> Response:
     """The photo bytes (managers and the uploader only)."""
     row = _stored(engine, _check_sha(sha))
     if row is None or (row["uploaded_by"] != caller.actor.user_id and not caller.actor.role.is_manager):

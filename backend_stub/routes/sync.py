@@ -7,14 +7,16 @@ from fastapi import APIRouter, Query, Response
 
 from app.protocol import MAX_PULL_PAGE, PullResponse, PushRequest, PushResponse, Reason
 from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
-from backend_stub.errors import Forbidden, PayloadTooLarge
+from backend_stub.errors import BadRequest, Conflict, Forbidden, PayloadTooLarge
+from backend_stub.openapi import errors
 from backend_stub.services.changes import decode_cursor, encode_cursor, pull
 from backend_stub.services.push import apply_batch
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 
 
-@router.post("/push", response_model=PushResponse)
+@router.post("/push", response_model=PushResponse,
+             responses=errors(BadRequest, Forbidden, Conflict, PayloadTooLarge))
 def push(body: PushRequest, caller: CurrentUser, conn: DbSession, settings: SettingsDep) -> Response:
     """Apply a batch of consecutive mutations from the caller's device, each exactly once."""
     if len(body.mutations) > settings.max_batch:
@@ -30,7 +32,7 @@ def push(body: PushRequest, caller: CurrentUser, conn: DbSession, settings: Sett
     return Response(answer.model_dump_json(), media_type="application/json")
 
 
-@router.get("/pull", response_model=PullResponse)
+@router.get("/pull", response_model=PullResponse, responses=errors(BadRequest))
 def pull_changes(
     caller: CurrentUser,
     conn: DbRead,

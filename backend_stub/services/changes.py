@@ -15,7 +15,7 @@ from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.engine import Connection
 
 from app.domain.roles import Actor
-from app.protocol import Change
+from app.protocol import Change, Reason
 from backend_stub import db
 from backend_stub.errors import BadRequest
 
@@ -101,7 +101,7 @@ def decode_cursor(cursor: str | None) -> int:
             raise ValueError(raw)
         return int(seq)
     except (ValueError, UnicodeDecodeError):
-        raise BadRequest("invalid_cursor", "The sync cursor is not one this server issued") from None
+        raise BadRequest(Reason.INVALID_CURSOR, "The sync cursor is not one this server issued") from None
 
 
 def visible_to(actor: Actor):
@@ -128,7 +128,7 @@ def pull(conn: Connection, actor: Actor, after: int, limit: int) -> tuple[list[C
     if after > head:
         # Not issued by this feed (e.g. the server was restored from an older backup):
         # accepting it would silently skip every change up to that position.
-        raise BadRequest("invalid_cursor", "The sync cursor is not one this server issued")
+        raise BadRequest(Reason.INVALID_CURSOR, "The sync cursor is not one this server issued")
     rows = conn.execute(
         select(db.changes)
         .where(db.changes.c.seq > after, db.changes.c.seq <= head, visible_to(actor))

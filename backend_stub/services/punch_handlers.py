@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from app.domain import attendance
 from app.domain.access import require_manager_of, require_self, require_store
 from app.domain.geofence import Fence, Fix, decide
-from app.protocol import Reason
+from app.protocol import Flag, Reason
 from app.protocol import mutations as m
 from backend_stub import db
 from backend_stub.services import biometrics
@@ -59,7 +59,7 @@ def _geofence_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: lis
     if store is None:
         raise Rejected(Reason.NOT_FOUND, "Unknown store.")
     if p.fix is None:
-        flags.append("no_location")
+        flags.append(Flag.NO_LOCATION)
         return {"geofence": None, "distance_m": None}
     fix = Fix(p.fix.latitude, p.fix.longitude, p.fix.accuracy_m, p.fix.timestamp, p.fix.mocked)
     fence = Fence(store["id"], store["latitude"], store["longitude"], store["radius_m"])
@@ -67,12 +67,12 @@ def _geofence_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: lis
     decision = decide(fix, fence, now=ctx.device_time, max_accuracy_m=ctx.settings.max_fix_accuracy_m)
     verdict = decision.verdict.value
     if verdict == "refused":
-        flags.append({"mocked": "mocked_gps", "inaccurate": "inaccurate_location",
-                      "stale": "stale_location"}.get(decision.reason or "", "location_refused"))
-    elif verdict in ("outside", "uncertain"):
-        flags.append(verdict)
+        flags.append({"mocked": Flag.MOCKED_GPS, "inaccurate": Flag.INACCURATE_LOCATION,
+                      "stale": Flag.STALE_LOCATION}.get(decision.reason or "", Flag.LOCATION_REFUSED))
+    elif verdict in (Flag.OUTSIDE, Flag.UNCERTAIN):
+        flags.append(Flag(verdict))
     if p.device_geofence and p.device_geofence != verdict:
-        flags.append("geofence_disagrees")  # the device said otherwise: tampering or a bug
+        flags.append(Flag.GEOFENCE_DISAGREES)  # the device said otherwise: tampering or a bug
     return {"geofence": verdict, "distance_m": round(decision.distance_m, 1),
             "latitude": fix.latitude, "longitude": fix.longitude, "accuracy_m": fix.accuracy_m,
             "mocked": fix.mocked}
@@ -83,10 +83,10 @@ def _face_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[st
         # PIN path (no face consent): valid once the store manager confirms it.
         return {"face": "not_used", "status": "awaiting_confirmation"}
     if not p.selfie_sha256:
-        flags.append("no_selfie")
+        flags.append(Flag.NO_SELFIE)
         return {"face": "not_used"}
     if not biometrics.has_consent(conn, p.user_id):
-        flags.append("no_consent")  # never process biometrics without consent
+        flags.append(Flag.NO_CONSENT)  # never process biometrics without consent
         return {"face": "not_used"}
     selfie = biometrics.photo_bytes(ctx.settings, p.selfie_sha256)
     if selfie is None:
@@ -103,28 +103,28 @@ def _face_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[st
     except FaceError:
         pass  # no usable face: stays a mismatch
     if out["face"] != "matched":
-        flags.append("face_mismatch")
+        flags.append(Flag.FACE_MISMATCH)
     if p.device_face == "matched" and out["face"] != "matched":
-        flags.append("face_disagrees")
+        flags.append(Flag.FACE_DISAGREES)
     fp = fingerprint(selfie)
     seen = conn.execute(select(db.selfie_fingerprints).where(
         db.selfie_fingerprints.c.user_id == p.user_id)).mappings().all()
     from app.face import PhotoFingerprint
 
     if is_replay(fp, [PhotoFingerprint(r["sha256"], int(r["dhash"])) for r in seen]):
-        flags.append("replay")
+        flags.append(Flag.REPLAY)
     else:
         conn.execute(db.selfie_fingerprints.insert().values(
             sha256=fp.sha256, user_id=p.user_id, dhash=str(fp.dhash), seen_at=ctx.received_at))
     frames = [selfie] + [f for f in (biometrics.photo_bytes(ctx.settings, s) for s in p.frame_sha256s) if f]
     if len(frames) < 2:
-        flags.append("no_liveness")  # a single photo (file picker): a manager should look
+        flags.append(Flag.NO_LIVENESS)  # a single photo (file picker): a manager should look
     else:
         try:
             if not check_liveness(frames).live:
-                flags.append("liveness_failed")
+                flags.append(Flag.LIVENESS_FAILED)
         except FaceError:
-            flags.append("liveness_failed")
+            flags.append(Flag.LIVENESS_FAILED)
     return out
 
 
