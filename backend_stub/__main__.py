@@ -10,27 +10,46 @@ from backend_stub.seed import demo_logins, seed_demo
 from backend_stub.settings import Settings
 
 
+def _prepare(settings: Settings, seed: bool) -> None:
+    """Migrate the schema once, before any worker starts (workers then find it at head)."""
+    engine = make_engine(settings.db_url)
+    create_schema(engine)
+    if seed:
+        fresh = seed_demo(engine)
+        print("Seeded the demo chain." if fresh else "Demo chain already in the database.")
+        print("Demo logins (staff number / PIN):")
+        for staff_no, pin, name, role in demo_logins():
+            print(f"  {staff_no} / {pin}  {role:<14} {name}", flush=True)
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="backend_stub", description="Shopfloor API")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the API on uvicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes (use PostgreSQL for more than one or two)")
     serve.add_argument("--seed", action="store_true", help="seed the demo chain if the database is empty")
     sub.add_parser("seed", help="seed the demo chain if the database is empty, then exit")
+    sub.add_parser("migrate", help="bring the database schema up to date (alembic upgrade head)")
+    revision = sub.add_parser("revision", help="write a migration for changes to backend_stub/db.py")
+    revision.add_argument("-m", "--message", required=True)
     args = parser.parse_args()
 
     settings = Settings()
-    if args.command == "seed" or args.seed:
-        engine = make_engine(settings.db_url)
-        create_schema(engine)
-        fresh = seed_demo(engine)
-        print("Seeded the demo chain." if fresh else "Demo chain already in the database.")
-        print("Demo logins (staff number / PIN):")
-        for staff_no, pin, name, role in demo_logins():
-            print(f"  {staff_no} / {pin}  {role:<14} {name}", flush=True)
-        engine.dispose()
-    if args.command == "serve":
+    if args.command == "revision":
+        from backend_stub.migrations import write_revision
+
+        write_revision(make_engine(settings.db_url), args.message)
+        return
+    _prepare(settings, seed=args.command == "seed" or args.seed)
+    if args.command == "serve" and args.workers > 1:
+        # Each worker builds its own app (and engine) from the same SHOPFLOOR_* environment.
+        uvicorn.run("backend_stub.main:create_app", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_level="warning")
+    elif args.command == "serve":
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
 
 
