@@ -15,11 +15,13 @@ import pwd
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -213,10 +215,11 @@ class ApiServer:
         self.data_dir, self.port, self.workers = data_dir, port or free_port(), workers
         self.env = {**os.environ, "SHOPFLOOR_DATA_DIR": str(data_dir), "PYTHONPATH": str(REPO),
                     **(env or {})}
+        self.cluster: PgCluster | None = None  # set when this server's database is ours
         if "SHOPFLOOR_DATABASE_URL" not in (env or {}):
             url = new_database()
             if url:
-                self.env["SHOPFLOOR_DATABASE_URL"] = url
+                self.env["SHOPFLOOR_DATABASE_URL"], self.cluster = url, pg_cluster()
             else:
                 self.env.pop("SHOPFLOOR_DATABASE_URL", None)
         self.proc: subprocess.Popen | None = None
@@ -267,4 +270,43 @@ class ApiServer:
 
     def restart(self) -> None:
         self.stop()
+        self.start()
+
+    def snapshot(self) -> str:
+        """Copy the database as it is now (a backup to restore later); the server keeps running."""
+        name = f"snap_{uuid.uuid4().hex[:12]}"
+        url = self.db_url
+        if url.startswith("sqlite"):
+            target = self.data_dir / f"{name}.db"
+            with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as src, \
+                    closing(sqlite3.connect(target)) as dst:
+                src.backup(dst)
+            return str(target)
+        import psycopg
+
+        db = url.rpartition("/")[2]
+        for attempt in range(10):
+            # A template must have no other sessions: the server's pooled connections are
+            # cut (its pool reconnects on the next request).
+            self.cluster.admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}'")
+            try:
+                self.cluster.create_database(name, template=db)
+                return name
+            except psycopg.errors.ObjectInUse:
+                time.sleep(0.1 * (attempt + 1))
+        raise RuntimeError(f"could not snapshot {db}: still in use")
+
+    def restore(self, snapshot: str) -> None:
+        """Put back a :meth:`snapshot` (as an operator restoring a backup would): stop, replace, start."""
+        self.stop()
+        url = self.db_url
+        if url.startswith("sqlite"):
+            path = Path(url.removeprefix("sqlite:///"))
+            for extra in ("-wal", "-shm"):
+                Path(f"{path}{extra}").unlink(missing_ok=True)
+            shutil.copyfile(snapshot, path)
+        else:
+            db = url.rpartition("/")[2]
+            self.cluster.drop_database(db)
+            self.cluster.create_database(db, template=snapshot)
         self.start()

@@ -43,3 +43,34 @@ def test_server_with_several_workers_serves_and_dies_whole(tmp_path):
         raise AssertionError("a worker outlived the server's kill")
     except httpx.TransportError:
         pass
+
+
+def test_restoring_a_backup_brings_back_exactly_what_it_held(tmp_path, device):
+    """ApiServer.snapshot/restore (the fault suite's "older copy of the server database")
+    work on both backends: after the restore the later note is gone, the earlier one kept."""
+    from sqlalchemy import create_engine, text
+
+    from app.domain.roles import Actor, Role
+    from app.store import Actions
+    from app.sync import SyncEngine
+    from tests.conftest import login
+
+    server = ApiServer(tmp_path / "server").start()
+    try:
+        api = login(server.url, device, "S3001", "1111")
+        user, _ = device.load_session()
+        actions = Actions(device, device.clock, Actor(user["id"], Role(user["role"]), frozenset(user["store_ids"])))
+        sync = SyncEngine(device, api)
+        actions.add_note("st-cwb", "Before the backup")
+        assert sync.push().applied == 1
+        backup = server.snapshot()
+        actions.add_note("st-cwb", "After the backup")
+        assert sync.push().applied == 1
+        server.restore(backup)
+        engine = create_engine(server.db_url)
+        with engine.connect() as conn:
+            bodies = set(conn.execute(text("SELECT body FROM notes")).scalars())
+        engine.dispose()
+        assert "Before the backup" in bodies and "After the backup" not in bodies
+    finally:
+        server.stop()
