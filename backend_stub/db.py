@@ -190,7 +190,8 @@ punches = Table(
     Column("face_distance", Float),
     Column("selfie_sha256", String(64)),
     Column("frame_sha256s", Text, nullable=False, default="[]"),  # liveness frames (photos)
-    Column("status", String(16), nullable=False, default="accepted"),
+    # 32: "awaiting_confirmation" is 21 characters (PostgreSQL enforces the length).
+    Column("status", String(32), nullable=False, default="accepted"),
     Column("flags", Text, nullable=False, default="[]"),
     Column("recorded_by", String(64), nullable=False),
 )
@@ -274,12 +275,33 @@ def _flush_changes_before_commit(engine: Engine) -> None:
         conn.info.pop("pending_changes", None)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; on SQLite: WAL, foreign keys, and IMMEDIATE write transactions."""
-    if not url.startswith("sqlite"):
-        engine = create_engine(url, pool_pre_ping=True)
-        _flush_changes_before_commit(engine)
-        return engine
+def _normalise(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here (the driver requirements.txt installs)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _postgres_engine(url: str) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    _flush_changes_before_commit(engine)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        # A push is acknowledged only once its commit is on disk: synchronous_commit=off
+        # would answer first and could lose the last commits in a crash. Stricter settings
+        # (remote_write, remote_apply: wait for a replica too) are left alone.
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SHOW synchronous_commit")
+            if cur.fetchone()[0] == "off":
+                cur.execute("SET synchronous_commit = on")
+        dbapi_conn.commit()
+
+    return engine
+
+
+def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
     _flush_changes_before_commit(engine)
 
@@ -289,7 +311,10 @@ def make_engine(url: str) -> Engine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        # FULL: every commit syncs the WAL before the push is answered. NORMAL would sync
+        # only at checkpoints, so a power cut could lose commits the device already
+        # recorded as done (it would never send them again).
+        cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
@@ -303,6 +328,15 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``: SQLite (WAL, synchronous=FULL, foreign keys, IMMEDIATE write
+    transactions) or PostgreSQL (psycopg 3, synchronous_commit never off)."""
+    url = _normalise(url)
+    return _sqlite_engine(url) if url.startswith("sqlite") else _postgres_engine(url)
+
+
 def create_schema(engine: Engine) -> None:
-    """Create missing tables (idempotent)."""
-    metadata.create_all(engine)
+    """Bring the schema up to date: ``alembic upgrade head`` (idempotent)."""
+    from backend_stub.migrations import upgrade  # imports this module's metadata
+
+    upgrade(engine)

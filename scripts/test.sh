@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Run the whole test suite: installs what it needs (Python deps in .venv, Debian's
-# Chromium for the real-browser tests, gettext for msgfmt), then pytest.
+# Chromium for the real-browser tests, gettext for msgfmt, PostgreSQL's server binaries),
+# then pytest. The API tests run on SQLite and on a throwaway PostgreSQL cluster that
+# tests/servers.py starts in a temporary folder (as an unprivileged user) and removes.
 # Extra arguments go to pytest (e.g. scripts/test.sh -k sync).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +12,7 @@ need=()
 command -v msgfmt >/dev/null || need+=(gettext)
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
 [ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -20,7 +20,7 @@ def _actor(store: DeviceStore) -> Actor:
 
 
 def _server_db(server):
-    return create_engine(f"sqlite:///{server.data_dir / 'shopfloor.db'}")
+    return create_engine(server.db_url)
 
 
 def test_first_sync_pulls_the_users_world(server, device):

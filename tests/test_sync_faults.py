@@ -208,7 +208,7 @@ def _check(dev: Device, db) -> None:
 def test_randomised_faults_never_lose_or_double_an_action(tmp_path):
     """1,000 seeded fault scenarios: the server holds every accepted action exactly once."""
     server = ApiServer(tmp_path / "server").start()
-    db = create_engine(f"sqlite:///{server.data_dir / 'shopfloor.db'}")
+    db = create_engine(server.db_url)
     try:
         devices = []
         for i, (staff_no, pin, store_id) in enumerate(DEVICES):

@@ -1,0 +1,102 @@
+"""Schema migrations (Alembic) on SQLite and PostgreSQL: data survives, metadata agrees."""
+
+from datetime import UTC, datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from backend_stub.db import create_schema, make_engine, metadata
+from backend_stub.migrations import BASELINE, current_revision, upgrade
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+# Rows written with the baseline's columns only (the tables in backend_stub/db.py grow).
+BASELINE_ROWS = [
+    ("INSERT INTO stores (id, code, name, area, address, latitude, longitude, radius_m, timezone)"
+     " VALUES ('st-1', 'S1', 'Store 1', 'HK', '', 22.3, 114.2, 80, 'Asia/Hong_Kong')", {}),
+    ("INSERT INTO users (id, staff_no, name, role, pin_hash, home_store_id, locale, active)"
+     " VALUES ('u-1', 'S1001', 'Chan', 'staff', 'x', 'st-1', 'en', :yes)", {"yes": True}),
+    ("INSERT INTO punches (id, user_id, store_id, kind, method, at, device_time, received_at,"
+     " mocked, face, frame_sha256s, status, flags, recorded_by) VALUES ('pu-1', 'u-1', 'st-1',"
+     " 'clock_in', 'pin', :t, :t, :t, :no, 'not_used', '[]', 'accepted', '[]', 'u-1')",
+     {"t": NOW, "no": False}),
+    ("INSERT INTO changes (entity, entity_id, op, data, audience, store_id, created_at)"
+     " VALUES ('punch', 'pu-1', 'upsert', '{}', 'store', 'st-1', :t)", {"t": NOW}),
+]
+
+
+@pytest.fixture
+def engine(settings):
+    eng = make_engine(settings.db_url)
+    yield eng
+    eng.dispose()
+
+
+def _insert_baseline_rows(engine) -> None:
+    with engine.begin() as conn:
+        for sql, params in BASELINE_ROWS:
+            conn.execute(text(sql), params)
+
+
+def _assert_rows_kept(engine) -> None:
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM users WHERE id = 'u-1'")).scalar_one() == "Chan"
+        assert conn.execute(text("SELECT status FROM punches WHERE id = 'pu-1'")).scalar_one() == "accepted"
+        assert conn.execute(text("SELECT count(*) FROM changes")).scalar_one() == 1
+
+
+def _schema_diff(engine) -> list:
+    with engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+
+
+def test_migrated_schema_matches_the_tables_in_code(engine):
+    """After `upgrade head` the database has exactly the tables and columns of backend_stub/db.py
+    (a schema change without its migration fails here)."""
+    create_schema(engine)
+    assert _schema_diff(engine) == []
+    create_schema(engine)  # idempotent: a restart changes nothing
+    assert _schema_diff(engine) == []
+
+
+def test_upgrade_from_the_baseline_keeps_the_data(engine):
+    """A database at the first revision, with data in it, upgrades to head without losing a row."""
+    upgrade(engine, BASELINE)
+    assert current_revision(engine) == BASELINE
+    assert _schema_diff(engine), "the check must see the baseline's narrower punch status"
+    _insert_baseline_rows(engine)
+    create_schema(engine)
+    assert current_revision(engine) != BASELINE
+    _assert_rows_kept(engine)
+    # 0002 applied: the punch status column holds "awaiting_confirmation".
+    status = next(c for c in inspect(engine).get_columns("punches") if c["name"] == "status")
+    assert status["type"].length >= len("awaiting_confirmation")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE punches SET status = 'awaiting_confirmation' WHERE id = 'pu-1'"))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT status FROM punches")).scalar_one() == "awaiting_confirmation"
+    assert _schema_diff(engine) == []
+
+
+def test_database_made_before_migrations_is_adopted_and_upgraded(engine):
+    """A server database created before Alembic (no alembic_version) is upgraded in place, data kept."""
+    upgrade(engine, BASELINE)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))
+    _insert_baseline_rows(engine)
+    create_schema(engine)
+    _assert_rows_kept(engine)
+    assert _schema_diff(engine) == []
+
+
+def test_sqlite_migration_keeps_foreign_keys_enforced_afterwards(tmp_path):
+    """Migrations rebuild SQLite tables with foreign keys off; the server's connection has them on again."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'fk.db'}")
+    upgrade(engine, BASELINE)
+    _insert_baseline_rows(engine)
+    create_schema(engine)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+    engine.dispose()
