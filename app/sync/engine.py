@@ -6,6 +6,7 @@ one transaction. So any retry (lost request, lost response, duplicate, crash on 
 side) is safe, and the engine simply resends whatever is still pending.
 """
 
+import logging
 import random
 import threading
 import time
@@ -15,11 +16,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.protocol import ItemStatus, PushRequest, Reason
+from app.protocol.mutations import VOID
 from app.store import DeviceStore, apply_page, get_cursor
 from app.store import outbox
 from app.sync.api import ApiClient
 from app.sync.backoff import full_jitter
 from app.sync.errors import RequestRejected, TransientError
+
+log = logging.getLogger(__name__)
+
+#: Statuses that refuse one photo for good (bad bytes, too large, wrong type, undecodable).
+#: Anything else (network, 5xx, 429, an upload-offset race) is retried in a later round.
+PERMANENT_PHOTO_REFUSALS = frozenset({400, 413, 415, 422})
 
 
 @dataclass
@@ -66,16 +74,43 @@ class SyncEngine:
                 self._sleep(full_jitter(attempt, base=self.base_delay, cap=self.max_delay, rng=self._rng))
         raise AssertionError("unreachable")
 
-    def upload_photos(self) -> int:
-        """Upload queued photos first: a mutation never reaches the server before its photo."""
+    def upload_photos(self, report: SyncReport | None = None) -> int:
+        """Upload the photos waiting actions cite, first: a mutation never reaches the server
+        before its photo. A photo the server refuses for good (wrong type, too large,
+        undecodable) refuses the actions citing it, and the others go on."""
         with self.store.reading() as db:
-            queued = list(db.query("SELECT sha256, path FROM photo_uploads WHERE status='pending'"))
+            queued = list(db.query(
+                "SELECT sha256, path FROM photo_uploads p WHERE status='pending' AND EXISTS"
+                " (SELECT 1 FROM outbox o WHERE o.status='pending' AND instr(o.payload, p.sha256) > 0)"))
+        uploaded = 0
         for row in queued:
-            data = Path(row["path"]).read_bytes()
-            self._retrying(lambda: self.api.upload_photo(row["sha256"], data))
+            refusal = self._upload_one(row["sha256"], row["path"])
             with self.store.transaction() as db:
-                db.execute("UPDATE photo_uploads SET status='done' WHERE sha256=?", [row["sha256"]])
-        return len(queued)
+                if refusal is None:
+                    db.execute("UPDATE photo_uploads SET status='done' WHERE sha256=?", [row["sha256"]])
+                    uploaded += 1
+                    continue
+                refused = outbox.refuse(db, outbox.citing(db, row["sha256"]), *refusal)
+                db.execute("UPDATE photo_uploads SET status='rejected', reason=?, message=? WHERE sha256=?",
+                           [*refusal, row["sha256"]])
+            log.warning("photo %s refused (%s): %d action(s) refused", row["sha256"][:12], refusal[0], refused)
+            if report is not None:
+                report.rejected += refused
+        return uploaded
+
+    def _upload_one(self, sha256: str, path: str) -> tuple[str, str] | None:
+        """Upload one photo; ``(reason, message)`` when it can never be uploaded."""
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            return Reason.PHOTO_MISSING.value, f"{type(exc).__name__}"
+        try:
+            self._retrying(lambda: self.api.upload_photo(sha256, data))
+        except RequestRejected as exc:
+            if exc.status not in PERMANENT_PHOTO_REFUSALS:
+                raise
+            return exc.code, exc.message
+        return None
 
     def push(self, report: SyncReport | None = None) -> SyncReport:
         """Push every pending mutation, oldest first, in batches."""
@@ -101,7 +136,10 @@ class SyncEngine:
             resend_from = None
             with self.store.transaction() as db:
                 outbox.record_results(db, response.results)
+            voids = {m.seq for m in batch if m.type == VOID}
             for res in response.results:
+                if res.seq in voids:
+                    continue  # bookkeeping for an action already refused or discarded here
                 outcome = res.original_status if res.status is ItemStatus.DUPLICATE else res.status
                 if res.status is ItemStatus.DUPLICATE:
                     report.duplicates += 1
@@ -135,7 +173,7 @@ class SyncEngine:
         """One full round: photos, push, pull. Raises on failure (nothing is lost)."""
         with self._round:
             report = SyncReport()
-            report.photos = self.upload_photos()
+            report.photos = self.upload_photos(report)
             self.push(report)
             self.pull(report)
             with self.store.reading() as db:
