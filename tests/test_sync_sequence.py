@@ -71,6 +71,25 @@ def test_discarded_action_never_reaches_the_server(server, device):
         assert db.execute("SELECT count(*) FROM notes WHERE id=?", [discarded]).fetchone()[0] == 0
 
 
+def test_selfie_of_a_discarded_clock_in_is_never_uploaded(server, device):
+    """A discarded clock-in's selfie (face data) never leaves the phone."""
+    import hashlib
+
+    from app.store import PunchActions
+
+    api = login(server.url, device, "S3005", "5555")
+    selfie = b"\xff\xd8\xff\xe0 discarded selfie"
+    PunchActions(device, device.clock, _actor(device)).record_punch(
+        kind="clock_in", store_id="st-tst", fix=None, method="face", selfie=selfie)
+    with device.transaction() as db:
+        outbox.discard_pending(db)
+    report = SyncEngine(device, api).sync_once()
+    assert report.photos == 0
+    sha = hashlib.sha256(selfie).hexdigest()
+    assert _server_query(server, "SELECT count(*) FROM photos WHERE sha256=?", sha) == [(0,)]
+    assert not (server.data_dir / "photos" / sha).exists()
+
+
 def test_discarded_action_whose_request_arrives_late_is_not_applied(server, device):
     """A discarded action's request still in flight (a slow network) lands after the void: it
     is refused, never applied."""
