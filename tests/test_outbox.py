@@ -100,3 +100,36 @@ def test_many_actions_keep_their_order(device, actions):
     with device.reading() as db:
         seqs = [r[0] for r in db.execute("SELECT seq FROM outbox ORDER BY seq")]
     assert seqs == list(range(1, 201))
+
+
+def test_action_discarded_while_on_its_way_is_shown_as_the_server_holds_it(device, actions):
+    """Discarded while its push was in flight, then answered "applied": it counts as done and
+    the device pulls everything again, so the note the server holds comes back."""
+    actions.add_note("st-cwb", "in flight")
+    with device.reading() as db:
+        [sent] = outbox.pending(db, 10)
+    device.set_meta("pull_cursor", "cursor-after-page-9")
+    with device.transaction() as db:
+        assert outbox.discard_pending(db) == 1
+        outbox.record_results(db, [ItemResult(seq=sent.seq, idempotency_key=sent.idempotency_key,
+                                              status=ItemStatus.APPLIED)])
+    with device.reading() as db:
+        assert db.execute("SELECT status FROM outbox").fetchone()[0] == "done"
+        assert outbox.pending(db, 10) == []
+    assert device.get_meta("pull_cursor") == ""
+
+
+def test_discarded_and_refused_actions_go_out_as_voids_in_their_place(device, actions):
+    """Given-up actions keep their numbers: they are sent as no-effect voids, in order."""
+    actions.add_note("st-cwb", "a")
+    actions.add_note("st-cwb", "b")
+    actions.add_note("st-cwb", "c")
+    with device.transaction() as db:
+        outbox.refuse(db, [2], "unsupported_media_type", "GIF")
+    with device.reading() as db:
+        batch = outbox.pending(db, 10)
+        assert [(m.seq, m.type) for m in batch] == [(1, "note.add"), (2, "mutation.void"), (3, "note.add")]
+        assert batch[1].payload == {} and str(batch[1].idempotency_key) == outbox.void_key(
+            db.execute("SELECT idempotency_key FROM outbox WHERE seq=2").fetchone()[0])
+        assert outbox.waiting_count(db) == 2
+        assert db.execute("SELECT body FROM notes ORDER BY body").fetchall() == [("a",), ("c",)]

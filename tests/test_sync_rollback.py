@@ -187,6 +187,7 @@ def test_refused_photo_refuses_its_action_and_sync_goes_on(server, tmp_path, blo
         assert db.execute("SELECT count(*) FROM punches WHERE id=?", [punch]).fetchone()[0] == 0
     assert refused["type"] == "punch.record" and refused["reason"] == reason
     assert photo == ("rejected", reason)
+    assert not list((tmp_path / "photos").iterdir())  # the refused selfie is not kept on the phone
     with _server_db(server).connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM notes WHERE id=:i"), {"i": note}).scalar() == 1
         assert conn.execute(text("SELECT count(*) FROM punches WHERE id=:i"), {"i": punch}).scalar() == 0

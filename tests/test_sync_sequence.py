@@ -88,6 +88,9 @@ def test_selfie_of_a_discarded_clock_in_is_never_uploaded(server, device):
     sha = hashlib.sha256(selfie).hexdigest()
     assert _server_query(server, "SELECT count(*) FROM photos WHERE sha256=?", sha) == [(0,)]
     assert not (server.data_dir / "photos" / sha).exists()
+    with device.reading() as db:
+        assert db.execute("SELECT count(*) FROM photo_uploads").fetchone()[0] == 0
+    assert not list((device.path.parent / "photos").iterdir())  # nor is it kept on the phone
 
 
 def test_discarded_action_whose_request_arrives_late_is_not_applied(server, device):

@@ -132,6 +132,18 @@ def _give_up(db: Database, seqs: Iterable[int], status: str, reason: str | None,
     return count
 
 
+def drop_unused_photos(db: Database) -> list[str]:
+    """Forget queued photos no waiting action cites any more (its action was refused or
+    discarded). Returns their files, for the caller to delete once this commits: a selfie
+    nobody will send does not stay on the phone."""
+    rows = list(db.query(
+        "SELECT sha256, path FROM photo_uploads p WHERE status='pending' AND NOT EXISTS"
+        " (SELECT 1 FROM outbox o WHERE o.status='pending' AND instr(o.payload, p.sha256) > 0)"))
+    for row in rows:
+        db.execute("DELETE FROM photo_uploads WHERE sha256=?", [row["sha256"]])
+    return [row["path"] for row in rows]
+
+
 def citing(db: Database, sha256: str) -> list[int]:
     """Waiting actions whose payload names this photo."""
     return [r[0] for r in db.execute(

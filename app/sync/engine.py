@@ -91,10 +91,11 @@ class SyncEngine:
         """Upload the photos waiting actions cite, first: a mutation never reaches the server
         before its photo. A photo the server refuses for good (wrong type, too large,
         undecodable) refuses the actions citing it, and the others go on."""
-        with self.store.reading() as db:
-            queued = list(db.query(
-                "SELECT sha256, path FROM photo_uploads p WHERE status='pending' AND EXISTS"
-                " (SELECT 1 FROM outbox o WHERE o.status='pending' AND instr(o.payload, p.sha256) > 0)"))
+        with self.store.transaction() as db:
+            unused = outbox.drop_unused_photos(db)
+            queued = list(db.query("SELECT sha256, path FROM photo_uploads WHERE status='pending'"))
+        for path in unused:
+            Path(path).unlink(missing_ok=True)
         uploaded = 0
         for row in queued:
             refusal = self._upload_one(row["sha256"], row["path"])
@@ -106,6 +107,7 @@ class SyncEngine:
                 refused = outbox.refuse(db, outbox.citing(db, row["sha256"]), *refusal)
                 db.execute("UPDATE photo_uploads SET status='rejected', reason=?, message=? WHERE sha256=?",
                            [*refusal, row["sha256"]])
+            Path(row["path"]).unlink(missing_ok=True)  # never sent: no reason to keep a face on the phone
             log.warning("photo %s refused (%s): %d action(s) refused", row["sha256"][:12], refusal[0], refused)
             if report is not None:
                 report.rejected += refused
