@@ -37,6 +37,19 @@ def _device_state(store: DeviceStore, user_id: str, at: datetime):
                                                                 shift=shift, rules=rules)
 
 
+def _screen_line(row: dict, locale: str) -> tuple[str, str]:
+    """The rejected-actions screen's title parts for ``row``, in ``locale``."""
+    from app.ui.screens.rejected import _describe
+
+    class Session:  # the two things the screen reads from a session
+        tr = Translator(locale)
+
+        def _(self, message: str, **kw) -> str:
+            return self.tr.gettext(message, **kw)
+
+    return _describe(Session(), row, json.loads(row["payload"]))
+
+
 def _one_shift(server, store: DeviceStore, user_id: str, starts_on_device: datetime,
                starts_on_server: datetime) -> None:
     """The user's only shift today: the device knows one start, the server holds another."""
@@ -80,6 +93,8 @@ def test_clock_in_refused_by_the_server_is_undone_and_can_be_made_again(server, 
     assert refused["type"] == "punch.record" and refused["reason"] == "too_early"
     said = REASON_MESSAGES.text(Translator("zh_Hant_HK"), refused["reason"])
     assert said and said != REASON_MESSAGES.text(Translator("en"), refused["reason"])
+    what, _when = _screen_line(refused, "zh_Hant_HK")  # what Me > Rejected actions lists
+    assert what == Translator("zh_Hant_HK").gettext("Clock in") != "Clock in"
 
     with _server_db(server).begin() as conn:  # the manager moves the shift back
         conn.execute(update(server_tables.shifts).where(server_tables.shifts.c.id == "sh-moved")
