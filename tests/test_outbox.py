@@ -133,3 +133,16 @@ def test_discarded_and_refused_actions_go_out_as_voids_in_their_place(device, ac
             db.execute("SELECT idempotency_key FROM outbox WHERE seq=2").fetchone()[0])
         assert outbox.waiting_count(db) == 2
         assert db.execute("SELECT body FROM notes ORDER BY body").fetchall() == [("a",), ("c",)]
+
+
+def test_unanswered_rows_between_answered_ones_go_out_in_consecutive_batches(device, actions):
+    """An older app version left a discarded row unanswered between answered ones: batches stay
+    consecutive (the server refuses any other), so sync is never stuck on it."""
+    for body in ("a", "b", "c", "d"):
+        actions.add_note("st-cwb", body)
+    with device.transaction() as db:  # what the old 'Log out anyway' and resend path left behind
+        db.execute("UPDATE outbox SET status='done', acked_at='2026-11-01' WHERE seq IN (1, 3)")
+        db.execute("UPDATE outbox SET status='discarded' WHERE seq=2")
+    with device.reading() as db:
+        assert [(m.seq, m.type) for m in outbox.pending(db, 10)] == [(2, "mutation.void")]
+        assert [m.seq for m in outbox.pending(db, 10, from_seq=1)] == [1, 2, 3, 4]

@@ -63,7 +63,12 @@ def pending(db: Database, limit: int, from_seq: int | None = None) -> list[Mutat
         rows = db.query("SELECT * FROM outbox WHERE acked_at IS NULL ORDER BY seq LIMIT ?", [limit])
     else:
         rows = db.query("SELECT * FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?", [from_seq, limit])
-    return [_to_mutation(r) for r in rows]
+    batch: list[Mutation] = []
+    for row in rows:
+        if batch and row["seq"] != batch[-1].seq + 1:
+            break  # a batch must be consecutive (an older app left unanswered rows between answered ones)
+        batch.append(_to_mutation(row))
+    return batch
 
 
 def record_results(db: Database, results: Iterable[ItemResult]) -> None:
