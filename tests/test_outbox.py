@@ -63,7 +63,8 @@ def test_device_rules_checked_before_writing(device, actions):
 
 
 def test_results_settle_rows_and_rejections_are_kept(device, actions):
-    """Applied actions leave the queue; a rejected one is kept with its reason, never resent."""
+    """Applied actions leave the queue; a rejected one is kept with its reason, never resent as
+    itself, and its local effect is undone (the broadcast shows as unread again)."""
     note = actions.add_note("st-cwb", "ok")
     actions.mark_broadcast_read("bc-0001")
     with device.reading() as db:
@@ -81,7 +82,7 @@ def test_results_settle_rows_and_rejections_are_kept(device, actions):
         assert db["notes"].get(note)["sync_state"] == "synced"
         [rej] = outbox.rejected(db)
         assert (rej["type"], rej["reason"], rej["message"]) == ("broadcast.read", "not_found", "gone")
-        assert db["broadcast_reads"].get("bc-0001:u-s01")["sync_state"] == "rejected"
+        assert db.execute("SELECT count(*) FROM broadcast_reads").fetchone()[0] == 0
 
 
 def test_marking_a_broadcast_read_twice_queues_once(device, actions):
@@ -99,3 +100,49 @@ def test_many_actions_keep_their_order(device, actions):
     with device.reading() as db:
         seqs = [r[0] for r in db.execute("SELECT seq FROM outbox ORDER BY seq")]
     assert seqs == list(range(1, 201))
+
+
+def test_action_discarded_while_on_its_way_is_shown_as_the_server_holds_it(device, actions):
+    """Discarded while its push was in flight, then answered "applied": it counts as done and
+    the device pulls everything again, so the note the server holds comes back."""
+    actions.add_note("st-cwb", "in flight")
+    with device.reading() as db:
+        [sent] = outbox.pending(db, 10)
+    device.set_meta("pull_cursor", "cursor-after-page-9")
+    with device.transaction() as db:
+        assert outbox.discard_pending(db) == 1
+        outbox.record_results(db, [ItemResult(seq=sent.seq, idempotency_key=sent.idempotency_key,
+                                              status=ItemStatus.APPLIED)])
+    with device.reading() as db:
+        assert db.execute("SELECT status FROM outbox").fetchone()[0] == "done"
+        assert outbox.pending(db, 10) == []
+    assert device.get_meta("pull_cursor") == ""
+
+
+def test_discarded_and_refused_actions_go_out_as_voids_in_their_place(device, actions):
+    """Given-up actions keep their numbers: they are sent as no-effect voids, in order."""
+    actions.add_note("st-cwb", "a")
+    actions.add_note("st-cwb", "b")
+    actions.add_note("st-cwb", "c")
+    with device.transaction() as db:
+        outbox.refuse(db, [2], "unsupported_media_type", "GIF")
+    with device.reading() as db:
+        batch = outbox.pending(db, 10)
+        assert [(m.seq, m.type) for m in batch] == [(1, "note.add"), (2, "mutation.void"), (3, "note.add")]
+        assert batch[1].payload == {} and str(batch[1].idempotency_key) == outbox.void_key(
+            db.execute("SELECT idempotency_key FROM outbox WHERE seq=2").fetchone()[0])
+        assert outbox.waiting_count(db) == 2
+        assert db.execute("SELECT body FROM notes ORDER BY body").fetchall() == [("a",), ("c",)]
+
+
+def test_unanswered_rows_between_answered_ones_go_out_in_consecutive_batches(device, actions):
+    """An older app version left a discarded row unanswered between answered ones: batches stay
+    consecutive (the server refuses any other), so sync is never stuck on it."""
+    for body in ("a", "b", "c", "d"):
+        actions.add_note("st-cwb", body)
+    with device.transaction() as db:  # what the old 'Log out anyway' and resend path left behind
+        db.execute("UPDATE outbox SET status='done', acked_at='2026-11-01' WHERE seq IN (1, 3)")
+        db.execute("UPDATE outbox SET status='discarded' WHERE seq=2")
+    with device.reading() as db:
+        assert [(m.seq, m.type) for m in outbox.pending(db, 10)] == [(2, "mutation.void")]
+        assert [m.seq for m in outbox.pending(db, 10, from_seq=1)] == [1, 2, 3, 4]

@@ -65,6 +65,8 @@ REASON_MESSAGES = MessageMap(
         "refresh_invalid": N_("Please log in again."),
         "hash_mismatch": N_("The data was damaged on the way. Please try again."),
         "internal_error": N_("Something went wrong on the server. Please try again later."),
+        # Issue 7, device sync: refused on the device itself.
+        "photo_missing": N_("The photo is no longer on this phone. Please take it again."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),

@@ -108,6 +108,15 @@ class PunchCorrect(_Payload):
 
 
 #: Mutation type name -> payload model. A type not listed here is rejected per item.
+# -- issue 7, device sync: an action given up on the device still uses its number ----------
+#: The type of a void: sent in place of an action the device refused or discarded.
+VOID = "mutation.void"
+
+
+class MutationVoid(_Payload):
+    """Uses up an action's number and changes nothing, so the actions after it go through."""
+
+
 PAYLOADS: dict[str, type[BaseModel]] = {
     "broadcast.read": BroadcastRead,
     "note.add": NoteAdd,
@@ -117,6 +126,7 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "punch.record": PunchRecord,
     "punch.confirm": PunchConfirm,
     "punch.correct": PunchCorrect,
+    VOID: MutationVoid,
 }
 
 

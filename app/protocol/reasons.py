@@ -56,6 +56,9 @@ class Reason(StrEnum):
     REFRESH_INVALID = "refresh_invalid"
     HASH_MISMATCH = "hash_mismatch"
     INTERNAL_ERROR = "internal_error"
+    # -- issue 7, device sync (refused on the device itself) ----------------------------
+    #: The photo an action cites is no longer on the device (storage cleared).
+    PHOTO_MISSING = "photo_missing"
 
 
 class Flag(StrEnum):

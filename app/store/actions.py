@@ -17,6 +17,7 @@ from app.protocol import mutations as m
 from app.store.database import Locked
 from app.store.clock import DeviceClock
 from app.store.outbox import enqueue
+from app.store.undo import remember
 
 
 class Actions:
@@ -29,8 +30,10 @@ class Actions:
         return self._clock.now()
 
     def _record(self, type_: str, payload: m.BaseModel, entity_ref: str, write) -> int:
+        """One transaction: keep the record as it was (to undo a refusal), write, queue."""
         stamp = self._clock.stamp()
         with self._store.transaction() as db:
+            remember(db, entity_ref)
             write(db)
             return enqueue(db, type=type_, payload=payload.model_dump(mode="json"), clock=stamp,
                            entity_ref=entity_ref)
@@ -96,6 +99,7 @@ class Actions:
         """Queue an arbitrary mutation (tests, and types this app version does not know)."""
         stamp = self._clock.stamp()
         with self._store.transaction() as db:
+            remember(db, entity_ref)
             return enqueue(db, type=type_, payload=payload, clock=stamp, entity_ref=entity_ref)
 
 

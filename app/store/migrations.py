@@ -79,10 +79,21 @@ def _m003_punches(db: Database) -> None:
                                "embeddings": bytes, "updated_at": str}, pk="user_id")
 
 
+def _m004_undo_and_refusals(db: Database) -> None:
+    """Undo refused actions (the record as it was, kept per record while actions on it wait),
+    keep why a photo was refused, and find unanswered mutations (sent again, some as voids)."""
+    db.execute("CREATE TABLE ref_base (entity_ref TEXT PRIMARY KEY, row TEXT,"
+               " refused INTEGER NOT NULL DEFAULT 0)")
+    db["photo_uploads"].add_column("reason", str)
+    db["photo_uploads"].add_column("message", str)
+    db.execute("CREATE INDEX IF NOT EXISTS ix_outbox_unanswered ON outbox(seq) WHERE acked_at IS NULL")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
     (3, _m003_punches),
+    (4, _m004_undo_and_refusals),
 ]
 
 

@@ -5,20 +5,8 @@ import json
 from sqlite_utils import Database
 
 from app.protocol import Change
-from app.store.outbox import pending_refs
+from app.store.undo import TABLES, hold_server_copy, waiting_refs
 
-#: Server entity -> local table. An entity not listed is ignored (a newer server).
-TABLES = {
-    "store": "stores",
-    "user": "users",
-    "shift": "shifts",
-    "broadcast": "broadcasts",
-    "broadcast_read": "broadcast_reads",
-    "note": "notes",
-    "task": "tasks",
-    "punch": "punches",
-    "punch_correction": "punch_corrections",
-}
 _CURSOR_KEY = "pull_cursor"
 
 
@@ -37,15 +25,19 @@ def _row(db: Database, table: str, data: dict) -> dict:
 def apply_page(db: Database, changes: list[Change], cursor: str) -> int:
     """Apply ``changes`` and store ``cursor``, all in one transaction. Returns rows changed.
 
-    A record with a local change still waiting to be pushed keeps its local state: the
-    server's copy arrives again on a later pull, after the push.
+    A record with a local change still waiting to be pushed keeps its local state; the
+    server's copy is kept aside and shown if that change is refused (``undo``).
     """
-    waiting = pending_refs(db)
+    waiting = waiting_refs(db)
     count = 0
     with db.atomic():
         for ch in changes:
             table = TABLES.get(ch.entity)
-            if table is None or f"{ch.entity}:{ch.id}" in waiting:
+            if table is None:
+                continue
+            if f"{ch.entity}:{ch.id}" in waiting:
+                server_copy = None if ch.op == "delete" else _row(db, table, {**(ch.data or {}), "id": ch.id})
+                hold_server_copy(db, f"{ch.entity}:{ch.id}", server_copy)
                 continue
             if ch.op == "delete":
                 db.execute(f"DELETE FROM {table} WHERE id = ?", [ch.id])
@@ -54,6 +46,11 @@ def apply_page(db: Database, changes: list[Change], cursor: str) -> int:
             count += 1
         db["meta"].upsert({"key": _CURSOR_KEY, "value": cursor}, pk="key")
     return count
+
+
+def restart_pull(db: Database) -> None:
+    """Pull everything again from the start (upserts make that safe)."""
+    db["meta"].upsert({"key": _CURSOR_KEY, "value": ""}, pk="key")
 
 
 def get_cursor(db: Database) -> str:

@@ -1,5 +1,6 @@
 """HTTP client of the Shopfloor API: tokens, refresh on 401, error mapping, clock offset."""
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -16,6 +17,28 @@ from app.protocol import (
     TokenPair,
 )
 from app.sync.errors import AuthRequired, NetworkError, RequestRejected, ServerError
+
+log = logging.getLogger(__name__)
+
+
+def server_date(headers: httpx.Headers) -> datetime | None:
+    """The server's clock from a response's Date header, or ``None`` when it cannot be trusted.
+
+    A proxy may add a second Date header (then we cannot tell which is the server's, so
+    neither is used); ``-0000`` or a missing zone is read as UTC (HTTP dates are GMT);
+    anything unreadable is ignored: clock data only improves estimates, it is never needed.
+    """
+    values = headers.get_list("date")
+    if len(set(values)) != 1:
+        if len(values) > 1:
+            log.info("clock offset ignored: %d different Date headers", len(set(values)))
+        return None
+    try:
+        parsed = parsedate_to_datetime(values[0])
+    except (TypeError, ValueError, IndexError, OverflowError):
+        log.info("clock offset ignored: unreadable Date header %r", values[0][:64])
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class ApiClient:
@@ -53,15 +76,19 @@ class ApiClient:
         return resp
 
     def _note_clock(self, sent: datetime, resp: httpx.Response) -> None:
-        date = resp.headers.get("date")
-        if not date or self._on_offset is None:
+        """Update the server-clock offset from the Date header; bad clock data is ignored."""
+        if self._on_offset is None:
+            return
+        server = server_date(resp.headers)
+        if server is None:
             return
         try:
-            server = parsedate_to_datetime(date)
-        except (TypeError, ValueError):
+            offset = offset_from_exchange(sent, datetime.now(UTC), server)
+            offset_ms = int(offset.total_seconds() * 1000)
+        except (OverflowError, ValueError) as exc:  # a Date centuries away from the device clock
+            log.warning("clock offset ignored: %s", exc)
             return
-        offset = offset_from_exchange(sent, datetime.now(UTC), server)
-        self._on_offset(int(offset.total_seconds() * 1000))
+        self._on_offset(offset_ms)
 
     @staticmethod
     def _raise_for(resp: httpx.Response) -> None:

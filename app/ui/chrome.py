@@ -6,6 +6,7 @@ import flet as ft
 
 from app.i18n import N_
 from app.ui.context import AppContext
+from app.ui.sync_status import state_text
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,13 @@ def tabs_for(ctx: AppContext) -> list[Destination]:
 def status_strip(ctx: AppContext) -> ft.Control:
     """Always-visible sync status: online/offline, waiting actions, last sync, Sync now."""
     s, tr = ctx.status, ctx.tr
+    state = state_text(s, ctx._)
     if s.syncing:
-        state, colour = ctx._("Syncing…"), ft.Colors.BLUE_800
-    elif s.online:
-        state, colour = ctx._("Online"), ft.Colors.GREEN_800
+        colour = ft.Colors.BLUE_800
+    elif not s.online or s.problem:
+        colour = ft.Colors.ORANGE_900
     else:
-        state, colour = ctx._("Offline"), ft.Colors.ORANGE_900
+        colour = ft.Colors.GREEN_800
     if s.waiting:
         waiting = tr.ngettext("{count} action waiting", "{count} actions waiting", s.waiting)
     else:
@@ -52,7 +54,7 @@ def status_strip(ctx: AppContext) -> ft.Control:
     last = (ctx._("Last synced {time}", time=tr.format_time(s.last_sync, "short"))
             if s.last_sync else ctx._("Never synced"))
     parts = [
-        ft.Icon(ft.Icons.CLOUD_DONE if s.online else ft.Icons.CLOUD_OFF, color=colour, size=18),
+        ft.Icon(ft.Icons.CLOUD_DONE if s.online and not s.problem else ft.Icons.CLOUD_OFF, color=colour, size=18),
         ctx.typo.text(state, 13, color=colour, weight=ft.FontWeight.BOLD),
         ctx.typo.text(f"· {waiting}", 13),
         ctx.typo.text(f"· {last}", 12, color=ft.Colors.GREY_700),

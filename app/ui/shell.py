@@ -103,7 +103,7 @@ class Shell:
     async def _force_logout(self) -> None:
         self.page.pop_dialog()
         with self.ctx.store.transaction() as db:
-            db.execute("UPDATE outbox SET status='discarded' WHERE status='pending'")
+            outbox.discard_pending(db)  # undone here; only voids (no effect) reach the server
         await self._finish_logout()
 
     async def _finish_logout(self) -> None:

@@ -1,6 +1,7 @@
 """Background sync for one session, and the status the screens show."""
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -8,6 +9,8 @@ from datetime import datetime
 from app.store import DeviceStore
 from app.store import outbox
 from app.sync import AuthRequired, SyncEngine, SyncError, TransientError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -20,11 +23,26 @@ class SyncStatus:
     rejected: int = 0
     last_sync: datetime | None = None
     error: str | None = None
+    #: The last round failed for a reason other than the network (a bug, a bad answer): the
+    #: loop keeps retrying and the strip says so instead of claiming all is well.
+    problem: bool = False
     listeners: list[Callable[[], None]] = field(default_factory=list)
 
     def changed(self) -> None:
         for listener in list(self.listeners):
             listener()
+
+
+def state_text(status: SyncStatus, gettext: Callable[[str], str]) -> str:
+    """The strip's one-word state: syncing, offline, a problem (retrying) or online."""
+    if status.syncing:
+        return gettext("Syncing…")
+    if not status.online:
+        return gettext("Offline")
+    if status.problem:
+        # Translators: status strip: the last sync failed for an unexpected reason; it retries by itself.
+        return gettext("Sync problem, retrying")
+    return gettext("Online")
 
 
 class SyncRunner:
@@ -55,31 +73,49 @@ class SyncRunner:
         self._wake.set()
 
     async def run_once(self) -> None:
+        """One round; any failure is shown on the strip, and never ends the caller."""
         self.status.syncing = True
         self.status.changed()
         report = None
         try:
             report = await asyncio.to_thread(self.engine.sync_once)
-            self.status.online, self.status.error = True, None
+            self.status.online, self.status.error, self.status.problem = True, None, False
         except TransientError as exc:
             self.status.online, self.status.error = False, str(exc)
         except AuthRequired:
             self.status.error = "auth"
             self._on_auth_required()
         except SyncError as exc:
-            self.status.error = str(exc)
+            self.status.online, self.status.error, self.status.problem = True, str(exc), True
+            log.warning("sync round refused: %s", exc)
+        except Exception as exc:  # a bug or an answer nobody foresaw: retry, never die
+            self.status.online, self.status.error, self.status.problem = True, type(exc).__name__, True
+            log.exception("sync round failed")
         finally:
             self.status.syncing = False
-            self.refresh_counts()
-            self.status.changed()
+            self._settle_status()
         self._on_synced(report)
 
+    def _settle_status(self) -> None:
+        try:
+            self.refresh_counts()
+        except Exception:  # the strip may show old counts; the next round tries again
+            log.exception("sync status not refreshed")
+        self.status.changed()
+
     async def loop(self) -> None:
-        """Sync now, then every ``interval_s`` or whenever ``request`` is called."""
+        """Sync now, then every ``interval_s`` or whenever ``request`` is called, until stopped.
+
+        No exception from a round (or from the screens told about it) ends the loop.
+        """
         while not self._stopped:
-            await self.run_once()
-            # Offline: retry sooner, but never hammer (the engine already backs off inside a round).
-            delay = self.interval_s if self.status.online else min(self.interval_s, 5.0)
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("after a sync round")
+            # Offline or failing: retry sooner, but never hammer (the engine backs off inside a round).
+            healthy = self.status.online and not self.status.problem
+            delay = self.interval_s if healthy else min(self.interval_s, 5.0)
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
             except TimeoutError:

@@ -4,12 +4,19 @@ Payload models live in ``app.protocol.mutations.PAYLOADS``; a type missing from 
 table is rejected per item as ``unknown_mutation_type``.
 """
 
+from app.protocol.mutations import VOID
 from backend_stub.services.handlers import BASIC_HANDLERS, Handler
 from backend_stub.services.punch_handlers import punch_confirm, punch_correct, punch_record
+
+
+def _void(conn, payload, ctx) -> None:
+    """A device gave this action up before sending it: the number is used, nothing changes."""
+
 
 HANDLERS: dict[str, Handler] = {
     **BASIC_HANDLERS,
     "punch.record": punch_record,
     "punch.confirm": punch_confirm,
     "punch.correct": punch_correct,
+    VOID: _void,
 }

@@ -1,6 +1,7 @@
 """Actions the server refused, with the reason in the user's language."""
 
 import json
+from datetime import datetime
 
 import flet as ft
 
@@ -8,6 +9,7 @@ from app.i18n import N_
 from app.store import outbox
 from app.ui.chrome import frame
 from app.ui.context import AppContext
+from app.ui.screens.clock import KIND_LABELS
 
 ACTION_NAMES = {  # msgids, translated at render time (kinds of offline action)
     # Translators: an offline action: marking a broadcast as read.
@@ -18,9 +20,22 @@ ACTION_NAMES = {  # msgids, translated at render time (kinds of offline action)
     # Translators: an offline action: marking a task as done.
     "task.complete": N_("Task done"),
     "broadcast.create": N_("Broadcast"),
+    "punch.confirm": N_("Confirm"),
 }
 # Translators: an offline action of a kind the app has no name for.
 OTHER_ACTION = N_("Action")
+
+
+def _describe(ctx: AppContext, row: dict, payload: dict) -> tuple[str, str]:
+    """The action's kind and what it was about, as the person made it."""
+    if row["type"] in ("punch.record", "punch.correct") and payload.get("kind") in KIND_LABELS:
+        # A clock-in, clock-out or break: say which, and when it was made on the phone.
+        label, when = KIND_LABELS[payload.get("kind")], datetime.fromisoformat(payload.get("at") or row["device_time"])
+        return ctx._(label), ctx.tr.format_datetime(when, "short")
+    what = ctx._(ACTION_NAMES.get(row["type"], OTHER_ACTION))
+    detail = (payload.get("title") or payload.get("body") or payload.get("broadcast_id")
+              or payload.get("task_id") or payload.get("punch_id") or "")
+    return what, detail
 
 
 def view(ctx: AppContext) -> ft.View:
@@ -30,8 +45,7 @@ def view(ctx: AppContext) -> ft.View:
     tiles: list[ft.Control] = []
     for r in rows:
         payload = json.loads(r["payload"])
-        what = ctx._(ACTION_NAMES.get(r["type"], OTHER_ACTION))
-        detail = payload.get("title") or payload.get("body") or payload.get("broadcast_id") or payload.get("task_id") or ""
+        what, detail = _describe(ctx, r, payload)
         tiles.append(ft.ListTile(
             leading=ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.RED_800),
             # Translators: a refused action: {action} is its kind ("Note"), {detail} its text or id.
