@@ -1,0 +1,29 @@
+"""The server's database is restored from an older copy: the phones re-send what it forgot.
+
+An operator copies the live SQLite file and its WAL (a file-level backup), the phones keep
+syncing, then the server is stopped, the old copy put back and the server restarted. The
+server now expects mutation numbers it acknowledged before; the phone learns this from
+``sequence_gap`` and re-sends from ``expected_seq``, so every action ends applied exactly
+once (or shown as rejected), and nothing the person did is silently lost.
+"""
+
+from tests.fault_world import Phone, assert_converged, back_up, restore, seeded_server
+
+
+def test_restored_server_gets_forgotten_actions_again(tmp_path, seeded_template):
+    """After a restore, the phone's acknowledged-but-forgotten notes reach the server once."""
+    server = seeded_server(tmp_path / "server", seeded_template)
+    phone = Phone(tmp_path / "phone.db", server)
+    try:
+        kept = phone.add_notes(3, "before the backup")
+        phone.sync()
+        back_up(server, tmp_path / "backup")
+        forgotten = phone.add_notes(4, "after the backup")
+        phone.sync()
+        offline = phone.add_notes(2, "not yet sent")
+        restore(server, tmp_path / "backup")
+        phone.sync()
+        assert_converged(phone, kept + forgotten + offline)
+    finally:
+        phone.close()
+        server.stop()
