@@ -153,4 +153,5 @@ def assert_converged(phone: Phone, expected_notes: list[str], refused: list[str]
                                    f"{sorted(shown.items() - server_notes.items())}, only on the server "
                                    f"{sorted(server_notes.items() - shown.items())}")
     last = server_rows(phone.server, "SELECT last_seq FROM device_state WHERE device_id=?", (phone.store.device_id,))
-    assert last and last[0][0] == max(r["seq"] for r in rows), "the server's mutation count disagrees"
+    assert (last[0][0] if last else 0) == max((r["seq"] for r in rows), default=0), \
+        "the server's mutation count disagrees"

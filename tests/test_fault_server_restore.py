@@ -4,7 +4,8 @@ An operator copies the live SQLite file and its WAL (a file-level backup), the p
 syncing, then the server is stopped, the old copy put back and the server restarted. The
 server now expects mutation numbers it acknowledged before; the phone learns this from
 ``sequence_gap`` and re-sends from ``expected_seq``, so every action ends applied exactly
-once (or shown as rejected), and nothing the person did is silently lost.
+once (or shown as rejected), and nothing the person did is silently lost. A phone with
+nothing left to send learns it from the pull (``last_applied_seq``) instead.
 """
 
 from tests.fault_world import Phone, assert_converged, back_up, restore, seeded_server
@@ -26,4 +27,23 @@ def test_restored_server_gets_forgotten_actions_again(tmp_path, seeded_template)
         assert_converged(phone, kept + forgotten + offline)
     finally:
         phone.close()
+        server.stop()
+
+
+def test_restored_server_and_an_idle_phone(tmp_path, seeded_template):
+    """A phone with nothing left to send still gets its forgotten notes back onto the server."""
+    server = seeded_server(tmp_path / "server", seeded_template)
+    phone = Phone(tmp_path / "phone.db", server)
+    colleague = Phone(tmp_path / "colleague.db", server, "S3002", "2222")
+    try:
+        back_up(server, tmp_path / "backup")
+        theirs = colleague.add_notes(2, "colleague after the backup")
+        colleague.sync(), phone.sync()
+        assert phone.notes().keys() >= set(theirs), "the phone saw the colleague's notes"
+        restore(server, tmp_path / "backup")
+        colleague.sync(), phone.sync()
+        assert_converged(colleague, theirs)
+        assert_converged(phone, [])
+    finally:
+        phone.close(), colleague.close()
         server.stop()

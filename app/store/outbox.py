@@ -82,6 +82,11 @@ def _settle(db: Database, entity_ref: str, rejected: bool) -> None:
     db.execute(f"UPDATE {table} SET sync_state=? WHERE id=?", [state, key])
 
 
+def last_answered_seq(db: Database) -> int:
+    """The highest mutation number the server has answered (0 when none)."""
+    return db.execute("SELECT coalesce(max(seq), 0) FROM outbox WHERE status IN ('done', 'rejected')").fetchone()[0]
+
+
 def waiting_count(db: Database) -> int:
     """How many actions have not reached the server yet."""
     return db.execute("SELECT count(*) FROM outbox WHERE status='pending'").fetchone()[0]

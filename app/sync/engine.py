@@ -32,6 +32,7 @@ class SyncReport:
     pulled: int = 0
     photos: int = 0
     waiting: int = 0
+    server_last_seq: int | None = None  # the server's count of this device's mutations
     finished_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -77,10 +78,10 @@ class SyncEngine:
                 db.execute("UPDATE photo_uploads SET status='done' WHERE sha256=?", [row["sha256"]])
         return len(queued)
 
-    def push(self, report: SyncReport | None = None) -> SyncReport:
-        """Push every pending mutation, oldest first, in batches."""
+    def push(self, report: SyncReport | None = None, resend_from: int | None = None) -> SyncReport:
+        """Push every pending mutation, oldest first, in batches (and from ``resend_from``
+        on also the answered ones: the server lost them)."""
         report = report or SyncReport()
-        resend_from: int | None = None
         while True:
             with self.store.reading() as db:
                 batch = outbox.pending(db, self.batch_size, from_seq=resend_from)
@@ -128,8 +129,20 @@ class SyncEngine:
                 continue
             with self.store.transaction() as db:
                 report.pulled += apply_page(db, page.changes, page.cursor)
+            report.server_last_seq = page.last_applied_seq
             if not page.has_more:
                 return report
+
+    def _resend_forgotten(self, report: SyncReport) -> None:
+        """The server answered mutations it no longer has (restored from a backup): send them
+        again. A device with nothing pending never meets the ``sequence_gap`` that would
+        tell it, so the pull reports the server's count."""
+        known = report.server_last_seq
+        with self.store.reading() as db:
+            answered = outbox.last_answered_seq(db)
+        if known is not None and known < answered:
+            self.push(report, resend_from=known + 1)
+            self.pull(report)
 
     def sync_once(self) -> SyncReport:
         """One full round: photos, push, pull. Raises on failure (nothing is lost)."""
@@ -138,6 +151,7 @@ class SyncEngine:
             report.photos = self.upload_photos()
             self.push(report)
             self.pull(report)
+            self._resend_forgotten(report)
             with self.store.reading() as db:
                 report.waiting = outbox.waiting_count(db)
             report.finished_at = datetime.now(UTC)

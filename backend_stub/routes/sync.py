@@ -9,7 +9,7 @@ from app.protocol import MAX_PULL_PAGE, PullResponse, PushRequest, PushResponse,
 from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
 from backend_stub.errors import Forbidden, PayloadTooLarge
 from backend_stub.services.changes import decode_cursor, encode_cursor, pull
-from backend_stub.services.push import apply_batch
+from backend_stub.services.push import apply_batch, last_applied_seq
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 
@@ -39,4 +39,5 @@ def pull_changes(
 ) -> PullResponse:
     """Changes since ``cursor`` that the caller's role and stores may see."""
     changes, position, has_more = pull(conn, caller.actor, decode_cursor(cursor), limit)
-    return PullResponse(changes=changes, cursor=encode_cursor(position), has_more=has_more)
+    return PullResponse(changes=changes, cursor=encode_cursor(position), has_more=has_more,
+                        last_applied_seq=last_applied_seq(conn, caller.device_id))
