@@ -47,3 +47,23 @@ def test_restored_server_and_an_idle_phone(tmp_path, seeded_template):
     finally:
         phone.close(), colleague.close()
         server.stop()
+
+
+def test_restored_server_and_a_phone_that_never_comes_back(tmp_path, seeded_template):
+    """Notes only a lost phone could re-send are gone from the server, so the other phones stop showing them."""
+    server = seeded_server(tmp_path / "server", seeded_template)
+    phone = Phone(tmp_path / "phone.db", server)
+    lost = Phone(tmp_path / "lost.db", server, "S3002", "2222")
+    try:
+        back_up(server, tmp_path / "backup")
+        gone = lost.add_notes(2, "from the phone that is lost later")
+        lost.sync(), phone.sync()
+        assert phone.notes().keys() >= set(gone)
+        restore(server, tmp_path / "backup")
+        mine = phone.add_notes(5, "after the restore")  # the server's feed grows past the phone's cursor
+        phone.sync()
+        assert_converged(phone, mine)
+        assert not phone.notes().keys() & set(gone)
+    finally:
+        phone.close(), lost.close()
+        server.stop()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from app.protocol import ItemStatus, PushRequest, Reason
 from app.store import DeviceStore, apply_page, get_cursor
+from app.store.pull_apply import forget_pulled
 from app.store import outbox
 from app.sync.api import ApiClient
 from app.sync.backoff import full_jitter
@@ -123,9 +124,9 @@ class SyncEngine:
                 if exc.code != "invalid_cursor" or not cursor:
                     raise
                 # The server no longer knows our position (e.g. restored from a backup):
-                # pull everything again; upserts make that safe.
+                # pull everything again, dropping what it no longer holds.
                 with self.store.transaction() as db:
-                    db["meta"].upsert({"key": "pull_cursor", "value": ""}, pk="key")
+                    forget_pulled(db)
                 continue
             with self.store.transaction() as db:
                 report.pulled += apply_page(db, page.changes, page.cursor)
