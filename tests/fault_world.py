@@ -11,6 +11,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from app.domain.roles import Actor, Role
 from app.store import Actions, DeviceStore
 from app.store import outbox
@@ -155,3 +157,14 @@ def assert_converged(phone: Phone, expected_notes: list[str], refused: list[str]
     last = server_rows(phone.server, "SELECT last_seq FROM device_state WHERE device_id=?", (phone.store.device_id,))
     assert (last[0][0] if last else 0) == max((r["seq"] for r in rows), default=0), \
         "the server's mutation count disagrees"
+
+
+@pytest.fixture
+def two_phones(tmp_path, seeded_template):
+    """A server on a copy of the demo chain; a phone (S3001) and a colleague's (S3002), one store."""
+    server = seeded_server(tmp_path / "server", seeded_template)
+    phones = [Phone(tmp_path / "phone.db", server), Phone(tmp_path / "colleague.db", server, "S3002", "2222")]
+    yield server, *phones
+    for phone in phones:
+        phone.close()
+    server.stop()

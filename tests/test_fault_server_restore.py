@@ -8,62 +8,45 @@ once (or shown as rejected), and nothing the person did is silently lost. A phon
 nothing left to send learns it from the pull (``last_applied_seq``) instead.
 """
 
-from tests.fault_world import Phone, assert_converged, back_up, restore, seeded_server
+from tests.fault_world import assert_converged, back_up, restore, two_phones  # noqa: F401 (a fixture)
 
 
-def test_restored_server_gets_forgotten_actions_again(tmp_path, seeded_template):
+def test_restored_server_gets_forgotten_actions_again(tmp_path, two_phones):
     """After a restore, the phone's acknowledged-but-forgotten notes reach the server once."""
-    server = seeded_server(tmp_path / "server", seeded_template)
-    phone = Phone(tmp_path / "phone.db", server)
-    try:
-        kept = phone.add_notes(3, "before the backup")
-        phone.sync()
-        back_up(server, tmp_path / "backup")
-        forgotten = phone.add_notes(4, "after the backup")
-        phone.sync()
-        offline = phone.add_notes(2, "not yet sent")
-        restore(server, tmp_path / "backup")
-        phone.sync()
-        assert_converged(phone, kept + forgotten + offline)
-    finally:
-        phone.close()
-        server.stop()
+    server, phone, _ = two_phones
+    kept = phone.add_notes(3, "before the backup")
+    phone.sync()
+    back_up(server, tmp_path / "backup")
+    forgotten = phone.add_notes(4, "after the backup")
+    phone.sync()
+    offline = phone.add_notes(2, "not yet sent")
+    restore(server, tmp_path / "backup")
+    phone.sync()
+    assert_converged(phone, kept + forgotten + offline)
 
 
-def test_restored_server_and_an_idle_phone(tmp_path, seeded_template):
+def test_restored_server_and_an_idle_phone(tmp_path, two_phones):
     """A phone with nothing left to send still gets its forgotten notes back onto the server."""
-    server = seeded_server(tmp_path / "server", seeded_template)
-    phone = Phone(tmp_path / "phone.db", server)
-    colleague = Phone(tmp_path / "colleague.db", server, "S3002", "2222")
-    try:
-        back_up(server, tmp_path / "backup")
-        theirs = colleague.add_notes(2, "colleague after the backup")
-        colleague.sync(), phone.sync()
-        assert phone.notes().keys() >= set(theirs), "the phone saw the colleague's notes"
-        restore(server, tmp_path / "backup")
-        colleague.sync(), phone.sync()
-        assert_converged(colleague, theirs)
-        assert_converged(phone, [])
-    finally:
-        phone.close(), colleague.close()
-        server.stop()
+    server, phone, colleague = two_phones
+    back_up(server, tmp_path / "backup")
+    theirs = colleague.add_notes(2, "colleague after the backup")
+    colleague.sync(), phone.sync()
+    assert phone.notes().keys() >= set(theirs), "the phone saw the colleague's notes"
+    restore(server, tmp_path / "backup")
+    colleague.sync(), phone.sync()
+    assert_converged(colleague, theirs)
+    assert_converged(phone, [])
 
 
-def test_restored_server_and_a_phone_that_never_comes_back(tmp_path, seeded_template):
+def test_restored_server_and_a_phone_that_never_comes_back(tmp_path, two_phones):
     """Notes only a lost phone could re-send are gone from the server, so the other phones stop showing them."""
-    server = seeded_server(tmp_path / "server", seeded_template)
-    phone = Phone(tmp_path / "phone.db", server)
-    lost = Phone(tmp_path / "lost.db", server, "S3002", "2222")
-    try:
-        back_up(server, tmp_path / "backup")
-        gone = lost.add_notes(2, "from the phone that is lost later")
-        lost.sync(), phone.sync()
-        assert phone.notes().keys() >= set(gone)
-        restore(server, tmp_path / "backup")
-        mine = phone.add_notes(5, "after the restore")  # the server's feed grows past the phone's cursor
-        phone.sync()
-        assert_converged(phone, mine)
-        assert not phone.notes().keys() & set(gone)
-    finally:
-        phone.close(), lost.close()
-        server.stop()
+    server, phone, lost = two_phones
+    back_up(server, tmp_path / "backup")
+    gone = lost.add_notes(2, "from the phone that is lost later")
+    lost.sync(), phone.sync()
+    assert phone.notes().keys() >= set(gone)
+    restore(server, tmp_path / "backup")
+    mine = phone.add_notes(5, "after the restore")  # the server's feed grows past the phone's cursor
+    phone.sync()
+    assert_converged(phone, mine)
+    assert not phone.notes().keys() & set(gone)
