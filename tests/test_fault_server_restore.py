@@ -50,3 +50,16 @@ def test_restored_server_and_a_phone_that_never_comes_back(tmp_path, two_phones)
     phone.sync()
     assert_converged(phone, mine)
     assert not phone.notes().keys() & set(gone)
+
+
+def test_restored_server_and_a_forgotten_rejected_action(tmp_path, two_phones):
+    """A refused action the server forgot stays refused, and the notes after it land once."""
+    server, phone, _ = two_phones
+    back_up(server, tmp_path / "backup")
+    spoof = phone.spoof_note()  # the first number the restored server will ask for again
+    notes = phone.add_notes(3, "after the refused one")
+    phone.sync()
+    assert [r["reason"] for r in phone.outbox() if r["status"] == "rejected"] == ["not_your_record"]
+    restore(server, tmp_path / "backup")
+    phone.sync()
+    assert_converged(phone, notes, refused=[spoof])
