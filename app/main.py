@@ -50,6 +50,18 @@ def device_locales(page: ft.Page) -> list[str]:
     return [lang] if lang and lang not in ("C", "POSIX") else []
 
 
+async def open_device_store(page: ft.Page, prefs: ft.SharedPreferences, stores: DeviceStores):
+    """This device's store. In a browser the device is the browser (its id lives in the
+    browser's storage); elsewhere it is the install (its id lives in its own database)."""
+    if not page.web:
+        return stores.install()
+    device_id = await prefs.get(DEVICE_KEY)
+    if not device_id:
+        device_id = stores.new_device_id()
+        await prefs.set(DEVICE_KEY, device_id)
+    return stores.get(device_id)
+
+
 def make_main(stores: DeviceStores, config):
     """The per-session ``main``: everything it builds belongs to that session only."""
 
@@ -59,15 +71,7 @@ def make_main(stores: DeviceStores, config):
     async def main(page: ft.Page) -> None:
         prefs = ft.SharedPreferences()
         page.data = {"services": [prefs]}  # keep services referenced, or the page drops them
-        if page.web:
-            # In a browser, the device is the browser: its id lives in the browser's storage.
-            device_id = await prefs.get(DEVICE_KEY)
-            if not device_id:
-                device_id = stores.new_device_id()
-                await prefs.set(DEVICE_KEY, device_id)
-        else:
-            device_id = "local"
-        store = stores.get(device_id)
+        store = await open_device_store(page, prefs, stores)
         page.fonts = dict(REGULAR_FONT_FILES)
         tr = Translator(config.default_locale)
         with guard:

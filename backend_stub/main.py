@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, FastAPI
 
+from backend_stub import fault_hooks
 from backend_stub.access_log import AccessLogMiddleware
 from backend_stub.db import create_schema, make_engine
 from backend_stub.errors import install_handlers
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API. The schema is created on start-up if missing."""
     settings = settings or Settings()
     engine = make_engine(settings.db_url)
+    fault_hooks.install(engine)  # test-only kill switch; nothing unless its variable is set
 
     async def purge_loop() -> None:
         # PDPO: selfies are kept selfie_retention_days for disputes, then deleted.

@@ -8,7 +8,10 @@ and the push (or after sending, before recording the answer). After the faults s
 device drains its outbox; then the server must hold every accepted mutation exactly once,
 and every action the user made is on the server or shown to them as rejected.
 
-Scenarios: SHOPFLOOR_FAULT_SCENARIOS (default 1000); seed: SHOPFLOOR_FAULT_SEED.
+Scenarios: SHOPFLOOR_FAULT_SCENARIOS (default 1000); seed: SHOPFLOOR_FAULT_SEED. Faults at
+chosen points (a restored server database, the client or the server killed at a given
+statement) are in tests/test_fault_server_restore.py, test_fault_client_kill.py and
+test_fault_server_kill.py.
 """
 
 import os

@@ -99,3 +99,7 @@ class PullResponse(BaseModel):
     changes: list[Change]
     cursor: str
     has_more: bool
+    #: The server's last applied mutation number for the calling device. Lower than the
+    #: last one the device got an answer for means the server forgot some (restored from a
+    #: backup): the device re-sends from the next number. ``None`` from older servers.
+    last_applied_seq: int | None = None

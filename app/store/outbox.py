@@ -155,6 +155,11 @@ def citing(db: Database, sha256: str) -> list[int]:
         "SELECT seq FROM outbox WHERE status='pending' AND instr(payload, ?) > 0 ORDER BY seq", [sha256])]
 
 
+def last_answered_seq(db: Database) -> int:
+    """The highest mutation number the server has answered (0 when none)."""
+    return db.execute("SELECT coalesce(max(seq), 0) FROM outbox WHERE status IN ('done', 'rejected')").fetchone()[0]
+
+
 def waiting_count(db: Database) -> int:
     """How many actions have not reached the server yet."""
     return db.execute("SELECT count(*) FROM outbox WHERE status='pending'").fetchone()[0]

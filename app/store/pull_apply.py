@@ -53,6 +53,17 @@ def restart_pull(db: Database) -> None:
     db["meta"].upsert({"key": _CURSOR_KEY, "value": ""}, pk="key")
 
 
+def forget_pulled(db: Database) -> None:
+    """The server's feed is not the one our cursor came from (it was restored from an older
+    copy): drop every pulled row, keeping local changes the server has not confirmed, so
+    the full pull that follows leaves exactly what the server holds. Call in a transaction."""
+    keep = waiting_refs(db)
+    for entity, table in TABLES.items():
+        ids = [ref.partition(":")[2] for ref in keep if ref.partition(":")[0] == entity]
+        db.execute(f"DELETE FROM {table} WHERE id NOT IN ({','.join('?' * len(ids))})", ids)
+    db["meta"].upsert({"key": _CURSOR_KEY, "value": ""}, pk="key")
+
+
 def get_cursor(db: Database) -> str:
     """The last stored pull cursor ('' before the first pull)."""
     row = db.execute("SELECT value FROM meta WHERE key=?", [_CURSOR_KEY]).fetchone()

@@ -18,6 +18,7 @@ from pathlib import Path
 from app.protocol import ItemStatus, PushRequest, Reason
 from app.protocol.mutations import VOID
 from app.store import DeviceStore, apply_page, get_cursor
+from app.store.pull_apply import forget_pulled
 from app.store import outbox
 from app.sync.api import ApiClient
 from app.sync.backoff import full_jitter
@@ -50,6 +51,7 @@ class SyncReport:
     pulled: int = 0
     photos: int = 0
     waiting: int = 0
+    server_last_seq: int | None = None  # the server's count of this device's mutations
     finished_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -127,10 +129,10 @@ class SyncEngine:
             return exc.code, exc.message
         return None
 
-    def push(self, report: SyncReport | None = None) -> SyncReport:
-        """Push every pending mutation, oldest first, in batches."""
+    def push(self, report: SyncReport | None = None, resend_from: int | None = None) -> SyncReport:
+        """Push every pending mutation, oldest first, in batches (and from ``resend_from``
+        on also the answered ones: the server lost them)."""
         report = report or SyncReport()
-        resend_from: int | None = None
         size = self.batch_size
         while True:
             with self.store.reading() as db:
@@ -195,14 +197,26 @@ class SyncEngine:
                 if exc.code != Reason.INVALID_CURSOR or not cursor:
                     raise
                 # The server no longer knows our position (e.g. restored from a backup):
-                # pull everything again; upserts make that safe.
+                # pull everything again, dropping what it no longer holds.
                 with self.store.transaction() as db:
-                    db["meta"].upsert({"key": "pull_cursor", "value": ""}, pk="key")
+                    forget_pulled(db)
                 continue
             with self.store.transaction() as db:
                 report.pulled += apply_page(db, page.changes, page.cursor)
+            report.server_last_seq = page.last_applied_seq
             if not page.has_more:
                 return report
+
+    def _resend_forgotten(self, report: SyncReport) -> None:
+        """The server answered mutations it no longer has (restored from a backup): send them
+        again. A device with nothing pending never meets the ``sequence_gap`` that would
+        tell it, so the pull reports the server's count."""
+        known = report.server_last_seq
+        with self.store.reading() as db:
+            answered = outbox.last_answered_seq(db)
+        if known is not None and known < answered:
+            self.push(report, resend_from=known + 1)
+            self.pull(report)
 
     def sync_once(self) -> SyncReport:
         """One full round: photos, push, pull. Raises on failure (nothing is lost)."""
@@ -211,6 +225,7 @@ class SyncEngine:
             report.photos = self.upload_photos(report)
             self.push(report)
             self.pull(report)
+            self._resend_forgotten(report)
             with self.store.reading() as db:
                 report.waiting = outbox.waiting_count(db)
             report.finished_at = datetime.now(UTC)

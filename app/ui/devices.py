@@ -27,6 +27,17 @@ class DeviceStores:
                 self._open[device_id] = store
             return store
 
+    def install(self) -> DeviceStore:
+        """The store of this install (desktop and native builds, where the device is the app).
+
+        Its id is made at random on first start and kept in its own database, so every
+        install is its own device, and stays the same one across restarts.
+        """
+        with self._lock:
+            store = DeviceStore(self.storage_dir / "install.db", device_id=f"app-{uuid.uuid4().hex}")
+            self._open.setdefault(store.device_id, store)
+            return self._open[store.device_id]
+
     @staticmethod
     def new_device_id() -> str:
         return f"web-{uuid.uuid4().hex}"

@@ -30,7 +30,7 @@ class Shell:
     # -- start / session -------------------------------------------------------------
     async def start(self) -> None:
         page = self.page
-        page.on_route_change = lambda e: self.render()
+        page.on_route_change = lambda e: self._route_changed()
         page.on_view_pop = self._view_pop
         self.ctx.apply_look()
         await self.ctx.vault.open()
@@ -41,7 +41,7 @@ class Shell:
             self._signed_in(user)
             if self.route in ("/", "/login", ""):
                 page.navigate("/home")
-            self.render()
+            self._route_changed()
         else:
             page.navigate("/login")
             self.render()
@@ -132,7 +132,15 @@ class Shell:
         """The current route without its query string (the first one carries ?hl=)."""
         return (self.page.route or "").split("?", 1)[0]
 
+    def _route_changed(self) -> None:
+        if self.route == "/kiosk":
+            kiosk.lock(self.ctx)  # opening the kiosk is the only way into kiosk mode
+        self.render()
+
     async def _view_pop(self, e: ft.ViewPopEvent) -> None:
+        if kiosk.locked(self.ctx):
+            self.render()  # Android back / a route pop never leaves kiosk mode
+            return
         if len(self.page.views) > 1:
             self.page.views.pop()
             await self.page.push_route(self.page.views[-1].route or "/home")
@@ -162,6 +170,8 @@ class Shell:
         route = self.route if self.route not in ("", "/") else "/home"
         if self.ctx.user is None:
             stack = [self._screen("/login")]
+        elif kiosk.locked(self.ctx):
+            stack = [self._screen("/kiosk")]  # nothing else is reachable until the PIN unlocks it
         else:
             stack = [self._screen("/home")]
             parent = route.rsplit("/", 1)[0]

@@ -9,8 +9,8 @@ from app.protocol import MAX_PULL_PAGE, PullResponse, PushRequest, PushResponse,
 from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
 from backend_stub.errors import BadRequest, Conflict, Forbidden, PayloadTooLarge
 from backend_stub.openapi import errors
-from backend_stub.services.changes import decode_cursor, encode_cursor, pull
-from backend_stub.services.push import apply_batch
+from backend_stub.services.changes import decode_cursor, encode_cursor, position_tag, pull
+from backend_stub.services.push import apply_batch, last_applied_seq
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 
@@ -40,5 +40,8 @@ def pull_changes(
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 500,
 ) -> PullResponse:
     """Changes since ``cursor`` that the caller's role and stores may see."""
-    changes, position, has_more = pull(conn, caller.actor, decode_cursor(cursor), limit)
-    return PullResponse(changes=changes, cursor=encode_cursor(position), has_more=has_more)
+    after, tag = decode_cursor(cursor)
+    changes, position, has_more = pull(conn, caller.actor, after, limit, tag)
+    return PullResponse(changes=changes, cursor=encode_cursor(position, position_tag(conn, position)),
+                        has_more=has_more,
+                        last_applied_seq=last_applied_seq(conn, caller.device_id))

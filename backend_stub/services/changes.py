@@ -6,6 +6,7 @@ query scoped to the caller's role and stores.
 """
 
 import base64
+import hashlib
 import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
@@ -85,21 +86,40 @@ def flush(conn: Connection) -> None:
         conn.execute(db.changes.insert(), rows)
 
 
-def encode_cursor(seq: int) -> str:
+def position_tag(conn: Connection, seq: int) -> str:
+    """A fingerprint of the feed row at ``seq``. A database restored from an older copy
+    re-uses positions for other rows, so a cursor from before the restore no longer matches."""
+    if seq == 0:
+        return ""
+    c = db.changes.c
+    row = conn.execute(select(c.created_at, c.entity, c.entity_id).where(c.seq == seq)).first()
+    if row is None:
+        return "-"
+    return hashlib.sha256(f"{row[0]}|{row[1]}|{row[2]}".encode()).hexdigest()[:12]
+
+
+def encode_cursor(seq: int, tag: str = "") -> str:
     """Opaque to clients: they store it and send it back, nothing more."""
-    return base64.urlsafe_b64encode(f"v1:{seq}".encode()).decode().rstrip("=")
+    return base64.urlsafe_b64encode(f"v2:{seq}:{tag}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> int:
-    """The sequence position a cursor names; an empty cursor means from the start."""
+def decode_cursor(cursor: str | None) -> tuple[int, str | None]:
+    """The position a cursor names and its fingerprint (``None``: a v1 cursor, which has none).
+    An empty cursor means from the start."""
     if not cursor:
-        return 0
+        return 0, None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        version, seq = raw.split(":", 1)
-        if version != "v1" or int(seq) < 0:
+        version, _, rest = raw.partition(":")
+        if version == "v1":
+            seq, tag = rest, None
+        elif version == "v2" and ":" in rest:
+            seq, tag = rest.split(":", 1)
+        else:
             raise ValueError(raw)
-        return int(seq)
+        if int(seq) < 0:
+            raise ValueError(raw)
+        return int(seq), tag
     except (ValueError, UnicodeDecodeError):
         raise BadRequest(Reason.INVALID_CURSOR, "The sync cursor is not one this server issued") from None
 
@@ -116,7 +136,8 @@ def visible_to(actor: Actor):
     )
 
 
-def pull(conn: Connection, actor: Actor, after: int, limit: int) -> tuple[list[Change], int, bool]:
+def pull(conn: Connection, actor: Actor, after: int, limit: int,
+         tag: str | None = None) -> tuple[list[Change], int, bool]:
     """Changes after ``after`` that ``actor`` may see, oldest first.
 
     Returns:
@@ -125,9 +146,10 @@ def pull(conn: Connection, actor: Actor, after: int, limit: int) -> tuple[list[C
         never scanned twice.
     """
     head = conn.execute(select(func.coalesce(func.max(db.changes.c.seq), 0))).scalar_one()
-    if after > head:
-        # Not issued by this feed (e.g. the server was restored from an older backup):
-        # accepting it would silently skip every change up to that position.
+    if after > head or (tag is not None and tag != position_tag(conn, after)):
+        # Not issued by this feed (e.g. the server was restored from an older backup and
+        # its feed may since have grown past the position): accepting it would silently
+        # skip every change up to that position.
         raise BadRequest(Reason.INVALID_CURSOR, "The sync cursor is not one this server issued")
     rows = conn.execute(
         select(db.changes)

@@ -27,7 +27,8 @@ from backend_stub.services.registry import HANDLERS
 from backend_stub.settings import Settings
 
 
-def _last_seq(conn: Connection, device_id: str) -> int:
+def last_applied_seq(conn: Connection, device_id: str) -> int:
+    """The last mutation number recorded for ``device_id`` (0 for a device never seen)."""
     row = conn.execute(
         select(db.device_state.c.last_seq).where(db.device_state.c.device_id == device_id)
     ).first()
@@ -116,7 +117,7 @@ def apply_batch(conn: Connection, caller: Caller, req: PushRequest,
     seqs = [m.seq for m in req.mutations]
     if seqs != list(range(seqs[0], seqs[0] + len(seqs))):
         raise BadRequest(Reason.VALIDATION_ERROR, "Mutation numbers in a batch must be consecutive")
-    last = _last_seq(conn, req.device_id)
+    last = last_applied_seq(conn, req.device_id)
     if seqs[0] > last + 1:
         raise Conflict(Reason.SEQUENCE_GAP, f"Expected action {last + 1} first",
                        {"expected_seq": last + 1, "last_applied_seq": last})

@@ -1,4 +1,9 @@
-"""Kiosk (a store tablet signed in by the manager): staff walk up, are identified, confirm, punch."""
+"""Kiosk (a store tablet signed in by the manager): staff walk up, are identified, confirm, punch.
+
+Opening the kiosk locks the device there (kept in its database, so a reload, a new tab or a
+restart stays locked): no Back, no navigation. Only the manager's PIN, checked by the
+server, unlocks it; offline it stays locked rather than trusting the device.
+"""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -6,12 +11,59 @@ from datetime import UTC, datetime, timedelta
 import flet as ft
 
 from app.domain import attendance
+from app.protocol import Reason
 from app.store import PunchActions, queries
 from app.sync import RequestRejected, SyncError
 from app.ui.capture import CaptureError, camera_frames
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.screens.clock import KIND_LABELS
+
+
+LOCK_KEY = "kiosk_locked_by"
+
+
+def lock(ctx: AppContext) -> None:
+    """Enter kiosk mode: this device shows only the kiosk until the manager's PIN unlocks it."""
+    if ctx.is_manager:
+        ctx.store.set_meta(LOCK_KEY, ctx.user["id"])
+
+
+def locked(ctx: AppContext) -> bool:
+    """Whether the signed-in manager left this device in kiosk mode."""
+    return ctx.is_manager and ctx.store.get_meta(LOCK_KEY) == ctx.user["id"]
+
+
+def _ask_manager_pin(ctx: AppContext) -> None:
+    """The way out of kiosk mode: the signed-in manager's PIN, verified by the server."""
+    t = ctx.typo
+    pin = ft.TextField(label=ctx._("PIN"), password=True, text_style=t.style(16), autofocus=True)
+    problem = t.text("", 14, color=ft.Colors.RED_800)
+
+    async def unlock(e) -> None:
+        try:  # a fresh sign-in is the server's PIN check (and its lockout applies)
+            await asyncio.to_thread(ctx.api.login, ctx.user["staff_no"], (pin.value or "").strip())
+        except RequestRejected as exc:
+            problem.value = (ctx._("Wrong PIN. Kiosk mode stays on.") if exc.code == Reason.INVALID_CREDENTIALS
+                             else ctx.reason_text(exc.code, exc.message))
+        except SyncError:
+            problem.value = ctx._("The PIN can only be checked online. Kiosk mode stays on.")
+        else:
+            ctx.store.set_meta(LOCK_KEY, None)
+            ctx.page.pop_dialog()
+            ctx.page.navigate("/home")
+            ctx.rerender()  # also when the route already was /home (a reload while locked)
+            return
+        pin.value = ""
+        ctx.page.update()
+
+    ctx.page.show_dialog(ft.AlertDialog(
+        modal=True,
+        title=t.text(ctx._("Leave kiosk mode"), 18),
+        content=ft.Column([t.text(ctx._("Enter the manager's PIN to leave kiosk mode."), 15), pin, problem],
+                          tight=True, spacing=8),
+        actions=[ft.TextButton(ctx._("Cancel"), on_click=lambda e: ctx.page.pop_dialog()),
+                 ft.FilledButton(ctx._("Continue"), on_click=unlock)]))
 
 
 def _next_kind(ctx: AppContext, user_id: str) -> str:
@@ -75,7 +127,11 @@ def view(ctx: AppContext) -> ft.View:
             confirm(who, [])
         ctx.page.update()
 
-    return frame(ctx, "/kiosk", ctx._("Kiosk"), [
+    leave = ft.TextButton(ctx._("Leave kiosk mode"), icon=ft.Icons.LOCK_OPEN,
+                          on_click=lambda e: _ask_manager_pin(ctx))
+    screen = frame(ctx, "/kiosk", ctx._("Kiosk"), [
         section(ctx, ctx._("Clock in or out here"), [status, big_button(ctx, ctx._("Start"), start, icon=ft.Icons.FACE)]),
         section(ctx, ctx._("No face check?"), [staff_no, pin, big_button(ctx, ctx._("Continue"), with_pin, filled=False)]),
-    ], back=True)
+    ], back=True, actions=[leave])
+    screen.appbar.automatically_imply_leading = False  # no Back arrow: leaving needs the PIN
+    return screen
