@@ -5,8 +5,9 @@ OPTIONS work everywhere."""
 import httpx
 import pytest
 
-from tests.conftest import login
+from app.protocol import Flag, Reason
 from app.store import DeviceStore
+from tests.conftest import login
 
 ERROR_REF = "#/components/schemas/ErrorBody"
 
@@ -56,7 +57,12 @@ def test_every_error_status_documents_the_one_error_body(doc):
                 assert "Retry-After" in op["responses"]["429"]["headers"]
     assert seen > 50
     assert "HTTPValidationError" not in doc["components"]["schemas"]
-    assert set(doc["components"]["schemas"]["ErrorBody"]["properties"]) == {"code", "message", "details"}
+    error_body = doc["components"]["schemas"]["ErrorBody"]["properties"]
+    assert set(error_body) == {"code", "message", "details"}
+    assert set(error_body["code"]["enum"]) == set(Reason)  # so the fuzzer checks every code sent
+    item = doc["components"]["schemas"]["ItemResult"]["properties"]
+    assert set(item["reason"]["enum"]) == set(Reason) | {None}
+    assert set(item["flags"]["items"]["enum"]) == set(Flag)
 
 
 def test_routes_needing_a_token_document_401(doc):
