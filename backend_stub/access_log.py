@@ -42,7 +42,7 @@ class AccessLogMiddleware:
             return
         rid = _request_id(scope)
         scope.setdefault("state", {})["request_id"] = rid
-        status, started = 500, False
+        status, started = 0, False  # 0 in the log: no answer was sent (e.g. the client left)
         began = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:

@@ -103,3 +103,15 @@ def test_clock_assessment_never_overflows(event, sent, event_mono, sent_mono):
                             received_at=received)
     assert got.drifted
     assert abs(got.estimated_time - received) < timedelta(days=365 * 10_000)
+
+
+def test_openapi_pattern_for_device_times_admits_exactly_the_years_the_server_accepts(api):
+    """The OpenAPI pattern of EventClock.device_time and the server agree on every year from 1 to 9999."""
+    import re
+
+    schema = api.get("/openapi.json").json()["components"]["schemas"]["EventClock"]["properties"]["device_time"]
+    pattern = re.compile(schema["pattern"])
+    for year in (1, 999, 1969, 1970, 2026, 2199, 2200, 9999):
+        when = f"{year:04d}-06-01T12:00:00+08:00"
+        resp = api.post("/v1/sync/push", json=batch(event_time=when, sent_time=when), headers=bearer(api))
+        assert (resp.status_code == 200) == bool(pattern.match(when)), (year, resp.text)

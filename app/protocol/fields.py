@@ -27,11 +27,9 @@ def _text_only(value: Any) -> Any:
 
 
 def _plausible(value: datetime) -> datetime:
-    try:
-        inside = EARLIEST_TIME <= value < LATEST_TIME
-    except OverflowError:  # year 1 with a positive offset has no UTC equivalent
-        inside = False
-    if not inside:
+    # The year as written (in its own offset), as the schema's pattern reads it; comparing
+    # years also never overflows (year 1 at +14:00 has no UTC equivalent).
+    if not EARLIEST_TIME.year <= value.year < LATEST_TIME.year:
         raise ValueError(f"must be from {EARLIEST_TIME.year} to before {LATEST_TIME.year} "
                          "(is the device clock set?)")
     return value
@@ -39,7 +37,8 @@ def _plausible(value: datetime) -> datetime:
 
 #: A date-time with a UTC offset, sent as an ISO 8601 string, within 1970-2199.
 WireTime = Annotated[AwareDatetime, BeforeValidator(_text_only), AfterValidator(_plausible),
-                     Field(description=f"ISO 8601 with a UTC offset, {EARLIEST_TIME.year}-{LATEST_TIME.year - 1}")]
+                     Field(description=f"ISO 8601 with a UTC offset, {EARLIEST_TIME.year}-{LATEST_TIME.year - 1}",
+                           json_schema_extra={"pattern": r"^(19[7-9][0-9]|2[01][0-9][0-9])-"})]
 #: An integer every JSON parser (and a 64-bit column) holds exactly.
 JsonInt = Annotated[StrictInt, Field(ge=-_JSON_SAFE, le=_JSON_SAFE)]
 NonNegativeJsonInt = Annotated[StrictInt, Field(ge=0, le=_JSON_SAFE)]

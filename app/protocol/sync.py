@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.protocol.reasons import Flag, Reason
 from app.protocol.fields import JsonInt, NonNegativeJsonInt, Seq, WireTime
 
 #: Largest number of mutations one push may carry; more is HTTP 413.
@@ -70,9 +71,10 @@ class ItemResult(BaseModel):
     status: ItemStatus
     #: For a duplicate: what happened the first time (applied or rejected).
     original_status: ItemStatus | None = None
-    reason: str | None = None
+    # Plain strings when parsed (forward compatible); the document lists the codes.
+    reason: str | None = Field(default=None, json_schema_extra={"enum": [*(r.value for r in Reason), None]})
     message: str | None = None
-    flags: list[str] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list, json_schema_extra={"items": {"enum": [f.value for f in Flag]}})
 
 
 class PushResponse(BaseModel):

@@ -15,9 +15,9 @@ from app.protocol import Reason
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, SettingsDep
 from backend_stub.errors import Forbidden, Unauthorized
+from backend_stub.openapi import errors
 from backend_stub.routes.face import UnprocessablePhoto
 from backend_stub.routes.photos import sniff_image_type
-from backend_stub.openapi import errors
 from backend_stub.security import verify_pin
 from backend_stub.services import biometrics
 

@@ -10,7 +10,6 @@ import re
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-
 from typing import Annotated
 
 from fastapi import APIRouter, Path as PathParam, Request, Response
@@ -28,15 +27,14 @@ router = APIRouter(prefix="/photos", tags=["photos"])
 _OFFSET = {"Upload-Offset": {"description": "Bytes received so far (`done` once stored)",
                              "schema": {"type": "string"}}}
 STATUS_RESPONSES = {200: {"description": "Stored", "content": None},
-                    404: {"description": "Not stored yet", "headers": _OFFSET, "content": None},
-                    **errors(BadRequest)}
+                    404: {"description": "Not stored yet", "headers": _OFFSET, "content": None}}
 UPLOAD_RESPONSES = {200: {"description": "Already stored", "headers": _OFFSET, "content": None},
                     201: {"description": "Stored", "headers": _OFFSET, "content": None},
                     202: {"description": "Chunk received, send the next", "headers": _OFFSET, "content": None},
                     **errors(BadRequest, Conflict, PayloadTooLarge, UnsupportedMedia)}
 PHOTO_RESPONSES = {200: {"description": "The photo",
                          "content": {kind: {} for kind in ("image/jpeg", "image/png", "image/webp")}},
-                   **errors(BadRequest, NotFound)}
+                   **errors(NotFound)}
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 #: A photo's address: the lowercase hex SHA-256 of its bytes (anything else is a 422).
 PhotoAddress = Annotated[str, PathParam(pattern=_SHA.pattern, description="Lowercase hex SHA-256 of the photo")]
