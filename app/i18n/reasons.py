@@ -59,6 +59,11 @@ REASON_MESSAGES = MessageMap(
         "refresh_invalid": N_("Please log in again."),
         "hash_mismatch": N_("The data was damaged on the way. Please try again."),
         "internal_error": N_("Something went wrong on the server. Please try again later."),
+        # Issue 7, scope and uploads.
+        "photo_not_yours": N_("This photo was taken on someone else's account. Take a new photo."),
+        "image_corrupt": N_("This photo is damaged or incomplete. Take a new photo."),
+        "image_too_large": N_("This photo has too many pixels. Take a smaller photo."),
+        "processing_failed": N_("The server could not process this action. Please tell your manager."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),

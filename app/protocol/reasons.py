@@ -44,6 +44,11 @@ class Reason(StrEnum):
     REFRESH_INVALID = "refresh_invalid"
     HASH_MISMATCH = "hash_mismatch"
     INTERNAL_ERROR = "internal_error"
+    # Issue 7, scope and uploads: photo ownership, received images, failed processing.
+    PHOTO_NOT_YOURS = "photo_not_yours"
+    IMAGE_CORRUPT = "image_corrupt"
+    IMAGE_TOO_LARGE = "image_too_large"
+    PROCESSING_FAILED = "processing_failed"
 
 
 class Flag(StrEnum):

@@ -14,14 +14,20 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.domain import attendance
-from app.domain.access import require_manager_of, require_self, require_store
+from app.domain.access import (
+    require_manager_of,
+    require_other_person,
+    require_self,
+    require_store,
+    require_works_at,
+)
 from app.domain.geofence import Fence, Fix, decide
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
-from backend_stub.services import biometrics
+from backend_stub.services import biometrics, photo_refs
 from backend_stub.services.changes import emit
-from backend_stub.services.handlers import Context, Rejected
+from backend_stub.services.handlers import Context, Rejected, person_store_ids
 
 
 def _aware(value: datetime) -> datetime:
@@ -131,9 +137,12 @@ def _face_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[st
 def punch_record(conn: Connection, p: m.PunchRecord, ctx: Context) -> None:
     if p.method == "kiosk":
         require_manager_of(ctx.actor, [p.store_id])  # the kiosk tablet is signed in by a manager
+        require_works_at(p.user_id, person_store_ids(conn, p.user_id), p.store_id)
     else:
         require_self(ctx.actor, p.user_id)
         require_store(ctx.actor, p.store_id)
+    # The caller uploaded every cited photo: the person, or the kiosk's signed-in manager.
+    photo_refs.require_own_photos(conn, [p.selfie_sha256, *p.frame_sha256s], ctx.actor.user_id)
     if conn.execute(select(db.punches.c.id).where(db.punches.c.id == p.punch_id)).first():
         raise Rejected(Reason.CONFLICT, "This punch was already recorded.")
     at = ctx.event_time
@@ -162,8 +171,7 @@ def punch_confirm(conn: Connection, p: m.PunchConfirm, ctx: Context) -> None:
     if row is None:
         raise Rejected(Reason.NOT_FOUND, "This punch does not exist.")
     require_manager_of(ctx.actor, [row["store_id"]])
-    if row["user_id"] == ctx.actor.user_id:
-        raise Rejected(Reason.FORBIDDEN_ROLE, "Managers cannot confirm their own punch.")
+    require_other_person(ctx.actor, row["user_id"])
     status = "accepted" if p.approve else "refused"
     conn.execute(db.punches.update().where(db.punches.c.id == p.punch_id).values(status=status))
     public = punch_public({**row, "status": status})
@@ -173,6 +181,12 @@ def punch_confirm(conn: Connection, p: m.PunchConfirm, ctx: Context) -> None:
 
 def punch_correct(conn: Connection, p: m.PunchCorrect, ctx: Context) -> None:
     require_manager_of(ctx.actor, [p.store_id])
+    require_other_person(ctx.actor, p.user_id)
+    require_works_at(p.user_id, person_store_ids(conn, p.user_id), p.store_id)
+    if p.shift_id and not conn.execute(select(db.shifts.c.id).where(
+            db.shifts.c.id == p.shift_id, db.shifts.c.user_id == p.user_id,
+            db.shifts.c.store_id == p.store_id)).first():
+        raise Rejected(Reason.NOT_FOUND, "This person has no such shift at this store.")
     row = {"id": p.correction_id, "user_id": p.user_id, "store_id": p.store_id, "shift_id": p.shift_id,
            "kind": p.kind, "at": p.at, "reason": p.reason, "by_user": ctx.actor.user_id,
            "created_at": ctx.received_at}
