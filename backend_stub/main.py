@@ -10,7 +10,7 @@ from backend_stub.db import create_schema, make_engine
 from backend_stub.errors import install_handlers
 from backend_stub.limits import BodyLimitMiddleware
 from backend_stub.routes import auth, face, kiosk, photos, sync
-from backend_stub.services.biometrics import purge_selfies
+from backend_stub.services.housekeeping import run_housekeeping
 from backend_stub.settings import Settings
 
 
@@ -20,12 +20,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.db_url)
 
     async def purge_loop() -> None:
-        # PDPO: selfies are kept selfie_retention_days for disputes, then deleted.
+        # PDPO: selfies are kept selfie_retention_days for disputes, then deleted; abandoned
+        # partial uploads go after a day. run_housekeeping logs and survives its failures.
         while True:
-            try:
-                await asyncio.to_thread(purge_selfies, engine, settings)
-            except Exception as exc:  # keep the job alive; the next round retries
-                print("selfie purge failed:", exc)
+            await asyncio.to_thread(run_housekeeping, engine, settings)
             await asyncio.sleep(3600)
 
     @asynccontextmanager

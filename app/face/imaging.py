@@ -67,8 +67,10 @@ def _open_checked(data: bytes, max_pixels: int) -> Iterator:
     Every photo the server receives goes through here: uploads, enrolment, kiosk
     identification and selfie re-verification. Yields the loaded Pillow image.
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
+    # face_recognition switches this on when imported; a truncated photo must fail here.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"image must be bytes, not {type(data).__name__}")
     kind = sniff_image_type(bytes(data[:16]))

@@ -15,7 +15,8 @@ from app.protocol import Reason
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, SettingsDep
 from backend_stub.errors import Forbidden, Unauthorized
-from backend_stub.routes.face import UnprocessablePhoto
+from backend_stub.routes.face import read_photo
+from backend_stub.services.uploads import UnprocessablePhoto
 from backend_stub.security import verify_pin
 from backend_stub.services import biometrics
 
@@ -46,9 +47,9 @@ def _manager_of(caller, store_id: str) -> None:
 
 
 @router.post("/{store_id}/identify", response_model=Candidate)
-async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: SettingsDep,
-                   photo: Annotated[UploadFile, File()]) -> Candidate:
-    """1:N among the store's staff who consented and enrolled."""
+def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: SettingsDep,
+             photo: Annotated[UploadFile, File()]) -> Candidate:
+    """1:N among the store's staff who consented and enrolled (a sync route: off the loop)."""
     from app.face import FaceError, Gallery, encode_photo
 
     _manager_of(caller, store_id)
@@ -62,9 +63,10 @@ async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: S
             if embeddings:
                 gallery[user_id] = embeddings
     if not gallery:
-        return Candidate(matched=False)
+        return Candidate(matched=False)  # nobody to match: the photo is never read
+    data = read_photo(photo, settings)
     try:
-        probe = encode_photo(await photo.read()).embedding
+        probe = encode_photo(data).embedding
     except FaceError as exc:
         raise UnprocessablePhoto(str(getattr(exc, "code", "no_face")), str(exc)) from None
     found = Gallery(gallery).identify(probe, **({"tolerance": settings.face_tolerance}
