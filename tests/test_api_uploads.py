@@ -6,12 +6,11 @@ import os
 import time
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from PIL import Image
 
 from backend_stub.services.biometrics import CONSENT_TEXT_VERSION
-from tests.servers import ApiServer
+from tests.conftest import seeded_api
 from tests.test_api_photos import bearer, head, image, put, sha, stored
 from tests.test_api_punches import _enrol, _photo
 
@@ -118,22 +117,18 @@ def test_abandoned_partial_uploads_expire_after_a_day(api):
     assert list(settings.photo_dir.iterdir()) == []
 
 
-def test_the_servers_periodic_job_expires_abandoned_partial_uploads(tmp_path):
-    """A real server deletes a partial upload abandoned for more than a day (the periodic job runs at start)."""
-    photo_dir = tmp_path / "api" / "photos"
-    photo_dir.mkdir(parents=True)
-    abandoned, recent = photo_dir / f"{'a' * 64}.0123456789abcdef.part", photo_dir / f"{'b' * 64}.0123456789abcdef.part"
+def test_the_servers_periodic_job_expires_abandoned_partial_uploads(settings, seeded_template):
+    """The server's periodic job (it runs at start, then hourly) deletes a partial upload abandoned for a day."""
+    abandoned = settings.photo_dir / f"{'a' * 64}.0123456789abcdef.part"
+    recent = settings.photo_dir / f"{'b' * 64}.0123456789abcdef.part"
     for part in (abandoned, recent):
         part.write_bytes(b"\x89PNG\r\n\x1a\n")
     stale = time.time() - 25 * 3600
     os.utime(abandoned, (stale, stale))
-    server = ApiServer(tmp_path / "api").start()
-    try:
+    for api in seeded_api(settings, seeded_template):  # the app starts: its lifespan starts the job
         deadline = time.monotonic() + 10
         while abandoned.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
+            time.sleep(0.05)
         assert not abandoned.exists()
         assert recent.exists()
-        assert httpx.get(f"{server.url}/v1/health").status_code == 200
-    finally:
-        server.stop()
+        assert api.get("/v1/health").status_code == 200

@@ -11,7 +11,7 @@ from app.protocol import Reason
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
 from backend_stub.errors import BadRequest, Forbidden, NotFound
-from backend_stub.services import biometrics
+from backend_stub.services import biometrics, face_work
 from backend_stub.services.uploads import UnprocessablePhoto, check_image
 
 router = APIRouter(prefix="/face", tags=["face"])
@@ -73,9 +73,9 @@ def enrol(caller: CurrentUser, conn: DbSession, settings: SettingsDep,
           photos: Annotated[list[UploadFile], File(description="3 photos, one face each")]) -> Enrolled:
     """Encode 3 photos into embeddings, store them encrypted, discard the photos.
 
-    A sync route: FastAPI runs it in the thread pool, so face work never blocks the loop.
+    The face work runs in the worker process (services/face_work.py), never on the loop.
     """
-    from app.face import FaceQualityError, InconsistentEnrolmentError, enrol as encode
+    from app.face import FaceQualityError, InconsistentEnrolmentError
 
     if not biometrics.has_consent(conn, caller.actor.user_id):
         raise Forbidden("consent_required", "Face data needs your consent first.")
@@ -83,7 +83,7 @@ def enrol(caller: CurrentUser, conn: DbSession, settings: SettingsDep,
         raise BadRequest(Reason.VALIDATION_ERROR, "Send exactly 3 photos.")
     data = [read_photo(photo, settings) for photo in photos]
     try:
-        embeddings = encode(data)
+        embeddings = face_work.enrol(data)
     except FaceQualityError as exc:
         raise UnprocessablePhoto(str(exc.code), str(exc), {"photo": exc.frame}) from None
     except InconsistentEnrolmentError:

@@ -18,7 +18,7 @@ from backend_stub.errors import Forbidden, Unauthorized
 from backend_stub.routes.face import read_photo
 from backend_stub.services.uploads import UnprocessablePhoto
 from backend_stub.security import verify_pin
-from backend_stub.services import biometrics
+from backend_stub.services import biometrics, face_work
 
 router = APIRouter(prefix="/kiosk", tags=["kiosk"])
 
@@ -49,8 +49,8 @@ def _manager_of(caller, store_id: str) -> None:
 @router.post("/{store_id}/identify", response_model=Candidate)
 def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: SettingsDep,
              photo: Annotated[UploadFile, File()]) -> Candidate:
-    """1:N among the store's staff who consented and enrolled (a sync route: off the loop)."""
-    from app.face import FaceError, Gallery, encode_photo
+    """1:N among the store's staff who consented and enrolled (face work in the worker process)."""
+    from app.face import FaceError, Gallery
 
     _manager_of(caller, store_id)
     staff = conn.execute(select(db.users.c.id, db.users.c.name).join(
@@ -66,7 +66,7 @@ def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: Setting
         return Candidate(matched=False)  # nobody to match: the photo is never read
     data = read_photo(photo, settings)
     try:
-        probe = encode_photo(data).embedding
+        probe = face_work.embedding(data)
     except FaceError as exc:
         raise UnprocessablePhoto(str(getattr(exc, "code", "no_face")), str(exc)) from None
     found = Gallery(gallery).identify(probe, **({"tolerance": settings.face_tolerance}

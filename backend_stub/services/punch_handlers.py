@@ -25,7 +25,7 @@ from app.domain.geofence import Fence, Fix, decide
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
-from backend_stub.services import biometrics, photo_refs
+from backend_stub.services import biometrics, face_work, photo_refs
 from backend_stub.services.changes import emit
 from backend_stub.services.handlers import Context, Rejected, person_store_ids
 
@@ -97,40 +97,29 @@ def _face_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[st
     selfie = biometrics.photo_bytes(ctx.settings, p.selfie_sha256)
     if selfie is None:
         raise Rejected(Reason.INVALID_PAYLOAD, "The selfie has not been uploaded.")
-    from app.face import FaceError, check_liveness, fingerprint, is_replay, verify_selfie
+    from app.face import PhotoFingerprint, is_replay
 
-    out: dict = {"face": "mismatch", "selfie_sha256": p.selfie_sha256,
-                 "frame_sha256s": json.dumps(p.frame_sha256s)}
-    enrolled = biometrics.load_embeddings(conn, ctx.settings, p.user_id)
-    try:
-        result = verify_selfie(selfie, enrolled, **({"tolerance": ctx.settings.face_tolerance}
-                                                      if ctx.settings.face_tolerance else {}))
-        out["face"], out["face_distance"] = ("matched" if result.matched else "mismatch"), result.distance
-    except FaceError:
-        pass  # no usable face: stays a mismatch
-    if out["face"] != "matched":
+    frames = [f for f in (biometrics.photo_bytes(ctx.settings, s) for s in p.frame_sha256s) if f]
+    found = face_work.punch_evidence(selfie, [selfie, *frames], biometrics.load_embeddings(
+        conn, ctx.settings, p.user_id), ctx.settings.face_tolerance)
+    out: dict = {"face": "matched" if found.matched else "mismatch", "selfie_sha256": p.selfie_sha256,
+                 "frame_sha256s": json.dumps(p.frame_sha256s), "face_distance": found.distance}
+    if not found.matched:
         flags.append("face_mismatch")
-    if p.device_face == "matched" and out["face"] != "matched":
+    if p.device_face == "matched" and not found.matched:
         flags.append("face_disagrees")
-    fp = fingerprint(selfie)
     seen = conn.execute(select(db.selfie_fingerprints).where(
         db.selfie_fingerprints.c.user_id == p.user_id)).mappings().all()
-    from app.face import PhotoFingerprint
-
+    fp = found.fingerprint
     if is_replay(fp, [PhotoFingerprint(r["sha256"], int(r["dhash"])) for r in seen]):
         flags.append("replay")
     else:
         conn.execute(db.selfie_fingerprints.insert().values(
             sha256=fp.sha256, user_id=p.user_id, dhash=str(fp.dhash), seen_at=ctx.received_at))
-    frames = [selfie] + [f for f in (biometrics.photo_bytes(ctx.settings, s) for s in p.frame_sha256s) if f]
-    if len(frames) < 2:
+    if found.live is None:
         flags.append("no_liveness")  # a single photo (file picker): a manager should look
-    else:
-        try:
-            if not check_liveness(frames).live:
-                flags.append("liveness_failed")
-        except FaceError:
-            flags.append("liveness_failed")
+    elif not found.live:
+        flags.append("liveness_failed")
     return out
 
 
