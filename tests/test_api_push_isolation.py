@@ -56,3 +56,17 @@ def test_an_undecodable_selfie_rejects_its_punch_and_the_rest_of_the_batch_appli
     assert failures, "the failure is logged with its traceback"
     later = push(api, "u-s01", [mutation(4, "note.add", note_add("n-later"))])
     assert later.status_code == 200 and later.json()["results"][0]["status"] == "applied"
+
+
+def test_a_selfie_of_someone_consenting_but_not_yet_enrolled_is_a_flagged_mismatch(api):
+    """A face punch from a person who consented but never enrolled is applied and flagged face_mismatch for a manager."""
+    from tests.test_api_punches import _photo, _upload
+
+    _shift_now(api)
+    _consent(api, "u-s01")
+    selfie = _upload(api, "u-s01", _photo("obama_480p.jpg"))
+    result = push(api, "u-s01", [mutation(1, "punch.record", _punch(selfie=selfie, punch_id="pu-new"),
+                                          age_s=1)]).json()["results"][0]
+    assert result["status"] == "applied", result
+    row = _stored(api, "pu-new")
+    assert row["face"] == "mismatch" and "face_mismatch" in row["flags"]

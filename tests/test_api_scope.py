@@ -193,3 +193,16 @@ def test_head_reports_a_partial_upload_only_to_its_uploader(api):
         **bearer(api, "u-s01", "dev-u-s01"), "Content-Range": f"bytes 100-{total - 1}/{total}"})
     assert rest.status_code == 201, rest.text
     assert _get(api, "u-s01", address).content == data
+
+
+def test_a_note_names_only_a_shift_of_its_own_store(api):
+    """A hand-over note about another store's shift is rejected; one about a shift of its store applies."""
+    mk_shift = _shift_now(api, "u-s03", store="st-mk")
+    cwb_shift = _shift_now(api, "u-s02")
+    results = push(api, "u-s01", [
+        mutation(1, "note.add", {"note_id": "n-mk", "user_id": "u-s01", "store_id": "st-cwb",
+                                 "body": "About MK", "shift_id": mk_shift}),
+        mutation(2, "note.add", {"note_id": "n-cwb", "user_id": "u-s01", "store_id": "st-cwb",
+                                 "body": "About CWB", "shift_id": cwb_shift}),
+    ]).json()["results"]
+    assert [(r["status"], r["reason"]) for r in results] == [("rejected", "not_found"), ("applied", None)]

@@ -92,6 +92,9 @@ def _broadcast_read(conn: Connection, p: m.BroadcastRead, ctx: Context) -> None:
 def _note_add(conn: Connection, p: m.NoteAdd, ctx: Context) -> None:
     require_self(ctx.actor, p.user_id)
     require_store(ctx.actor, p.store_id)
+    if p.shift_id and not conn.execute(select(db.shifts.c.id).where(
+            db.shifts.c.id == p.shift_id, db.shifts.c.store_id == p.store_id)).first():
+        raise Rejected(Reason.NOT_FOUND, "This shift is not one of this store's.")
     # An existing id fails the primary key; the push layer turns that into a per-item conflict.
     row = {"id": p.note_id, "store_id": p.store_id, "author_id": p.user_id,
            "shift_id": p.shift_id, "body": p.body, "created_at": ctx.event_time}
