@@ -13,6 +13,7 @@ from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
 from backend_stub.errors import BadRequest, Forbidden, NotFound
 from backend_stub.services import biometrics, face_work
 from backend_stub.services.uploads import UnprocessablePhoto, check_image
+from backend_stub.settings import Settings
 
 router = APIRouter(prefix="/face", tags=["face"])
 staff_router = APIRouter(prefix="/staff", tags=["staff"])
@@ -61,7 +62,7 @@ def consent(body: ConsentIn, caller: CurrentUser, conn: DbSession) -> FaceStatus
     return _status(conn, caller.actor.user_id)
 
 
-def read_photo(upload: UploadFile, settings) -> bytes:
+def read_photo(upload: UploadFile, settings: Settings) -> bytes:
     """Read an uploaded form file and pass it through the one image check (413/415/422)."""
     data = upload.file.read(settings.max_photo_bytes + 1)
     check_image(data, settings)

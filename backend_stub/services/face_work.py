@@ -14,6 +14,10 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.face import PhotoFingerprint
 
 _pool: ProcessPoolExecutor | None = None
 _pool_guard = threading.Lock()
@@ -66,7 +70,7 @@ class PunchEvidence:
 
     matched: bool
     distance: float | None
-    fingerprint: object
+    fingerprint: PhotoFingerprint
     live: bool | None
 
 
@@ -125,5 +129,8 @@ def embedding(photo: bytes):
 
 
 def punch_evidence(selfie: bytes, frames: list[bytes], enrolled: list, tolerance: float | None) -> PunchEvidence:
-    """Match, fingerprint and liveness of a punch's photos, in one trip to the worker."""
+    """Match, fingerprint and liveness of a punch's photos, in one trip to the worker.
+
+    ``frames`` are all the photos liveness compares, the selfie first.
+    """
     return _run(_punch_job, selfie, frames, enrolled, tolerance)
