@@ -132,3 +132,22 @@ def test_the_servers_periodic_job_expires_abandoned_partial_uploads(settings, se
         assert not abandoned.exists()
         assert recent.exists()
         assert api.get("/v1/health").status_code == 200
+
+
+def test_an_upload_no_record_ever_cites_is_purged_after_the_retention_period(api):
+    """A selfie uploaded but never cited (its punch was rejected) is deleted with the expired selfies; a cited task photo stays."""
+    from backend_stub.services.biometrics import purge_selfies
+
+    from tests.test_api_scope import _complete_task_with_photo
+
+    orphan = sha(image("PNG", size=22, noise=True))
+    put(api, image("PNG", size=22, noise=True))
+    task_photo = _complete_task_with_photo(api)
+    settings, engine = api.app.state.settings, api.app.state.engine
+    assert purge_selfies(engine, settings) == 0  # within the retention period
+    later = datetime.now(UTC) + timedelta(days=settings.selfie_retention_days + 1)
+    assert purge_selfies(engine, settings, now=later) == 1
+    assert not (settings.photo_dir / orphan).exists()
+    assert (settings.photo_dir / task_photo).exists()
+    rows, _ = stored(api)
+    assert [r["sha256"] for r in rows] == [task_photo]

@@ -16,6 +16,8 @@ from backend_stub import db
 from backend_stub.services import photo_refs
 from backend_stub.settings import Settings
 
+#: How far back past the retention cutoff the purge looks for uploads no record cites.
+ORPHAN_WINDOW = timedelta(days=2)
 
 
 __all__ = ["CONSENT_TEXT_VERSION", "erase_biometrics", "has_consent", "purge_selfies", "record_consent"]
@@ -98,9 +100,19 @@ def erase_biometrics(conn: Connection, settings: Settings, user_id: str) -> dict
 
 
 def purge_selfies(engine: Engine, settings: Settings, now: datetime | None = None) -> int:
-    """Delete selfies older than the retention period (the punch record itself stays)."""
+    """Delete selfies older than the retention period (the punch record itself stays).
+
+    Uploads older than that which no record ever cited (the selfie of a rejected punch)
+    go too, so a face photo is not kept past the retention period. Only the last
+    ``ORPHAN_WINDOW`` of uploads is looked at each run (the job runs hourly), which keeps
+    the run short however many cited photos (task photos) accumulate.
+    """
     cutoff = (now or datetime.now(UTC)) - timedelta(days=settings.selfie_retention_days)
     p = db.punches.c
     with engine.begin() as conn:
         expired = (p.received_at < cutoff) & ((p.selfie_sha256.is_not(None)) | (p.frame_sha256s != "[]"))
-        return photo_refs.delete_uncited(conn, settings, _forget_evidence(conn, expired))
+        shas = _forget_evidence(conn, expired)
+        created = db.photos.c.created_at
+        shas += conn.execute(select(db.photos.c.sha256).where(
+            created < cutoff, created >= cutoff - ORPHAN_WINDOW)).scalars().all()
+        return photo_refs.delete_uncited(conn, settings, shas)
