@@ -2,6 +2,7 @@
 
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -83,3 +84,34 @@ def test_a_decompression_bomb_at_enrolment_never_inflates_the_server(server):
     resp = httpx.post(f"{server.url}/v1/face/enrol", headers=staff, files=files, timeout=120)
     assert (resp.status_code, resp.json()["code"]) == (422, "image_too_large")
     assert _peak_rss_mb(server.proc.pid) - before < 50, "the bomb was decoded"
+
+
+def test_a_killed_server_leaves_no_face_worker_behind(tmp_path):
+    """After a face request, SIGKILLing the API (a crash) also ends its face worker process within seconds."""
+    from tests.servers import ApiServer
+
+    server = ApiServer(tmp_path / "api").start(timeout=90)
+    try:
+        staff = _login(server.url, "S3001", "1111", "dev-offloop-kill")
+        httpx.post(f"{server.url}/v1/face/consent", headers=staff,
+                   json={"granted": True, "text_version": CONSENT_TEXT_VERSION})
+        files = [("photos", (n, photo(n), "image/jpeg")) for n in ("obama_1.jpg", "obama_2.jpg", "obama_3.jpg")]
+        assert httpx.post(f"{server.url}/v1/face/enrol", headers=staff, files=files, timeout=120).status_code == 200
+        children = [int(pid) for task in Path(f"/proc/{server.proc.pid}/task").iterdir()
+                    for pid in (task / "children").read_text().split()]
+        assert children, "the face worker runs as a child of the API process"
+    finally:
+        server.kill()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_running(pid) for pid in children):
+        time.sleep(0.2)
+    assert not any(_running(pid) for pid in children)
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
