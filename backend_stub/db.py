@@ -159,6 +159,7 @@ tasks = Table(
     Column("comment", Text, nullable=False, default=""),
     Column("photo_sha256", String(64)),
 )
+Index("ix_tasks_photo", tasks.c.photo_sha256)
 
 photos = Table(
     "photos", metadata,
@@ -196,6 +197,8 @@ punches = Table(
     Column("recorded_by", String(64), nullable=False),
 )
 Index("ix_punches_user_at", punches.c.user_id, punches.c.at)
+#: Which punch cites a photo (photo reads, erasure and the purge look it up).
+Index("ix_punches_selfie", punches.c.selfie_sha256)
 
 punch_corrections = Table(
     "punch_corrections", metadata,

@@ -15,7 +15,7 @@ from backend_stub.limits import BodyLimitMiddleware
 from backend_stub.methods import install_methods
 from backend_stub.openapi import document_errors
 from backend_stub.routes import auth, face, kiosk, photos, sync
-from backend_stub.services.biometrics import purge_selfies
+from backend_stub.services.housekeeping import run_housekeeping
 from backend_stub.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -28,12 +28,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     fault_hooks.install(engine)  # test-only kill switch; nothing unless its variable is set
 
     async def purge_loop() -> None:
-        # PDPO: selfies are kept selfie_retention_days for disputes, then deleted.
+        # PDPO: selfies are kept selfie_retention_days for disputes, then deleted; abandoned
+        # partial uploads go after a day. run_housekeeping logs and survives its failures.
         while True:
-            try:
-                await asyncio.to_thread(purge_selfies, engine, settings)
-            except Exception:  # keep the job alive; the next round retries
-                logger.exception("selfie purge failed")
+            await asyncio.to_thread(run_housekeeping, engine, settings)
             await asyncio.sleep(3600)
 
     @asynccontextmanager

@@ -252,6 +252,7 @@ class ApiServer:
                     return self
             except httpx.TransportError:
                 time.sleep(0.05)
+        self.kill()  # never leave a half-started server running behind a failed test
         raise RuntimeError(f"API did not start:\n{self.log.read_text()[-3000:]}")
 
     def kill(self) -> None:

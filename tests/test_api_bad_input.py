@@ -240,10 +240,10 @@ def test_body_the_framework_cannot_parse_is_a_documented_422(api, path, content_
 
 
 def test_kiosk_identify_refuses_a_file_that_is_not_a_photo_even_with_nobody_enrolled(api):
-    """At a store where nobody has enrolled, a file that is not a photo still answers 422 (not 'no match')."""
+    """At a store where nobody has enrolled, a file that is not a photo still answers 415 (not 'no match')."""
     resp = api.post("/v1/kiosk/st-tst/identify", files={"photo": ("x.jpg", b"certainly not a jpeg", "image/jpeg")},
                     headers=bearer(api, "u-sm-tst"))
-    assert_error(resp, 422, "unsupported_media_type")
+    assert_error(resp, 415, "unsupported_media_type")
 
 
 def test_every_documented_integer_bound_is_exact_in_json(api):

@@ -186,11 +186,19 @@ def test_photo_address_must_be_a_sha256_hex_digest(api, address):
 
 
 def test_photo_is_visible_to_uploader_and_managers_only(api):
-    """A colleague cannot fetch someone's photo; the uploader and a manager can."""
+    """A colleague cannot fetch someone's photo; the uploader can, and a manager of the store once a record cites it."""
     data = image("JPEG")
     assert put(api, data).status_code == 201
     url = f"/v1/photos/{sha(data)}"
     assert api.get(url, headers=bearer(api, "u-s01")).status_code == 200
+    assert api.get(url, headers=bearer(api, "u-sm-cwb")).status_code == 404  # no record cites it yet
+    now = datetime.now(UTC).isoformat()
+    body = {"device_id": "dev-u-s01", "sent": {"device_time": now, "monotonic_ms": 2000, "boot_id": "b"},
+            "mutations": [{"seq": 1, "idempotency_key": str(uuid4()), "type": "task.complete",
+                           "payload": {"task_id": "tk-0001", "user_id": "u-s01", "completed_at": now,
+                                       "photo_sha256": sha(data)},
+                           "clock": {"device_time": now, "monotonic_ms": 1000, "boot_id": "b"}}]}
+    assert api.post("/v1/sync/push", json=body, headers=bearer(api)).json()["results"][0]["status"] == "applied"
     assert api.get(url, headers=bearer(api, "u-sm-cwb")).status_code == 200
     refused = api.get(url, headers=bearer(api, "u-s02"))
     assert refused.status_code == 404

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from app.domain.roles import Actor
+from app.domain.roles import Actor, Role
 
 
 class AccessDenied(Exception):
@@ -38,3 +38,27 @@ def require_manager_of(actor: Actor, store_ids: Iterable[str]) -> None:
     missing = sorted(set(store_ids) - actor.store_ids)
     if missing:
         raise AccessDenied("forbidden_role", f"You do not manage store(s): {', '.join(missing)}.")
+
+
+def require_works_at(subject_id: str, subject_store_ids: Iterable[str], store_id: str) -> None:
+    """A record about a person belongs to one of *their* stores (not just the actor's).
+
+    A manager covering a store acts there only for people who work there: never for
+    staff of another store, nor for the HQ admin, who works at no store.
+    """
+    if store_id not in set(subject_store_ids):
+        raise AccessDenied("forbidden_role", f"{subject_id} does not work at store {store_id}.")
+
+
+def require_other_person(actor: Actor, user_id: str) -> None:
+    """Approvals and corrections are for others: nobody signs off their own attendance."""
+    if user_id == actor.user_id:
+        raise AccessDenied("forbidden_role", "Someone above you must approve or correct your own punches.")
+
+
+def may_read_photo(actor: Actor, uploaded_by: str, citing_store_ids: Iterable[str]) -> bool:
+    """A photo is read by its uploader, by managers of a store where a record citing it
+    lives, and by the HQ admin (whose stores are all stores)."""
+    if actor.user_id == uploaded_by or actor.role is Role.HQ_ADMIN:
+        return True
+    return actor.role.is_manager and any(actor.covers(s) for s in citing_store_ids)

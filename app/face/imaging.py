@@ -7,41 +7,112 @@ Pillow is imported inside the functions, like face_recognition elsewhere, so tha
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 
 from app.face.errors import NotAnImageError
 
-#: Refuse images above this many pixels: a phone photo is ~12-50 MP; anything bigger is a
-#: decompression bomb or not a selfie.
-MAX_PIXELS = 64_000_000
+#: Refuse images above this many pixels, read from the header before any pixel is
+#: allocated. A 50 MP phone photo (8160x6120) passes; a 7999x7999 PNG bomb (64 MP, a few
+#: KB on the wire, ~1 GB once decoded) does not.
+MAX_PIXELS = 50_000_000
+#: JPEGs are decoded at a reduced DCT scale when this keeps the longest side at least
+#: this long: memory stays bounded on huge photos and a selfie's face stays sharp.
+_JPEG_DECODE_SIDE = 2048
 #: Transparent pixels are composited onto this colour. White is what a user sees behind a
 #: transparent PNG, so detection sees the same picture they do.
 _BACKGROUND = (255, 255, 255)
+#: The photo types accepted anywhere (uploads, enrolment, kiosk): magic bytes -> MIME type.
+_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 
 
-def _decode(data: bytes):
-    """Open, EXIF-rotate and convert to RGB; returns a Pillow image."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+class UnsupportedImageError(NotAnImageError):
+    """Not a JPEG, PNG or WebP file (e.g. a GIF, HEIC or PDF)."""
 
+
+class ImageTooLargeError(NotAnImageError):
+    """The header declares more than MAX_PIXELS pixels (a decompression bomb)."""
+
+
+class CorruptImageError(NotAnImageError):
+    """JPEG/PNG/WebP magic bytes, but the data is truncated or garbage."""
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What a fully decoded photo turned out to be."""
+
+    content_type: str
+    width: int
+    height: int
+
+
+def sniff_image_type(head: bytes) -> str | None:
+    """The image type from the file's first bytes (never trust the client's Content-Type)."""
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+@contextmanager
+def _open_checked(data: bytes, max_pixels: int) -> Iterator:
+    """Open a JPEG/PNG/WebP, refuse it on its header's size, then decode it fully.
+
+    Every photo the server receives goes through here: uploads, enrolment, kiosk
+    identification and selfie re-verification. Yields the loaded Pillow image.
+    """
+    from PIL import Image, ImageFile, UnidentifiedImageError
+
+    # face_recognition switches this on when imported; a truncated photo must fail here.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"image must be bytes, not {type(data).__name__}")
-    if len(data) == 0:
-        raise NotAnImageError("empty image")
+    kind = sniff_image_type(bytes(data[:16]))
+    if kind is None:
+        raise UnsupportedImageError("not a JPEG, PNG or WebP image" if data else "empty image")
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            if im.width * im.height > MAX_PIXELS:
-                raise NotAnImageError(f"image too large: {im.width}x{im.height}")
-            im.load()
-            # Phones store portrait photos landscape plus an Orientation tag; the detector
-            # only finds upright faces, so apply the tag before anything else.
-            im = ImageOps.exif_transpose(im)
-            return _to_rgb(im)
+        with Image.open(io.BytesIO(data), formats=[kind.removeprefix("image/").upper()]) as im:
+            # Image.open read only the header: nothing is allocated before this check.
+            if im.width * im.height > max_pixels:
+                raise ImageTooLargeError(f"image too large: {im.width}x{im.height} pixels")
+            scale = min(8, max(im.size) // _JPEG_DECODE_SIDE)
+            if kind == "image/jpeg" and scale > 1:
+                im.draft("RGB", (im.width // scale, im.height // scale))
+            im.load()  # truncated or garbage data fails here, not later
+            yield im
     except NotAnImageError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
             ValueError, EOFError) as exc:
-        raise NotAnImageError(f"not a decodable image: {exc}") from exc
+        raise CorruptImageError(f"not a decodable image: {exc}") from exc
+
+
+def inspect_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> ImageInfo:
+    """Decode a received photo completely and say what it is.
+
+    Raises:
+        UnsupportedImageError: not JPEG, PNG or WebP.
+        ImageTooLargeError: more than ``max_pixels`` pixels (checked before decoding).
+        CorruptImageError: truncated, or garbage behind valid magic bytes.
+    """
+    with _open_checked(data, max_pixels) as im:
+        return ImageInfo(sniff_image_type(bytes(data[:16])), *im.size)
+
+
+def _decode(data: bytes):
+    """Open (checked), EXIF-rotate and convert to RGB; returns a Pillow image."""
+    from PIL import ImageOps
+
+    with _open_checked(data, MAX_PIXELS) as im:
+        # Phones store portrait photos landscape plus an Orientation tag; the detector
+        # only finds upright faces, so apply the tag before anything else.
+        return _to_rgb(ImageOps.exif_transpose(im))
 
 
 def _to_rgb(im):
@@ -71,7 +142,8 @@ def load_image(data: bytes) -> np.ndarray:
         onto white.
 
     Raises:
-        NotAnImageError: the bytes are empty, not an image, truncated, or absurdly large.
+        NotAnImageError: the bytes are empty, not a JPEG/PNG/WebP, truncated, or over
+            MAX_PIXELS (see inspect_image for the subclasses).
         TypeError: ``data`` is not bytes-like.
     """
     return np.asarray(_decode(data))

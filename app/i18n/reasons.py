@@ -67,6 +67,11 @@ REASON_MESSAGES = MessageMap(
         "internal_error": N_("Something went wrong on the server. Please try again later."),
         # Issue 7, device sync: refused on the device itself.
         "photo_missing": N_("The photo is no longer on this phone. Please take it again."),
+        # Issue 7, scope and uploads.
+        "photo_not_yours": N_("This photo was taken on someone else's account. Take a new photo."),
+        "image_corrupt": N_("This photo is damaged or incomplete. Take a new photo."),
+        "image_too_large": N_("This photo has too many pixels. Take a smaller photo."),
+        "processing_failed": N_("The server could not process this action. Please tell your manager."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),

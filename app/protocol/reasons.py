@@ -59,6 +59,11 @@ class Reason(StrEnum):
     # -- issue 7, device sync (refused on the device itself) ----------------------------
     #: The photo an action cites is no longer on the device (storage cleared).
     PHOTO_MISSING = "photo_missing"
+    # Issue 7, scope and uploads: photo ownership, received images, failed processing.
+    PHOTO_NOT_YOURS = "photo_not_yours"
+    IMAGE_CORRUPT = "image_corrupt"
+    IMAGE_TOO_LARGE = "image_too_large"
+    PROCESSING_FAILED = "processing_failed"
 
 
 class Flag(StrEnum):

@@ -10,9 +10,11 @@ from app.domain.roles import Role
 from app.protocol import Reason
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
-from backend_stub.errors import ApiError, BadRequest, Forbidden, NotFound, PayloadTooLarge
+from backend_stub.errors import BadRequest, Forbidden, NotFound, PayloadTooLarge, UnsupportedMedia
 from backend_stub.openapi import errors
-from backend_stub.services import biometrics
+from backend_stub.services import biometrics, face_work
+from backend_stub.services.uploads import UnprocessablePhoto, check_image
+from backend_stub.settings import Settings
 
 router = APIRouter(prefix="/face", tags=["face"])
 staff_router = APIRouter(prefix="/staff", tags=["staff"])
@@ -38,10 +40,6 @@ class Enrolled(BaseModel):
     embeddings: list[list[float]]
 
 
-class UnprocessablePhoto(ApiError):
-    status_code = 422
-
-
 def _status(conn, user_id: str) -> FaceStatus:
     enrolled = conn.execute(select(db.face_embeddings.c.user_id).where(
         db.face_embeddings.c.user_id == user_id)).first() is not None
@@ -65,29 +63,32 @@ def consent(body: ConsentIn, caller: CurrentUser, conn: DbSession) -> FaceStatus
     return _status(conn, caller.actor.user_id)
 
 
+def read_photo(upload: UploadFile, settings: Settings) -> bytes:
+    """Read an uploaded form file and pass it through the one image check (413/415/422)."""
+    data = upload.file.read(settings.max_photo_bytes + 1)
+    check_image(data, settings)
+    return data
+
+
 @router.post("/enrol", response_model=Enrolled,
-             responses=errors(BadRequest, Forbidden, PayloadTooLarge, UnprocessablePhoto))
-async def enrol(caller: CurrentUser, conn: DbSession, settings: SettingsDep,
-                photos: Annotated[list[UploadFile], File(description="3 photos, one face each")]) -> Enrolled:
-    """Encode 3 photos into embeddings, store them encrypted, discard the photos."""
-    from app.face import FaceQualityError, InconsistentEnrolmentError, NotAnImageError, enrol as encode
+             responses=errors(BadRequest, Forbidden, PayloadTooLarge, UnsupportedMedia, UnprocessablePhoto))
+def enrol(caller: CurrentUser, conn: DbSession, settings: SettingsDep,
+          photos: Annotated[list[UploadFile], File(description="3 photos, one face each")]) -> Enrolled:
+    """Encode 3 photos into embeddings, store them encrypted, discard the photos.
+
+    The face work runs in the worker process (services/face_work.py), never on the loop.
+    """
+    from app.face import FaceQualityError, InconsistentEnrolmentError
 
     if not biometrics.has_consent(conn, caller.actor.user_id):
         raise Forbidden(Reason.CONSENT_REQUIRED, "Face data needs your consent first.")
     if len(photos) != 3:
         raise BadRequest(Reason.VALIDATION_ERROR, "Send exactly 3 photos.")
-    data = []
-    for photo in photos:
-        blob = await photo.read()
-        if len(blob) > settings.max_photo_bytes:
-            raise PayloadTooLarge(Reason.PAYLOAD_TOO_LARGE, "A photo is too large.")
-        data.append(blob)
+    data = [read_photo(photo, settings) for photo in photos]
     try:
-        embeddings = encode(data)
+        embeddings = face_work.enrol(data)
     except FaceQualityError as exc:
         raise UnprocessablePhoto(Reason(exc.code), str(exc), {"photo": exc.frame}) from None
-    except NotAnImageError:
-        raise UnprocessablePhoto(Reason.UNSUPPORTED_MEDIA_TYPE, "That file is not a photo.") from None
     except InconsistentEnrolmentError:
         raise UnprocessablePhoto(Reason.INCONSISTENT_FACES, "The photos show different people.") from None
     del data  # enrolment photos are never stored

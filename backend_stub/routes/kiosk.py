@@ -14,12 +14,13 @@ from app.domain.access import AccessDenied, require_manager_of
 from app.protocol import Reason
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, SettingsDep
-from backend_stub.errors import Forbidden, Unauthorized
+from backend_stub.errors import Forbidden, PayloadTooLarge, Unauthorized, UnsupportedMedia
+from app.face.imaging import sniff_image_type
 from backend_stub.openapi import errors
-from backend_stub.routes.face import UnprocessablePhoto
-from backend_stub.routes.photos import sniff_image_type
+from backend_stub.routes.face import read_photo
+from backend_stub.services.uploads import UnprocessablePhoto
 from backend_stub.security import verify_pin
-from backend_stub.services import biometrics
+from backend_stub.services import biometrics, face_work
 
 router = APIRouter(prefix="/kiosk", tags=["kiosk"])
 
@@ -47,11 +48,12 @@ def _manager_of(caller, store_id: str) -> None:
         raise Forbidden(exc.reason, exc.message) from None
 
 
-@router.post("/{store_id}/identify", response_model=Candidate, responses=errors(Forbidden, UnprocessablePhoto))
-async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: SettingsDep,
-                   photo: Annotated[UploadFile, File()]) -> Candidate:
-    """1:N among the store's staff who consented and enrolled."""
-    from app.face import FaceError, Gallery, encode_photo
+@router.post("/{store_id}/identify", response_model=Candidate,
+             responses=errors(Forbidden, PayloadTooLarge, UnsupportedMedia, UnprocessablePhoto))
+def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: SettingsDep,
+             photo: Annotated[UploadFile, File()]) -> Candidate:
+    """1:N among the store's staff who consented and enrolled (face work in the worker process)."""
+    from app.face import FaceError, Gallery
 
     _manager_of(caller, store_id)
     staff = conn.execute(select(db.users.c.id, db.users.c.name).join(
@@ -63,13 +65,15 @@ async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: S
             embeddings = biometrics.load_embeddings(conn, settings, user_id)
             if embeddings:
                 gallery[user_id] = embeddings
-    blob = await photo.read()
-    if sniff_image_type(blob[:16]) is None:  # refused alike whether or not anyone is enrolled
-        raise UnprocessablePhoto(Reason.UNSUPPORTED_MEDIA_TYPE, "That file is not a photo.")
+    head = photo.file.read(16)
+    photo.file.seek(0)
+    if sniff_image_type(head) is None:  # refused alike whether or not anyone is enrolled
+        raise UnsupportedMedia(Reason.UNSUPPORTED_MEDIA_TYPE, "Only JPEG, PNG or WebP photos are accepted")
     if not gallery:
-        return Candidate(matched=False)
+        return Candidate(matched=False)  # nobody to match: the photo is never read
+    data = read_photo(photo, settings)
     try:
-        probe = encode_photo(blob).embedding
+        probe = face_work.embedding(data)
     except FaceError as exc:
         raise UnprocessablePhoto(Reason(getattr(exc, "code", Reason.NO_FACE)), str(exc)) from None
     found = Gallery(gallery).identify(probe, **({"tolerance": settings.face_tolerance}

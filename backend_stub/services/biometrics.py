@@ -7,15 +7,17 @@ punches are kept ``selfie_retention_days`` for disputes, then purged by ``purge_
 import base64
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection, Engine
 
 from app.protocol.consent import CONSENT_TEXT_VERSION
 from backend_stub import db
+from backend_stub.services import photo_refs
 from backend_stub.settings import Settings
 
+#: How far back past the retention cutoff the purge looks for uploads no record cites.
+ORPHAN_WINDOW = timedelta(days=2)
 
 
 __all__ = ["CONSENT_TEXT_VERSION", "erase_biometrics", "has_consent", "purge_selfies", "record_consent"]
@@ -72,36 +74,45 @@ def _evidence(rows) -> list[str]:
     return shas
 
 
-def erase_biometrics(conn: Connection, settings: Settings, user_id: str) -> dict:
-    """Staff erasure: embeddings, selfies and the consent records' data go; counts are returned."""
+def _forget_evidence(conn: Connection, which) -> list[str]:
+    """Unlink the selfies and frames from the punches ``which`` selects; returns their hashes
+    (the photos themselves go only once no other record cites them)."""
     p = db.punches.c
-    removed = _delete_photos(conn, settings, _evidence(conn.execute(
-        select(p.selfie_sha256, p.frame_sha256s).where(p.user_id == user_id))))
-    conn.execute(db.punches.update().where(p.user_id == user_id).values(selfie_sha256=None, frame_sha256s="[]"))
+    shas = _evidence(conn.execute(select(p.selfie_sha256, p.frame_sha256s).where(which)))
+    conn.execute(db.punches.update().where(which).values(selfie_sha256=None, frame_sha256s="[]"))
+    return shas
+
+
+def erase_biometrics(conn: Connection, settings: Settings, user_id: str) -> dict:
+    """Staff erasure: embeddings, selfies and the consent records' data go; counts are returned.
+
+    Only the person's own data goes: the selfies and frames of their punches (even a
+    kiosk's upload) and their own uploads no record uses; never a photo another person's
+    record or a task still uses.
+    """
+    shas = _forget_evidence(conn, db.punches.c.user_id == user_id)
+    shas += conn.execute(select(db.photos.c.sha256).where(db.photos.c.uploaded_by == user_id)).scalars().all()
+    removed = photo_refs.delete_uncited(conn, settings, shas)
     embeddings = conn.execute(delete(db.face_embeddings).where(db.face_embeddings.c.user_id == user_id)).rowcount
     consents = conn.execute(delete(db.face_consents).where(db.face_consents.c.user_id == user_id)).rowcount
     conn.execute(delete(db.selfie_fingerprints).where(db.selfie_fingerprints.c.user_id == user_id))
     return {"embeddings": embeddings, "selfies": removed, "consent_records": consents}
 
 
-def _delete_photos(conn: Connection, settings: Settings, shas: list[str]) -> int:
-    removed = 0
-    for sha in set(shas):
-        conn.execute(delete(db.photos).where(db.photos.c.sha256 == sha))
-        path: Path = settings.photo_dir / sha
-        if path.exists():
-            path.unlink()
-            removed += 1
-    return removed
-
-
 def purge_selfies(engine: Engine, settings: Settings, now: datetime | None = None) -> int:
-    """Delete selfies older than the retention period (the punch record itself stays)."""
+    """Delete selfies older than the retention period (the punch record itself stays).
+
+    Uploads older than that which no record ever cited (the selfie of a rejected punch)
+    go too, so a face photo is not kept past the retention period. Only the last
+    ``ORPHAN_WINDOW`` of uploads is looked at each run (the job runs hourly), which keeps
+    the run short however many cited photos (task photos) accumulate.
+    """
     cutoff = (now or datetime.now(UTC)) - timedelta(days=settings.selfie_retention_days)
     p = db.punches.c
     with engine.begin() as conn:
         expired = (p.received_at < cutoff) & ((p.selfie_sha256.is_not(None)) | (p.frame_sha256s != "[]"))
-        removed = _delete_photos(conn, settings, _evidence(conn.execute(
-            select(p.selfie_sha256, p.frame_sha256s).where(expired))))
-        conn.execute(db.punches.update().where(expired).values(selfie_sha256=None, frame_sha256s="[]"))
-    return removed
+        shas = _forget_evidence(conn, expired)
+        created = db.photos.c.created_at
+        shas += conn.execute(select(db.photos.c.sha256).where(
+            created < cutoff, created >= cutoff - ORPHAN_WINDOW)).scalars().all()
+        return photo_refs.delete_uncited(conn, settings, shas)

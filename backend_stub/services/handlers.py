@@ -17,17 +17,10 @@ from app.domain.roles import Actor
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
+from backend_stub.services import photo_refs
 from backend_stub.services.changes import emit
+from backend_stub.services.outcomes import Rejected
 from backend_stub.settings import Settings
-
-
-class Rejected(Exception):
-    """A mutation refused for a reason the user is shown (never retried)."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -57,6 +50,12 @@ def _one(conn: Connection, table, key: str) -> dict | None:
     # Prebuilt statements: SQLAlchemy reuses their compiled form on every call.
     row = conn.execute(_BY_ID[table.name], {"key": key}).mappings().first()
     return None if row is None else dict(row)
+
+
+def person_store_ids(conn: Connection, user_id: str) -> set[str]:
+    """The stores a person works at (their own stores; the HQ admin works at none)."""
+    return set(conn.execute(select(db.user_stores.c.store_id).where(
+        db.user_stores.c.user_id == user_id)).scalars())
 
 
 def broadcast_store_ids(conn: Connection, broadcast_id: str) -> list[str]:
@@ -93,6 +92,9 @@ def _broadcast_read(conn: Connection, p: m.BroadcastRead, ctx: Context) -> None:
 def _note_add(conn: Connection, p: m.NoteAdd, ctx: Context) -> None:
     require_self(ctx.actor, p.user_id)
     require_store(ctx.actor, p.store_id)
+    if p.shift_id and not conn.execute(select(db.shifts.c.id).where(
+            db.shifts.c.id == p.shift_id, db.shifts.c.store_id == p.store_id)).first():
+        raise Rejected(Reason.NOT_FOUND, "This shift is not one of this store's.")
     # An existing id fails the primary key; the push layer turns that into a per-item conflict.
     row = {"id": p.note_id, "store_id": p.store_id, "author_id": p.user_id,
            "shift_id": p.shift_id, "body": p.body, "created_at": ctx.event_time}
@@ -118,10 +120,7 @@ def _task_complete(conn: Connection, p: m.TaskComplete, ctx: Context) -> None:
     require_store(ctx.actor, task["store_id"])
     if task["status"] == "done":
         raise Rejected(Reason.CONFLICT, "Someone already completed this task.")
-    if p.photo_sha256 and not conn.execute(
-        select(db.photos.c.sha256).where(db.photos.c.sha256 == p.photo_sha256)
-    ).first():
-        raise Rejected(Reason.INVALID_PAYLOAD, "The task photo has not been uploaded.")
+    photo_refs.require_own_photos(conn, [p.photo_sha256], ctx.actor.user_id)
     values = {"status": "done", "completed_by": p.user_id, "completed_at": p.completed_at,
               "comment": p.comment, "photo_sha256": p.photo_sha256}
     conn.execute(db.tasks.update().where(db.tasks.c.id == p.task_id).values(**values))

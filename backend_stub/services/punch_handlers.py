@@ -14,14 +14,20 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.domain import attendance
-from app.domain.access import require_manager_of, require_self, require_store
+from app.domain.access import (
+    require_manager_of,
+    require_other_person,
+    require_self,
+    require_store,
+    require_works_at,
+)
 from app.domain.geofence import Fence, Fix, decide
 from app.protocol import Flag, Reason
 from app.protocol import mutations as m
 from backend_stub import db
-from backend_stub.services import biometrics
+from backend_stub.services import biometrics, face_work, photo_refs
 from backend_stub.services.changes import emit
-from backend_stub.services.handlers import Context, Rejected
+from backend_stub.services.handlers import Context, Rejected, person_store_ids
 
 
 def _aware(value: datetime) -> datetime:
@@ -91,49 +97,41 @@ def _face_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[st
     selfie = biometrics.photo_bytes(ctx.settings, p.selfie_sha256)
     if selfie is None:
         raise Rejected(Reason.INVALID_PAYLOAD, "The selfie has not been uploaded.")
-    from app.face import FaceError, check_liveness, fingerprint, is_replay, verify_selfie
+    from app.face import PhotoFingerprint, is_replay
 
-    out: dict = {"face": "mismatch", "selfie_sha256": p.selfie_sha256,
-                 "frame_sha256s": json.dumps(p.frame_sha256s)}
-    enrolled = biometrics.load_embeddings(conn, ctx.settings, p.user_id)
-    try:
-        result = verify_selfie(selfie, enrolled, **({"tolerance": ctx.settings.face_tolerance}
-                                                      if ctx.settings.face_tolerance else {}))
-        out["face"], out["face_distance"] = ("matched" if result.matched else "mismatch"), result.distance
-    except FaceError:
-        pass  # no usable face: stays a mismatch
-    if out["face"] != "matched":
+    frames = [f for f in (biometrics.photo_bytes(ctx.settings, s) for s in p.frame_sha256s) if f]
+    found = face_work.punch_evidence(selfie, [selfie, *frames], biometrics.load_embeddings(
+        conn, ctx.settings, p.user_id), ctx.settings.face_tolerance)
+    out: dict = {"face": "matched" if found.matched else "mismatch", "selfie_sha256": p.selfie_sha256,
+                 "frame_sha256s": json.dumps(p.frame_sha256s), "face_distance": found.distance}
+    if not found.matched:
         flags.append(Flag.FACE_MISMATCH)
-    if p.device_face == "matched" and out["face"] != "matched":
+    if p.device_face == "matched" and not found.matched:
         flags.append(Flag.FACE_DISAGREES)
-    fp = fingerprint(selfie)
     seen = conn.execute(select(db.selfie_fingerprints).where(
         db.selfie_fingerprints.c.user_id == p.user_id)).mappings().all()
-    from app.face import PhotoFingerprint
-
+    fp = found.fingerprint
     if is_replay(fp, [PhotoFingerprint(r["sha256"], int(r["dhash"])) for r in seen]):
         flags.append(Flag.REPLAY)
     else:
         conn.execute(db.selfie_fingerprints.insert().values(
             sha256=fp.sha256, user_id=p.user_id, dhash=str(fp.dhash), seen_at=ctx.received_at))
-    frames = [selfie] + [f for f in (biometrics.photo_bytes(ctx.settings, s) for s in p.frame_sha256s) if f]
-    if len(frames) < 2:
+    if found.live is None:
         flags.append(Flag.NO_LIVENESS)  # a single photo (file picker): a manager should look
-    else:
-        try:
-            if not check_liveness(frames).live:
-                flags.append(Flag.LIVENESS_FAILED)
-        except FaceError:
-            flags.append(Flag.LIVENESS_FAILED)
+    elif not found.live:
+        flags.append(Flag.LIVENESS_FAILED)
     return out
 
 
 def punch_record(conn: Connection, p: m.PunchRecord, ctx: Context) -> None:
     if p.method == "kiosk":
         require_manager_of(ctx.actor, [p.store_id])  # the kiosk tablet is signed in by a manager
+        require_works_at(p.user_id, person_store_ids(conn, p.user_id), p.store_id)
     else:
         require_self(ctx.actor, p.user_id)
         require_store(ctx.actor, p.store_id)
+    # The caller uploaded every cited photo: the person, or the kiosk's signed-in manager.
+    photo_refs.require_own_photos(conn, [p.selfie_sha256, *p.frame_sha256s], ctx.actor.user_id)
     if conn.execute(select(db.punches.c.id).where(db.punches.c.id == p.punch_id)).first():
         raise Rejected(Reason.CONFLICT, "This punch was already recorded.")
     at = ctx.event_time
@@ -162,8 +160,7 @@ def punch_confirm(conn: Connection, p: m.PunchConfirm, ctx: Context) -> None:
     if row is None:
         raise Rejected(Reason.NOT_FOUND, "This punch does not exist.")
     require_manager_of(ctx.actor, [row["store_id"]])
-    if row["user_id"] == ctx.actor.user_id:
-        raise Rejected(Reason.FORBIDDEN_ROLE, "Managers cannot confirm their own punch.")
+    require_other_person(ctx.actor, row["user_id"])
     status = "accepted" if p.approve else "refused"
     conn.execute(db.punches.update().where(db.punches.c.id == p.punch_id).values(status=status))
     public = punch_public({**row, "status": status})
@@ -173,6 +170,12 @@ def punch_confirm(conn: Connection, p: m.PunchConfirm, ctx: Context) -> None:
 
 def punch_correct(conn: Connection, p: m.PunchCorrect, ctx: Context) -> None:
     require_manager_of(ctx.actor, [p.store_id])
+    require_other_person(ctx.actor, p.user_id)
+    require_works_at(p.user_id, person_store_ids(conn, p.user_id), p.store_id)
+    if p.shift_id and not conn.execute(select(db.shifts.c.id).where(
+            db.shifts.c.id == p.shift_id, db.shifts.c.user_id == p.user_id,
+            db.shifts.c.store_id == p.store_id)).first():
+        raise Rejected(Reason.NOT_FOUND, "This person has no such shift at this store.")
     row = {"id": p.correction_id, "user_id": p.user_id, "store_id": p.store_id, "shift_id": p.shift_id,
            "kind": p.kind, "at": p.at, "reason": p.reason, "by_user": ctx.actor.user_id,
            "created_at": ctx.received_at}

@@ -8,11 +8,12 @@ original outcome, without applying it again.
 """
 
 import json
+import logging
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.engine import Connection
 
 from app.domain.access import AccessDenied
@@ -25,6 +26,8 @@ from backend_stub.services.changes import buffered, discard_after, flush
 from backend_stub.services.handlers import Context, Rejected
 from backend_stub.services.registry import HANDLERS
 from backend_stub.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def last_applied_seq(conn: Connection, device_id: str) -> int:
@@ -51,6 +54,19 @@ def _as_duplicate(mut: Mutation, row: dict) -> ItemResult:
     return ItemResult(seq=mut.seq, idempotency_key=mut.idempotency_key,
                       status=ItemStatus.DUPLICATE, original_status=ItemStatus(row["status"]),
                       reason=row["reason"], message=row["message"], flags=json.loads(row["flags"]))
+
+
+def _as_rejection(exc: Exception, mut: Mutation) -> Exception:
+    """What a handler's failure means for its mutation: a refusal, never the batch's 500."""
+    if isinstance(exc, (AccessDenied, Rejected)):
+        return exc
+    if isinstance(exc, IntegrityError):
+        # e.g. a record id that already exists: this item is refused, the batch goes on.
+        return Rejected(Reason.CONFLICT, "This record already exists or conflicts with another.")
+    # A bug or unusable stored data (e.g. an undecodable selfie): retrying cannot help, and
+    # a 500 would block every later action of the device for good.
+    log.exception("%s (seq %s) failed; rejected", mut.type, mut.seq)
+    return Rejected(Reason.PROCESSING_FAILED, "The server could not process this action.")
 
 
 def _apply_one(conn: Connection, caller: Caller, req: PushRequest, mut: Mutation,
@@ -81,14 +97,13 @@ def _apply_one(conn: Connection, caller: Caller, req: PushRequest, mut: Mutation
         savepoint.execute("SAVEPOINT mutation")
         try:
             handler(conn, payload, ctx)
-        except (AccessDenied, Rejected, IntegrityError) as exc:
+        except OperationalError:
+            raise  # the database itself is unavailable or locked: the whole batch is retried
+        except Exception as exc:
             savepoint.execute("ROLLBACK TO SAVEPOINT mutation")
             savepoint.execute("RELEASE SAVEPOINT mutation")
             discard_after(conn, mark)
-            if isinstance(exc, IntegrityError):
-                # e.g. a record id that already exists: this item is refused, the batch goes on.
-                raise Rejected(Reason.CONFLICT, "This record already exists or conflicts with another.") from None
-            raise
+            raise _as_rejection(exc, mut) from None
         savepoint.execute("RELEASE SAVEPOINT mutation")
     except AccessDenied as exc:
         status, reason, message = ItemStatus.REJECTED, exc.reason, exc.message

@@ -1,0 +1,24 @@
+"""The server's periodic job: what must be deleted as time passes."""
+
+import logging
+
+from sqlalchemy.engine import Engine
+
+from backend_stub.services.biometrics import purge_selfies
+from backend_stub.services.uploads import expire_partial_uploads
+from backend_stub.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def run_housekeeping(engine: Engine, settings: Settings) -> None:
+    """Purge selfies past their retention (PDPO) and abandoned partial uploads.
+
+    Each task runs even when the other fails; failures are logged and retried next round.
+    """
+    for name, task in (("selfie purge", lambda: purge_selfies(engine, settings)),
+                       ("partial upload expiry", lambda: expire_partial_uploads(settings))):
+        try:
+            task()
+        except Exception:
+            log.exception("%s failed; retried next round", name)

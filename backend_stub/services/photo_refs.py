@@ -1,0 +1,82 @@
+"""Which records cite a photo, and who may cite or read it.
+
+Photos are addressed by SHA-256 and the addresses are visible in pulls, so knowing an
+address proves nothing: a record may cite only a photo its own user uploaded (at a kiosk,
+the signed-in manager's upload), and a photo is read only by its uploader and the managers
+of a store where a record citing it lives.
+"""
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import delete, exists, or_, select
+from sqlalchemy.engine import Connection
+
+from app.domain.access import may_read_photo
+from app.domain.roles import Actor
+from app.protocol import Reason
+from backend_stub import db
+from backend_stub.services.outcomes import Rejected
+from backend_stub.settings import Settings
+
+
+def _citing_punches(sha: str):
+    p = db.punches.c
+    # frame_sha256s is a JSON list of hex digests: a substring match is exact for a digest.
+    return or_(p.selfie_sha256 == sha, p.frame_sha256s.contains(sha, autoescape=True))
+
+
+def require_own_photos(conn: Connection, shas: Iterable[str | None], uploader_id: str) -> None:
+    """Every photo a mutation cites is stored and was uploaded by ``uploader_id``.
+
+    Raises:
+        Rejected: ``invalid_payload`` when a photo never arrived, ``photo_not_yours`` when
+            someone else uploaded it.
+    """
+    wanted = {s for s in shas if s}
+    if not wanted:
+        return
+    owners = dict(conn.execute(select(db.photos.c.sha256, db.photos.c.uploaded_by)
+                               .where(db.photos.c.sha256.in_(wanted))).all())
+    if wanted - owners.keys():
+        raise Rejected(Reason.INVALID_PAYLOAD, "A photo of this action has not been uploaded.")
+    if any(owner != uploader_id for owner in owners.values()):
+        raise Rejected(Reason.PHOTO_NOT_YOURS, "A photo of this action was uploaded by someone else.")
+
+
+def citing_stores(conn: Connection, sha: str) -> set[str]:
+    """Stores of the punches and tasks that cite the photo."""
+    punches = select(db.punches.c.store_id).where(_citing_punches(sha))
+    tasks = select(db.tasks.c.store_id).where(db.tasks.c.photo_sha256 == sha)
+    return set(conn.execute(punches.union(tasks)).scalars())
+
+
+def may_read(conn: Connection, actor: Actor, sha: str, uploaded_by: str) -> bool:
+    """The read rule of ``app.domain.access.may_read_photo`` against the stored records."""
+    if may_read_photo(actor, uploaded_by, ()):
+        return True  # the uploader or HQ: no need to look for citing records
+    return actor.role.is_manager and may_read_photo(actor, uploaded_by, citing_stores(conn, sha))
+
+
+def is_cited(conn: Connection, sha: str) -> bool:
+    """True while any punch or task still cites the photo."""
+    return bool(conn.execute(select(
+        exists().where(_citing_punches(sha)) | exists().where(db.tasks.c.photo_sha256 == sha))).scalar())
+
+
+def delete_uncited(conn: Connection, settings: Settings, shas: Iterable[str]) -> int:
+    """Delete the photos no record cites any more (rows and files); returns files deleted.
+
+    Callers first drop their own records' references; a photo another record still uses
+    (another person's punch, a task) is kept.
+    """
+    removed = 0
+    for sha in sorted(set(shas)):
+        if is_cited(conn, sha):
+            continue
+        conn.execute(delete(db.photos).where(db.photos.c.sha256 == sha))
+        path: Path = settings.photo_dir / sha
+        if path.exists():
+            path.unlink()
+            removed += 1
+    return removed
