@@ -79,6 +79,47 @@ refresh_tokens = Table(
     _ts("revoked_at"),
 )
 
+#: One signed-in session of a user on a device (issue 7, auth part). Access tokens name it
+#: (``sid``) so logout, re-binding and theft end them at once; ``refresh_hash`` is the live
+#: refresh token, ``previous_hash`` the one it replaced (``rotated_at``), honoured for a short
+#: grace when a refresh answer was lost and the old token is sent again.
+auth_sessions = Table(
+    "auth_sessions", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("device_id", String(64), ForeignKey("devices.id"), nullable=False),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    _ts("created_at", nullable=False),
+    _ts("expires_at", nullable=False),
+    _ts("ended_at"),
+    Column("end_reason", String(16)),
+    Column("refresh_hash", String(64), nullable=False, unique=True),
+    Column("previous_hash", String(64)),
+    _ts("rotated_at"),
+)
+Index("ix_auth_sessions_device", auth_sessions.c.device_id, auth_sessions.c.ended_at)
+Index("ix_auth_sessions_previous", auth_sessions.c.previous_hash)
+
+#: Wrong PINs in a row per staff number (scope "account") and per device (scope "device"),
+#: shared by every worker (issue 7, auth part). Rules: ``app.domain.login_throttle``.
+login_attempts = Table(
+    "login_attempts", metadata,
+    Column("scope", String(8), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    _ts("last_failure_at"),
+)
+
+#: Audit of cleared PIN lockouts: who cleared whose lock, when, and how many failures it held.
+lockout_clearances = Table(
+    "lockout_clearances", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("cleared_by", String(64), ForeignKey("users.id"), nullable=False),
+    _ts("cleared_at", nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("was_locked", Boolean, nullable=False),
+)
+
 device_state = Table(
     "device_state", metadata,
     Column("device_id", String(64), primary_key=True),

@@ -44,6 +44,10 @@ class Reason(StrEnum):
     REFRESH_INVALID = "refresh_invalid"
     HASH_MISMATCH = "hash_mismatch"
     INTERNAL_ERROR = "internal_error"
+    # Sign-in protection (issue 7, auth part): PIN guessing and device binding.
+    LOGIN_THROTTLED = "login_throttled"
+    ACCOUNT_LOCKED = "account_locked"
+    DEVICE_BOUND = "device_bound"
 
 
 class Flag(StrEnum):

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from app.domain.access import AccessDenied, require_manager_of
 from app.protocol import Reason
 from backend_stub import db
-from backend_stub.deps import CurrentUser, DbRead, SettingsDep
+from backend_stub.deps import CurrentUser, DbRead, EngineDep, SettingsDep
 from backend_stub.errors import Forbidden, Unauthorized
 from backend_stub.routes.face import UnprocessablePhoto
 from backend_stub.security import verify_pin
-from backend_stub.services import biometrics
+from backend_stub.services import biometrics, throttle
 
 router = APIRouter(prefix="/kiosk", tags=["kiosk"])
 
@@ -77,12 +77,18 @@ async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: S
 
 
 @router.post("/{store_id}/pin", response_model=Candidate)
-def pin_check(store_id: str, body: PinCheck, caller: CurrentUser, conn: DbRead) -> Candidate:
-    """Staff without face check identify themselves at the kiosk with staff number + PIN."""
+def pin_check(store_id: str, body: PinCheck, caller: CurrentUser, engine: EngineDep) -> Candidate:
+    """Staff without face check identify themselves at the kiosk with staff number + PIN.
+
+    Wrong PINs are throttled per staff number and per kiosk, exactly as at login.
+    """
     _manager_of(caller, store_id)
-    user = conn.execute(select(db.users).where(db.users.c.staff_no == body.staff_no)).mappings().first()
-    works_here = user is not None and conn.execute(select(db.user_stores.c.user_id).where(
-        db.user_stores.c.user_id == user["id"], db.user_stores.c.store_id == store_id)).first() is not None
-    if not verify_pin(user["pin_hash"] if user else None, body.pin) or not works_here:
+    throttle.reserve_attempt(engine, staff_no=body.staff_no, device_id=caller.device_id)
+    with engine.connect().execution_options(readonly=True) as conn, conn.begin():
+        user = conn.execute(select(db.users).where(db.users.c.staff_no == body.staff_no)).mappings().first()
+        works_here = user is not None and conn.execute(select(db.user_stores.c.user_id).where(
+            db.user_stores.c.user_id == user["id"], db.user_stores.c.store_id == store_id)).first() is not None
+    if not verify_pin(user["pin_hash"] if user else None, body.pin) or not works_here or not user["active"]:
         raise Unauthorized(Reason.INVALID_CREDENTIALS, "Wrong staff number or PIN")
+    throttle.succeeded(engine, staff_no=body.staff_no, device_id=caller.device_id)
     return Candidate(matched=True, user_id=user["id"], name=user["name"])
