@@ -12,6 +12,7 @@ from app.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    Reason,
     RefreshRequest,
     TokenPair,
 )
@@ -87,7 +88,7 @@ class ApiClient:
         for attempt in (0, 1):
             resp = self._send(method, url, headers={**(headers or {}),
                                                     "Authorization": f"Bearer {self.access_token}"}, **kw)
-            if resp.status_code != 401:
+            if resp.status_code != 401 or self._pin_refused(resp):
                 break
             if attempt == 0:
                 self.refresh()
@@ -96,6 +97,15 @@ class ApiClient:
         if resp.status_code not in allow:
             self._raise_for(resp)
         return resp
+
+    @staticmethod
+    def _pin_refused(resp: httpx.Response) -> bool:
+        """A 401 about a PIN typed at the kiosk, not about our token: resending would count the
+        wrong PIN twice towards the lock."""
+        try:
+            return resp.json().get("code") == Reason.INVALID_CREDENTIALS
+        except (ValueError, AttributeError):
+            return False
 
     def _take(self, tokens: TokenPair) -> TokenPair:
         self.access_token, self.refresh_token = tokens.access_token, tokens.refresh_token
