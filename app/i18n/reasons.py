@@ -59,6 +59,10 @@ REASON_MESSAGES = MessageMap(
         "refresh_invalid": N_("Please log in again."),
         "hash_mismatch": N_("The data was damaged on the way. Please try again."),
         "internal_error": N_("Something went wrong on the server. Please try again later."),
+        # Sign-in protection (issue 7, auth part).
+        "login_throttled": N_("Too many wrong PINs. Please wait before trying again."),
+        "account_locked": N_("Too many wrong PINs: this account is locked. Ask your manager to unlock it."),
+        "device_bound": N_("This phone is signed in to another person. They must log out on it first."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),

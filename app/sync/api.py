@@ -75,6 +75,10 @@ class ApiClient:
             code, message, details = body.get("code", "error"), body.get("message", ""), body.get("details")
         except ValueError:
             code, message, details = "error", resp.text[:200], None
+        wait = resp.headers.get("retry-after", "")
+        if resp.status_code == 429 and wait.isdigit() and (details is None or isinstance(details, dict)):
+            # The header is the standard; a proxy's own 429 may carry nothing else.
+            details = {"retry_after_s": int(wait), **(details or {})}
         raise RequestRejected(resp.status_code, code, message, details)
 
     def _authed(self, method: str, url: str, *, headers: dict | None = None,
