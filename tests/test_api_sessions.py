@@ -161,3 +161,16 @@ def test_app_survives_a_lost_refresh_answer(real_server):
     assert client.pull("", limit=5).changes  # the refreshed session works
     client.logout()
     client.close()
+
+
+def test_refresh_token_from_before_sessions_keeps_its_user_signed_in(api):
+    """A refresh token issued by the previous server version (no session) still refreshes once,
+    and the new pair is bound to a session that logout ends."""
+    tokens = login(api, "S3001", "1111").json()
+    with api.engine.begin() as conn:
+        conn.execute(db.auth_sessions.delete())  # as the old server left it
+    pair = refresh(api, tokens["refresh_token"])
+    assert pair.status_code == 200, pair.text
+    assert api.get("/v1/auth/me", headers=bearer(pair.json())).status_code == 200
+    assert api.post("/v1/auth/logout", headers=bearer(pair.json())).status_code == 204
+    assert api.get("/v1/auth/me", headers=bearer(pair.json())).status_code == 401

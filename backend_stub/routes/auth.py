@@ -100,7 +100,9 @@ def refresh(body: RefreshRequest, conn: DbSession, settings: SettingsDep) -> Tok
     loaded = load_actor(conn, row["user_id"])
     if sessions.aware(row["expires_at"]) <= datetime.now(UTC) or loaded is None:
         raise Unauthorized(Reason.REFRESH_INVALID, "Session expired, please log in again")
-    if session is None or session["ended_at"] is not None:
+    if session is None:
+        session = sessions.adopt(conn, row)
+    if session["ended_at"] is not None:
         raise Unauthorized(Reason.REFRESH_INVALID, "Please log in again")
     token = sessions.rotate(conn, settings, session, presented)
     return _pair(conn, settings, row["user_id"], loaded[0].role.value, row["device_id"], session["id"], token)

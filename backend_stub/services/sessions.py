@@ -46,6 +46,16 @@ def start(conn: Connection, settings: Settings, user_id: str, device_id: str) ->
     return sid, token
 
 
+def adopt(conn: Connection, token_row: RowMapping) -> RowMapping:
+    """A live refresh token issued before sessions existed gets one, so the upgrade signs
+    nobody out (their old access tokens, without a session, are refused and refreshed)."""
+    sid = secrets.token_hex(16)
+    conn.execute(_s.insert().values(id=sid, device_id=token_row["device_id"], user_id=token_row["user_id"],
+                                    created_at=token_row["created_at"], expires_at=token_row["expires_at"],
+                                    refresh_hash=token_row["token_hash"]))
+    return conn.execute(select(_s).where(_s.c.id == sid)).mappings().one()
+
+
 def rotate(conn: Connection, settings: Settings, session: RowMapping, presented_hash: str) -> str:
     """Replace the session's refresh token; the presented one becomes the one in grace.
 
