@@ -109,15 +109,18 @@ login_attempts = Table(
     _ts("last_failure_at"),
 )
 
-#: Audit of cleared PIN lockouts: who cleared whose lock, when, and how many failures it held.
-lockout_clearances = Table(
-    "lockout_clearances", metadata,
+#: Audit of what managers do to other people's sign-in (issue 7, auth part): ``action`` is
+#: "unlock" (cleared a PIN lock: ``failures`` and ``was_locked`` say what it held) or
+#: "sign_out" (ended every session of the person, e.g. a shared phone left signed in).
+sign_in_audit = Table(
+    "sign_in_audit", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
-    Column("cleared_by", String(64), ForeignKey("users.id"), nullable=False),
-    _ts("cleared_at", nullable=False),
-    Column("failures", Integer, nullable=False),
-    Column("was_locked", Boolean, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("by_user", String(64), ForeignKey("users.id"), nullable=False),
+    _ts("at", nullable=False),
+    Column("failures", Integer),
+    Column("was_locked", Boolean),
 )
 
 device_state = Table(

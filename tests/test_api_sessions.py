@@ -174,3 +174,23 @@ def test_refresh_token_from_before_sessions_keeps_its_user_signed_in(api):
     assert api.get("/v1/auth/me", headers=bearer(pair.json())).status_code == 200
     assert api.post("/v1/auth/logout", headers=bearer(pair.json())).status_code == 204
     assert api.get("/v1/auth/me", headers=bearer(pair.json())).status_code == 401
+
+
+def test_manager_signs_a_person_out_to_free_a_shared_phone(api):
+    """A shared phone left signed in: the person's store manager signs them out (audited); their
+    token stops, and the next person may sign in on the phone. Staff and other stores may not."""
+    left = login(api, "S3001", "1111").json()
+    assert login(api, "S3002", "2222").json()["code"] == "device_bound"
+    peer = login(api, "S3002", "2222", device_id="dev-peer-0001").json()
+    other_store = login(api, "M2002", "7200", device_id="dev-mk-000001").json()
+    for caller in (peer, other_store):
+        assert api.post("/v1/staff/u-s01/sign-out", headers=bearer(caller)).status_code == 403
+    manager = login(api, "M2001", "7100", device_id="dev-cwb-00001").json()
+    resp = api.post("/v1/staff/u-s01/sign-out", headers=bearer(manager))
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["devices_signed_out"] == 1
+    assert api.get("/v1/auth/me", headers=bearer(left)).status_code == 401
+    assert login(api, "S3002", "2222").status_code == 200
+    with api.engine.connect() as conn:
+        audit = conn.execute(select(db.sign_in_audit)).mappings().all()
+    assert [(a["user_id"], a["action"], a["by_user"]) for a in audit] == [("u-s01", "sign_out", "u-sm-cwb")]

@@ -12,7 +12,7 @@ from app.domain.login_throttle import (
     Verdict,
     after_failure,
     check,
-    require_may_clear_lock,
+    require_may_manage_sign_in,
     worst,
 )
 from app.domain.roles import Actor, Role
@@ -97,8 +97,8 @@ STAFF = Actor("u-s03", Role.STAFF, frozenset({"st-mk"}))
 def test_who_may_clear_a_lock(actor, subject, role, stores, allowed):
     """A manager above the person in one of their stores, or HQ, clears a lock; nobody their own."""
     if allowed:
-        require_may_clear_lock(actor, subject, role, stores)
+        require_may_manage_sign_in(actor, subject, role, stores)
     else:
         with pytest.raises(AccessDenied) as exc:
-            require_may_clear_lock(actor, subject, role, stores)
+            require_may_manage_sign_in(actor, subject, role, stores)
         assert exc.value.reason == "forbidden_role"

@@ -109,14 +109,15 @@ def worst(verdicts: Iterable[Verdict]) -> Verdict:
                    locked=any(v.locked for v in refused))
 
 
-def require_may_clear_lock(actor: Actor, subject_id: str, subject_role: Role,
-                           subject_store_ids: Iterable[str]) -> None:
-    """Who may clear a person's lock: an HQ admin, or a manager above them in one of their stores.
+def require_may_manage_sign_in(actor: Actor, subject_id: str, subject_role: Role,
+                               subject_store_ids: Iterable[str]) -> None:
+    """Who may clear a person's PIN lock or sign them out of every device: an HQ admin, or a
+    manager above them in one of their stores.
 
-    Nobody clears their own lock: someone else must vouch that the guesses were not theirs.
+    Never for oneself: someone else must vouch that the guesses were not the person's.
     """
     if subject_id == actor.user_id:
-        raise AccessDenied("forbidden_role", "Another manager must clear your own lock.")
+        raise AccessDenied("forbidden_role", "Another manager must do this for you.")
     if actor.role is Role.HQ_ADMIN:
         return
     if not actor.role.is_manager:

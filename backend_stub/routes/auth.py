@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.domain.access import AccessDenied
-from app.domain.login_throttle import require_may_clear_lock
+from app.domain.login_throttle import require_may_manage_sign_in
 from app.domain.roles import Role
 from app.protocol import ErrorBody, LoginRequest, Reason, RefreshRequest, TokenPair, UserPublic
 from backend_stub import db
@@ -121,33 +121,53 @@ def me(caller: CurrentUser, conn: DbRead) -> UserPublic:
     return _public(conn, caller.actor.user_id)
 
 
-class LockCleared(BaseModel):
-    """The outcome of clearing a person's wrong-PIN count (kept in the audit table)."""
+class SignInAction(BaseModel):
+    """What a manager did to a person's sign-in (also kept in the audit table)."""
 
     user_id: str
-    was_locked: bool
-    failures: int
-    cleared_by: str
-    cleared_at: datetime
+    action: str
+    by_user: str
+    at: datetime
+    failures: int | None = None
+    was_locked: bool | None = None
+    devices_signed_out: int | None = None
 
 
-@staff_router.post("/{user_id}/unlock", response_model=LockCleared)
-def unlock(user_id: str, caller: CurrentUser, conn: DbSession) -> LockCleared:
-    """A manager of the person's store (or an HQ admin) clears their PIN lock; audited."""
+def _subject_for_manager(conn: Connection, caller, user_id: str) -> dict:
+    """The person, once the caller is allowed to act on their sign-in."""
     subject = conn.execute(select(db.users).where(db.users.c.id == user_id)).mappings().first()
     if subject is None:
         raise NotFound(Reason.NOT_FOUND, f"No staff member {user_id}")
     stores = conn.execute(select(db.user_stores.c.store_id).where(
         db.user_stores.c.user_id == user_id)).scalars().all()
     try:
-        require_may_clear_lock(caller.actor, user_id, Role(subject["role"]), stores)
+        require_may_manage_sign_in(caller.actor, user_id, Role(subject["role"]), stores)
     except AccessDenied as exc:
         raise Forbidden(exc.reason, exc.message) from None
-    failures, was_locked = throttle.clear_account(conn, subject["staff_no"])
+    return dict(subject)
+
+
+def _audit(conn: Connection, caller, user_id: str, action: str, **facts) -> SignInAction:
     now = datetime.now(UTC)
-    conn.execute(db.lockout_clearances.insert().values(
-        user_id=user_id, cleared_by=caller.actor.user_id, cleared_at=now, failures=failures,
-        was_locked=was_locked))
-    log.info("PIN lock of %s cleared by %s (was_locked=%s)", user_id, caller.actor.user_id, was_locked)
-    return LockCleared(user_id=user_id, was_locked=was_locked, failures=failures,
-                       cleared_by=caller.actor.user_id, cleared_at=now)
+    row = {"failures": facts.get("failures"), "was_locked": facts.get("was_locked")}
+    conn.execute(db.sign_in_audit.insert().values(user_id=user_id, action=action,
+                                                  by_user=caller.actor.user_id, at=now, **row))
+    log.info("sign-in %s of %s by %s", action, user_id, caller.actor.user_id)
+    return SignInAction(user_id=user_id, action=action, by_user=caller.actor.user_id, at=now, **facts)
+
+
+@staff_router.post("/{user_id}/unlock", response_model=SignInAction)
+def unlock(user_id: str, caller: CurrentUser, conn: DbSession) -> SignInAction:
+    """A manager of the person's store (or an HQ admin) clears their PIN lock; audited."""
+    subject = _subject_for_manager(conn, caller, user_id)
+    failures, was_locked = throttle.clear_account(conn, subject["staff_no"])
+    return _audit(conn, caller, user_id, "unlock", failures=failures, was_locked=was_locked)
+
+
+@staff_router.post("/{user_id}/sign-out", response_model=SignInAction)
+def sign_out(user_id: str, caller: CurrentUser, conn: DbSession) -> SignInAction:
+    """A manager ends every session of the person (a shared phone left signed in, a lost
+    phone): their tokens stop at once and their devices may be signed in by others; audited."""
+    _subject_for_manager(conn, caller, user_id)
+    ended = sessions.end_user(conn, user_id, "manager")
+    return _audit(conn, caller, user_id, "sign_out", devices_signed_out=ended)

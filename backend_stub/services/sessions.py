@@ -101,6 +101,15 @@ def end_device(conn: Connection, device_id: str, reason: str, user_id: str | Non
     conn.execute(_s.update().where(*sessions).values(ended_at=now, end_reason=reason))
 
 
+def end_user(conn: Connection, user_id: str, reason: str) -> int:
+    """End every live session of ``user_id`` on every device; how many devices that signed out."""
+    devices = conn.execute(select(_s.c.device_id).where(_s.c.user_id == user_id, _s.c.ended_at.is_(None))
+                           .distinct()).scalars().all()
+    for device_id in devices:
+        end_device(conn, device_id, reason, user_id=user_id)
+    return len(devices)
+
+
 def holder(conn: Connection, device_id: str) -> str | None:
     """The user a device is bound to: the one with a live, unexpired session on it (if active)."""
     now = datetime.now(UTC)
