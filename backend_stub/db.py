@@ -3,6 +3,8 @@
 Core rather than raw SQL so the same code runs on SQLite (WAL) and PostgreSQL.
 """
 
+from datetime import UTC, datetime
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -22,6 +24,11 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 metadata = MetaData()
+
+
+def aware(value: datetime) -> datetime:
+    """A timestamp read back from the database, in UTC: SQLite returns them without a zone."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _ts(name: str, **kw) -> Column:

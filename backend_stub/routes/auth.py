@@ -98,7 +98,7 @@ def refresh(body: RefreshRequest, conn: DbSession, settings: SettingsDep) -> Tok
     if row["revoked_at"] is not None and not sessions.in_grace(session, presented, body.device_id):
         return _refused(conn, row)
     loaded = load_actor(conn, row["user_id"])
-    if sessions.aware(row["expires_at"]) <= datetime.now(UTC) or loaded is None:
+    if db.aware(row["expires_at"]) <= datetime.now(UTC) or loaded is None:
         raise Unauthorized(Reason.REFRESH_INVALID, "Session expired, please log in again")
     if session is None:
         session = sessions.adopt(conn, row)

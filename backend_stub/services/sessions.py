@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, RowMapping
 
 from backend_stub import db
-from backend_stub.security import issue_access_token, new_refresh_token, refresh_token_hash
+from backend_stub.security import issue_access_token, new_refresh_token
 from backend_stub.settings import Settings
 
 #: A refresh token replaced less than this long ago still works once more from the same device:
@@ -20,11 +20,6 @@ from backend_stub.settings import Settings
 REFRESH_GRACE_S = 45
 
 _s = db.auth_sessions
-
-
-def aware(value: datetime) -> datetime:
-    """SQLite hands timestamps back without a zone; they are stored in UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _new_refresh(conn: Connection, settings: Settings, user_id: str, device_id: str,
@@ -84,7 +79,7 @@ def in_grace(session: RowMapping | None, token_hash: str, device_id: str) -> boo
     """A replaced token sent again soon after, from its device, while the session lives."""
     if session is None or session["ended_at"] is not None or session["rotated_at"] is None:
         return False
-    age = datetime.now(UTC) - aware(session["rotated_at"])
+    age = datetime.now(UTC) - db.aware(session["rotated_at"])
     return (session["previous_hash"] == token_hash and session["device_id"] == device_id
             and age <= timedelta(seconds=REFRESH_GRACE_S))
 
@@ -116,7 +111,7 @@ def holder(conn: Connection, device_id: str) -> str | None:
     rows = conn.execute(select(_s.c.user_id, _s.c.expires_at).join(db.users, db.users.c.id == _s.c.user_id)
                         .where(_s.c.device_id == device_id, _s.c.ended_at.is_(None),
                                db.users.c.active.is_(True))).all()
-    live = [user_id for user_id, expires in rows if aware(expires) > now]
+    live = [user_id for user_id, expires in rows if db.aware(expires) > now]
     return live[0] if live else None
 
 

@@ -37,9 +37,7 @@ def _load(conn: Connection, scope: str, key: str) -> rule.Counter:
     # FOR UPDATE on PostgreSQL; SQLite's write transaction (BEGIN IMMEDIATE) already serialises.
     row = conn.execute(select(_t.c.failures, _t.c.last_failure_at).where(
         _t.c.scope == scope, _t.c.key == key).with_for_update()).one()
-    last = row.last_failure_at
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=UTC)
+    last = db.aware(row.last_failure_at) if row.last_failure_at is not None else None
     return rule.Counter(failures=row.failures, last_failure_at=last)
 
 
