@@ -74,6 +74,15 @@ class TooManyRequests(ApiError):
         self.headers = {"Retry-After": str(retry_after_s)}
 
 
+def error_responses(*statuses: int) -> dict:
+    """OpenAPI ``responses=`` for the error statuses a route answers, all with the error body."""
+    out: dict = {status: {"model": ErrorBody} for status in statuses}
+    if 429 in statuses:
+        out[429]["description"] = "Too many tries: wait Retry-After seconds (also details.retry_after_s)"
+        out[429]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}}
+    return out
+
+
 def _body(code: str, message: str, details: Any = None) -> dict:
     return ErrorBody(code=code, message=message, details=details).model_dump()
 

@@ -16,7 +16,7 @@ from app.domain.roles import Role
 from app.protocol import ErrorBody, LoginRequest, Reason, RefreshRequest, TokenPair, UserPublic
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, DbSession, EngineDep, SettingsDep, load_actor
-from backend_stub.errors import Conflict, Forbidden, NotFound, Unauthorized
+from backend_stub.errors import Conflict, Forbidden, NotFound, Unauthorized, error_responses
 from backend_stub.security import refresh_token_hash, verify_pin
 from backend_stub.services import sessions, throttle
 from backend_stub.settings import Settings
@@ -59,7 +59,7 @@ def _bind_device(conn: Connection, body: LoginRequest, user_id: str) -> None:
         user_id=user_id, name=body.device_name or device["name"], last_seen_at=now))
 
 
-@router.post("/login", response_model=TokenPair)
+@router.post("/login", response_model=TokenPair, responses=error_responses(401, 409, 422, 429))
 def login(body: LoginRequest, engine: EngineDep, settings: SettingsDep) -> TokenPair:
     """Check staff number + PIN (wrong ones throttled per account and device), bind the device."""
     throttle.reserve_attempt(engine, staff_no=body.staff_no, device_id=body.device_id)
@@ -85,7 +85,7 @@ def _refused(conn: Connection, row) -> JSONResponse:
                         401, headers={"WWW-Authenticate": "Bearer"})
 
 
-@router.post("/refresh", response_model=TokenPair)
+@router.post("/refresh", response_model=TokenPair, responses=error_responses(401, 422))
 def refresh(body: RefreshRequest, conn: DbSession, settings: SettingsDep) -> TokenPair | JSONResponse:
     """Rotate a refresh token. The one just replaced works again for a short grace (a lost answer);
     any other replaced token ends its user's sessions on that device."""
@@ -108,14 +108,14 @@ def refresh(body: RefreshRequest, conn: DbSession, settings: SettingsDep) -> Tok
     return _pair(conn, settings, row["user_id"], loaded[0].role.value, row["device_id"], session["id"], token)
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, responses=error_responses(401))
 def logout(caller: CurrentUser, conn: DbSession) -> None:
     """End every session of the caller's device: its tokens stop working now, and another
     person may sign in on it."""
     sessions.end_device(conn, caller.device_id, "logout")
 
 
-@router.get("/me", response_model=UserPublic)
+@router.get("/me", response_model=UserPublic, responses=error_responses(401))
 def me(caller: CurrentUser, conn: DbRead) -> UserPublic:
     """The signed-in user with their current role and stores."""
     return _public(conn, caller.actor.user_id)
@@ -156,7 +156,8 @@ def _audit(conn: Connection, caller, user_id: str, action: str, **facts) -> Sign
     return SignInAction(user_id=user_id, action=action, by_user=caller.actor.user_id, at=now, **facts)
 
 
-@staff_router.post("/{user_id}/unlock", response_model=SignInAction)
+@staff_router.post("/{user_id}/unlock", response_model=SignInAction,
+                   responses=error_responses(401, 403, 404, 422))
 def unlock(user_id: str, caller: CurrentUser, conn: DbSession) -> SignInAction:
     """A manager of the person's store (or an HQ admin) clears their PIN lock; audited."""
     subject = _subject_for_manager(conn, caller, user_id)
@@ -164,7 +165,8 @@ def unlock(user_id: str, caller: CurrentUser, conn: DbSession) -> SignInAction:
     return _audit(conn, caller, user_id, "unlock", failures=failures, was_locked=was_locked)
 
 
-@staff_router.post("/{user_id}/sign-out", response_model=SignInAction)
+@staff_router.post("/{user_id}/sign-out", response_model=SignInAction,
+                   responses=error_responses(401, 403, 404, 422))
 def sign_out(user_id: str, caller: CurrentUser, conn: DbSession) -> SignInAction:
     """A manager ends every session of the person (a shared phone left signed in, a lost
     phone): their tokens stop at once and their devices may be signed in by others; audited."""

@@ -14,7 +14,7 @@ from app.domain.access import AccessDenied, require_manager_of
 from app.protocol import Reason
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, EngineDep, SettingsDep
-from backend_stub.errors import Forbidden, Unauthorized
+from backend_stub.errors import Forbidden, Unauthorized, error_responses
 from backend_stub.routes.face import UnprocessablePhoto
 from backend_stub.security import verify_pin
 from backend_stub.services import biometrics, throttle
@@ -76,7 +76,7 @@ async def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: S
                      distance=found.distance)
 
 
-@router.post("/{store_id}/pin", response_model=Candidate)
+@router.post("/{store_id}/pin", response_model=Candidate, responses=error_responses(401, 403, 422, 429))
 def pin_check(store_id: str, body: PinCheck, caller: CurrentUser, engine: EngineDep) -> Candidate:
     """Staff without face check identify themselves at the kiosk with staff number + PIN.
 
