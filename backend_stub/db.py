@@ -21,9 +21,18 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
 
 metadata = MetaData()
+
+
+def insert_missing(conn: Connection, table: Table, **values) -> bool:
+    """Insert a row unless its primary key exists (no race between workers); True if inserted."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    keys = [c.name for c in table.primary_key.columns]
+    return conn.execute(dialect.insert(table).values(**values)
+                        .on_conflict_do_nothing(index_elements=keys)).rowcount == 1
 
 
 def aware(value: datetime) -> datetime:

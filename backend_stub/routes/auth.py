@@ -1,5 +1,5 @@
 """Login with staff number + PIN (throttled), token refresh (device-bound, rotating), logout,
-and a manager clearing a person's PIN lock."""
+and managers clearing a person's PIN lock or signing them out (see docs/auth.md)."""
 
 import logging
 from datetime import UTC, datetime
@@ -43,11 +43,12 @@ def _pair(conn: Connection, settings: Settings, user_id: str, role: str, device_
 def _bind_device(conn: Connection, body: LoginRequest, user_id: str) -> None:
     """Bind the device to ``user_id``; refused while another user's session lives on it."""
     now = datetime.now(UTC)
-    device = conn.execute(select(db.devices).where(db.devices.c.id == body.device_id)).mappings().first()
-    if device is None:
-        conn.execute(db.devices.insert().values(id=body.device_id, user_id=user_id, name=body.device_name,
-                                                platform=body.platform, registered_at=now, last_seen_at=now))
+    if db.insert_missing(conn, db.devices, id=body.device_id, user_id=user_id, name=body.device_name,
+                         platform=body.platform, registered_at=now, last_seen_at=now):
         return
+    # Locked until commit (PostgreSQL): two people signing in on one device take turns.
+    device = conn.execute(select(db.devices).where(db.devices.c.id == body.device_id)
+                          .with_for_update()).mappings().one()
     bound_to = sessions.holder(conn, body.device_id)
     if bound_to is not None and bound_to != user_id:
         # Taking the device over would sign its user out and reuse their mutation sequence.

@@ -5,7 +5,6 @@ import logging
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from app.domain import login_throttle as rule
@@ -27,10 +26,8 @@ def account_key(staff_no: str) -> str:
 
 def _ensure_rows(conn: Connection, keys: list[tuple[str, str]]) -> None:
     """Create missing counter rows without racing another worker doing the same."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     for scope, key in keys:
-        conn.execute(dialect.insert(_t).values(scope=scope, key=key, failures=0)
-                     .on_conflict_do_nothing(index_elements=["scope", "key"]))
+        db.insert_missing(conn, _t, scope=scope, key=key, failures=0)
 
 
 def _load(conn: Connection, scope: str, key: str) -> rule.Counter:
