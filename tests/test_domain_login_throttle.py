@@ -102,3 +102,11 @@ def test_who_may_clear_a_lock(actor, subject, role, stores, allowed):
         with pytest.raises(AccessDenied) as exc:
             require_may_manage_sign_in(actor, subject, role, stores)
         assert exc.value.reason == "forbidden_role"
+
+
+def test_a_free_try_is_never_refused_for_a_clock_a_hair_behind():
+    """Within the free tries, a check stamped just before the last failure (another worker's
+    clock, or a try that waited for the row lock) is still allowed."""
+    counter = Counter(failures=1, last_failure_at=T0)
+    assert check(counter, ACCOUNT_POLICY, T0 - timedelta(microseconds=50)).allowed
+    assert check(counter, DEVICE_POLICY, T0 - timedelta(milliseconds=3)).allowed

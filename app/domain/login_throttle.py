@@ -85,9 +85,11 @@ def effective(counter: Counter, policy: ThrottlePolicy, now: datetime) -> Counte
 def check(counter: Counter, policy: ThrottlePolicy, now: datetime) -> Verdict:
     """May a PIN be tried now? A correct PIN tried too early is refused like a wrong one."""
     current = effective(counter, policy, now)
-    if current.last_failure_at is None:
+    wait_s = policy.wait_after(current.failures)
+    # No wait means no wait, even when another worker's clock stamped the last failure a hair later.
+    if current.last_failure_at is None or wait_s == 0:
         return Verdict(allowed=True)
-    ready_at = current.last_failure_at + timedelta(seconds=policy.wait_after(current.failures))
+    ready_at = current.last_failure_at + timedelta(seconds=wait_s)
     if now >= ready_at:
         return Verdict(allowed=True)
     # Round up: "wait 0 s" must never be said while the try would still be refused.

@@ -49,11 +49,11 @@ def reserve_attempt(engine: Engine, *, staff_no: str, device_id: str) -> None:
     The try is counted before the PIN is checked, in its own committed transaction: parallel
     guesses all count, and the failed request's rollback cannot undo it. ``succeeded`` resets.
     """
-    now = datetime.now(UTC)
     keys = [(ACCOUNT, account_key(staff_no)), (DEVICE, device_id)]
     with engine.begin() as conn:
         _ensure_rows(conn, keys)
         counters = {k: _load(conn, *k) for k in keys}
+        now = datetime.now(UTC)  # once the rows are ours: never before a failure another try stored
         verdict = rule.worst(rule.check(c, _POLICIES[k[0]], now) for k, c in counters.items())
         if not verdict.allowed:
             log.info("PIN try refused: wait %ss (locked=%s)", verdict.retry_after_s, verdict.locked)
@@ -67,8 +67,8 @@ def refuse(verdict: rule.Verdict) -> None:
     if verdict.locked:
         raise TooManyRequests(Reason.ACCOUNT_LOCKED, "Too many wrong PINs: this account is locked. "
                               "A manager can unlock it.", verdict.retry_after_s, {"locked": True})
-    raise TooManyRequests(Reason.LOGIN_THROTTLED, f"Too many wrong PINs. Try again in "
-                          f"{verdict.retry_after_s} seconds.", verdict.retry_after_s, {"locked": False})
+    raise TooManyRequests(Reason.LOGIN_THROTTLED, f"Too many wrong PINs. Wait {verdict.retry_after_s} s "
+                          "before trying again.", verdict.retry_after_s, {"locked": False})
 
 
 def succeeded(engine: Engine, *, staff_no: str, device_id: str) -> None:
