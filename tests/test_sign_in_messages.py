@@ -40,7 +40,7 @@ def test_english_wording():
         "Too many wrong PINs. Try again in 30 seconds."
     assert sign_in_refusal(en, refused(401, "invalid_credentials")) == "Wrong staff number or PIN"
     assert sign_in_refusal(en, refused(409, "device_bound")) == \
-        "This phone is signed in to another person. They must log out on it first."
+        "This phone is signed in to another person. They must log out on it first, or a manager can sign them out."  # noqa: E501
 
 
 def test_a_bare_429_still_gives_the_wait_from_retry_after():

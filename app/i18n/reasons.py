@@ -62,7 +62,8 @@ REASON_MESSAGES = MessageMap(
         # Sign-in protection (issue 7, auth part).
         "login_throttled": N_("Too many wrong PINs. Please wait before trying again."),
         "account_locked": N_("Too many wrong PINs: this account is locked. Ask your manager to unlock it."),
-        "device_bound": N_("This phone is signed in to another person. They must log out on it first."),
+        "device_bound": N_("This phone is signed in to another person. They must log out on it first, "
+                            "or a manager can sign them out."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),

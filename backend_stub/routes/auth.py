@@ -52,8 +52,8 @@ def _bind_device(conn: Connection, body: LoginRequest, user_id: str) -> None:
     bound_to = sessions.holder(conn, body.device_id)
     if bound_to is not None and bound_to != user_id:
         # Taking the device over would sign its user out and reuse their mutation sequence.
-        raise Conflict(Reason.DEVICE_BOUND, "This device is signed in to another person. "
-                       "They must log out on it first.")
+        raise Conflict(Reason.DEVICE_BOUND, "This device is signed in to another person. They must "
+                       "log out on it first, or a manager can sign them out.")
     # The same user signing in again, or a shared phone whose last user logged out.
     sessions.end_device(conn, body.device_id, "relogin")
     conn.execute(db.devices.update().where(db.devices.c.id == body.device_id).values(
