@@ -3,6 +3,8 @@
 Core rather than raw SQL so the same code runs on SQLite (WAL) and PostgreSQL.
 """
 
+from datetime import UTC, datetime
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -19,9 +21,23 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
 
 metadata = MetaData()
+
+
+def insert_missing(conn: Connection, table: Table, **values) -> bool:
+    """Insert a row unless its primary key exists (no race between workers); True if inserted."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    keys = [c.name for c in table.primary_key.columns]
+    return conn.execute(dialect.insert(table).values(**values)
+                        .on_conflict_do_nothing(index_elements=keys)).rowcount == 1
+
+
+def aware(value: datetime) -> datetime:
+    """A timestamp read back from the database, in UTC: SQLite returns them without a zone."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _ts(name: str, **kw) -> Column:
@@ -77,6 +93,50 @@ refresh_tokens = Table(
     _ts("created_at", nullable=False),
     _ts("expires_at", nullable=False),
     _ts("revoked_at"),
+)
+
+#: One signed-in session of a user on a device (issue 7, auth part). Access tokens name it
+#: (``sid``) so logout, re-binding and theft end them at once; ``refresh_hash`` is the live
+#: refresh token, ``previous_hash`` the one it replaced (``rotated_at``), honoured for a short
+#: grace when a refresh answer was lost and the old token is sent again.
+auth_sessions = Table(
+    "auth_sessions", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("device_id", String(64), ForeignKey("devices.id"), nullable=False),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    _ts("created_at", nullable=False),
+    _ts("expires_at", nullable=False),
+    _ts("ended_at"),
+    Column("end_reason", String(16)),
+    Column("refresh_hash", String(64), nullable=False, unique=True),
+    Column("previous_hash", String(64)),
+    _ts("rotated_at"),
+)
+Index("ix_auth_sessions_device", auth_sessions.c.device_id, auth_sessions.c.ended_at)
+Index("ix_auth_sessions_previous", auth_sessions.c.previous_hash)
+
+#: Wrong PINs in a row per staff number (scope "account") and per device (scope "device"),
+#: shared by every worker (issue 7, auth part). Rules: ``app.domain.login_throttle``.
+login_attempts = Table(
+    "login_attempts", metadata,
+    Column("scope", String(8), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    _ts("last_failure_at"),
+)
+
+#: Audit of what managers do to other people's sign-in (issue 7, auth part): ``action`` is
+#: "unlock" (cleared a PIN lock: ``failures`` and ``was_locked`` say what it held) or
+#: "sign_out" (ended every session of the person, e.g. a shared phone left signed in).
+sign_in_audit = Table(
+    "sign_in_audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("by_user", String(64), ForeignKey("users.id"), nullable=False),
+    _ts("at", nullable=False),
+    Column("failures", Integer),
+    Column("was_locked", Boolean),
 )
 
 device_state = Table(

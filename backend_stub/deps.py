@@ -14,6 +14,7 @@ from app.protocol import Reason
 from backend_stub import db
 from backend_stub.errors import Unauthorized
 from backend_stub.security import decode_access_token
+from backend_stub.services import sessions
 from backend_stub.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False)
@@ -78,7 +79,11 @@ def current_caller(
     engine: EngineDep,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    """Decode the bearer token and load the caller's current role and stores."""
+    """Decode the bearer token, check its session is live, load the caller's role and stores.
+
+    A token of an ended session (logout, a device re-bound, a stolen refresh token) or of a
+    deactivated user is refused at once, not when it expires.
+    """
     if creds is None:
         raise Unauthorized(Reason.TOKEN_INVALID, "Missing bearer token")
     claims = decode_access_token(
@@ -88,6 +93,8 @@ def current_caller(
         audience=settings.jwt_audience,
     )
     with engine.connect().execution_options(readonly=True) as conn, conn.begin():
+        if not sessions.is_live(conn, claims["sid"], claims["sub"], claims["did"]):
+            raise Unauthorized(Reason.TOKEN_INVALID, "Session ended, please log in again")
         loaded = load_actor(conn, claims["sub"])
     if loaded is None:
         raise Unauthorized(Reason.TOKEN_INVALID, "User no longer active")

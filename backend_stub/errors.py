@@ -9,7 +9,8 @@ Hierarchy::
     ├── NotFound             404
     ├── Conflict             409 (sequence gap)
     ├── PayloadTooLarge      413
-    └── UnsupportedMedia     415
+    ├── UnsupportedMedia     415
+    └── TooManyRequests      429 (PIN guessing; carries Retry-After)
 """
 
 from typing import Any
@@ -27,6 +28,7 @@ class ApiError(Exception):
     """Base of every error the API answers on purpose."""
 
     status_code = 400
+    headers: dict[str, str] | None = None
 
     def __init__(self, code: str, message: str, details: Any = None) -> None:
         super().__init__(message)
@@ -68,6 +70,16 @@ _HTTP_CODES = {404: Reason.NOT_FOUND, 405: Reason.METHOD_NOT_ALLOWED, 413: Reaso
                415: Reason.UNSUPPORTED_MEDIA_TYPE}
 
 
+class TooManyRequests(ApiError):
+    """429: wait ``retry_after_s`` seconds (also in the Retry-After header and the details)."""
+
+    status_code = 429
+
+    def __init__(self, code: str, message: str, retry_after_s: int, details: dict | None = None) -> None:
+        super().__init__(code, message, {"retry_after_s": retry_after_s, **(details or {})})
+        self.headers = {"Retry-After": str(retry_after_s)}
+
+
 def _body(code: str, message: str, details: Any = None) -> dict:
     return ErrorBody(code=code, message=message, details=details).model_dump()
 
@@ -83,7 +95,8 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
+        headers.update(exc.headers or {})
         return JSONResponse(_body(exc.code, exc.message, exc.details), exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -56,7 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Liveness probe; also how clients reach the server's clock."""
         return {"status": "ok", "time": datetime.now(UTC).isoformat()}
 
-    for router in (auth.router, sync.router, photos.router, face.router, face.staff_router, kiosk.router):
+    for router in (auth.router, sync.router, photos.router, face.router, face.staff_router, kiosk.router,
+                   auth.staff_router):
         v1.include_router(router)
     app.include_router(v1)
     document_errors(app)

@@ -33,14 +33,19 @@ def verify_pin(pin_hash: str | None, pin: str) -> bool:
 
 
 def issue_access_token(
-    *, key: str, issuer: str, audience: str, user_id: str, role: str, device_id: str, ttl_s: int
+    *, key: str, issuer: str, audience: str, user_id: str, role: str, device_id: str,
+    session_id: str, ttl_s: int,
 ) -> str:
-    """A short-lived JWT naming the user, their role and the device it was issued to."""
+    """A short-lived JWT naming the user, their role, the device and the session (``sid``).
+
+    The session is checked on every request, so ending it (logout) ends the token at once.
+    """
     now = datetime.now(UTC)
     claims = {
         "sub": user_id,
         "role": role,
         "did": device_id,
+        "sid": session_id,
         "iss": issuer,
         "aud": audience,
         "iat": now,
@@ -59,7 +64,7 @@ def decode_access_token(token: str, *, key: str, issuer: str, audience: str) -> 
             algorithms=[ALGORITHM],
             issuer=issuer,
             audience=audience,
-            options={"require": ["exp", "iat", "iss", "aud", "sub", "did"]},
+            options={"require": ["exp", "iat", "iss", "aud", "sub", "did", "sid"]},
         )
     except jwt.ExpiredSignatureError:
         raise Unauthorized(Reason.TOKEN_EXPIRED, "Access token expired") from None

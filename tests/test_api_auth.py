@@ -11,6 +11,8 @@ from sqlalchemy import select, update
 
 from backend_stub import db
 from backend_stub.seed import USERS
+from backend_stub.services import sessions
+from tests.tokens import session_token
 
 ALL_STORES = ["st-cwb", "st-mk", "st-st", "st-tst"]
 DEVICE = "dev-auth-0001"
@@ -29,9 +31,14 @@ def refresh(api, token: str, device_id: str = DEVICE):
     return api.post("/v1/auth/refresh", json={"refresh_token": token, "device_id": device_id})
 
 
-def claims(settings, **override) -> dict:
+def live_sid(api, user_id: str = "u-s01") -> str:
+    """The session id of a live session of ``user_id`` on DEVICE."""
+    return jwt.decode(session_token(api, user_id, DEVICE), options={"verify_signature": False})["sid"]
+
+
+def claims(settings, sid: str | None, **override) -> dict:
     now = datetime.now(UTC)
-    base = {"sub": "u-s01", "role": "staff", "did": DEVICE, "iss": settings.jwt_issuer,
+    base = {"sub": "u-s01", "role": "staff", "did": DEVICE, "sid": sid, "iss": settings.jwt_issuer,
             "aud": settings.jwt_audience, "iat": now, "exp": now + timedelta(minutes=5), "jti": "t1"}
     base.update(override)
     return {k: v for k, v in base.items() if v is not None}
@@ -104,28 +111,35 @@ def test_me_returns_role_and_stores(api, staff_no, pin, role, stores):
     assert me["store_ids"] == stores
 
 
-def _forge(settings, case: str) -> str:
+def _forge(settings, sid: str, case: str) -> str:
     key = settings.jwt_secret
+    claims_ = lambda **kw: claims(settings, **{"sid": sid, **kw})  # noqa: E731
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # PyJWT warns about the short key for HS512
         match case:
             case "alg-none":
-                return jwt.encode(claims(settings), None, algorithm="none")
+                return jwt.encode(claims_(), None, algorithm="none")
             case "alg-hs512-same-key":
-                return jwt.encode(claims(settings), key, algorithm="HS512")
+                return jwt.encode(claims_(), key, algorithm="HS512")
             case "other-key":
-                return jwt.encode(claims(settings), "another-secret-" + "y" * 40, algorithm="HS256")
+                return jwt.encode(claims_(), "another-secret-" + "y" * 40, algorithm="HS256")
             case "wrong-issuer":
-                return jwt.encode(claims(settings, iss="someone-else"), key, algorithm="HS256")
+                return jwt.encode(claims_(iss="someone-else"), key, algorithm="HS256")
             case "wrong-audience":
-                return jwt.encode(claims(settings, aud="another-app"), key, algorithm="HS256")
+                return jwt.encode(claims_(aud="another-app"), key, algorithm="HS256")
             case "no-device":
-                return jwt.encode(claims(settings, did=None), key, algorithm="HS256")
+                return jwt.encode(claims_(did=None), key, algorithm="HS256")
+            case "no-session":
+                return jwt.encode(claims_(sid=None), key, algorithm="HS256")
+            case "unknown-session":
+                return jwt.encode(claims_(sid="0" * 32), key, algorithm="HS256")
+            case "session-of-another-user":
+                return jwt.encode(claims_(sub="u-s02"), key, algorithm="HS256")
             case "garbage":
                 return "not.a.jwt"
             case "expired":
                 past = datetime.now(UTC) - timedelta(minutes=20)
-                return jwt.encode(claims(settings, iat=past, exp=past + timedelta(minutes=15)),
+                return jwt.encode(claims_(iat=past, exp=past + timedelta(minutes=15)),
                                   key, algorithm="HS256")
     raise AssertionError(case)
 
@@ -137,19 +151,23 @@ def _forge(settings, case: str) -> str:
     ("wrong-issuer", "token_invalid"),
     ("wrong-audience", "token_invalid"),
     ("no-device", "token_invalid"),
+    ("no-session", "token_invalid"),
+    ("unknown-session", "token_invalid"),
+    ("session-of-another-user", "token_invalid"),
     ("garbage", "token_invalid"),
     ("expired", "token_expired"),
 ])
 def test_forged_or_expired_access_token_is_refused(api, settings, case, code):
-    """A token with alg none/another alg, another key, issuer or audience, or expired, is refused (401)."""
+    """A token with alg none/another alg, another key, issuer or audience, no or another session, or expired, is refused (401)."""
     # The same claims signed properly are accepted, so only the forged part is refused.
-    good = jwt.encode(claims(settings), settings.jwt_secret, algorithm="HS256")
+    sid = live_sid(api)
+    good = jwt.encode(claims(settings, sid), settings.jwt_secret, algorithm="HS256")
     assert api.get("/v1/auth/me", headers=bearer(good)).status_code == 200
-    resp = api.get("/v1/auth/me", headers=bearer(_forge(settings, case)))
+    resp = api.get("/v1/auth/me", headers=bearer(_forge(settings, sid, case)))
     assert resp.status_code == 401
     assert resp.json()["code"] == code
     assert resp.headers["WWW-Authenticate"] == "Bearer"
-    assert api.post("/v1/sync/push", headers=bearer(_forge(settings, case)), json={}).status_code == 401
+    assert api.post("/v1/sync/push", headers=bearer(_forge(settings, sid, case)), json={}).status_code == 401
 
 
 def test_missing_bearer_token_is_refused(api):
@@ -162,7 +180,7 @@ def test_missing_bearer_token_is_refused(api):
 
 def test_token_of_deactivated_user_is_refused(api, settings):
     """Once a user is deactivated, their still-unexpired access token no longer works."""
-    token = jwt.encode(claims(settings, sub="u-s02"), settings.jwt_secret, algorithm="HS256")
+    token = login(api, "S3002", "2222").json()["access_token"]
     assert api.get("/v1/auth/me", headers=bearer(token)).status_code == 200
     with api.engine.begin() as conn:
         conn.execute(update(db.users).where(db.users.c.id == "u-s02").values(active=False))
@@ -182,8 +200,18 @@ def test_refresh_from_another_device_is_refused(api):
     assert refresh(api, tokens["refresh_token"]).status_code == 200
 
 
+def age_rotation(api, seconds: float) -> None:
+    """Time passes: every session's last refresh happened ``seconds`` earlier."""
+    with api.engine.begin() as conn:
+        for sid, rotated in conn.execute(select(db.auth_sessions.c.id, db.auth_sessions.c.rotated_at)).all():
+            if rotated is not None:
+                conn.execute(update(db.auth_sessions).where(db.auth_sessions.c.id == sid).values(
+                    rotated_at=rotated - timedelta(seconds=seconds)))
+
+
 def test_refresh_rotates_and_reuse_of_old_token_revokes_device(api):
-    """Refresh rotates the token; presenting a used token again is refused and ends the device's sessions."""
+    """Refresh rotates the token; a used token presented again after the grace is refused and ends
+    the device's sessions, access tokens included."""
     first = login(api, "S3001", "1111").json()
     resp = refresh(api, first["refresh_token"])
     assert resp.status_code == 200, resp.text
@@ -192,11 +220,13 @@ def test_refresh_rotates_and_reuse_of_old_token_revokes_device(api):
     assert second["user"]["id"] == "u-s01"
     assert api.get("/v1/auth/me", headers=bearer(second["access_token"])).status_code == 200
 
+    age_rotation(api, sessions.REFRESH_GRACE_S + 1)
     replay = refresh(api, first["refresh_token"])
     assert replay.status_code == 401
     assert replay.json()["code"] == "refresh_invalid"
-    # The copy was used: the token issued by the rotation is dead too.
+    # The copy was used: the token issued by the rotation is dead too, and its access token.
     assert refresh(api, second["refresh_token"]).json()["code"] == "refresh_invalid"
+    assert api.get("/v1/auth/me", headers=bearer(second["access_token"])).status_code == 401
     with api.engine.connect() as conn:
         live = conn.execute(select(db.refresh_tokens).where(
             db.refresh_tokens.c.device_id == DEVICE, db.refresh_tokens.c.revoked_at.is_(None))).all()
@@ -213,12 +243,19 @@ def test_logout_ends_the_device_session(api):
     assert again.json()["code"] == "refresh_invalid"
 
 
-def test_login_on_shared_device_ends_previous_users_session(api):
-    """When a shared phone changes hands, the previous user's refresh token stops working."""
-    before = login(api, "S3001", "1111").json()
+def test_shared_device_passes_to_the_next_user_only_after_logout(api):
+    """A shared phone: the next user may sign in only once the previous one logged out on it."""
+    first = login(api, "S3001", "1111").json()
+    taken = login(api, "S3002", "2222")
+    assert taken.status_code == 409
+    assert taken.json()["code"] == "device_bound"
+    assert "access_token" not in taken.json()
+    # The refusal changed nothing for the user signed in on it.
+    assert api.get("/v1/auth/me", headers=bearer(first["access_token"])).status_code == 200
+    assert api.post("/v1/auth/logout", headers=bearer(first["access_token"])).status_code == 204
     after = login(api, "S3002", "2222").json()
     assert after["user"]["id"] == "u-s02"
-    assert refresh(api, before["refresh_token"]).status_code == 401
+    assert refresh(api, first["refresh_token"]).status_code == 401
     resp = refresh(api, after["refresh_token"])
     assert resp.status_code == 200
     assert resp.json()["user"]["id"] == "u-s02"

@@ -9,13 +9,11 @@ from sqlalchemy import func, select
 
 from app.protocol import MAX_BATCH
 from backend_stub import db
-from backend_stub.seed import USERS
-from backend_stub.security import issue_access_token
 from backend_stub.settings import Settings
 from tests.conftest import seeded_api
+from tests.tokens import session_bearer
 
 DEVICE = "dev-bad-0001"
-ROLES = {u.id: u.role.value for u in USERS}
 
 
 @pytest.fixture
@@ -28,11 +26,7 @@ def small_api(tmp_path, seeded_template):
 
 def bearer(api, user_id: str = "u-s01", device_id: str = DEVICE) -> dict[str, str]:
     """An access token exactly as /auth/login issues it (login is pinned in test_api_auth)."""
-    s = api.app.state.settings
-    token = issue_access_token(key=s.signing_key, issuer=s.jwt_issuer, audience=s.jwt_audience,
-                               user_id=user_id, role=ROLES[user_id], device_id=device_id,
-                               ttl_s=s.access_ttl_s)
-    return {"Authorization": f"Bearer {token}"}
+    return session_bearer(api, user_id, device_id)
 
 
 def note_batch(n: int, *, first_seq: int = 1, body: str = "Hand-over", device_id: str = DEVICE) -> dict:
@@ -48,6 +42,7 @@ def note_batch(n: int, *, first_seq: int = 1, body: str = "Hand-over", device_id
 
 def written(api) -> dict[str, int]:
     """Row counts of everything a push or login could write."""
+    bearer(api)  # the test caller's session exists first: only the request under test counts
     with api.engine.connect() as conn:
         return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
                 for t in (db.notes, db.mutations, db.changes, db.device_state, db.devices, db.refresh_tokens)}

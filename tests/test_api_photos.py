@@ -11,12 +11,9 @@ from PIL import Image
 from sqlalchemy import select
 
 from backend_stub import db
-from backend_stub.seed import USERS
-from backend_stub.security import issue_access_token
 from backend_stub.settings import Settings
 from tests.conftest import seeded_api
-
-ROLES = {u.id: u.role.value for u in USERS}
+from tests.tokens import session_bearer
 
 
 @pytest.fixture
@@ -29,11 +26,7 @@ def small_api(tmp_path, seeded_template):
 
 def bearer(api, user_id: str = "u-s01") -> dict[str, str]:
     """An access token exactly as /auth/login issues it (login is pinned in test_api_auth)."""
-    s = api.app.state.settings
-    token = issue_access_token(key=s.signing_key, issuer=s.jwt_issuer, audience=s.jwt_audience,
-                               user_id=user_id, role=ROLES[user_id], device_id=f"dev-{user_id}",
-                               ttl_s=s.access_ttl_s)
-    return {"Authorization": f"Bearer {token}"}
+    return session_bearer(api, user_id, f"dev-{user_id}")
 
 
 def image(fmt: str, size: int = 8, noise: bool = False) -> bytes:

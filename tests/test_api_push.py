@@ -8,22 +8,16 @@ import pytest
 from sqlalchemy import func, select
 
 from backend_stub import db
-from backend_stub.seed import USERS
-from backend_stub.security import issue_access_token
+from tests.tokens import session_bearer
 
 DEVICE = "dev-push-0001"
 BOOT = "boot-a"
 SENT_MONO = 50_000_000
-ROLES = {u.id: u.role.value for u in USERS}
 
 
 def bearer(api, user_id: str, device_id: str = DEVICE) -> dict[str, str]:
     """An access token exactly as /auth/login issues it (login is pinned in test_api_auth)."""
-    s = api.app.state.settings
-    token = issue_access_token(key=s.signing_key, issuer=s.jwt_issuer, audience=s.jwt_audience,
-                               user_id=user_id, role=ROLES[user_id], device_id=device_id,
-                               ttl_s=s.access_ttl_s)
-    return {"Authorization": f"Bearer {token}"}
+    return session_bearer(api, user_id, device_id)
 
 
 def mutation(seq: int, type_: str, payload: dict, *, age_s: float = 5.0, device_time=None,

@@ -72,6 +72,11 @@ REASON_MESSAGES = MessageMap(
         "image_corrupt": N_("This photo is damaged or incomplete. Take a new photo."),
         "image_too_large": N_("This photo has too many pixels. Take a smaller photo."),
         "processing_failed": N_("The server could not process this action. Please tell your manager."),
+        # Sign-in protection (issue 7, auth part).
+        "login_throttled": N_("Too many wrong PINs. Please wait before trying again."),
+        "account_locked": N_("Too many wrong PINs: this account is locked. Ask your manager to unlock it."),
+        "device_bound": N_("This phone is signed in to another person. They must log out on it first, "
+                            "or a manager can sign them out."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),

@@ -64,6 +64,10 @@ class Reason(StrEnum):
     IMAGE_CORRUPT = "image_corrupt"
     IMAGE_TOO_LARGE = "image_too_large"
     PROCESSING_FAILED = "processing_failed"
+    # Sign-in protection (issue 7, auth part): PIN guessing and device binding.
+    LOGIN_THROTTLED = "login_throttled"
+    ACCOUNT_LOCKED = "account_locked"
+    DEVICE_BOUND = "device_bound"
 
 
 class Flag(StrEnum):

@@ -13,6 +13,7 @@ from app.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    Reason,
     RefreshRequest,
     TokenPair,
 )
@@ -101,6 +102,10 @@ class ApiClient:
             code, message, details = body.get("code", "error"), body.get("message", ""), body.get("details")
         except ValueError:
             code, message, details = "error", resp.text[:200], None
+        wait = resp.headers.get("retry-after", "")
+        if resp.status_code == 429 and wait.isdigit() and (details is None or isinstance(details, dict)):
+            # The header is the standard; a proxy's own 429 may carry nothing else.
+            details = {"retry_after_s": int(wait), **(details or {})}
         raise RequestRejected(resp.status_code, code, message, details)
 
     def _authed(self, method: str, url: str, *, headers: dict | None = None,
@@ -114,7 +119,7 @@ class ApiClient:
         for attempt in (0, 1):
             resp = self._send(method, url, headers={**(headers or {}),
                                                     "Authorization": f"Bearer {self.access_token}"}, **kw)
-            if resp.status_code != 401:
+            if resp.status_code != 401 or self._pin_refused(resp):
                 break
             if attempt == 0:
                 self.refresh()
@@ -123,6 +128,15 @@ class ApiClient:
         if resp.status_code not in allow:
             self._raise_for(resp)
         return resp
+
+    @staticmethod
+    def _pin_refused(resp: httpx.Response) -> bool:
+        """A 401 about a PIN typed at the kiosk, not about our token: resending would count the
+        wrong PIN twice towards the lock."""
+        try:
+            return resp.json().get("code") == Reason.INVALID_CREDENTIALS
+        except (ValueError, AttributeError):
+            return False
 
     def _take(self, tokens: TokenPair) -> TokenPair:
         self.access_token, self.refresh_token = tokens.access_token, tokens.refresh_token

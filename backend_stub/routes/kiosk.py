@@ -11,16 +11,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from app.domain.access import AccessDenied, require_manager_of
+from app.face.imaging import sniff_image_type
 from app.protocol import Reason
 from backend_stub import db
-from backend_stub.deps import CurrentUser, DbRead, SettingsDep
+from backend_stub.deps import CurrentUser, DbRead, EngineDep, SettingsDep
 from backend_stub.errors import Forbidden, PayloadTooLarge, Unauthorized, UnsupportedMedia
-from app.face.imaging import sniff_image_type
 from backend_stub.openapi import errors
 from backend_stub.routes.face import read_photo
-from backend_stub.services.uploads import UnprocessablePhoto
 from backend_stub.security import verify_pin
-from backend_stub.services import biometrics, face_work
+from backend_stub.services import biometrics, face_work, throttle
+from backend_stub.services.uploads import UnprocessablePhoto
 
 router = APIRouter(prefix="/kiosk", tags=["kiosk"])
 
@@ -85,13 +85,19 @@ def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: Setting
                      distance=found.distance)
 
 
-@router.post("/{store_id}/pin", response_model=Candidate, responses=errors(Unauthorized, Forbidden, 429))
-def pin_check(store_id: str, body: PinCheck, caller: CurrentUser, conn: DbRead) -> Candidate:
-    """Staff without face check identify themselves at the kiosk with staff number + PIN."""
+@router.post("/{store_id}/pin", response_model=Candidate, responses=errors(401, 403, 429))
+def pin_check(store_id: str, body: PinCheck, caller: CurrentUser, engine: EngineDep) -> Candidate:
+    """Staff without face check identify themselves at the kiosk with staff number + PIN.
+
+    Wrong PINs are throttled per staff number and per kiosk, exactly as at login.
+    """
     _manager_of(caller, store_id)
-    user = conn.execute(select(db.users).where(db.users.c.staff_no == body.staff_no)).mappings().first()
-    works_here = user is not None and conn.execute(select(db.user_stores.c.user_id).where(
-        db.user_stores.c.user_id == user["id"], db.user_stores.c.store_id == store_id)).first() is not None
-    if not verify_pin(user["pin_hash"] if user else None, body.pin) or not works_here:
+    throttle.reserve_attempt(engine, staff_no=body.staff_no, device_id=caller.device_id)
+    with engine.connect().execution_options(readonly=True) as conn, conn.begin():
+        user = conn.execute(select(db.users).where(db.users.c.staff_no == body.staff_no)).mappings().first()
+        works_here = user is not None and conn.execute(select(db.user_stores.c.user_id).where(
+            db.user_stores.c.user_id == user["id"], db.user_stores.c.store_id == store_id)).first() is not None
+    if not verify_pin(user["pin_hash"] if user else None, body.pin) or not works_here or not user["active"]:
         raise Unauthorized(Reason.INVALID_CREDENTIALS, "Wrong staff number or PIN")
+    throttle.succeeded(engine, staff_no=body.staff_no, device_id=caller.device_id)
     return Candidate(matched=True, user_id=user["id"], name=user["name"])

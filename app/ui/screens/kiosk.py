@@ -18,6 +18,7 @@ from app.ui.capture import CaptureError, camera_frames
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.screens.clock import KIND_LABELS
+from app.ui.screens.login import sign_in_refusal
 
 
 LOCK_KEY = "kiosk_locked_by"
@@ -118,8 +119,8 @@ def view(ctx: AppContext) -> ft.View:
         try:
             who = await asyncio.to_thread(ctx.api.kiosk_pin, store_id, (staff_no.value or "").strip().upper(),
                                           (pin.value or "").strip())
-        except RequestRejected:
-            status.value = ctx._("Wrong staff number or PIN")
+        except RequestRejected as exc:
+            status.value = sign_in_refusal(ctx.tr, exc)
         except SyncError:
             status.value = ctx._("Cannot reach the server. Check your connection and try again.")
         else:

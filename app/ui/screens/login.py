@@ -1,12 +1,39 @@
 """Login: staff number + PIN, with a language picker for people who read another script."""
 
 import asyncio
+from datetime import timedelta
 
 import flet as ft
 
-from app.i18n import SUPPORTED_LOCALES
+from app.i18n import SUPPORTED_LOCALES, Translator
+from app.protocol import Reason
 from app.sync import NetworkError, RequestRejected, TransientError
 from app.ui.context import AppContext
+
+
+def _wait_rounded_up(seconds: int) -> timedelta:
+    """The wait in whole seconds, minutes, hours or days, never less than it really is:
+    "try again in 1 minute" must not be refused again at 60 s."""
+    for unit in (86400, 3600, 60):
+        if seconds > unit or (unit > 60 and seconds > unit * 0.85):
+            return timedelta(seconds=-(-seconds // unit) * unit)
+    return timedelta(seconds=seconds)
+
+
+def sign_in_refusal(tr: Translator, exc: RequestRejected) -> str:
+    """Why the server refused a staff number + PIN (login or kiosk), and how long to wait."""
+    if exc.code in (Reason.INVALID_CREDENTIALS, Reason.VALIDATION_ERROR):
+        return tr.gettext("Wrong staff number or PIN")
+    wait = exc.details.get("retry_after_s") if isinstance(exc.details, dict) else None
+    if exc.code in (Reason.LOGIN_THROTTLED, Reason.ACCOUNT_LOCKED) and isinstance(wait, int) and wait > 0:
+        time = tr.format_timedelta(_wait_rounded_up(wait))
+        if exc.code == Reason.ACCOUNT_LOCKED:
+            # Translators: {time} is a duration such as "1 day" or "5 minutes".
+            return tr.gettext("Too many wrong PINs: this account is locked. Ask your manager to "
+                              "unlock it, or try again in {time}.", time=time)
+        # Translators: {time} is a duration such as "30 seconds" or "2 minutes".
+        return tr.gettext("Too many wrong PINs. Try again in {time}.", time=time)
+    return tr.reason_message(exc.code)
 
 
 def view(ctx: AppContext, on_success, notice: str | None = None) -> ft.View:
@@ -33,10 +60,7 @@ def view(ctx: AppContext, on_success, notice: str | None = None) -> ft.View:
             tokens = await asyncio.to_thread(ctx.api.login, number, code, device_name="Shopfloor",
                                              platform=str(ctx.page.platform or ""))
         except RequestRejected as exc:
-            if exc.code in ("invalid_credentials", "validation_error"):
-                error.value = ctx._("Wrong staff number or PIN")
-            else:
-                error.value = ctx.reason_text(exc.code, exc.message)
+            error.value = sign_in_refusal(ctx.tr, exc)
         except (NetworkError, TransientError):
             error.value = ctx._("Cannot reach the server. Check your connection and try again.")
         else:
