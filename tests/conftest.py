@@ -81,13 +81,25 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 _PG_TEMPLATE = "seeded_demo"
 
 
-def _pg_seeded_copy(settings: Settings) -> str:
-    """A fresh copy of the seeded PostgreSQL template (made once per cluster), under the
-    name of the settings' database when it has one (that empty database is replaced)."""
+def pg_seeded_template() -> str:
+    """The name of the seeded demo chain's PostgreSQL template database (made once per cluster)."""
     cluster = servers.pg_cluster()
     if not getattr(cluster, "seeded", False):
         _seed(cluster.create_database(_PG_TEMPLATE))
         cluster.seeded = True
+    return _PG_TEMPLATE
+
+
+def seeded_copy_source(template: Path) -> str | Path:
+    """What :meth:`ApiServer.on_copy` copies for the seeded chain on the current backend."""
+    return pg_seeded_template() if servers.current_backend() == "postgresql" else template
+
+
+def _pg_seeded_copy(settings: Settings) -> str:
+    """A fresh copy of the seeded PostgreSQL template, under the name of the settings'
+    database when it has one (that empty database is replaced)."""
+    cluster = servers.pg_cluster()
+    pg_seeded_template()
     name = None
     if settings.database_url:
         name = settings.database_url.rpartition("/")[2]

@@ -6,9 +6,6 @@ or the server at a chosen point), lets the phone sync again, then calls
 shown to them as rejected with a reason, and the phone shows what the server holds.
 """
 
-import shutil
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -17,42 +14,15 @@ from app.domain.roles import Actor, Role
 from app.store import Actions, DeviceStore
 from app.store import outbox
 from app.sync import ApiClient, AuthRequired, SyncEngine, SyncError
-from tests.servers import ApiServer
+from tests.conftest import seeded_copy_source
+from tests.servers import ApiServer, server_rows
 
 STAFF_NO, PIN, STORE = "S3001", "1111", "st-cwb"  # seeded: a Causeway Bay staff member
 
 
 def seeded_server(data_dir: Path, template: Path, env: dict | None = None) -> ApiServer:
-    """A real API on a copy of the seeded chain (no seeding at start: argon2 is slow)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(template, data_dir / "shopfloor.db")
-    return ApiServer(data_dir, env=env).start()
-
-
-def server_db(server: ApiServer) -> Path:
-    return server.data_dir / "shopfloor.db"
-
-
-SUFFIXES = ("", "-wal")
-
-
-def back_up(server, folder: Path) -> None:
-    """Copy the database and its WAL while the server runs (between requests)."""
-    folder.mkdir()
-    for suffix in SUFFIXES:
-        src = Path(f"{server_db(server)}{suffix}")
-        if src.exists():
-            shutil.copyfile(src, folder / src.name)
-
-
-def restore(server, folder: Path) -> None:
-    """Stop the server, put the old copy back (its WAL too, no stale -shm), restart."""
-    server.stop()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{server_db(server)}{suffix}").unlink(missing_ok=True)
-    for copy in folder.iterdir():
-        shutil.copyfile(copy, server.data_dir / copy.name)
-    server.start()
+    """A real API on a copy of the seeded chain, either backend (no seeding at start: argon2 is slow)."""
+    return ApiServer.on_copy(data_dir, seeded_copy_source(template), env).start()
 
 
 class Phone:
@@ -122,10 +92,9 @@ class Phone:
         self.store.close()
 
 
-def server_rows(server: ApiServer, sql: str, params: tuple = ()) -> list[tuple]:
-    """Read the server's database directly (a read-only connection beside the live server)."""
-    with closing(sqlite3.connect(f"file:{server_db(server)}?mode=ro", uri=True)) as conn:
-        return conn.execute(sql, params).fetchall()
+def server_note_ids(server: ApiServer) -> set[str]:
+    """The ids of every note the server holds."""
+    return {note_id for (note_id,) in server_rows(server, "SELECT id FROM notes")}
 
 
 def assert_converged(phone: Phone, expected_notes: list[str], refused: list[str] = ()) -> None:
@@ -133,8 +102,8 @@ def assert_converged(phone: Phone, expected_notes: list[str], refused: list[str]
     rows = phone.outbox()
     assert [r for r in rows if r["status"] == "pending"] == [], "actions still wait to sync"
     recorded = server_rows(phone.server, "SELECT idempotency_key, status, count(*) FROM mutations"
-                                         " WHERE device_id=? GROUP BY idempotency_key",
-                           (phone.store.device_id,))
+                                         " WHERE device_id = :device GROUP BY idempotency_key, status",
+                           {"device": phone.store.device_id})
     on_server = {key: status for key, status, _ in recorded}
     for row in rows:
         if row["status"] == "rejected":
@@ -144,17 +113,20 @@ def assert_converged(phone: Phone, expected_notes: list[str], refused: list[str]
                 f"action {row['seq']} is 'done' on the phone but {on_server.get(row['idempotency_key'])!r} on the server"
     assert {r["seq"] for r in rows if r["status"] == "rejected"} == \
         {r["seq"] for r in rows if any(n in r["payload"] for n in refused)}, "the wrong actions were refused"
-    counts = dict(server_rows(phone.server, "SELECT id, count(*) FROM notes WHERE store_id=? GROUP BY id", (STORE,)))
+    counts = dict(server_rows(phone.server, "SELECT id, count(*) FROM notes WHERE store_id = :store GROUP BY id",
+                              {"store": STORE}))
     for note_id in expected_notes:
         assert counts.get(note_id) == 1, f"note {note_id} is on the server {counts.get(note_id, 0)} times"
     for note_id in refused:
         assert note_id not in counts, f"refused note {note_id} reached the server"
-    server_notes = dict(server_rows(phone.server, "SELECT id, body FROM notes WHERE store_id=?", (STORE,)))
+    server_notes = dict(server_rows(phone.server, "SELECT id, body FROM notes WHERE store_id = :store",
+                                    {"store": STORE}))
     shown = phone.notes()
     assert shown == server_notes, ("the phone does not show what the server holds: only on the phone "
                                    f"{sorted(shown.items() - server_notes.items())}, only on the server "
                                    f"{sorted(server_notes.items() - shown.items())}")
-    last = server_rows(phone.server, "SELECT last_seq FROM device_state WHERE device_id=?", (phone.store.device_id,))
+    last = server_rows(phone.server, "SELECT last_seq FROM device_state WHERE device_id = :device",
+                       {"device": phone.store.device_id})
     assert (last[0][0] if last else 0) == max((r["seq"] for r in rows), default=0), \
         "the server's mutation count disagrees"
 

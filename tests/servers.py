@@ -25,6 +25,8 @@ from contextlib import closing
 from pathlib import Path
 
 import httpx
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 
 REPO = Path(__file__).resolve().parents[1]
 BACKENDS = ("sqlite", "postgresql")
@@ -211,13 +213,13 @@ class ApiServer:
     """``python -m backend_stub serve --seed`` with its own data directory and database."""
 
     def __init__(self, data_dir: Path, port: int | None = None, env: dict | None = None,
-                 workers: int = 1) -> None:
+                 workers: int = 1, database_url: str | None = None) -> None:
         self.data_dir, self.port, self.workers = data_dir, port or free_port(), workers
         self.env = {**os.environ, "SHOPFLOOR_DATA_DIR": str(data_dir), "PYTHONPATH": str(REPO),
                     **(env or {})}
         self.cluster: PgCluster | None = None  # set when this server's database is ours
         if "SHOPFLOOR_DATABASE_URL" not in (env or {}):
-            url = new_database()
+            url = database_url or new_database()
             if url:
                 self.env["SHOPFLOOR_DATABASE_URL"], self.cluster = url, pg_cluster()
             else:
@@ -273,6 +275,18 @@ class ApiServer:
         self.stop()
         self.start()
 
+    @classmethod
+    def on_copy(cls, data_dir: Path, snapshot: str | Path, env: dict | None = None) -> ApiServer:
+        """A server (not started) on a fresh copy of ``snapshot``: a :meth:`snapshot` or a
+        seeded template of the current backend (a SQLite file, or a PostgreSQL database name)."""
+        if current_backend() == "sqlite":
+            data_dir.mkdir(parents=True, exist_ok=True)
+            with closing(sqlite3.connect(snapshot)) as src, \
+                    closing(sqlite3.connect(data_dir / "shopfloor.db")) as dst:
+                src.backup(dst)
+            return cls(data_dir, env=env)
+        return cls(data_dir, env=env, database_url=pg_cluster().create_database(template=str(snapshot)))
+
     def snapshot(self) -> str:
         """Copy the database as it is now (a backup to restore later); the server keeps running."""
         name = f"snap_{uuid.uuid4().hex[:12]}"
@@ -298,7 +312,8 @@ class ApiServer:
         raise RuntimeError(f"could not snapshot {db}: still in use")
 
     def restore(self, snapshot: str) -> None:
-        """Put back a :meth:`snapshot` (as an operator restoring a backup would): stop, replace, start."""
+        """Put back a :meth:`snapshot` (as an operator restoring a backup would): stop, replace,
+        start (a stopped server is started too). The snapshot stays usable for another restore."""
         self.stop()
         url = self.db_url
         if url.startswith("sqlite"):
@@ -311,3 +326,22 @@ class ApiServer:
             self.cluster.drop_database(db)
             self.cluster.create_database(db, template=snapshot)
         self.start()
+
+
+# ---- what a server holds ------------------------------------------------------------------
+
+
+def server_engine(server: ApiServer) -> Engine:
+    """An engine on ``server``'s database, either backend, that keeps no connection between
+    uses (a snapshot or restore may replace the database at any time). Dispose it after use."""
+    return create_engine(server.db_url, poolclass=NullPool)
+
+
+def server_rows(server: ApiServer, sql: str, params: dict | None = None) -> list[tuple]:
+    """Rows of ``sql`` (portable SQL, named ``:binds``) read from ``server``'s database."""
+    engine = server_engine(server)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql), params or {})]
+    finally:
+        engine.dispose()
