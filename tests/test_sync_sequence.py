@@ -1,9 +1,6 @@
 """Mutation numbers against a real API: discarded actions never arrive, and the
 ``sequence_gap`` -> resend from ``expected_seq`` path heals a server that lost actions."""
 
-import sqlite3
-from contextlib import closing
-
 import pytest
 
 from app.domain.roles import Actor, Role
@@ -12,7 +9,7 @@ from app.store import Actions, DeviceStore
 from app.store import outbox
 from app.sync import ApiClient, NetworkError, RequestRejected, SyncEngine
 from tests.conftest import login
-from tests.servers import ApiServer
+from tests.servers import server_rows
 
 
 def _actor(store: DeviceStore) -> Actor:
@@ -20,19 +17,13 @@ def _actor(store: DeviceStore) -> Actor:
     return Actor(user["id"], Role(user["role"]), frozenset(user["store_ids"]))
 
 
-def _server_query(server, sql: str, *params) -> list[tuple]:
-    """Read the server's database (closed at once: a test below swaps the file)."""
-    with closing(sqlite3.connect(server.data_dir / "shopfloor.db")) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
 def _server_notes(server) -> set[str]:
-    return {r[0] for r in _server_query(server, "SELECT body FROM notes")}
+    return {r[0] for r in server_rows(server, "SELECT body FROM notes")}
 
 
 def _server_mutations(server, device_id: str) -> list[tuple[int, str, str]]:
-    return _server_query(server, "SELECT seq, type, status FROM mutations WHERE device_id=? ORDER BY seq",
-                         device_id)
+    return server_rows(server, "SELECT seq, type, status FROM mutations WHERE device_id = :device ORDER BY seq",
+                       {"device": device_id})
 
 
 def _offline(api: ApiClient, store: DeviceStore) -> SyncEngine:
@@ -86,7 +77,7 @@ def test_selfie_of_a_discarded_clock_in_is_never_uploaded(server, device):
     report = SyncEngine(device, api).sync_once()
     assert report.photos == 0
     sha = hashlib.sha256(selfie).hexdigest()
-    assert _server_query(server, "SELECT count(*) FROM photos WHERE sha256=?", sha) == [(0,)]
+    assert server_rows(server, "SELECT count(*) FROM photos WHERE sha256 = :sha", {"sha": sha}) == [(0,)]
     assert not (server.data_dir / "photos" / sha).exists()
     with device.reading() as db:
         assert db.execute("SELECT count(*) FROM photo_uploads").fetchone()[0] == 0
@@ -127,21 +118,6 @@ def test_discard_after_the_server_applied_shows_what_the_server_holds(server, de
         assert db.execute("SELECT status FROM outbox").fetchone()[0] == "done"
 
 
-def _backup(server: ApiServer, to) -> None:
-    with closing(sqlite3.connect(server.data_dir / "shopfloor.db")) as src, closing(sqlite3.connect(to)) as dst:
-        src.backup(dst)
-
-
-def _restore(server: ApiServer, backup) -> None:
-    """Stop the server, put the older database back (as an operator restoring a backup), restart.
-
-    The backup is taken within the same test, so other tests of the module lose nothing."""
-    server.stop()
-    with closing(sqlite3.connect(backup)) as src, closing(sqlite3.connect(server.data_dir / "shopfloor.db")) as dst:
-        src.backup(dst)
-    server.start()
-
-
 @pytest.mark.parametrize("batch_size", [200, 2])
 def test_server_restored_from_backup_gets_lost_actions_again(server, tmp_path, batch_size):
     """The server loses acknowledged actions (restored backup): the device's next push meets
@@ -153,7 +129,7 @@ def test_server_restored_from_backup_gets_lost_actions_again(server, tmp_path, b
     engine = SyncEngine(store, api, batch_size=batch_size)
     actions.add_note("st-cwb", "one")
     engine.sync_once()
-    _backup(server, tmp_path / "backup.db")
+    backup = server.snapshot()  # taken within this test: the module's other tests lose nothing
     actions.add_note("st-cwb", "two")
     actions.raw("note.add", {"note_id": "nt-forged", "user_id": "u-s02", "store_id": "st-cwb",
                              "body": "forged"}, "note:nt-forged")
@@ -166,7 +142,7 @@ def test_server_restored_from_backup_gets_lost_actions_again(server, tmp_path, b
         outbox.discard_pending(db)
     actions.add_note("st-cwb", "four")
     engine.sync_once()
-    _restore(server, tmp_path / "backup.db")
+    server.restore(backup)  # as an operator restoring a backup: stop, put back, start
     assert [s for s, _, _ in _server_mutations(server, store.device_id)] == [1]  # 2..6 are lost
 
     api = login(server.url, store, "S3001", "1111")  # sessions were lost with the backup
