@@ -2,8 +2,6 @@
 
 import json
 import random
-import sqlite3
-from contextlib import closing
 
 import httpx
 import pytest
@@ -13,7 +11,7 @@ from app.store import Actions, DeviceStore, PunchActions
 from app.store import outbox
 from app.sync import ApiClient, NetworkError, SyncEngine
 from tests.conftest import login
-from tests.servers import ApiServer
+from tests.servers import ApiServer, server_rows
 
 STAFF = Actor("u-s01", Role.STAFF, frozenset({"st-cwb"}))
 
@@ -26,11 +24,8 @@ def _actor(store: DeviceStore) -> Actor:
 @pytest.fixture(scope="module")
 def small_server(server, tmp_path_factory):
     """A real API that takes request bodies of at most 20 kB (a copy of the seeded chain)."""
-    data = tmp_path_factory.mktemp("small-api")
-    with closing(sqlite3.connect(server.data_dir / "shopfloor.db")) as src, \
-            closing(sqlite3.connect(data / "shopfloor.db")) as dst:
-        src.backup(dst)
-    srv = ApiServer(data, env={"SHOPFLOOR_MAX_BODY_BYTES": "20000"}).start()
+    srv = ApiServer.on_copy(tmp_path_factory.mktemp("small-api"), server.snapshot(),
+                            env={"SHOPFLOOR_MAX_BODY_BYTES": "20000"}).start()
     yield srv
     srv.stop()
 
@@ -56,9 +51,8 @@ def test_batch_too_large_is_split_and_an_oversized_action_refused_alone(small_se
         [refused] = outbox.rejected(db)
         assert db.execute("SELECT count(*) FROM notes WHERE id=?", [huge]).fetchone()[0] == 0
     assert refused["reason"] == "payload_too_large"
-    with closing(sqlite3.connect(small_server.data_dir / "shopfloor.db")) as conn:
-        types = [r[0] for r in conn.execute("SELECT type FROM mutations WHERE device_id=? ORDER BY seq",
-                                            [store.device_id])]
+    types = [r[0] for r in server_rows(small_server, "SELECT type FROM mutations WHERE device_id = :device"
+                                                     " ORDER BY seq", {"device": store.device_id})]
     assert types == ["note.add"] * 12 + ["mutation.void", "note.add"]
     store.close()
 
