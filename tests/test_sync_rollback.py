@@ -4,7 +4,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, delete, text, update
+from sqlalchemy import delete, text, update
 
 from app.domain import attendance
 from app.domain.roles import Actor, Role
@@ -14,15 +14,12 @@ from app.store import outbox
 from app.sync import SyncEngine
 from backend_stub import db as server_tables
 from tests.conftest import login
+from tests.servers import server_engine
 
 
 def _actor(store: DeviceStore) -> Actor:
     user, _ = store.load_session()
     return Actor(user["id"], Role(user["role"]), frozenset(user["store_ids"]))
-
-
-def _server_db(server):
-    return create_engine(f"sqlite:///{server.data_dir / 'shopfloor.db'}")
 
 
 def _device_state(store: DeviceStore, user_id: str, at: datetime):
@@ -54,7 +51,7 @@ def _one_shift(server, store: DeviceStore, user_id: str, starts_on_device: datet
                starts_on_server: datetime) -> None:
     """The user's only shift today: the device knows one start, the server holds another."""
     around = (starts_on_device - timedelta(days=1), starts_on_device + timedelta(days=1))
-    with _server_db(server).begin() as conn:
+    with server_engine(server).begin() as conn:
         t = server_tables.shifts
         conn.execute(delete(t).where(t.c.user_id == user_id, t.c.starts_at.between(*around)))
         conn.execute(t.insert().values(id="sh-moved", store_id="st-cwb", user_id=user_id,
@@ -96,7 +93,7 @@ def test_clock_in_refused_by_the_server_is_undone_and_can_be_made_again(server, 
     what, _when = _screen_line(refused, "zh_Hant_HK")  # what Me > Rejected actions lists
     assert what == Translator("zh_Hant_HK").gettext("Clock in") != "Clock in"
 
-    with _server_db(server).begin() as conn:  # the manager moves the shift back
+    with server_engine(server).begin() as conn:  # the manager moves the shift back
         conn.execute(update(server_tables.shifts).where(server_tables.shifts.c.id == "sh-moved")
                      .values(starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=8)))
     punches.record_punch(kind="clock_in", store_id="st-cwb", fix=None, method="pin", shift_id="sh-moved")
@@ -117,9 +114,11 @@ def test_every_action_type_is_undone_when_refused(server, tmp_path):
     actions = PunchActions(store, store.clock, _actor(store))
     kept = actions.add_note("st-cwb", "kept on the server")
     engine.sync_once()
-    with _server_db(server).begin() as conn:  # the server changes under the device's feet
+    with server_engine(server).begin() as conn:  # the server changes under the device's feet
         conn.execute(text("UPDATE notes SET author_id='u-s02' WHERE id=:i"), {"i": kept})
         conn.execute(text("DELETE FROM tasks WHERE id=:i"), {"i": task[0]})
+        for table in ("broadcast_reads", "broadcast_stores"):  # its rows first (foreign keys)
+            conn.execute(text(f"DELETE FROM {table} WHERE broadcast_id=:i"), {"i": broadcast})
         conn.execute(text("DELETE FROM broadcasts WHERE id=:i"), {"i": broadcast})
     # Each of these is refused by the server (not the author any more, records gone, a forgery).
     actions.delete_note(kept)
@@ -203,7 +202,7 @@ def test_refused_photo_refuses_its_action_and_sync_goes_on(server, tmp_path, blo
     assert refused["type"] == "punch.record" and refused["reason"] == reason
     assert photo == ("rejected", reason)
     assert not list((tmp_path / "photos").iterdir())  # the refused selfie is not kept on the phone
-    with _server_db(server).connect() as conn:
+    with server_engine(server).connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM notes WHERE id=:i"), {"i": note}).scalar() == 1
         assert conn.execute(text("SELECT count(*) FROM punches WHERE id=:i"), {"i": punch}).scalar() == 0
         kinds = [r[0] for r in conn.execute(text("SELECT type FROM mutations WHERE device_id=:d ORDER BY seq"),
@@ -237,6 +236,6 @@ def test_too_large_photo_and_a_lost_photo_file_are_refused_per_item(server, tmp_
     assert sorted(reasons.values()) == ["payload_too_large", "photo_missing"]
     assert reasons[lost] == "photo_missing"
     assert report.applied == 1 and report.waiting == 0
-    with _server_db(server).connect() as conn:
+    with server_engine(server).connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM notes WHERE id=:i"), {"i": note}).scalar() == 1
     store.close()
