@@ -5,9 +5,9 @@ before the n-th statement (counted over the process's life) whose SQL starts wit
 ``<SQL prefix>`` (case-insensitive), e.g. ``INSERT INTO notes#3`` dies in the middle of a
 pushed batch, after two notes were written and before the transaction commits. The prefix
 ``COMMIT`` counts commits instead. The statements are SQLAlchemy's, so the same prefixes
-land at the same points on SQLite and PostgreSQL. The fault tests (tests/test_fault_server_kill.py) use it
-to kill the server at a deterministic point; it is never set in production, and when it is
-unset nothing is installed.
+land at the same points on SQLite and PostgreSQL. The fault tests
+(tests/test_fault_server_kill.py) use it to kill the server at a deterministic point; it is
+never set in production, and when it is unset nothing is installed.
 """
 
 import logging
