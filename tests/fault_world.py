@@ -12,7 +12,6 @@ import pytest
 
 from app.domain.roles import Actor, Role
 from app.store import Actions, DeviceStore
-from app.store import outbox
 from app.sync import ApiClient, AuthRequired, SyncEngine, SyncError
 from tests.conftest import seeded_copy_source
 from tests.servers import ApiServer, server_rows
