@@ -1,6 +1,7 @@
 """``python -m backend_stub``: run the API (optionally seeding the demo chain first)."""
 
 import argparse
+import tempfile
 
 import uvicorn
 
@@ -42,7 +43,9 @@ def main() -> None:
     if args.command == "revision":
         from backend_stub.migrations import write_revision
 
-        write_revision(make_engine(settings.db_url), args.message)
+        # Against a scratch database at head, never the one in use: only the diff matters.
+        with tempfile.TemporaryDirectory() as scratch:
+            write_revision(make_engine(f"sqlite:///{scratch}/scratch.db"), args.message)
         return
     _prepare(settings, seed=args.command == "seed" or args.seed)
     if args.command == "serve" and args.workers > 1:
