@@ -3,6 +3,7 @@
 Core rather than raw SQL so the same code runs on SQLite (WAL) and PostgreSQL.
 """
 
+import logging
 import threading
 
 from sqlalchemy import (
@@ -24,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+log = logging.getLogger(__name__)
 metadata = MetaData()
 
 
@@ -311,6 +313,15 @@ def _postgres_engine(url: str) -> Engine:
             cur.execute("SHOW synchronous_commit")
             if cur.fetchone()[0] == "off":
                 cur.execute("SET synchronous_commit = on")
+        dbapi_conn.commit()
+
+    @event.listens_for(engine, "first_connect")
+    def _check_fsync(dbapi_conn, _record):  # noqa: ANN001
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SHOW fsync")
+            if cur.fetchone()[0] == "off":
+                log.warning("PostgreSQL runs with fsync=off: a power cut can lose pushes "
+                            "already answered as applied (docs/sync.md, Durability)")
         dbapi_conn.commit()
 
     return engine
