@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import tempfile
 
 import click
 import uvicorn
@@ -50,7 +51,9 @@ def main() -> None:
     if args.command == "revision":
         from backend_stub.migrations import write_revision
 
-        write_revision(make_engine(settings.db_url), args.message)
+        # Against a scratch database at head, never the one in use: only the diff matters.
+        with tempfile.TemporaryDirectory() as scratch:
+            write_revision(make_engine(f"sqlite:///{scratch}/scratch.db"), args.message)
         return
     _prepare(settings, seed=args.command == "seed" or args.seed,
              show_logins=args.command == "seed")

@@ -1,10 +1,14 @@
 """FastAPI dependencies: the database connection and the authenticated caller."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
+from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
+from fastapi.concurrency import contextmanager_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
@@ -18,6 +22,7 @@ from backend_stub.services import sessions
 from backend_stub.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False)
+_db_slots: RunVar[dict[int, anyio.Semaphore]] = RunVar("shopfloor_db_slots")
 
 
 def get_settings(request: Request) -> Settings:
@@ -28,15 +33,40 @@ def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-def write_conn(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
-    """One write transaction per request: committed when the route returns, else rolled back."""
-    with engine.begin() as conn:
+def _slots(engine: Engine) -> anyio.Semaphore:
+    """This event loop's gate in front of ``engine``'s pool (see write_conn)."""
+    try:
+        gates = _db_slots.get()
+    except LookupError:
+        gates = {}
+        _db_slots.set(gates)
+    if id(engine) not in gates:
+        gates[id(engine)] = anyio.Semaphore(db.request_slots(engine))
+    return gates[id(engine)]
+
+
+@contextmanager
+def _read_tx(engine: Engine) -> Iterator[Connection]:
+    with engine.connect().execution_options(readonly=True) as conn, conn.begin():
         yield conn
 
 
-def read_conn(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
-    """A read transaction: one consistent snapshot for the whole request."""
-    with engine.connect().execution_options(readonly=True) as conn, conn.begin():
+async def write_conn(engine: Annotated[Engine, Depends(get_engine)]) -> AsyncIterator[Connection]:
+    """One write transaction per request: committed when the route returns, else rolled back.
+
+    A request waits for a database slot on the event loop, never in a worker thread: the
+    transaction opens in one thread-pool call and the route runs in the next, so threads
+    blocked on the pool (or on SQLite's write lock) could hold every thread-pool token while
+    the connection holders waited for one. Under 200 devices that stalled requests 30 s and
+    ended them in 500s.
+    """
+    async with _slots(engine), contextmanager_in_threadpool(engine.begin()) as conn:
+        yield conn
+
+
+async def read_conn(engine: Annotated[Engine, Depends(get_engine)]) -> AsyncIterator[Connection]:
+    """A read transaction: one consistent snapshot for the whole request (gated as write_conn)."""
+    async with _slots(engine), contextmanager_in_threadpool(_read_tx(engine)) as conn:
         yield conn
 
 

@@ -244,7 +244,7 @@ def report(runs: list[dict], args) -> None:
     for run in runs:
         t: Tally = run["tally"]
         rows[run["backend"]] = {
-            "events/s": t.events / run["secs"], "push p50 ms": _pct(t.push_ms, 50),
+            "events/s": t.events / run["secs"], "wall s": run["secs"], "push p50 ms": _pct(t.push_ms, 50),
             "push p99 ms": _pct(t.push_ms, 99), "pull p50 ms": _pct(t.pull_ms, 50),
             "pull p99 ms": _pct(t.pull_ms, 99), "pushes": len(t.push_ms), "applied": t.applied,
             "rejected": t.rejected, "errors": t.errors, "login all (s)": run["login_s"],
