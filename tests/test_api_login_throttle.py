@@ -151,7 +151,8 @@ def test_counters_are_shared_by_server_processes_and_parallel_guesses(tmp_path):
     """Two API processes on one database, 24 parallel wrong PINs: only the 4 free ones are checked,
     and the right PIN afterwards is refused by either process."""
     first = ApiServer(tmp_path / "server").start()
-    second = ApiServer(tmp_path / "server").start()
+    # The same database (on PostgreSQL a new ApiServer would otherwise get a database of its own).
+    second = ApiServer(tmp_path / "server", database_url=first.db_url).start()
     try:
         def guess(n: int) -> int:
             url = (first if n % 2 else second).url
