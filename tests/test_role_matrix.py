@@ -280,3 +280,254 @@ def test_unlock_of_nobody_is_not_found(world):
     """POST /v1/staff/u-nobody/unlock | HQ admin | 404 not_found."""
     resp = world.call("hq", "POST", "/staff/u-nobody/unlock")
     assert (resp.status_code, resp.json()["code"]) == (404, "not_found")
+
+
+# ---- sync pull: what each role sees ------------------------------------------------------------
+
+_PULL_STORES = {"staff": {STORE}, "staff_other": {OTHER_STORE}, "sm": {STORE}, "am": {STORE, "st-st"},
+                "am_other": {OTHER_STORE, "st-tst"}, "hq": {STORE, OTHER_STORE, "st-tst", "st-st"}}
+
+
+@pytest.mark.parametrize("actor", [pytest.param(a, id=f"GET /v1/sync/pull | {LABELS[a]} | 200 own stores' rows")
+                                   for a in _PULL_STORES])
+def test_pull_shows_only_the_callers_stores_and_punches_in_their_scope(world, actor):
+    """Shifts, tasks and notes of the caller's stores only; punches: staff their own, managers their stores'."""
+    for user_id, store in (("u-s01", STORE), ("u-s03", OTHER_STORE)):
+        world.shift_now(user_id, store)
+    for punching, store in (("staff", STORE), ("staff_other", OTHER_STORE)):
+        user_id = world.actors[punching].user_id
+        assert world.push(punching, "punch.record", punch_payload(user_id, store))["status"] == "applied"
+    changes = world.pull_all(actor)
+    stores = {c["data"]["store_id"] for c in changes if c["entity"] in ("shift", "task", "note") and c["data"]}
+    assert stores == _PULL_STORES[actor]
+    punchers = {c["data"]["user_id"] for c in changes if c["entity"] == "punch" and c["data"]}
+    me = world.actors[actor].user_id
+    expected = {"u-s01", "u-s03"}
+    if actor.startswith("staff"):
+        expected = {me} & expected
+    else:
+        expected = {u for u, s in (("u-s01", STORE), ("u-s03", OTHER_STORE)) if s in _PULL_STORES[actor]}
+    assert expected <= punchers
+    if actor.startswith("staff"):
+        assert punchers == {me}
+    else:
+        punch_stores = {c["data"]["store_id"] for c in changes if c["entity"] == "punch" and c["data"]}
+        assert punch_stores <= _PULL_STORES[actor]
+
+
+# ---- sync push: every mutation type x caller x subject ---------------------------------------------
+
+
+def _note_add(w: World, actor: str, subject: str, store: str):
+    note_id = f"nt-m-{sha(note_id_seed := new_image())[:12]}"
+    del note_id_seed
+    return {"note_id": note_id, "user_id": subject, "store_id": store, "body": "Till 2 short"}, \
+        lambda: w.count(db.notes, db.notes.c.id == note_id) == 1
+
+
+def _note_delete(w: World, actor: str, subject: str, store: str):
+    note_id = w.new_note(subject, store)
+    return {"note_id": note_id}, lambda: w.count(db.notes, db.notes.c.id == note_id) == 0
+
+
+def _broadcast_create(w: World, actor: str, subject: str, store: str):
+    broadcast_id = f"bc-m-{sha(new_image())[:12]}"
+    return {"broadcast_id": broadcast_id, "store_ids": store.split("+"), "title": "Matrix"}, \
+        lambda: w.count(db.broadcasts, db.broadcasts.c.id == broadcast_id) == 1
+
+
+def _broadcast_read(w: World, actor: str, subject: str, store: str):
+    broadcast_id = w.new_broadcast(store)
+    read = db.broadcast_reads.c
+    return {"broadcast_id": broadcast_id, "user_id": subject, "read_at": "2026-01-01T00:00:00Z"}, \
+        lambda: w.count(db.broadcast_reads, read.broadcast_id == broadcast_id) == 1
+
+
+def _task_complete(w: World, actor: str, subject: str, store: str, photo: str | None = None):
+    task_id = w.new_task(store)
+    payload = {"task_id": task_id, "user_id": subject, "completed_at": "2026-01-01T00:00:00Z"}
+    if photo:
+        payload["photo_sha256"] = w.photos[photo] if photo in w.photos else w.upload(actor)
+    return payload, lambda: w.one(db.tasks, db.tasks.c.id == task_id)["status"] == "done"
+
+
+def _punch_record(w: World, actor: str, subject: str, store: str, method: str = "pin", photo: str | None = None):
+    w.shift_now(subject, store)
+    selfie = None if photo is None else w.photos[photo] if photo in w.photos else w.upload(actor)
+    payload = punch_payload(subject, store, method, selfie)
+    if selfie:
+        w.call(actor, "POST", "/face/consent", json={"granted": True, "text_version": CONSENT_TEXT_VERSION})
+    return payload, lambda: w.count(db.punches, db.punches.c.id == payload["punch_id"]) == 1
+
+
+def _punch_confirm(w: World, actor: str, subject: str, store: str):
+    punch_id = w.pin_punch(subject, store)
+    return {"punch_id": punch_id}, lambda: w.one(db.punches, db.punches.c.id == punch_id)["status"] == "accepted"
+
+
+def _punch_correct(w: World, actor: str, subject: str, store: str):
+    correction_id = f"pc-m-{sha(new_image())[:12]}"
+    return {"correction_id": correction_id, "user_id": subject, "store_id": store, "kind": "clock_out",
+            "at": "2026-01-01T09:00:00Z", "reason": "Forgot to clock out"}, \
+        lambda: w.count(db.punch_corrections, db.punch_corrections.c.id == correction_id) == 1
+
+
+def _void(w: World, actor: str, subject: str, store: str):
+    before = {t.name: w.count(t) for t in (db.notes, db.tasks, db.punches, db.broadcasts)}
+    # A void changes nothing but uses its number: "effect" = nothing else moved.
+    return {}, lambda: {t.name: w.count(t) for t in (db.notes, db.tasks, db.punches, db.broadcasts)} == before
+
+
+_SCENARIOS = {
+    "note.add": _note_add, "note.delete": _note_delete, "broadcast.create": _broadcast_create,
+    "broadcast.read": _broadcast_read, "task.complete": _task_complete,
+    "task.complete+photo": lambda w, a, s, st, p: _task_complete(w, a, s, st, photo=p),
+    "punch.record": _punch_record,
+    "punch.record+selfie": lambda w, a, s, st, p: _punch_record(w, a, s, st, method="face", photo=p),
+    "punch.record kiosk": lambda w, a, s, st: _punch_record(w, a, s, st, method="kiosk"),
+    "punch.confirm": _punch_confirm, "punch.correct": _punch_correct, "mutation.void": _void,
+}
+CWB, MK = STORE, OTHER_STORE
+# (mutation, caller, subject, store, outcome[, photo]): outcome is "applied" or the rejection reason.
+_PUSH = [
+    ("note.add", "staff", "own", CWB, "applied"),
+    ("note.add", "staff", "colleague", CWB, "not_your_record"),
+    ("note.add", "staff", "own", MK, "forbidden_role"),
+    ("note.add", "sm", "own", CWB, "applied"),
+    ("note.add", "sm_other", "own", CWB, "forbidden_role"),
+    ("note.add", "am", "own", CWB, "applied"),
+    ("note.add", "am_other", "own", CWB, "forbidden_role"),
+    ("note.add", "hq", "own", CWB, "applied"),
+    ("note.delete", "staff", "own", CWB, "applied"),
+    ("note.delete", "colleague", "store staff", CWB, "forbidden_role"),
+    ("note.delete", "staff_other", "store staff", CWB, "forbidden_role"),
+    ("note.delete", "sm", "store staff", CWB, "applied"),
+    ("note.delete", "sm_other", "store staff", CWB, "forbidden_role"),
+    ("note.delete", "am", "store staff", CWB, "applied"),
+    ("note.delete", "am_other", "store staff", CWB, "forbidden_role"),
+    ("note.delete", "hq", "store staff", CWB, "applied"),
+    ("broadcast.create", "staff", "own", CWB, "forbidden_role"),
+    ("broadcast.create", "sm", "own", CWB, "applied"),
+    ("broadcast.create", "sm", "own", MK, "forbidden_role"),
+    ("broadcast.create", "sm", "own", f"{CWB}+{MK}", "forbidden_role"),
+    ("broadcast.create", "sm_other", "own", CWB, "forbidden_role"),
+    ("broadcast.create", "am", "own", f"{CWB}+st-st", "applied"),
+    ("broadcast.create", "am_other", "own", CWB, "forbidden_role"),
+    ("broadcast.create", "hq", "own", f"{CWB}+{MK}+st-tst+st-st", "applied"),
+    ("broadcast.read", "staff", "own", CWB, "applied"),
+    ("broadcast.read", "staff", "colleague", CWB, "not_your_record"),
+    ("broadcast.read", "staff_other", "own", CWB, "forbidden_role"),
+    ("broadcast.read", "sm", "own", CWB, "applied"),
+    ("broadcast.read", "sm_other", "own", CWB, "forbidden_role"),
+    ("broadcast.read", "am_other", "own", CWB, "forbidden_role"),
+    ("broadcast.read", "hq", "own", CWB, "applied"),
+    ("task.complete", "staff", "own", CWB, "applied"),
+    ("task.complete", "staff", "colleague", CWB, "not_your_record"),
+    ("task.complete", "staff", "own", MK, "forbidden_role"),
+    ("task.complete", "sm", "own", CWB, "applied"),
+    ("task.complete", "sm_other", "own", CWB, "forbidden_role"),
+    ("task.complete", "am_other", "own", CWB, "forbidden_role"),
+    ("task.complete", "hq", "own", CWB, "applied"),
+    ("task.complete+photo", "staff", "own", CWB, "applied", "own upload"),
+    ("task.complete+photo", "staff", "own", CWB, "photo_not_yours", "store task photo"),
+    ("task.complete+photo", "sm", "own", CWB, "photo_not_yours", "staff upload"),
+    ("punch.record", "staff", "own", CWB, "applied"),
+    ("punch.record", "staff", "colleague", CWB, "not_your_record"),
+    ("punch.record", "staff", "own", MK, "forbidden_role"),
+    ("punch.record", "sm", "store staff", CWB, "not_your_record"),
+    ("punch.record", "hq", "store staff", CWB, "not_your_record"),
+    ("punch.record+selfie", "staff", "own", CWB, "applied", "own upload"),
+    ("punch.record+selfie", "staff", "own", CWB, "photo_not_yours", "store task photo"),
+    ("punch.record kiosk", "staff", "own", CWB, "forbidden_role"),
+    ("punch.record kiosk", "sm", "store staff", CWB, "applied"),
+    ("punch.record kiosk", "sm", "own", CWB, "applied"),
+    ("punch.record kiosk", "sm", "other-store staff", CWB, "forbidden_role"),
+    ("punch.record kiosk", "sm", "other-store staff", MK, "forbidden_role"),
+    ("punch.record kiosk", "sm", "HQ admin", CWB, "forbidden_role"),
+    ("punch.record kiosk", "sm_other", "store staff", CWB, "forbidden_role"),
+    ("punch.record kiosk", "am", "store staff", CWB, "applied"),
+    ("punch.record kiosk", "am_other", "store staff", CWB, "forbidden_role"),
+    ("punch.record kiosk", "hq", "store staff", CWB, "applied"),
+    ("punch.confirm", "staff", "own", CWB, "forbidden_role"),
+    ("punch.confirm", "colleague", "store staff", CWB, "forbidden_role"),
+    ("punch.confirm", "sm", "store staff", CWB, "applied"),
+    ("punch.confirm", "sm", "own", CWB, "forbidden_role"),
+    ("punch.confirm", "sm", "other-store staff", MK, "forbidden_role"),
+    ("punch.confirm", "sm_other", "store staff", CWB, "forbidden_role"),
+    ("punch.confirm", "am", "store staff", CWB, "applied"),
+    ("punch.confirm", "am", "store manager", CWB, "applied"),
+    ("punch.confirm", "am_other", "store staff", CWB, "forbidden_role"),
+    ("punch.confirm", "hq", "store staff", CWB, "applied"),
+    ("punch.correct", "staff", "colleague", CWB, "forbidden_role"),
+    ("punch.correct", "sm", "store staff", CWB, "applied"),
+    ("punch.correct", "sm", "own", CWB, "forbidden_role"),
+    ("punch.correct", "sm", "other-store staff", CWB, "forbidden_role"),
+    ("punch.correct", "sm", "other-store staff", MK, "forbidden_role"),
+    ("punch.correct", "sm", "HQ admin", CWB, "forbidden_role"),
+    ("punch.correct", "sm_other", "store staff", CWB, "forbidden_role"),
+    ("punch.correct", "am", "store staff", CWB, "applied"),
+    ("punch.correct", "am", "store manager", CWB, "applied"),
+    ("punch.correct", "am_other", "store staff", CWB, "forbidden_role"),
+    ("punch.correct", "hq", "store staff", CWB, "applied"),
+    ("mutation.void", "staff", "own", CWB, "applied"),
+    ("mutation.void", "hq", "own", CWB, "applied"),
+]
+
+
+def _push_id(row: tuple) -> str:
+    mutation, actor, subject, store, outcome, *photo = row
+    about = f"{subject}'s" if subject != "own" else "own"
+    extra = f", citing {photo[0]}" if photo else ""
+    return f"push {mutation} | {LABELS[actor]}, {about} record at {store}{extra} | {outcome}"
+
+
+@pytest.mark.parametrize("row", [pytest.param(r, id=_push_id(r)) for r in _PUSH])
+def test_push_mutation_by_role_and_subject(world, row):
+    """Each pushed action is applied for callers allowed on that subject and store, else rejected
+    with the reason the person sees; a refused action changes nothing."""
+    mutation, actor, subject, store, outcome, *photo = row
+    subject_id = world.actors[actor].user_id if subject == "own" else SUBJECTS[subject]
+    payload, happened = _SCENARIOS[mutation](world, actor, subject_id, store, *photo)
+    result = world.push(actor, mutation.split()[0].split("+")[0], payload)
+    assert _outcome(result) == outcome, result
+    assert happened() is (outcome == "applied" or mutation == "mutation.void")
+
+
+# ---- face data erasure (last: it deletes the subjects' uploads) ---------------------------------
+
+_ERASE = [  # (caller, subject, status)
+    ("staff", "colleague", 403),
+    ("sm", "colleague", 403),
+    ("am", "colleague", 403),
+    ("colleague", "own", 200),
+    ("hq", "other-store staff", 200),
+]
+
+
+@pytest.mark.parametrize(("actor", "subject", "status"), [
+    pytest.param(a, s, c, id=f"POST /v1/staff/{{id}}/erase-biometrics | {LABELS[a]}, {s} | {c}")
+    for a, s, c in _ERASE])
+def test_face_data_is_erased_by_the_person_or_hq_and_only_theirs(world, actor, subject, status):
+    """Erasure: by the person or an HQ admin; it removes their uploads no record uses and their
+    consent, never a photo a record cites (their own completed task's photo stays)."""
+    user_id = world.actors[actor].user_id if subject == "own" else SUBJECTS[subject]
+    owner = next(k for k, a in world.actors.items() if a.user_id == user_id)
+    world.call(owner, "POST", "/face/consent", json={"granted": True, "text_version": CONSENT_TEXT_VERSION})
+    loose = world.upload(owner)
+    resp = world.call(actor, "POST", f"/staff/{user_id}/erase-biometrics")
+    assert resp.status_code == status, resp.text
+    kept = world.count(db.photos, db.photos.c.sha256 == loose) == 1
+    consents = world.count(db.face_consents, db.face_consents.c.user_id == user_id)
+    if status == 200:
+        assert not kept and consents == 0
+    else:
+        assert resp.json()["code"] == "forbidden_role"
+        assert kept and consents >= 1
+    for photo in ("store task photo", "other-store task photo", "staff upload"):
+        assert world.count(db.photos, db.photos.c.sha256 == world.photos[photo]) == 1
+
+
+def test_erasing_nobody_is_not_found(world):
+    """POST /v1/staff/u-nobody/erase-biometrics | HQ admin | 404 not_found."""
+    resp = world.call("hq", "POST", "/staff/u-nobody/erase-biometrics")
+    assert (resp.status_code, resp.json()["code"]) == (404, "not_found")
