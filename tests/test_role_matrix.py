@@ -436,6 +436,8 @@ _PUSH = [
     ("punch.record", "staff", "own", MK, "forbidden_role"),
     ("punch.record", "sm", "store staff", CWB, "not_your_record"),
     ("punch.record", "hq", "store staff", CWB, "not_your_record"),
+    ("punch.record", "hq", "own", CWB, "forbidden_role"),  # the HQ admin works at no store
+    ("punch.record", "am", "own", CWB, "applied"),
     ("punch.record+selfie", "staff", "own", CWB, "applied", "own upload"),
     ("punch.record+selfie", "staff", "own", CWB, "photo_not_yours", "store task photo"),
     ("punch.record kiosk", "staff", "own", CWB, "forbidden_role"),
@@ -456,6 +458,8 @@ _PUSH = [
     ("punch.confirm", "sm_other", "store staff", CWB, "forbidden_role"),
     ("punch.confirm", "am", "store staff", CWB, "applied"),
     ("punch.confirm", "am", "store manager", CWB, "applied"),
+    ("punch.confirm", "sm", "area manager", CWB, "forbidden_role"),  # only someone above the person
+    ("punch.confirm", "sm", "HQ admin", CWB, "forbidden_role"),
     ("punch.confirm", "am_other", "store staff", CWB, "forbidden_role"),
     ("punch.confirm", "hq", "store staff", CWB, "applied"),
     ("punch.correct", "staff", "colleague", CWB, "forbidden_role"),
@@ -467,6 +471,7 @@ _PUSH = [
     ("punch.correct", "sm_other", "store staff", CWB, "forbidden_role"),
     ("punch.correct", "am", "store staff", CWB, "applied"),
     ("punch.correct", "am", "store manager", CWB, "applied"),
+    ("punch.correct", "sm", "area manager", CWB, "forbidden_role"),
     ("punch.correct", "am_other", "store staff", CWB, "forbidden_role"),
     ("punch.correct", "hq", "store staff", CWB, "applied"),
     ("mutation.void", "staff", "own", CWB, "applied"),
