@@ -66,7 +66,7 @@ BAD_TOKENS = {"anonymous": "no token", "forged": "forged token", "expired": "exp
 LABELS = {**{k: v[3] for k, v in USERS.items()}, **BAD_TOKENS}
 #: subject label -> user id (``own`` is the caller)
 SUBJECTS = {"colleague": "u-s02", "store staff": "u-s01", "other-store staff": "u-s03",
-            "HQ admin": "u-hq", "area manager": "u-am-hk", "store manager": "u-sm-cwb"}
+            "HQ admin": "u-hq", "area manager": "u-am-hk", "store manager": "u-sm-cwb", "nobody": "u-nobody"}
 
 _colours = itertools.count(1)
 

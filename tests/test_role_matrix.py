@@ -414,6 +414,7 @@ _PUSH = [
     ("broadcast.create", "am", "own", f"{CWB}+st-st", "applied"),
     ("broadcast.create", "am_other", "own", CWB, "forbidden_role"),
     ("broadcast.create", "hq", "own", f"{CWB}+{MK}+st-tst+st-st", "applied"),
+    ("broadcast.create", "hq", "own", "st-nowhere", "forbidden_role"),
     ("broadcast.read", "staff", "own", CWB, "applied"),
     ("broadcast.read", "staff", "colleague", CWB, "not_your_record"),
     ("broadcast.read", "staff_other", "own", CWB, "forbidden_role"),
@@ -474,6 +475,7 @@ _PUSH = [
     ("punch.correct", "sm", "area manager", CWB, "forbidden_role"),
     ("punch.correct", "am_other", "store staff", CWB, "forbidden_role"),
     ("punch.correct", "hq", "store staff", CWB, "applied"),
+    ("punch.correct", "hq", "nobody", CWB, "not_found"),
     ("mutation.void", "staff", "own", CWB, "applied"),
     ("mutation.void", "hq", "own", CWB, "applied"),
 ]
