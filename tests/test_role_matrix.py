@@ -9,12 +9,11 @@ an allowed write happened and a refused one changed nothing. The store is Causew
 """
 
 import pytest
-from sqlalchemy import select
 
 from backend_stub import db
 from backend_stub.services.biometrics import CONSENT_TEXT_VERSION
-from tests.role_world import (BAD_TOKENS, LABELS, OTHER_STORE, SIGNING_KEY, STORE, SUBJECTS, World, new_image,
-                              punch_payload, sha)
+from tests.role_world import (BAD_TOKENS, LABELS, OTHER_STORE, SCENARIOS, SIGNING_KEY, STORE, SUBJECTS, World,
+                              new_image, punch_payload, sha)
 from tests.servers import ApiServer
 
 
@@ -318,75 +317,6 @@ def test_pull_shows_only_the_callers_stores_and_punches_in_their_scope(world, ac
 # ---- sync push: every mutation type x caller x subject ---------------------------------------------
 
 
-def _note_add(w: World, actor: str, subject: str, store: str):
-    note_id = f"nt-m-{sha(note_id_seed := new_image())[:12]}"
-    del note_id_seed
-    return {"note_id": note_id, "user_id": subject, "store_id": store, "body": "Till 2 short"}, \
-        lambda: w.count(db.notes, db.notes.c.id == note_id) == 1
-
-
-def _note_delete(w: World, actor: str, subject: str, store: str):
-    note_id = w.new_note(subject, store)
-    return {"note_id": note_id}, lambda: w.count(db.notes, db.notes.c.id == note_id) == 0
-
-
-def _broadcast_create(w: World, actor: str, subject: str, store: str):
-    broadcast_id = f"bc-m-{sha(new_image())[:12]}"
-    return {"broadcast_id": broadcast_id, "store_ids": store.split("+"), "title": "Matrix"}, \
-        lambda: w.count(db.broadcasts, db.broadcasts.c.id == broadcast_id) == 1
-
-
-def _broadcast_read(w: World, actor: str, subject: str, store: str):
-    broadcast_id = w.new_broadcast(store)
-    read = db.broadcast_reads.c
-    return {"broadcast_id": broadcast_id, "user_id": subject, "read_at": "2026-01-01T00:00:00Z"}, \
-        lambda: w.count(db.broadcast_reads, read.broadcast_id == broadcast_id) == 1
-
-
-def _task_complete(w: World, actor: str, subject: str, store: str, photo: str | None = None):
-    task_id = w.new_task(store)
-    payload = {"task_id": task_id, "user_id": subject, "completed_at": "2026-01-01T00:00:00Z"}
-    if photo:
-        payload["photo_sha256"] = w.photos[photo] if photo in w.photos else w.upload(actor)
-    return payload, lambda: w.one(db.tasks, db.tasks.c.id == task_id)["status"] == "done"
-
-
-def _punch_record(w: World, actor: str, subject: str, store: str, method: str = "pin", photo: str | None = None):
-    w.shift_now(subject, store)
-    selfie = None if photo is None else w.photos[photo] if photo in w.photos else w.upload(actor)
-    payload = punch_payload(subject, store, method, selfie)
-    if selfie:
-        w.call(actor, "POST", "/face/consent", json={"granted": True, "text_version": CONSENT_TEXT_VERSION})
-    return payload, lambda: w.count(db.punches, db.punches.c.id == payload["punch_id"]) == 1
-
-
-def _punch_confirm(w: World, actor: str, subject: str, store: str):
-    punch_id = w.pin_punch(subject, store)
-    return {"punch_id": punch_id}, lambda: w.one(db.punches, db.punches.c.id == punch_id)["status"] == "accepted"
-
-
-def _punch_correct(w: World, actor: str, subject: str, store: str):
-    correction_id = f"pc-m-{sha(new_image())[:12]}"
-    return {"correction_id": correction_id, "user_id": subject, "store_id": store, "kind": "clock_out",
-            "at": "2026-01-01T09:00:00Z", "reason": "Forgot to clock out"}, \
-        lambda: w.count(db.punch_corrections, db.punch_corrections.c.id == correction_id) == 1
-
-
-def _void(w: World, actor: str, subject: str, store: str):
-    before = {t.name: w.count(t) for t in (db.notes, db.tasks, db.punches, db.broadcasts)}
-    # A void changes nothing but uses its number: "effect" = nothing else moved.
-    return {}, lambda: {t.name: w.count(t) for t in (db.notes, db.tasks, db.punches, db.broadcasts)} == before
-
-
-_SCENARIOS = {
-    "note.add": _note_add, "note.delete": _note_delete, "broadcast.create": _broadcast_create,
-    "broadcast.read": _broadcast_read, "task.complete": _task_complete,
-    "task.complete+photo": lambda w, a, s, st, p: _task_complete(w, a, s, st, photo=p),
-    "punch.record": _punch_record,
-    "punch.record+selfie": lambda w, a, s, st, p: _punch_record(w, a, s, st, method="face", photo=p),
-    "punch.record kiosk": lambda w, a, s, st: _punch_record(w, a, s, st, method="kiosk"),
-    "punch.confirm": _punch_confirm, "punch.correct": _punch_correct, "mutation.void": _void,
-}
 CWB, MK = STORE, OTHER_STORE
 # (mutation, caller, subject, store, outcome[, photo]): outcome is "applied" or the rejection reason.
 _PUSH = [
@@ -494,7 +424,7 @@ def test_push_mutation_by_role_and_subject(world, row):
     with the reason the person sees; a refused action changes nothing."""
     mutation, actor, subject, store, outcome, *photo = row
     subject_id = world.actors[actor].user_id if subject == "own" else SUBJECTS[subject]
-    payload, happened = _SCENARIOS[mutation](world, actor, subject_id, store, *photo)
+    payload, happened = SCENARIOS[mutation](world, actor, subject_id, store, *photo)
     result = world.push(actor, mutation.split()[0].split("+")[0], payload)
     assert _outcome(result) == outcome, result
     assert happened() is (outcome == "applied" or mutation == "mutation.void")
