@@ -123,6 +123,24 @@ def test_a_bound_device_refuses_another_person(world):
     assert world.call("staff", "GET", "/auth/me").status_code == 200
 
 
+def test_guessing_is_throttled_until_a_manager_above_unlocks(world):
+    """POST /v1/auth/login | 5th wrong PIN in a row | 429 login_throttled + Retry-After, even for the right PIN,
+    until the area manager covering the person's store unlocks them (audited); then the right PIN signs in."""
+    def login(pin: str):
+        return world.http.post("/auth/login", json={"staff_no": "S3009", "pin": pin, "device_id": "dev-matrix-guess"})
+
+    assert [login(f"00{n:02d}").status_code for n in range(4)] == [401] * 4
+    for pin in ("0099", "9999"):  # a fifth guess, then the right PIN: both wait
+        waited = login(pin)
+        assert (waited.status_code, waited.json()["code"]) == (429, "login_throttled")
+        assert int(waited.headers["Retry-After"]) > 0
+    refused = world.call("sm", "POST", "/staff/u-s09/unlock")  # Yip works at TST, not CWB
+    assert refused.status_code == 403
+    unlocked = world.call("am_other", "POST", "/staff/u-s09/unlock")
+    assert unlocked.status_code == 200 and unlocked.json()["failures"] == 4
+    assert login("9999").status_code == 200
+
+
 def test_push_from_another_devices_id_is_refused(world):
     """POST /v1/sync/push | staff naming another device in the body | 403 device_mismatch."""
     body = world.push_body("staff", "mutation.void", {}, device_id=world.actors["colleague"].device_id)
