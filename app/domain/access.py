@@ -56,6 +56,17 @@ def require_other_person(actor: Actor, user_id: str) -> None:
         raise AccessDenied("forbidden_role", "Someone above you must approve or correct your own punches.")
 
 
+def require_may_sign_off(actor: Actor, subject_id: str, subject_role: Role,
+                         subject_store_ids: Iterable[str], store_id: str) -> None:
+    """Confirming or correcting a person's punch at a store: a manager of that store, above
+    the person (never a peer, a subordinate or oneself), for someone who works there."""
+    require_manager_of(actor, [store_id])
+    require_other_person(actor, subject_id)
+    require_works_at(subject_id, subject_store_ids, store_id)
+    if not actor.role.outranks(subject_role):
+        raise AccessDenied("forbidden_role", "Only someone above this person can approve or correct their punches.")
+
+
 def may_read_photo(actor: Actor, uploaded_by: str, citing_store_ids: Iterable[str]) -> bool:
     """A photo is read by its uploader, by managers of a store where a record citing it
     lives, and by the HQ admin (whose stores are all stores)."""

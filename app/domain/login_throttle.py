@@ -124,8 +124,7 @@ def require_may_manage_sign_in(actor: Actor, subject_id: str, subject_role: Role
         return
     if not actor.role.is_manager:
         raise AccessDenied("forbidden_role", "Only managers can do this.")
-    ranks = list(Role)
-    if ranks.index(subject_role) >= ranks.index(actor.role):
+    if not actor.role.outranks(subject_role):
         raise AccessDenied("forbidden_role", "Only someone above this person can clear their lock.")
     if not actor.store_ids & set(subject_store_ids):
         raise AccessDenied("forbidden_role", "This person does not work at a store you manage.")

@@ -17,6 +17,11 @@ class Role(StrEnum):
         """Store managers and above run shifts, approvals and broadcasts."""
         return self is not Role.STAFF
 
+    def outranks(self, other: "Role") -> bool:
+        """True when this role is above ``other`` (the HQ admin is above every other role)."""
+        ranks = list(Role)
+        return ranks.index(self) > ranks.index(other)
+
 
 @dataclass(frozen=True)
 class Actor:

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
+from app.domain.roles import Role
+
 
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
@@ -154,12 +156,15 @@ def corrections(db: Database, user_ids: list[str]):
                             kind=PunchKind(r["kind"])) for r in rows]
 
 
-def awaiting_confirmation(db: Database, store_ids: list[str]) -> list[dict]:
-    """PIN punches (no face consent) waiting for a manager of these stores."""
+def awaiting_confirmation(db: Database, store_ids: list[str], signer: Role) -> list[dict]:
+    """PIN punches (no face consent) waiting for a manager of these stores, of people ranked
+    below ``signer`` (the server refuses anyone else's: ``require_may_sign_off``)."""
     marks = ",".join("?" * len(store_ids)) or "''"
-    return list(db.query(
-        "SELECT p.*, coalesce(u.name, p.user_id) AS user_name FROM punches p LEFT JOIN users u ON u.id = p.user_id"
-        f" WHERE p.store_id IN ({marks}) AND p.status = 'awaiting_confirmation' ORDER BY p.at", store_ids))
+    rows = db.query(
+        "SELECT p.*, coalesce(u.name, p.user_id) AS user_name, coalesce(u.role, 'staff') AS user_role"
+        " FROM punches p LEFT JOIN users u ON u.id = p.user_id"
+        f" WHERE p.store_id IN ({marks}) AND p.status = 'awaiting_confirmation' ORDER BY p.at", store_ids)
+    return [p for p in rows if signer.outranks(Role(p["user_role"]))]
 
 
 def users_of_stores(db: Database, store_ids: list[str]) -> dict[str, str]:

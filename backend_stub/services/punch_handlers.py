@@ -14,13 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.domain import attendance
-from app.domain.access import (
-    require_manager_of,
-    require_other_person,
-    require_self,
-    require_store,
-    require_works_at,
-)
+from app.domain.access import require_manager_of, require_may_sign_off, require_self, require_works_at
+from app.domain.roles import Role
 from app.domain.geofence import Fence, Fix, decide
 from app.protocol import Flag, Reason
 from app.protocol import mutations as m
@@ -129,7 +124,8 @@ def punch_record(conn: Connection, p: m.PunchRecord, ctx: Context) -> None:
         require_works_at(p.user_id, person_store_ids(conn, p.user_id), p.store_id)
     else:
         require_self(ctx.actor, p.user_id)
-        require_store(ctx.actor, p.store_id)
+        # The person's own stores, not the actor's: the HQ admin covers all and works at none.
+        require_works_at(p.user_id, person_store_ids(conn, p.user_id), p.store_id)
     # The caller uploaded every cited photo: the person, or the kiosk's signed-in manager.
     photo_refs.require_own_photos(conn, [p.selfie_sha256, *p.frame_sha256s], ctx.actor.user_id)
     if conn.execute(select(db.punches.c.id).where(db.punches.c.id == p.punch_id)).first():
@@ -155,12 +151,19 @@ def punch_record(conn: Connection, p: m.PunchRecord, ctx: Context) -> None:
     emit(conn, "punch", p.punch_id, public, audience="managers", store_ids=[p.store_id])
 
 
+def _require_may_sign_off(conn: Connection, ctx: Context, user_id: str, store_id: str) -> None:
+    """``app.domain.access.require_may_sign_off`` against the person's stored role and stores."""
+    role = conn.execute(select(db.users.c.role).where(db.users.c.id == user_id)).scalar()
+    if role is None:
+        raise Rejected(Reason.NOT_FOUND, "No such staff member.")
+    require_may_sign_off(ctx.actor, user_id, Role(role), person_store_ids(conn, user_id), store_id)
+
+
 def punch_confirm(conn: Connection, p: m.PunchConfirm, ctx: Context) -> None:
     row = conn.execute(select(db.punches).where(db.punches.c.id == p.punch_id)).mappings().first()
     if row is None:
         raise Rejected(Reason.NOT_FOUND, "This punch does not exist.")
-    require_manager_of(ctx.actor, [row["store_id"]])
-    require_other_person(ctx.actor, row["user_id"])
+    _require_may_sign_off(conn, ctx, row["user_id"], row["store_id"])
     status = "accepted" if p.approve else "refused"
     conn.execute(db.punches.update().where(db.punches.c.id == p.punch_id).values(status=status))
     public = punch_public({**row, "status": status})
@@ -169,9 +172,7 @@ def punch_confirm(conn: Connection, p: m.PunchConfirm, ctx: Context) -> None:
 
 
 def punch_correct(conn: Connection, p: m.PunchCorrect, ctx: Context) -> None:
-    require_manager_of(ctx.actor, [p.store_id])
-    require_other_person(ctx.actor, p.user_id)
-    require_works_at(p.user_id, person_store_ids(conn, p.user_id), p.store_id)
+    _require_may_sign_off(conn, ctx, p.user_id, p.store_id)
     if p.shift_id and not conn.execute(select(db.shifts.c.id).where(
             db.shifts.c.id == p.shift_id, db.shifts.c.user_id == p.user_id,
             db.shifts.c.store_id == p.store_id)).first():

@@ -16,7 +16,7 @@ def view(ctx: AppContext) -> ft.View:
     t = ctx.typo
     actions = PunchActions(ctx.store, ctx.store.clock, ctx.actor)
     with ctx.store.reading() as db:
-        waiting = [p for p in queries.awaiting_confirmation(db, ctx.user["store_ids"]) if p["user_id"] != ctx.user["id"]]
+        waiting = queries.awaiting_confirmation(db, ctx.user["store_ids"], ctx.actor.role)
     pin_rows = []
     for p in waiting:
         when = ctx.tr.format_datetime(datetime.fromisoformat(p["at"]), "short")
