@@ -7,7 +7,7 @@ import tempfile
 import click
 import uvicorn
 
-from backend_stub.db import create_schema, make_engine
+from backend_stub.engine import create_schema, make_engine
 from backend_stub.logs import configure_logging
 from backend_stub.main import create_app
 from backend_stub.seed import demo_logins, seed_demo

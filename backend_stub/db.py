@@ -1,10 +1,8 @@
-"""Server schema (SQLAlchemy Core) and engine set-up.
+"""Server schema (SQLAlchemy Core); the engines are set up in ``backend_stub.engine``.
 
 Core rather than raw SQL so the same code runs on SQLite (WAL) and PostgreSQL.
 """
 
-import logging
-import threading
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -20,14 +18,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    create_engine,
-    event,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import Connection
 
-log = logging.getLogger(__name__)
 metadata = MetaData()
 
 
@@ -322,144 +316,3 @@ changes = Table(
 )
 Index("ix_changes_store", changes.c.store_id, changes.c.seq)
 Index("ix_changes_user", changes.c.user_id, changes.c.seq)
-
-
-def _flush_changes_before_commit(engine: Engine) -> None:
-    @event.listens_for(engine, "commit")
-    def _on_commit(conn):  # noqa: ANN001
-        # Change rows are buffered per transaction (services.changes.emit); writing them
-        # here means no code path can commit its writes and forget their change rows.
-        rows = conn.info.pop("pending_changes", None)
-        if rows:
-            if conn.dialect.name == "postgresql":
-                # Serialise feed writers until commit, so sequence order is commit order and
-                # a pull can never pass a row that commits late (SQLite serialises anyway).
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7301)")
-            conn.execute(changes.insert(), rows)
-
-    @event.listens_for(engine, "rollback")
-    def _on_rollback(conn):  # noqa: ANN001
-        conn.info.pop("pending_changes", None)
-
-
-def _normalise(url: str) -> str:
-    """``postgresql://`` means psycopg 3 here (the driver requirements.txt installs)."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
-
-
-#: Requests that may hold a pooled connection at once per process (deps.write_conn gates
-#: them on the event loop). The pool has room beyond that for the short look-ups done
-#: inside one thread-pool call (the caller's token check), up to the 40 threads.
-REQUEST_SLOTS = {"sqlite": 16, "postgresql": 10}
-_IN_THREAD_ROOM = 40
-
-
-def request_slots(engine: Engine) -> int:
-    return REQUEST_SLOTS[engine.dialect.name]
-
-
-def _postgres_engine(url: str) -> Engine:
-    engine = create_engine(url, pool_pre_ping=True, pool_size=REQUEST_SLOTS["postgresql"],
-                           max_overflow=_IN_THREAD_ROOM)
-    _flush_changes_before_commit(engine)
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
-        # A push is acknowledged only once its commit is on disk: synchronous_commit=off
-        # would answer first and could lose the last commits in a crash. Stricter settings
-        # (remote_write, remote_apply: wait for a replica too) are left alone.
-        with dbapi_conn.cursor() as cur:
-            cur.execute("SHOW synchronous_commit")
-            if cur.fetchone()[0] == "off":
-                cur.execute("SET synchronous_commit = on")
-        dbapi_conn.commit()
-
-    @event.listens_for(engine, "first_connect")
-    def _check_fsync(dbapi_conn, _record):  # noqa: ANN001
-        with dbapi_conn.cursor() as cur:
-            cur.execute("SHOW fsync")
-            if cur.fetchone()[0] == "off":
-                log.warning("PostgreSQL runs with fsync=off: a power cut can lose pushes "
-                            "already answered as applied (docs/sync.md, Durability)")
-        dbapi_conn.commit()
-
-    return engine
-
-
-def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                           pool_size=REQUEST_SLOTS["sqlite"], max_overflow=_IN_THREAD_ROOM)
-    _flush_changes_before_commit(engine)
-    writer = _WriterQueue(engine)
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
-        # Let SQLAlchemy, not pysqlite, decide when transactions begin (see "begin" below).
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        # FULL: every commit syncs the WAL before the push is answered. NORMAL would sync
-        # only at checkpoints, so a power cut could lose commits the device already
-        # recorded as done (it would never send them again).
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
-        # Writers take the lock up front (IMMEDIATE) so two pushes never deadlock upgrading
-        # a read lock; SQLite serialises writers anyway. Readers (pulls) stay concurrent.
-        if conn.get_execution_options().get("readonly", False):
-            conn.exec_driver_sql("BEGIN")
-            return
-        writer.enter(conn)
-        try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        except Exception:
-            writer.leave(conn.info)
-            raise
-
-    return engine
-
-
-class _WriterQueue:
-    """One writer per process at a time, queued on a lock, in front of SQLite's file lock.
-
-    SQLite makes a waiting writer poll (sleep, retry, sleep longer): with dozens of request
-    threads waiting, the lock sat idle between polls and throughput collapsed (200 devices:
-    15 events/s and "database is locked" 500s). Queued here, a writer starts as soon as the
-    previous one's connection is back in the pool (after its COMMIT); across worker
-    processes only one thread each polls.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self.lock = threading.Lock()
-        event.listen(engine, "checkin", lambda _dbapi, record: self.leave(record.info))
-
-    def enter(self, conn) -> None:  # noqa: ANN001
-        if conn.info.get("writer_turn"):
-            return  # this connection already has the turn (a second transaction before checkin)
-        if not self.lock.acquire(timeout=30):
-            raise OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked (writer queue)"))
-        conn.info["writer_turn"] = True
-
-    def leave(self, info: dict) -> None:
-        if info.pop("writer_turn", False):
-            self.lock.release()
-
-
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``: SQLite (WAL, synchronous=FULL, foreign keys, IMMEDIATE write
-    transactions) or PostgreSQL (psycopg 3, synchronous_commit never off)."""
-    url = _normalise(url)
-    return _sqlite_engine(url) if url.startswith("sqlite") else _postgres_engine(url)
-
-
-def create_schema(engine: Engine) -> None:
-    """Bring the schema up to date: ``alembic upgrade head`` (idempotent)."""
-    from backend_stub.migrations import upgrade  # imports this module's metadata
-
-    upgrade(engine)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from app.domain.roles import Actor, Role
 from app.protocol import Reason
 from backend_stub import db
+from backend_stub.engine import request_slots
 from backend_stub.errors import Unauthorized
 from backend_stub.security import decode_access_token
 from backend_stub.services import sessions
@@ -41,7 +42,7 @@ def _slots(engine: Engine) -> anyio.Semaphore:
         gates = {}
         _db_slots.set(gates)
     if id(engine) not in gates:
-        gates[id(engine)] = anyio.Semaphore(db.request_slots(engine))
+        gates[id(engine)] = anyio.Semaphore(request_slots(engine))
     return gates[id(engine)]
 
 

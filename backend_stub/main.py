@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from backend_stub import fault_hooks
 from backend_stub.access_log import AccessLogMiddleware
-from backend_stub.db import create_schema, make_engine
+from backend_stub.engine import create_schema, make_engine
 from backend_stub.errors import install_handlers
 from backend_stub.limits import BodyLimitMiddleware
 from backend_stub.methods import install_methods

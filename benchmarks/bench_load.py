@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO))
 from sqlalchemy import select  # noqa: E402
 
 from backend_stub import db  # noqa: E402
-from backend_stub.db import make_engine  # noqa: E402
+from backend_stub.engine import make_engine  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 from tests.servers import ApiServer, pg_cluster  # noqa: E402
 

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from app.store import DeviceStore
 from app.sync import ApiClient
 from backend_stub import create_app
-from backend_stub.db import create_schema, make_engine
+from backend_stub.engine import create_schema, make_engine
 from backend_stub.seed import seed_demo
 from backend_stub.settings import Settings
 from tests import servers

@@ -22,7 +22,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from backend_stub import db
-from backend_stub.db import make_engine
+from backend_stub.engine import make_engine
 from backend_stub.services.biometrics import CONSENT_TEXT_VERSION
 from tests.servers import ApiServer
 

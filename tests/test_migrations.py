@@ -7,7 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from backend_stub.db import create_schema, make_engine, metadata
+from backend_stub.db import metadata
+from backend_stub.engine import create_schema, make_engine
 from backend_stub.migrations import BASELINE, current_revision, upgrade
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """Schema migrations (Alembic), configured in code so they run from any working directory.
 
-``create_schema`` (backend_stub.db) calls :func:`upgrade`. To change the schema: edit the
+``create_schema`` (backend_stub.engine) calls :func:`upgrade`. To change the schema: edit the
 tables in ``backend_stub/db.py``, then ``python -m backend_stub revision -m "what changed"``
 writes a new file under ``versions/`` from the difference (review it: autogenerate misses
 renames and server defaults). ``tests/test_migrations.py`` fails while the metadata and the

@@ -60,13 +60,14 @@ def add_shift_starting_soon(data_dir: Path, *, user_id: str, store_id: str, shif
     from sqlalchemy import select
 
     from backend_stub import db
+    from backend_stub.engine import make_engine
     from backend_stub.services.changes import emit
 
     now = datetime.now(UTC)
     starts = (now + timedelta(minutes=minutes)).replace(second=0, microsecond=0)
     row = {"id": shift_id, "store_id": store_id, "user_id": user_id, "starts_at": starts,
            "ends_at": starts + timedelta(hours=hours), "position": "Sales"}
-    engine = db.make_engine(f"sqlite:///{(data_dir / 'shopfloor.db').resolve()}")
+    engine = make_engine(f"sqlite:///{(data_dir / 'shopfloor.db').resolve()}")
     try:
         with engine.begin() as conn:
             near = db.shifts.c.user_id == user_id, db.shifts.c.starts_at.between(
