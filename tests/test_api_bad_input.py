@@ -226,9 +226,9 @@ def test_openapi_document_lists_the_sync_and_login_routes(api):
 ], ids=["login-not-utf8", "refresh-not-utf8", "pin-not-utf8", "identify-broken-multipart"])
 def test_body_the_framework_cannot_parse_is_a_documented_422(api, path, content_type, content):
     """A body that is not UTF-8 JSON or not valid multipart answers 422 validation_error (it was an undocumented 400)."""
+    token = bearer(api, "u-sm-tst")  # signing in writes a session: before the count
     before = written(api)
-    resp = api.post(path, content=content, headers={"Content-Type": content_type,
-                                                     **bearer(api, "u-sm-tst")})
+    resp = api.post(path, content=content, headers={"Content-Type": content_type, **token})
     body = assert_error(resp, 422, "validation_error")
     assert body["details"][0]["field"] == "body"
     assert written(api) == before

@@ -22,7 +22,7 @@ def _responses(doc: dict, method: str, path: str) -> dict:
 
 
 @pytest.mark.parametrize(("method", "path", "statuses"), [
-    ("post", "/v1/auth/login", {200, 401, 413, 422, 429, 500}),
+    ("post", "/v1/auth/login", {200, 401, 409, 413, 422, 429, 500}),
     ("post", "/v1/auth/refresh", {200, 401, 413, 422, 500}),
     ("get", "/v1/auth/me", {200, 401, 500}),
     ("post", "/v1/sync/push", {200, 400, 401, 403, 409, 413, 422, 500}),
@@ -31,10 +31,13 @@ def _responses(doc: dict, method: str, path: str) -> dict:
     ("get", "/v1/photos/{sha}", {200, 401, 404, 422, 500}),
     ("head", "/v1/photos/{sha}", {200, 404, 401, 422, 500}),
     ("post", "/v1/face/consent", {200, 400, 401, 413, 422, 500}),
-    ("post", "/v1/face/enrol", {200, 400, 401, 403, 413, 422, 500}),
+    ("post", "/v1/face/enrol", {200, 400, 401, 403, 413, 415, 422, 500}),
     ("post", "/v1/kiosk/{store_id}/pin", {200, 401, 403, 413, 422, 429, 500}),
-    ("post", "/v1/kiosk/{store_id}/identify", {200, 401, 403, 413, 422, 500}),
+    ("post", "/v1/kiosk/{store_id}/identify", {200, 401, 403, 413, 415, 422, 500}),
     ("post", "/v1/staff/{user_id}/erase-biometrics", {200, 401, 403, 404, 422, 500}),
+    ("post", "/v1/staff/{user_id}/unlock", {200, 401, 403, 404, 422, 500}),
+    ("post", "/v1/staff/{user_id}/sign-out", {200, 401, 403, 404, 422, 500}),
+    ("post", "/v1/auth/logout", {204, 401, 500}),
 ])
 def test_openapi_lists_every_status_a_route_answers(doc, method, path, statuses):
     """Each route documents its success and every error status it can answer (not only 200/422)."""
