@@ -7,16 +7,32 @@ from datetime import UTC, datetime
 
 import httpx
 
-from backend_stub.security import issue_access_token
+from backend_stub import db
+from backend_stub.engine import make_engine
+from backend_stub.services import sessions
+from backend_stub.settings import Settings
 from tests.servers import ApiServer
 
 SECRET = "load-test-secret-" + "x" * 40
 DEVICES = 150  # well above the server's 40 worker threads
 
 
-def _token(device_id: str) -> str:
-    return issue_access_token(key=SECRET, issuer="shopfloor-api", audience="shopfloor-app",
-                              user_id="u-s01", role="staff", device_id=device_id, ttl_s=600)
+def _device_tokens(server: ApiServer) -> dict[str, str]:
+    """A live session for each device, as login would open it (150 argon2 logins would take
+    longer than the test; login itself is pinned in test_api_auth)."""
+    settings = Settings(data_dir=server.data_dir, jwt_secret=SECRET)
+    engine, tokens = make_engine(server.db_url), {}
+    try:
+        with engine.begin() as conn:
+            for n in range(DEVICES):
+                device = f"load-dev-{n:04d}"
+                conn.execute(db.devices.insert().values(id=device, user_id="u-s01",
+                                                        registered_at=datetime.now(UTC)))
+                sid, _refresh = sessions.start(conn, settings, "u-s01", device)
+                tokens[device] = sessions.access_token(settings, "u-s01", "staff", device, sid)
+    finally:
+        engine.dispose()
+    return tokens
 
 
 def _push(device_id: str, notes: int) -> dict:
@@ -28,14 +44,14 @@ def _push(device_id: str, notes: int) -> dict:
         for i in range(notes)]}
 
 
-async def _all_at_once(url: str) -> list[tuple[int, float]]:
+async def _all_at_once(url: str, tokens: dict[str, str]) -> list[tuple[int, float]]:
     limits = httpx.Limits(max_connections=DEVICES)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=120) as client:
         async def one(n: int) -> tuple[int, float]:
             device = f"load-dev-{n:04d}"
             t = time.monotonic()
             resp = await client.post("/v1/sync/push", json=_push(device, 10),
-                                     headers={"Authorization": f"Bearer {_token(device)}"})
+                                     headers={"Authorization": f"Bearer {tokens[device]}"})
             return resp.status_code, time.monotonic() - t
 
         return await asyncio.gather(*(one(n) for n in range(DEVICES)))
@@ -47,7 +63,7 @@ def test_150_devices_pushing_at_once_are_all_answered_without_stalls(tmp_path):
     fix, requests blocked in worker threads starved the connection holders of threads)."""
     server = ApiServer(tmp_path / "server", env={"SHOPFLOOR_JWT_SECRET": SECRET}).start()
     try:
-        answers = asyncio.run(_all_at_once(server.url))
+        answers = asyncio.run(_all_at_once(server.url, _device_tokens(server)))
     finally:
         server.stop()
     statuses = [status for status, _ in answers]
