@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from app.i18n.reasons import REASON_MESSAGES
 
 from .clock_helpers import add_shift_starting_soon, store
-from .conftest import Device, expect_home, heading, log_in, tab, tr
+from .conftest import BACK, Device, expect_home, heading, log_in, tab, tr
 from .test_sign_in_protection import THROTTLED, as_pattern, try_pin
 
 pytestmark = pytest.mark.e2e
@@ -128,3 +128,18 @@ def test_a_clock_in_the_server_refuses_is_undone_and_explained_in_thai(thai_phon
     rejected.click()
     why = re.compile(re.escape(REASON_MESSAGES.text(t, "too_early")))
     expect(page.get_by_text(why)).to_be_visible(timeout=15_000)
+
+
+def test_the_next_person_on_the_phone_does_not_see_the_last_ones_refused_actions(thai_phone):
+    """Somchai logs out; his manager signs in on the same phone: the strip shows no "1 rejected"
+    and the rejected list does not show Somchai's refused clock-in."""
+    page, t = thai_phone.page, thai_phone.tr
+    rejected = page.get_by_text(t.ngettext("{count} rejected", "{count} rejected", 1), exact=True)
+    expect(rejected).to_be_visible(timeout=15_000)  # still his, while he is signed in
+    page.get_by_role("button", name=BACK, exact=True).click()  # from the rejected list
+    tab(page, t, "Me").click()
+    page.get_by_role("button", name=re.compile(re.escape(t.gettext("Log out")))).first.click()
+    log_in(page, t, MANAGER_NO, MANAGER_PIN)
+    expect_home(page, t)
+    expect(page.get_by_text(t.gettext("All changes synced"))).to_be_visible(timeout=20_000)
+    expect(rejected).to_have_count(0)
