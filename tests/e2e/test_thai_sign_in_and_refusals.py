@@ -143,3 +143,28 @@ def test_the_next_person_on_the_phone_does_not_see_the_last_ones_refused_actions
     expect_home(page, t)
     expect(page.get_by_text(t.gettext("All changes synced"))).to_be_visible(timeout=20_000)
     expect(rejected).to_have_count(0)
+
+
+def test_leaving_the_kiosk_after_wrong_pins_says_how_long_to_wait_in_thai(thai_phone):
+    """The manager opens the kiosk and types wrong PINs to leave it (a too-short one is "wrong PIN"
+    too, not silence): after the fourth, even the
+    right PIN gets "too many wrong PINs, try again in N seconds", in Thai, and the kiosk stays."""
+    page, t = thai_phone.page, thai_phone.tr
+    tab(page, t, "Team").click()
+    page.get_by_role("button", name=t.gettext("Open kiosk mode"), exact=True).click()
+    expect(heading(page, t, "Kiosk")).to_be_visible(timeout=20_000)
+    wrong = page.get_by_text(t.gettext("Wrong PIN. Kiosk mode stays on."), exact=True)
+    throttled = page.get_by_text(as_pattern(t.gettext(THROTTLED, time="{time}")))
+    for pin in ("12", "2000", "2001", "2002", "2003", MANAGER_PIN):  # "12" is no PIN: never sent
+        page.get_by_role("button", name=t.gettext("Leave kiosk mode"), exact=True).click()
+        field = page.get_by_label(t.gettext("PIN"), exact=True).last  # the dialog's
+        field.click()
+        page.keyboard.type(pin)
+        page.get_by_role("button", name=t.gettext("Continue"), exact=True).last.click()
+        expect(wrong.or_(throttled)).to_be_visible(timeout=15_000)
+        if pin == MANAGER_PIN:
+            break
+        page.get_by_role("button", name=t.gettext("Cancel"), exact=True).last.click()
+        expect(wrong).to_have_count(0)
+    expect(throttled).to_be_visible()
+    assert re.search(r"\d", throttled.inner_text()), throttled.inner_text()
