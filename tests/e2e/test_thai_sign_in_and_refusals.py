@@ -73,9 +73,11 @@ def _wait_for_screen(page, holds, what: str, timeout_s: float = 15) -> None:
 
 
 def test_sign_in_refusals_read_in_thai(thai_phone, api_server):
-    """Another person signed in on the phone: "this phone is signed in to another person", in
+    """A three-digit PIN: "wrong staff number or PIN". Another person signed in on the phone: "this phone is signed in to another person", in
     Thai; after four wrong PINs, even the right one gets "try again in N seconds", in Thai, with a number."""
     page, t = thai_phone.page, thai_phone.tr
+    log_in(page, t, STAFF_NO, "123")  # too short to be a PIN: said so, not silence
+    expect(page.get_by_text(t.gettext("Wrong staff number or PIN"), exact=True)).to_be_visible(timeout=15_000)
     other = _login(api_server, OTHER_NO, OTHER_PIN, thai_phone.device_id)
     log_in(page, t, STAFF_NO, PIN)
     bound = REASON_MESSAGES.text(t, "device_bound")  # the app's own wording for the code
@@ -87,6 +89,7 @@ def test_sign_in_refusals_read_in_thai(thai_phone, api_server):
         try_pin(page, t, f"{1000 + n}")
         _wait_for_tries(api_server, n + 1)
         expect(button).to_be_enabled(timeout=15_000)  # the answer is on screen
+        expect(page.get_by_label(t.gettext("PIN"), exact=True)).to_have_value("")  # and the PIN cleared
         expect(page.get_by_text(t.gettext("Wrong staff number or PIN"), exact=True)).to_be_visible()
     try_pin(page, t, PIN)  # the right PIN, too early
     throttled = page.get_by_text(as_pattern(t.gettext(THROTTLED, time="{time}")))
