@@ -32,8 +32,11 @@ def _ensure_rows(conn: Connection, keys: list[tuple[str, str]]) -> None:
 
 def _load(conn: Connection, scope: str, key: str) -> rule.Counter:
     # FOR UPDATE on PostgreSQL; SQLite's write transaction (BEGIN IMMEDIATE) already serialises.
-    row = conn.execute(select(_t.c.failures, _t.c.last_failure_at).where(
-        _t.c.scope == scope, _t.c.key == key).with_for_update()).one()
+    query = select(_t.c.failures, _t.c.last_failure_at).where(_t.c.scope == scope, _t.c.key == key)
+    row = conn.execute(query.with_for_update()).first()
+    if row is None:  # ``forget_idle`` deleted it since ``_ensure_rows``: a fresh counter again
+        _ensure_rows(conn, [(scope, key)])
+        row = conn.execute(query.with_for_update()).one()
     last = db.aware(row.last_failure_at) if row.last_failure_at is not None else None
     return rule.Counter(failures=row.failures, last_failure_at=last)
 
