@@ -18,12 +18,14 @@ _HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "cont
 
 class HeaderProxy:
     """``date_mode``: pass | double | minus0000 | garbage | absent.
-    ``portal_paths``: path prefixes answered 200 with an HTML page instead of the API."""
+    ``portal_paths``: path prefixes answered 200 with an HTML page instead of the API.
+    ``broken_paths``: path prefixes answered 502 (a gateway whose API is down)."""
 
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream
         self.date_mode = "pass"
         self.portal_paths: tuple[str, ...] = ()
+        self.broken_paths: tuple[str, ...] = ()
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -69,6 +71,9 @@ class HeaderProxy:
         body = req.rfile.read(length) if length else b""
         if any(req.path.startswith(p) for p in self.portal_paths):
             status, headers, content = 200, [("Content-Type", "text/html")], b"<html>Sign in to Wi-Fi</html>"
+            upstream_date = None
+        elif any(req.path.startswith(p) for p in self.broken_paths):
+            status, headers, content = 502, [("Content-Type", "text/html")], b"<html>502 Bad Gateway</html>"
             upstream_date = None
         else:
             fwd = {k: v for k, v in req.headers.items() if k.lower() not in ("host", "content-length")}

@@ -169,3 +169,22 @@ def test_counters_are_shared_by_server_processes_and_parallel_guesses(tmp_path):
     finally:
         second.stop()
         first.stop()
+
+
+def test_housekeeping_forgets_idle_counters_but_never_a_lock(api):
+    """Guesses at made-up staff numbers from made-up devices leave a counter each; once idle past
+    the policy's forgetting time the housekeeping job deletes them (the table cannot grow without
+    bound), while a locked account's count stays (each wrong PIN after a lock locks again)."""
+    from backend_stub.services.housekeeping import run_housekeeping
+
+    for n in range(30):
+        assert login(api, f"X{n:05d}", "0000", f"made-up-device-{n:03d}").status_code == 401
+    for n in range(10):
+        login(api, "S3002", f"{3000 + n:04d}")
+        time_passes(api, 3600)  # past every wait: each try counts
+    time_passes(api, ACCOUNT_POLICY.forget_after_s + 1)
+    run_housekeeping(api.engine, api.app.state.settings)
+    with api.engine.connect() as conn:
+        left = conn.execute(select(db.login_attempts.c.scope, db.login_attempts.c.key,
+                                   db.login_attempts.c.failures)).all()
+    assert left == [("account", "S3002", 10)], left

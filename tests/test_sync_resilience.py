@@ -25,7 +25,7 @@ def proxy(server):
 
 @pytest.fixture(autouse=True)
 def _plain_proxy(proxy):
-    proxy.date_mode, proxy.portal_paths = "pass", ()
+    proxy.date_mode, proxy.portal_paths, proxy.broken_paths = "pass", (), ()
 
 
 @pytest.mark.parametrize("mode", ["double", "minus0000", "garbage", "absent"])
@@ -92,11 +92,12 @@ async def _wait_for(predicate, timeout: float = 20.0) -> bool:
     return False
 
 
-def test_background_sync_loop_survives_a_failing_round(proxy, tmp_path, caplog):
-    """A round that fails oddly (a Wi-Fi portal answers HTML) is logged, shown, and the loop goes on."""
+def _loop_through_a_bad_stretch(proxy, tmp_path, bad_paths: str, during) -> DeviceStore:
+    """Run the real sync loop while ``proxy.<bad_paths>`` spoils pulls: ``during(status)`` is
+    checked once a round has failed; then the proxy is healed and the loop must sync again."""
     store = DeviceStore(tmp_path / "d.db")
     api = login(proxy.url, store, "S3001", "1111")
-    proxy.portal_paths = ("/v1/sync/pull",)
+    setattr(proxy, bad_paths, ("/v1/sync/pull",))
     status = SyncStatus()
     runner = SyncRunner(store, SyncEngine(store, api, max_attempts=1), status, interval_s=0.05,
                         on_auth_required=lambda: None, on_synced=lambda report: None)
@@ -104,22 +105,39 @@ def test_background_sync_loop_survives_a_failing_round(proxy, tmp_path, caplog):
     async def scenario() -> None:
         task = asyncio.create_task(runner.loop())
         try:
-            assert await _wait_for(lambda: status.problem or task.done()), "no round ran"
+            assert await _wait_for(lambda: status.error is not None or task.done()), "no round ran"
             assert not task.done(), "the sync loop died"
-            assert state_text(status, Translator("en").gettext) == "Sync problem, retrying"
-            proxy.portal_paths = ()
+            during(status)
+            setattr(proxy, bad_paths, ())
             assert await _wait_for(lambda: status.last_sync is not None and not status.problem or task.done())
-            assert not task.done() and not status.problem
+            assert not task.done() and not status.problem and status.online
         finally:
             runner.stop()
             await asyncio.wait_for(task, 10)
 
+    asyncio.run(scenario())
+    return store
+
+
+def _says_sync_problem(status: SyncStatus) -> None:
+    assert state_text(status, Translator("en").gettext) == "Sync problem, retrying"
+    assert status.online
+
+
+def test_background_sync_loop_survives_a_failing_round(proxy, tmp_path, caplog):
+    """A round that fails oddly (a Wi-Fi portal answers HTML) is logged, shown, and the loop goes on."""
     with caplog.at_level(logging.ERROR, logger="app.ui.sync_status"):
-        asyncio.run(scenario())
+        store = _loop_through_a_bad_stretch(proxy, tmp_path, "portal_paths", _says_sync_problem)
     assert any("sync round failed" in r.getMessage() and r.exc_info for r in caplog.records)
     with store.reading() as db:
         assert db.execute("SELECT count(*) FROM stores").fetchone()[0] > 0  # it did sync afterwards
     store.close()
+
+
+def test_a_server_answering_5xx_is_a_sync_problem_not_offline(proxy, tmp_path):
+    """The phone reaches a server that answers 502: the strip says "Sync problem, retrying",
+    not "Offline" (which would send the person to check their Wi-Fi), and the loop goes on."""
+    _loop_through_a_bad_stretch(proxy, tmp_path, "broken_paths", _says_sync_problem).close()
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)

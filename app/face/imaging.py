@@ -88,7 +88,10 @@ def _open_checked(data: bytes, max_pixels: int) -> Iterator:
             yield im
     except NotAnImageError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
+    except Image.DecompressionBombError as exc:
+        # Pillow refuses the largest bombs itself, inside Image.open: still "too large", not "damaged".
+        raise ImageTooLargeError(f"image too large: {exc}") from None
+    except (UnidentifiedImageError, OSError, SyntaxError,
             ValueError, EOFError) as exc:
         raise CorruptImageError(f"not a decodable image: {exc}") from exc
 

@@ -165,10 +165,26 @@ def waiting_count(db: Database) -> int:
     return db.execute("SELECT count(*) FROM outbox WHERE status='pending'").fetchone()[0]
 
 
+#: meta key: refused actions up to this number belong to someone who has since left the device.
+_REJECTED_HIDDEN_UPTO = "rejected_hidden_upto"
+
+
 def rejected(db: Database) -> list[dict]:
-    """Actions the server refused, newest first, with their reason code and message."""
+    """Actions the server refused, newest first, with their reason code and message (only those
+    of the person now using the device: see ``hide_rejected``)."""
     return list(db.query("SELECT seq, type, payload, reason, message, device_time, acked_at"
-                         " FROM outbox WHERE status='rejected' ORDER BY seq DESC"))
+                         " FROM outbox WHERE status='rejected' AND seq > COALESCE("
+                         "(SELECT CAST(value AS INTEGER) FROM meta WHERE key=?), 0) ORDER BY seq DESC",
+                         [_REJECTED_HIDDEN_UPTO]))
+
+
+def hide_rejected(db: Database) -> None:
+    """Another person signs in on this device: the last person's refused actions (what they
+    did, when, and why it was refused) are no longer listed. The rows stay: their numbers
+    still matter to sync."""
+    last = db.execute("SELECT MAX(seq) FROM outbox").fetchone()[0]
+    if last is not None:
+        db["meta"].upsert({"key": _REJECTED_HIDDEN_UPTO, "value": str(last)}, pk="key")
 
 
 def pending_refs(db: Database) -> set[str]:

@@ -15,6 +15,8 @@ from app.ui.screens import (
 from app.ui.sync_status import SyncRunner
 
 logger = logging.getLogger(__name__)
+#: device meta: the user who signed in last (to tell when the next person is someone else).
+LAST_USER_KEY = "last_user_id"
 
 
 class Shell:
@@ -58,12 +60,21 @@ class Shell:
 
     async def _on_login(self, tokens: TokenPair) -> None:
         user = tokens.user.model_dump(mode="json")
+        self._forget_last_persons_refusals(user["id"])
         self.ctx.vault.save(user, tokens.refresh_token)
         if user.get("locale") and not self.ctx.store.get_meta("locale"):
             self.ctx.set_locale(user["locale"])
         self._notice = None
         self._signed_in(user)
         self.page.navigate("/home")
+
+    def _forget_last_persons_refusals(self, user_id: str) -> None:
+        """A shared phone: the next person does not see what the last one had refused."""
+        store = self.ctx.store
+        if store.get_meta(LAST_USER_KEY) not in (None, user_id):
+            with store.transaction() as db:
+                outbox.hide_rejected(db)
+        store.set_meta(LAST_USER_KEY, user_id)
 
     def _session_ended(self) -> None:
         self._notice = self.ctx._("Your session has ended. Please log in again.")

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from app.store import DeviceStore
 from app.store import outbox
-from app.sync import AuthRequired, SyncEngine, SyncError, TransientError
+from app.sync import AuthRequired, ServerError, SyncEngine, SyncError, TransientError
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,8 @@ class SyncRunner:
         try:
             report = await asyncio.to_thread(self.engine.sync_once)
             self.status.online, self.status.error, self.status.problem = True, None, False
+        except ServerError as exc:  # a server answered: the phone is online, the server is not well
+            self.status.online, self.status.error, self.status.problem = True, str(exc), True
         except TransientError as exc:
             self.status.online, self.status.error = False, str(exc)
         except AuthRequired:

@@ -5,6 +5,7 @@ import logging
 from sqlalchemy.engine import Engine
 
 from backend_stub.services.biometrics import purge_selfies
+from backend_stub.services.throttle import forget_idle
 from backend_stub.services.uploads import expire_partial_uploads
 from backend_stub.settings import Settings
 
@@ -12,12 +13,14 @@ log = logging.getLogger(__name__)
 
 
 def run_housekeeping(engine: Engine, settings: Settings) -> None:
-    """Purge selfies past their retention (PDPO) and abandoned partial uploads.
+    """Purge selfies past their retention (PDPO), abandoned partial uploads and wrong-PIN
+    counters the throttle has forgotten.
 
     Each task runs even when the other fails; failures are logged and retried next round.
     """
     for name, task in (("selfie purge", lambda: purge_selfies(engine, settings)),
-                       ("partial upload expiry", lambda: expire_partial_uploads(settings))):
+                       ("partial upload expiry", lambda: expire_partial_uploads(settings)),
+                       ("idle PIN counters", lambda: forget_idle(engine))):
         try:
             task()
         except Exception:

@@ -2,9 +2,9 @@
 uvicorn worker sees the same ones. The policy itself is ``app.domain.login_throttle``."""
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.engine import Connection, Engine
 
 from app.domain import login_throttle as rule
@@ -32,8 +32,11 @@ def _ensure_rows(conn: Connection, keys: list[tuple[str, str]]) -> None:
 
 def _load(conn: Connection, scope: str, key: str) -> rule.Counter:
     # FOR UPDATE on PostgreSQL; SQLite's write transaction (BEGIN IMMEDIATE) already serialises.
-    row = conn.execute(select(_t.c.failures, _t.c.last_failure_at).where(
-        _t.c.scope == scope, _t.c.key == key).with_for_update()).one()
+    query = select(_t.c.failures, _t.c.last_failure_at).where(_t.c.scope == scope, _t.c.key == key)
+    row = conn.execute(query.with_for_update()).first()
+    if row is None:  # ``forget_idle`` deleted it since ``_ensure_rows``: a fresh counter again
+        _ensure_rows(conn, [(scope, key)])
+        row = conn.execute(query.with_for_update()).one()
     last = db.aware(row.last_failure_at) if row.last_failure_at is not None else None
     return rule.Counter(failures=row.failures, last_failure_at=last)
 
@@ -76,6 +79,20 @@ def succeeded(engine: Engine, *, staff_no: str, device_id: str) -> None:
     with engine.begin() as conn:
         for scope, key in ((ACCOUNT, account_key(staff_no)), (DEVICE, device_id)):
             _store(conn, scope, key, rule.Counter())
+
+
+def forget_idle(engine: Engine, now: datetime | None = None) -> int:
+    """Delete counters the policy has forgotten anyway (idle past ``forget_after_s``, not
+    locked), so guesses at made-up staff numbers and device ids cannot grow the table without
+    bound. A locked count stays: each wrong PIN after a lock locks again. Returns rows deleted."""
+    now = now or datetime.now(UTC)
+    deleted = 0
+    with engine.begin() as conn:
+        for scope, policy in _POLICIES.items():
+            idle = _t.c.last_failure_at.is_(None) | (_t.c.last_failure_at < now - timedelta(seconds=policy.forget_after_s))
+            below_lock = _t.c.failures < policy.lock_at if policy.lock_at is not None else true()
+            deleted += conn.execute(_t.delete().where(_t.c.scope == scope, idle, below_lock)).rowcount
+    return deleted
 
 
 def clear_account(conn: Connection, staff_no: str) -> tuple[int, bool]:

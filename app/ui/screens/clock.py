@@ -6,6 +6,7 @@ manager's confirmation.
 """
 
 import asyncio
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import flet as ft
@@ -79,6 +80,32 @@ def verify_on_device(ctx: AppContext, frames: list[bytes]) -> str | None:
     return "matched"
 
 
+NOTE_KEY = "clock_note"
+#: Where a person stands once each punch is recorded.
+AFTER_PUNCH = {"clock_in": attendance.AttendanceState.IN, "break_start": attendance.AttendanceState.ON_BREAK,
+               "break_end": attendance.AttendanceState.IN, "clock_out": attendance.AttendanceState.OUT}
+
+
+@dataclass(frozen=True)
+class ClockNote:
+    """The line under the punch buttons: the last punch's outcome, for the person who punched."""
+
+    user_id: str
+    text: str
+    error: bool
+    #: For a recorded punch: the state it led to. If the server refused the punch, the device
+    #: rolled it back and the state differs: "it will sync" would then be a lie.
+    after: attendance.AttendanceState | None = None
+
+
+def shown_note(ctx: AppContext, state: attendance.AttendanceState) -> ClockNote | None:
+    """The note to show now, or None (another person's, or about a punch since undone)."""
+    note = ctx.page.data.get(NOTE_KEY)
+    if note is None or note.user_id != ctx.user["id"] or (note.after is not None and note.after is not state):
+        return None
+    return note
+
+
 def view(ctx: AppContext) -> ft.View:
     t, user = ctx.typo, ctx.user
     now = ctx.tr.now()
@@ -88,7 +115,8 @@ def view(ctx: AppContext) -> ft.View:
     punches = local_punches(ctx, now - timedelta(days=2))
     state = attendance.state_of(punches)
     consented, enrolled = face_profile.status(ctx.store, user["id"])
-    message = t.text(ctx.page.data.get("clock_message", ""), 16, color=ft.Colors.RED_900)
+    note = shown_note(ctx, state)
+    message = t.text(note.text if note else "", 16, color=ft.Colors.RED_900 if note and note.error else None)
     busy = ft.ProgressRing(visible=False, width=28, height=28)
 
     async def punch(kind: str) -> None:
@@ -122,7 +150,7 @@ def view(ctx: AppContext) -> ft.View:
             actions = PunchActions(ctx.store, ctx.store.clock, ctx.actor)
             done = ctx._("{action} at {time}. It will sync when online.", action=ctx._(KIND_LABELS[kind]),
                          time=ctx.tr.format_time(at, "short"))
-            ctx.page.data["clock_message"] = done
+            ctx.page.data[NOTE_KEY] = ClockNote(user["id"], done, error=False, after=AFTER_PUNCH[kind])
             ctx.act(lambda: actions.record_punch(
                 kind=kind, store_id=decision.store_id, method=method, selfie=frames[0] if frames else None,
                 frames=frames[1:], device_geofence=decision.verdict.value, device_face=device_face, flags=flags,
@@ -130,8 +158,8 @@ def view(ctx: AppContext) -> ft.View:
                 fix={"latitude": fix.latitude, "longitude": fix.longitude, "accuracy_m": fix.accuracy_m,
                      "timestamp": fix.timestamp.isoformat(), "mocked": fix.mocked}), done)
         except CaptureError as exc:
-            ctx.page.data["clock_message"] = exc.message
-            message.value, busy.visible = exc.message, False
+            ctx.page.data[NOTE_KEY] = ClockNote(user["id"], exc.message, error=True)
+            message.value, message.color, busy.visible = exc.message, ft.Colors.RED_900, False
             ctx.notify(exc.message, error=True)
             ctx.page.update()
 

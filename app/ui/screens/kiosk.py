@@ -44,9 +44,11 @@ def _ask_manager_pin(ctx: AppContext) -> None:
     async def unlock(e) -> None:
         try:  # a fresh sign-in is the server's PIN check (and its lockout applies)
             await asyncio.to_thread(ctx.api.login, ctx.user["staff_no"], (pin.value or "").strip())
-        except RequestRejected as exc:
+        except RequestRejected as exc:  # too many tries: say how long to wait, as at login
             problem.value = (ctx._("Wrong PIN. Kiosk mode stays on.") if exc.code == Reason.INVALID_CREDENTIALS
-                             else ctx.reason_text(exc.code, exc.message))
+                             else sign_in_refusal(ctx.tr, exc))
+        except ValueError:  # not a PIN at all (empty, too short, letters): never sent
+            problem.value = ctx._("Wrong PIN. Kiosk mode stays on.")
         except SyncError:
             problem.value = ctx._("The PIN can only be checked online. Kiosk mode stays on.")
         else:

@@ -61,6 +61,8 @@ def view(ctx: AppContext, on_success, notice: str | None = None) -> ft.View:
                                              platform=str(ctx.page.platform or ""))
         except RequestRejected as exc:
             error.value = sign_in_refusal(ctx.tr, exc)
+        except ValueError:  # not a staff number / PIN at all (too short, letters): never sent
+            error.value = ctx._("Wrong staff number or PIN")
         except (NetworkError, TransientError):
             error.value = ctx._("Cannot reach the server. Check your connection and try again.")
         else:
