@@ -61,7 +61,10 @@ def test_fuzzer_finds_no_server_error_and_no_undocumented_answer(fuzzed, with_to
         [sys.executable, "-m", "schemathesis.cli", "--config-file", _config(tmp_path / "schemathesis.toml"),
          "run", f"{fuzzed.url}/openapi.json", "--checks", "all", *auth,
          "--max-examples", "15", "--max-time", "40" if with_token else "20", "--workers", "1",
-         "--seed", "7", "--request-timeout", "15", "--output-truncate", "false"],
+         "--seed", "7", "--request-timeout", "15", "--output-truncate", "false",
+         # Generation efficiency, not the API: on a loaded machine hypothesis may give up on
+         # the push body's many constraints, which says nothing about the server.
+         "--suppress-health-check", "filter_too_much"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert "passed" in run.stdout
