@@ -206,3 +206,14 @@ def test_a_note_names_only_a_shift_of_its_own_store(api):
                                  "body": "About CWB", "shift_id": cwb_shift}),
     ]).json()["results"]
     assert [(r["status"], r["reason"]) for r in results] == [("rejected", "not_found"), ("applied", None)]
+
+
+def test_a_served_photo_is_never_sniffed_as_anything_but_its_image_type(api):
+    """GET of a photo names its checked image type and forbids browsers to sniff another
+    (a file with extra bytes after the image must never run as a page or script)."""
+    photo = _upload(api, "u-s01", image("PNG", size=21, noise=True))
+    served = _get(api, "u-s01", photo)
+    assert served.status_code == 200
+    assert served.headers["content-type"] == "image/png"
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert served.headers["content-security-policy"] == "default-src 'none'; sandbox"
