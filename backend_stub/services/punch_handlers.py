@@ -25,10 +25,6 @@ from backend_stub.services.changes import emit
 from backend_stub.services.handlers import Context, Rejected, person_store_ids
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def punch_public(row: dict) -> dict:
     """What devices see of a punch (no photos, no embeddings)."""
     keys = ("id", "user_id", "store_id", "shift_id", "kind", "method", "at", "geofence", "distance_m",
@@ -43,7 +39,7 @@ def _domain_punches(conn: Connection, user_id: str, since: datetime) -> list[att
         db.punches.c.user_id == user_id, db.punches.c.at >= since, db.punches.c.status != "refused",
     ).order_by(db.punches.c.at)).mappings()
     return [attendance.Punch(id=r["id"], user_id=r["user_id"], store_id=r["store_id"],
-                             kind=attendance.PunchKind(r["kind"]), at=_aware(r["at"]), shift_id=r["shift_id"],
+                             kind=attendance.PunchKind(r["kind"]), at=db.aware(r["at"]), shift_id=r["shift_id"],
                              flags=tuple(json.loads(r["flags"]))) for r in rows]
 
 
@@ -52,7 +48,7 @@ def _domain_shifts(conn: Connection, user_id: str, around: datetime) -> list[att
         db.shifts.c.user_id == user_id, db.shifts.c.starts_at >= around - timedelta(days=1),
         db.shifts.c.starts_at <= around + timedelta(days=1))).mappings()
     return [attendance.ShiftWindow(id=r["id"], user_id=r["user_id"], store_id=r["store_id"],
-                                   starts_at=_aware(r["starts_at"]), ends_at=_aware(r["ends_at"])) for r in rows]
+                                   starts_at=db.aware(r["starts_at"]), ends_at=db.aware(r["ends_at"])) for r in rows]
 
 
 def _geofence_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[str]) -> dict:
