@@ -8,7 +8,7 @@ disagreement with the device's own verdict = possible tampering).
 """
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
