@@ -6,31 +6,15 @@ import flet as ft
 
 from app.domain import attendance
 from app.domain.timesheet import compute_timesheet
-from app.i18n import N_
+from app.i18n.flags import STATUS_NAMES, flag_words
 from app.protocol import Flag
 from app.store import queries
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.screens.home import local_day_start
 
-STATUS_NAMES = {"in": N_("In"), "late": N_("Late"), "on_break": N_("On break"), "absent": N_("Absent"),
-                "not_yet": N_("Not started yet"), "done": N_("Finished")}
 STATUS_COLOURS = {"in": ft.Colors.GREEN_800, "late": ft.Colors.ORANGE_900, "on_break": ft.Colors.BLUE_800,
                   "absent": ft.Colors.RED_800, "not_yet": ft.Colors.GREY_700, "done": ft.Colors.GREY_800}
-#: A short label for every flag (the list itself is app.protocol.Flag).
-FLAG_NAMES = {
-    Flag.OUTSIDE: N_("outside the store"), Flag.UNCERTAIN: N_("location uncertain"),
-    Flag.MOCKED_GPS: N_("mocked GPS"), Flag.FACE_MISMATCH: N_("face mismatch"), Flag.REPLAY: N_("replayed photo"),
-    Flag.CLOCK_DRIFT: N_("clock drift"), Flag.MISSING_CLOCK_OUT: N_("missing clock-out"), Flag.LATE: N_("late"),
-    Flag.GEOFENCE_DISAGREES: N_("location disagrees with the phone"),
-    Flag.FACE_DISAGREES: N_("face check disagrees with the phone"), Flag.LIVENESS_FAILED: N_("no head movement"),
-    Flag.NO_LIVENESS: N_("single photo, no liveness check"),
-    Flag.EARLY_LEAVE: N_("left early"), Flag.UNSCHEDULED: N_("not on the roster"),
-    Flag.BREAK_AUTO_ENDED: N_("break ended automatically"), Flag.CORRECTED: N_("corrected by a manager"),
-    Flag.STRAY_PUNCH: N_("punch outside any shift"), Flag.ABSENT: N_("absent"),
-    Flag.NO_LOCATION: N_("no location"), Flag.NO_SELFIE: N_("no selfie"),
-    Flag.NO_CONSENT: N_("no face check consent"), Flag.INACCURATE_LOCATION: N_("inaccurate location"),
-    Flag.STALE_LOCATION: N_("out-of-date location"), Flag.LOCATION_REFUSED: N_("location refused")}
 
 
 def team_data(ctx: AppContext, start: datetime, end: datetime):
@@ -53,11 +37,11 @@ def view(ctx: AppContext) -> ft.View:
     rows = []
     for line in lines:
         status = line.status.value
-        flags = ctx.tr.format_list([ctx._(FLAG_NAMES.get(f, f)) for f in line.flags if f != Flag.LATE])
+        flags = ctx.tr.format_list(flag_words(ctx.tr, [f for f in line.flags if f != Flag.LATE]))
         rows.append(ft.ListTile(
             title=t.text(people.get(line.user_id, line.user_id), 15),
             subtitle=t.text(flags, 13, color=ft.Colors.RED_900) if flags else None,
-            trailing=t.text(ctx._(STATUS_NAMES[status]), 14, color=STATUS_COLOURS[status],
+            trailing=t.text(STATUS_NAMES.text(ctx.tr, status), 14, color=STATUS_COLOURS[status],
                             weight=ft.FontWeight.BOLD),
         ))
 
