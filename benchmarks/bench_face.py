@@ -1,4 +1,9 @@
-"""Face verification timings: downscaled pipeline versus face_recognition on full size.
+"""Face verification timings: the pipeline versus face_recognition's defaults.
+
+Two comparisons, each labelled: on the same input (both sides on the 640x480 crop: what
+the pipeline itself gains), and the pipeline on the crop against face_recognition on the
+1920x1080 original (what a server that keeps full-size uploads would pay; the gain then
+also counts the smaller photo).
 
 Prints figures (not a test). Run from the repo root:
 
@@ -69,17 +74,54 @@ def baseline(data: bytes, enrolled):
     return face_recognition.face_distance(enrolled, encodings[0]).min()
 
 
+def enrolled_obama() -> list:
+    """The enrolment both sides compare with: three fixture photos through the pipeline."""
+    return [encode_photo((FACES / n).read_bytes()).embedding
+            for n in ("obama_1.jpg", "obama_2.jpg", "obama_3.jpg")]
+
+
+def _speed_up(label: str, ours: list[float], theirs: list[float]) -> str:
+    cpu = statistics.median(CPU[id(theirs)]) / statistics.median(CPU[id(ours)])
+    return f"speed-up, {label}: wall {statistics.median(theirs) / statistics.median(ours):.1f}x, cpu {cpu:.1f}x"
+
+
+def compare_one_to_one(runs: int, source: str = "obama_1080p.jpg") -> list[str]:
+    """Pipeline on a 640x480 crop against face_recognition on the same crop and on the 1080p original.
+
+    The three are interleaved run by run, so all see the same machine load. Only the
+    same-input ratio measures the pipeline itself; the other also counts the smaller photo.
+    """
+    enrolled = enrolled_obama()
+    crop, full = make_selfie(source), (FACES / source).read_bytes()
+    cases = {
+        "pipeline, 640x480 crop": lambda: verify(encode_photo(crop).embedding, enrolled),
+        "face_recognition defaults, same 640x480 crop": lambda: baseline(crop, enrolled),
+        "face_recognition defaults, 1920x1080 original": lambda: baseline(full, enrolled),
+    }
+    times: dict[str, list[float]] = {label: [] for label in cases}
+    for fn in cases.values():
+        fn()  # warm-up
+    for _ in range(runs):
+        for label, fn in cases.items():
+            run_once(fn, times[label])
+    ours, same, original = times.values()
+    width = max(map(len, cases))
+    return [f"{label:<{width}} : {summary(ms)}" for label, ms in times.items()] + [
+        _speed_up("same input (both on the 640x480 crop)", ours, same),
+        _speed_up("different inputs (pipeline on the 640x480 crop, face_recognition on the "
+                  "1920x1080 original)", ours, original),
+        "target: pipeline p50 <= 150 ms; >= 4x was set against the 1920x1080 original",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     runs = args.runs
 
-    source = "obama_1080p.jpg"
-    enrolled = [encode_photo((FACES / n).read_bytes()).embedding
-                for n in ("obama_1.jpg", "obama_2.jpg", "obama_3.jpg")]
-    selfie = make_selfie(source)
-    full = (FACES / source).read_bytes()
+    enrolled = enrolled_obama()
+    selfie = make_selfie("obama_1080p.jpg")
     big = (FACES / "obama_3.jpg").read_bytes()
 
     def ours(data):
@@ -87,26 +129,15 @@ def main() -> None:
 
     print(f"cores: {os.cpu_count()}  runs: {runs}  load average: {os.getloadavg()[0]:.2f}")
     print("\n== 1:1 verify (decode + detect + landmarks + encode + compare)")
-    # Interleave the two so both see the same machine load.
-    pipe_ms, base_ms = [], []
-    ours(selfie)()
-    baseline(full, enrolled)
-    for _ in range(runs):
-        run_once(ours(selfie), pipe_ms)
-        run_once(lambda: baseline(full, enrolled), base_ms)
-    p_ours, p_base = statistics.median(pipe_ms), statistics.median(base_ms)
-    print(f"pipeline, 640x480 selfie          : {summary(pipe_ms)}")
-    print(f"face_recognition, 1920x1080 original: {summary(base_ms)}")
-    cpu_ratio = statistics.median(CPU[id(base_ms)]) / statistics.median(CPU[id(pipe_ms)])
-    print(f"speed-up (p50): wall {p_base / p_ours:.1f}x, cpu {cpu_ratio:.1f}x"
-          "   target: p50 <= 150 ms and >= 4x")
+    for line in compare_one_to_one(runs):
+        print(line)
 
     print("\n== obama_3.jpg 2333x1434")
     big_ours = timed(ours(big), max(5, runs // 2))
     big_base = timed(lambda: baseline(big, enrolled), 3)
     print(f"pipeline                          : {summary(big_ours)}")
-    print(f"face_recognition full size        : {summary(big_base)}")
-    print(f"speed-up (p50): {statistics.median(big_base) / statistics.median(big_ours):.1f}x")
+    print(f"face_recognition defaults, same photo: {summary(big_base)}")
+    print(_speed_up("same input (obama_3.jpg on both sides)", big_ours, big_base))
 
     print("\n== kiosk 1:N among 200 enrolled staff x 3 embeddings")
     rng = np.random.default_rng(0)
