@@ -89,6 +89,7 @@ class Tally:
     impostor: Counter = field(default_factory=Counter)
     outside: Counter = field(default_factory=Counter)
     retry_reasons: Counter = field(default_factory=Counter)  # genuine attempts only
+    refused_at: Counter = field(default_factory=Counter)  # genuine refusals by "setting: person"
     mask_asked: int = 0  # attempts (genuine and impostor) asked to lower a mask
     attempts: int = 0
     not_built: int = 0  # selfies the augmentation could not make (e.g. no landmarks for a mask)
@@ -129,8 +130,8 @@ def probe(selfie: bytes):
         return None, type(exc).__name__
 
 
-def record(tally: Tally, kind: str, embedding, reason: str | None, enrolled) -> None:
-    """Count one attempt of ``kind`` (genuine, impostor, outside)."""
+def record(tally: Tally, kind: str, embedding, reason: str | None, enrolled, where: str) -> None:
+    """Count one attempt of ``kind`` (genuine, impostor, outside); ``where`` names setting and person."""
     tally.attempts += 1
     if reason is not None:
         outcome = "retry"
@@ -140,6 +141,8 @@ def record(tally: Tally, kind: str, embedding, reason: str | None, enrolled) -> 
             tally.retry_reasons[reason] += 1
     else:
         outcome, distance = decide(embedding, enrolled)
+        if kind == "genuine" and outcome == "refused":
+            tally.refused_at[where] += 1
         if kind == "genuine":
             tally.worst_genuine = distance if tally.worst_genuine is None else max(tally.worst_genuine, distance)
         else:
@@ -172,7 +175,7 @@ def measure(fixtures: list[str], outside: list[Source], variants: int | None) ->
                         continue  # a person is never probed with their enrolment photo itself
                     same = identity_of(enrolled_name) == source.identity
                     kind = "genuine" if same else ("outside" if source.identity.startswith("outside:") else "impostor")
-                    record(tally, kind, embedding, reason, enrolled)
+                    record(tally, kind, embedding, reason, enrolled, f"{source.identity} at {label}")
     return results
 
 
@@ -254,6 +257,11 @@ def report(results: dict[str, Tally], fixtures: list[str], outside: list[Source]
         "",
         *[f"- {c}: {'; '.join(t.variants)}" for c, t in results.items()],
         "",
+        "Genuine selfies refused, by setting and person:",
+        "",
+        *[f"- {c}: " + "; ".join(f"{w}: {n}" for w, n in sorted(t.refused_at.items()))
+          for c, t in results.items() if t.refused_at],
+        "",
         "Outside impostors (photos shipped inside installed Python packages):",
         "",
         *[f"- {s.label}" for s in outside],
@@ -262,6 +270,11 @@ def report(results: dict[str, Tally], fixtures: list[str], outside: list[Source]
         "Targets (issue 8):",
         "",
         *verdict(results),
+        "",
+        f"The attempts are not independent: they come from {len({identity_of(n) for n in fixtures})} "
+        f"fixture people and {len(outside)} outside people, under several settings each. FAR 0 "
+        "means no impostor among these people was accepted, not that the rate is below one in "
+        "the number of attempts.",
     ]
     not_built = {c: t.not_built for c, t in results.items() if t.not_built}
     if not_built:
