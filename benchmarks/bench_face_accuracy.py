@@ -229,6 +229,12 @@ def verdict(results: dict[str, Tally]) -> list[str]:
     return lines
 
 
+def pairs_by_person(fixtures: list[str]) -> str:
+    """How many (enrolment, other photo) pairs each person has: a person with n photos has n(n-1)."""
+    photos = Counter(identity_of(n) for n in fixtures)
+    return ", ".join(f"{who} {n * (n - 1)}" for who, n in sorted(photos.items()))
+
+
 def machine() -> str:
     """What the figures were measured on."""
     versions = ", ".join(f"{d} {importlib.metadata.version(d)}" for d in ("dlib-bin", "face-recognition"))
@@ -246,10 +252,13 @@ def report(results: dict[str, Tally], fixtures: list[str], outside: list[Source]
         "in turn enrols its person (one photo); genuine attempts are selfies built from the same "
         "person's other photos, impostor attempts are selfies of every other fixture person and of "
         "the outside people below. A selfie is encoded once through `encode_photo` (the first step "
-        "of `verify_selfie`, which the clock screen calls) and compared with each enrolment.",
+        "of `verify_selfie`, which the clock screen calls) and compared with each enrolment. "
+        f"Genuine pairs per setting: {pairs_by_person(fixtures)}.",
+        "",
         "FRR = genuine attempts refused as a mismatch; retry rate = genuine attempts asked to try "
         "again (a quality code: the reasons are listed); FAR = impostor attempts accepted (fixture "
-        "and outside impostors together). Distances are of attempts that reached a decision.",
+        "and outside impostors together); asked to lower mask = all attempts, genuine and impostor, "
+        "whose retry reason names a mask. Distances are of attempts that reached a decision.",
         "",
         table(results),
         "",
