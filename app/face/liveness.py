@@ -36,13 +36,13 @@ from app.face.replay import dhash, hamming
 #: 3-frame prints of 12 fixture photos (docs/face.md, "Liveness"): turned 15-45 degrees
 #: either way, up to 0.036 (biden_1 turned 45 degrees; the landmark model strains on a
 #: squeezed face); keystoned 0.1-0.4 either way, up to 0.026. Real pose pairs of one
-#: person: 0.041 (rose_leslie_1/2, a small turn) to 0.20 (obama_2/3). The margin is thin
-#: on both sides; a print turned past 45 degrees can pass.
+#: person: 0.042 (rose_leslie_1/2, a small turn; 0.041 on 640x480 selfie crops) to 0.128.
+#: The margin is thin on both sides; a print turned past 45 degrees can pass.
 MIN_DEPTH = 0.038
 #: Smallest eyelid closing (eye aspect ratio) beyond what the homography predicts, that
-#: counts as a blink: a blink takes the ratio from 0.2-0.3 (open; obama_1: 0.22, rose_leslie_1: 0.32) to ~0.05.
-#: Prints reach 0.114 (lin_manuel_miranda_1 turned 45 degrees), real pose pairs with open
-#: eyes 0.111.
+#: counts as a blink: a blink takes the ratio from 0.2-0.32 (open; obama_1: 0.22,
+#: rose_leslie_1: 0.32) to ~0.05. Prints reach 0.114 (lin_manuel_miranda_1 turned 45
+#: degrees), real pose pairs with open eyes 0.070 (0.111 on 640x480 selfie crops).
 MIN_BLINK = 0.13
 #: Frames whose 256-bit difference hashes differ in at most this many bits are copies of
 #: one picture and refused whatever the landmarks say. Mild re-encoding flips 0-10 bits;
