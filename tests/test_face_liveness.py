@@ -16,7 +16,7 @@ from app.face import (
 )
 from app.face.homography import apply_homography
 from app.face.liveness import MIN_BLINK, MIN_DEPTH, eye_aspect_ratio, flat_residual, nonrigid_motion, unexplained_blink
-from tests.face_conditions import framed, keystone_sequence, keystoned, print_sequence, printed_turned
+from tests.face_conditions import framed, keystone_sequence, keystoned, print_sequence, printed_turned, selfie
 from tests.face_fixtures import identity_of, no_face_image, photo, pil, single_face_photos, to_jpeg
 
 #: One photo of every fixture identity, printed and held up to the camera.
@@ -176,11 +176,13 @@ def test_print_moved_every_way_at_once_is_refused(name):
     assert not result.live and result.reason == "no_motion", result
 
 
+@pytest.mark.parametrize("framing", [photo, selfie], ids=["as taken", "selfie 640x480"])
 @pytest.mark.parametrize(("first", "second"), REAL_PAIRS)
-def test_real_poses_of_one_person_are_live(first, second):
+def test_real_poses_of_one_person_are_live(first, second, framing):
     """Two real photos of one person in different poses pass (the nose moves against the
-    eyes and mouth, which no flat picture does), in either order."""
-    for frames in ([photo(first), photo(second)], [photo(second), photo(first)]):
+    eyes and mouth, which no flat picture does), in either order, as taken and framed as a
+    phone selfie."""
+    for frames in ([framing(first), framing(second)], [framing(second), framing(first)]):
         result = check_liveness(frames)
         assert result.live and result.reason is None, result
         assert result.depth >= MIN_DEPTH
