@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
-from app.domain.roles import Role
+from app.domain.roles import Actor, Role
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -156,15 +156,20 @@ def corrections(db: Database, user_ids: list[str]):
                             kind=PunchKind(r["kind"])) for r in rows]
 
 
-def awaiting_confirmation(db: Database, store_ids: list[str], signer: Role) -> list[dict]:
-    """PIN punches (no face consent) waiting for a manager of these stores, of people ranked
-    below ``signer`` (the server refuses anyone else's: ``require_may_sign_off``)."""
-    marks = ",".join("?" * len(store_ids)) or "''"
+def awaiting_confirmation(db: Database, actor: Actor) -> list[dict]:
+    """Punches waiting for a manager (PIN punches, clock-ins off the roster) at the actor's
+    stores that the actor may sign off (``app.domain.approvals.may_sign_off``: the server
+    refuses anyone else's), each with its shift when it has one."""
+    from app.domain.approvals import AWAITING, may_sign_off
+
+    marks = ",".join("?" * len(actor.store_ids)) or "''"
     rows = db.query(
-        "SELECT p.*, coalesce(u.name, p.user_id) AS user_name, coalesce(u.role, 'staff') AS user_role"
-        " FROM punches p LEFT JOIN users u ON u.id = p.user_id"
-        f" WHERE p.store_id IN ({marks}) AND p.status = 'awaiting_confirmation' ORDER BY p.at", store_ids)
-    return [p for p in rows if signer.outranks(Role(p["user_role"]))]
+        "SELECT p.*, coalesce(u.name, p.user_id) AS user_name, coalesce(u.role, 'staff') AS user_role,"
+        " s.starts_at AS shift_starts_at, s.ends_at AS shift_ends_at"
+        " FROM punches p LEFT JOIN users u ON u.id = p.user_id LEFT JOIN shifts s ON s.id = p.shift_id"
+        f" WHERE p.store_id IN ({marks}) AND p.status = ? ORDER BY p.at", [*sorted(actor.store_ids), AWAITING])
+    return [p for p in rows
+            if may_sign_off(actor, p["user_id"], Role(p["user_role"]), [p["store_id"]], p["store_id"])]
 
 
 def users_of_stores(db: Database, store_ids: list[str]) -> dict[str, str]:
