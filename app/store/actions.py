@@ -104,10 +104,20 @@ class Actions:
             return enqueue(db, type=type_, payload=payload, clock=stamp, entity_ref=entity_ref)
 
 
+def _photos_dir(store: Locked) -> Path:
+    return Path(store.path).parent / "photos"
+
+
 def _photo_path(store: Locked, sha: str) -> Path:
-    base = Path(store.path).parent / "photos"
+    base = _photos_dir(store)
     base.mkdir(parents=True, exist_ok=True)
     return base / sha
+
+
+def local_photo(store: Locked, sha: str) -> bytes | None:
+    """A photo taken on this device (its own punches), or ``None`` when it is not here."""
+    path = _photos_dir(store) / sha
+    return path.read_bytes() if path.is_file() else None
 
 
 class PunchActions(Actions):
