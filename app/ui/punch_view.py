@@ -49,7 +49,8 @@ def location_text(ctx: AppContext, verdict: str | None, distance_m: float | None
     if distance_m is not None:
         # Translators: how far the phone was from the store at the punch, e.g. "42 m from the store".
         words = ctx.tr.format_list([words, ctx._("{distance} m from the store",
-                                                 distance=ctx.tr.format_number(round(distance_m)))])
+                                                 distance=ctx.tr.format_number(round(distance_m)))],
+                                   style="unit-short")  # "inside the store, 12 m from the store"
     return ctx._("Location: {result}", result=words)
 
 
