@@ -123,3 +123,20 @@ def test_another_stores_manager_sees_neither_the_person_nor_the_punch(chromium, 
             assert db.execute("SELECT count(*) FROM punches WHERE id = ?", [unscheduled_punch]).fetchone()[0] == 0
     finally:
         other.close()
+
+
+def test_offline_the_punch_opens_and_says_its_photo_is_not_available(device, api_server):
+    """With the API unreachable, tapping the person still opens the punch (from the phone's own
+    data) and says the photo is not available offline instead of failing."""
+    page, t = device.page, device.tr
+    api_server.stop()
+    try:
+        tab(page, t, "Team").click()
+        page.get_by_role("button", name=re.compile(re.escape(STAFF_NAME))).click()
+        expect(heading(page, t, STAFF_NAME)).to_be_visible()
+        offline = re.compile(re.escape(t.gettext("inside the store")) + r"[\s\S]*"
+                             + re.escape(t.gettext("The photo is not available offline.")))
+        expect(page.get_by_text(offline)).to_be_visible(timeout=30_000)  # the cards read as one text
+        expect(page.get_by_role("img", name=t.gettext("Selfie"), exact=True)).to_have_count(0)
+    finally:
+        api_server.start()  # same port, same data directory
