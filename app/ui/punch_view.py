@@ -2,6 +2,7 @@
 times, its location result, its flags in words and its selfie."""
 
 import asyncio
+import json
 import logging
 from datetime import datetime
 
@@ -56,6 +57,22 @@ def location_text(ctx: AppContext, verdict: str | None, distance_m: float | None
 
 def flags_text(ctx: AppContext, flags) -> str:
     return ctx.tr.format_list(flag_words(ctx.tr, list(flags)))
+
+
+def punch_context(ctx: AppContext, p: dict, size: int = 13) -> list[ft.Control]:
+    """A punch row (``queries.punch_detail`` / ``awaiting_confirmation``) as lines: when, its
+    shift, the location result, then its flags in words (in red)."""
+    at = datetime.fromisoformat(p["at"])
+    lines = [ctx.tr.format_list([punch_time(ctx, p["kind"], at), ctx.tr.format_date(at, "medium")])]
+    if p["shift_starts_at"]:
+        lines.append(shift_times(ctx, datetime.fromisoformat(p["shift_starts_at"]),
+                                 datetime.fromisoformat(p["shift_ends_at"])))
+    lines.append(location_text(ctx, p["geofence"], p["distance_m"]))
+    body = [ctx.typo.text(line, size) for line in lines]
+    flags = json.loads(p["flags"] or "[]")
+    if flags:
+        body.append(ctx.typo.text(flags_text(ctx, flags), size, color=ft.Colors.RED_900))
+    return body
 
 
 def _photo_bytes(ctx: AppContext, sha: str) -> bytes | None:

@@ -1,7 +1,6 @@
 """Approvals (managers): punches waiting for a manager (PIN punches, clock-ins off the roster),
 with their context, and missing clock-outs."""
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import flet as ft
@@ -10,7 +9,7 @@ from app.domain import attendance
 from app.store import PunchActions, queries
 from app.ui.chrome import frame, section
 from app.ui.context import AppContext
-from app.ui.punch_view import flags_text, location_text, punch_time, selfie, shift_times
+from app.ui.punch_view import punch_context, selfie
 from app.ui.screens.team import team_data
 
 
@@ -23,16 +22,7 @@ def _sign_off_button(ctx: AppContext, icon, label: str, on_click) -> ft.Control:
 def _waiting_row(ctx: AppContext, actions: PunchActions, p: dict) -> ft.Control:
     """A punch to approve, with its context: the shift, the location result, flags, the selfie."""
     t, name = ctx.typo, p["user_name"]
-    at = datetime.fromisoformat(p["at"])
-    lines = [ctx.tr.format_list([punch_time(ctx, p["kind"], at), ctx.tr.format_date(at, "medium")])]
-    if p["shift_starts_at"]:
-        lines.append(shift_times(ctx, datetime.fromisoformat(p["shift_starts_at"]),
-                                 datetime.fromisoformat(p["shift_ends_at"])))
-    lines.append(location_text(ctx, p["geofence"], p["distance_m"]))
-    body = [t.text(line, 13) for line in lines]
-    flags = json.loads(p["flags"] or "[]")
-    if flags:
-        body.append(t.text(flags_text(ctx, flags), 13, color=ft.Colors.RED_900))
+    body = punch_context(ctx, p)
 
     def sign_off(approve: bool):
         return lambda e: ctx.act(lambda: actions.confirm_punch(p["id"], approve))

@@ -1,8 +1,5 @@
-"""One punch, for a manager who tapped it in Team or Approvals: who, when, which shift, where,
+"""One punch, for a manager who tapped a person in Team: who, when, which shift, where,
 its flags in words and its selfie. Only the person and their stores' managers see it."""
-
-import json
-from datetime import datetime
 
 import flet as ft
 
@@ -11,7 +8,7 @@ from app.i18n.markers import MessageMap, N_
 from app.store import queries
 from app.ui.chrome import frame, section
 from app.ui.context import AppContext
-from app.ui.punch_view import flags_text, location_text, punch_time, selfie, shift_times
+from app.ui.punch_view import punch_context, selfie
 
 #: A punch's status when it is not simply accepted.
 STATUS_WORDS = MessageMap({"awaiting_confirmation": N_("Waiting for a manager's approval"), "refused": N_("Refused")})
@@ -24,17 +21,7 @@ def view(ctx: AppContext, route: str, punch_id: str) -> ft.View:
     # The rule the server applies to the selfie: the person, or a manager of the punch's store.
     if p is None or not may_read_photo(ctx.actor, p["user_id"], [p["store_id"]]):
         return frame(ctx, route, ctx._("Punch"), [t.text(ctx.reason_text("not_found"), 15)], back=True)
-    at = datetime.fromisoformat(p["at"])
-    lines = [ctx.tr.format_list([punch_time(ctx, p["kind"], at), ctx.tr.format_date(at, "medium")]),
-             p["store_name"]]
-    if p["shift_starts_at"]:
-        lines.append(shift_times(ctx, datetime.fromisoformat(p["shift_starts_at"]),
-                                 datetime.fromisoformat(p["shift_ends_at"])))
-    lines.append(location_text(ctx, p["geofence"], p["distance_m"]))
-    body = [t.text(line, 15) for line in lines]
-    flags = json.loads(p["flags"] or "[]")
-    if flags:
-        body.append(t.text(flags_text(ctx, flags), 14, color=ft.Colors.RED_900))
+    body = [ctx.typo.text(p["store_name"], 15), *punch_context(ctx, p, size=15)]
     if p["status"] in STATUS_WORDS:
         body.append(t.text(STATUS_WORDS.text(ctx.tr, p["status"]), 14, weight=ft.FontWeight.BOLD))
     return frame(ctx, route, p["user_name"], [
