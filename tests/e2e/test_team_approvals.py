@@ -27,6 +27,7 @@ pytestmark = pytest.mark.e2e
 
 CWB_MANAGER = ("M2001", "7100")  # Causeway Bay's store manager
 MK_MANAGER = ("M2002", "7200")  # Mong Kok's: Chan Tai Man is not theirs
+HK_AREA_MANAGER = ("A1002", "8200")  # Causeway Bay and Sha Tin
 STAFF_USER, STAFF_DEVICE = "u-s01", "phone-chan-e2e"
 
 
@@ -121,6 +122,25 @@ def test_another_stores_manager_sees_neither_the_person_nor_the_punch(chromium, 
         path = other.web.device_db(other.device_id)
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             assert db.execute("SELECT count(*) FROM punches WHERE id = ?", [unscheduled_punch]).fetchone()[0] == 0
+    finally:
+        other.close()
+
+
+def test_an_area_manager_sees_people_grouped_by_store(chromium, web_client, unscheduled_punch):
+    """An area manager's Team has one card per store, titled with the store's name: Chan Tai
+    Man shows under Causeway Bay (where he clocked in), not under Sha Tin."""
+    other = Device(chromium, web_client)
+    try:
+        page = other.open()
+        t = other.tr
+        log_in(page, t, *HK_AREA_MANAGER)
+        expect_home(page, t)
+        tab(page, t, "Team").click()
+        cwb = page.get_by_role("group", name=re.compile(r"^Causeway Bay \(Times Square\)"))
+        expect(cwb.get_by_role("button", name=re.compile(re.escape(STAFF_NAME)))).to_be_visible(timeout=20_000)
+        sha_tin = page.get_by_role("group", name=re.compile(r"^Sha Tin \(New Town Plaza\)"))
+        expect(sha_tin.get_by_role("button", name=re.compile(re.escape(STAFF_NAME)))).to_have_count(0)
+        expect_every_button_named(page)
     finally:
         other.close()
 
