@@ -103,17 +103,28 @@ def test_manager_sees_the_clock_in_off_the_roster_and_approves_it(device, api_se
     expect(refuse).to_have_count(0)
 
 
-def test_another_stores_manager_sees_neither_the_person_nor_the_punch(chromium, web_client, unscheduled_punch):
-    """Mong Kok's manager: Team and Approvals do not list Chan Tai Man, and their device never
-    received his punch (nothing to tap through to)."""
+@contextlib.contextmanager
+def another_manager(chromium, web_client, login: tuple[str, str]):
+    """A second device (browser context) signed in as ``login``, on its Team screen."""
     other = Device(chromium, web_client)
     try:
         page = other.open()
-        t = other.tr
-        log_in(page, t, *MK_MANAGER)
-        expect_home(page, t)
-        tab(page, t, "Team").click()
-        expect(heading(page, t, "Team")).to_be_visible()
+        log_in(page, other.tr, *login)
+        expect_home(page, other.tr)
+        synced = other.tr.gettext("Last synced {time}").split("{time}")[0]  # the first pull is in
+        expect(page.get_by_text(re.compile(re.escape(synced)))).to_be_visible(timeout=20_000)
+        tab(page, other.tr, "Team").click()
+        expect(heading(page, other.tr, "Team")).to_be_visible()
+        yield other
+    finally:
+        other.close()
+
+
+def test_another_stores_manager_sees_neither_the_person_nor_the_punch(chromium, web_client, unscheduled_punch):
+    """Mong Kok's manager: Team and Approvals do not list Chan Tai Man, and their device never
+    received his punch (nothing to tap through to)."""
+    with another_manager(chromium, web_client, MK_MANAGER) as other:
+        page, t = other.page, other.tr
         expect(page.get_by_role("button", name=re.compile(re.escape(STAFF_NAME)))).to_have_count(0)
         tab(page, t, "Approvals").click()
         expect(heading(page, t, "Approvals")).to_be_visible()
@@ -122,27 +133,18 @@ def test_another_stores_manager_sees_neither_the_person_nor_the_punch(chromium, 
         path = other.web.device_db(other.device_id)
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             assert db.execute("SELECT count(*) FROM punches WHERE id = ?", [unscheduled_punch]).fetchone()[0] == 0
-    finally:
-        other.close()
 
 
 def test_an_area_manager_sees_people_grouped_by_store(chromium, web_client, unscheduled_punch):
     """An area manager's Team has one card per store, titled with the store's name: Chan Tai
     Man shows under Causeway Bay (where he clocked in), not under Sha Tin."""
-    other = Device(chromium, web_client)
-    try:
-        page = other.open()
-        t = other.tr
-        log_in(page, t, *HK_AREA_MANAGER)
-        expect_home(page, t)
-        tab(page, t, "Team").click()
+    with another_manager(chromium, web_client, HK_AREA_MANAGER) as other:
+        page = other.page
         cwb = page.get_by_role("group", name=re.compile(r"^Causeway Bay \(Times Square\)"))
         expect(cwb.get_by_role("button", name=re.compile(re.escape(STAFF_NAME)))).to_be_visible(timeout=20_000)
         sha_tin = page.get_by_role("group", name=re.compile(r"^Sha Tin \(New Town Plaza\)"))
         expect(sha_tin.get_by_role("button", name=re.compile(re.escape(STAFF_NAME)))).to_have_count(0)
         expect_every_button_named(page)
-    finally:
-        other.close()
 
 
 def test_offline_the_punch_opens_and_says_its_photo_is_not_available(device, api_server):
