@@ -26,6 +26,7 @@ REASON_MESSAGES = MessageMap(
         "not_found": N_("This item no longer exists."),
         "conflict": N_("Someone else changed this first. Please check and try again."),
         "seq_reused": N_("This change was already received."),
+        "reason_too_short": N_("Write a reason for the record."),
         "sequence_gap": N_("Some changes did not reach the server. The app will send them again."),
         # Clock-in rules.
         "outside_geofence": N_("You are not at your store. Clock in when you arrive."),

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.domain.approvals import MIN_REASON_LENGTH
 from app.protocol.fields import StrictBool, StrictFloat, WireTime
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -104,7 +105,7 @@ class PunchCorrect(_Payload):
     shift_id: Id | None = None
     kind: Literal["clock_in", "clock_out", "break_start", "break_end"]
     at: WireTime
-    reason: Annotated[str, StringConstraints(min_length=3, max_length=500, strip_whitespace=True)]
+    reason: Annotated[str, StringConstraints(min_length=MIN_REASON_LENGTH, max_length=500, strip_whitespace=True)]
 
 
 #: Mutation type name -> payload model. A type not listed here is rejected per item.

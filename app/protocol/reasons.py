@@ -10,7 +10,7 @@ it) and the members below take their values from there, so each code is written 
 
 from enum import StrEnum
 
-from app.domain import attendance, timesheet
+from app.domain import approvals, attendance, timesheet
 
 
 class Reason(StrEnum):
@@ -68,6 +68,8 @@ class Reason(StrEnum):
     LOGIN_THROTTLED = "login_throttled"
     ACCOUNT_LOCKED = "account_locked"
     DEVICE_BOUND = "device_bound"
+    # -- issue 8, team-approvals: a correction needs a reason (app.domain.approvals) ----
+    REASON_TOO_SHORT = approvals.REASON_TOO_SHORT
 
 
 class Flag(StrEnum):

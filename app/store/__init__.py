@@ -1,6 +1,6 @@
 """The device database: migrations, the outbox, user actions and pulled data."""
 
-from app.store.actions import Actions, PunchActions
+from app.store.actions import Actions, PunchActions, local_photo
 from app.store.clock import DeviceClock
 from app.store.database import Locked, open_database
 from app.store.device import DeviceStore, device_db_path
@@ -12,6 +12,7 @@ __all__ = [
     "MIGRATIONS",
     "Actions",
     "PunchActions",
+    "local_photo",
     "face_profile",
     "DeviceClock",
     "DeviceStore",

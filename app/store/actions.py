@@ -11,8 +11,9 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from app.domain.access import require_manager_of, require_self, require_store
-from app.domain.roles import Actor
+from app.domain import approvals
+from app.domain.access import require_manager_of, require_may_sign_off, require_self, require_store
+from app.domain.roles import Actor, Role
 from app.protocol import mutations as m
 from app.store.database import Locked
 from app.store.clock import DeviceClock
@@ -103,10 +104,20 @@ class Actions:
             return enqueue(db, type=type_, payload=payload, clock=stamp, entity_ref=entity_ref)
 
 
+def _photos_dir(store: Locked) -> Path:
+    return Path(store.path).parent / "photos"
+
+
 def _photo_path(store: Locked, sha: str) -> Path:
-    base = Path(store.path).parent / "photos"
+    base = _photos_dir(store)
     base.mkdir(parents=True, exist_ok=True)
     return base / sha
+
+
+def local_photo(store: Locked, sha: str) -> bytes | None:
+    """A photo taken on this device (its own punches), or ``None`` when it is not here."""
+    path = _photos_dir(store) / sha
+    return path.read_bytes() if path.is_file() else None
 
 
 class PunchActions(Actions):
@@ -139,9 +150,8 @@ class PunchActions(Actions):
         row = {"id": p.punch_id, "user_id": p.user_id, "store_id": store_id, "shift_id": shift_id,
                "kind": kind, "method": method, "at": now, "geofence": device_geofence, "distance_m": None,
                "face": device_face if method == "face" else "not_used",
-               "status": "awaiting_confirmation" if method == "pin" or not (selfie or method == "face")
-               else "accepted",
-               "flags": json.dumps(list(flags)), "sync_state": "pending"}
+               "status": approvals.punch_status(method, bool(selfie), flags),
+               "flags": json.dumps(list(flags)), "selfie_sha256": selfie_sha, "sync_state": "pending"}
 
         def write(db) -> None:
             for sha, path, size in shas:
@@ -155,10 +165,11 @@ class PunchActions(Actions):
     def confirm_punch(self, punch_id: str, approve: bool = True) -> int:
         """A manager confirms a PIN punch of someone who chose not to use face data."""
         with self._store.reading() as db:
-            row = db.execute("SELECT store_id FROM punches WHERE id=?", [punch_id]).fetchone()
-        if row:
-            require_manager_of(self.actor, [row[0]])
-        status = "accepted" if approve else "refused"
+            row = db.execute("SELECT p.store_id, p.user_id, coalesce(u.role, 'staff') FROM punches p"
+                             " LEFT JOIN users u ON u.id = p.user_id WHERE p.id=?", [punch_id]).fetchone()
+        if row:  # the person works at the punch's store (the server checks their other stores)
+            require_may_sign_off(self.actor, row[1], Role(row[2]), [row[0]], row[0])
+        status = approvals.ACCEPTED if approve else approvals.REFUSED
         return self._record("punch.confirm", m.PunchConfirm(punch_id=punch_id, approve=approve),
                             f"punch:{punch_id}",
                             lambda db: db.execute("UPDATE punches SET status=? WHERE id=?", [status, punch_id]))
@@ -167,6 +178,7 @@ class PunchActions(Actions):
                       reason: str) -> str:
         """A manager fixes a punch (e.g. a missing clock-out) with a reason; audited on the server."""
         require_manager_of(self.actor, [store_id])
+        reason = approvals.require_reason(reason)
         p = m.PunchCorrect(correction_id=f"pc-{uuid.uuid4().hex}", user_id=user_id, store_id=store_id,
                            shift_id=shift_id, kind=kind, at=at, reason=reason)
         row = {"id": p.correction_id, "user_id": user_id, "store_id": store_id, "shift_id": shift_id,

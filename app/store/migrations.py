@@ -89,11 +89,17 @@ def _m004_undo_and_refusals(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS ix_outbox_unanswered ON outbox(seq) WHERE acked_at IS NULL")
 
 
+def _m005_team_approvals(db: Database) -> None:
+    """Team and Approvals show a punch's selfie: keep its address (the photo stays on the server)."""
+    db["punches"].add_column("selfie_sha256", str)
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
     (3, _m003_punches),
     (4, _m004_undo_and_refusals),
+    (5, _m005_team_approvals),
 ]
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
-from app.domain.roles import Role
+from app.domain.roles import Actor, Role
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -128,15 +128,24 @@ def _aware(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def punches(db: Database, user_ids: list[str], since: datetime):
-    """Punches of these users since ``since`` (refused PIN punches left out)."""
+def _punches(db: Database, where: str, params: list):
     from app.domain.attendance import Punch, PunchKind
 
-    marks = ",".join("?" * len(user_ids)) or "''"
-    rows = db.query(f"SELECT * FROM punches WHERE user_id IN ({marks}) AND at >= ? AND status != 'refused'"
-                    " ORDER BY at", [*user_ids, _iso(since)])
+    rows = db.query(f"SELECT * FROM punches WHERE {where} AND status != 'refused' ORDER BY at", params)
     return [Punch(r["id"], r["user_id"], r["store_id"], PunchKind(r["kind"]), _aware(r["at"]), r["shift_id"],
                   tuple(json.loads(r["flags"] or "[]"))) for r in rows]
+
+
+def punches(db: Database, user_ids: list[str], since: datetime):
+    """Punches of these users since ``since`` (refused PIN punches left out)."""
+    marks = ",".join("?" * len(user_ids)) or "''"
+    return _punches(db, f"user_id IN ({marks}) AND at >= ?", [*user_ids, _iso(since)])
+
+
+def punches_at_stores(db: Database, store_ids: list[str], since: datetime):
+    """Punches at these stores since ``since``, whoever made them (refused ones left out)."""
+    marks = ",".join("?" * len(store_ids)) or "''"
+    return _punches(db, f"store_id IN ({marks}) AND at >= ?", [*store_ids, _iso(since)])
 
 
 def shift_windows(db: Database | None, shifts_: list[Shift]):
@@ -156,15 +165,20 @@ def corrections(db: Database, user_ids: list[str]):
                             kind=PunchKind(r["kind"])) for r in rows]
 
 
-def awaiting_confirmation(db: Database, store_ids: list[str], signer: Role) -> list[dict]:
-    """PIN punches (no face consent) waiting for a manager of these stores, of people ranked
-    below ``signer`` (the server refuses anyone else's: ``require_may_sign_off``)."""
-    marks = ",".join("?" * len(store_ids)) or "''"
+def awaiting_confirmation(db: Database, actor: Actor) -> list[dict]:
+    """Punches waiting for a manager (PIN punches, clock-ins off the roster) at the actor's
+    stores that the actor may sign off (``app.domain.approvals.may_sign_off``: the server
+    refuses anyone else's), each with its shift when it has one."""
+    from app.domain.approvals import AWAITING, may_sign_off
+
+    marks = ",".join("?" * len(actor.store_ids)) or "''"
     rows = db.query(
-        "SELECT p.*, coalesce(u.name, p.user_id) AS user_name, coalesce(u.role, 'staff') AS user_role"
-        " FROM punches p LEFT JOIN users u ON u.id = p.user_id"
-        f" WHERE p.store_id IN ({marks}) AND p.status = 'awaiting_confirmation' ORDER BY p.at", store_ids)
-    return [p for p in rows if signer.outranks(Role(p["user_role"]))]
+        "SELECT p.*, coalesce(u.name, p.user_id) AS user_name, coalesce(u.role, 'staff') AS user_role,"
+        " s.starts_at AS shift_starts_at, s.ends_at AS shift_ends_at"
+        " FROM punches p LEFT JOIN users u ON u.id = p.user_id LEFT JOIN shifts s ON s.id = p.shift_id"
+        f" WHERE p.store_id IN ({marks}) AND p.status = ? ORDER BY p.at", [*sorted(actor.store_ids), AWAITING])
+    return [p for p in rows
+            if may_sign_off(actor, p["user_id"], Role(p["user_role"]), [p["store_id"]], p["store_id"])]
 
 
 def users_of_stores(db: Database, store_ids: list[str]) -> dict[str, str]:
@@ -172,3 +186,26 @@ def users_of_stores(db: Database, store_ids: list[str]) -> dict[str, str]:
     marks = ",".join("?" * len(store_ids)) or "''"
     return {r["id"]: r["name"] for r in db.query(
         f"SELECT id, name FROM users WHERE home_store_id IN ({marks}) ORDER BY name", store_ids)}
+
+
+def home_stores(db: Database, user_ids: list[str]) -> dict[str, str | None]:
+    """id -> home store of these people."""
+    marks = ",".join("?" * len(user_ids)) or "''"
+    return {r["id"]: r["home_store_id"] for r in db.query(
+        f"SELECT id, home_store_id FROM users WHERE id IN ({marks})", user_ids)}
+
+
+def punch_detail(db: Database, punch_id: str) -> dict | None:
+    """One punch with its person's name and role, its shift's times and its store's name."""
+    rows = list(db.query(
+        "SELECT p.*, coalesce(u.name, p.user_id) AS user_name, coalesce(u.role, 'staff') AS user_role,"
+        " s.starts_at AS shift_starts_at, s.ends_at AS shift_ends_at, coalesce(st.name, p.store_id) AS store_name"
+        " FROM punches p LEFT JOIN users u ON u.id = p.user_id LEFT JOIN shifts s ON s.id = p.shift_id"
+        " LEFT JOIN stores st ON st.id = p.store_id WHERE p.id = ?", [punch_id]))
+    return rows[0] if rows else None
+
+
+def user_names(db: Database, user_ids: list[str]) -> dict[str, str]:
+    """id -> name of these people (the ones this device knows)."""
+    marks = ",".join("?" * len(user_ids)) or "''"
+    return {r["id"]: r["name"] for r in db.query(f"SELECT id, name FROM users WHERE id IN ({marks})", user_ids)}

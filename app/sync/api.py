@@ -203,6 +203,12 @@ class ApiClient:
     def kiosk_pin(self, store_id: str, staff_no: str, pin: str) -> dict:
         return self._authed("POST", f"/kiosk/{store_id}/pin", json={"staff_no": staff_no, "pin": pin}).json()
 
+    def photo(self, sha256: str) -> bytes | None:
+        """A stored photo's bytes, or ``None`` when it is not there for us (not uploaded yet, or
+        not ours to see: the server answers both with 404)."""
+        resp = self._authed("GET", f"/photos/{sha256}", allow=(404,))
+        return resp.content if resp.status_code == 200 else None
+
     def photo_offset(self, sha256: str) -> int | None:
         """Bytes of this photo the server already has; ``None`` when it is fully stored."""
         resp = self._authed("HEAD", f"/photos/{sha256}", allow=(404,))

@@ -65,7 +65,9 @@ def status_strip(ctx: AppContext) -> ft.Control:
             content=ctx.typo.text(tr.ngettext("{count} rejected", "{count} rejected", s.rejected), 13,
                                   color=ft.Colors.RED_800),
             on_click=lambda e: ctx.page.navigate("/sync")))
-    sync_now = ft.IconButton(ft.Icons.SYNC, tooltip=ctx._("Sync now"), disabled=s.syncing,
+    # The icon's label names the button for screen readers (a tooltip alone does not).
+    sync_now = ft.IconButton(ft.Icon(ft.Icons.SYNC, semantics_label=ctx._("Sync now")), tooltip=ctx._("Sync now"),
+                             disabled=s.syncing,
                              on_click=lambda e: ctx.runner and ctx.runner.request())
     return ft.Container(
         ft.Row([ft.Row(parts, wrap=True, expand=True, spacing=6), sync_now],

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app.domain import attendance
+from app.domain import approvals, attendance
 from app.domain.access import require_manager_of, require_may_sign_off, require_self, require_works_at
 from app.domain.roles import Role
 from app.domain.geofence import Fence, Fix, decide
@@ -26,10 +26,11 @@ from backend_stub.services.handlers import Context, Rejected, person_store_ids
 
 
 def punch_public(row: dict) -> dict:
-    """What devices see of a punch (no photos, no embeddings)."""
+    """What devices see of a punch: no embeddings and no photo, only the selfie's address
+    (``GET /photos/{sha}`` serves it to the person and their managers alone)."""
     keys = ("id", "user_id", "store_id", "shift_id", "kind", "method", "at", "geofence", "distance_m",
             "face", "status", "flags")
-    out = {k: row[k] for k in keys}
+    out = {k: row[k] for k in keys} | {"selfie_sha256": row.get("selfie_sha256")}
     out["flags"] = json.loads(row["flags"]) if isinstance(row["flags"], str) else row["flags"]
     return out
 
@@ -77,8 +78,7 @@ def _geofence_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: lis
 
 def _face_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[str]) -> dict:
     if p.method == "pin" or (p.method == "kiosk" and not p.selfie_sha256):
-        # PIN path (no face consent): valid once the store manager confirms it.
-        return {"face": "not_used", "status": "awaiting_confirmation"}
+        return {"face": "not_used"}  # PIN path (no face consent): app.domain.approvals.punch_status
     if not p.selfie_sha256:
         flags.append(Flag.NO_SELFIE)
         return {"face": "not_used"}
@@ -137,10 +137,11 @@ def punch_record(conn: Connection, p: m.PunchRecord, ctx: Context) -> None:
     flags = list(check.flags) + [f for f in ctx.flags if f not in check.flags]
     row = {"id": p.punch_id, "user_id": p.user_id, "store_id": p.store_id, "shift_id": check.shift_id,
            "kind": p.kind, "method": p.method, "at": at, "device_time": ctx.device_time,
-           "received_at": ctx.received_at, "status": "accepted", "recorded_by": ctx.actor.user_id}
+           "received_at": ctx.received_at, "recorded_by": ctx.actor.user_id}
     row |= _geofence_flags(conn, p, ctx, flags)
     row |= _face_flags(conn, p, ctx, flags)
     row["flags"] = json.dumps(sorted(set(flags)))
+    row["status"] = approvals.punch_status(p.method, bool(p.selfie_sha256), flags)
     conn.execute(db.punches.insert(), row)
     public = punch_public(row)
     emit(conn, "punch", p.punch_id, public, audience="user", user_id=p.user_id)
@@ -160,7 +161,7 @@ def punch_confirm(conn: Connection, p: m.PunchConfirm, ctx: Context) -> None:
     if row is None:
         raise Rejected(Reason.NOT_FOUND, "This punch does not exist.")
     _require_may_sign_off(conn, ctx, row["user_id"], row["store_id"])
-    status = "accepted" if p.approve else "refused"
+    status = approvals.ACCEPTED if p.approve else approvals.REFUSED
     conn.execute(db.punches.update().where(db.punches.c.id == p.punch_id).values(status=status))
     public = punch_public({**row, "status": status})
     emit(conn, "punch", p.punch_id, public, audience="user", user_id=row["user_id"])
@@ -169,6 +170,7 @@ def punch_confirm(conn: Connection, p: m.PunchConfirm, ctx: Context) -> None:
 
 def punch_correct(conn: Connection, p: m.PunchCorrect, ctx: Context) -> None:
     _require_may_sign_off(conn, ctx, p.user_id, p.store_id)
+    approvals.require_reason(p.reason)
     if p.shift_id and not conn.execute(select(db.shifts.c.id).where(
             db.shifts.c.id == p.shift_id, db.shifts.c.user_id == p.user_id,
             db.shifts.c.store_id == p.store_id)).first():

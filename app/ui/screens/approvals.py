@@ -1,4 +1,5 @@
-"""Approvals (managers): PIN punches of staff without face check, and missing clock-outs."""
+"""Approvals (managers): punches waiting for a manager (PIN punches, clock-ins off the roster),
+with their context, and missing clock-outs."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,27 +9,40 @@ from app.domain import attendance
 from app.store import PunchActions, queries
 from app.ui.chrome import frame, section
 from app.ui.context import AppContext
-from app.ui.screens.clock import KIND_LABELS
+from app.ui.punch_view import punch_context, selfie
 from app.ui.screens.team import team_data
+
+
+def _sign_off_button(ctx: AppContext, icon, label: str, on_click) -> ft.Control:
+    """An icon button a screen reader names (the e2e tests find it by role and name)."""
+    return ft.IconButton(icon=ft.Icon(icon, semantics_label=label), tooltip=label, on_click=on_click,
+                         width=ctx.display.touch, height=ctx.display.touch)
+
+
+def _waiting_row(ctx: AppContext, actions: PunchActions, p: dict) -> ft.Control:
+    """A punch to approve, with its context: the shift, the location result, flags, the selfie."""
+    t, name = ctx.typo, p["user_name"]
+    body = punch_context(ctx, p)
+
+    def sign_off(approve: bool):
+        return lambda e: ctx.act(lambda: actions.confirm_punch(p["id"], approve))
+
+    return ft.Column([
+        t.text(name, 15, weight=ft.FontWeight.BOLD), *body,
+        ft.Row([selfie(ctx, p["selfie_sha256"], size=96),
+                _sign_off_button(ctx, ft.Icons.CHECK, ctx._("Confirm the punch of {name}", name=name),
+                                 sign_off(True)),
+                _sign_off_button(ctx, ft.Icons.CLOSE, ctx._("Refuse the punch of {name}", name=name),
+                                 sign_off(False))], wrap=True),
+    ], spacing=4)
 
 
 def view(ctx: AppContext) -> ft.View:
     t = ctx.typo
     actions = PunchActions(ctx.store, ctx.store.clock, ctx.actor)
     with ctx.store.reading() as db:
-        waiting = queries.awaiting_confirmation(db, ctx.user["store_ids"], ctx.actor.role)
-    pin_rows = []
-    for p in waiting:
-        when = ctx.tr.format_datetime(datetime.fromisoformat(p["at"]), "short")
-        pin_rows.append(ft.ListTile(
-            title=t.text(p["user_name"], 15),
-            subtitle=t.text(f"{ctx._(KIND_LABELS[p['kind']])} · {when}", 13),
-            trailing=ft.Row([
-                ft.IconButton(ft.Icons.CHECK, tooltip=ctx._("Confirm"),
-                              on_click=lambda e, pid=p["id"]: ctx.act(lambda: actions.confirm_punch(pid, True))),
-                ft.IconButton(ft.Icons.CLOSE, tooltip=ctx._("Refuse"),
-                              on_click=lambda e, pid=p["id"]: ctx.act(lambda: actions.confirm_punch(pid, False))),
-            ], tight=True)))
+        waiting = queries.awaiting_confirmation(db, ctx.actor)
+    pin_rows = [_waiting_row(ctx, actions, p) for p in waiting]
     start = datetime.now(UTC) - timedelta(days=3)
     shifts, people, punches, fixes = team_data(ctx, start, datetime.now(UTC))
     missing = attendance.missing_clock_outs(punches, queries.shift_windows(None, shifts), datetime.now(UTC),
@@ -41,10 +55,7 @@ def view(ctx: AppContext) -> ft.View:
             continue
         reason = ft.TextField(label=ctx._("Reason"), text_style=t.style(14), dense=True)
 
-        def fix(e, s=s, reason=reason) -> None:
-            if len((reason.value or "").strip()) < 3:
-                ctx.notify(ctx._("Write a reason for the record."), error=True)
-                return
+        def fix(e, s=s, reason=reason) -> None:  # the reason's rule: app.domain.approvals.require_reason
             ctx.act(lambda: actions.correct_punch(user_id=s.user_id, store_id=s.store_id, shift_id=s.id,
                                                   kind="clock_out", at=s.ends_at, reason=reason.value),
                     ctx._("Clock-out set to the shift end."))

@@ -4,13 +4,14 @@ from datetime import UTC, datetime, timedelta
 
 import flet as ft
 
-from app.domain import attendance
+from app.domain import attendance, team_board
 from app.domain.timesheet import compute_timesheet
-from app.i18n.flags import STATUS_NAMES, flag_words
+from app.i18n.flags import STATUS_NAMES
 from app.protocol import Flag
 from app.store import queries
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.punch_view import flags_text, punch_times, shift_times
 from app.ui.screens.home import local_day_start
 
 STATUS_COLOURS = {"in": ft.Colors.GREEN_800, "late": ft.Colors.ORANGE_900, "on_break": ft.Colors.BLUE_800,
@@ -27,23 +28,51 @@ def team_data(ctx: AppContext, start: datetime, end: datetime):
     return shifts, people, punches, fixes
 
 
+def _person_row(ctx: AppContext, row: team_board.TeamRow, name: str) -> ft.Control:
+    """A person: status, shift and punch times, flags in words; tapping opens their last punch."""
+    t, status = ctx.typo, row.line.status.value
+    details = [shift_times(ctx, s.starts_at, s.ends_at) for s in row.shifts]
+    if row.punches:
+        details.append(punch_times(ctx, list(row.punches)))
+    flags = [f for f in row.line.flags if f != Flag.LATE]
+    lines = [t.text(line, 13) for line in details]
+    if flags:
+        lines.append(t.text(flags_text(ctx, flags), 13, color=ft.Colors.RED_900))
+    last = row.last_punch
+    return ft.ListTile(
+        title=t.text(name, 15), subtitle=ft.Column(lines, spacing=2, tight=True),
+        trailing=t.text(STATUS_NAMES.text(ctx.tr, status), 14, color=STATUS_COLOURS[status],
+                        weight=ft.FontWeight.BOLD),
+        on_click=(lambda e, pid=last.id: ctx.page.navigate(f"/team/{pid}")) if last else None)
+
+
+def attendance_sections(ctx: AppContext, start: datetime) -> list[ft.Control]:
+    """Today's attendance: one card, or one per store for those who look after several."""
+    t, end = ctx.typo, start + timedelta(days=1)
+    shifts, people, _, fixes = team_data(ctx, start, end)
+    with ctx.store.reading() as db:
+        # Punches at my stores, also of people from elsewhere working here off the roster.
+        punches = queries.punches_at_stores(db, ctx.user["store_ids"], start - timedelta(days=1))
+        windows = queries.shift_windows(None, shifts)
+        on_today = team_board.people_on_today(windows, punches, start, end)
+        homes, store_names = queries.home_stores(db, on_today), queries.store_names(db)
+        people |= queries.user_names(db, [uid for uid in on_today if uid not in people])
+    lines = attendance.attendance_today(on_today, windows, punches, datetime.now(UTC), attendance.ShiftRules(),
+                                        corrections=fixes)
+    groups = team_board.board(lines, windows, punches, start, end, homes)
+    title = ctx._("Today's attendance")
+    if not groups:
+        return [section(ctx, title, [t.text(ctx._("Nobody is rostered today."), 15)])]
+    rows = {sid: [_person_row(ctx, r, people.get(r.line.user_id, r.line.user_id)) for r in group]
+            for sid, group in groups.items()}
+    if len(ctx.actor.store_ids) < 2:
+        return [section(ctx, title, [c for group in rows.values() for c in group])]
+    return [t.text(title, 17, weight=ft.FontWeight.BOLD)] + [
+        section(ctx, store_names.get(sid, sid or ""), group) for sid, group in rows.items()]
+
+
 def view(ctx: AppContext) -> ft.View:
-    t = ctx.typo
     start = local_day_start(ctx)
-    shifts, people, punches, fixes = team_data(ctx, start, start + timedelta(days=1))
-    rostered = [uid for uid in dict.fromkeys(s.user_id for s in shifts)]
-    lines = attendance.attendance_today(rostered, queries.shift_windows(None, shifts), punches,
-                                        datetime.now(UTC), attendance.ShiftRules(), corrections=fixes)
-    rows = []
-    for line in lines:
-        status = line.status.value
-        flags = ctx.tr.format_list(flag_words(ctx.tr, [f for f in line.flags if f != Flag.LATE]))
-        rows.append(ft.ListTile(
-            title=t.text(people.get(line.user_id, line.user_id), 15),
-            subtitle=t.text(flags, 13, color=ft.Colors.RED_900) if flags else None,
-            trailing=t.text(STATUS_NAMES.text(ctx.tr, status), 14, color=STATUS_COLOURS[status],
-                            weight=ft.FontWeight.BOLD),
-        ))
 
     async def export(fmt: str) -> None:
         from app.reports.timesheet_export import to_csv, to_xlsx
@@ -59,9 +88,10 @@ def view(ctx: AppContext) -> ft.View:
         await picker.save_file(file_name=f"timesheet-{week_start}-{end_day}.{fmt}", src_bytes=data)
 
     shifts_all, people_all, punches_all, fixes_all = team_data(ctx, start - timedelta(days=14), start + timedelta(days=1))
+    t = ctx.typo
     return frame(ctx, "/team", ctx._("Team"), [
         t.text(ctx.tr.format_date(ctx.tr.now(), "full"), 15, color=ft.Colors.GREY_800),
-        section(ctx, ctx._("Today's attendance"), rows or [t.text(ctx._("Nobody is rostered today."), 15)]),
+        *attendance_sections(ctx, start),
         big_button(ctx, ctx._("Open kiosk mode"), lambda e: ctx.page.navigate("/kiosk"), icon=ft.Icons.TABLET,
                    filled=False),
         section(ctx, ctx._("Timesheets"), [
