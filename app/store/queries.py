@@ -172,3 +172,10 @@ def users_of_stores(db: Database, store_ids: list[str]) -> dict[str, str]:
     marks = ",".join("?" * len(store_ids)) or "''"
     return {r["id"]: r["name"] for r in db.query(
         f"SELECT id, name FROM users WHERE home_store_id IN ({marks}) ORDER BY name", store_ids)}
+
+
+def staff_numbers(db: Database, user_ids: list[str]) -> dict[str, str]:
+    """id -> staff number of the people this device knows (what payroll calls them)."""
+    marks = ",".join("?" * len(user_ids)) or "''"
+    return {r["id"]: r["staff_no"] for r in db.query(
+        f"SELECT id, staff_no FROM users WHERE id IN ({marks})", user_ids) if r["staff_no"]}
