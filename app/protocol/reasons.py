@@ -68,6 +68,8 @@ class Reason(StrEnum):
     LOGIN_THROTTLED = "login_throttled"
     ACCOUNT_LOCKED = "account_locked"
     DEVICE_BOUND = "device_bound"
+    # -- issue 8, my-punches: a manager reset the PIN; the person chooses a new one ----------
+    PIN_CHANGE_REQUIRED = "pin_change_required"
 
 
 class Flag(StrEnum):
