@@ -182,9 +182,9 @@ def staff_numbers(db: Database, user_ids: list[str]) -> dict[str, str]:
 
 
 def people_of_stores(db: Database, store_ids: list[str], exclude: str) -> list[dict]:
-    """id, name and staff number of the people whose home store is one of these (not ``exclude``)."""
+    """id, name, staff number and role of the people whose home store is one of these (not ``exclude``)."""
     marks = ",".join("?" * len(store_ids)) or "''"
-    return list(db.query(f"SELECT id, name, staff_no FROM users WHERE home_store_id IN ({marks}) AND id != ?"
+    return list(db.query(f"SELECT id, name, staff_no, role FROM users WHERE home_store_id IN ({marks}) AND id != ?"
                          " ORDER BY name", [*store_ids, exclude]))
 
 

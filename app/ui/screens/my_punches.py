@@ -69,7 +69,7 @@ def _day_tile(ctx: AppContext, line: DayLine, store_id: str) -> ft.Control:
         t.text(" · ".join(filter(None, [tr.format_date(line.day, "medium"), _span(ctx, line)])), 15, weight=ft.FontWeight.BOLD),
         t.text(" · ".join(facts), 14),
         *([t.text(flags, 14, color=ft.Colors.RED_900)] if flags else []),
-        ft.TextButton(ctx._("This looks wrong"), on_click=lambda e: _ask(ctx, line.day, store_id)),
+        *_ask_form(ctx, line.day, store_id),
     ], spacing=2)
 
 
@@ -81,23 +81,26 @@ def _sheet(ctx: AppContext, title: str, sheet: Timesheet, stores: dict[date, str
     return section(ctx, title, [ctx.typo.text(summary, 15), *(days or [ctx.typo.text(ctx._("No punches."), 15)])])
 
 
-def _ask(ctx: AppContext, day: date, store_id: str) -> None:
-    """A dialog: what looks wrong on ``day``; sent to the store's managers (offline too)."""
-    message = ft.TextField(label=ctx._("What looks wrong?"), multiline=True, min_lines=2,
+def _ask_form(ctx: AppContext, day: date, store_id: str) -> list[ft.Control]:
+    """"This looks wrong" opens a line for what looks wrong on ``day``; Send queues it for the
+    store's managers (offline too)."""
+    message = ft.TextField(label=ctx._("What looks wrong?"), multiline=True, min_lines=2, visible=False,
                            text_style=ctx.typo.style(15))
 
-    def send(e) -> None:
+    def open_form(e) -> None:
+        message.visible = send.visible = True
+        ask.visible = False
+        ctx.page.update()
+
+    def submit(e) -> None:
         if len((message.value or "").strip()) < 3:
             ctx.notify(ctx._("Write a few words for your manager."), error=True)
             return
-        ctx.page.pop_dialog()
-        ctx.act(lambda: ctx.actions.ask_about_day(store_id, day, message.value),
-                ctx._("Sent to your manager."))
+        ctx.act(lambda: ctx.actions.ask_about_day(store_id, day, message.value), ctx._("Sent to your manager."))
 
-    ctx.page.show_dialog(ft.AlertDialog(
-        title=ctx.typo.text(ctx.tr.format_date(day, "full"), 17), content=message,
-        actions=[ft.TextButton(ctx._("Cancel"), on_click=lambda e: ctx.page.pop_dialog()),
-                 ft.TextButton(ctx._("Send"), on_click=send)]))
+    ask = ft.TextButton(ctx._("This looks wrong"), on_click=open_form)
+    send = ft.FilledButton(ctx._("Send"), on_click=submit, visible=False)
+    return [ask, message, send]
 
 
 def view(ctx: AppContext) -> ft.View:

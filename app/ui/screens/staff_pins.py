@@ -9,6 +9,7 @@ import asyncio
 
 import flet as ft
 
+from app.domain.roles import Role
 from app.store import queries
 from app.sync import NetworkError, RequestRejected, TransientError
 from app.ui.chrome import frame, section
@@ -21,6 +22,9 @@ def view(ctx: AppContext) -> ft.View:
     t = ctx.typo
     with ctx.store.reading() as db:
         people = queries.people_of_stores(db, ctx.user["store_ids"], ctx.user["id"])
+    # Only people this manager ranks above: the server refuses the others (app.domain.login_throttle).
+    roles = {r.value for r in Role}
+    people = [p for p in people if p["role"] in roles and ctx.actor.role.outranks(Role(p["role"]))]
     rows = [ft.ListTile(title=t.text(p["name"], 15), subtitle=t.text(p["staff_no"] or "", 13),
                         trailing=ft.TextButton(ctx._("Reset PIN"), on_click=lambda e, p=p: confirm(ctx, p)))
             for p in people]
@@ -55,7 +59,7 @@ async def _reset(ctx: AppContext, person: dict) -> None:
     ctx.page.show_dialog(ft.AlertDialog(
         title=t.text(ctx._("Temporary PIN for {name}", name=person["name"]), 18),
         content=ft.Column([
-            t.text(done.temporary_pin, 32, weight=ft.FontWeight.BOLD, selectable=True),
+            t.text(done.temporary_pin, 32, weight=ft.FontWeight.BOLD),
             t.text(ctx._("Give this PIN to the person. They choose a new PIN when they log in."), 15),
         ], tight=True),
         actions=[ft.TextButton(ctx._("OK"), on_click=lambda e: ctx.page.pop_dialog())]))
