@@ -104,9 +104,9 @@ def login(body: LoginRequest, engine: EngineDep, settings: SettingsDep) -> Token
 @router.post("/set-pin", response_model=TokenPair, responses=errors(400, 401, 409, 429))
 def set_pin(body: SetPinRequest, engine: EngineDep, settings: SettingsDep) -> TokenPair:
     """Sign in with the current (or temporary) PIN and choose a new one; audited as "pin_set"."""
-    if body.new_pin == body.pin:
-        raise BadRequest(Reason.VALIDATION_ERROR, "Choose a PIN different from the one you were given.")
     user = _checked_user(engine, body)
+    if body.new_pin == body.pin:  # only said to the person whose PIN it is
+        raise BadRequest(Reason.VALIDATION_ERROR, "Choose a PIN different from the one you were given.")
     new_hash = hash_pin(body.new_pin)  # slow on purpose: before the write transaction
     with engine.begin() as conn:
         conn.execute(db.users.update().where(db.users.c.id == user["id"]).values(
