@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -53,6 +54,8 @@ stores = Table(
     Column("longitude", Float, nullable=False),
     Column("radius_m", Float, nullable=False),
     Column("timezone", String(64), nullable=False, default="Asia/Hong_Kong"),
+    # Issue 8, my-punches: how the store's pay periods run (app.domain.pay_period).
+    Column("pay_period", String(16), nullable=False, default="monthly", server_default="monthly"),
 )
 
 users = Table(
@@ -65,6 +68,8 @@ users = Table(
     Column("home_store_id", String(64), ForeignKey("stores.id")),
     Column("locale", String(16)),
     Column("active", Boolean, nullable=False, default=True),
+    # Issue 8, my-punches: a manager reset the PIN; the next login must choose a new one.
+    Column("must_change_pin", Boolean, nullable=False, default=False, server_default=sa_false()),
 )
 
 user_stores = Table(
@@ -124,8 +129,10 @@ login_attempts = Table(
 )
 
 #: Audit of what managers do to other people's sign-in (issue 7, auth part): ``action`` is
-#: "unlock" (cleared a PIN lock: ``failures`` and ``was_locked`` say what it held) or
-#: "sign_out" (ended every session of the person, e.g. a shared phone left signed in).
+#: "unlock" (cleared a PIN lock: ``failures`` and ``was_locked`` say what it held),
+#: "sign_out" (ended every session of the person, e.g. a shared phone left signed in),
+#: "pin_reset" (issue 8: gave a temporary PIN, ended the sessions) or "pin_set" (the person
+#: chose a new PIN; ``by_user`` is themselves).
 sign_in_audit = Table(
     "sign_in_audit", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -315,4 +322,18 @@ changes = Table(
     _ts("created_at", nullable=False),
 )
 Index("ix_changes_store", changes.c.store_id, changes.c.seq)
+
+#: "This looks wrong" (issue 8, my-punches): a person asks their store's managers to check a
+#: day of their own timesheet. ``status`` is "open" until a manager answers.
+timesheet_queries = Table(
+    "timesheet_queries", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False),
+    Column("day", String(10), nullable=False),  # the local date, ISO (YYYY-MM-DD)
+    Column("message", Text, nullable=False),
+    Column("status", String(16), nullable=False, default="open"),
+    _ts("created_at", nullable=False),
+)
+Index("ix_timesheet_queries_store", timesheet_queries.c.store_id, timesheet_queries.c.status)
 Index("ix_changes_user", changes.c.user_id, changes.c.seq)

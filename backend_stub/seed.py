@@ -77,7 +77,7 @@ def seed_demo(engine: Engine, *, today: date | None = None, rng_seed: int = 7) -
             return False
         for sid, code, name, area, address, lat, lon, radius in STORES:
             row = dict(id=sid, code=code, name=name, area=area, address=address, latitude=lat,
-                       longitude=lon, radius_m=radius, timezone="Asia/Hong_Kong")
+                       longitude=lon, radius_m=radius, timezone="Asia/Hong_Kong", pay_period="monthly")
             conn.execute(db.stores.insert().values(**row))
             emit(conn, "store", sid, row, audience="store", store_ids=[sid])
         all_stores = [s[0] for s in STORES]

@@ -22,7 +22,8 @@ def _responses(doc: dict, method: str, path: str) -> dict:
 
 
 @pytest.mark.parametrize(("method", "path", "statuses"), [
-    ("post", "/v1/auth/login", {200, 401, 409, 413, 422, 429, 500}),
+    ("post", "/v1/auth/login", {200, 401, 403, 409, 413, 422, 429, 500}),
+    ("post", "/v1/auth/set-pin", {200, 400, 401, 409, 413, 422, 429, 500}),
     ("post", "/v1/auth/refresh", {200, 401, 413, 422, 500}),
     ("get", "/v1/auth/me", {200, 401, 500}),
     ("post", "/v1/sync/push", {200, 400, 401, 403, 409, 413, 422, 500}),
@@ -37,6 +38,7 @@ def _responses(doc: dict, method: str, path: str) -> dict:
     ("post", "/v1/staff/{user_id}/erase-biometrics", {200, 401, 403, 404, 422, 500}),
     ("post", "/v1/staff/{user_id}/unlock", {200, 401, 403, 404, 422, 500}),
     ("post", "/v1/staff/{user_id}/sign-out", {200, 401, 403, 404, 422, 500}),
+    ("post", "/v1/staff/{user_id}/reset-pin", {200, 401, 403, 404, 422, 500}),
     ("post", "/v1/auth/logout", {204, 401, 500}),
 ])
 def test_openapi_lists_every_status_a_route_answers(doc, method, path, statuses):
@@ -70,7 +72,8 @@ def test_every_error_status_documents_the_one_error_body(doc):
 
 def test_routes_needing_a_token_document_401(doc):
     """Every route that needs the bearer token documents 401; login, refresh and health need none."""
-    open_routes = {("post", "/v1/auth/login"), ("post", "/v1/auth/refresh"), ("get", "/v1/health")}
+    open_routes = {("post", "/v1/auth/login"), ("post", "/v1/auth/set-pin"), ("post", "/v1/auth/refresh"),
+                   ("get", "/v1/health")}
     for path, operations in doc["paths"].items():
         for method, op in operations.items():
             if (method, path) in open_routes:

@@ -61,6 +61,7 @@ _GATED = [
     ("POST", f"/kiosk/{STORE}/pin", {"json": {"staff_no": "S3001", "pin": "1111"}}),
     ("POST", "/staff/u-s02/unlock", {}),
     ("POST", "/staff/u-s02/sign-out", {}),
+    ("POST", "/staff/u-s02/reset-pin", {}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}

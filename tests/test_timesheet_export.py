@@ -12,11 +12,15 @@ from openpyxl import load_workbook
 from app.domain.attendance import Punch, PunchKind
 from app.domain.timesheet import compute_timesheet
 from app.reports import to_csv, to_xlsx
-from app.reports.timesheet_export import COLUMNS, DEFAULT_LABELS, hours
+from app.i18n import Translator
+from app.reports.timesheet_export import COLUMNS, hours
 
 HK = ZoneInfo("Asia/Hong_Kong")
 MON = date(2026, 11, 23)
 NAMES = {"u1": "陳大文", "u2": "Siti Nurhaliza"}
+STAFF_NOS = {"u1": "S1001", "u2": "S1002"}
+ENGLISH_HEADER = ["Staff number", "Name", "Date", "First in", "Last out", "Worked (h)", "Breaks (h)",
+                  "Late (min)", "Regular (h)", "Daily OT (h)", "Weekly OT (h)", "Overtime (h)", "Flags"]
 
 
 def hk(d: date, hour: int, minute: int = 0) -> datetime:
@@ -52,37 +56,43 @@ def test_hours_are_rounded_half_up_to_two_decimals():
 
 def test_csv_has_a_bom_and_one_row_per_staff_day_plus_totals():
     """CSV starts with the UTF-8 BOM, keeps Chinese names, and reads back with the csv module."""
-    data = to_csv(timesheets(), names=NAMES)
+    data = to_csv(timesheets(), names=NAMES, staff_numbers=STAFF_NOS)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = read_csv(data)
-    assert rows[0] == [DEFAULT_LABELS[key] for key in COLUMNS]
+    assert rows[0] == ENGLISH_HEADER
     body = [dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]]
-    assert [(r["user_id"], r["date"]) for r in body] == [
-        ("u1", "2026-11-23"), ("u1", "2026-11-24"), ("u1", "Total"),
-        ("u2", "2026-11-23"), ("u2", "Total")]
+    assert [(r["staff_no"], r["date"]) for r in body] == [
+        ("S1001", "2026-11-23"), ("S1001", "2026-11-24"), ("S1001", "Total"),
+        ("S1002", "2026-11-23"), ("S1002", "Total")]
     mon = body[0]
     assert mon["name"] == "陳大文"
     assert (mon["first_in"], mon["last_out"]) == ("2026-11-23 09:00", "2026-11-23 18:20")
     assert (mon["worked_hours"], mon["break_hours"], mon["overtime_hours"]) == ("8.33", "1.00", "0.33")
     assert (mon["regular_hours"], mon["daily_overtime_hours"]) == ("8.00", "0.33")
-    assert mon["flags"] == "outside"
+    assert mon["flags"] == "outside the store"
     tue = body[1]
-    assert (tue["last_out"], tue["worked_hours"], tue["flags"]) == ("", "0.00", "missing_clock_out")
+    assert (tue["last_out"], tue["worked_hours"], tue["flags"]) == ("", "0.00", "missing clock-out")
     total = body[2]
-    assert (total["first_in"], total["worked_hours"], total["flags"]) == ("", "8.33", "outside missing_clock_out")
+    assert (total["first_in"], total["worked_hours"], total["flags"]) == (
+        "", "8.33", "outside the store; missing clock-out")
     assert body[4]["name"] == "Siti Nurhaliza"
     assert (body[4]["worked_hours"], body[4]["overtime_hours"]) == ("10.00", "2.00")
     assert data.count(b"\r\n") == len(rows)
 
 
-def test_csv_headers_can_be_translated():
-    """locale_labels replaces header text and the totals label; unknown keys are refused."""
-    labels = {"name": "姓名", "worked_hours": "工作時數", "total": "合計"}
-    rows = read_csv(to_csv(timesheets(), locale_labels=labels, names=NAMES))
-    assert rows[0][1:2] == ["姓名"] and "工作時數" in rows[0]
-    assert rows[3][2] == "合計"
-    with pytest.raises(ValueError, match="wrokd"):
-        to_csv([], locale_labels={"wrokd": "x"})
+def test_export_is_in_the_managers_language_with_staff_numbers_and_flag_words():
+    """In Traditional Chinese: Chinese headers, 合計 totals, staff numbers, flags as the app words them."""
+    tr = Translator("zh_Hant_HK")
+    rows = read_csv(to_csv(timesheets(), translator=tr, names=NAMES, staff_numbers=STAFF_NOS))
+    assert rows[0][:3] == [tr.gettext("Staff number"), tr.gettext("Name"), tr.gettext("Date")]
+    assert rows[0][0] == "員工編號"
+    assert not set(rows[0]) & set(ENGLISH_HEADER)
+    assert rows[1][0] == "S1001" and "u1" not in {row[0] for row in rows}
+    assert rows[1][-1] == tr.gettext("outside the store") != "outside the store"
+    assert rows[3][2] == tr.gettext("Total") != "Total"
+    ws = load_workbook(io.BytesIO(to_xlsx(timesheets(), translator=tr, staff_numbers=STAFF_NOS))).active
+    assert [c.value for c in ws[1]] == rows[0]
+    assert ws["A2"].value == "S1001" and ws.title == tr.gettext("Timesheet")
 
 
 def test_csv_neutralises_formula_names():
@@ -93,19 +103,19 @@ def test_csv_neutralises_formula_names():
 
 def test_empty_export_has_only_the_header():
     """No timesheets: a header row only, in both formats."""
-    assert read_csv(to_csv([])) == [[DEFAULT_LABELS[key] for key in COLUMNS]]
+    assert read_csv(to_csv([])) == [ENGLISH_HEADER]
     ws = load_workbook(io.BytesIO(to_xlsx([]))).active
     assert ws.max_row == 1
 
 
 def test_xlsx_round_trip():
     """XLSX: one sheet, bold frozen header, numeric hours with 2 decimals, real dates, Chinese names, widths."""
-    wb = load_workbook(io.BytesIO(to_xlsx(timesheets(), names=NAMES)))
+    wb = load_workbook(io.BytesIO(to_xlsx(timesheets(), names=NAMES, staff_numbers=STAFF_NOS)))
     assert wb.sheetnames == ["Timesheet"]
     ws = wb.active
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]
-    assert header == [DEFAULT_LABELS[key] for key in COLUMNS]
+    assert header == ENGLISH_HEADER
     assert all(c.font.bold for c in ws[1])
     rows = [dict(zip(COLUMNS, (c for c in row), strict=True)) for row in ws.iter_rows(min_row=2)]
     assert len(rows) == 5
@@ -126,7 +136,7 @@ def test_xlsx_round_trip():
     assert rows[3]["overtime_hours"].value == pytest.approx(2.0)
     # A Chinese name is twice as wide as its length; widths follow content.
     assert ws.column_dimensions["B"].width >= len("Siti Nurhaliza") + 2
-    assert ws.column_dimensions["A"].width >= len("Staff ID") + 2
+    assert ws.column_dimensions["A"].width >= len("Staff number") + 2
 
 
 def test_xlsx_stores_formula_like_text_as_text():

@@ -5,8 +5,9 @@ attendance view (``app.domain.attendance``), so the two never disagree.
 
 Days are counted in the store's time zone, and a session counts wholly on the day its
 shift started (or, without a shift, the day of its clock-in): a 22:00-06:00 night shift
-is one day's work. A session without a clock-out is reported (``open_shift``, flag
-``missing_clock_out``) but none of its time is counted until a manager corrects it.
+is one day's work. A session without a clock-out is reported (``open_shift``; flag
+``missing_clock_out`` once its shift is over, see ``app.domain.open_sessions``) but none of
+its time is counted until the person clocks out or a manager corrects it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from app.domain.attendance import (
     shift_of,
     walk,
 )
+from app.domain.open_sessions import clock_out_missing
 
 FLAG_ABSENT = "absent"
 _ZERO = timedelta(0)
@@ -194,8 +196,10 @@ def compute_timesheet(
         end_date: last local date shown.
         rules: overtime thresholds and clock rules.
         tz: the store's time zone (days are its local dates).
-        now: shifts ending after ``now`` are not reported absent; None treats every shift
-            as past (a closed pay period).
+        now: shifts ending after ``now`` are not reported absent, and a session still open
+            before its shift's end plus the grace is still at work, not ``missing_clock_out``
+            (``app.domain.open_sessions``); None treats every shift as past (a closed pay
+            period).
 
     Returns:
         A line per day that had a session, a missed shift or a stray punch; and totals.
@@ -234,7 +238,8 @@ def compute_timesheet(
             d.shift_ids.append(shift.id)
         if session.clock_out is None:
             d.open_shift = True
-            d.flags.append(FLAG_MISSING_CLOCK_OUT)
+            if clock_out_missing(session, shift, srules, now):
+                d.flags.append(FLAG_MISSING_CLOCK_OUT)
             continue
         d.last_out = _latest(d.last_out, session.clock_out.at.astimezone(tz))
         d.worked += session.worked or _ZERO

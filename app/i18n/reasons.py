@@ -78,6 +78,8 @@ REASON_MESSAGES = MessageMap(
         "account_locked": N_("Too many wrong PINs: this account is locked. Ask your manager to unlock it."),
         "device_bound": N_("This phone is signed in to another person. They must log out on it first, "
                             "or a manager can sign them out."),
+        # Issue 8, my-punches.
+        "pin_change_required": N_("Your PIN was reset. Choose a new PIN to sign in."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),

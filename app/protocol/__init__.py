@@ -1,6 +1,6 @@
 """The wire format shared by the client's sync engine and the server's routes."""
 
-from app.protocol.auth import LoginRequest, RefreshRequest, TokenPair, UserPublic
+from app.protocol.auth import LoginRequest, PinReset, RefreshRequest, SetPinRequest, TokenPair, UserPublic
 from app.protocol.errors import ErrorBody
 from app.protocol.mutations import PAYLOADS
 from app.protocol.reasons import Flag, Reason
@@ -28,6 +28,8 @@ __all__ = [
     "ItemResult",
     "ItemStatus",
     "LoginRequest",
+    "PinReset",
+    "SetPinRequest",
     "Mutation",
     "PullResponse",
     "PushRequest",

@@ -17,6 +17,21 @@ class LoginRequest(BaseModel):
     platform: str = Field(default="", max_length=40)
 
 
+class SetPinRequest(LoginRequest):
+    """Sign in and choose a new PIN at once (after a manager's reset, or any time)."""
+
+    new_pin: str = Field(min_length=4, max_length=12, pattern=r"^[0-9]+$")
+
+
+class PinReset(BaseModel):
+    """A manager's PIN reset: the temporary PIN to hand to the person, shown once."""
+
+    user_id: str
+    temporary_pin: str
+    by_user: str
+    sessions_ended: int
+
+
 class RefreshRequest(BaseModel):
     """Exchange a refresh token (bound to its device) for a new token pair."""
 

@@ -1,10 +1,12 @@
 """Payloads of each mutation type. The server validates every payload with these."""
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain.approvals import MIN_REASON_LENGTH
+from app.domain.timesheet_query import MAX_MESSAGE, MIN_MESSAGE
 from app.protocol.fields import StrictBool, StrictFloat, WireTime
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -108,6 +110,17 @@ class PunchCorrect(_Payload):
     reason: Annotated[str, StringConstraints(min_length=MIN_REASON_LENGTH, max_length=500, strip_whitespace=True)]
 
 
+class TimesheetQuery(_Payload):
+    """Issue 8, my-punches: "this looks wrong" about a day of one's own timesheet, to the managers."""
+
+    query_id: Id
+    user_id: Id
+    store_id: Id
+    day: date
+    message: Annotated[str, StringConstraints(min_length=MIN_MESSAGE, max_length=MAX_MESSAGE,
+                                              strip_whitespace=True)]
+
+
 #: Mutation type name -> payload model. A type not listed here is rejected per item.
 # -- issue 7, device sync: an action given up on the device still uses its number ----------
 #: The type of a void: sent in place of an action the device refused or discarded.
@@ -127,6 +140,7 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "punch.record": PunchRecord,
     "punch.confirm": PunchConfirm,
     "punch.correct": PunchCorrect,
+    "timesheet.query": TimesheetQuery,
     VOID: MutationVoid,
 }
 

@@ -70,6 +70,8 @@ class Reason(StrEnum):
     DEVICE_BOUND = "device_bound"
     # -- issue 8, team-approvals: a correction needs a reason (app.domain.approvals) ----
     REASON_TOO_SHORT = approvals.REASON_TOO_SHORT
+    # -- issue 8, my-punches: a manager reset the PIN; the person chooses a new one ----------
+    PIN_CHANGE_REQUIRED = "pin_change_required"
 
 
 class Flag(StrEnum):

@@ -3,7 +3,9 @@
 One row per staff-day, then a totals row per staff member. Hours are decimal hours with
 two decimals (8 h 30 min = 8.50), rounded half up; a totals row is rounded from the exact
 total, so it can differ by 0.01 from the sum of the rounded rows. Times are local to the
-timesheet's store zone, as the domain computed them.
+timesheet's store zone, as the domain computed them. Headers, the totals label and the
+flags are in the reader's language, flags in the words the app shows (``app.i18n.flags``),
+and people are named by staff number and name, never by internal id.
 """
 
 from __future__ import annotations
@@ -12,34 +14,44 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.domain.attendance import late_minutes
 from app.domain.timesheet import DayLine, Timesheet
+from app.i18n import MessageMap, N_, Translator
+from app.i18n.flags import flag_words
 
-#: Column keys, in order. ``locale_labels`` maps these (and "total") to header text.
+#: Column keys, in order; ``LABELS`` says each (and "total") in the reader's language.
 COLUMNS: tuple[str, ...] = (
-    "user_id", "name", "date", "first_in", "last_out", "worked_hours", "break_hours",
+    "staff_no", "name", "date", "first_in", "last_out", "worked_hours", "break_hours",
     "late_minutes", "regular_hours", "daily_overtime_hours", "weekly_overtime_hours",
     "overtime_hours", "flags",
 )
-DEFAULT_LABELS: dict[str, str] = {
-    "user_id": "Staff ID",
-    "name": "Name",
-    "date": "Date",
-    "first_in": "First in",
-    "last_out": "Last out",
-    "worked_hours": "Worked (h)",
-    "break_hours": "Breaks (h)",
-    "late_minutes": "Late (min)",
-    "regular_hours": "Regular (h)",
-    "daily_overtime_hours": "Daily OT (h)",
-    "weekly_overtime_hours": "Weekly OT (h)",
-    "overtime_hours": "Overtime (h)",
-    "flags": "Flags",
-    "total": "Total",
-}
+LABELS = MessageMap({
+    "staff_no": N_("Staff number"),
+    "name": N_("Name"),
+    "date": N_("Date"),
+    "first_in": N_("First in"),
+    "last_out": N_("Last out"),
+    # Translators: column of a timesheet export; (h) means the value is in hours.
+    "worked_hours": N_("Worked (h)"),
+    "break_hours": N_("Breaks (h)"),
+    # Translators: column of a timesheet export; (min) means the value is in minutes.
+    "late_minutes": N_("Late (min)"),
+    "regular_hours": N_("Regular (h)"),
+    # Translators: column of a timesheet export: overtime beyond the daily hours, in hours.
+    "daily_overtime_hours": N_("Daily OT (h)"),
+    # Translators: column of a timesheet export: overtime beyond the weekly hours, in hours.
+    "weekly_overtime_hours": N_("Weekly OT (h)"),
+    "overtime_hours": N_("Overtime (h)"),
+    "flags": N_("Flags"),
+    # Translators: the date cell of a person's totals row in a timesheet export.
+    "total": N_("Total"),
+})
+#: The sheet's name in the workbook (Excel allows 31 characters).
+SHEET_TITLE = N_("Timesheet")
 _CENT = Decimal("0.01")
 # A cell starting with one of these is run as a formula by spreadsheet apps (CSV
 # injection); such text is prefixed with an apostrophe in CSV.
@@ -53,44 +65,53 @@ def hours(value: timedelta) -> Decimal:
     return (Decimal(value.total_seconds()) / 3600).quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
-def _labels(locale_labels: Mapping[str, str] | None) -> dict[str, str]:
-    labels = dict(DEFAULT_LABELS)
-    if locale_labels:
-        unknown = set(locale_labels) - set(DEFAULT_LABELS)
-        if unknown:
-            raise ValueError(f"unknown label keys: {', '.join(sorted(unknown))}")
-        labels.update(locale_labels)
-    return labels
+@dataclass(frozen=True)
+class _Words:
+    """What the export writes in words: headers, flags, staff numbers and names."""
+
+    tr: Translator
+    names: Mapping[str, str]
+    staff_numbers: Mapping[str, str]
+
+    def label(self, key: str) -> str:
+        return LABELS.text(self.tr, key)
+
+    def flags(self, flags: Iterable[str]) -> str:
+        # The words the app shows (app.i18n.flags), never the codes.
+        return "; ".join(flag_words(self.tr, flags))
 
 
-def _day_row(line: DayLine, name: str) -> list[Cell]:
+def _words(translator: Translator | None, names: Mapping[str, str] | None,
+           staff_numbers: Mapping[str, str] | None) -> _Words:
+    return _Words(translator or Translator("en"), names or {}, staff_numbers or {})
+
+
+def _day_row(line: DayLine, words: _Words) -> list[Cell]:
     return [
-        line.user_id, name, line.day, line.first_in, line.last_out,
+        words.staff_numbers.get(line.user_id, ""), words.names.get(line.user_id, ""), line.day, line.first_in, line.last_out,
         hours(line.worked), hours(line.breaks), late_minutes(line.late), hours(line.regular),
         hours(line.daily_overtime), hours(line.weekly_overtime), hours(line.overtime),
-        " ".join(line.flags),
+        words.flags(line.flags),
     ]
 
 
-def _total_row(sheet: Timesheet, name: str, label: str) -> list[Cell]:
+def _total_row(sheet: Timesheet, words: _Words) -> list[Cell]:
     t = sheet.totals
     flags = dict.fromkeys(f for line in sheet.lines for f in line.flags)
     return [
-        sheet.user_id, name, label, None, None,
+        words.staff_numbers.get(sheet.user_id, ""), words.names.get(sheet.user_id, ""),
+        words.label("total"), None, None,
         hours(t.worked), hours(t.breaks), late_minutes(t.late), hours(t.regular),
-        hours(t.daily_overtime), hours(t.weekly_overtime), hours(t.overtime), " ".join(flags),
+        hours(t.daily_overtime), hours(t.weekly_overtime), hours(t.overtime), words.flags(flags),
     ]
 
 
-def _rows(
-    timesheets: Iterable[Timesheet], names: Mapping[str, str] | None, total_label: str
-) -> list[tuple[bool, list[Cell]]]:
+def _rows(timesheets: Iterable[Timesheet], words: _Words) -> list[tuple[bool, list[Cell]]]:
     """(is_total, cells) for every row after the header."""
     rows: list[tuple[bool, list[Cell]]] = []
     for sheet in timesheets:
-        name = (names or {}).get(sheet.user_id, "")
-        rows.extend((False, _day_row(line, name)) for line in sheet.lines)
-        rows.append((True, _total_row(sheet, name, total_label)))
+        rows.extend((False, _day_row(line, words)) for line in sheet.lines)
+        rows.append((True, _total_row(sheet, words)))
     return rows
 
 
@@ -109,8 +130,9 @@ def _csv_text(value: Cell) -> str:
 def to_csv(
     timesheets: Iterable[Timesheet],
     *,
-    locale_labels: Mapping[str, str] | None = None,
+    translator: Translator | None = None,
     names: Mapping[str, str] | None = None,
+    staff_numbers: Mapping[str, str] | None = None,
 ) -> bytes:
     """Timesheets as CSV bytes.
 
@@ -119,20 +141,24 @@ def to_csv(
 
     Args:
         timesheets: one per staff member.
-        locale_labels: header text by column key (see ``COLUMNS``) and "total" for the
-            totals rows' date cell; missing keys keep the English default.
+        translator: the reader's language (the manager's) for headers, the totals label
+            and flag words; None is English.
         names: display name by user id (e.g. "陳大文").
-
-    Raises:
-        ValueError: on an unknown label key.
+        staff_numbers: staff number by user id (the number payroll knows, never the
+            internal id).
     """
-    labels = _labels(locale_labels)
+    words = _words(translator, names, staff_numbers)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([labels[key] for key in COLUMNS])
-    for _, cells in _rows(timesheets, names, labels["total"]):
+    writer.writerow([words.label(key) for key in COLUMNS])
+    for _, cells in _rows(timesheets, words):
         writer.writerow([_csv_text(cell) for cell in cells])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _sheet_title(text: str) -> str:
+    # Excel refuses these characters in a sheet name, and names longer than 31.
+    return "".join(ch for ch in text if ch not in "[]:*?/\\")[:31] or "Timesheet"
 
 
 def _display_width(text: str) -> int:
@@ -143,10 +169,11 @@ def _display_width(text: str) -> int:
 def to_xlsx(
     timesheets: Iterable[Timesheet],
     *,
-    locale_labels: Mapping[str, str] | None = None,
+    translator: Translator | None = None,
     names: Mapping[str, str] | None = None,
+    staff_numbers: Mapping[str, str] | None = None,
 ) -> bytes:
-    """Timesheets as an .xlsx workbook (one sheet, "Timesheet").
+    """Timesheets as an .xlsx workbook (one sheet, "Timesheet" in the reader's language).
 
     The header and totals rows are bold, the header is frozen, hours are numbers shown
     with two decimals, dates and times are real Excel dates (local, as Excel has no time
@@ -157,17 +184,18 @@ def to_xlsx(
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    labels = _labels(locale_labels)
+    words = _words(translator, names, staff_numbers)
+    header = [words.label(key) for key in COLUMNS]
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Timesheet"
+    sheet.title = _sheet_title(words.tr.gettext(SHEET_TITLE))
     bold = Font(bold=True)
-    widths = [_display_width(labels[key]) for key in COLUMNS]
+    widths = [_display_width(text) for text in header]
 
-    sheet.append([labels[key] for key in COLUMNS])
+    sheet.append(header)
     for cell in sheet[1]:
         cell.font = bold
-    for row_index, (is_total, cells) in enumerate(_rows(timesheets, names, labels["total"]), 2):
+    for row_index, (is_total, cells) in enumerate(_rows(timesheets, words), 2):
         for col_index, value in enumerate(cells, 1):
             cell = sheet.cell(row=row_index, column=col_index)
             if isinstance(value, datetime):

@@ -8,12 +8,14 @@ checked here with the same domain functions the server runs.
 import hashlib
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from app.domain import approvals
 from app.domain.access import require_manager_of, require_may_sign_off, require_self, require_store
+from app.domain.attendance import HONG_KONG
 from app.domain.roles import Actor, Role
+from app.domain.timesheet_query import check_timesheet_query
 from app.protocol import mutations as m
 from app.store.database import Locked
 from app.store.clock import DeviceClock
@@ -95,6 +97,19 @@ class Actions:
         self._record("broadcast.create", p, f"broadcast:{p.broadcast_id}",
                      lambda db: db["broadcasts"].insert(row))
         return p.broadcast_id
+
+    def ask_about_day(self, store_id: str, day: date, message: str) -> str:
+        """"This looks wrong": ask the store's managers to check a day of my record; returns its id."""
+        today = self._now().astimezone(HONG_KONG).date()
+        check_timesheet_query(self.actor, self.actor.user_id, self.actor.store_ids, store_id, day, today)
+        p = m.TimesheetQuery(query_id=f"tq-{uuid.uuid4().hex}", user_id=self.actor.user_id,
+                             store_id=store_id, day=day, message=message)
+        row = {"id": p.query_id, "user_id": p.user_id, "store_id": store_id, "day": day.isoformat(),
+               "message": p.message, "status": "open", "created_at": self._now().isoformat(),
+               "sync_state": "pending"}
+        self._record("timesheet.query", p, f"timesheet_query:{p.query_id}",
+                     lambda db: db["timesheet_queries"].insert(row))
+        return p.query_id
 
     def raw(self, type_: str, payload: dict, entity_ref: str = "") -> int:
         """Queue an arbitrary mutation (tests, and types this app version does not know)."""

@@ -94,12 +94,22 @@ def _m005_team_approvals(db: Database) -> None:
     db["punches"].add_column("selfie_sha256", str)
 
 
+def _m006_my_punches(db: Database) -> None:
+    """Issue 8, my-punches: each store's pay period, and "this looks wrong" requests (the
+    person's own, and those a manager's stores received)."""
+    db["stores"].add_column("pay_period", str)
+    db["timesheet_queries"].create({"id": str, "user_id": str, "store_id": str, "day": str, "message": str,
+                                    "status": str, "created_at": str, "sync_state": str}, pk="id")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_timesheet_queries_store ON timesheet_queries(store_id, status)")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
     (3, _m003_punches),
     (4, _m004_undo_and_refusals),
     (5, _m005_team_approvals),
+    (6, _m006_my_punches),
 ]
 
 

@@ -209,3 +209,34 @@ def user_names(db: Database, user_ids: list[str]) -> dict[str, str]:
     """id -> name of these people (the ones this device knows)."""
     marks = ",".join("?" * len(user_ids)) or "''"
     return {r["id"]: r["name"] for r in db.query(f"SELECT id, name FROM users WHERE id IN ({marks})", user_ids)}
+def staff_numbers(db: Database, user_ids: list[str]) -> dict[str, str]:
+    """id -> staff number of the people this device knows (what payroll calls them)."""
+    marks = ",".join("?" * len(user_ids)) or "''"
+    return {r["id"]: r["staff_no"] for r in db.query(
+        f"SELECT id, staff_no FROM users WHERE id IN ({marks})", user_ids) if r["staff_no"]}
+
+
+def people_of_stores(db: Database, store_ids: list[str], exclude: str) -> list[dict]:
+    """id, name, staff number and role of the people whose home store is one of these (not ``exclude``)."""
+    marks = ",".join("?" * len(store_ids)) or "''"
+    return list(db.query(f"SELECT id, name, staff_no, role FROM users WHERE home_store_id IN ({marks}) AND id != ?"
+                         " ORDER BY name", [*store_ids, exclude]))
+
+
+def timesheet_queries(db: Database, *, user_id: str | None = None, store_ids: list[str] = (),
+                      open_only: bool = False) -> list[dict]:
+    """"This looks wrong" requests: one person's own, or those sent to these stores; newest first."""
+    marks = ",".join("?" * len(store_ids)) or "''"
+    where, params = ("q.user_id = ?", [user_id]) if user_id else (f"q.store_id IN ({marks})", list(store_ids))
+    if open_only:
+        where += " AND q.status = 'open'"
+    return list(db.query("SELECT q.*, coalesce(u.name, q.user_id) AS user_name,"
+                         " coalesce(s.name, q.store_id) AS store_name FROM timesheet_queries q"
+                         " LEFT JOIN users u ON u.id = q.user_id LEFT JOIN stores s ON s.id = q.store_id"
+                         f" WHERE {where} ORDER BY q.created_at DESC", params))
+
+
+def pay_period_setting(db: Database, store_id: str | None) -> str | None:
+    """The store's pay period setting (None when this device lacks it; the domain has the default)."""
+    row = db.execute("SELECT pay_period FROM stores WHERE id = ?", [store_id]).fetchone()
+    return row[0] if row else None

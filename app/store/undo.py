@@ -29,6 +29,7 @@ TABLES = {
     "task": "tasks",
     "punch": "punches",
     "punch_correction": "punch_corrections",
+    "timesheet_query": "timesheet_queries",
 }
 
 

@@ -12,9 +12,11 @@ from app.protocol import (
     LoginRequest,
     PullResponse,
     PushRequest,
+    PinReset,
     PushResponse,
     Reason,
     RefreshRequest,
+    SetPinRequest,
     TokenPair,
 )
 from app.sync.errors import AuthRequired, NetworkError, RequestRejected, ServerError
@@ -152,6 +154,19 @@ class ApiClient:
         resp = self._send("POST", "/auth/login", json=body.model_dump())
         self._raise_for(resp)
         return self._take(TokenPair.model_validate(resp.json()))
+
+    def set_pin(self, staff_no: str, pin: str, new_pin: str, *, device_name: str = "",
+                platform: str = "") -> TokenPair:
+        """Sign in with the current (or a manager's temporary) PIN and choose ``new_pin``."""
+        body = SetPinRequest(staff_no=staff_no, pin=pin, new_pin=new_pin, device_id=self.device_id,
+                             device_name=device_name, platform=platform)
+        resp = self._send("POST", "/auth/set-pin", json=body.model_dump())
+        self._raise_for(resp)
+        return self._take(TokenPair.model_validate(resp.json()))
+
+    def reset_pin(self, user_id: str) -> PinReset:
+        """A manager resets a person's forgotten PIN; the temporary PIN is in the answer (online only)."""
+        return PinReset.model_validate(self._authed("POST", f"/staff/{user_id}/reset-pin").json())
 
     def refresh(self) -> TokenPair:
         """Swap the refresh token for new tokens; ``AuthRequired`` when the session is over."""

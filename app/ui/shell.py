@@ -10,7 +10,8 @@ from app.store import outbox
 from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.screens import (
-    approvals, broadcast, clock, face_setup, home, kiosk, login, me, punch, rejected, shifts, tasks, team,
+    approvals, broadcast, clock, face_setup, home, kiosk, login, me, my_punches, punch, rejected, shifts,
+    staff_pins, tasks, team,
 )
 from app.ui.sync_status import SyncRunner
 
@@ -169,11 +170,13 @@ class Shell:
             "/me/language": lambda: me.language_view(ctx),
             "/me/display": lambda: me.display_view(ctx),
             "/me/face": lambda: face_setup.view(ctx),
+            "/me/punches": lambda: my_punches.view(ctx),
             "/sync": lambda: rejected.view(ctx),
         }
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
-                       "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx)}
+                       "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
+                       staff_pins.ROUTE: lambda: staff_pins.view(ctx)}
         if ctx.is_manager and route.startswith("/team/"):
             return punch.view(ctx, route, route.rsplit("/", 1)[1])  # a tapped punch
         return routes.get(route, routes["/home"])()

@@ -1,7 +1,9 @@
 """Login with staff number + PIN (throttled), token refresh (device-bound, rotating), logout,
-and managers clearing a person's PIN lock or signing them out (see docs/auth.md)."""
+and managers clearing a person's PIN lock, signing them out or resetting a forgotten PIN
+(the person then chooses a new one at login; see docs/auth.md)."""
 
 import logging
+import secrets
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
@@ -13,12 +15,21 @@ from sqlalchemy.engine import Connection
 from app.domain.access import AccessDenied
 from app.domain.login_throttle import require_may_manage_sign_in
 from app.domain.roles import Role
-from app.protocol import ErrorBody, LoginRequest, Reason, RefreshRequest, TokenPair, UserPublic
+from app.protocol import (
+    ErrorBody,
+    LoginRequest,
+    PinReset,
+    Reason,
+    RefreshRequest,
+    SetPinRequest,
+    TokenPair,
+    UserPublic,
+)
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, DbSession, EngineDep, SettingsDep, load_actor
-from backend_stub.errors import Conflict, Forbidden, NotFound, Unauthorized
+from backend_stub.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 from backend_stub.openapi import errors
-from backend_stub.security import refresh_token_hash, verify_pin
+from backend_stub.security import hash_pin, refresh_token_hash, verify_pin
 from backend_stub.services import sessions, throttle
 from backend_stub.settings import Settings
 
@@ -61,9 +72,8 @@ def _bind_device(conn: Connection, body: LoginRequest, user_id: str) -> None:
         user_id=user_id, name=body.device_name or device["name"], last_seen_at=now))
 
 
-@router.post("/login", response_model=TokenPair, responses=errors(401, 409, 429))
-def login(body: LoginRequest, engine: EngineDep, settings: SettingsDep) -> TokenPair:
-    """Check staff number + PIN (wrong ones throttled per account and device), bind the device."""
+def _checked_user(engine, body: LoginRequest) -> dict:
+    """The person whose staff number + PIN these are (wrong ones throttled per account and device)."""
     throttle.reserve_attempt(engine, staff_no=body.staff_no, device_id=body.device_id)
     with engine.connect().execution_options(readonly=True) as conn, conn.begin():
         user = conn.execute(select(db.users).where(db.users.c.staff_no == body.staff_no)).mappings().first()
@@ -71,10 +81,40 @@ def login(body: LoginRequest, engine: EngineDep, settings: SettingsDep) -> Token
     if not verify_pin(user["pin_hash"] if user else None, body.pin) or not user["active"]:
         raise Unauthorized(Reason.INVALID_CREDENTIALS, "Wrong staff number or PIN")
     throttle.succeeded(engine, staff_no=body.staff_no, device_id=body.device_id)
+    return dict(user)
+
+
+def _sign_in(conn: Connection, settings: Settings, body: LoginRequest, user: dict) -> TokenPair:
+    _bind_device(conn, body, user["id"])
+    sid, token = sessions.start(conn, settings, user["id"], body.device_id)
+    return _pair(conn, settings, user["id"], user["role"], body.device_id, sid, token)
+
+
+@router.post("/login", response_model=TokenPair, responses=errors(401, 403, 409, 429))
+def login(body: LoginRequest, engine: EngineDep, settings: SettingsDep) -> TokenPair:
+    """Check staff number + PIN, bind the device. After a manager's PIN reset the temporary PIN
+    opens no session: ``403 pin_change_required`` asks for a new PIN (``/auth/set-pin``)."""
+    user = _checked_user(engine, body)
+    if user["must_change_pin"]:
+        raise Forbidden(Reason.PIN_CHANGE_REQUIRED, "Your PIN was reset. Choose a new PIN to sign in.")
     with engine.begin() as conn:
-        _bind_device(conn, body, user["id"])
-        sid, token = sessions.start(conn, settings, user["id"], body.device_id)
-        return _pair(conn, settings, user["id"], user["role"], body.device_id, sid, token)
+        return _sign_in(conn, settings, body, user)
+
+
+@router.post("/set-pin", response_model=TokenPair, responses=errors(400, 401, 409, 429))
+def set_pin(body: SetPinRequest, engine: EngineDep, settings: SettingsDep) -> TokenPair:
+    """Sign in with the current (or temporary) PIN and choose a new one; audited as "pin_set"."""
+    user = _checked_user(engine, body)
+    if body.new_pin == body.pin:  # only said to the person whose PIN it is
+        raise BadRequest(Reason.VALIDATION_ERROR, "Choose a PIN different from the one you were given.")
+    new_hash = hash_pin(body.new_pin)  # slow on purpose: before the write transaction
+    with engine.begin() as conn:
+        conn.execute(db.users.update().where(db.users.c.id == user["id"]).values(
+            pin_hash=new_hash, must_change_pin=False))
+        conn.execute(db.sign_in_audit.insert().values(user_id=user["id"], action="pin_set",
+                                                      by_user=user["id"], at=datetime.now(UTC)))
+        log.info("sign-in pin_set of %s", user["id"])
+        return _sign_in(conn, settings, body, user)
 
 
 def _refused(conn: Connection, row) -> JSONResponse:
@@ -175,3 +215,18 @@ def sign_out(user_id: str, caller: CurrentUser, conn: DbSession) -> SignInAction
     _subject_for_manager(conn, caller, user_id)
     ended = sessions.end_user(conn, user_id, "manager")
     return _audit(conn, caller, user_id, "sign_out", devices_signed_out=ended)
+
+
+@staff_router.post("/{user_id}/reset-pin", response_model=PinReset, responses=errors(401, 403, 404))
+def reset_pin(user_id: str, caller: CurrentUser, conn: DbSession) -> PinReset:
+    """A manager above the person at one of their stores (or HQ) resets a forgotten PIN: a
+    temporary PIN to hand over, the lock cleared, every session ended, and the next login must
+    choose a new PIN; audited."""
+    subject = _subject_for_manager(conn, caller, user_id)
+    temporary = f"{secrets.randbelow(10**6):06d}"
+    conn.execute(db.users.update().where(db.users.c.id == user_id).values(
+        pin_hash=hash_pin(temporary), must_change_pin=True))
+    failures, was_locked = throttle.clear_account(conn, subject["staff_no"])
+    ended = sessions.end_user(conn, user_id, "pin_reset")
+    _audit(conn, caller, user_id, "pin_reset", failures=failures, was_locked=was_locked)
+    return PinReset(user_id=user_id, temporary_pin=temporary, by_user=caller.actor.user_id, sessions_ended=ended)

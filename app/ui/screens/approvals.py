@@ -11,6 +11,7 @@ from app.ui.chrome import frame, section
 from app.ui.context import AppContext
 from app.ui.punch_view import punch_context, selfie
 from app.ui.screens.team import team_data
+from app.ui.screens.timesheet_queries import requests_section
 
 
 def _sign_off_button(ctx: AppContext, icon, label: str, on_click) -> ft.Control:
@@ -66,4 +67,5 @@ def view(ctx: AppContext) -> ft.View:
     return frame(ctx, "/approvals", ctx._("Approvals"), [
         section(ctx, ctx._("Punches to confirm"), pin_rows or [t.text(ctx._("No requests waiting for you."), 15)]),
         section(ctx, ctx._("Missing clock-outs"), missing_rows or [t.text(ctx._("None."), 15)]),
+        requests_section(ctx),
     ])

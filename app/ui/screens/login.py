@@ -47,20 +47,55 @@ def view(ctx: AppContext, on_success, notice: str | None = None) -> ft.View:
     error = t.text(notice or "", 15, color=ft.Colors.RED_800)
     progress = ft.ProgressRing(visible=False, width=24, height=24)
 
+    new_pin = ft.TextField(label=ctx._("New PIN"), password=True, can_reveal_password=True, visible=False,
+                           keyboard_type=ft.KeyboardType.NUMBER, text_style=t.style(18), label_style=t.style(16))
+    again = ft.TextField(label=ctx._("New PIN again"), password=True, can_reveal_password=True, visible=False,
+                         keyboard_type=ft.KeyboardType.NUMBER, text_style=t.style(18), label_style=t.style(16))
+    given: dict[str, str] = {}  # the temporary PIN a manager handed over, while choosing a new one
+
+    def sign_in(number: str, code: str):
+        """Log in, or (after a manager's reset) log in choosing the new PIN."""
+        platform = str(ctx.page.platform or "")
+        if not given:
+            return ctx.api.login(number, code, device_name="Shopfloor", platform=platform)
+        return ctx.api.set_pin(number, given["pin"], code, device_name="Shopfloor", platform=platform)
+
+    def new_pin_problem(code: str, repeated: str) -> str | None:
+        if not (code.isdigit() and 4 <= len(code) <= 12):
+            return ctx._("A PIN is 4 to 12 digits.")
+        if code == given["pin"]:
+            return ctx._("Choose a new PIN, not the one you were given.")
+        if code != repeated:
+            return ctx._("The two new PINs are different. Type the same PIN twice.")
+        return None
+
+    def ask_for_new_pin(code: str) -> None:
+        given["pin"] = code
+        pin.visible, new_pin.visible, again.visible = False, True, True
+        error.value = ctx.tr.reason_message(Reason.PIN_CHANGE_REQUIRED)
+
     async def submit(e=None) -> None:
-        number, code = (staff_no.value or "").strip().upper(), (pin.value or "").strip()
+        number = (staff_no.value or "").strip().upper()
+        code = ((new_pin if given else pin).value or "").strip()
         if not number or not code:
             error.value = ctx._("Enter your staff number and PIN.")
+            ctx.page.update()
+            return
+        problem = given and new_pin_problem(code, (again.value or "").strip())
+        if problem:
+            error.value = problem
             ctx.page.update()
             return
         button.disabled, progress.visible, error.value = True, True, ""
         button.content = t.text(ctx._("Logging in…"), 16)
         ctx.page.update()
         try:
-            tokens = await asyncio.to_thread(ctx.api.login, number, code, device_name="Shopfloor",
-                                             platform=str(ctx.page.platform or ""))
+            tokens = await asyncio.to_thread(sign_in, number, code)
         except RequestRejected as exc:
-            error.value = sign_in_refusal(ctx.tr, exc)
+            if exc.code == Reason.PIN_CHANGE_REQUIRED:
+                ask_for_new_pin(code)
+            else:
+                error.value = sign_in_refusal(ctx.tr, exc)
         except ValueError:  # not a staff number / PIN at all (too short, letters): never sent
             error.value = ctx._("Wrong staff number or PIN")
         except (NetworkError, TransientError):
@@ -72,10 +107,10 @@ def view(ctx: AppContext, on_success, notice: str | None = None) -> ft.View:
         finally:
             button.disabled, progress.visible = False, False
             button.content = t.text(ctx._("Log in"), 16)
-        pin.value = ""
+        pin.value = new_pin.value = again.value = ""
         ctx.page.update()
 
-    pin.on_submit = submit
+    pin.on_submit = again.on_submit = submit
     button = ft.FilledButton(content=t.text(ctx._("Log in"), 16), on_click=submit,
                              height=ctx.display.touch, expand=True)
     language = ft.Dropdown(
@@ -93,7 +128,7 @@ def view(ctx: AppContext, on_success, notice: str | None = None) -> ft.View:
             t.text(ctx._("Shopfloor"), 30, weight=ft.FontWeight.BOLD),
             t.text(ctx._("Sign in with your staff number and PIN."), 16),
             ft.Container(height=8),
-            staff_no, pin, error,
+            staff_no, pin, new_pin, again, error,
             ft.Row([button, progress]),
         ], spacing=14, horizontal_alignment=ft.CrossAxisAlignment.START, scroll=ft.ScrollMode.AUTO),
             expand=True)],

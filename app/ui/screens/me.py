@@ -1,8 +1,10 @@
-"""Me: who I am, language, display, rejected actions, log out."""
+"""Me: who I am and where I work, my punches and hours, language, display, rejected actions,
+a forgotten colleague's PIN (managers), log out."""
 
 import flet as ft
 
 from app.i18n import N_, SUPPORTED_LOCALES
+from app.store import queries
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.fonts import font_family_for
@@ -22,8 +24,20 @@ def view(ctx: AppContext, on_logout) -> ft.View:
     t, user = ctx.typo, ctx.user
     role_msgid = ROLE_NAMES[user["role"]]  # a variable: pybabel would extract "role" from the subscript
     role = ctx._(role_msgid)
+    with ctx.store.reading() as db:
+        names = queries.store_names(db)
+    stores = ctx.tr.format_list([names.get(sid, sid) for sid in user["store_ids"]])
+    manager_tools = [ft.ListTile(leading=ft.Icon(ft.Icons.PASSWORD), title=t.text(ctx._("Reset a forgotten PIN"), 16),
+                                 on_click=lambda e: ctx.page.navigate("/me/pins"))] if ctx.is_manager else []
     return frame(ctx, "/me", ctx._("Me"), [
-        section(ctx, user["name"], [t.text(f"{user['staff_no']} · {role}", 15)]),
+        section(ctx, user["name"], [
+            t.text(f"{user['staff_no']} · {role}", 15),
+            # Translators: {stores} is a list of store names, e.g. "Causeway Bay and Mong Kok".
+            t.text(ctx._("Your stores: {stores}", stores=stores) if stores else ctx._("You work at no store."), 15),
+        ]),
+        ft.ListTile(leading=ft.Icon(ft.Icons.SCHEDULE), title=t.text(ctx._("My punches and hours"), 16),
+                    on_click=lambda e: ctx.page.navigate("/me/punches")),
+        *manager_tools,
         ft.ListTile(leading=ft.Icon(ft.Icons.LANGUAGE), title=t.text(ctx._("Language"), 16),
                     subtitle=t.text(SUPPORTED_LOCALES[ctx.tr.locale], 14),
                     on_click=lambda e: ctx.page.navigate("/me/language")),

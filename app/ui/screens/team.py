@@ -83,7 +83,10 @@ def view(ctx: AppContext) -> ft.View:
                                     queries.shift_windows(None, [s for s in shifts_all if s.user_id == uid]),
                                     fixes_all, week_start, end_day, now=datetime.now(UTC))
                   for uid in people_all]
-        data = (to_csv if fmt == "csv" else to_xlsx)(sheets, names=people_all)
+        with ctx.store.reading() as db:
+            numbers = queries.staff_numbers(db, list(people_all))
+        data = (to_csv if fmt == "csv" else to_xlsx)(sheets, translator=ctx.tr, names=people_all,
+                                                     staff_numbers=numbers)
         picker = ctx.page.data.setdefault("file_picker", ft.FilePicker())
         await picker.save_file(file_name=f"timesheet-{week_start}-{end_day}.{fmt}", src_bytes=data)
 
