@@ -7,6 +7,7 @@ on PostgreSQL). A row whose key already exists comes back as that mutation's con
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -19,7 +20,6 @@ from backend_stub.services.outcomes import Rejected
 #: Said for a record id that already exists, whichever way the insert found out.
 CONFLICT_MESSAGE = "This record already exists or conflicts with another."
 _INSERT = {"postgresql": pg_insert, "sqlite": sqlite_insert}
-_ROWS_PER_STATEMENT = 1000  # well under either database's bound-parameter limit
 
 
 @dataclass
@@ -50,16 +50,19 @@ class StagedInserts:
         by_table: dict[str, list[tuple[Table, dict, object]]] = {}
         for item in staged:
             by_table.setdefault(item[0].name, []).append(item)
-        insert = _INSERT[conn.dialect.name]
         for items in by_table.values():
             table = items[0][0]
             (key_column,) = table.primary_key.columns
-            for start in range(0, len(items), _ROWS_PER_STATEMENT):
-                chunk = items[start:start + _ROWS_PER_STATEMENT]
-                stmt = (insert(table).values([row for _, row, _ in chunk])
-                        .on_conflict_do_nothing(index_elements=[key_column])
-                        .returning(key_column))
-                written = set(conn.execute(stmt).scalars())
-                conflicted += [owner for _, row, owner in chunk
-                               if row[key_column.name] not in written]
+            # One statement object per table and dialect: its compiled form is cached, and
+            # SQLAlchemy sends the rows as multi-row VALUES pages ("insertmanyvalues").
+            written = set(conn.execute(_insert_returning_key(conn.dialect.name, table),
+                                       [row for _, row, _ in items]).scalars())
+            conflicted += [owner for _, row, owner in items if row[key_column.name] not in written]
         return conflicted
+
+
+@cache
+def _insert_returning_key(dialect: str, table: Table):
+    (key_column,) = table.primary_key.columns
+    return (_INSERT[dialect](table).on_conflict_do_nothing(index_elements=[key_column])
+            .returning(key_column))
