@@ -12,6 +12,7 @@ the rest hand-over notes), then pull one page of the device's changes. Phases:
 - open loop at each offered rate (events/s): each device starts a round every
   ``devices x batch / rate`` s, whatever the server does; push latency counts from when the
   round was due, so a server that falls behind shows it as latency (no coordinated omission);
+  rounds still not started when the phase ends are counted as unsent, not sent late;
 - closed loop ("max"): every device runs rounds back to back, the most the server takes.
 
 Printed per phase: offered and achieved events/s, push and pull p50/p99, errors, and the CPU
@@ -127,15 +128,15 @@ def report(rows: list[dict], opts) -> str:
     lines = [f"{opts.devices} devices, batch {opts.batch} (1 punch + {opts.batch - 1} notes), "
              f"pull page {opts.pull_limit}, {opts.workers} uvicorn workers, {opts.seconds:.0f} s a phase",
              "", "| backend | offered events/s | achieved events/s | push p50 / p99 | pull p50 / p99 "
-             "| errors | API + DB CPU s | client CPU s | server share of 2 cores | load avg |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| errors | unsent rounds | API + DB CPU s | client CPU s | server share of 2 cores | load avg |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         server_cpu = r["API CPU s"] + r["DB CPU s"]
         lines.append(
             f"| {r['backend']} | {_fmt(r['offered'])} | {r['events/s']:,.0f} "
             f"| {_fmt(r['push p50 ms'], True)} / {_fmt(r['push p99 ms'], True)} "
             f"| {_fmt(r['pull p50 ms'], True)} / {_fmt(r['pull p99 ms'], True)} | {r['errors']} "
-            f"| {r['API CPU s']:.1f} + {r['DB CPU s']:.1f} | {r['client CPU s']:.1f} "
+            f"| {r['unsent rounds']} | {r['API CPU s']:.1f} + {r['DB CPU s']:.1f} | {r['client CPU s']:.1f} "
             f"| {server_cpu / (2 * r['secs']):.0%} | {r['load avg']:.1f} |")
     return "\n".join(lines)
 

@@ -84,7 +84,7 @@ def test_a_tiny_load_benchmark_run_reports_every_phase_without_errors(backend):
     for row in rows:
         assert row["errors"] == 0 and row["rejected"] == 0 and row["applied"] > 0
         for metric in ("events/s", "push p50 ms", "push p99 ms", "pull p50 ms", "pull p99 ms",
-                       "API CPU s", "DB CPU s", "client CPU s"):
+                       "API CPU s", "DB CPU s", "client CPU s", "unsent rounds"):
             assert row[metric] >= 0, metric
     table = bench_load.report(rows, opts)
     assert table.count(f"| {backend} |") == 2 and "| max |" in table
