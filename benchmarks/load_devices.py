@@ -93,7 +93,7 @@ class Tally:
                 "push p99 ms": _pct(self.push_ms, 99), "pull p50 ms": _pct(self.pull_ms, 50),
                 "pull p99 ms": _pct(self.pull_ms, 99), "pushes": len(self.push_ms),
                 "applied": self.applied, "rejected": self.rejected, "errors": self.errors,
-                "unsent rounds": self.unsent}
+                "unsent rounds": self.unsent, "error kinds": dict(self.error_kinds)}
 
 
 def add_load_accounts(db_url: str, count: int) -> list[Device]:
