@@ -81,6 +81,7 @@ class Tally:
     applied: int = 0
     rejected: int = 0
     errors: int = 0
+    resent: int = 0  # pushes sent again after a transport error (still errors if that fails)
     unsent: int = 0  # open loop: rounds due before the end that had not started by then
     error_kinds: dict[str, int] = field(default_factory=dict)
 
@@ -93,7 +94,7 @@ class Tally:
                 "push p99 ms": _pct(self.push_ms, 99), "pull p50 ms": _pct(self.pull_ms, 50),
                 "pull p99 ms": _pct(self.pull_ms, 99), "pushes": len(self.push_ms),
                 "applied": self.applied, "rejected": self.rejected, "errors": self.errors,
-                "unsent rounds": self.unsent, "error kinds": dict(self.error_kinds)}
+                "unsent rounds": self.unsent, "resent": self.resent, "error kinds": dict(self.error_kinds)}
 
 
 def add_load_accounts(db_url: str, count: int) -> list[Device]:
@@ -160,7 +161,13 @@ async def sync_round(client: httpx.AsyncClient, dev: Device, opts, tally: Tally,
     body = build_batch(dev, opts.batch, started)
     try:
         sent = time.monotonic()
-        resp = await client.post("/v1/sync/push", json=body, headers=headers)
+        try:
+            resp = await client.post("/v1/sync/push", json=body, headers=headers)
+        except httpx.TransportError:
+            # e.g. a kept-alive connection the server closed as it was reused: the app resends
+            # the same batch (same keys, so never applied twice); so does this device, once.
+            tally.resent += 1
+            resp = await client.post("/v1/sync/push", json=body, headers=headers)
         tally.push_ms.append((time.monotonic() - (sent if due is None else due)) * 1000)
         if resp.status_code != 200:
             tally.error(f"push {resp.status_code}")
