@@ -81,7 +81,7 @@ class Tally:
     applied: int = 0
     rejected: int = 0
     errors: int = 0
-    resent: int = 0  # pushes sent again after a transport error (still errors if that fails)
+    resent: int = 0  # requests sent again after a transport error (an error if that fails too)
     unsent: int = 0  # open loop: rounds due before the end that had not started by then
     error_kinds: dict[str, int] = field(default_factory=dict)
 
@@ -153,6 +153,18 @@ def build_batch(dev: Device, size: int, started: float) -> dict:
     return {"device_id": dev.device_id, "sent": clock, "mutations": mutations}
 
 
+async def _send(client: httpx.AsyncClient, tally: Tally, method: str, url: str,
+                **kwargs) -> httpx.Response:
+    """One request, sent again once after a transport error (e.g. a kept-alive connection
+    the server closed as it was reused), as the app does: a resent push carries the same
+    keys, so it is never applied twice. A second failure is an error."""
+    try:
+        return await client.request(method, url, **kwargs)
+    except httpx.TransportError:
+        tally.resent += 1
+        return await client.request(method, url, **kwargs)
+
+
 async def sync_round(client: httpx.AsyncClient, dev: Device, opts, tally: Tally, started: float,
                      due: float | None = None) -> None:
     """Push a batch, then pull one page. Push latency counts from ``due`` (when the round
@@ -161,13 +173,7 @@ async def sync_round(client: httpx.AsyncClient, dev: Device, opts, tally: Tally,
     body = build_batch(dev, opts.batch, started)
     try:
         sent = time.monotonic()
-        try:
-            resp = await client.post("/v1/sync/push", json=body, headers=headers)
-        except httpx.TransportError:
-            # e.g. a kept-alive connection the server closed as it was reused: the app resends
-            # the same batch (same keys, so never applied twice); so does this device, once.
-            tally.resent += 1
-            resp = await client.post("/v1/sync/push", json=body, headers=headers)
+        resp = await _send(client, tally, "POST", "/v1/sync/push", json=body, headers=headers)
         tally.push_ms.append((time.monotonic() - (sent if due is None else due)) * 1000)
         if resp.status_code != 200:
             tally.error(f"push {resp.status_code}")
@@ -177,8 +183,8 @@ async def sync_round(client: httpx.AsyncClient, dev: Device, opts, tally: Tally,
         tally.applied += sum(r["status"] == "applied" for r in results)
         tally.rejected += sum(r["status"] == "rejected" for r in results)
         sent = time.monotonic()
-        resp = await client.get("/v1/sync/pull", headers=headers,
-                                params={"cursor": dev.cursor, "limit": opts.pull_limit})
+        resp = await _send(client, tally, "GET", "/v1/sync/pull", headers=headers,
+                           params={"cursor": dev.cursor, "limit": opts.pull_limit})
         tally.pull_ms.append((time.monotonic() - sent) * 1000)
         if resp.status_code != 200:
             tally.error(f"pull {resp.status_code}")
