@@ -70,3 +70,21 @@ def test_150_devices_pushing_at_once_are_all_answered_without_stalls(tmp_path):
     slowest = max(seconds for _, seconds in answers)
     assert statuses == [200] * DEVICES, {s: statuses.count(s) for s in set(statuses)}
     assert slowest < 20, f"the slowest push took {slowest:.1f} s"
+
+
+def test_a_tiny_load_benchmark_run_reports_every_phase_without_errors(backend):
+    """A small run of benchmarks/bench_load.py on each backend reports, for the open-loop rate and
+    the closed loop, events/s, push and pull p50/p99, CPU and 0 errors (never timings)."""
+    from benchmarks import bench_load
+
+    opts = bench_load.parse_args(["--devices", "6", "--seconds", "2", "--batch", "5",
+                                  "--rates", "30", "--backends", backend, "--workers", "2"])
+    rows = bench_load.measure(opts)
+    assert [(r["backend"], r["offered"]) for r in rows] == [(backend, 30.0), (backend, "max")]
+    for row in rows:
+        assert row["errors"] == 0 and row["rejected"] == 0 and row["applied"] > 0
+        for metric in ("events/s", "push p50 ms", "push p99 ms", "pull p50 ms", "pull p99 ms",
+                       "API CPU s", "DB CPU s", "client CPU s", "unsent rounds"):
+            assert row[metric] >= 0, metric
+    table = bench_load.report(rows, opts)
+    assert table.count(f"| {backend} |") == 2 and "| max |" in table

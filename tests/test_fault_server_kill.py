@@ -2,8 +2,8 @@
 
 The API runs with the test-only kill switch (backend_stub/fault_hooks.py): it SIGKILLs
 itself just before a chosen statement of the push transaction, so the kill lands exactly
-where it hurts (some notes written, bookkeeping not; everything written, commit not
-reached), not at a random time. After the restart the phone syncs again: every note lands
+where it hurts (the batch's notes written, bookkeeping not; everything written, commit
+not reached), not at a random time. After the restart the phone syncs again: every note lands
 exactly once and nothing is lost.
 """
 
@@ -16,8 +16,9 @@ from backend_stub.fault_hooks import ENV_VAR
 from tests.fault_world import Phone, assert_converged, seeded_server, server_note_ids
 
 #: Where the server dies, in order; each restart arms the next one (one server start each).
+#: A batch's notes are written by one multi-row insert (services/staged.py).
 KILL_POINTS = [
-    ("after two notes of the batch were written", "INSERT INTO notes#3"),
+    ("before the batch's notes were written", "INSERT INTO notes#1"),
     ("after every note, before the mutation records", "INSERT INTO mutations#1"),
     ("after the records, before the change feed", "INSERT INTO changes#1"),
     ("just before commit (the device's bookkeeping)", "UPDATE device_state#1"),
@@ -48,7 +49,7 @@ def test_server_killed_mid_batch_at_each_point_then_restarted(tmp_path, seeded_t
             _dies_while_syncing(phone, server, where)
             assert not set(notes) & server_note_ids(server), \
                 f"part of an uncommitted batch survived a kill {where}"
-            _restart(server, KILL_POINTS[n + 1][1] if n + 1 < len(KILL_POINTS) else "INSERT INTO notes#5")
+            _restart(server, KILL_POINTS[n + 1][1] if n + 1 < len(KILL_POINTS) else "INSERT INTO notes#2")
         # The last kill lands in the second of several batches: the first one stays committed.
         _dies_while_syncing(phone, server, "in the second batch", batch_size=3)
         assert [r["status"] for r in phone.outbox()] == ["done"] * 3 + ["pending"] * (len(notes) - 3)

@@ -2,7 +2,8 @@
 
 A handler validates against the current server state, writes the domain rows and their
 change-feed rows, and raises ``Rejected`` to refuse. The caller runs each handler in a
-savepoint, so a refusal or a crash leaves nothing half-written.
+savepoint, so a refusal or a crash leaves nothing half-written; ``STAGED_TYPES`` only read
+and stage their one insert, written with the batch's others (services/staged.py).
 """
 
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from backend_stub import db
 from backend_stub.services import photo_refs
 from backend_stub.services.changes import emit
 from backend_stub.services.outcomes import Rejected
+from backend_stub.services.staged import StagedInserts
 from backend_stub.settings import Settings
 
 
@@ -37,6 +39,8 @@ class Context:
     device_time: datetime | None = None
     settings: Settings | None = None
     flags: tuple[str, ...] = ()
+    #: Where ``STAGED_TYPES`` handlers put their insert (None: they insert at once).
+    staged: StagedInserts | None = None
 
 
 Handler = Callable[[Connection, object, Context], None]
@@ -95,10 +99,14 @@ def _note_add(conn: Connection, p: m.NoteAdd, ctx: Context) -> None:
     if p.shift_id and not conn.execute(select(db.shifts.c.id).where(
             db.shifts.c.id == p.shift_id, db.shifts.c.store_id == p.store_id)).first():
         raise Rejected(Reason.NOT_FOUND, "This shift is not one of this store's.")
-    # An existing id fails the primary key; the push layer turns that into a per-item conflict.
+    # An existing id is a per-item conflict: found by the staged insert, or by the primary
+    # key (the push layer turns that IntegrityError into the same conflict).
     row = {"id": p.note_id, "store_id": p.store_id, "author_id": p.user_id,
            "shift_id": p.shift_id, "body": p.body, "created_at": ctx.event_time}
-    conn.execute(db.notes.insert(), row)
+    if ctx.staged is not None:
+        ctx.staged.add(db.notes, row)
+    else:
+        conn.execute(db.notes.insert(), row)
     emit(conn, "note", p.note_id, row, audience="store", store_ids=[p.store_id])
 
 
@@ -140,6 +148,10 @@ def _broadcast_create(conn: Connection, p: m.BroadcastCreate, ctx: Context) -> N
     emit(conn, "broadcast", p.broadcast_id, {**row, "store_ids": store_ids},
          audience="store", store_ids=store_ids)
 
+
+#: Types whose handler only reads before it stages its one insert in ``ctx.staged``: it
+#: writes nothing itself, so it needs no savepoint of its own.
+STAGED_TYPES = frozenset({"note.add"})
 
 #: Basic mutation type -> handler (see services/registry.py for the full table).
 BASIC_HANDLERS: dict[str, Handler] = {

@@ -5,6 +5,11 @@ mutation its idempotency key and outcome in ``mutations``; both are written in t
 transaction as the mutation's effects. So a replayed batch, a duplicated delivery or a
 retry after a lost response finds the mutation recorded and answers ``duplicate`` with the
 original outcome, without applying it again.
+
+Each mutation runs in a savepoint, so a refusal leaves nothing half-written, except the
+``STAGED_TYPES`` (notes), which write nothing themselves: their rows are inserted together
+(services/staged.py). If anything fails in the database outside a savepoint, the batch is
+rolled back to its start and replayed one savepoint per mutation, the exact slow path.
 """
 
 import json
@@ -23,8 +28,9 @@ from backend_stub import db
 from backend_stub.deps import Caller
 from backend_stub.errors import BadRequest, Conflict
 from backend_stub.services.changes import buffered, discard_after, flush
-from backend_stub.services.handlers import Context, Rejected
+from backend_stub.services.handlers import STAGED_TYPES, Context, Rejected
 from backend_stub.services.registry import HANDLERS
+from backend_stub.services.staged import CONFLICT_MESSAGE, StagedInserts
 from backend_stub.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,21 +62,53 @@ def _as_duplicate(mut: Mutation, row: dict) -> ItemResult:
                       reason=row["reason"], message=row["message"], flags=json.loads(row["flags"]))
 
 
+class _Replay(Exception):
+    """A step without its own savepoint failed: replay the batch one savepoint per mutation."""
+
+
 def _as_rejection(exc: Exception, mut: Mutation) -> Exception:
     """What a handler's failure means for its mutation: a refusal, never the batch's 500."""
     if isinstance(exc, (AccessDenied, Rejected)):
         return exc
     if isinstance(exc, IntegrityError):
         # e.g. a record id that already exists: this item is refused, the batch goes on.
-        return Rejected(Reason.CONFLICT, "This record already exists or conflicts with another.")
+        return Rejected(Reason.CONFLICT, CONFLICT_MESSAGE)
     # A bug or unusable stored data (e.g. an undecodable selfie): retrying cannot help, and
     # a 500 would block every later action of the device for good.
     log.exception("%s (seq %s) failed; rejected", mut.type, mut.seq)
     return Rejected(Reason.PROCESSING_FAILED, "The server could not process this action.")
 
 
+def _run_handler(conn: Connection, handler, payload, ctx: Context, mut: Mutation) -> None:
+    """Run one handler: staged ones as they are, the others inside their own savepoint."""
+    if ctx.staged is not None:
+        try:
+            handler(conn, payload, ctx)
+        except (AccessDenied, Rejected):
+            raise  # refused before anything was staged or written
+        except Exception as exc:
+            raise _Replay from exc
+        return
+    mark = buffered(conn)
+    # A plain SAVEPOINT on the driver's cursor (not begin_nested): same guarantee at a
+    # fraction of the overhead.
+    savepoint = conn.connection.dbapi_connection.cursor()
+    savepoint.execute("SAVEPOINT mutation")
+    try:
+        handler(conn, payload, ctx)
+    except OperationalError:
+        raise  # the database itself is unavailable or locked: the whole batch is retried
+    except Exception as exc:
+        savepoint.execute("ROLLBACK TO SAVEPOINT mutation")
+        savepoint.execute("RELEASE SAVEPOINT mutation")
+        discard_after(conn, mark)
+        raise _as_rejection(exc, mut) from None
+    savepoint.execute("RELEASE SAVEPOINT mutation")
+
+
 def _apply_one(conn: Connection, caller: Caller, req: PushRequest, mut: Mutation,
-               received_at: datetime, settings: Settings | None) -> tuple[ItemResult, dict]:
+               received_at: datetime, settings: Settings | None,
+               staged: StagedInserts | None) -> tuple[ItemResult, dict]:
     timing = assess_event_time(
         event_device_time=mut.clock.device_time, event_monotonic_ms=mut.clock.monotonic_ms,
         event_boot_id=mut.clock.boot_id, sent_device_time=req.sent.device_time,
@@ -89,25 +127,10 @@ def _apply_one(conn: Connection, caller: Caller, req: PushRequest, mut: Mutation
             fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors()[:5])
             raise Rejected(Reason.INVALID_PAYLOAD, f"Invalid fields: {fields}") from None
         ctx = Context(actor=caller.actor, received_at=received_at, event_time=timing.estimated_time,
-                      device_time=mut.clock.device_time, settings=settings, flags=tuple(flags))
-        mark = buffered(conn)
-        # A plain SAVEPOINT on the driver's cursor (not begin_nested): same guarantee at a
-        # fraction of the overhead, which matters at 500 mutations a batch.
-        savepoint = conn.connection.dbapi_connection.cursor()
-        savepoint.execute("SAVEPOINT mutation")
-        try:
-            handler(conn, payload, ctx)
-        except OperationalError:
-            raise  # the database itself is unavailable or locked: the whole batch is retried
-        except Exception as exc:
-            savepoint.execute("ROLLBACK TO SAVEPOINT mutation")
-            savepoint.execute("RELEASE SAVEPOINT mutation")
-            discard_after(conn, mark)
-            raise _as_rejection(exc, mut) from None
-        savepoint.execute("RELEASE SAVEPOINT mutation")
-    except AccessDenied as exc:
-        status, reason, message = ItemStatus.REJECTED, exc.reason, exc.message
-    except Rejected as exc:
+                      device_time=mut.clock.device_time, settings=settings, flags=tuple(flags),
+                      staged=staged if mut.type in STAGED_TYPES else None)
+        _run_handler(conn, handler, payload, ctx, mut)
+    except (AccessDenied, Rejected) as exc:
         status, reason, message = ItemStatus.REJECTED, exc.reason, exc.message
     record = dict(
         idempotency_key=str(mut.idempotency_key), device_id=req.device_id, seq=mut.seq,
@@ -118,6 +141,73 @@ def _apply_one(conn: Connection, caller: Caller, req: PushRequest, mut: Mutation
     result = ItemResult(seq=mut.seq, idempotency_key=mut.idempotency_key, status=status,
                         reason=reason, message=message, flags=flags)
     return result, record
+
+
+class _Batch:
+    """One pass over a batch: results in order, records to insert, staged rows' owners."""
+
+    def __init__(self, conn: Connection, staged: StagedInserts | None) -> None:
+        self.conn, self.staged = conn, staged
+        self.results: list[ItemResult] = []
+        self.records: dict[int, dict] = {}  # result index -> its mutations row
+        self.spans: dict[int, tuple[int, int]] = {}  # result index -> its queued changes
+
+    def write_staged(self) -> None:
+        """Insert the staged rows; a row whose id exists turns its mutation into a conflict."""
+        if self.staged is None or not self.staged.rows:
+            return
+        try:
+            conflicted = self.staged.write(self.conn)
+        except OperationalError:
+            raise
+        except Exception as exc:
+            raise _Replay from exc
+        pending = self.conn.info.get("pending_changes", [])
+        for i in sorted(conflicted, reverse=True):  # later spans first: earlier ones stay put
+            start, end = self.spans[i]
+            del pending[start:end]
+            old, record = self.results[i], self.records[i]
+            record.update(status=ItemStatus.REJECTED.value, reason=Reason.CONFLICT,
+                          message=CONFLICT_MESSAGE)
+            self.results[i] = ItemResult(
+                seq=old.seq, idempotency_key=old.idempotency_key, status=ItemStatus.REJECTED,
+                reason=Reason.CONFLICT, message=CONFLICT_MESSAGE, flags=old.flags)
+
+
+def _apply_all(conn: Connection, caller: Caller, req: PushRequest, settings: Settings | None,
+               recorded: tuple[dict, dict], last: int,
+               staged: StagedInserts | None) -> tuple[_Batch, int]:
+    received_at = datetime.now(UTC)
+    by_key, by_seq = dict(recorded[0]), recorded[1]
+    batch = _Batch(conn, staged)
+    for mut in req.mutations:
+        key = str(mut.idempotency_key)
+        fresh = key not in by_key and mut.seq not in by_seq and mut.seq > last
+        if not (fresh and mut.type in STAGED_TYPES):
+            # Anything else may read what the staged rows would write (or report their outcome).
+            batch.write_staged()
+        if key in by_key:
+            batch.results.append(_as_duplicate(mut, by_key[key]))
+        elif mut.seq in by_seq:
+            # Same number, another key: the device reused a number. Never apply it.
+            batch.results.append(ItemResult(
+                seq=mut.seq, idempotency_key=mut.idempotency_key, status=ItemStatus.REJECTED,
+                reason=Reason.SEQ_REUSED, message="This action's number was already used."))
+        elif mut.seq <= last:
+            # Acknowledged long ago and its record since pruned: still not applied again.
+            batch.results.append(ItemResult(seq=mut.seq, idempotency_key=mut.idempotency_key,
+                                            status=ItemStatus.DUPLICATE))
+        else:
+            index, mark = len(batch.results), buffered(conn)
+            if staged is not None:
+                staged.owner = index
+            result, record = _apply_one(conn, caller, req, mut, received_at, settings, staged)
+            batch.results.append(result)
+            batch.records[index] = by_key[key] = record
+            batch.spans[index] = (mark, buffered(conn))
+        last = max(last, mut.seq)
+    batch.write_staged()
+    return batch, last
 
 
 def apply_batch(conn: Connection, caller: Caller, req: PushRequest,
@@ -136,33 +226,26 @@ def apply_batch(conn: Connection, caller: Caller, req: PushRequest,
     if seqs[0] > last + 1:
         raise Conflict(Reason.SEQUENCE_GAP, f"Expected action {last + 1} first",
                        {"expected_seq": last + 1, "last_applied_seq": last})
-    received_at = datetime.now(UTC)
-    by_key, by_seq = _recorded(conn, req.device_id, req.mutations)
-    results, records = [], []
-    for mut in req.mutations:
-        key = str(mut.idempotency_key)
-        if key in by_key:
-            results.append(_as_duplicate(mut, by_key[key]))
-        elif mut.seq in by_seq:
-            # Same number, another key: the device reused a number. Never apply it.
-            results.append(ItemResult(
-                seq=mut.seq, idempotency_key=mut.idempotency_key, status=ItemStatus.REJECTED,
-                reason=Reason.SEQ_REUSED, message="This action's number was already used."))
-        elif mut.seq <= last:
-            # Acknowledged long ago and its record since pruned: still not applied again.
-            results.append(ItemResult(seq=mut.seq, idempotency_key=mut.idempotency_key,
-                                      status=ItemStatus.DUPLICATE))
-        else:
-            result, record = _apply_one(conn, caller, req, mut, received_at, settings)
-            results.append(result)
-            records.append(record)
-            by_key[key] = record
-        last = max(last, mut.seq)
-    if records:
-        conn.execute(db.mutations.insert(), records)
+    recorded = _recorded(conn, req.device_id, req.mutations)
+    if any(m.type in STAGED_TYPES for m in req.mutations):
+        mark = buffered(conn)
+        savepoint = conn.connection.dbapi_connection.cursor()
+        savepoint.execute("SAVEPOINT batch")
+        try:
+            batch, last = _apply_all(conn, caller, req, settings, recorded, last, StagedInserts())
+        except _Replay:
+            log.info("batch of %s replayed one savepoint per action", req.device_id)
+            savepoint.execute("ROLLBACK TO SAVEPOINT batch")
+            discard_after(conn, mark)
+            batch, last = _apply_all(conn, caller, req, settings, recorded, last, None)
+        savepoint.execute("RELEASE SAVEPOINT batch")
+    else:
+        batch, last = _apply_all(conn, caller, req, settings, recorded, last, None)
+    if batch.records:
+        conn.execute(db.mutations.insert(), list(batch.records.values()))
     flush(conn)
-    state = {"last_seq": last, "updated_at": received_at}
+    state = {"last_seq": last, "updated_at": datetime.now(UTC)}
     if conn.execute(db.device_state.update().where(
             db.device_state.c.device_id == req.device_id).values(**state)).rowcount == 0:
         conn.execute(db.device_state.insert().values(device_id=req.device_id, **state))
-    return results, last
+    return batch.results, last
