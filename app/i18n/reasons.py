@@ -77,6 +77,9 @@ REASON_MESSAGES = MessageMap(
         "account_locked": N_("Too many wrong PINs: this account is locked. Ask your manager to unlock it."),
         "device_bound": N_("This phone is signed in to another person. They must log out on it first, "
                             "or a manager can sign them out."),
+        # Issue 8, clock-kiosk.
+        "shift_ended": N_("Your shift has ended."),
+        "not_at_this_store": N_("This person does not work at this store. Clock in at your own store."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),

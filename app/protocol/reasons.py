@@ -68,6 +68,10 @@ class Reason(StrEnum):
     LOGIN_THROTTLED = "login_throttled"
     ACCOUNT_LOCKED = "account_locked"
     DEVICE_BOUND = "device_bound"
+    # -- issue 8, clock-kiosk: shift ended (offer an unscheduled clock-in), kiosk PIN of
+    # someone who does not work at the kiosk's store.
+    SHIFT_ENDED = attendance.REASON_SHIFT_ENDED
+    NOT_AT_THIS_STORE = "not_at_this_store"
 
 
 class Flag(StrEnum):

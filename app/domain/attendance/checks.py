@@ -9,10 +9,10 @@ from datetime import datetime
 
 from app.domain.attendance.common import (
     FLAG_BREAK_AUTO_ENDED, FLAG_EARLY_LEAVE, FLAG_LATE, FLAG_UNSCHEDULED, REASON_ALREADY_CLOCKED_IN,
-    REASON_ALREADY_ON_BREAK, REASON_NO_SHIFT, REASON_NOT_CLOCKED_IN, REASON_NOT_ON_BREAK, REASON_TOO_EARLY,
-    _require_aware)
+    REASON_ALREADY_ON_BREAK, REASON_NO_SHIFT, REASON_NOT_CLOCKED_IN, REASON_NOT_ON_BREAK, REASON_SHIFT_ENDED,
+    REASON_TOO_EARLY, _require_aware)
 from app.domain.attendance.punches import AttendanceState, Punch, PunchKind, walk
-from app.domain.attendance.shifts import ShiftRules, ShiftWindow, lateness
+from app.domain.attendance.shifts import ShiftRules, ShiftWindow, lateness, shift_for_punch
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ def check_punch(
     punches: Iterable[Punch],
     shift: ShiftWindow | None,
     rules: ShiftRules,
+    unscheduled: bool = False,
 ) -> PunchCheck:
     """May this user punch ``kind`` at ``at``?
 
@@ -51,14 +52,18 @@ def check_punch(
         shift: ``shift_for_punch(...)``'s pick: for a clock-in the shift being clocked
             into, for other punches the open session's shift (for early leave), or None.
         rules: the chain's rules.
+        unscheduled: the person asked to clock in without a shift (offered after
+            ``shift_ended``); flagged ``unscheduled`` for the manager to approve.
 
     Returns:
         Refused with ``already_clocked_in``, ``not_clocked_in``, ``too_early``,
-        ``not_on_break``, ``already_on_break`` or ``no_shift``; or allowed with flags
+        ``shift_ended``, ``not_on_break``, ``already_on_break`` or ``no_shift``; or allowed with flags
         ``late``, ``early_leave``, ``unscheduled``, ``break_auto_ended``.
 
     Notes:
-        A clock-in at or after the given shift's end is treated as having no shift.
+        A clock-in at or after the given shift's end is refused ``shift_ended``, unless
+        it asks to be ``unscheduled``; an asked-for unscheduled clock-in never bypasses
+        ``too_early``.
         Lateness applies to the first clock-in of a shift only, so coming back after
         clocking out mid-shift is not "late" again.
     """
@@ -71,6 +76,8 @@ def check_punch(
         if open_session is not None:
             return PunchCheck(False, REASON_ALREADY_CLOCKED_IN, shift_id=open_session.shift_id)
         if shift is not None and at >= shift.ends_at:
+            if not unscheduled:
+                return PunchCheck(False, REASON_SHIFT_ENDED, shift_id=shift.id)
             shift = None
         if shift is None:
             if not rules.allow_unscheduled:
@@ -102,3 +109,31 @@ def check_punch(
     if shift is not None and at < shift.ends_at - rules.early_leave_grace:
         flags.append(FLAG_EARLY_LEAVE)
     return PunchCheck(True, flags=tuple(flags), shift_id=shift_id)
+
+
+def check_new_punch(
+    kind: PunchKind,
+    at: datetime,
+    *,
+    punches: Iterable[Punch],
+    shifts: Iterable[ShiftWindow],
+    rules: ShiftRules,
+    unscheduled: bool = False,
+) -> PunchCheck:
+    """``check_punch`` against the shift ``shift_for_punch`` picks: the whole shift check of
+    a punch, run by the device before queueing it and by the server when it arrives."""
+    punches = list(punches)
+    shift = shift_for_punch(kind, at, punches=punches, shifts=shifts, rules=rules)
+    return check_punch(kind, at, punches=punches, shift=shift, rules=rules, unscheduled=unscheduled)
+
+
+def next_kind(punches: Iterable[Punch]) -> PunchKind:
+    """The one punch a kiosk offers: clock in when out, else clock out (which also ends a break)."""
+    return PunchKind.CLOCK_IN if walk(punches).state is AttendanceState.OUT else PunchKind.CLOCK_OUT
+
+
+def kinds_available(state: AttendanceState) -> list[PunchKind]:
+    """The punches a person may make from ``state``, the usual one first."""
+    return {AttendanceState.OUT: [PunchKind.CLOCK_IN],
+            AttendanceState.IN: [PunchKind.BREAK_START, PunchKind.CLOCK_OUT],
+            AttendanceState.ON_BREAK: [PunchKind.BREAK_END, PunchKind.CLOCK_OUT]}[state]

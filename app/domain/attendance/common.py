@@ -31,6 +31,7 @@ REASON_TOO_EARLY = "too_early"
 REASON_NOT_ON_BREAK = "not_on_break"
 REASON_ALREADY_ON_BREAK = "already_on_break"
 REASON_NO_SHIFT = "no_shift"
+REASON_SHIFT_ENDED = "shift_ended"
 
 # Flags set by these rules (the server adds its own, e.g. outside, uncertain,
 # mocked_gps, face_mismatch, replay, clock_drift; they are passed through untouched).

@@ -43,6 +43,9 @@ class ShiftRules:
         early_horizon: ``shift_for_clock_in`` treats a shift starting within this time
             as the one being clocked into, so arriving hours early is ``too_early``
             rather than an unscheduled clock-in.
+        ended_horizon: a clock-in up to this long after a shift ended (and nearer to
+            that end than to the next start) is about that shift: refused
+            ``shift_ended`` unless the person asks for an unscheduled clock-in.
     """
 
     open_before: timedelta = timedelta(minutes=60)
@@ -51,10 +54,11 @@ class ShiftRules:
     missing_clock_out_after: timedelta = timedelta(hours=2)
     allow_unscheduled: bool = True
     early_horizon: timedelta = timedelta(hours=12)
+    ended_horizon: timedelta = timedelta(hours=4)
 
     def __post_init__(self) -> None:
         for name in ("open_before", "late_grace", "early_leave_grace",
-                     "missing_clock_out_after", "early_horizon"):
+                     "missing_clock_out_after", "early_horizon", "ended_horizon"):
             if getattr(self, name) < timedelta(0):
                 raise ValueError(f"ShiftRules.{name} must not be negative")
 
@@ -92,16 +96,23 @@ def shift_for_clock_in(
 ) -> ShiftWindow | None:
     """The shift to pass to ``check_punch`` for a clock-in.
 
-    ``find_shift``'s pick, else the next shift starting within ``rules.early_horizon``:
-    someone arriving two hours before their shift is then refused ``too_early`` instead
-    of being clocked in as unscheduled.
+    ``find_shift``'s pick, else the nearer in time of the next shift starting within
+    ``rules.early_horizon`` and the last one that ended within ``rules.ended_horizon``:
+    someone arriving two hours before their shift is refused ``too_early``, someone
+    arriving 42 minutes after theirs ended is told ``shift_ended`` (not "too early" for
+    tomorrow's), and neither is clocked in as unscheduled without asking.
     """
     shifts = list(shifts)
     found = find_shift(at, shifts, rules)
     if found is not None:
         return found
-    upcoming = [s for s in shifts if at < s.starts_at <= at + rules.early_horizon]
-    return min(upcoming, key=lambda s: (s.starts_at, s.id), default=None)
+    upcoming = min((s for s in shifts if at < s.starts_at <= at + rules.early_horizon),
+                   key=lambda s: (s.starts_at, s.id), default=None)
+    ended = max((s for s in shifts if s.ends_at <= at <= s.ends_at + rules.ended_horizon),
+                key=lambda s: (s.ends_at, s.id), default=None)
+    if ended is not None and (upcoming is None or at - ended.ends_at <= upcoming.starts_at - at):
+        return ended
+    return upcoming
 
 
 def shift_for_punch(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import flet as ft
 
 from app.domain import attendance
+from app.domain.punch_flow import PunchMethod
 from app.protocol import Reason
 from app.store import PunchActions, queries
 from app.sync import RequestRejected, SyncError
@@ -71,8 +72,7 @@ def _ask_manager_pin(ctx: AppContext) -> None:
 
 def _next_kind(ctx: AppContext, user_id: str) -> str:
     with ctx.store.reading() as db:
-        state = attendance.state_of(queries.punches(db, [user_id], datetime.now(UTC) - timedelta(days=2)))
-    return "clock_in" if state is attendance.AttendanceState.OUT else "clock_out"
+        return attendance.next_kind(queries.punches(db, [user_id], datetime.now(UTC) - timedelta(days=2))).value
 
 
 def view(ctx: AppContext) -> ft.View:
@@ -89,7 +89,7 @@ def view(ctx: AppContext) -> ft.View:
         def yes(e) -> None:
             ctx.page.pop_dialog()
             ctx.act(lambda: actions.record_punch(
-                kind=kind, store_id=store_id, method="kiosk", user_id=who["user_id"],
+                kind=kind, store_id=store_id, method=PunchMethod.KIOSK.value, user_id=who["user_id"], fix=None,
                 selfie=frames[0] if frames else None, frames=frames[1:],
                 device_face="matched" if frames else "not_used"),
                 ctx._("{action} for {name}.", action=ctx._(KIND_LABELS[kind]), name=who["name"]))
