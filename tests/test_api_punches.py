@@ -210,4 +210,5 @@ def test_kiosk_pin_path_for_staff_without_face_check(api):
     bad = api.post("/v1/kiosk/st-cwb/pin", json={"staff_no": "S3002", "pin": "9999"}, headers=mgr)
     assert bad.status_code == 401 and bad.json()["code"] == "invalid_credentials"
     elsewhere = api.post("/v1/kiosk/st-cwb/pin", json={"staff_no": "S3003", "pin": "3333"}, headers=mgr)
-    assert elsewhere.status_code == 401  # works at Mong Kok, not here
+    assert elsewhere.status_code == 403  # works at Mong Kok, not here (said after the right PIN)
+    assert elsewhere.json()["code"] == "not_at_this_store"

@@ -145,11 +145,11 @@ def test_clock_in_without_a_shift_is_allowed_but_flagged_unscheduled():
     assert (got.allowed, got.reason) == (False, "no_shift")
 
 
-def test_clock_in_after_the_shift_ended_is_unscheduled():
-    """A clock-in at or after the given shift's end does not belong to it."""
-    got = check(IN, SHIFT.ends_at)
-    assert got.flags == ("unscheduled",)
-    assert got.shift_id is None
+def test_clock_in_after_the_shift_ended_says_so_unless_asked_unscheduled():
+    """A clock-in at or after the given shift's end is refused shift_ended; asked unscheduled, it is flagged so."""
+    assert (check(IN, SHIFT.ends_at).reason, check(IN, SHIFT.ends_at).shift_id) == ("shift_ended", SHIFT.id)
+    got = check_punch(IN, SHIFT.ends_at, punches=[], shift=SHIFT, rules=RULES, unscheduled=True)
+    assert (got.allowed, got.flags, got.shift_id) == (True, ("unscheduled",), None)
 
 
 def test_returning_after_clocking_out_mid_shift_is_not_late_again():

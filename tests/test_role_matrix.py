@@ -241,8 +241,8 @@ def test_kiosk_identify_is_for_managers_of_that_store(world, actor, status):
 _KIOSK_PINS = [  # (kiosk signed in by, person typing their PIN, status)
     ("sm", "store staff", 200),
     ("am", "store staff", 200),
-    ("sm", "other-store staff", 401),  # a right PIN, but they do not work here
-    ("hq", "HQ admin", 401),           # the HQ admin works at no store
+    ("sm", "other-store staff", 403),  # a right PIN, but they do not work here: said so
+    ("hq", "HQ admin", 403),           # the HQ admin works at no store
     ("sm_other", "store staff", 403),
     ("staff", "store staff", 403),
 ]
@@ -259,7 +259,9 @@ def test_kiosk_pin_identifies_only_people_of_that_store(world, actor, subject, s
     if status == 200:
         assert resp.json()["user_id"] == SUBJECTS[subject]
     else:
-        assert resp.json()["code"] == {401: "invalid_credentials", 403: "forbidden_role"}[status]
+        elsewhere = subject != "store staff"  # the right PIN of someone who does not work here
+        assert resp.json()["code"] == ("not_at_this_store" if elsewhere else
+                                       {401: "invalid_credentials", 403: "forbidden_role"}[status])
 
 
 # ---- managers clear a PIN lock or sign a person out ---------------------------------------------

@@ -80,6 +80,9 @@ REASON_MESSAGES = MessageMap(
                             "or a manager can sign them out."),
         # Issue 8, my-punches.
         "pin_change_required": N_("Your PIN was reset. Choose a new PIN to sign in."),
+        # Issue 8, clock-kiosk.
+        "shift_ended": N_("Your shift has ended."),
+        "not_at_this_store": N_("This person does not work at this store. Clock in at your own store."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),

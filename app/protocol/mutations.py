@@ -89,6 +89,9 @@ class PunchRecord(_Payload):
     frame_sha256s: list[Sha256] = Field(default_factory=list, max_length=3)
     device_geofence: str | None = None
     device_face: Literal["matched", "mismatch", "pending", "not_used"] = "not_used"
+    #: The person asked to clock in without a shift (offered after ``shift_ended``): the
+    #: server accepts it flagged ``unscheduled`` for a manager to approve.
+    unscheduled: bool = False
 
 
 class PunchConfirm(_Payload):

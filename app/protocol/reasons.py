@@ -72,6 +72,10 @@ class Reason(StrEnum):
     REASON_TOO_SHORT = approvals.REASON_TOO_SHORT
     # -- issue 8, my-punches: a manager reset the PIN; the person chooses a new one ----------
     PIN_CHANGE_REQUIRED = "pin_change_required"
+    # -- issue 8, clock-kiosk: shift ended (offer an unscheduled clock-in), kiosk PIN of
+    # someone who does not work at the kiosk's store.
+    SHIFT_ENDED = attendance.REASON_SHIFT_ENDED
+    NOT_AT_THIS_STORE = "not_at_this_store"
 
 
 class Flag(StrEnum):

@@ -138,13 +138,15 @@ def local_photo(store: Locked, sha: str) -> bytes | None:
 class PunchActions(Actions):
     """Clock in/out and breaks. The device's verdicts travel with the punch; the server re-checks."""
 
-    def record_punch(self, *, kind: str, store_id: str, fix: dict | None, method: str = "face",
+    def record_punch(self, *, kind: str, store_id: str, fix: dict | None = None, method: str = "face",
                      selfie: bytes | None = None, frames: list[bytes] = (), device_geofence: str | None = None,
                      device_face: str = "not_used", flags: list[str] = (), shift_id: str | None = None,
-                     user_id: str | None = None) -> str:
+                     user_id: str | None = None, unscheduled: bool = False) -> str:
         """Record a punch now (offline too): its photos are queued for upload before the push.
 
-        ``user_id`` is someone else only at a kiosk (``method="kiosk"``, a manager's device).
+        ``user_id`` is someone else only at a kiosk (``method="kiosk"``, a manager's device),
+        where no location is taken (``fix`` None: the tablet stays at the store).
+        ``unscheduled``: the person asked to clock in without a shift (after ``shift_ended``).
         """
         user_id = user_id or self.actor.user_id
         if user_id != self.actor.user_id:
@@ -160,7 +162,8 @@ class PunchActions(Actions):
         frame_shas = [s for s, _, _ in shas[1:]] if selfie else [s for s, _, _ in shas]
         p = m.PunchRecord(punch_id=f"pu-{uuid.uuid4().hex}", user_id=user_id, store_id=store_id,
                           kind=kind, fix=fix, method=method, selfie_sha256=selfie_sha,
-                          frame_sha256s=frame_shas, device_geofence=device_geofence, device_face=device_face)
+                          frame_sha256s=frame_shas, device_geofence=device_geofence, device_face=device_face,
+                          unscheduled=unscheduled)
         now = self._now().isoformat()
         row = {"id": p.punch_id, "user_id": p.user_id, "store_id": store_id, "shift_id": shift_id,
                "kind": kind, "method": method, "at": now, "geofence": device_geofence, "distance_m": None,

@@ -97,7 +97,9 @@ def pin_check(store_id: str, body: PinCheck, caller: CurrentUser, engine: Engine
         user = conn.execute(select(db.users).where(db.users.c.staff_no == body.staff_no)).mappings().first()
         works_here = user is not None and conn.execute(select(db.user_stores.c.user_id).where(
             db.user_stores.c.user_id == user["id"], db.user_stores.c.store_id == store_id)).first() is not None
-    if not verify_pin(user["pin_hash"] if user else None, body.pin) or not works_here or not user["active"]:
+    if not verify_pin(user["pin_hash"] if user else None, body.pin) or not user["active"]:
         raise Unauthorized(Reason.INVALID_CREDENTIALS, "Wrong staff number or PIN")
     throttle.succeeded(engine, staff_no=body.staff_no, device_id=caller.device_id)
+    if not works_here:  # said only after the right PIN: it tells a guesser nothing
+        raise Forbidden(Reason.NOT_AT_THIS_STORE, "This person does not work at this store.")
     return Candidate(matched=True, user_id=user["id"], name=user["name"])

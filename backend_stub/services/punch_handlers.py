@@ -78,7 +78,9 @@ def _geofence_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: lis
 
 def _face_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[str]) -> dict:
     if p.method == "pin" or (p.method == "kiosk" and not p.selfie_sha256):
-        return {"face": "not_used"}  # PIN path (no face consent): app.domain.approvals.punch_status
+        # PIN path (no face consent, or a location too coarse to judge): valid once the store
+        # manager confirms it (app.domain.approvals.punch_status).
+        return {"face": "not_used"}
     if not p.selfie_sha256:
         flags.append(Flag.NO_SELFIE)
         return {"face": "not_used"}
@@ -127,11 +129,10 @@ def punch_record(conn: Connection, p: m.PunchRecord, ctx: Context) -> None:
     if conn.execute(select(db.punches.c.id).where(db.punches.c.id == p.punch_id)).first():
         raise Rejected(Reason.CONFLICT, "This punch was already recorded.")
     at = ctx.event_time
-    rules = attendance.ShiftRules()
     history = _domain_punches(conn, p.user_id, at - timedelta(days=2))
-    shift = attendance.shift_for_punch(attendance.PunchKind(p.kind), at, punches=history,
-                                       shifts=_domain_shifts(conn, p.user_id, at), rules=rules)
-    check = attendance.check_punch(attendance.PunchKind(p.kind), at, punches=history, shift=shift, rules=rules)
+    check = attendance.check_new_punch(attendance.PunchKind(p.kind), at, punches=history,
+                                       shifts=_domain_shifts(conn, p.user_id, at), rules=attendance.ShiftRules(),
+                                       unscheduled=p.unscheduled)
     if not check.allowed:
         raise Rejected(check.reason or Reason.CONFLICT, f"Punch refused: {check.reason}.")
     flags = list(check.flags) + [f for f in ctx.flags if f not in check.flags]

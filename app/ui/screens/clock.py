@@ -13,12 +13,13 @@ import flet as ft
 
 from app.domain import attendance
 from app.domain.geofence import Fence, GeofenceVerdict, decide_any
+from app.domain.punch_flow import PunchMethod, fix_needs_refresh, offers_pin_path, punch_method
 from app.i18n import N_
 from app.store import PunchActions, face_profile, queries
 from app.ui.capture import CaptureError, camera_frames, location_fix
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
-from app.ui.screens.home import local_day_start, shift_line
+from app.ui.screens.home import clock_status, local_day_start, shift_line
 
 KIND_LABELS = {"clock_in": N_("Clock in"), "clock_out": N_("Clock out"), "break_start": N_("Start break"),
                "break_end": N_("End break")}
@@ -59,6 +60,18 @@ def where_message(ctx: AppContext, decision, store_names: dict) -> str:
         "inaccurate": ctx._("Your location is not accurate enough. Move near a window or outside and try again."),
         "stale": ctx._("Your location is out of date. Try again."),
     }.get(decision.reason or "", ctx._("Your location could not be checked. Try again."))
+
+
+async def checked_location(ctx: AppContext, names: dict, kind: str, pin_path: bool, offer_instead):
+    """A fix and its geofence decision, or CaptureError saying why not. A fix refused only for
+    poor accuracy offers (or, once chosen, takes) the PIN path with the manager's confirmation."""
+    fix = await location_fix(ctx)
+    decision = decide_any(fix, fences(ctx), now=datetime.now(UTC))
+    if decision.allowed or (pin_path and offers_pin_path(decision)):
+        return fix, decision
+    if offers_pin_path(decision):
+        offer_instead(ctx._("Use my PIN instead (your manager confirms)"), kind, pin_path=True)
+    raise CaptureError(where_message(ctx, decision, names))
 
 
 def verify_on_device(ctx: AppContext, frames: list[bytes]) -> str | None:
@@ -119,32 +132,40 @@ def view(ctx: AppContext) -> ft.View:
     message = t.text(note.text if note else "", 16, color=ft.Colors.RED_900 if note and note.error else None)
     busy = ft.ProgressRing(visible=False, width=28, height=28)
 
-    async def punch(kind: str) -> None:
-        message.value, busy.visible = ctx._("Checking your location…"), True
+    offer = ft.Column([], spacing=8)
+
+    def say(text: str, *, error: bool = False) -> None:
+        # Set the colour every time: a success or progress line is never left in an error's red.
+        message.value, message.color = text, (ft.Colors.RED_900 if error else None)
+
+    def offer_instead(label: str, kind: str, **how) -> None:
+        """After a refusal, the way that does apply (PIN path, unscheduled clock-in)."""
+        offer.controls = [big_button(ctx, label, lambda e: ctx.page.run_task(punch, kind, **how),
+                                     icon=ft.Icons.FINGERPRINT, filled=False)]
+
+    async def punch(kind: str, pin_path: bool = False, unscheduled: bool = False) -> None:
+        offer.controls = []
+        say(ctx._("Checking your location…"))
+        busy.visible = True
         ctx.page.update()
         try:
-            fix = await location_fix(ctx)
-            decision = decide_any(fix, fences(ctx), now=datetime.now(UTC))
-            if not decision.allowed:
-                raise CaptureError(where_message(ctx, decision, names))
-            method, frames, device_face = ("face" if consented and enrolled else "pin"), [], "not_used"
-            if method == "face":
+            fix, decision = await checked_location(ctx, names, kind, pin_path, offer_instead)
+            method, frames, device_face = (PunchMethod.PIN if pin_path else punch_method(consented, enrolled)), [], "not_used"
+            if method is PunchMethod.FACE:
                 frames = await camera_frames(ctx)
-                message.value = ctx._("Checking your face…")
+                say(ctx._("Checking your face…"))
                 ctx.page.update()
                 device_face = await asyncio.to_thread(verify_on_device, ctx, frames)
-                if (datetime.now(UTC) - fix.timestamp).total_seconds() > 15:
-                    # The camera step took a while: the server judges the fix's age, so refresh it.
-                    fix = await location_fix(ctx)
-                    decision = decide_any(fix, fences(ctx), now=datetime.now(UTC))
-                    if not decision.allowed:
-                        raise CaptureError(where_message(ctx, decision, names))
+                if fix_needs_refresh(fix.timestamp, datetime.now(UTC)):
+                    # The camera step took a while: the server judges the fix's age, so take it again.
+                    fix, decision = await checked_location(ctx, names, kind, pin_path, offer_instead)
             at = datetime.now(UTC)
             rules = attendance.ShiftRules()
-            history = local_punches(ctx, at - timedelta(days=2))
-            shift = attendance.shift_for_punch(kind, at, punches=history, shifts=local_shifts(ctx, at), rules=rules)
-            check = attendance.check_punch(kind, at, punches=history, shift=shift, rules=rules)
+            check = attendance.check_new_punch(kind, at, punches=local_punches(ctx, at - timedelta(days=2)),
+                                               shifts=local_shifts(ctx, at), rules=rules, unscheduled=unscheduled)
             if not check.allowed:
+                if check.reason == attendance.REASON_SHIFT_ENDED and rules.allow_unscheduled:
+                    offer_instead(ctx._("Clock in without a shift (your manager approves)"), kind, unscheduled=True)
                 raise CaptureError(ctx.reason_text(check.reason))
             flags = list(check.flags) + ([decision.verdict.value] if decision.verdict is GeofenceVerdict.UNCERTAIN else [])
             actions = PunchActions(ctx.store, ctx.store.clock, ctx.actor)
@@ -152,26 +173,20 @@ def view(ctx: AppContext) -> ft.View:
                          time=ctx.tr.format_time(at, "short"))
             ctx.page.data[NOTE_KEY] = ClockNote(user["id"], done, error=False, after=AFTER_PUNCH[kind])
             ctx.act(lambda: actions.record_punch(
-                kind=kind, store_id=decision.store_id, method=method, selfie=frames[0] if frames else None,
+                kind=kind, store_id=decision.store_id, method=method.value, selfie=frames[0] if frames else None,
                 frames=frames[1:], device_geofence=decision.verdict.value, device_face=device_face, flags=flags,
-                shift_id=check.shift_id,
+                shift_id=check.shift_id, unscheduled=unscheduled,
                 fix={"latitude": fix.latitude, "longitude": fix.longitude, "accuracy_m": fix.accuracy_m,
                      "timestamp": fix.timestamp.isoformat(), "mocked": fix.mocked}), done)
         except CaptureError as exc:
             ctx.page.data[NOTE_KEY] = ClockNote(user["id"], exc.message, error=True)
-            message.value, message.color, busy.visible = exc.message, ft.Colors.RED_900, False
+            say(exc.message, error=True)
+            busy.visible = False
             ctx.notify(exc.message, error=True)
             ctx.page.update()
 
-    if state is attendance.AttendanceState.OUT:
-        kinds = ["clock_in"]
-        status = ctx._("Not clocked in")
-    elif state is attendance.AttendanceState.ON_BREAK:
-        kinds, status = ["break_end", "clock_out"], ctx._("On break")
-    else:
-        since = next((p.at for p in reversed(punches) if p.kind is attendance.PunchKind.CLOCK_IN), None)
-        kinds = ["break_start", "clock_out"]
-        status = ctx._("Clocked in since {time}", time=ctx.tr.format_time(since, "short")) if since else ctx._("Clocked in")
+    kinds = [k.value for k in attendance.kinds_available(state)]
+    status = clock_status(ctx, punches)
     buttons = [big_button(ctx, ctx._(KIND_LABELS[k]), lambda e, k=k: ctx.page.run_task(punch, k),
                           icon=ft.Icons.FINGERPRINT, filled=(i == 0)) for i, k in enumerate(kinds)]
     pending = [p for p in punches if p.at >= local_day_start(ctx)]
@@ -180,7 +195,7 @@ def view(ctx: AppContext) -> ft.View:
     return frame(ctx, "/clock", ctx._("Clock"), [
         section(ctx, ctx._("Today's shift"), [t.text(shift_line(ctx, today) if today else ctx._("No shift today"), 17)]),
         section(ctx, ctx._("Status"), [t.text(status, 18, weight=ft.FontWeight.BOLD), *buttons,
-                                       ft.Row([busy, message], wrap=True)]),
+                                       ft.Row([busy, message], wrap=True), offer]),
         section(ctx, ctx._("Today"), [t.text(f"{ctx._(KIND_LABELS[p.kind.value])} · "
                                              f"{ctx.tr.format_time(p.at, 'short')}", 15) for p in pending]
                 or [t.text(ctx._("No punches yet today."), 15)]),

@@ -48,10 +48,12 @@ def view(ctx: AppContext) -> ft.View:
     consented, enrolled = face_profile.status(ctx.store, user["id"])
     # Kept in page.data and shown by re-rendering: a background sync re-renders the screen
     # at any time, and a message set on this view's own Text would then be lost.
-    status = t.text(ctx.page.data.get(STATUS_KEY, ""), 15, color=ft.Colors.RED_900)
+    # Red only for a problem: progress ("Photo 1 of 3") and success are never shown in red.
+    shown, problem = ctx.page.data.get(STATUS_KEY, ("", False))
+    status = t.text(shown, 15, color=ft.Colors.RED_900 if problem else None)
 
-    def say(message: str) -> None:
-        ctx.page.data[STATUS_KEY] = message
+    def say(message: str, *, error: bool = False) -> None:
+        ctx.page.data[STATUS_KEY] = (message, error)
         ctx.rerender()
 
     async def agree(e) -> None:
@@ -79,17 +81,17 @@ def view(ctx: AppContext) -> ft.View:
             ctx.notify(ctx._("Face check is on."))
             ctx.rerender()
         except CaptureError as exc:
-            say(exc.message)
+            say(exc.message, error=True)
         except SyncError as exc:
             code = getattr(exc, "code", None)
             say(ctx.reason_text(code, getattr(exc, "message", None)) if code else
-                ctx._("Cannot reach the server. Check your connection and try again."))
+                ctx._("Cannot reach the server. Check your connection and try again."), error=True)
 
     async def withdraw(e) -> None:
         try:
             await asyncio.to_thread(ctx.api.face_consent, False, CONSENT_TEXT_VERSION, ctx.tr.locale)
         except SyncError:
-            say(ctx._("Cannot reach the server. Check your connection and try again."))
+            say(ctx._("Cannot reach the server. Check your connection and try again."), error=True)
             return
         face_profile.forget(ctx.store, user["id"])
         ctx.page.data.pop(STATUS_KEY, None)

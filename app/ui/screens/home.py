@@ -1,9 +1,10 @@
 """Home: today's shift, clock status, unread broadcasts, open tasks. All from the local DB."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import flet as ft
 
+from app.domain import attendance
 from app.store import queries
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
@@ -21,12 +22,25 @@ def shift_line(ctx: AppContext, shift: queries.Shift) -> str:
                  end=ctx.tr.format_time(shift.ends_at, "short"), store=shift.store_name)
 
 
+def clock_status(ctx: AppContext, punches: list[attendance.Punch]) -> str:
+    """Where the person stands after their punches, in words (Home and Clock)."""
+    state = attendance.state_of(punches)
+    if state is attendance.AttendanceState.OUT:
+        return ctx._("Not clocked in")
+    if state is attendance.AttendanceState.ON_BREAK:
+        return ctx._("On break")
+    since = next((p.at for p in reversed(punches) if p.kind is attendance.PunchKind.CLOCK_IN), None)
+    return ctx._("Clocked in since {time}", time=ctx.tr.format_time(since, "short")) if since else ctx._("Clocked in")
+
+
 def view(ctx: AppContext) -> ft.View:
     t, user = ctx.typo, ctx.user
     with ctx.store.reading() as db:
         today = queries.todays_shift(db, user["id"], local_day_start(ctx))
         unread = queries.broadcasts(db, user["id"], unread_only=True)
         open_tasks = queries.tasks(db, user["store_ids"], open_only=True)
+        punches = queries.punches(db, [user["id"]], ctx.tr.now() - timedelta(days=2))
+    clocked_out = attendance.state_of(punches) is attendance.AttendanceState.OUT
     body: list[ft.Control] = [
         t.text(ctx._("Hello, {name}", name=user["name"]), 22, weight=ft.FontWeight.BOLD),
         t.text(ctx.tr.format_date(ctx.tr.now(), "full"), 15, color=ft.Colors.GREY_800),
@@ -34,7 +48,8 @@ def view(ctx: AppContext) -> ft.View:
     shift_rows = [t.text(shift_line(ctx, today), 17)] if today else [t.text(ctx._("No shift today"), 16)]
     body.append(section(ctx, ctx._("Today's shift"), [
         *shift_rows,
-        ft.Row([ft.Icon(ft.Icons.LOGOUT, color=ft.Colors.GREY_700), t.text(ctx._("Not clocked in"), 15)]),
+        ft.Row([ft.Icon(ft.Icons.LOGOUT if clocked_out else ft.Icons.LOGIN, color=ft.Colors.GREY_700),
+                t.text(clock_status(ctx, punches), 15)]),
     ]))
     items: list[ft.Control] = []
     for b in unread[:5]:
@@ -64,4 +79,4 @@ def view(ctx: AppContext) -> ft.View:
     return frame(ctx, "/home", ctx._("Home"), body)
 
 
-__all__ = ["local_day_start", "shift_line", "view"]
+__all__ = ["clock_status", "local_day_start", "shift_line", "view"]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import flet as ft
 
 from app.domain import attendance
+from app.domain.punch_flow import PunchMethod
 from app.protocol import Reason
 from app.store import PunchActions, queries
 from app.sync import RequestRejected, SyncError
@@ -22,6 +23,9 @@ from app.ui.screens.login import sign_in_refusal
 
 
 LOCK_KEY = "kiosk_locked_by"
+#: The last punch's outcome ("Clock in for <name>."), kept in page.data until the next
+#: person starts: a sync re-renders the screen at any time and must not wipe it.
+NOTE_KEY = "kiosk_note"
 
 
 def lock(ctx: AppContext) -> None:
@@ -71,14 +75,14 @@ def _ask_manager_pin(ctx: AppContext) -> None:
 
 def _next_kind(ctx: AppContext, user_id: str) -> str:
     with ctx.store.reading() as db:
-        state = attendance.state_of(queries.punches(db, [user_id], datetime.now(UTC) - timedelta(days=2)))
-    return "clock_in" if state is attendance.AttendanceState.OUT else "clock_out"
+        return attendance.next_kind(queries.punches(db, [user_id], datetime.now(UTC) - timedelta(days=2))).value
 
 
 def view(ctx: AppContext) -> ft.View:
     t = ctx.typo
     store_id = ctx.user.get("home_store_id") or ctx.user["store_ids"][0]
-    status = t.text(ctx._("Tap Start, look at the camera and turn your head slightly."), 16)
+    status = t.text(ctx.page.data.get(NOTE_KEY) or ctx._("Tap Start, look at the camera and turn your head slightly."),
+                    16)
     staff_no = ft.TextField(label=ctx._("Staff number"), text_style=t.style(16))
     pin = ft.TextField(label=ctx._("PIN"), password=True, text_style=t.style(16))
 
@@ -86,47 +90,63 @@ def view(ctx: AppContext) -> ft.View:
         kind = _next_kind(ctx, who["user_id"])
         actions = PunchActions(ctx.store, ctx.store.clock, ctx.actor)
 
-        def yes(e) -> None:
-            ctx.page.pop_dialog()
-            ctx.act(lambda: actions.record_punch(
-                kind=kind, store_id=store_id, method="kiosk", user_id=who["user_id"],
-                selfie=frames[0] if frames else None, frames=frames[1:],
-                device_face="matched" if frames else "not_used"),
-                ctx._("{action} for {name}.", action=ctx._(KIND_LABELS[kind]), name=who["name"]))
+        chosen: list[bool] = []
 
-        ctx.page.show_dialog(ft.AlertDialog(
-            title=t.text(ctx._("Are you {name}?", name=who["name"]), 18),
-            actions=[ft.TextButton(ctx._("No"), on_click=lambda e: ctx.page.pop_dialog()),
-                     ft.FilledButton(ctx._(KIND_LABELS[kind]), on_click=yes)]))
+        def close(punch: bool) -> None:
+            # This dialog, not "the topmost" (an earlier snack bar may still count as open).
+            chosen.append(punch)
+            dialog.open = False
+            dialog.update()
+
+        def dismissed(e) -> None:
+            # Punch once the dialog is gone: re-rendering the screen while it is still
+            # closing left it on screen, and the next person saw the last one's question.
+            if not chosen or not chosen[-1]:
+                return
+            done = ctx._("{action} for {name}.", action=ctx._(KIND_LABELS[kind]), name=who["name"])
+            ctx.page.data[NOTE_KEY] = done
+            ctx.act(lambda: actions.record_punch(
+                kind=kind, store_id=store_id, method=PunchMethod.KIOSK.value, user_id=who["user_id"], fix=None,
+                selfie=frames[0] if frames else None, frames=frames[1:],
+                device_face="matched" if frames else "not_used"), done)
+
+        dialog = ft.AlertDialog(
+            title=t.text(ctx._("Are you {name}?", name=who["name"]), 18), on_dismiss=dismissed,
+            actions=[ft.TextButton(ctx._("No"), on_click=lambda e: close(False)),
+                     ft.FilledButton(ctx._(KIND_LABELS[kind]), on_click=lambda e: close(True))])
+        ctx.page.show_dialog(dialog)
+
+    def say(text: str) -> None:
+        # Kept in page.data too: a sync re-renders the screen at any time.
+        status.value = ctx.page.data[NOTE_KEY] = text
 
     async def start(e) -> None:
         try:
             frames = await camera_frames(ctx)
-            status.value = ctx._("Checking your face…")
+            say(ctx._("Checking your face…"))
             ctx.page.update()
             who = await asyncio.to_thread(ctx.api.kiosk_identify, store_id, frames[0])
         except CaptureError as exc:
-            status.value = exc.message
+            say(exc.message)
         except SyncError:
-            status.value = ctx._("Face check needs the network. Use your staff number and PIN below.")
+            say(ctx._("Face check needs the network. Use your staff number and PIN below."))
         else:
             if who.get("matched"):
+                say("")
                 confirm(who, frames)
-                status.value = ""
             else:
-                status.value = ctx._("Not recognised. Try again or use your staff number and PIN below.")
+                say(ctx._("Not recognised. Try again or use your staff number and PIN below."))
         ctx.page.update()
 
     async def with_pin(e) -> None:
+        typed, pin.value = (pin.value or "").strip(), ""  # never left on screen for the next person
         try:
-            who = await asyncio.to_thread(ctx.api.kiosk_pin, store_id, (staff_no.value or "").strip().upper(),
-                                          (pin.value or "").strip())
+            who = await asyncio.to_thread(ctx.api.kiosk_pin, store_id, (staff_no.value or "").strip().upper(), typed)
         except RequestRejected as exc:
-            status.value = sign_in_refusal(ctx.tr, exc)
+            say(sign_in_refusal(ctx.tr, exc))
         except SyncError:
-            status.value = ctx._("Cannot reach the server. Check your connection and try again.")
+            say(ctx._("Cannot reach the server. Check your connection and try again."))
         else:
-            pin.value = ""
             confirm(who, [])
         ctx.page.update()
 
