@@ -64,3 +64,19 @@ def test_no_enrolment_and_no_image_are_not_mismatches():
     assert decide(fc.selfie("obama_1.jpg"), []).outcome is Outcome.NOT_ENROLLED
     decision = decide(b"not a picture", [embedding("obama_2.jpg")])
     assert decision.outcome is Outcome.RETRY and decision.reason is QualityCode.NO_FACE
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_masked_selfie_asks_to_lower_the_mask(name):
+    """Every fixture person in a surgical mask is asked to lower it: never matched, never a mismatch."""
+    enrolled = _enrolment(name) or next(iter(_impostors(name).values()))
+    decision = decide(fc.masked(name), enrolled)
+    assert decision.outcome is Outcome.RETRY and decision.reason is QualityCode.MASK, decision
+
+
+@pytest.mark.parametrize("condition", [c for c in fc.CONDITIONS if c != "mask"])
+def test_no_mask_alarm_on_uncovered_faces(condition):
+    """Beards, darker skin, dim or harsh light, blur, JPEG and tilt are never taken for a mask."""
+    alarms = [name for name in NAMES
+              if decide(fc.CONDITIONS[condition](name), [embedding(name)]).reason is QualityCode.MASK]
+    assert alarms == []
