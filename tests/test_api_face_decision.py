@@ -81,14 +81,17 @@ def test_device_and_server_decide_the_same_on_the_same_selfie(api, tmp_path, cas
     assert set(json.loads(row["flags"])) & FACE_FLAGS == server_flags
 
 
-def _login(url: str) -> dict:
-    r = httpx.post(f"{url}/v1/auth/login", json={"staff_no": "S3001", "pin": "1111", "device_id": "dev-face-nodlib"})
+def _login(url: str, staff_no: str = "S3001", pin: str = "1111", device_id: str = "dev-face-nodlib") -> dict:
+    r = httpx.post(f"{url}/v1/auth/login", json={"staff_no": staff_no, "pin": pin, "device_id": device_id})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 def test_server_without_face_engine_flags_face_unchecked_not_mismatch(tmp_path):
-    """A real server whose face engine cannot load records the punch as 'face not checked', never as a mismatch."""
+    """A real server whose face engine cannot load records the punch as 'face not checked', never as a mismatch.
+
+    Its kiosk and enrolment answer 'face check unavailable' (503) instead of 'no face' or an internal error.
+    """
     srv = ApiServer(tmp_path / "api").start()
     try:
         with httpx.Client(base_url=srv.url, timeout=120) as client:
@@ -125,5 +128,13 @@ def test_server_without_face_engine_flags_face_unchecked_not_mismatch(tmp_path):
         assert "face_unchecked" in flags and "face_mismatch" not in flags and "face_disagrees" not in flags
         # The manager reads it in words, in their language.
         assert flag_words(Translator("zh_Hant_HK"), ["face_unchecked"]) == ["未作面部核對"]
+        # The kiosk and enrolment say the face check is unavailable (the PIN path still works), not "no face".
+        kiosk = httpx.post(f"{srv.url}/v1/kiosk/st-cwb/identify", timeout=120,
+                           headers=_login(srv.url, "M2001", "7100", "dev-face-nodlib-k"),
+                           files={"photo": ("s.jpg", selfie, "image/jpeg")})
+        assert (kiosk.status_code, kiosk.json()["code"]) == (503, "face_engine_unavailable")
+        again = httpx.post(f"{srv.url}/v1/face/enrol", headers=headers, timeout=120,
+                           files=[("photos", (n, photo(n), "image/jpeg")) for n in ENROL])
+        assert (again.status_code, again.json()["code"]) == (503, "face_engine_unavailable")
     finally:
         srv.stop()

@@ -43,6 +43,8 @@ class Reason(StrEnum):
     TOO_BLURRY = "too_blurry"
     # -- issue 8, face-quality: a covered lower face is never judged ----------------------
     MASK = "mask"
+    #: The server's face engine (dlib) is missing: face photos cannot be judged at all.
+    FACE_ENGINE_UNAVAILABLE = "face_engine_unavailable"
     # Request-level errors (HTTP status + this code in the error body).
     VALIDATION_ERROR = "validation_error"
     PAYLOAD_TOO_LARGE = "payload_too_large"
