@@ -65,6 +65,12 @@ class UnsupportedMedia(ApiError):
     status_code = 415
 
 
+class FaceUnavailable(ApiError):
+    """503: this server has no face engine (dlib): face work cannot be done, PIN still can."""
+
+    status_code = 503
+
+
 #: The framework's own refusals (no such route, wrong method, unparsable body) in our codes.
 _HTTP_CODES = {404: Reason.NOT_FOUND, 405: Reason.METHOD_NOT_ALLOWED, 413: Reason.PAYLOAD_TOO_LARGE,
                415: Reason.UNSUPPORTED_MEDIA_TYPE}

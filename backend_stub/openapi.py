@@ -28,6 +28,7 @@ _DESCRIPTIONS = {
     422: "Invalid input: `details` lists each field and its problem",
     429: "Too many attempts: wait `Retry-After` seconds",
     500: "Internal error: `details.request_id` names the log line",
+    503: "Face check is not available on this server: use the PIN path",
 }
 _HEADERS = {
     401: {"WWW-Authenticate": {"description": "`Bearer`", "schema": {"type": "string"}}},

@@ -126,10 +126,10 @@ def test_blurry_photo_refused_as_too_blurry():
 
 
 def test_small_face_refused_as_too_small():
-    """A face that fills only a sliver of the frame is refused with code too_small."""
-    face = pil("obama_480p.jpg").resize((420, 236))  # face about 68 px wide
+    """A face too small to judge safely (about 45 px: see QualityThresholds) is refused with code too_small."""
+    face = pil("obama_480p.jpg").resize((278, 156))  # face about 45 px wide
     canvas = Image.new("RGB", (800, 600), (90, 110, 100))
-    canvas.paste(face, (190, 182))  # 11 % of the frame height
+    canvas.paste(face, (261, 222))
     assert _code(to_jpeg(canvas)) == QualityCode.TOO_SMALL
 
 
@@ -138,7 +138,7 @@ def test_quality_code_is_a_plain_string():
     err = FaceQualityError(QualityCode.TOO_DARK, "dark")
     assert err.code == "too_dark" and str(err.code) == "too_dark"
     assert {c.value for c in QualityCode} == {
-        "no_face", "several_faces", "too_small", "too_blurry", "too_dark"
+        "no_face", "several_faces", "too_small", "too_blurry", "too_dark", "mask"
     }
 
 

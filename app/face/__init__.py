@@ -15,6 +15,7 @@ Typical use::
 """
 
 from app.face.crypto import decrypt_embedding, encrypt_embedding, new_key
+from app.face.decision import FaceDecision, Outcome, decide
 from app.face.engine import (
     DETECT_MAX_SIDE,
     EMBEDDING_SIZE,
@@ -66,6 +67,7 @@ __all__ = [
     "EMBEDDING_SIZE",
     "ENROL_PHOTOS",
     "Box",
+    "FaceDecision",
     "EmbeddingDecryptError",
     "FaceEngineUnavailableError",
     "FaceError",
@@ -78,11 +80,13 @@ __all__ = [
     "LivenessResult",
     "MatchResult",
     "NotAnImageError",
+    "Outcome",
     "PhotoFingerprint",
     "QualityCode",
     "QualityThresholds",
     "check_liveness",
     "check_quality",
+    "decide",
     "decrypt_embedding",
     "detect_faces",
     "encode_face",

@@ -26,6 +26,8 @@ class QualityCode(StrEnum):
     TOO_SMALL = "too_small"
     TOO_DARK = "too_dark"
     TOO_BLURRY = "too_blurry"
+    #: The mouth and nose are covered (a surgical mask): never decide on such a face.
+    MASK = "mask"
 
 
 class FaceError(Exception):

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.face.engine import DETECT_MAX_SIDE, Box, detect_faces, encode_face
-from app.face.errors import FaceError
+from app.face.engine import DETECT_MAX_SIDE, Box, encode_face, find_faces
+from app.face.errors import FaceError, FaceQualityError, QualityCode
 from app.face.imaging import load_image
+from app.face.mask import lower_face_covered
 from app.face.matching import DEFAULT_TOLERANCE, MatchResult, verify
 from app.face.quality import DEFAULT_THRESHOLDS, FaceQuality, QualityThresholds, check_quality
 
@@ -55,12 +56,19 @@ def encode_photo(
 
     Raises:
         NotAnImageError: the bytes are not an image.
-        FaceQualityError: no face, several faces, too small, too dark or too blurry.
+        FaceQualityError: no face, several faces, too small, too dark, too blurry, or a
+            mask (a covered face is never encoded, so never matched nor refused).
         FaceEngineUnavailableError: face_recognition is not installed.
     """
     image = load_image(image_bytes)
-    boxes = detect_faces(image, max_side=max_side)
+    found = find_faces(image, max_side=max_side)
+    boxes = found.boxes
+    # The detector often misses a masked face: its weak best guess is checked for a mask.
+    if not boxes and found.weak is not None and lower_face_covered(image, found.weak):
+        raise FaceQualityError(QualityCode.MASK, "the lower face is covered")
     quality = check_quality(image, boxes, thresholds)
+    if lower_face_covered(image, boxes[0]):
+        raise FaceQualityError(QualityCode.MASK, "the lower face is covered")
     embedding = encode_face(image, boxes[0], num_jitters=num_jitters)
     return FaceSample(embedding=embedding, box=boxes[0], quality=quality)
 

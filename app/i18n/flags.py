@@ -24,7 +24,8 @@ FLAG_NAMES = MessageMap({
     Flag.STRAY_PUNCH: N_("punch outside any shift"), Flag.ABSENT: N_("absent"),
     Flag.NO_LOCATION: N_("no location"), Flag.NO_SELFIE: N_("no selfie"),
     Flag.NO_CONSENT: N_("no face check consent"), Flag.INACCURATE_LOCATION: N_("inaccurate location"),
-    Flag.STALE_LOCATION: N_("out-of-date location"), Flag.LOCATION_REFUSED: N_("location refused")})
+    Flag.STALE_LOCATION: N_("out-of-date location"), Flag.LOCATION_REFUSED: N_("location refused"),
+    Flag.FACE_RETRY: N_("selfie unclear, face not checked"), Flag.FACE_UNCHECKED: N_("face not checked")})
 
 #: A person's attendance status today (``app.domain.attendance.AttendanceStatus`` values).
 STATUS_NAMES = MessageMap({"in": N_("In"), "late": N_("Late"), "on_break": N_("On break"), "absent": N_("Absent"),

@@ -49,6 +49,8 @@ REASON_MESSAGES = MessageMap(
         "too_small": N_("Your face is too small. Hold the phone closer."),
         "too_blurry": N_("The photo is blurry. Hold the phone still."),
         "too_dark": N_("The photo is too dark. Find better light."),
+        "mask": N_("Please lower your mask for a moment."),
+        "face_engine_unavailable": N_("Face check is not available right now. Use your PIN."),
         "inconsistent_faces": N_("The photos show different people. Take all three photos of yourself."),
         # Accepted, but flagged for a manager.
         "clock_drift": N_("Your phone's time is wrong. A manager will review this record."),

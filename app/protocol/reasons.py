@@ -41,6 +41,10 @@ class Reason(StrEnum):
     TOO_SMALL = "too_small"
     TOO_DARK = "too_dark"
     TOO_BLURRY = "too_blurry"
+    # -- issue 8, face-quality: a covered lower face is never judged ----------------------
+    MASK = "mask"
+    #: The server's face engine (dlib) is missing: face photos cannot be judged at all.
+    FACE_ENGINE_UNAVAILABLE = "face_engine_unavailable"
     # Request-level errors (HTTP status + this code in the error body).
     VALIDATION_ERROR = "validation_error"
     PAYLOAD_TOO_LARGE = "payload_too_large"
@@ -103,6 +107,11 @@ class Flag(StrEnum):
     REPLAY = "replay"
     NO_LIVENESS = "no_liveness"
     LIVENESS_FAILED = "liveness_failed"
+    # -- issue 8, face-quality: a selfie the server could not judge is never a mismatch --
+    #: The selfie could not be judged (too small, too dark, masked...): a manager looks.
+    FACE_RETRY = "face_retry"
+    #: No face engine or no enrolment on the server: the face was not checked.
+    FACE_UNCHECKED = "face_unchecked"
     # Shift rules and timesheets (app.domain.attendance, app.domain.timesheet).
     LATE = attendance.FLAG_LATE
     EARLY_LEAVE = attendance.FLAG_EARLY_LEAVE

@@ -10,7 +10,7 @@ from app.domain.roles import Role
 from app.protocol import Reason
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
-from backend_stub.errors import BadRequest, Forbidden, NotFound, PayloadTooLarge, UnsupportedMedia
+from backend_stub.errors import BadRequest, FaceUnavailable, Forbidden, NotFound, PayloadTooLarge, UnsupportedMedia
 from backend_stub.openapi import errors
 from backend_stub.services import biometrics, face_work
 from backend_stub.services.uploads import UnprocessablePhoto, check_image
@@ -71,14 +71,15 @@ def read_photo(upload: UploadFile, settings: Settings) -> bytes:
 
 
 @router.post("/enrol", response_model=Enrolled,
-             responses=errors(BadRequest, Forbidden, PayloadTooLarge, UnsupportedMedia, UnprocessablePhoto))
+             responses=errors(BadRequest, Forbidden, PayloadTooLarge, UnsupportedMedia, UnprocessablePhoto,
+                              FaceUnavailable))
 def enrol(caller: CurrentUser, conn: DbSession, settings: SettingsDep,
           photos: Annotated[list[UploadFile], File(description="3 photos, one face each")]) -> Enrolled:
     """Encode 3 photos into embeddings, store them encrypted, discard the photos.
 
     The face work runs in the worker process (services/face_work.py), never on the loop.
     """
-    from app.face import FaceQualityError, InconsistentEnrolmentError
+    from app.face import FaceEngineUnavailableError, FaceQualityError, InconsistentEnrolmentError
 
     if not biometrics.has_consent(conn, caller.actor.user_id):
         raise Forbidden(Reason.CONSENT_REQUIRED, "Face data needs your consent first.")
@@ -91,6 +92,8 @@ def enrol(caller: CurrentUser, conn: DbSession, settings: SettingsDep,
         raise UnprocessablePhoto(Reason(exc.code), str(exc), {"photo": exc.frame}) from None
     except InconsistentEnrolmentError:
         raise UnprocessablePhoto(Reason.INCONSISTENT_FACES, "The photos show different people.") from None
+    except FaceEngineUnavailableError:
+        raise FaceUnavailable(Reason.FACE_ENGINE_UNAVAILABLE, "No face engine on this server") from None
     del data  # enrolment photos are never stored
     biometrics.store_embeddings(conn, settings, caller.actor.user_id, embeddings)
     return Enrolled(embeddings=[[float(x) for x in e] for e in embeddings])

@@ -15,7 +15,7 @@ from app.face.imaging import sniff_image_type
 from app.protocol import Reason
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, EngineDep, SettingsDep
-from backend_stub.errors import Forbidden, PayloadTooLarge, Unauthorized, UnsupportedMedia
+from backend_stub.errors import FaceUnavailable, Forbidden, PayloadTooLarge, Unauthorized, UnsupportedMedia
 from backend_stub.openapi import errors
 from backend_stub.routes.face import read_photo
 from backend_stub.security import verify_pin
@@ -49,11 +49,12 @@ def _manager_of(caller, store_id: str) -> None:
 
 
 @router.post("/{store_id}/identify", response_model=Candidate,
-             responses=errors(Forbidden, PayloadTooLarge, UnsupportedMedia, UnprocessablePhoto))
+             responses=errors(Forbidden, PayloadTooLarge, UnsupportedMedia, UnprocessablePhoto,
+                              FaceUnavailable))
 def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: SettingsDep,
              photo: Annotated[UploadFile, File()]) -> Candidate:
     """1:N among the store's staff who consented and enrolled (face work in the worker process)."""
-    from app.face import FaceError, Gallery
+    from app.face import FaceEngineUnavailableError, FaceError, Gallery
 
     _manager_of(caller, store_id)
     staff = conn.execute(select(db.users.c.id, db.users.c.name).join(
@@ -74,6 +75,8 @@ def identify(store_id: str, caller: CurrentUser, conn: DbRead, settings: Setting
     data = read_photo(photo, settings)
     try:
         probe = face_work.embedding(data)
+    except FaceEngineUnavailableError:
+        raise FaceUnavailable(Reason.FACE_ENGINE_UNAVAILABLE, "No face engine on this server") from None
     except FaceError as exc:
         raise UnprocessablePhoto(Reason(getattr(exc, "code", Reason.NO_FACE)), str(exc)) from None
     found = Gallery(gallery).identify(probe, **({"tolerance": settings.face_tolerance}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.face import PhotoFingerprint
+    from app.face import FaceDecision, PhotoFingerprint
 
 _pool: ProcessPoolExecutor | None = None
 _pool_guard = threading.Lock()
@@ -73,12 +73,11 @@ class Inconsistent:
 class PunchEvidence:
     """What the worker found in a punch's selfie and liveness frames.
 
-    ``distance`` is None when the selfie shows no usable face; ``live`` is None with
-    fewer than two frames and False when liveness could not be judged.
+    ``decision`` is ``app.face.decide()``'s answer, the one the device acts on too;
+    ``live`` is None with fewer than two frames and False when liveness could not be judged.
     """
 
-    matched: bool
-    distance: float | None
+    decision: FaceDecision
     fingerprint: PhotoFingerprint
     live: bool | None
 
@@ -99,22 +98,16 @@ def _embedding_job(photo: bytes):
 
 
 def _punch_job(selfie: bytes, frames: list[bytes], enrolled: list, tolerance: float | None) -> PunchEvidence:
-    from app.face import FaceError, check_liveness, fingerprint, verify_selfie
+    from app.face import FaceError, check_liveness, decide, fingerprint
 
-    matched, distance = False, None
-    try:
-        if enrolled:  # not enrolled (yet): nothing to match, a mismatch for the manager
-            result = verify_selfie(selfie, enrolled, **({"tolerance": tolerance} if tolerance else {}))
-            matched, distance = result.matched, result.distance
-    except FaceError:
-        pass  # no usable face: a mismatch
+    decision = decide(selfie, enrolled, tolerance)
     live = None
     if len(frames) >= 2:
         try:
             live = check_liveness(frames).live
         except FaceError:
             live = False
-    return PunchEvidence(matched, distance, fingerprint(selfie), live)
+    return PunchEvidence(decision, fingerprint(selfie), live)
 
 
 def enrol(photos: list[bytes]) -> list:

@@ -76,6 +76,16 @@ def _geofence_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: lis
             "mocked": fix.mocked}
 
 
+#: The punch's ``face`` column for each ``app.face.Outcome`` (keys are its values: app.face
+#: is imported only when a selfie is judged).
+FACE_COLUMN = {"match": "matched", "mismatch": "mismatch", "retry": "retry", "unavailable": "unchecked",
+               "not_enrolled": "unchecked"}
+#: The flag a manager sees. Only a judged face that is someone else's is a mismatch: a photo
+#: that could not be judged, or no engine to judge it, says so instead.
+FACE_FLAGS = {"mismatch": Flag.FACE_MISMATCH, "retry": Flag.FACE_RETRY, "unavailable": Flag.FACE_UNCHECKED,
+              "not_enrolled": Flag.FACE_UNCHECKED}
+
+
 def _face_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[str]) -> dict:
     if p.method == "pin" or (p.method == "kiosk" and not p.selfie_sha256):
         # PIN path (no face consent, or a location too coarse to judge): valid once the store
@@ -95,12 +105,13 @@ def _face_flags(conn: Connection, p: m.PunchRecord, ctx: Context, flags: list[st
     frames = [f for f in (biometrics.photo_bytes(ctx.settings, s) for s in p.frame_sha256s) if f]
     found = face_work.punch_evidence(selfie, [selfie, *frames], biometrics.load_embeddings(
         conn, ctx.settings, p.user_id), ctx.settings.face_tolerance)
-    out: dict = {"face": "matched" if found.matched else "mismatch", "selfie_sha256": p.selfie_sha256,
-                 "frame_sha256s": json.dumps(p.frame_sha256s), "face_distance": found.distance}
-    if not found.matched:
-        flags.append(Flag.FACE_MISMATCH)
-    if p.device_face == "matched" and not found.matched:
-        flags.append(Flag.FACE_DISAGREES)
+    decision = found.decision
+    out: dict = {"face": FACE_COLUMN[decision.outcome], "selfie_sha256": p.selfie_sha256,
+                 "frame_sha256s": json.dumps(p.frame_sha256s), "face_distance": decision.distance}
+    if decision.outcome in FACE_FLAGS:
+        flags.append(FACE_FLAGS[decision.outcome])
+    if p.device_face == "matched" and decision.outcome in ("mismatch", "retry"):
+        flags.append(Flag.FACE_DISAGREES)  # the same decide() on the same bytes said otherwise
     seen = conn.execute(select(db.selfie_fingerprints).where(
         db.selfie_fingerprints.c.user_id == p.user_id)).mappings().all()
     fp = found.fingerprint

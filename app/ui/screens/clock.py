@@ -74,20 +74,27 @@ async def checked_location(ctx: AppContext, names: dict, kind: str, pin_path: bo
     raise CaptureError(where_message(ctx, decision, names))
 
 
-def verify_on_device(ctx: AppContext, frames: list[bytes]) -> str | None:
-    """'matched', 'pending' (no face engine on this device), or None with a refusal notified."""
+def verify_on_device(ctx: AppContext, frames: list[bytes]) -> str:
+    """'matched' or 'pending' (no face engine on this device); raises CaptureError to try again.
+
+    ``app.face.decide`` is the function the server calls on the same selfie, so both agree.
+    """
     try:
-        from app.face import FaceError, check_liveness, verify_selfie
-        enrolled = face_profile.embeddings(ctx.store, ctx.user["id"])
-        result = verify_selfie(frames[0], enrolled)
-        # One frame (a chosen photo file, no camera): no liveness here; the server flags it.
-        live = check_liveness(frames).live if len(frames) >= 2 else True
+        from app.face import FaceError, Outcome, check_liveness, decide
     except ImportError:
         return "pending"  # phone builds have no dlib: the server verifies the synced selfie
-    except FaceError as exc:
-        raise CaptureError(ctx._("No clear face in the photo. Face the camera in good light and try again.")) from exc
-    if not result.matched:
+    decision = decide(frames[0], face_profile.embeddings(ctx.store, ctx.user["id"]))
+    if decision.outcome in (Outcome.UNAVAILABLE, Outcome.NOT_ENROLLED):
+        return "pending"
+    if decision.outcome is Outcome.RETRY:
+        raise CaptureError(ctx.tr.reason_message(decision.reason))
+    if decision.outcome is Outcome.MISMATCH:
         raise CaptureError(ctx._("This face does not match your enrolment. Try again, or ask your manager."))
+    try:
+        # One frame (a chosen photo file, no camera): no liveness here; the server flags it.
+        live = check_liveness(frames).live if len(frames) >= 2 else True
+    except FaceError:
+        live = False
     if not live:
         raise CaptureError(ctx._("Move your head slightly while the photos are taken, then try again."))
     return "matched"
