@@ -23,7 +23,7 @@ def view(ctx: AppContext, on_logout) -> ft.View:
     role_msgid = ROLE_NAMES[user["role"]]  # a variable: pybabel would extract "role" from the subscript
     role = ctx._(role_msgid)
     return frame(ctx, "/me", ctx._("Me"), [
-        section(ctx, user["name"], [t.text(f"{user['staff_no']} · {role}", 15)]),
+        section(ctx, user["name"], [t.text(ctx.tr.join(user['staff_no'], role), 15)]),
         ft.ListTile(leading=ft.Icon(ft.Icons.LANGUAGE), title=t.text(ctx._("Language"), 16),
                     subtitle=t.text(SUPPORTED_LOCALES[ctx.tr.locale], 14),
                     on_click=lambda e: ctx.page.navigate("/me/language")),
