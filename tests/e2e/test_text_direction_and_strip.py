@@ -8,20 +8,26 @@ from playwright.sync_api import expect
 
 from app.i18n.translator import FSI, PDI
 
-from .conftest import BACK, Device, expect_home, heading, log_in, switch_language, tab, tr
+from .conftest import BACK, PIN, STAFF_NO, Device, expect_home, heading, log_in, switch_language, tab, tr
 
 STORE = "Sha Tin (New Town Plaza)"  # backend_stub/seed.py, where S3008 works
 
 
+def signed_in_device(chromium, web_client, code: str, staff_no: str, pin: str):
+    """A new device whose browser asks for ``code``, signed in on Home (in that language)."""
+    device = Device(chromium, web_client, locale=code.replace("_", "-"))
+    page, t = device.open(), tr(code)
+    device.tr = t
+    expect(page.get_by_label(t.gettext("Staff number"), exact=True)).to_be_visible(timeout=20_000)
+    log_in(page, t, staff_no, pin)
+    expect_home(page, t)
+    return device, page, t
+
+
 def test_arabic_shift_shows_the_store_name_isolated(chromium, web_client):
     """In Arabic, Shifts names the Sha Tin store inside bidi isolates, brackets intact."""
-    device = Device(chromium, web_client, locale="ar")
+    device, page, t = signed_in_device(chromium, web_client, "ar", "S3008", "8888")
     try:
-        page, t = device.open(), tr("ar")
-        device.tr = t
-        expect(page.get_by_label(t.gettext("Staff number"), exact=True)).to_be_visible(timeout=20_000)
-        log_in(page, t, "S3008", "8888")
-        expect_home(page, t)
         tab(page, t, "Shifts").click()
         expect(heading(page, t, "Shifts")).to_be_visible()
         shift = page.get_by_text(re.compile(re.escape(f"{FSI}{STORE}{PDI}"))).first
@@ -47,13 +53,8 @@ def strip_lines(page, t) -> list[float]:
 
 def test_sync_strip_is_one_line_in_long_languages_with_large_text(chromium, web_client):
     """Large text in id, ms, th and vi: state, waiting count and last sync share one line."""
-    device = Device(chromium, web_client, locale="id")
+    device, page, t = signed_in_device(chromium, web_client, "id", STAFF_NO, PIN)
     try:
-        page, t = device.open(), tr("id")
-        device.tr = t
-        expect(page.get_by_label(t.gettext("Staff number"), exact=True)).to_be_visible(timeout=20_000)
-        log_in(page, t)
-        expect_home(page, t)
         tab(page, t, "Me").click()
         page.get_by_role("button", name=re.compile("^" + re.escape(t.gettext("Display")))).click()
         page.get_by_role("switch", name=t.gettext("Large text")).click()
