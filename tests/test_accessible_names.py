@@ -70,7 +70,7 @@ def spoken(control) -> str:
         value = getattr(control, attr, None)
         if isinstance(value, ft.Tooltip):
             value = value.message
-        if isinstance(value, str) and value.strip() and not (isinstance(control, ft.TextField)):
+        if isinstance(value, str) and value.strip() and not isinstance(control, ft.TextField):
             return value
     for child in children(control):
         if isinstance(child, ft.Text) and (child.value or "").strip():
@@ -81,6 +81,8 @@ def spoken(control) -> str:
 
 
 def pressable(control) -> bool:
+    if isinstance(control, ft.TextField) and control.can_reveal_password:
+        return True  # Flutter adds an eye button with no name of its own
     if isinstance(control, PRESSABLE):
         return True
     return any(getattr(control, name, None) for name in PRESS)

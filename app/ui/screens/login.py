@@ -41,9 +41,19 @@ def view(ctx: AppContext, on_success, notice: str | None = None) -> ft.View:
     t = ctx.typo
     staff_no = ft.TextField(label=ctx._("Staff number"), autofocus=True, text_style=t.style(18),
                             label_style=t.style(16), keyboard_type=ft.KeyboardType.TEXT)
-    pin = ft.TextField(label=ctx._("PIN"), password=True, can_reveal_password=True,
+    # Our own show/hide button: Flutter's built-in reveal icon has no accessible name.
+    reveal = ft.IconButton(ft.Icons.VISIBILITY, tooltip=ctx._("Show PIN"))
+    pin = ft.TextField(label=ctx._("PIN"), password=True, suffix=reveal,
                        keyboard_type=ft.KeyboardType.NUMBER, text_style=t.style(18),
                        label_style=t.style(16))
+
+    def toggle_pin(e) -> None:
+        pin.password = not pin.password
+        reveal.icon = ft.Icons.VISIBILITY if pin.password else ft.Icons.VISIBILITY_OFF
+        reveal.tooltip = ctx._("Show PIN") if pin.password else ctx._("Hide PIN")
+        ctx.page.update()
+
+    reveal.on_click = toggle_pin
     error = t.text(notice or "", 15, color=ft.Colors.RED_800)
     progress = ft.ProgressRing(visible=False, width=24, height=24)
 
