@@ -61,11 +61,12 @@ def status_strip(ctx: AppContext) -> ft.Control:
             if s.last_sync else ctx._("Never synced"))
     one_line = dict(max_lines=1, overflow=ft.TextOverflow.ELLIPSIS, no_wrap=True)
     # The state never shrinks; the waiting count and the last sync share what is left (loosely,
-    # so short texts take only their width) and end in an ellipsis instead of wrapping.
+    # so short texts take only their width; the count first, 3:1) and end in an ellipsis
+    # instead of wrapping.
     summary = [
         ctx.typo.text(state, 13, color=name, weight=ft.FontWeight.BOLD, no_wrap=True),
-        ctx.typo.text(f"· {waiting}", 13, expand=True, expand_loose=True, **one_line),
-        ctx.typo.text(f"· {last}", 12, color=ft.Colors.GREY_700, expand=True, expand_loose=True,
+        ctx.typo.text(f"· {waiting}", 13, expand=3, expand_loose=True, **one_line),
+        ctx.typo.text(f"· {last}", 12, color=ft.Colors.GREY_700, expand=1, expand_loose=True,
                       **one_line),
     ]
     parts = [ft.Icon(ft.Icons.CLOUD_DONE if s.online and not s.problem else ft.Icons.CLOUD_OFF,
