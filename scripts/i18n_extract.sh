@@ -3,7 +3,8 @@
 #   1. pybabel extract over app/ -> locales/messages.pot
 #   2. pybabel update (or init) locales/<locale>/LC_MESSAGES/messages.po for every
 #      supported locale, keeping existing translations (changed msgids become fuzzy)
-#   3. copy msgids into the English catalogue, then compile and print statistics.
+#   3. copy msgids into the English catalogue, tidy every catalogue (no stale "# | msgid"
+#      comments, no obsolete "#~" entries, a current PO-Revision-Date), then compile.
 # Then translate every empty / fuzzy entry (tests/test_i18n.py fails until you do).
 #
 #   scripts/i18n_extract.sh               refresh everything
@@ -42,10 +43,11 @@ pybabel -q extract \
 for locale in $("$PY" -m app.i18n locales); do
   po=locales/$locale/LC_MESSAGES/messages.po
   if [ -f "$po" ]; then
-    pybabel -q update -i "$POT" -d locales -D messages -l "$locale" --previous --width=76
+    pybabel -q update -i "$POT" -d locales -D messages -l "$locale" --ignore-obsolete --width=76
   else
     pybabel -q init -i "$POT" -d locales -D messages -l "$locale" --width=76
   fi
 done
 "$PY" -m app.i18n fill-source
+"$PY" -m app.i18n tidy
 bash scripts/compile_locales.sh

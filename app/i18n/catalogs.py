@@ -117,5 +117,5 @@ def fill_source_catalog(locales_dir: Path | str | None = None, locale: str = SOU
             message.flags.discard("fuzzy")
     if filled:
         with open(path, "wb") as fp:
-            write_po(fp, catalog, width=76, include_previous=True)
+            write_po(fp, catalog, width=76, include_previous=False)
     return filled

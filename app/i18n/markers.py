@@ -56,8 +56,7 @@ class MessageMap(Mapping[str, str]):
         and holds ``key``.
         """
         kwargs.setdefault("code", str(key))
-        translated = translator.gettext(self.msgid(key))
-        return translated.format(**kwargs)
+        return translator.gettext(self.msgid(key), **kwargs)
 
 
 def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - gettext convention

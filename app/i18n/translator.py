@@ -30,6 +30,19 @@ from .locales import DEFAULT_LOCALE, LOCALE_INFO, STORE_TIMEZONE, is_rtl, requir
 
 Number = int | float | Decimal
 
+#: Unicode bidi isolates (UAX #9): FSI gives the enclosed text its own direction, taken from
+#: its first strong character, and PDI closes it, so "Sha Tin (New Town Plaza)" inside an
+#: Arabic sentence keeps its brackets and the sentence keeps its full stop at the end.
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(text: object) -> str:
+    """``text`` wrapped in a first-strong bidi isolate (unchanged if already isolated)."""
+    value = str(text)
+    if value.startswith(FSI) and value.endswith(PDI):
+        return value
+    return f"{FSI}{value}{PDI}"
+
 # Zones whose offset is fixed today, for platforms shipped without a tz database
 # (e.g. a packaged mobile Python without the tzdata wheel).
 _FIXED_ZONES = {
@@ -98,6 +111,24 @@ class Translator:
         """``"rtl"`` or ``"ltr"``."""
         return "rtl" if self.is_rtl else "ltr"
 
+    def bidi(self, text: object) -> str:
+        """Text embedded in a sentence or a row: isolated in a right-to-left language.
+
+        Left-to-right languages get it unchanged (the isolates are needed only where the
+        paragraph direction differs from the embedded text's).
+        """
+        return isolate(text) if self.is_rtl else str(text)
+
+    def join(self, *parts: object, sep: str = " · ") -> str:
+        """Parts of a row ("name · time") joined, each isolated in a right-to-left language."""
+        return sep.join(self.bidi(p) for p in parts if p not in (None, ""))
+
+    def _fill(self, translated: str, kwargs: dict[str, Any]) -> str:
+        """``.format()`` a translation, isolating each substituted value in RTL locales."""
+        if self.is_rtl:
+            kwargs = {k: isolate(v) for k, v in kwargs.items()}
+        return translated.format(**kwargs)
+
     def __repr__(self) -> str:
         return f"Translator(locale={self._locale!r}, tz={str(self.tz)!r})"
 
@@ -105,7 +136,7 @@ class Translator:
     def gettext(self, message: str, /, **kwargs: Any) -> str:
         """Translate ``message``; with keyword arguments, also ``.format()`` it."""
         translated = self._translations.gettext(message)
-        return translated.format(**kwargs) if kwargs else translated
+        return self._fill(translated, kwargs) if kwargs else translated
 
     _ = gettext
 
@@ -117,17 +148,17 @@ class Translator:
         """
         translated = self._translations.ngettext(singular, plural, n)
         kwargs.setdefault("count", self.format_number(n))
-        return translated.format(**kwargs)
+        return self._fill(translated, kwargs)
 
     def pgettext(self, context: str, message: str, /, **kwargs: Any) -> str:
         """Translate ``message`` in a disambiguating ``context``."""
         translated = self._translations.pgettext(context, message)
-        return translated.format(**kwargs) if kwargs else translated
+        return self._fill(translated, kwargs) if kwargs else translated
 
     def npgettext(self, context: str, singular: str, plural: str, n: int, /, **kwargs: Any) -> str:
         translated = self._translations.npgettext(context, singular, plural, n)
         kwargs.setdefault("count", self.format_number(n))
-        return translated.format(**kwargs)
+        return self._fill(translated, kwargs)
 
     def reason_message(self, code: str, **kwargs: Any) -> str:
         """The message for a machine reason code (``"outside_geofence"``)."""

@@ -7,6 +7,7 @@ import flet as ft
 from app.i18n import N_
 from app.ui.context import AppContext
 from app.ui.sync_status import state_text
+from app.ui.theme import colour, strip_background
 
 
 @dataclass(frozen=True)
@@ -38,42 +39,51 @@ def tabs_for(ctx: AppContext) -> list[Destination]:
 
 
 def status_strip(ctx: AppContext) -> ft.Control:
-    """Always-visible sync status: online/offline, waiting actions, last sync, Sync now."""
+    """Always-visible sync status: online/offline, waiting actions, last sync, Sync now.
+
+    One line in every language and text size: a row that never wraps (a wrapped row started
+    its second line with a stray "·"), whose longer parts end in an ellipsis.
+    """
     s, tr = ctx.status, ctx.tr
     state = state_text(s, ctx._)
     if s.syncing:
-        colour = ft.Colors.BLUE_800
+        name = ft.Colors.BLUE_800
     elif not s.online or s.problem:
-        colour = ft.Colors.ORANGE_900
+        name = ft.Colors.ORANGE_900
     else:
-        colour = ft.Colors.GREEN_800
+        name = ft.Colors.GREEN_800
+    tint = colour(name, ctx.display)
     if s.waiting:
         waiting = tr.ngettext("{count} action waiting", "{count} actions waiting", s.waiting)
     else:
         waiting = ctx._("All changes synced")
     last = (ctx._("Last synced {time}", time=tr.format_time(s.last_sync, "short"))
             if s.last_sync else ctx._("Never synced"))
-    parts = [
-        ft.Icon(ft.Icons.CLOUD_DONE if s.online and not s.problem else ft.Icons.CLOUD_OFF, color=colour, size=18),
-        ctx.typo.text(state, 13, color=colour, weight=ft.FontWeight.BOLD),
-        ctx.typo.text(f"· {waiting}", 13),
-        ctx.typo.text(f"· {last}", 12, color=ft.Colors.GREY_700),
+    one_line = dict(max_lines=1, overflow=ft.TextOverflow.ELLIPSIS, no_wrap=True)
+    # The state never shrinks; the waiting count and the last sync share what is left (loosely,
+    # so short texts take only their width; the count first, 3:1) and end in an ellipsis
+    # instead of wrapping.
+    summary = [
+        ctx.typo.text(state, 13, color=name, weight=ft.FontWeight.BOLD, no_wrap=True),
+        ctx.typo.text(f"· {waiting}", 13, expand=3, expand_loose=True, **one_line),
+        ctx.typo.text(f"· {last}", 12, color=ft.Colors.GREY_700, expand=1, expand_loose=True,
+                      **one_line),
     ]
+    parts = [ft.Icon(ft.Icons.CLOUD_DONE if s.online and not s.problem else ft.Icons.CLOUD_OFF,
+                     color=tint, size=18), *summary]
     if s.rejected:
         parts.append(ft.TextButton(
             # Translators: status strip: {count} offline actions the server refused (tap to see them).
             content=ctx.typo.text(tr.ngettext("{count} rejected", "{count} rejected", s.rejected), 13,
-                                  color=ft.Colors.RED_800),
+                                  color=ft.Colors.RED_800, no_wrap=True),
             on_click=lambda e: ctx.page.navigate("/sync")))
     # The icon's label names the button for screen readers (a tooltip alone does not).
-    sync_now = ft.IconButton(ft.Icon(ft.Icons.SYNC, semantics_label=ctx._("Sync now")), tooltip=ctx._("Sync now"),
-                             disabled=s.syncing,
-                             on_click=lambda e: ctx.runner and ctx.runner.request())
+    parts.append(ft.IconButton(ft.Icon(ft.Icons.SYNC, semantics_label=ctx._("Sync now")), tooltip=ctx._("Sync now"),
+                               disabled=s.syncing, on_click=lambda e: ctx.runner and ctx.runner.request()))
     return ft.Container(
-        ft.Row([ft.Row(parts, wrap=True, expand=True, spacing=6), sync_now],
-               vertical_alignment=ft.CrossAxisAlignment.CENTER),
+        ft.Row(parts, spacing=6, wrap=False, vertical_alignment=ft.CrossAxisAlignment.CENTER),
         padding=ft.Padding.symmetric(horizontal=12, vertical=2),
-        bgcolor=ft.Colors.with_opacity(0.08, colour),
+        bgcolor=strip_background(tint, ctx.display),
     )
 
 

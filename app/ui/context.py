@@ -15,7 +15,7 @@ from app.i18n import REASON_MESSAGES, Translator, is_rtl
 from app.store import Actions, DeviceStore
 from app.sync import ApiClient, SyncEngine
 from app.ui.sync_status import SyncRunner, SyncStatus
-from app.ui.theme import Display, Typography, build_theme
+from app.ui.theme import Display, Typography, build_theme, colour
 from app.ui.token_vault import TokenVault
 
 logger = logging.getLogger(__name__)
@@ -120,5 +120,5 @@ class AppContext:
 
     def notify(self, message: str, *, error: bool = False) -> None:
         bar = ft.SnackBar(self.typo.text(message, color=ft.Colors.WHITE if error else None),
-                          bgcolor=ft.Colors.RED_900 if error else None)
+                          bgcolor=colour(ft.Colors.RED_900, self.display) if error else None)
         self.page.show_dialog(bar)

@@ -62,7 +62,7 @@ def view(ctx: AppContext) -> ft.View:
                     ctx._("Clock-out set to the shift end."))
 
         missing_rows.append(ft.Column([
-            t.text(f"{s.user_name} · {ctx.tr.format_datetime(s.starts_at, 'short')}", 15),
+            t.text(ctx.tr.join(s.user_name, ctx.tr.format_datetime(s.starts_at, 'short')), 15),
             reason, ft.TextButton(ctx._("Set clock-out to shift end"), on_click=fix)]))
     return frame(ctx, "/approvals", ctx._("Approvals"), [
         section(ctx, ctx._("Punches to confirm"), pin_rows or [t.text(ctx._("No requests waiting for you."), 15)]),

@@ -203,8 +203,8 @@ def view(ctx: AppContext) -> ft.View:
         section(ctx, ctx._("Today's shift"), [t.text(shift_line(ctx, today) if today else ctx._("No shift today"), 17)]),
         section(ctx, ctx._("Status"), [t.text(status, 18, weight=ft.FontWeight.BOLD), *buttons,
                                        ft.Row([busy, message], wrap=True), offer]),
-        section(ctx, ctx._("Today"), [t.text(f"{ctx._(KIND_LABELS[p.kind.value])} · "
-                                             f"{ctx.tr.format_time(p.at, 'short')}", 15) for p in pending]
+        section(ctx, ctx._("Today"), [t.text(ctx.tr.join(ctx._(KIND_LABELS[p.kind.value]),
+                                                         ctx.tr.format_time(p.at, 'short')), 15) for p in pending]
                 or [t.text(ctx._("No punches yet today."), 15)]),
         # Translators: {status} is "Face check is on." or "Face check is off: …"; "Change" is a link
         # to the face check settings.

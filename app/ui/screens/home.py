@@ -56,8 +56,8 @@ def view(ctx: AppContext) -> ft.View:
         items.append(ft.Column([
             t.text(b.title, 16, weight=ft.FontWeight.W_600),
             t.text(b.body, 14, max_lines=3),
-            t.text(f"{b.author_name} · {ctx.tr.format_datetime(b.created_at, 'short')}" if b.created_at
-                   else b.author_name, 12, color=ft.Colors.GREY_700),
+            t.text(ctx.tr.join(b.author_name, b.created_at and ctx.tr.format_datetime(b.created_at, 'short')),
+                   12, color=ft.Colors.GREY_700),
             big_button(ctx, ctx._("Mark as read"), filled=False, icon=ft.Icons.DONE,
                        on_click=lambda e, bid=b.id: ctx.act(lambda: ctx.actions.mark_broadcast_read(bid))),
         ], spacing=4))

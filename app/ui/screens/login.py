@@ -36,21 +36,35 @@ def sign_in_refusal(tr: Translator, exc: RequestRejected) -> str:
     return tr.reason_message(exc.code)
 
 
+def pin_field(ctx: AppContext, label: str, visible: bool = True) -> ft.TextField:
+    """A hidden-digits PIN field with our own show/hide button (Flutter's built-in reveal
+    icon has no accessible name)."""
+    t = ctx.typo
+    reveal = ft.IconButton(ft.Icons.VISIBILITY, tooltip=ctx._("Show PIN"))
+    field = ft.TextField(label=label, password=True, suffix=reveal, visible=visible,
+                         keyboard_type=ft.KeyboardType.NUMBER, text_style=t.style(18), label_style=t.style(16))
+
+    def toggle(e) -> None:
+        field.password = not field.password
+        reveal.icon = ft.Icons.VISIBILITY if field.password else ft.Icons.VISIBILITY_OFF
+        reveal.tooltip = ctx._("Show PIN") if field.password else ctx._("Hide PIN")
+        ctx.page.update()
+
+    reveal.on_click = toggle
+    return field
+
+
 def view(ctx: AppContext, on_success, notice: str | None = None) -> ft.View:
     """The sign-in screen. ``on_success(tokens)`` runs after the API accepts the PIN."""
     t = ctx.typo
     staff_no = ft.TextField(label=ctx._("Staff number"), autofocus=True, text_style=t.style(18),
                             label_style=t.style(16), keyboard_type=ft.KeyboardType.TEXT)
-    pin = ft.TextField(label=ctx._("PIN"), password=True, can_reveal_password=True,
-                       keyboard_type=ft.KeyboardType.NUMBER, text_style=t.style(18),
-                       label_style=t.style(16))
+    pin = pin_field(ctx, ctx._("PIN"))
     error = t.text(notice or "", 15, color=ft.Colors.RED_800)
     progress = ft.ProgressRing(visible=False, width=24, height=24)
 
-    new_pin = ft.TextField(label=ctx._("New PIN"), password=True, can_reveal_password=True, visible=False,
-                           keyboard_type=ft.KeyboardType.NUMBER, text_style=t.style(18), label_style=t.style(16))
-    again = ft.TextField(label=ctx._("New PIN again"), password=True, can_reveal_password=True, visible=False,
-                         keyboard_type=ft.KeyboardType.NUMBER, text_style=t.style(18), label_style=t.style(16))
+    new_pin = pin_field(ctx, ctx._("New PIN"), visible=False)
+    again = pin_field(ctx, ctx._("New PIN again"), visible=False)
     given: dict[str, str] = {}  # the temporary PIN a manager handed over, while choosing a new one
 
     def sign_in(number: str, code: str):

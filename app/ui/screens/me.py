@@ -31,7 +31,7 @@ def view(ctx: AppContext, on_logout) -> ft.View:
                                  on_click=lambda e: ctx.page.navigate("/me/pins"))] if ctx.is_manager else []
     return frame(ctx, "/me", ctx._("Me"), [
         section(ctx, user["name"], [
-            t.text(f"{user['staff_no']} · {role}", 15),
+            t.text(ctx.tr.join(user['staff_no'], role), 15),
             # Translators: {stores} is a list of store names, e.g. "Causeway Bay and Mong Kok".
             t.text(ctx._("Your stores: {stores}", stores=stores) if stores else ctx._("You work at no store."), 15),
         ]),

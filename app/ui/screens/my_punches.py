@@ -66,8 +66,8 @@ def _day_tile(ctx: AppContext, line: DayLine, store_id: str) -> ft.Control:
         facts.append(tr.ngettext("{count} minute late", "{count} minutes late", late))
     flags = tr.format_list(flag_words(tr, [f for f in line.flags if f != FLAG_LATE]))  # lateness is said above
     return ft.Column([
-        t.text(" · ".join(filter(None, [tr.format_date(line.day, "medium"), _span(ctx, line)])), 15, weight=ft.FontWeight.BOLD),
-        t.text(" · ".join(facts), 14),
+        t.text(tr.join(tr.format_date(line.day, "medium"), _span(ctx, line)), 15, weight=ft.FontWeight.BOLD),
+        t.text(tr.join(*facts), 14),
         *([t.text(flags, 14, color=ft.Colors.RED_900)] if flags else []),
         *_ask_form(ctx, line.day, store_id),
     ], spacing=2)

@@ -25,10 +25,11 @@ def view(ctx: AppContext) -> ft.View:
             leading=ft.Icon(ft.Icons.TODAY if day == today else ft.Icons.EVENT),
             title=t.text(ctx.tr.format_date(s.starts_at, "full"), 15,
                          weight=ft.FontWeight.BOLD if day == today else None),
-            subtitle=t.text(ctx._("{start}–{end} at {store}", start=ctx.tr.format_time(s.starts_at, "short"),
-                                  end=ctx.tr.format_time(s.ends_at, "short"), store=s.store_name)
-                            # Translators: a shift's length; {hours} is a number such as 8.5 (short).
-                            + " · " + ctx._("{hours} h", hours=ctx.tr.format_decimal(hours)), 14),
+            subtitle=t.text(ctx.tr.join(
+                ctx._("{start}–{end} at {store}", start=ctx.tr.format_time(s.starts_at, "short"),
+                      end=ctx.tr.format_time(s.ends_at, "short"), store=s.store_name),
+                # Translators: a shift's length; {hours} is a number such as 8.5 (short).
+                ctx._("{hours} h", hours=ctx.tr.format_decimal(hours))), 14),
         ))
     if not rows:
         rows = [t.text(ctx._("No shifts in the next two weeks."), 15)]

@@ -20,9 +20,8 @@ def view(ctx: AppContext) -> ft.View:
             leading=ft.Icon(ft.Icons.CHECK_CIRCLE if done else ft.Icons.RADIO_BUTTON_UNCHECKED,
                             color=ft.Colors.GREEN_800 if done else None),
             title=t.text(task.title, 16),
-            subtitle=t.text(" · ".join(p for p in (names.get(task.store_id, ""), due,
-                                                    ctx._("waiting to sync") if task.sync_state == "pending" else "")
-                                       if p), 13),
+            subtitle=t.text(ctx.tr.join(names.get(task.store_id, ""), due,
+                                       ctx._("waiting to sync") if task.sync_state == "pending" else ""), 13),
             trailing=None if done else ft.OutlinedButton(
                 # Translators: button that marks a task as done.
                 content=t.text(ctx._("Done"), 14), height=ctx.display.touch,

@@ -19,6 +19,6 @@ def requests_section(ctx: AppContext) -> ft.Control:
     with ctx.store.reading() as db:
         waiting = queries.timesheet_queries(db, store_ids=ctx.user["store_ids"], open_only=True)
     rows = [ft.ListTile(
-        title=t.text(f"{q['user_name']} · {tr.format_date(date.fromisoformat(q['day']), 'medium')}", 15),
+        title=t.text(tr.join(q['user_name'], tr.format_date(date.fromisoformat(q['day']), 'medium')), 15),
         subtitle=t.text(f"{q['store_name']}: {q['message']}", 14)) for q in waiting]
     return section(ctx, ctx._("Timesheet questions from staff"), rows or [t.text(ctx._("None."), 15)])
