@@ -58,8 +58,9 @@ def test_an_undecodable_selfie_rejects_its_punch_and_the_rest_of_the_batch_appli
     assert later.status_code == 200 and later.json()["results"][0]["status"] == "applied"
 
 
-def test_a_selfie_of_someone_consenting_but_not_yet_enrolled_is_a_flagged_mismatch(api):
-    """A face punch from a person who consented but never enrolled is applied and flagged face_mismatch for a manager."""
+def test_a_selfie_of_someone_consenting_but_not_yet_enrolled_is_flagged_unchecked(api):
+    """A face punch from a person who consented but never enrolled is applied and flagged face_unchecked
+    for a manager: nothing to compare with is not a mismatch (app.face.decide: NOT_ENROLLED)."""
     from tests.test_api_punches import _photo, _upload
 
     _shift_now(api)
@@ -69,4 +70,5 @@ def test_a_selfie_of_someone_consenting_but_not_yet_enrolled_is_a_flagged_mismat
                                           age_s=1)]).json()["results"][0]
     assert result["status"] == "applied", result
     row = _stored(api, "pu-new")
-    assert row["face"] == "mismatch" and "face_mismatch" in row["flags"]
+    assert row["face"] == "unchecked" and "face_unchecked" in row["flags"]
+    assert "face_mismatch" not in row["flags"]
