@@ -78,6 +78,24 @@ def _next_kind(ctx: AppContext, user_id: str) -> str:
         return attendance.next_kind(queries.punches(db, [user_id], datetime.now(UTC) - timedelta(days=2))).value
 
 
+def identify_face(ctx: AppContext, store_id: str, selfie: bytes) -> tuple[dict | None, str]:
+    """The server's 1:N answer for ``selfie``: (the person, "") or (None, what to tell them).
+
+    The server judges the photo with the same quality gates as ``app.face.decide``: a face
+    too small, blurry or masked comes back as its reason, said as "try again", never as
+    "not recognised" or a network problem.
+    """
+    try:
+        who = ctx.api.kiosk_identify(store_id, selfie)
+    except RequestRejected as exc:
+        return None, ctx.reason_text(exc.code, exc.message)
+    except SyncError:
+        return None, ctx._("Face check needs the network. Use your staff number and PIN below.")
+    if not who.get("matched"):
+        return None, ctx._("Not recognised. Try again or use your staff number and PIN below.")
+    return who, ""
+
+
 def view(ctx: AppContext) -> ft.View:
     t = ctx.typo
     store_id = ctx.user.get("home_store_id") or ctx.user["store_ids"][0]
@@ -108,7 +126,8 @@ def view(ctx: AppContext) -> ft.View:
             ctx.act(lambda: actions.record_punch(
                 kind=kind, store_id=store_id, method=PunchMethod.KIOSK.value, user_id=who["user_id"], fix=None,
                 selfie=frames[0] if frames else None, frames=frames[1:],
-                device_face="matched" if frames else "not_used"), done)
+                # Frames come only with the server's face match (identify_face); the PIN path has none.
+                device_face="matched" if frames and who.get("matched") else "not_used"), done)
 
         dialog = ft.AlertDialog(
             title=t.text(ctx._("Are you {name}?", name=who["name"]), 18), on_dismiss=dismissed,
@@ -125,17 +144,13 @@ def view(ctx: AppContext) -> ft.View:
             frames = await camera_frames(ctx)
             say(ctx._("Checking your face…"))
             ctx.page.update()
-            who = await asyncio.to_thread(ctx.api.kiosk_identify, store_id, frames[0])
+            who, problem = await asyncio.to_thread(identify_face, ctx, store_id, frames[0])
         except CaptureError as exc:
             say(exc.message)
-        except SyncError:
-            say(ctx._("Face check needs the network. Use your staff number and PIN below."))
         else:
-            if who.get("matched"):
-                say("")
+            say(problem)
+            if who is not None:
                 confirm(who, frames)
-            else:
-                say(ctx._("Not recognised. Try again or use your staff number and PIN below."))
         ctx.page.update()
 
     async def with_pin(e) -> None:
