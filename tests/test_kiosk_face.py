@@ -10,13 +10,14 @@ from app.config import ClientConfig
 from app.i18n import Translator
 from app.protocol.consent import CONSENT_TEXT_VERSION
 from app.store import DeviceStore
-from app.sync import SyncEngine
+from app.sync import ApiClient, SyncEngine
 from app.ui.context import AppContext
 from app.ui.screens import kiosk
 from tests import face_conditions as fc
 from tests.conftest import login as sign_in
 from tests.face_fixtures import photo
 from tests.test_accessible_names import pressable, spoken, walk
+from tests.servers import ApiServer
 from tests.test_clock_message_colour import TaskPage
 
 
@@ -86,3 +87,31 @@ def test_a_clear_face_is_recognised_and_asked_to_confirm(kiosk_ctx, monkeypatch)
     walk_up(kiosk_ctx, monkeypatch, [fc.selfie("obama_480p.jpg", 160)] * 3)
     (dialog,) = kiosk_ctx.page.dialogs
     assert "Chan Tai Man" in dialog.title.value
+
+
+def test_a_server_without_face_engine_says_so_not_no_network(tmp_path, monkeypatch):
+    """Online, but the server's face engine cannot load: "face check is not available, use your PIN",
+    not "face check needs the network" (a real server restarted where dlib cannot be imported)."""
+    srv = ApiServer(tmp_path / "api").start()
+    store = DeviceStore(tmp_path / "device.db")
+    try:
+        staff = ApiClient(srv.url, "dev-kiosk-nodlib-s")
+        staff.login("S3001", "1111")
+        staff.face_consent(True, CONSENT_TEXT_VERSION, "en")
+        staff.face_enrol([photo(n) for n in ("obama_1.jpg", "obama_2.jpg", "obama_3.jpg")])
+        staff.close()
+        srv.stop()
+        broken = tmp_path / "no_dlib"
+        broken.mkdir()
+        (broken / "face_recognition.py").write_text('raise ImportError("dlib is not installed here")\n')
+        srv.env["PYTHONPATH"] = f"{broken}:{srv.env['PYTHONPATH']}"
+        srv.start()
+        api = sign_in(srv.url, store, "M2001", "7100")
+        ctx = AppContext(page=DialogPage(), config=ClientConfig(api_url=srv.url), store=store, api=api,
+                         tr=Translator("en"), user=store.load_session()[0])
+        status = walk_up(ctx, monkeypatch, [fc.selfie("obama_480p.jpg", 160)] * 3)
+        assert status == "Face check is not available right now. Use your PIN."
+        assert ctx.page.dialogs == []
+    finally:
+        store.close()
+        srv.stop()

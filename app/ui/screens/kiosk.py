@@ -14,7 +14,7 @@ from app.domain import attendance
 from app.domain.punch_flow import PunchMethod, offers_unscheduled
 from app.protocol import Reason
 from app.store import PunchActions, queries
-from app.sync import RequestRejected, SyncError
+from app.sync import RequestRejected, ServerError, SyncError
 from app.ui.capture import CaptureError, camera_frames
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
@@ -92,7 +92,9 @@ def identify_face(ctx: AppContext, store_id: str, selfie: bytes) -> tuple[dict |
         who = ctx.api.kiosk_identify(store_id, selfie)
     except RequestRejected as exc:
         return None, ctx.reason_text(exc.code, exc.message)
-    except SyncError:
+    except SyncError as exc:
+        if isinstance(exc, ServerError) and exc.code == Reason.FACE_ENGINE_UNAVAILABLE:
+            return None, ctx.reason_text(exc.code)  # online, but no face engine: the PIN still works
         return None, ctx._("Face check needs the network. Use your staff number and PIN below.")
     if not who.get("matched"):
         return None, ctx._("Not recognised. Try again or use your staff number and PIN below.")
