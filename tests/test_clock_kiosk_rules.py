@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.domain import attendance
 from app.domain.attendance import Punch, PunchKind, ShiftRules, ShiftWindow
 from app.domain.geofence import Fence, Fix, decide
+from app.domain.punch_flow import offers_unscheduled
 from app.domain.roles import Actor, Role
 from app.i18n import Translator
 from app.store import PunchActions
@@ -50,6 +51,13 @@ def test_asked_for_unscheduled_clock_in_after_the_shift_is_accepted_and_flagged(
     both = attendance.check_new_punch(PunchKind.CLOCK_IN, _at(25, 18, 42), punches=[], shifts=[TODAY, TOMORROW],
                                       rules=RULES, unscheduled=True)
     assert both == got
+
+
+def test_unscheduled_clock_in_is_offered_after_shift_ended_only_where_the_chain_allows_it():
+    """The one rule the Clock screen and the kiosk share: offered after shift_ended, not after too_early."""
+    assert offers_unscheduled(_clock_in_check(_at(25, 18, 42)), RULES)
+    assert not offers_unscheduled(_clock_in_check(_at(25, 18, 42)), ShiftRules(allow_unscheduled=False))
+    assert not offers_unscheduled(_clock_in_check(_at(26, 4, 30)), RULES)  # too early: nothing to offer
 
 
 def test_kiosk_offers_clock_out_to_someone_clocked_in_or_on_break():

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from app.domain.attendance import REASON_SHIFT_ENDED, PunchCheck, ShiftRules
 from app.domain.geofence import REASON_INACCURATE, GeofenceDecision, GeofenceVerdict
 
 #: The server judges a fix's age against the punch's time; a fix older than this when the
@@ -37,3 +38,9 @@ def offers_pin_path(decision: GeofenceDecision) -> bool:
     store, so the PIN path with the manager's confirmation is offered instead of a dead end.
     Mocked, stale and outside fixes are not: those are what the location check is for."""
     return decision.verdict is GeofenceVerdict.REFUSED and decision.reason == REASON_INACCURATE
+
+
+def offers_unscheduled(check: PunchCheck, rules: ShiftRules) -> bool:
+    """A clock-in refused because the person's shift has ended: where the chain allows it,
+    they may clock in without a shift instead, flagged for the manager to approve."""
+    return not check.allowed and check.reason == REASON_SHIFT_ENDED and rules.allow_unscheduled

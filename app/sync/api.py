@@ -98,7 +98,11 @@ class ApiClient:
         if resp.status_code < 400:
             return
         if resp.status_code >= 500:
-            raise ServerError(resp.status_code, resp.text[:200])
+            try:  # a 503 of ours says why; a proxy's 502 page does not
+                code = resp.json().get("code")
+            except (ValueError, AttributeError):
+                code = None
+            raise ServerError(resp.status_code, resp.text[:200], code if isinstance(code, str) else None)
         try:
             body = resp.json()
             code, message, details = body.get("code", "error"), body.get("message", ""), body.get("details")

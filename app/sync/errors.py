@@ -26,9 +26,10 @@ class NetworkError(TransientError):
 class ServerError(TransientError):
     """The server answered 5xx."""
 
-    def __init__(self, status: int, message: str = "") -> None:
+    def __init__(self, status: int, message: str = "", code: str | None = None) -> None:
         super().__init__(f"server error {status}: {message}")
-        self.status = status
+        #: The error body's code when the server said why (e.g. ``face_engine_unavailable``).
+        self.status, self.code = status, code
 
 
 class AuthRequired(SyncError):

@@ -52,7 +52,7 @@ def face_camera_clip(photo_names: list[str], out: Path) -> Path:
 
 
 def add_shift_starting_soon(data_dir: Path, *, user_id: str, store_id: str, shift_id: str,
-                            minutes: int = 10, hours: int = 8) -> dict:
+                            minutes: int = 10, hours: int = 8, db_url: str | None = None) -> dict:
     """Make a shift at ``store_id`` starting ``minutes`` from now ``user_id``'s only shift
     within a day of now (the seeded ones there are deleted, or one starting a few minutes
     earlier would be picked for the clock-in and could make it late). Written the way the
@@ -67,7 +67,7 @@ def add_shift_starting_soon(data_dir: Path, *, user_id: str, store_id: str, shif
     starts = (now + timedelta(minutes=minutes)).replace(second=0, microsecond=0)
     row = {"id": shift_id, "store_id": store_id, "user_id": user_id, "starts_at": starts,
            "ends_at": starts + timedelta(hours=hours), "position": "Sales"}
-    engine = make_engine(f"sqlite:///{(data_dir / 'shopfloor.db').resolve()}")
+    engine = make_engine(db_url or f"sqlite:///{(data_dir / 'shopfloor.db').resolve()}")
     try:
         with engine.begin() as conn:
             near = db.shifts.c.user_id == user_id, db.shifts.c.starts_at.between(

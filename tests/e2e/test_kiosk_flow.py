@@ -2,7 +2,8 @@
 
 The Causeway Bay manager opens the kiosk (in Traditional Chinese, the app's default); staff
 walk up: one is identified by face, one uses staff number + PIN, each clocks in and then out;
-a Mong Kok staff member's right PIN is turned away as "does not work at this store". The
+a Mong Kok staff member's right PIN is turned away as "does not work at this store"; someone
+whose shift ended 42 minutes ago is told so and clocks in unscheduled instead. The
 punches reach the server as kiosk punches. Then the staff member's own phone (in Thai) shows
 them clocked in on Home, and the manager's PIN leaves kiosk mode.
 """
@@ -28,6 +29,7 @@ MANAGER_NO, MANAGER_PIN = "M2001", "7100"  # store manager of Causeway Bay (back
 FACE_USER, FACE_NO, FACE_PIN, FACE_NAME = "u-s01", "S3001", "1111", "Chan Tai Man 陳大文"
 PIN_USER, PIN_NO, PIN_PIN, PIN_NAME = "u-s02", "S3002", "2222", "Siti Rahayu"
 ELSEWHERE_NO, ELSEWHERE_PIN = "S3003", "3333"  # works at Mong Kok only
+ENDED_USER, ENDED_NO, ENDED_PIN, ENDED_NAME = "u-s08", "S3008", "8888", "Fatima Al-Sayed"  # shift ended 42 min ago
 STORE_ID = "st-cwb"
 SLOW = 40_000  # camera + 1:N face search on a loaded machine
 
@@ -38,6 +40,8 @@ def world(api_server):
     their phone would), so the kiosk can recognise them."""
     for user in (FACE_USER, PIN_USER):
         add_shift_starting_soon(api_server.data_dir, user_id=user, store_id=STORE_ID, shift_id=f"sh-kiosk-{user}")
+    add_shift_starting_soon(api_server.data_dir, user_id=ENDED_USER, store_id=STORE_ID, shift_id="sh-kiosk-ended",
+                            minutes=-(8 * 60 + 42), hours=8)
     client = ApiClient(api_server.url, "dev-kiosk-enrol-01")
     try:
         client.login(FACE_NO, FACE_PIN)
@@ -68,6 +72,13 @@ def tablet(playwright, web_client, world, tmp_path_factory):
 
 def _confirm(page, t, name: str, action: str) -> None:
     """The "Are you <name>?" dialog: press the punch it offers; the kiosk says it is done."""
+    _answer(page, t, name, action)
+    expect(page.get_by_text(t.gettext("{action} for {name}.", action=t.gettext(action), name=name)).first) \
+        .to_be_visible(timeout=20_000)
+
+
+def _answer(page, t, name: str, action: str) -> None:
+    """The "Are you <name>?" dialog: press the punch it offers, until the dialog closes."""
     question = page.get_by_text(t.gettext("Are you {name}?", name=name))
     expect(question).to_be_visible(timeout=SLOW)
     for _ in range(3):  # a tap during the dialog's opening animation is lost: tap until it closes
@@ -77,8 +88,6 @@ def _confirm(page, t, name: str, action: str) -> None:
             break
         except AssertionError:
             continue
-    expect(page.get_by_text(t.gettext("{action} for {name}.", action=t.gettext(action), name=name)).first) \
-        .to_be_visible(timeout=20_000)
 
 
 def _with_pin(page, t, staff_no: str, pin: str) -> None:
@@ -134,6 +143,22 @@ def test_kiosk_face_identifies_and_clocks_in_and_out(tablet, api_server):
         server_punches(api_server.data_dir, FACE_USER)), timeout=40, what="the clock-out on the server")
     assert [(p["kind"], p["method"], p["face"]) for p in (first, second)] == [
         ("clock_in", "kiosk", "matched"), ("clock_out", "kiosk", "matched")]
+
+
+def test_kiosk_offers_the_unscheduled_clock_in_after_the_shift_ended(tablet, api_server):
+    """42 minutes after her shift: "your shift has ended" and the unscheduled clock-in offered, as on
+    the Clock screen; taken (her name confirmed again), it reaches the server flagged unscheduled."""
+    t, page = tr("zh_Hant_HK"), tablet.page
+    _with_pin(page, t, ENDED_NO, ENDED_PIN)
+    _answer(page, t, ENDED_NAME, "Clock in")
+    expect(page.get_by_role("group", name=re.compile(re.escape(t.reason_message("shift_ended"))))) \
+        .to_be_visible(timeout=20_000)
+    page.get_by_role("button", name=t.gettext("Clock in without a shift (your manager approves)"),
+                     exact=True).click()
+    _confirm(page, t, ENDED_NAME, "Clock in")
+    (punch,) = wait_until(lambda: server_punches(api_server.data_dir, ENDED_USER) or None, timeout=40,
+                          what="the unscheduled clock-in on the server")
+    assert (punch["kind"], punch["method"], "unscheduled" in punch["flags"]) == ("clock_in", "kiosk", True)
 
 
 def test_home_shows_clocked_in_after_a_kiosk_clock_in(playwright, tablet, web_client, api_server):

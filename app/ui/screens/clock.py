@@ -13,7 +13,7 @@ import flet as ft
 
 from app.domain import attendance
 from app.domain.geofence import Fence, GeofenceVerdict, decide_any
-from app.domain.punch_flow import PunchMethod, fix_needs_refresh, offers_pin_path, punch_method
+from app.domain.punch_flow import PunchMethod, fix_needs_refresh, offers_pin_path, offers_unscheduled, punch_method
 from app.i18n import N_
 from app.store import PunchActions, face_profile, queries
 from app.ui.capture import CaptureError, camera_frames, location_fix
@@ -25,15 +25,24 @@ KIND_LABELS = {"clock_in": N_("Clock in"), "clock_out": N_("Clock out"), "break_
                "break_end": N_("End break")}
 
 
-def local_punches(ctx: AppContext, since: datetime) -> list[attendance.Punch]:
+def local_punches(ctx: AppContext, since: datetime, user_id: str | None = None) -> list[attendance.Punch]:
+    """The person's punches on this device (the signed-in user's unless a kiosk says whose)."""
     with ctx.store.reading() as db:
-        return queries.punches(db, [ctx.user["id"]], since)
+        return queries.punches(db, [user_id or ctx.user["id"]], since)
 
 
-def local_shifts(ctx: AppContext, around: datetime) -> list[attendance.ShiftWindow]:
+def local_shifts(ctx: AppContext, around: datetime, user_id: str | None = None) -> list[attendance.ShiftWindow]:
     with ctx.store.reading() as db:
         return queries.shift_windows(db, queries.shifts_for_user(
-            db, ctx.user["id"], around - timedelta(days=1), around + timedelta(days=1)))
+            db, user_id or ctx.user["id"], around - timedelta(days=1), around + timedelta(days=1)))
+
+
+def shift_check(ctx: AppContext, kind: str, at: datetime, *, user_id: str | None = None,
+                unscheduled: bool = False) -> attendance.PunchCheck:
+    """The shared shift rules for this punch, on what this device knows (the server re-checks)."""
+    return attendance.check_new_punch(kind, at, punches=local_punches(ctx, at - timedelta(days=2), user_id),
+                                      shifts=local_shifts(ctx, at, user_id), rules=attendance.ShiftRules(),
+                                      unscheduled=unscheduled)
 
 
 def fences(ctx: AppContext) -> list[Fence]:
@@ -167,11 +176,9 @@ def view(ctx: AppContext) -> ft.View:
                     # The camera step took a while: the server judges the fix's age, so take it again.
                     fix, decision = await checked_location(ctx, names, kind, pin_path, offer_instead)
             at = datetime.now(UTC)
-            rules = attendance.ShiftRules()
-            check = attendance.check_new_punch(kind, at, punches=local_punches(ctx, at - timedelta(days=2)),
-                                               shifts=local_shifts(ctx, at), rules=rules, unscheduled=unscheduled)
+            check = shift_check(ctx, kind, at, unscheduled=unscheduled)
             if not check.allowed:
-                if check.reason == attendance.REASON_SHIFT_ENDED and rules.allow_unscheduled:
+                if offers_unscheduled(check, attendance.ShiftRules()):
                     offer_instead(ctx._("Clock in without a shift (your manager approves)"), kind, unscheduled=True)
                 raise CaptureError(ctx.reason_text(check.reason))
             flags = list(check.flags) + ([decision.verdict.value] if decision.verdict is GeofenceVerdict.UNCERTAIN else [])

@@ -11,14 +11,14 @@ from datetime import UTC, datetime, timedelta
 import flet as ft
 
 from app.domain import attendance
-from app.domain.punch_flow import PunchMethod
+from app.domain.punch_flow import PunchMethod, offers_unscheduled
 from app.protocol import Reason
 from app.store import PunchActions, queries
-from app.sync import RequestRejected, SyncError
+from app.sync import RequestRejected, ServerError, SyncError
 from app.ui.capture import CaptureError, camera_frames
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
-from app.ui.screens.clock import KIND_LABELS
+from app.ui.screens.clock import KIND_LABELS, shift_check
 from app.ui.screens.login import sign_in_refusal
 
 
@@ -26,6 +26,9 @@ LOCK_KEY = "kiosk_locked_by"
 #: The last punch's outcome ("Clock in for <name>."), kept in page.data until the next
 #: person starts: a sync re-renders the screen at any time and must not wipe it.
 NOTE_KEY = "kiosk_note"
+#: After "Your shift has ended": whose unscheduled clock-in is offered (who, frames), kept
+#: like the note; cleared when the next person starts. Taking it asks "Are you …?" again.
+OFFER_KEY = "kiosk_unscheduled_offer"
 
 
 def lock(ctx: AppContext) -> None:
@@ -78,18 +81,61 @@ def _next_kind(ctx: AppContext, user_id: str) -> str:
         return attendance.next_kind(queries.punches(db, [user_id], datetime.now(UTC) - timedelta(days=2))).value
 
 
+def identify_face(ctx: AppContext, store_id: str, selfie: bytes) -> tuple[dict | None, str]:
+    """The server's 1:N answer for ``selfie``: (the person, "") or (None, what to tell them).
+
+    The server judges the photo with the same quality gates as ``app.face.decide``: a face
+    too small, blurry or masked comes back as its reason, said as "try again", never as
+    "not recognised" or a network problem.
+    """
+    try:
+        who = ctx.api.kiosk_identify(store_id, selfie)
+    except RequestRejected as exc:
+        return None, ctx.reason_text(exc.code, exc.message)
+    except SyncError as exc:
+        if isinstance(exc, ServerError) and exc.code == Reason.FACE_ENGINE_UNAVAILABLE:
+            return None, ctx.reason_text(exc.code)  # online, but no face engine: the PIN still works
+        return None, ctx._("Face check needs the network. Use your staff number and PIN below.")
+    if not who.get("matched"):
+        return None, ctx._("Not recognised. Try again or use your staff number and PIN below.")
+    return who, ""
+
+
+def _record(ctx: AppContext, store_id: str, who: dict, kind: str, frames: list[bytes], unscheduled: bool) -> None:
+    """The shared shift rules first (as on the Clock screen), then the punch."""
+    ctx.page.data.pop(OFFER_KEY, None)
+    check = shift_check(ctx, kind, datetime.now(UTC), user_id=who["user_id"], unscheduled=unscheduled)
+    if not check.allowed:
+        ctx.page.data[NOTE_KEY] = ctx.reason_text(check.reason)
+        if offers_unscheduled(check, attendance.ShiftRules()):
+            ctx.page.data[OFFER_KEY] = (who, frames)
+        ctx.rerender()
+        return
+    done = ctx._("{action} for {name}.", action=ctx._(KIND_LABELS[kind]), name=who["name"])
+    ctx.page.data[NOTE_KEY] = done
+    actions = PunchActions(ctx.store, ctx.store.clock, ctx.actor)
+    ctx.act(lambda: actions.record_punch(
+        kind=kind, store_id=store_id, method=PunchMethod.KIOSK.value, user_id=who["user_id"], fix=None,
+        selfie=frames[0] if frames else None, frames=frames[1:], flags=list(check.flags),
+        shift_id=check.shift_id, unscheduled=unscheduled,
+        # Frames come only with the server's face match (identify_face); the PIN path has none.
+        device_face="matched" if frames and who.get("matched") else "not_used"), done)
+
+
 def view(ctx: AppContext) -> ft.View:
     t = ctx.typo
     store_id = ctx.user.get("home_store_id") or ctx.user["store_ids"][0]
     status = t.text(ctx.page.data.get(NOTE_KEY) or ctx._("Tap Start, look at the camera and turn your head slightly."),
                     16)
     staff_no = ft.TextField(label=ctx._("Staff number"), text_style=t.style(16))
+    offered = ctx.page.data.get(OFFER_KEY)
+    offer = ft.Column([big_button(ctx, ctx._("Clock in without a shift (your manager approves)"),
+                                  lambda e: confirm(*offered, unscheduled=True), icon=ft.Icons.FINGERPRINT,
+                                  filled=False)] if offered else [])
     pin = ft.TextField(label=ctx._("PIN"), password=True, text_style=t.style(16))
 
-    def confirm(who: dict, frames: list[bytes]) -> None:
+    def confirm(who: dict, frames: list[bytes], unscheduled: bool = False) -> None:
         kind = _next_kind(ctx, who["user_id"])
-        actions = PunchActions(ctx.store, ctx.store.clock, ctx.actor)
-
         chosen: list[bool] = []
 
         def close(punch: bool) -> None:
@@ -101,14 +147,8 @@ def view(ctx: AppContext) -> ft.View:
         def dismissed(e) -> None:
             # Punch once the dialog is gone: re-rendering the screen while it is still
             # closing left it on screen, and the next person saw the last one's question.
-            if not chosen or not chosen[-1]:
-                return
-            done = ctx._("{action} for {name}.", action=ctx._(KIND_LABELS[kind]), name=who["name"])
-            ctx.page.data[NOTE_KEY] = done
-            ctx.act(lambda: actions.record_punch(
-                kind=kind, store_id=store_id, method=PunchMethod.KIOSK.value, user_id=who["user_id"], fix=None,
-                selfie=frames[0] if frames else None, frames=frames[1:],
-                device_face="matched" if frames else "not_used"), done)
+            if chosen and chosen[-1]:
+                _record(ctx, store_id, who, kind, frames, unscheduled)
 
         dialog = ft.AlertDialog(
             title=t.text(ctx._("Are you {name}?", name=who["name"]), 18), on_dismiss=dismissed,
@@ -121,24 +161,24 @@ def view(ctx: AppContext) -> ft.View:
         status.value = ctx.page.data[NOTE_KEY] = text
 
     async def start(e) -> None:
+        ctx.page.data.pop(OFFER_KEY, None)
+        offer.controls = []
         try:
             frames = await camera_frames(ctx)
             say(ctx._("Checking your face…"))
             ctx.page.update()
-            who = await asyncio.to_thread(ctx.api.kiosk_identify, store_id, frames[0])
+            who, problem = await asyncio.to_thread(identify_face, ctx, store_id, frames[0])
         except CaptureError as exc:
             say(exc.message)
-        except SyncError:
-            say(ctx._("Face check needs the network. Use your staff number and PIN below."))
         else:
-            if who.get("matched"):
-                say("")
+            say(problem)
+            if who is not None:
                 confirm(who, frames)
-            else:
-                say(ctx._("Not recognised. Try again or use your staff number and PIN below."))
         ctx.page.update()
 
     async def with_pin(e) -> None:
+        ctx.page.data.pop(OFFER_KEY, None)
+        offer.controls = []
         typed, pin.value = (pin.value or "").strip(), ""  # never left on screen for the next person
         try:
             who = await asyncio.to_thread(ctx.api.kiosk_pin, store_id, (staff_no.value or "").strip().upper(), typed)
@@ -153,7 +193,7 @@ def view(ctx: AppContext) -> ft.View:
     leave = ft.TextButton(ctx._("Leave kiosk mode"), icon=ft.Icons.LOCK_OPEN,
                           on_click=lambda e: _ask_manager_pin(ctx))
     screen = frame(ctx, "/kiosk", ctx._("Kiosk"), [
-        section(ctx, ctx._("Clock in or out here"), [status, big_button(ctx, ctx._("Start"), start, icon=ft.Icons.FACE)]),
+        section(ctx, ctx._("Clock in or out here"), [status, offer, big_button(ctx, ctx._("Start"), start, icon=ft.Icons.FACE)]),
         section(ctx, ctx._("No face check?"), [staff_no, pin, big_button(ctx, ctx._("Continue"), with_pin, filled=False)]),
     ], back=True, actions=[leave])
     screen.appbar.automatically_imply_leading = False  # no Back arrow: leaving needs the PIN
