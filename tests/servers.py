@@ -275,6 +275,15 @@ class ApiServer:
         self.stop()
         self.start()
 
+    def restart_without_face_engine(self, scratch: Path) -> None:
+        """Restart where ``face_recognition`` (dlib) cannot be imported, as on a server built
+        without it; ``scratch`` is a folder for the stand-in module."""
+        self.stop()
+        scratch.mkdir(parents=True, exist_ok=True)
+        (scratch / "face_recognition.py").write_text('raise ImportError("dlib is not installed here")\n')
+        self.env["PYTHONPATH"] = f"{scratch}:{self.env['PYTHONPATH']}"
+        self.start()
+
     @classmethod
     def on_copy(cls, data_dir: Path, snapshot: str | Path, env: dict | None = None) -> ApiServer:
         """A server (not started) on a fresh copy of ``snapshot``: a :meth:`snapshot` or a

@@ -102,13 +102,7 @@ def test_server_without_face_engine_flags_face_unchecked_not_mismatch(tmp_path):
             conn.execute(db.shifts.insert().values(id="sh-nodlib", store_id="st-cwb", user_id="u-s01",
                                                    starts_at=now + timedelta(minutes=10),
                                                    ends_at=now + timedelta(hours=8), position="Sales"))
-        srv.stop()
-        # The same server restarted where face_recognition (dlib) cannot be imported.
-        broken = tmp_path / "no_dlib"
-        broken.mkdir()
-        (broken / "face_recognition.py").write_text('raise ImportError("dlib is not installed here")\n')
-        srv.env["PYTHONPATH"] = f"{broken}:{srv.env['PYTHONPATH']}"
-        srv.start()
+        srv.restart_without_face_engine(tmp_path / "no_dlib")
         selfie = fc.selfie("obama_480p.jpg", 120)
         sha = hashlib.sha256(selfie).hexdigest()
         headers = _login(srv.url)

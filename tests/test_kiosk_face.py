@@ -100,12 +100,7 @@ def test_a_server_without_face_engine_says_so_not_no_network(tmp_path, monkeypat
         staff.face_consent(True, CONSENT_TEXT_VERSION, "en")
         staff.face_enrol([photo(n) for n in ("obama_1.jpg", "obama_2.jpg", "obama_3.jpg")])
         staff.close()
-        srv.stop()
-        broken = tmp_path / "no_dlib"
-        broken.mkdir()
-        (broken / "face_recognition.py").write_text('raise ImportError("dlib is not installed here")\n')
-        srv.env["PYTHONPATH"] = f"{broken}:{srv.env['PYTHONPATH']}"
-        srv.start()
+        srv.restart_without_face_engine(tmp_path / "no_dlib")
         api = sign_in(srv.url, store, "M2001", "7100")
         ctx = AppContext(page=DialogPage(), config=ClientConfig(api_url=srv.url), store=store, api=api,
                          tr=Translator("en"), user=store.load_session()[0])
