@@ -5,6 +5,7 @@ import pytest
 from PIL import Image
 
 from app.face import Outcome, QualityCode, decide
+from benchmarks.bench_face_accuracy import outside_sources
 from tests import face_conditions as fc
 from tests.face_fixtures import embedding, identity_of, no_face_image, single_face_photos, to_jpeg
 
@@ -78,6 +79,14 @@ def test_masked_selfie_asks_to_lower_the_mask(name, face_px):
     """Every fixture person in a surgical mask, at every selfie size, is asked to lower it: never matched, mismatched or 'no face'."""
     enrolled = _enrolment(name) or next(iter(_impostors(name).values()))
     decision = decide(fc.masked(name, face_px), enrolled)
+    assert decision.outcome is Outcome.RETRY and decision.reason is QualityCode.MASK, decision
+
+
+@pytest.mark.parametrize("face_px", MASKED_SIZES)
+def test_masked_outside_person_asks_to_lower_the_mask(face_px):
+    """A masked outside person (Grace Hopper, shipped with matplotlib) is asked to lower it, also when the landmarks put the mouth below the mask."""
+    picture = fc.masked(outside_sources(limit=1)[0][0].name, face_px)
+    decision = decide(picture, [embedding("obama_2.jpg")])
     assert decision.outcome is Outcome.RETRY and decision.reason is QualityCode.MASK, decision
 
 
