@@ -1,10 +1,13 @@
 """One face decision (app.face.decide): quality gates from measured margins, retries never mismatches."""
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from app.face import Outcome, QualityCode, decide
+from benchmarks.bench_face_accuracy import outside_sources
 from tests import face_conditions as fc
-from tests.face_fixtures import embedding, identity_of, single_face_photos
+from tests.face_fixtures import embedding, identity_of, no_face_image, single_face_photos, to_jpeg
 
 #: Fixture photos of one face shown whole (the partial crops and the RGBA copy are tests of their own).
 NAMES = [n for n in single_face_photos() if "partial" not in n and "rgba" not in n]
@@ -66,12 +69,41 @@ def test_no_enrolment_and_no_image_are_not_mismatches():
     assert decision.outcome is Outcome.RETRY and decision.reason is QualityCode.NO_FACE
 
 
+#: Masked face widths in a 640x480 selfie, as the accuracy benchmark builds them (docs/face.md).
+MASKED_SIZES = (120, 160, 200, 260)
+
+
+@pytest.mark.parametrize("face_px", MASKED_SIZES)
 @pytest.mark.parametrize("name", NAMES)
-def test_masked_selfie_asks_to_lower_the_mask(name):
-    """Every fixture person in a surgical mask is asked to lower it: never matched, never a mismatch."""
+def test_masked_selfie_asks_to_lower_the_mask(name, face_px):
+    """Every fixture person in a surgical mask, at every selfie size, is asked to lower it: never matched, mismatched or 'no face'."""
     enrolled = _enrolment(name) or next(iter(_impostors(name).values()))
-    decision = decide(fc.masked(name), enrolled)
+    decision = decide(fc.masked(name, face_px), enrolled)
     assert decision.outcome is Outcome.RETRY and decision.reason is QualityCode.MASK, decision
+
+
+@pytest.mark.parametrize("face_px", MASKED_SIZES)
+def test_masked_outside_person_asks_to_lower_the_mask(face_px):
+    """A masked outside person (Grace Hopper, shipped with matplotlib) is asked to lower it, also when the landmarks put the mouth below the mask."""
+    picture = fc.masked(outside_sources(limit=1)[0][0].name, face_px)
+    decision = decide(picture, [embedding("obama_2.jpg")])
+    assert decision.outcome is Outcome.RETRY and decision.reason is QualityCode.MASK, decision
+
+
+def _face_painted_over(name: str) -> bytes:
+    """A 200 px selfie whose whole face, eyes included, is under a mask-coloured patch: no face to see."""
+    image = np.asarray(fc.framed(name, 200)).copy()
+    image[140:340, 200:440] = (170, 205, 230)
+    return to_jpeg(image)
+
+
+@pytest.mark.parametrize("name", ["biden_2.jpg", "kit_harington_1.jpg", "obama_3.jpg"])
+def test_no_mask_alarm_on_pictures_without_a_face(name):
+    """A picture of no face, a blank frame, or a selfie with the whole face covered is 'no face', never 'lower your mask'."""
+    blank = to_jpeg(Image.new("RGB", fc.FRAME, (128, 128, 128)))
+    for picture in (no_face_image(), blank, _face_painted_over(name)):
+        decision = decide(picture, [embedding(name)])
+        assert decision.outcome is Outcome.RETRY and decision.reason is QualityCode.NO_FACE, decision
 
 
 @pytest.mark.parametrize("condition", [c for c in fc.CONDITIONS if c != "mask"])

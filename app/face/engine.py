@@ -70,17 +70,29 @@ class Box:
         return (self.top, self.right, self.bottom, self.left)
 
 
-#: dlib score offset for the weak-face pass: a masked face scores -0.1 to -0.6 on the
-#: fixtures (the detector was trained on uncovered faces); a picture of no face gives nothing.
+#: dlib score offset for weak candidates: a masked face scores -0.1 to -0.8 on the fixtures
+#: (the detector was trained on uncovered faces); a picture of no face gives nothing.
 _WEAK_FACE_SCORE = -0.8
+#: Weak candidates kept per pass: the best-scored one is sometimes a 40 px patch of the
+#: mask or cheek, with the masked face itself second (biden, obama at 160 px).
+_WEAK_PER_PASS = 2
 
 
 @dataclass(frozen=True)
 class Detection:
-    """Faces found, and the best weak candidate when none was found (to recognise a mask)."""
+    """Faces found, and when none was, weak candidates (most likely first) to recognise a mask."""
 
     boxes: list[Box]
-    weak: Box | None = None
+    weak: tuple[Box, ...] = ()
+
+
+def _scan(fr, small: np.ndarray, upsample: int) -> tuple[list, list]:
+    """One detector pass: ``(faces, weak)`` rects, weak ones best-scored first."""
+    rects, scores, _ = fr.api.face_detector.run(small, upsample, _WEAK_FACE_SCORE)
+    ranked = sorted(zip(scores, range(len(rects))), reverse=True)
+    faces = [rects[i] for s, i in ranked if s >= 0]
+    weak = [rects[i] for s, i in ranked if s < 0][:_WEAK_PER_PASS]
+    return faces, weak
 
 
 def find_faces(image: np.ndarray, *, max_side: int = DETECT_MAX_SIDE) -> Detection:
@@ -88,8 +100,10 @@ def find_faces(image: np.ndarray, *, max_side: int = DETECT_MAX_SIDE) -> Detecti
 
     A second pass with one upsampling runs only when the first finds nothing (a small
     face, ~70 px at arm's length in 640x480, or a masked one), so its cost is paid only
-    when needed. That pass also keeps its best candidate below the detector's threshold
-    as ``weak``: never matched, only checked for a mask.
+    when needed. Both passes also report candidates below the detector's threshold (same
+    scan, no extra cost); when neither finds a face they come back as ``weak``, the
+    plain pass's first (a large masked face scores better there), never matched, only
+    checked for a mask.
 
     Args:
         image: RGB uint8 array.
@@ -97,20 +111,16 @@ def find_faces(image: np.ndarray, *, max_side: int = DETECT_MAX_SIDE) -> Detecti
     """
     fr = _fr()
     small, scale = downscale(image, max_side)
-    locations = fr.face_locations(small, number_of_times_to_upsample=0, model="hog")
-    weak = None
-    if not locations:
-        rects, scores, _ = fr.api.face_detector.run(small, 1, _WEAK_FACE_SCORE)
-        found = [(r.top(), r.right(), r.bottom(), r.left()) for r, s in zip(rects, scores) if s >= 0]
-        if found:
-            locations = found
-        elif rects:
-            best = max(range(len(rects)), key=lambda i: scores[i])
-            r = rects[best]
-            weak = _full_size(image, scale, (r.top(), r.right(), r.bottom(), r.left()))
+    faces, weak = _scan(fr, small, 0)
+    if not faces:
+        faces, weak_upsampled = _scan(fr, small, 1)
+        weak += weak_upsampled
+    locations = [(r.top(), r.right(), r.bottom(), r.left()) for r in faces]
     boxes = [_full_size(image, scale, loc) for loc in locations]
+    weak_boxes = () if boxes else tuple(
+        _full_size(image, scale, (r.top(), r.right(), r.bottom(), r.left())) for r in weak)
     # Largest first, so callers that want "the" face take boxes[0].
-    return Detection(sorted(boxes, key=lambda b: b.width * b.height, reverse=True), weak)
+    return Detection(sorted(boxes, key=lambda b: b.width * b.height, reverse=True), weak_boxes)
 
 
 def _full_size(image: np.ndarray, scale: float, location: tuple[int, int, int, int]) -> Box:

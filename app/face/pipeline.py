@@ -63,8 +63,8 @@ def encode_photo(
     image = load_image(image_bytes)
     found = find_faces(image, max_side=max_side)
     boxes = found.boxes
-    # The detector often misses a masked face: its weak best guess is checked for a mask.
-    if not boxes and found.weak is not None and lower_face_covered(image, found.weak):
+    # The detector often misses a masked face: its weak best guesses are checked for a mask.
+    if not boxes and any(lower_face_covered(image, box) for box in found.weak):
         raise FaceQualityError(QualityCode.MASK, "the lower face is covered")
     quality = check_quality(image, boxes, thresholds)
     if lower_face_covered(image, boxes[0]):
