@@ -6,8 +6,8 @@ attendance view (``app.domain.attendance``), so the two never disagree.
 Days are counted in the store's time zone, and a session counts wholly on the day its
 shift started (or, without a shift, the day of its clock-in): a 22:00-06:00 night shift
 is one day's work. A session without a clock-out is reported (``open_shift``; flag
-``missing_clock_out`` once its shift is over, see ``app.domain.open_sessions``) but none of
-its time is counted until the person clocks out or a manager corrects it.
+``missing_clock_out`` once its shift is over, see
+``app.domain.attendance.corrections.clock_out_missing``) but none of its time is counted until the person clocks out or a manager corrects it.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from app.domain.attendance import (
     shift_of,
     walk,
 )
-from app.domain.open_sessions import clock_out_missing
+from app.domain.attendance.corrections import clock_out_missing
 
 FLAG_ABSENT = "absent"
 _ZERO = timedelta(0)
@@ -198,7 +198,7 @@ def compute_timesheet(
         tz: the store's time zone (days are its local dates).
         now: shifts ending after ``now`` are not reported absent, and a session still open
             before its shift's end plus the grace is still at work, not ``missing_clock_out``
-            (``app.domain.open_sessions``); None treats every shift as past (a closed pay
+            (``app.domain.attendance.corrections.clock_out_missing``); None treats every shift as past (a closed pay
             period).
 
     Returns:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from app.domain.attendance.common import FLAG_CORRECTED, _require_aware, _unique
-from app.domain.attendance.punches import Punch, PunchKind, _by_user, walk
+from app.domain.attendance.punches import Punch, PunchKind, Session, _by_user, walk
 from app.domain.attendance.shifts import ShiftRules, ShiftWindow, shift_of
 
 
@@ -96,6 +96,28 @@ def apply_corrections(
 
 
 
+#: An unscheduled session (no shift to end it) counts as still at work this long after its
+#: clock-in, plus the grace: the longest plausible working day stands in for a shift's end.
+UNSCHEDULED_DAY = timedelta(hours=12)
+
+
+def clock_out_due(session: Session, shift: ShiftWindow | None, rules: ShiftRules) -> datetime:
+    """The moment an open session becomes a missing clock-out (before it: still at work)."""
+    end = shift.ends_at if shift is not None else session.clock_in.at + UNSCHEDULED_DAY
+    return end + rules.missing_clock_out_after
+
+
+def clock_out_missing(session: Session, shift: ShiftWindow | None, rules: ShiftRules,
+                      now: datetime | None) -> bool:
+    """True if an open session has no clock-out past its due time; ``now`` None means a closed period."""
+    if not session.is_open:
+        return False
+    if now is None:
+        return True
+    _require_aware("now", now)
+    return now >= clock_out_due(session, shift, rules)
+
+
 def missing_clock_outs(
     punches: Iterable[Punch],
     shifts: Iterable[ShiftWindow],
@@ -116,9 +138,7 @@ def missing_clock_outs(
     missing: list[ShiftWindow] = []
     for user_punches in _by_user(fixed).values():
         for session in walk(user_punches).sessions:
-            if not session.is_open:
-                continue
-            shift = shift_of(session, shifts, rules)
-            if shift is not None and now >= shift.ends_at + rules.missing_clock_out_after:
+            shift = shift_of(session, shifts, rules) if session.is_open else None
+            if shift is not None and clock_out_missing(session, shift, rules, now):
                 missing.append(shift)
     return [s.id for s in sorted(missing, key=lambda s: (s.starts_at, s.id))]
