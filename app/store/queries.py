@@ -188,11 +188,11 @@ def users_of_stores(db: Database, store_ids: list[str]) -> dict[str, str]:
         f"SELECT id, name FROM users WHERE home_store_id IN ({marks}) ORDER BY name", store_ids)}
 
 
-def home_stores(db: Database, user_ids: list[str]) -> dict[str, str | None]:
-    """id -> home store of these people."""
+def users_by_id(db: Database, user_ids: list[str]) -> dict[str, dict]:
+    """id -> name, home store and staff number of these people (the ones this device knows)."""
     marks = ",".join("?" * len(user_ids)) or "''"
-    return {r["id"]: r["home_store_id"] for r in db.query(
-        f"SELECT id, home_store_id FROM users WHERE id IN ({marks})", user_ids)}
+    return {r["id"]: r for r in db.query(
+        f"SELECT id, name, home_store_id, staff_no FROM users WHERE id IN ({marks})", user_ids)}
 
 
 def punch_detail(db: Database, punch_id: str) -> dict | None:
@@ -203,17 +203,6 @@ def punch_detail(db: Database, punch_id: str) -> dict | None:
         " FROM punches p LEFT JOIN users u ON u.id = p.user_id LEFT JOIN shifts s ON s.id = p.shift_id"
         " LEFT JOIN stores st ON st.id = p.store_id WHERE p.id = ?", [punch_id]))
     return rows[0] if rows else None
-
-
-def user_names(db: Database, user_ids: list[str]) -> dict[str, str]:
-    """id -> name of these people (the ones this device knows)."""
-    marks = ",".join("?" * len(user_ids)) or "''"
-    return {r["id"]: r["name"] for r in db.query(f"SELECT id, name FROM users WHERE id IN ({marks})", user_ids)}
-def staff_numbers(db: Database, user_ids: list[str]) -> dict[str, str]:
-    """id -> staff number of the people this device knows (what payroll calls them)."""
-    marks = ",".join("?" * len(user_ids)) or "''"
-    return {r["id"]: r["staff_no"] for r in db.query(
-        f"SELECT id, staff_no FROM users WHERE id IN ({marks})", user_ids) if r["staff_no"]}
 
 
 def people_of_stores(db: Database, store_ids: list[str], exclude: str) -> list[dict]:

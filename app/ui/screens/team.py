@@ -55,8 +55,9 @@ def attendance_sections(ctx: AppContext, start: datetime) -> list[ft.Control]:
         punches = queries.punches_at_stores(db, ctx.user["store_ids"], start - timedelta(days=1))
         windows = queries.shift_windows(None, shifts)
         on_today = team_board.people_on_today(windows, punches, start, end)
-        homes, store_names = queries.home_stores(db, on_today), queries.store_names(db)
-        people |= queries.user_names(db, [uid for uid in on_today if uid not in people])
+        known, store_names = queries.users_by_id(db, on_today), queries.store_names(db)
+    homes = {uid: row["home_store_id"] for uid, row in known.items()}
+    people |= {uid: row["name"] for uid, row in known.items() if uid not in people}
     lines = attendance.attendance_today(on_today, windows, punches, datetime.now(UTC), attendance.ShiftRules(),
                                         corrections=fixes)
     groups = team_board.board(lines, windows, punches, start, end, homes)
@@ -84,7 +85,8 @@ def view(ctx: AppContext) -> ft.View:
                                     fixes_all, week_start, end_day, now=datetime.now(UTC))
                   for uid in people_all]
         with ctx.store.reading() as db:
-            numbers = queries.staff_numbers(db, list(people_all))
+            known = queries.users_by_id(db, list(people_all))
+        numbers = {uid: row["staff_no"] for uid, row in known.items() if row["staff_no"]}
         data = (to_csv if fmt == "csv" else to_xlsx)(sheets, translator=ctx.tr, names=people_all,
                                                      staff_numbers=numbers)
         picker = ctx.page.data.setdefault("file_picker", ft.FilePicker())
