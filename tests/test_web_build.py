@@ -170,3 +170,12 @@ def test_wheel_markers_are_evaluated_for_pyodide():
 
     assert Marker('sys_platform == "emscripten"').evaluate(PYODIDE_ENV)
     assert not Marker('python_version < "3.12"').evaluate(PYODIDE_ENV)
+
+
+def test_rebuilding_unchanged_sources_keeps_the_version(dist, tmp_path):
+    """A second build of the same sources is byte-identical in version (start.sh rebuilds on
+    every start; installed apps must not be told about an update that is none)."""
+    from webapp.build import build
+
+    version = build(tmp_path / "web")
+    assert f"const VERSION = \"{version}\";" in (dist / "sw.js").read_text("utf-8")

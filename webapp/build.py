@@ -8,11 +8,14 @@ and swapped in at the end, so a server keeps serving a complete app throughout.
 from __future__ import annotations
 
 import argparse
+import gzip
+import io
 import logging
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import time
 from importlib import metadata
 from pathlib import Path
@@ -68,6 +71,18 @@ def publish(stage_dir: Path, out: Path, env: dict[str, str]) -> None:
         raise BuildError(f"flet publish failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
 
 
+def normalise_archive(archive: Path) -> None:
+    """Rewrite ``app.tar.gz`` without timestamps: the same sources give the same bytes, so a
+    rebuild without changes keeps the build version (and installed apps see no update)."""
+    with tarfile.open(archive) as tar:
+        members = [(m, tar.extractfile(m).read() if m.isfile() else None) for m in tar.getmembers()]
+    with open(archive, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz, \
+            tarfile.open(fileobj=gz, mode="w", format=tarfile.GNU_FORMAT) as out:
+        for member, data in sorted(members, key=lambda item: item[0].name):
+            member.mtime, member.uid, member.gid, member.uname, member.gname = 0, 0, 0, "", ""
+            out.addfile(member, io.BytesIO(data) if data is not None else None)
+
+
 def drop_unused(dist: Path) -> None:
     for pattern in UNUSED:
         for path in list(dist.glob(pattern)):
@@ -96,6 +111,7 @@ def build(dist: Path = DIST, cache: Path = CACHE, *, api_url: str | None = None)
     module = stage.stage_app(REPO, cache / "stage", pins=[w.pin for w in bundle], api_url=api_url)
     publish(cache / "stage", work, env)
     drop_unused(work)
+    normalise_archive(work / "app.tar.gz")
     wheels.register(work / "pyodide", bundle)
     patches.patch_dist(work, [offline.UPDATE_SCRIPT])
     rive.install_rive(cache, work)
