@@ -179,3 +179,20 @@ def test_rebuilding_unchanged_sources_keeps_the_version(dist, tmp_path):
 
     version = build(tmp_path / "web")
     assert f"const VERSION = \"{version}\";" in (dist / "sw.js").read_text("utf-8")
+
+
+def test_babel_ships_only_the_app_locales_and_still_formats_them(dist, tmp_path):
+    """The bundled babel holds the CLDR data of the 8 locales (and their parents) only, and the
+    app's date, number, currency and list formatting works on it alone in every locale."""
+    import zipfile
+
+    from webapp.babel_trim import DATA_DIR, loaded_locales
+
+    wheel = next((dist / "pyodide").glob("babel-*.whl"))
+    with zipfile.ZipFile(wheel) as zf:
+        data = {n[len(DATA_DIR):-4] for n in zf.namelist() if n.startswith(DATA_DIR)}
+        zf.extractall(tmp_path)
+    assert data == {"root", "en", "ar", "id", "ms", "th", "vi", "zh", "zh_Hans", "zh_Hant", "zh_Hant_HK"}
+    assert wheel.stat().st_size < 2_000_000
+    used, loaded = loaded_locales(Path(__file__).resolve().parents[1], tmp_path)
+    assert used.startswith(str(tmp_path)) and set(loaded) == data

@@ -16,13 +16,14 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from . import offline, patches, pyodide_runtime, rive, stage, wheels
+from . import babel_trim, offline, patches, pyodide_runtime, rive, stage, wheels
 from .pins import BuildError
 
 log = logging.getLogger("webapp.build")
@@ -45,7 +46,10 @@ def check_versions() -> None:
 
 
 def shipped_wheels(requirements: list[str], downloaded: list[Path]) -> list[wheels.Wheel]:
-    """The downloaded wheels Pyodide needs: the requirements and their dependencies there."""
+    """The downloaded wheels Pyodide needs: the requirements and their dependencies there
+    (babel with only the app's locale data)."""
+    downloaded = [babel_trim.trimmed_babel(REPO, p) if p.name.startswith("babel-") else p
+                  for p in downloaded]
     by_name = {w.name: w for w in map(wheels.inspect_wheel, downloaded)}
     wanted = [canonicalize_name(r.split("==")[0].split("[")[0]) for r in requirements]
     needed: dict[str, wheels.Wheel] = {}
@@ -108,8 +112,12 @@ def build(dist: Path = DIST, cache: Path = CACHE, *, api_url: str | None = None)
     bundle = shipped_wheels(requirements, downloaded)
     work = dist.with_name(dist.name + ".partial")
     shutil.rmtree(work, ignore_errors=True)
-    module = stage.stage_app(REPO, cache / "stage", pins=[w.pin for w in bundle], api_url=api_url)
-    publish(cache / "stage", work, env)
+    stage_dir = Path(tempfile.mkdtemp(prefix="stage-", dir=cache))  # parallel builds never share it
+    try:
+        module = stage.stage_app(REPO, stage_dir, pins=[w.pin for w in bundle], api_url=api_url)
+        publish(stage_dir, work, env)
+    finally:
+        shutil.rmtree(stage_dir, ignore_errors=True)
     drop_unused(work)
     normalise_archive(work / "app.tar.gz")
     wheels.register(work / "pyodide", bundle)
