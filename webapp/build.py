@@ -18,6 +18,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 
@@ -40,6 +41,11 @@ UNUSED = ["main.dart.wasm", "canvaskit/wimp*", "canvaskit/experimental_webparagr
           "pyodide/python.exe", "pyodide/python_cli_entry.mjs", "pyodide/*.d.ts"]
 
 
+#: Declared dependencies no client code imports in the browser, left out (and out of the
+#: lock's ``depends``): sqlite-utils wants pip only for its ``install`` command.
+NOT_IN_BROWSER = {"pip"}
+
+
 def check_versions() -> None:
     """BuildError unless flet, flet-web and flet-cli are the pinned release."""
     patches.check_flet_versions({name: metadata.version(name) for name in ("flet", "flet-web", "flet-cli")})
@@ -59,7 +65,8 @@ def shipped_wheels(requirements: list[str], downloaded: list[Path]) -> list[whee
             continue
         if name not in by_name:
             raise BuildError(f"no wheel for {name!r} among the downloads (needed in Pyodide)")
-        needed[name] = by_name[name]
+        wheel = by_name[name]
+        needed[name] = replace(wheel, depends=tuple(d for d in wheel.depends if d not in NOT_IN_BROWSER))
         wanted.extend(needed[name].depends)
     return sorted(needed.values(), key=lambda w: w.name)
 
