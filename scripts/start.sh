@@ -8,13 +8,13 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 API_PORT=${SHOPFLOOR_API_PORT:-8000}
 WEB_PORT=${SHOPFLOOR_WEB_PORT:-8550}
-STAFF_PORT=${SHOPFLOOR_STAFF_PORT:-8560}
+STAFF_PORT=${SHOPFLOOR_STAFF_PORT:-8551}
 HOST=${SHOPFLOOR_HOST:-127.0.0.1}
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 export SHOPFLOOR_DATA_DIR=${SHOPFLOOR_DATA_DIR:-$PWD/data/server}
 export SHOPFLOOR_API_URL=${SHOPFLOOR_API_URL:-http://$HOST:$API_PORT}
-# The staff app's origin, allowed by the API's CORS settings.
-export SHOPFLOOR_WEB_APP_ORIGIN=${SHOPFLOOR_WEB_APP_ORIGIN:-http://$HOST:$STAFF_PORT}
+# The staff app's origin: the only one the API's CORS allows.
+export SHOPFLOOR_WEB_ORIGINS=${SHOPFLOOR_WEB_ORIGINS:-http://$HOST:$STAFF_PORT}
 bash scripts/build_web.sh --api-url "$SHOPFLOOR_API_URL"
 .venv/bin/python -m backend_stub seed
 .venv/bin/python -m backend_stub serve --host "$HOST" --port "$API_PORT" &

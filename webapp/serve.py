@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m webapp.serve", description=__doc__.splitlines()[0])
     parser.add_argument("--dist", type=Path, default=DEFAULT_DIST)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8560)
+    parser.add_argument("--port", type=int, default=8551)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     server = make_server(args.dist, args.host, args.port)
