@@ -196,3 +196,14 @@ def test_babel_ships_only_the_app_locales_and_still_formats_them(dist, tmp_path)
     assert wheel.stat().st_size < 2_000_000
     used, loaded = loaded_locales(Path(__file__).resolve().parents[1], tmp_path)
     assert used.startswith(str(tmp_path)) and set(loaded) == data
+
+
+def test_the_app_is_installable(dist):
+    """manifest.json names Shopfloor, opens standalone at the app's root and has the 192 and 512 px
+    icons a browser needs to offer installing it."""
+    manifest = json.loads((dist / "manifest.json").read_text("utf-8"))
+    assert manifest["name"] == manifest["short_name"] == "Shopfloor"
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "."
+    sizes = {icon["sizes"] for icon in manifest["icons"] if (dist / icon["src"]).exists()}
+    assert {"192x192", "512x512"} <= sizes
+    assert '<link rel="manifest" href="manifest.json">' in (dist / "index.html").read_text("utf-8")

@@ -27,6 +27,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 #: Python in the browser: Pyodide boot + wheels + the app's start (about 10 s here; more under load).
 PYTHON_START_MS = 120_000
 LOCALE = "en"
+#: The staff app's port, known before the API starts so its CORS allows exactly this origin.
+STAFF_PORT = harness.free_port()
+API_ENV = {"SHOPFLOOR_WEB_ORIGINS": f"http://127.0.0.1:{STAFF_PORT}"}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +37,7 @@ def staff_app(api_server, tmp_path_factory):
     """(URL, folder) of the web app built for this module's API, served on a free loopback port."""
     folder = tmp_path_factory.mktemp("staff") / "web"
     shutil.copytree(built_web_app(api_server.url), folder)
-    with serving(folder) as url:
+    with serving(folder, port=STAFF_PORT) as url:
         yield url, folder
 
 
