@@ -76,7 +76,8 @@ def publish(stage_dir: Path, out: Path, env: dict[str, str]) -> None:
     cmd = [sys.executable, "-m", "flet_cli.cli", "publish", str(stage_dir / "main.py"), "--no-cdn",
            "--distpath", str(out), "--app-name", "Shopfloor", "--app-short-name", "Shopfloor",
            "--web-renderer", "canvaskit", "--route-url-strategy", "path",
-           "--pwa-theme-color", "#1F2933", "--pwa-background-color", "#FFFFFF"]
+           "--pwa-theme-color", "#1F2933", "--pwa-background-color", "#FFFFFF",
+           "--app-description", "Shopfloor: clock in, shifts, tasks and broadcasts, also offline"]
     result = subprocess.run(cmd, cwd=stage_dir, env={**os.environ, **env}, capture_output=True, text=True)
     if result.returncode != 0:
         raise BuildError(f"flet publish failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")

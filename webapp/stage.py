@@ -2,7 +2,7 @@
 
 ``flet publish`` tars the whole folder of its entry script, so we give it a clean one:
 the ``app`` package, the compiled catalogues, the client settings (with the API URL this
-build talks to), a ``pyproject.toml`` whose dependencies are exactly the bundled wheels,
+build talks to), a ``requirements.txt`` that lists exactly the bundled wheels,
 the fonts, and an entry ``main.py`` that runs the browser entry point.
 """
 
@@ -49,14 +49,6 @@ def _settings_with_api(repo: Path, api_url: str | None) -> str:
     return text
 
 
-def _pyproject(pins: list[str]) -> str:
-    deps = "".join(f'    "{pin}",\n' for pin in pins)
-    return ('[project]\nname = "shopfloor"\nversion = "0.1.0"\n'
-            'description = "Shopfloor: clock in, shifts, tasks and broadcasts, also offline"\n'
-            f"dependencies = [\n{deps}]\n\n"
-            '[tool.flet]\nproduct = "Shopfloor"\n')
-
-
 def stage_app(repo: Path, stage: Path, *, pins: list[str], api_url: str | None) -> str:
     """Fill ``stage`` with the client; return the entry module it runs."""
     shutil.rmtree(stage, ignore_errors=True)
@@ -73,7 +65,9 @@ def stage_app(repo: Path, stage: Path, *, pins: list[str], api_url: str | None) 
     shutil.copytree(repo / "assets", stage / "assets",
                     ignore=shutil.ignore_patterns("index.html", "__pycache__"))
     (stage / "flet.toml").write_text(_settings_with_api(repo, api_url), "utf-8")
-    (stage / "pyproject.toml").write_text(_pyproject(pins), "utf-8")
+    # requirements.txt, not pyproject.toml: the Python worker installs the dependencies of
+    # both, and a second micropip pass over 29 installed packages costs seconds at every start.
+    (stage / "requirements.txt").write_text("".join(f"{pin}\n" for pin in pins), "utf-8")
     module = entry_module(repo)
     (stage / "main.py").write_text(ENTRY_TEMPLATE.format(module=module), "utf-8")
     return module
