@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the whole test suite: installs what it needs (Python deps in .venv, Debian's
-# Chromium for the real-browser tests, gettext for msgfmt, PostgreSQL's server binaries),
-# then pytest. The API tests run on SQLite and on a throwaway PostgreSQL cluster that
+# Chromium for the real-browser tests, gettext for msgfmt, PostgreSQL's server binaries,
+# npm for the web app's Rive runtime), then pytest. The installable web app is built once
+# by the tests that need it (tests/web_dist.py; downloads cached in .cache/web). The API tests run on SQLite and on a throwaway PostgreSQL cluster that
 # tests/servers.py starts in a temporary folder (as an unprivileged user) and removes.
 # Extra arguments go to pytest (e.g. scripts/test.sh -k sync).
 set -euo pipefail
@@ -10,6 +11,7 @@ bash scripts/bootstrap.sh
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v msgfmt >/dev/null || need+=(gettext)
+command -v npm >/dev/null || need+=(npm)
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
 [ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need+=(postgresql)

@@ -83,3 +83,9 @@ OK = N_("OK")
 CANCEL = N_("Cancel")
 RETRY = N_("Retry")
 CLOSE = N_("Close")
+
+# Installable web app (webapp/, issue 9): shown by the page when a new build is installed.
+# Translators: a newer version of the app has been downloaded and is ready to use.
+UPDATE_READY = N_("A new version of Shopfloor is ready.")
+# Translators: button that restarts the web app on its new version.
+RELOAD = N_("Reload")

@@ -1,0 +1,124 @@
+"""The installable web app (dist/web) in real Chromium: it opens offline after one visit,
+loads nothing from outside its own origin and the API's, and a new build is offered.
+
+The app is built once per session (tests/web_dist.py) and served by webapp.serve from a copy,
+so a test can deploy a "new build" into it without touching the session's build.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from app.i18n.common_strings import LOG_IN, RELOAD, UPDATE_READY
+from tests.web_dist import built_web_app
+from webapp import offline
+from webapp.serve import serving
+
+from . import harness
+from .conftest import tr
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+#: Python in the browser: Pyodide boot + wheels + the app's start (about 10 s here; more under load).
+PYTHON_START_MS = 120_000
+LOCALE = "en"
+#: The staff app's port, known before the API starts so its CORS allows exactly this origin.
+STAFF_PORT = harness.free_port()
+API_ENV = {"SHOPFLOOR_WEB_ORIGINS": f"http://127.0.0.1:{STAFF_PORT}"}
+
+
+@pytest.fixture(scope="module")
+def staff_app(api_server, tmp_path_factory):
+    """(URL, folder) of the web app built for this module's API, served on a free loopback port."""
+    folder = tmp_path_factory.mktemp("staff") / "web"
+    shutil.copytree(built_web_app(api_server.url), folder)
+    with serving(folder, port=STAFF_PORT) as url:
+        yield url, folder
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _new_device(chromium, requests: list):
+    """A phone with service workers allowed (the harness blocks them for server-driven tests)."""
+    context = chromium.new_context(viewport=harness.PHONE_VIEWPORT, locale="en-US", service_workers="allow")
+    context.on("request", lambda request: requests.append(request.url))
+    return context, context.new_page()
+
+
+def _expect_login_screen(page) -> None:
+    """Flutter painted and Python started the app: its login button is on screen."""
+    harness.wait_for_flutter(page, timeout=PYTHON_START_MS)
+    harness.enable_semantics(page)
+    button = page.get_by_role("button", name=tr(LOCALE).gettext(LOG_IN), exact=True)
+    expect(button).to_be_visible(timeout=PYTHON_START_MS)
+
+
+def _wait_until_offline_ready(page) -> None:
+    """The service worker has precached the whole app and controls the page."""
+    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=60_000)
+
+
+def _worker_version(page) -> str:
+    return page.evaluate("""() => new Promise((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event) => resolve(event.data);
+        navigator.serviceWorker.controller.postMessage({type: "VERSION"}, [channel.port2]);
+    })""")
+
+
+def test_app_opens_offline_after_one_visit(chromium, staff_app, api_server):
+    """Loaded once online, the app starts again with the network off (Flutter + Python), and no
+    request of the whole visit leaves the app's origin or the API's."""
+    url, _folder = staff_app
+    requests: list[str] = []
+    context, page = _new_device(chromium, requests)
+    try:
+        page.goto(url)
+        _expect_login_screen(page)
+        _wait_until_offline_ready(page)
+        context.set_offline(True)
+        page.reload()
+        _expect_login_screen(page)
+    finally:
+        context.close()
+    origins = {_origin(u) for u in requests if not u.startswith(("data:", "blob:"))}
+    assert origins <= {_origin(url), api_server.url}, sorted(origins)
+    assert any(u.endswith(".whl") for u in requests), "the wheels come from the app's origin"
+
+
+def test_a_new_build_is_offered_to_an_open_tab(chromium, staff_app):
+    """Deploying a new build makes the open tab say an update is ready; Reload switches to it
+    and the old build's cache is deleted."""
+    url, folder = staff_app
+    requests: list[str] = []
+    context, page = _new_device(chromium, requests)
+    try:
+        page.goto(url)
+        harness.wait_for_flutter(page, timeout=PYTHON_START_MS)
+        _wait_until_offline_ready(page)
+        old = _worker_version(page)
+        version_file = folder / "version.json"
+        version_file.write_text(json.dumps({**json.loads(version_file.read_text()), "build": "next"}))
+        new = offline.write_service_worker(folder)
+        assert new != old
+        # The phone loses and regains its network: the page looks for a new build.
+        context.set_offline(True)
+        context.set_offline(False)
+        prompt = page.get_by_role("alert")
+        expect(prompt).to_contain_text(tr(LOCALE).gettext(UPDATE_READY), timeout=60_000)
+        prompt.get_by_role("button", name=tr(LOCALE).gettext(RELOAD)).click()
+        page.wait_for_load_state()
+        page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=30_000)
+        assert _worker_version(page) == new
+        assert page.evaluate("caches.keys()") == [f"shopfloor-app-{new}"]
+        expect(page.get_by_role("alert")).to_have_count(0)
+    finally:
+        context.close()
