@@ -5,6 +5,7 @@ tests/e2e/test_web_offline_device.py; here: the parts that decide what runs wher
 """
 
 import asyncio
+import json
 import sqlite3
 import subprocess
 import sys
@@ -137,3 +138,20 @@ def test_browser_client_starts_without_numpy_pil_dlib_or_server_packages():
                           text=True, timeout=120, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr[-3000:]
     assert "started without []" in done.stdout
+
+
+def test_face_enrolment_in_the_browser_keeps_no_face_data_and_needs_no_crypto(tmp_path, monkeypatch):
+    """Face set-up in the browser records 'enrolled' (so punches take the face path, verified
+    by the server) without the crypto library and without any face data on the device."""
+    from app.store import face_profile
+
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    monkeypatch.setitem(sys.modules, "app.face.crypto", None)  # importing it fails, as on Pyodide
+    store = DeviceStore(tmp_path / "web.db")
+    face_profile.save(store, "u-s01", consented=True, version="v1", embeddings=[[0.1] * 128] * 3)
+    assert face_profile.status(store, "u-s01") == (True, True)
+    with store.reading() as db:
+        (blob,) = db.execute("SELECT embeddings FROM face_profile WHERE user_id='u-s01'").fetchone()
+    assert json.loads(blob) == []
+    assert not list(tmp_path.glob("*.facekey"))
+    store.close()

@@ -1,7 +1,6 @@
 """Opening a device database: one SQLite file per device, WAL, migrated on open."""
 
 import sqlite3
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,6 +8,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from app.platform import in_browser
 from app.store.migrations import migrate
 
 
@@ -22,7 +22,7 @@ def open_database(path: Path | str) -> Database:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
     db = Database(conn)
-    if sys.platform == "emscripten":
+    if in_browser():
         # In the browser the file lives in memory and is saved whole to IndexedDB after each
         # commit (app.platform.browser_storage): a rollback journal keeps it one file that
         # is always complete when saved; WAL needs shared memory Pyodide does not have.
