@@ -9,6 +9,7 @@ import flet as ft
 
 from app.config import load_config
 from app.i18n import Translator, negotiate
+from app.platform import in_browser, make_lock
 from app.sync import ApiClient
 from app.ui.context import AppContext
 from app.ui.devices import DeviceStores
@@ -51,9 +52,10 @@ def device_locales(page: ft.Page) -> list[str]:
 
 
 async def open_device_store(page: ft.Page, prefs: ft.SharedPreferences, stores: DeviceStores):
-    """This device's store. In a browser the device is the browser (its id lives in the
-    browser's storage); elsewhere it is the install (its id lives in its own database)."""
-    if not page.web:
+    """This device's store. In a server-driven browser the device is the browser (its id lives
+    in the browser's storage); elsewhere, and when Python runs in the browser itself, it is the
+    install (its id lives in its own database, saved with it)."""
+    if not page.web or in_browser():
         return stores.install()
     device_id = await prefs.get(DEVICE_KEY)
     if not device_id:
@@ -62,8 +64,9 @@ async def open_device_store(page: ft.Page, prefs: ft.SharedPreferences, stores: 
     return stores.get(device_id)
 
 
-def make_main(stores: DeviceStores, config):
-    """The per-session ``main``: everything it builds belongs to that session only."""
+def make_main(stores: DeviceStores, config, *, transport=None):
+    """The per-session ``main``: everything it builds belongs to that session only.
+    ``transport``: the API client's httpx transport (the browser's fetch on Pyodide)."""
 
     refresh_locks: dict[str, threading.Lock] = {}
     guard = threading.Lock()
@@ -75,9 +78,9 @@ def make_main(stores: DeviceStores, config):
         page.fonts = dict(REGULAR_FONT_FILES)
         tr = Translator(config.default_locale)
         with guard:
-            refresh_lock = refresh_locks.setdefault(store.device_id, threading.Lock())
+            refresh_lock = refresh_locks.setdefault(store.device_id, make_lock())
         api = DeviceApiClient(config.api_base, store.device_id, on_offset=store.set_clock_offset,
-                              store=store, refresh_lock=refresh_lock)
+                              store=store, refresh_lock=refresh_lock, transport=transport)
         ctx = AppContext(page=page, config=config, store=store, api=api, tr=tr, vault=TokenVault(page, store))
 
         def keep_tokens(tokens) -> None:

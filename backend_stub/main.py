@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from backend_stub import fault_hooks
 from backend_stub.access_log import AccessLogMiddleware
+from backend_stub.cors import allow_web_app
 from backend_stub.engine import create_schema, make_engine
 from backend_stub.errors import install_handlers
 from backend_stub.limits import BodyLimitMiddleware
@@ -62,5 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(v1)
     document_errors(app)
     install_methods(app)
+    allow_web_app(app, settings)  # outside the method and size checks: their refusals stay readable
     app.add_middleware(AccessLogMiddleware)  # last added = outermost: it sees every answer
     return app
+

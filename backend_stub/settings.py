@@ -26,6 +26,14 @@ class Settings(BaseSettings):
     selfie_retention_days: int = Field(default=30, ge=1)
     face_tolerance: float | None = Field(default=None, gt=0, lt=1)
     max_fix_accuracy_m: float = Field(default=100.0, gt=0)
+    # issue 9 (webruntime): the installable web app calls the API from its own origin.
+    web_origins: str = Field(default="http://127.0.0.1:8551,http://localhost:8551",
+                             description="Comma-separated origins of the web app allowed by CORS")
+
+    @property
+    def cors_origins(self) -> list[str]:
+        """The web app's origins, exactly as a browser sends them (no trailing slash)."""
+        return [o.strip().rstrip("/") for o in self.web_origins.split(",") if o.strip()]
 
     @cached_property
     def db_url(self) -> str:

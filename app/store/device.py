@@ -2,6 +2,7 @@
 
 import json
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from app.store.clock import DeviceClock
@@ -19,8 +20,9 @@ def device_db_path(storage_dir: Path, device_id: str) -> Path:
 class DeviceStore(Locked):
     """The local database of one device, plus its clock."""
 
-    def __init__(self, path: Path | str, device_id: str | None = None) -> None:
-        super().__init__(open_database(path))
+    def __init__(self, path: Path | str, device_id: str | None = None, *,
+                 after_commit: Callable[[], None] | None = None) -> None:
+        super().__init__(open_database(path), after_commit)
         self.path = path
         self.clock = DeviceClock()
         stored = self.get_meta("device_id")

@@ -5,6 +5,7 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.platform import in_browser
 from app.store.device import DeviceStore
 
 
@@ -18,11 +19,16 @@ def _device_key(store: DeviceStore) -> bytes:
 
 
 def save(store: DeviceStore, user_id: str, *, consented: bool, version: str, embeddings=None) -> None:
-    """Record the consent decision; embeddings are encrypted (AES-GCM, bound to the user)."""
-    from app.face.crypto import encrypt_embedding
+    """Record the consent decision; embeddings are encrypted (AES-GCM, bound to the user).
 
+    In the browser the device has no face engine to use them: it keeps only the fact that
+    the person is enrolled (an empty list), and the server verifies every selfie."""
     blob = None
-    if consented and embeddings:
+    if consented and embeddings and in_browser():
+        blob = b"[]"
+    elif consented and embeddings:
+        from app.face.crypto import encrypt_embedding
+
         key = _device_key(store)
         blob = json.dumps([encrypt_embedding(e, key, context=user_id.encode()).hex()
                            for e in embeddings]).encode()

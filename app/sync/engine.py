@@ -8,13 +8,12 @@ side) is safe, and the engine simply resends whatever is still pending.
 
 import logging
 import random
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.platform import make_lock, pause
 from app.protocol import ItemStatus, PushRequest, Reason
 from app.protocol.mutations import VOID
 from app.store import DeviceStore, apply_page, get_cursor
@@ -69,12 +68,12 @@ class SyncEngine:
 
     def __init__(self, store: DeviceStore, api: ApiClient, *, batch_size: int = 200,
                  max_attempts: int = 4, base_delay: float = 0.5, max_delay: float = 30.0,
-                 sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None) -> None:
+                 sleep: Callable[[float], None] = pause, rng: random.Random | None = None) -> None:
         self.store, self.api = store, api
         self.batch_size, self.max_attempts = batch_size, max_attempts
         self.base_delay, self.max_delay = base_delay, max_delay
         self._sleep, self._rng = sleep, rng or random.Random()
-        self._round = threading.Lock()
+        self._round = make_lock()  # one round at a time (a browser has no threads to block)
 
     def _retrying(self, call: Callable):
         """Call, retrying network errors, 5xx and 429 (too many requests) with backoff."""

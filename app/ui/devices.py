@@ -2,6 +2,7 @@
 
 import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from app.store import DeviceStore, device_db_path
@@ -14,8 +15,9 @@ class DeviceStores:
     never collide; different browsers never share one, so two people never share an outbox.
     """
 
-    def __init__(self, storage_dir: Path) -> None:
+    def __init__(self, storage_dir: Path, *, after_commit: Callable[[], None] | None = None) -> None:
         self.storage_dir = storage_dir
+        self._after_commit = after_commit  # e.g. save to IndexedDB in the browser
         self._open: dict[str, DeviceStore] = {}
         self._lock = threading.Lock()
 
@@ -23,7 +25,8 @@ class DeviceStores:
         with self._lock:
             store = self._open.get(device_id)
             if store is None:
-                store = DeviceStore(device_db_path(self.storage_dir, device_id), device_id=device_id)
+                store = DeviceStore(device_db_path(self.storage_dir, device_id), device_id=device_id,
+                                    after_commit=self._after_commit)
                 self._open[device_id] = store
             return store
 
@@ -34,7 +37,8 @@ class DeviceStores:
         install is its own device, and stays the same one across restarts.
         """
         with self._lock:
-            store = DeviceStore(self.storage_dir / "install.db", device_id=f"app-{uuid.uuid4().hex}")
+            store = DeviceStore(self.storage_dir / "install.db", device_id=f"app-{uuid.uuid4().hex}",
+                                after_commit=self._after_commit)
             self._open.setdefault(store.device_id, store)
             return self._open[store.device_id]
 

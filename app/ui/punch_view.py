@@ -1,7 +1,6 @@
 """Pieces that show a punch to a manager (Team, Approvals, the punch screen): its shift, its
 times, its location result, its flags in words and its selfie."""
 
-import asyncio
 import json
 import logging
 from datetime import datetime
@@ -11,6 +10,7 @@ import flet as ft
 from app.domain.attendance import Punch
 from app.i18n.flags import FLAG_NAMES, flag_words
 from app.i18n.markers import MessageMap, N_
+from app.platform import offload
 from app.protocol import Flag
 from app.store import local_photo
 from app.sync.errors import NetworkError, SyncError
@@ -90,7 +90,7 @@ def selfie(ctx: AppContext, sha: str | None, size: int = SELFIE_SIZE) -> ft.Cont
 
     async def load() -> None:
         try:
-            data = await asyncio.to_thread(_photo_bytes, ctx, sha)
+            data = await offload(_photo_bytes, ctx, sha)
         except NetworkError:
             data, note = None, ctx._("The photo is not available offline.")
         except SyncError as exc:

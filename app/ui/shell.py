@@ -1,10 +1,10 @@
 """The app shell of one session: start-up, login/logout, routing, background sync."""
 
-import asyncio
 import logging
 
 import flet as ft
 
+from app.platform import offload
 from app.protocol import TokenPair
 from app.store import outbox
 from app.ui.chrome import refresh_status
@@ -120,7 +120,7 @@ class Shell:
 
     async def _finish_logout(self) -> None:
         try:
-            await asyncio.to_thread(self.ctx.api.logout)
+            await offload(self.ctx.api.logout)
         except Exception as exc:  # offline: the server session expires on its own
             logger.info("logout: server not reached: %s", type(exc).__name__)
         self._stop_session()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from app.platform import offload
 from app.store import DeviceStore
 from app.store import outbox
 from app.sync import AuthRequired, ServerError, SyncEngine, SyncError, TransientError
@@ -78,7 +79,7 @@ class SyncRunner:
         self.status.changed()
         report = None
         try:
-            report = await asyncio.to_thread(self.engine.sync_once)
+            report = await offload(self.engine.sync_once)
             self.status.online, self.status.error, self.status.problem = True, None, False
         except ServerError as exc:  # a server answered: the phone is online, the server is not well
             self.status.online, self.status.error, self.status.problem = True, str(exc), True

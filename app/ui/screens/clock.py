@@ -5,7 +5,6 @@ Staff who did not consent to face data use the PIN path: their punch waits for t
 manager's confirmation.
 """
 
-import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +14,7 @@ from app.domain import attendance
 from app.domain.geofence import Fence, GeofenceVerdict, decide_any
 from app.domain.punch_flow import PunchMethod, fix_needs_refresh, offers_pin_path, offers_unscheduled, punch_method
 from app.i18n import N_
+from app.platform import in_browser, offload
 from app.store import PunchActions, face_profile, queries
 from app.ui.capture import CaptureError, camera_frames, location_fix
 from app.ui.chrome import big_button, frame, section
@@ -88,6 +88,8 @@ def verify_on_device(ctx: AppContext, frames: list[bytes]) -> str:
 
     ``app.face.decide`` is the function the server calls on the same selfie, so both agree.
     """
+    if in_browser():
+        return "pending"  # no dlib or numpy in the browser: the server verifies the synced selfie
     try:
         from app.face import FaceError, Outcome, check_liveness, decide
     except ImportError:
@@ -171,7 +173,7 @@ def view(ctx: AppContext) -> ft.View:
                 frames = await camera_frames(ctx)
                 say(ctx._("Checking your face…"))
                 ctx.page.update()
-                device_face = await asyncio.to_thread(verify_on_device, ctx, frames)
+                device_face = await offload(verify_on_device, ctx, frames)
                 if fix_needs_refresh(fix.timestamp, datetime.now(UTC)):
                     # The camera step took a while: the server judges the fix's age, so take it again.
                     fix, decision = await checked_location(ctx, names, kind, pin_path, offer_instead)

@@ -1,9 +1,9 @@
 """Face check set-up (PDPO): informed consent, enrolment from 3 photos, withdrawal."""
 
-import asyncio
 
 import flet as ft
 
+from app.platform import in_browser, offload
 from app.protocol.consent import CONSENT_TEXT_VERSION
 from app.store import face_profile
 from app.sync import SyncError
@@ -30,6 +30,8 @@ def consent_text(ctx: AppContext) -> list[str]:
 def _quality_problem(photo: bytes) -> str | None:
     """The quality code of a set-up photo checked on the device (None when fine or when
     this device cannot run the face engine: the server checks again anyway)."""
+    if in_browser():
+        return None
     try:
         from app.face import FaceError, encode_photo
     except ImportError:
@@ -59,7 +61,7 @@ def view(ctx: AppContext) -> ft.View:
     async def agree(e) -> None:
         say(ctx._("Saving…"))
         try:
-            await asyncio.to_thread(ctx.api.face_consent, True, CONSENT_TEXT_VERSION, ctx.tr.locale)
+            await offload(ctx.api.face_consent, True, CONSENT_TEXT_VERSION, ctx.tr.locale)
             face_profile.save(ctx.store, user["id"], consented=True, version=CONSENT_TEXT_VERSION)
             frames, attempts = [], 0
             while len(frames) < 3:
@@ -68,13 +70,13 @@ def view(ctx: AppContext) -> ft.View:
                     raise CaptureError(ctx._("The photos could not be used. Try again in better light."))
                 say(ctx._("Photo {n} of 3", n=len(frames) + 1))
                 shot = (await camera_frames(ctx, count=1))[0]
-                problem = await asyncio.to_thread(_quality_problem, shot)
+                problem = await offload(_quality_problem, shot)
                 if problem:  # retake this one photo, saying exactly what is wrong
                     ctx.notify(ctx.reason_text(problem), error=True)
                     continue
                 frames.append(shot)
             say(ctx._("Setting up…"))
-            embeddings = await asyncio.to_thread(ctx.api.face_enrol, frames)
+            embeddings = await offload(ctx.api.face_enrol, frames)
             face_profile.save(ctx.store, user["id"], consented=True, version=CONSENT_TEXT_VERSION,
                               embeddings=embeddings)
             ctx.page.data.pop(STATUS_KEY, None)
@@ -89,7 +91,7 @@ def view(ctx: AppContext) -> ft.View:
 
     async def withdraw(e) -> None:
         try:
-            await asyncio.to_thread(ctx.api.face_consent, False, CONSENT_TEXT_VERSION, ctx.tr.locale)
+            await offload(ctx.api.face_consent, False, CONSENT_TEXT_VERSION, ctx.tr.locale)
         except SyncError:
             say(ctx._("Cannot reach the server. Check your connection and try again."), error=True)
             return

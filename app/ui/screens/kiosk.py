@@ -5,13 +5,13 @@ restart stays locked): no Back, no navigation. Only the manager's PIN, checked b
 server, unlocks it; offline it stays locked rather than trusting the device.
 """
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import flet as ft
 
 from app.domain import attendance
 from app.domain.punch_flow import PunchMethod, offers_unscheduled
+from app.platform import offload
 from app.protocol import Reason
 from app.store import PunchActions, queries
 from app.sync import RequestRejected, ServerError, SyncError
@@ -50,7 +50,7 @@ def _ask_manager_pin(ctx: AppContext) -> None:
 
     async def unlock(e) -> None:
         try:  # a fresh sign-in is the server's PIN check (and its lockout applies)
-            await asyncio.to_thread(ctx.api.login, ctx.user["staff_no"], (pin.value or "").strip())
+            await offload(ctx.api.login, ctx.user["staff_no"], (pin.value or "").strip())
         except RequestRejected as exc:  # too many tries: say how long to wait, as at login
             problem.value = (ctx._("Wrong PIN. Kiosk mode stays on.") if exc.code == Reason.INVALID_CREDENTIALS
                              else sign_in_refusal(ctx.tr, exc))
@@ -167,7 +167,7 @@ def view(ctx: AppContext) -> ft.View:
             frames = await camera_frames(ctx)
             say(ctx._("Checking your face…"))
             ctx.page.update()
-            who, problem = await asyncio.to_thread(identify_face, ctx, store_id, frames[0])
+            who, problem = await offload(identify_face, ctx, store_id, frames[0])
         except CaptureError as exc:
             say(exc.message)
         else:
@@ -181,7 +181,7 @@ def view(ctx: AppContext) -> ft.View:
         offer.controls = []
         typed, pin.value = (pin.value or "").strip(), ""  # never left on screen for the next person
         try:
-            who = await asyncio.to_thread(ctx.api.kiosk_pin, store_id, (staff_no.value or "").strip().upper(), typed)
+            who = await offload(ctx.api.kiosk_pin, store_id, (staff_no.value or "").strip().upper(), typed)
         except RequestRejected as exc:
             say(sign_in_refusal(ctx.tr, exc))
         except SyncError:

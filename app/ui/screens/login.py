@@ -1,11 +1,11 @@
 """Login: staff number + PIN, with a language picker for people who read another script."""
 
-import asyncio
 from datetime import timedelta
 
 import flet as ft
 
 from app.i18n import SUPPORTED_LOCALES, Translator
+from app.platform import offload
 from app.protocol import Reason
 from app.sync import NetworkError, RequestRejected, TransientError
 from app.ui.context import AppContext
@@ -104,7 +104,7 @@ def view(ctx: AppContext, on_success, notice: str | None = None) -> ft.View:
         button.content = t.text(ctx._("Logging in…"), 16)
         ctx.page.update()
         try:
-            tokens = await asyncio.to_thread(sign_in, number, code)
+            tokens = await offload(sign_in, number, code)
         except RequestRejected as exc:
             if exc.code == Reason.PIN_CHANGE_REQUIRED:
                 ask_for_new_pin(code)

@@ -5,11 +5,11 @@ stores) and audits it; the person chooses a new PIN at their next login. Online 
 temporary PIN comes from the server.
 """
 
-import asyncio
 
 import flet as ft
 
 from app.domain.roles import Role
+from app.platform import offload
 from app.store import queries
 from app.sync import NetworkError, RequestRejected, TransientError
 from app.ui.chrome import frame, section
@@ -48,7 +48,7 @@ def confirm(ctx: AppContext, person: dict) -> None:
 async def _reset(ctx: AppContext, person: dict) -> None:
     ctx.page.pop_dialog()
     try:
-        done = await asyncio.to_thread(ctx.api.reset_pin, person["id"])
+        done = await offload(ctx.api.reset_pin, person["id"])
     except RequestRejected as exc:
         ctx.notify(ctx.reason_text(exc.code), error=True)
         return

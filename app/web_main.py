@@ -1,0 +1,40 @@
+"""Entry point of the installable web app: the same client, with Python running in the browser.
+
+``scripts/build_web.sh`` publishes the repo root's ``main.py``, which calls ``run()`` here when
+it finds itself on Pyodide. What differs from a native start (see docs/web-app.md):
+
+- the device's files live in an IndexedDB-backed folder, loaded before the database opens
+  and saved after every committed transaction and whenever the page is hidden;
+- the API client sends its requests with the browser's ``fetch``;
+- the device is the install: its id is kept in its own database, with the tokens.
+"""
+
+import logging
+
+import flet as ft
+
+from app.config import load_config
+from app.main import make_main
+from app.platform import browser_storage
+from app.platform.fetch import FetchTransport
+from app.ui.devices import DeviceStores
+
+log = logging.getLogger(__name__)
+
+
+async def main(page: ft.Page) -> None:
+    folder = await browser_storage.open_persistent()
+    stores = DeviceStores(folder, after_commit=browser_storage.flush)
+
+    def page_hidden(e: ft.AppLifecycleStateChangeEvent) -> None:
+        # Every commit is saved already; this covers files written outside a transaction.
+        if e.state in (ft.AppLifecycleState.HIDE, ft.AppLifecycleState.INACTIVE,
+                       ft.AppLifecycleState.PAUSE, ft.AppLifecycleState.DETACH):
+            browser_storage.flush()
+
+    page.on_app_lifecycle_state_change = page_hidden
+    await make_main(stores, load_config(), transport=FetchTransport())(page)
+
+
+def run() -> None:
+    ft.run(main)
