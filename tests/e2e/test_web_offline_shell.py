@@ -20,13 +20,13 @@ from webapp import offline
 from webapp.serve import serving
 
 from . import harness
-from .conftest import tr
+from .conftest import DEFAULT_LOCALE, tr
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 #: Python in the browser: Pyodide boot + wheels + the app's start (about 10 s here; more under load).
 PYTHON_START_MS = 120_000
-LOCALE = "en"
+LOCALE = DEFAULT_LOCALE  # a Hong Kong phone (the context says zh-HK)
 #: The staff app's port, known before the API starts so its CORS allows exactly this origin.
 STAFF_PORT = harness.free_port()
 API_ENV = {"SHOPFLOOR_WEB_ORIGINS": f"http://127.0.0.1:{STAFF_PORT}"}
@@ -48,7 +48,7 @@ def _origin(url: str) -> str:
 
 def _new_device(chromium, requests: list):
     """A phone with service workers allowed (the harness blocks them for server-driven tests)."""
-    context = chromium.new_context(viewport=harness.PHONE_VIEWPORT, locale="en-US", service_workers="allow")
+    context = chromium.new_context(viewport=harness.PHONE_VIEWPORT, locale="zh-HK", service_workers="allow")
     context.on("request", lambda request: requests.append(request.url))
     return context, context.new_page()
 
