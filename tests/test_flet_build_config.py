@@ -37,7 +37,7 @@ def test_package_keeps_the_client_and_leaves_out_the_server():
     excluded = set(app.get("exclude", []))
     for needed in ("app", "locales", "assets", "flet.toml", "main.py"):
         assert needed not in excluded and (REPO / needed).exists(), needed
-    for server_side in ("backend_stub", "tests", "benchmarks", "scripts"):
+    for server_side in ("backend_stub", "tests", "benchmarks", "scripts", "webapp", ".cache"):
         assert server_side in excluded, f"{server_side} would ship inside the phone app"
 
 
