@@ -19,6 +19,7 @@ from app.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, negotiate
 from app.i18n.common_strings import RELOAD, UPDATE_READY
 
 from .pins import BuildError
+from .wheels import sha256_of
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SERVICE_WORKER = "sw.js"
@@ -28,11 +29,8 @@ NOT_PRECACHED = {SERVICE_WORKER}
 
 
 def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()[:16]
+    """A file's content hash as the service worker keys it (16 hex digits)."""
+    return sha256_of(path)[:16]
 
 
 def precache_list(dist: Path) -> dict[str, str]:

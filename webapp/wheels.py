@@ -116,7 +116,8 @@ def inspect_wheel(path: Path) -> Wheel:
     return Wheel(path, canonicalize_name(name), str(version), tuple(sorted(set(depends))), tuple(imports))
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file's content (read in 1 MB pieces)."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -148,6 +149,6 @@ def register(pyodide_dir: Path, wheels: list[Wheel]) -> None:
                 if (pyodide_dir / entry["file_name"]).exists() and canonicalize_name(key) not in ours}
     for wheel in wheels:
         shutil.copy2(wheel.path, pyodide_dir / wheel.path.name)
-        packages[wheel.name] = lock_entry(wheel, wheel.path.name, _sha256(wheel.path))
+        packages[wheel.name] = lock_entry(wheel, wheel.path.name, sha256_of(wheel.path))
     lock["packages"] = dict(sorted(packages.items()))
     lock_path.write_text(json.dumps(lock, separators=(",", ":")), "utf-8")

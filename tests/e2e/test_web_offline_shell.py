@@ -66,6 +66,12 @@ def _wait_until_offline_ready(page) -> None:
     page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=60_000)
 
 
+def _assert_stays_home(requests: list[str], app_url: str, api_url: str) -> None:
+    """No request went anywhere but the app's own origin and the API's."""
+    origins = {_origin(u) for u in requests if not u.startswith(("data:", "blob:"))}
+    assert origins <= {_origin(app_url), api_url}, sorted(origins)
+
+
 def _worker_version(page) -> str:
     return page.evaluate("""() => new Promise((resolve) => {
         const channel = new MessageChannel();
@@ -89,12 +95,11 @@ def test_app_opens_offline_after_one_visit(chromium, staff_app, api_server):
         _expect_login_screen(page)
     finally:
         context.close()
-    origins = {_origin(u) for u in requests if not u.startswith(("data:", "blob:"))}
-    assert origins <= {_origin(url), api_server.url}, sorted(origins)
+    _assert_stays_home(requests, url, api_server.url)
     assert any(u.endswith(".whl") for u in requests), "the wheels come from the app's origin"
 
 
-def test_a_new_build_is_offered_to_an_open_tab(chromium, staff_app):
+def test_a_new_build_is_offered_to_an_open_tab(chromium, staff_app, api_server):
     """Deploying a new build makes the open tab say an update is ready; Reload switches to it
     and the old build's cache is deleted."""
     url, folder = staff_app
@@ -122,3 +127,4 @@ def test_a_new_build_is_offered_to_an_open_tab(chromium, staff_app):
         expect(page.get_by_role("alert")).to_have_count(0)
     finally:
         context.close()
+    _assert_stays_home(requests, url, api_server.url)
