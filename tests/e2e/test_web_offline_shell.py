@@ -100,8 +100,8 @@ def test_app_opens_offline_after_one_visit(chromium, staff_app, api_server):
 
 
 def test_a_new_build_is_offered_to_an_open_tab(chromium, staff_app, api_server):
-    """Deploying a new build makes the open tab say an update is ready; Reload switches to it
-    and the old build's cache is deleted."""
+    """Deploying a new build makes the open tab say an update is ready; Reload switches every
+    open tab of the app to it and the old build's cache is deleted."""
     url, folder = staff_app
     requests: list[str] = []
     context, page = _new_device(chromium, requests)
@@ -110,6 +110,11 @@ def test_a_new_build_is_offered_to_an_open_tab(chromium, staff_app, api_server):
         harness.wait_for_flutter(page, timeout=PYTHON_START_MS)
         _wait_until_offline_ready(page)
         old = _worker_version(page)
+        other = context.new_page()  # a second tab of the app, on the same build
+        other.goto(url)
+        harness.wait_for_flutter(other, timeout=PYTHON_START_MS)
+        for tab in (page, other):
+            tab.evaluate("window.oldBuildStillOpen = true")
         version_file = folder / "version.json"
         version_file.write_text(json.dumps({**json.loads(version_file.read_text()), "build": "next"}))
         new = offline.write_service_worker(folder)
@@ -120,11 +125,12 @@ def test_a_new_build_is_offered_to_an_open_tab(chromium, staff_app, api_server):
         prompt = page.get_by_role("alert")
         expect(prompt).to_contain_text(tr(LOCALE).gettext(UPDATE_READY), timeout=60_000)
         prompt.get_by_role("button", name=tr(LOCALE).gettext(RELOAD)).click()
-        page.wait_for_load_state()
-        page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=30_000)
-        assert _worker_version(page) == new
+        for tab in (page, other):
+            tab.wait_for_function("() => !window.oldBuildStillOpen && !!navigator.serviceWorker.controller",
+                                  timeout=30_000)
+            assert _worker_version(tab) == new
+            expect(tab.get_by_role("alert")).to_have_count(0)
         assert page.evaluate("caches.keys()") == [f"shopfloor-app-{new}"]
-        expect(page.get_by_role("alert")).to_have_count(0)
     finally:
         context.close()
     _assert_stays_home(requests, url, api_server.url)

@@ -29,9 +29,12 @@
     return DEFAULT_LOCALE;
   }
 
-  var reloadAsked = false;
+  // A new build took over (Reload was pressed here or in another tab of the app): reload, so
+  // no tab runs old code against the new build's files. The first install is no update.
+  var hadController = !!navigator.serviceWorker.controller;
   navigator.serviceWorker.addEventListener("controllerchange", function () {
-    if (reloadAsked) window.location.reload();
+    if (hadController) window.location.reload();
+    hadController = true;
   });
 
   function showPrompt(worker) {
@@ -55,7 +58,6 @@
     button.style.cssText = "min-height:44px;padding:0 16px;border:0;border-radius:6px;" +
       "background:#fff;color:#1f2933;font:inherit;font-weight:600;cursor:pointer";
     button.addEventListener("click", function () {
-      reloadAsked = true;
       button.disabled = true;
       worker.postMessage({ type: "SKIP_WAITING" });
     });
