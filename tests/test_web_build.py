@@ -205,3 +205,22 @@ def test_the_app_is_installable(dist):
     sizes = {icon["sizes"] for icon in manifest["icons"] if (dist / icon["src"]).exists()}
     assert {"192x192", "512x512"} <= sizes
     assert '<link rel="manifest" href="manifest.json">' in (dist / "index.html").read_text("utf-8")
+
+
+def test_server_gives_browsers_the_types_they_need(dist):
+    """webapp.serve answers .wasm as application/wasm and .mjs as JavaScript (streaming compile and
+    module import refuse others), deep links with index.html, and a missing file with 404."""
+    import httpx
+
+    from webapp.serve import serving
+
+    with serving(dist) as url:
+        def get(path):
+            return httpx.get(url + path, timeout=10)
+
+        assert get("pyodide/pyodide.asm.wasm").headers["content-type"] == "application/wasm"
+        assert get("pyodide/pyodide.mjs").headers["content-type"] == "text/javascript"
+        deep = get("clock")
+        assert deep.status_code == 200 and 'src="app-update.js"' in deep.text
+        assert get("sw.js").headers["cache-control"] == "no-cache"
+        assert get("nothing/here.js").status_code == 404
