@@ -103,12 +103,13 @@ def test_the_client_pins_match_requirements_txt(dist):
 
 
 def test_only_client_code_is_published(dist):
-    """app.tar.gz holds the client (app/, compiled catalogues, settings), no server, tests or .po."""
+    """app.tar.gz holds the client (app/, compiled catalogues, settings), no server, tests, .po
+    or face engine (numpy/dlib: the server verifies web punches)."""
     with tarfile.open(dist / "app.tar.gz") as tar:
         names = [n.lstrip("/") for n in tar.getnames()]
     assert "main.py" in names and "flet.toml" in names and "app/ui/shell.py" in names
     assert {f"locales/{loc}/LC_MESSAGES/messages.mo" for loc in SUPPORTED_LOCALES} <= set(names)
-    assert not [n for n in names if n.startswith(("backend_stub", "tests", "benchmarks", "scripts", "docs"))
+    assert not [n for n in names if n.startswith(("backend_stub", "tests", "benchmarks", "scripts", "docs", "app/face"))
                 or n.endswith((".po", ".pyc"))]
 
 
