@@ -199,12 +199,23 @@ def test_babel_ships_only_the_app_locales_and_still_formats_them(dist, tmp_path)
 
 def test_the_app_is_installable(dist):
     """manifest.json names Shopfloor, opens standalone at the app's root and has the 192 and 512 px
-    icons a browser needs to offer installing it."""
+    icons a browser needs to offer installing it, Shopfloor's own."""
     manifest = json.loads((dist / "manifest.json").read_text("utf-8"))
     assert manifest["name"] == manifest["short_name"] == "Shopfloor"
     assert manifest["display"] == "standalone" and manifest["start_url"] == "."
     sizes = {icon["sizes"] for icon in manifest["icons"] if (dist / icon["src"]).exists()}
     assert {"192x192", "512x512"} <= sizes
+    from PIL import Image
+
+    from app.ui.theme import SEED
+
+    for icon in manifest["icons"]:  # Shopfloor's own, in its brand colour (not Flet's logo)
+        assert (dist / icon["src"]).read_bytes() != (FLET_WEB / icon["src"]).read_bytes()
+        with Image.open(dist / icon["src"]) as image:
+            assert f"{image.width}x{image.height}" == icon["sizes"]
+            centre_left = image.convert("RGB").getpixel((image.width // 8, image.height // 2))
+            assert "#%02X%02X%02X" % centre_left == SEED
+    assert manifest["theme_color"] == SEED
     assert '<link rel="manifest" href="manifest.json">' in (dist / "index.html").read_text("utf-8")
 
 
