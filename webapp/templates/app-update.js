@@ -8,6 +8,9 @@
   var DEFAULT_LOCALE = __DEFAULT_LOCALE__;
   var RTL_LOCALES = __RTL_LOCALES__;
   var CHECK_EVERY_MS = 60 * 1000;
+  // The device database and outbox live in IndexedDB (app/platform/browser_storage.py): ask
+  // the browser not to evict them under storage pressure (a page-only API, not in the worker).
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
   if (!("serviceWorker" in navigator)) return;
 
   // The app's own choice when it saved one, else the browser's languages, else the default.
