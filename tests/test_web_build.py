@@ -103,12 +103,13 @@ def test_the_client_pins_match_requirements_txt(dist):
 
 
 def test_only_client_code_is_published(dist):
-    """app.tar.gz holds the client (app/, compiled catalogues, settings), no server, tests or .po."""
+    """app.tar.gz holds the client (app/, compiled catalogues, settings), no server, tests, .po
+    or face engine (numpy/dlib: the server verifies web punches)."""
     with tarfile.open(dist / "app.tar.gz") as tar:
         names = [n.lstrip("/") for n in tar.getnames()]
     assert "main.py" in names and "flet.toml" in names and "app/ui/shell.py" in names
     assert {f"locales/{loc}/LC_MESSAGES/messages.mo" for loc in SUPPORTED_LOCALES} <= set(names)
-    assert not [n for n in names if n.startswith(("backend_stub", "tests", "benchmarks", "scripts", "docs"))
+    assert not [n for n in names if n.startswith(("backend_stub", "tests", "benchmarks", "scripts", "docs", "app/face"))
                 or n.endswith((".po", ".pyc"))]
 
 
@@ -198,10 +199,40 @@ def test_babel_ships_only_the_app_locales_and_still_formats_them(dist, tmp_path)
 
 def test_the_app_is_installable(dist):
     """manifest.json names Shopfloor, opens standalone at the app's root and has the 192 and 512 px
-    icons a browser needs to offer installing it."""
+    icons a browser needs to offer installing it, Shopfloor's own."""
     manifest = json.loads((dist / "manifest.json").read_text("utf-8"))
     assert manifest["name"] == manifest["short_name"] == "Shopfloor"
     assert manifest["display"] == "standalone" and manifest["start_url"] == "."
     sizes = {icon["sizes"] for icon in manifest["icons"] if (dist / icon["src"]).exists()}
     assert {"192x192", "512x512"} <= sizes
+    from PIL import Image
+
+    from app.ui.theme import SEED
+
+    for icon in manifest["icons"]:  # Shopfloor's own, in its brand colour (not Flet's logo)
+        assert (dist / icon["src"]).read_bytes() != (FLET_WEB / icon["src"]).read_bytes()
+        with Image.open(dist / icon["src"]) as image:
+            assert f"{image.width}x{image.height}" == icon["sizes"]
+            centre_left = image.convert("RGB").getpixel((image.width // 8, image.height // 2))
+            assert "#%02X%02X%02X" % centre_left == SEED
+    assert manifest["theme_color"] == SEED
     assert '<link rel="manifest" href="manifest.json">' in (dist / "index.html").read_text("utf-8")
+
+
+def test_server_gives_browsers_the_types_they_need(dist):
+    """webapp.serve answers .wasm as application/wasm and .mjs as JavaScript (streaming compile and
+    module import refuse others), deep links with index.html, and a missing file with 404."""
+    import httpx
+
+    from webapp.serve import serving
+
+    with serving(dist) as url:
+        def get(path):
+            return httpx.get(url + path, timeout=10)
+
+        assert get("pyodide/pyodide.asm.wasm").headers["content-type"] == "application/wasm"
+        assert get("pyodide/pyodide.mjs").headers["content-type"] == "text/javascript"
+        deep = get("clock")
+        assert deep.status_code == 200 and 'src="app-update.js"' in deep.text
+        assert get("sw.js").headers["cache-control"] == "no-cache"
+        assert get("nothing/here.js").status_code == 404

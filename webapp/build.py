@@ -24,7 +24,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from . import babel_trim, offline, patches, pyodide_runtime, rive, stage, wheels
+from . import babel_trim, icons, offline, patches, pyodide_runtime, rive, stage, wheels
 from .pins import BuildError
 
 log = logging.getLogger("webapp.build")
@@ -76,7 +76,7 @@ def publish(stage_dir: Path, out: Path, env: dict[str, str]) -> None:
     cmd = [sys.executable, "-m", "flet_cli.cli", "publish", str(stage_dir / "main.py"), "--no-cdn",
            "--distpath", str(out), "--app-name", "Shopfloor", "--app-short-name", "Shopfloor",
            "--web-renderer", "canvaskit", "--route-url-strategy", "path",
-           "--pwa-theme-color", "#1F2933", "--pwa-background-color", "#FFFFFF",
+           "--pwa-theme-color", icons.SEED, "--pwa-background-color", "#FFFFFF",
            "--app-description", "Shopfloor: clock in, shifts, tasks and broadcasts, also offline"]
     result = subprocess.run(cmd, cwd=stage_dir, env={**os.environ, **env}, capture_output=True, text=True)
     if result.returncode != 0:
@@ -131,6 +131,7 @@ def build(dist: Path = DIST, cache: Path = CACHE, *, api_url: str | None = None)
     wheels.register(work / "pyodide", bundle)
     patches.patch_dist(work, [offline.UPDATE_SCRIPT])
     rive.install_rive(cache, work)
+    icons.write_icons(work)
     offline.write_update_script(work, REPO / "locales")
     version = offline.write_service_worker(work)
     swap_in(work, dist)

@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import functools
 import logging
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -45,14 +46,23 @@ class AppHandler(SimpleHTTPRequestHandler):
         log.debug("%s " + format, self.address_string(), *args)
 
 
+class AppServer(ThreadingHTTPServer):
+    """Quiet about browsers that hang up mid-answer (a reload, a tab closed): that is no error."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(dist: Path, host: str, port: int) -> ThreadingHTTPServer:
     """A server for ``dist`` (not started); port 0 picks a free one."""
     if not (dist / "index.html").exists():
         raise FileNotFoundError(f"{dist} has no index.html: run scripts/build_web.sh first")
     handler = functools.partial(AppHandler, directory=str(dist))
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return AppServer((host, port), handler)
 
 
 @contextlib.contextmanager
