@@ -6,18 +6,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.protocol import MAX_PULL_PAGE, PullResponse, PushRequest, PushResponse, Reason
-from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
+from backend_stub.deps import DbRead, DbSession, ReadingCaller, SettingsDep, WritingCaller
 from backend_stub.errors import BadRequest, Conflict, Forbidden, PayloadTooLarge
 from backend_stub.openapi import errors
-from backend_stub.services.changes import decode_cursor, encode_cursor, position_tag, pull
-from backend_stub.services.push import apply_batch, last_applied_seq
+from backend_stub.services.changes import decode_cursor, encode_cursor, pull
+from backend_stub.services.push import apply_batch
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 
 
 @router.post("/push", response_model=PushResponse,
              responses=errors(BadRequest, Forbidden, Conflict, PayloadTooLarge))
-def push(body: PushRequest, caller: CurrentUser, conn: DbSession, settings: SettingsDep) -> Response:
+def push(body: PushRequest, caller: WritingCaller, conn: DbSession, settings: SettingsDep) -> Response:
     """Apply a batch of consecutive mutations from the caller's device, each exactly once."""
     if len(body.mutations) > settings.max_batch:
         raise PayloadTooLarge(Reason.PAYLOAD_TOO_LARGE,
@@ -34,14 +34,13 @@ def push(body: PushRequest, caller: CurrentUser, conn: DbSession, settings: Sett
 
 @router.get("/pull", response_model=PullResponse, responses=errors(BadRequest))
 def pull_changes(
-    caller: CurrentUser,
+    caller: ReadingCaller,
     conn: DbRead,
     cursor: str = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 500,
 ) -> PullResponse:
     """Changes since ``cursor`` that the caller's role and stores may see."""
     after, tag = decode_cursor(cursor)
-    changes, position, has_more = pull(conn, caller.actor, after, limit, tag)
-    return PullResponse(changes=changes, cursor=encode_cursor(position, position_tag(conn, position)),
-                        has_more=has_more,
-                        last_applied_seq=last_applied_seq(conn, caller.device_id))
+    page = pull(conn, caller.actor, caller.device_id, after, limit, tag)
+    return PullResponse(changes=page.changes, cursor=encode_cursor(page.position, page.tag),
+                        has_more=page.has_more, last_applied_seq=page.last_applied_seq)

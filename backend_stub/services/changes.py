@@ -9,6 +9,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Connection
 from app.domain.roles import Actor
 from app.protocol import Change, Reason
 from backend_stub import db
+from backend_stub.engine import insert_changes
 from backend_stub.errors import BadRequest
 
 
@@ -83,19 +85,13 @@ def flush(conn: Connection) -> None:
     """Write queued changes now, in order (also done automatically at commit)."""
     rows = conn.info.pop("pending_changes", [])
     if rows:
-        conn.execute(db.changes.insert(), rows)
+        insert_changes(conn, rows)
 
 
-def position_tag(conn: Connection, seq: int) -> str:
-    """A fingerprint of the feed row at ``seq``. A database restored from an older copy
-    re-uses positions for other rows, so a cursor from before the restore no longer matches."""
-    if seq == 0:
-        return ""
-    c = db.changes.c
-    row = conn.execute(select(c.created_at, c.entity, c.entity_id).where(c.seq == seq)).first()
-    if row is None:
-        return "-"
-    return hashlib.sha256(f"{row[0]}|{row[1]}|{row[2]}".encode()).hexdigest()[:12]
+def _tag(created_at: Any, entity: str, entity_id: str) -> str:
+    """A fingerprint of a feed row. A database restored from an older copy re-uses positions
+    for other rows, so a cursor from before the restore no longer matches."""
+    return hashlib.sha256(f"{created_at}|{entity}|{entity_id}".encode()).hexdigest()[:12]
 
 
 def encode_cursor(seq: int, tag: str = "") -> str:
@@ -136,17 +132,45 @@ def visible_to(actor: Actor):
     )
 
 
-def pull(conn: Connection, actor: Actor, after: int, limit: int,
-         tag: str | None = None) -> tuple[list[Change], int, bool]:
-    """Changes after ``after`` that ``actor`` may see, oldest first.
+@dataclass(frozen=True)
+class Page:
+    """One pull: the changes, where to resume (and its fingerprint), whether more follow, and
+    the device's last applied mutation number, read in the same snapshot."""
 
-    Returns:
-        The page, the position to resume from, and whether more pages follow. When the
-        page is not full the position jumps to the feed's head, so invisible rows are
-        never scanned twice.
+    changes: list[Change]
+    position: int
+    tag: str
+    has_more: bool
+    last_applied_seq: int
+
+
+def _row_fields(seq: Any) -> list:
+    """Scalar subqueries: the fingerprinted fields of the feed row at ``seq``."""
+    c = db.changes.c
+    return [select(col).where(c.seq == seq).scalar_subquery() for col in (c.created_at, c.entity, c.entity_id)]
+
+
+def _ends(conn: Connection, after: int, device_id: str) -> tuple[int, str, str, int]:
+    """One round trip: the feed's head, the fingerprints of the head row and of the row at
+    ``after``, and the device's last applied number."""
+    head = select(func.coalesce(func.max(db.changes.c.seq), 0)).scalar_subquery()
+    state = db.device_state.c
+    last = select(state.last_seq).where(state.device_id == device_id).scalar_subquery()
+    row = conn.execute(select(head, *_row_fields(head), *_row_fields(after), last)).one()
+    head_tag = "" if row[0] == 0 else "-" if row[3] is None else _tag(*row[1:4])
+    after_tag = "" if after == 0 else "-" if row[6] is None else _tag(*row[4:7])
+    return row[0], head_tag, after_tag, row[7] or 0
+
+
+def pull(conn: Connection, actor: Actor, device_id: str, after: int, limit: int,
+         tag: str | None = None) -> Page:
+    """Changes after ``after`` that ``actor`` may see, oldest first (two round trips).
+
+    When the page is not full the position jumps to the feed's head, so invisible rows are
+    never scanned twice.
     """
-    head = conn.execute(select(func.coalesce(func.max(db.changes.c.seq), 0))).scalar_one()
-    if after > head or (tag is not None and tag != position_tag(conn, after)):
+    head, head_tag, after_tag, last_seq = _ends(conn, after, device_id)
+    if after > head or (tag is not None and tag != after_tag):
         # Not issued by this feed (e.g. the server was restored from an older backup and
         # its feed may since have grown past the position): accepting it would silently
         # skip every change up to that position.
@@ -167,6 +191,8 @@ def pull(conn: Connection, actor: Actor, after: int, limit: int,
         )
         for r in rows
     ]
-    has_more = len(rows) == limit
-    position = rows[-1]["seq"] if has_more else max(head, after)
-    return changes, position, has_more
+    if len(rows) == limit:
+        last = rows[-1]
+        return Page(changes, last["seq"], _tag(last["created_at"], last["entity"], last["entity_id"]),
+                    True, last_seq)
+    return Page(changes, head, head_tag, False, last_seq)
