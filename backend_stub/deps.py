@@ -1,7 +1,7 @@
 """FastAPI dependencies: the database connection and the authenticated caller."""
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -162,17 +162,34 @@ def current_caller(claims: Claims, engine: EngineDep) -> Caller:
         return caller_on(conn, claims)
 
 
-def _caller_in_write(claims: Claims, conn: DbSession) -> Caller:
-    return caller_on(conn, claims)
+@dataclass(frozen=True)
+class Checked:
+    """A request's transaction and its caller, checked on that transaction."""
+
+    conn: Connection
+    caller: Caller
 
 
-def _caller_in_read(claims: Claims, conn: DbRead) -> Caller:
-    return caller_on(conn, claims)
+@contextmanager
+def _checked(tx: AbstractContextManager[Connection], claims: dict) -> Iterator[Checked]:
+    with tx as conn:
+        yield Checked(conn, caller_on(conn, claims))
+
+
+async def checked_write(claims: Claims, engine: EngineDep) -> AsyncIterator[Checked]:
+    """write_conn's transaction with the caller checked on it, in the same thread-pool call:
+    one connection and one hop to a worker thread a request fewer than both apart."""
+    async with _slots(engine), contextmanager_in_threadpool(_checked(engine.begin(), claims)) as checked:
+        yield checked
+
+
+async def checked_read(claims: Claims, engine: EngineDep) -> AsyncIterator[Checked]:
+    """read_conn's snapshot with the caller checked on it (as checked_write)."""
+    async with _slots(engine), contextmanager_in_threadpool(_checked(_read_tx(engine), claims)) as checked:
+        yield checked
 
 
 CurrentUser = Annotated[Caller, Depends(current_caller)]
-#: The caller checked on the route's own write (or read) transaction: one connection a
-#: request instead of two (hot paths: push and pull). Also declare DbSession (or DbRead):
-#: FastAPI hands the route the same connection.
-WritingCaller = Annotated[Caller, Depends(_caller_in_write)]
-ReadingCaller = Annotated[Caller, Depends(_caller_in_read)]
+#: A transaction and the caller checked on it (hot paths: push and pull); scope as DbSession.
+CheckedWrite = Annotated[Checked, Depends(checked_write, scope="function")]
+CheckedRead = Annotated[Checked, Depends(checked_read, scope="function")]
