@@ -6,6 +6,7 @@ from uuid import uuid4
 
 from sqlalchemy import event
 
+from app.protocol import PullResponse
 from tests import servers
 from tests.test_api_push import bearer, mutation, note_add, push
 
@@ -89,3 +90,20 @@ def test_requests_right_after_the_database_cut_every_pooled_connection_succeed(a
     assert [r.status_code for r in (*first, *second)] == [200] * 4
     assert {r["status"] for r in second[0].json()["results"]} == {"applied"}
     assert second[1].json()["last_applied_seq"] == 20
+
+
+def test_a_pull_answer_is_the_pull_model_with_each_change_as_stored(api):
+    """A pull's answer (written straight from the stored changes, not through the model) is
+    valid PullResponse JSON, and a note with quotes, backslashes, new lines and Chinese
+    comes back exactly as it was written."""
+    body = '他說 "好" \\ 明天\n再來'
+    note = note_add(f"nt-{uuid4().hex}", body=body)
+    assert push(api, "u-s01", [mutation(1, "note.add", note)], device_id=DEVICE).status_code == 200
+    resp = api.get("/v1/sync/pull", params={"limit": 1000}, headers=bearer(api, "u-s01", DEVICE))
+    page = PullResponse.model_validate_json(resp.content)
+    mine = [c for c in page.changes if c.id == note["note_id"]]
+    assert resp.headers["content-type"] == "application/json"
+    assert [(c.entity, c.op, c.data["body"]) for c in mine] == [("note", "upsert", body)]
+    assert page.last_applied_seq == 1 and page.has_more is False
+    again = api.get("/v1/sync/pull", params={"cursor": page.cursor}, headers=bearer(api, "u-s01", DEVICE))
+    assert again.status_code == 200 and PullResponse.model_validate_json(again.content).changes == []

@@ -9,7 +9,7 @@ from app.protocol import MAX_PULL_PAGE, PullResponse, PushRequest, PushResponse,
 from backend_stub.deps import CheckedRead, CheckedWrite, SettingsDep
 from backend_stub.errors import BadRequest, Conflict, Forbidden, PayloadTooLarge
 from backend_stub.openapi import errors
-from backend_stub.services.changes import decode_cursor, encode_cursor, pull
+from backend_stub.services.changes import decode_cursor, pull
 from backend_stub.services.push import apply_batch
 
 router = APIRouter(prefix="/sync", tags=["sync"])
@@ -37,9 +37,8 @@ def pull_changes(
     tx: CheckedRead,
     cursor: str = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 500,
-) -> PullResponse:
+) -> Response:
     """Changes since ``cursor`` that the caller's role and stores may see."""
     after, tag = decode_cursor(cursor)
     page = pull(tx.conn, tx.caller.actor, tx.caller.device_id, after, limit, tag)
-    return PullResponse(changes=page.changes, cursor=encode_cursor(page.position, page.tag),
-                        has_more=page.has_more, last_applied_seq=page.last_applied_seq)
+    return Response(page.to_json(), media_type="application/json")  # already PullResponse's JSON

@@ -17,7 +17,7 @@ from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.engine import Connection
 
 from app.domain.roles import Actor
-from app.protocol import Change, Reason
+from app.protocol import Reason
 from backend_stub import db
 from backend_stub.engine import insert_changes
 from backend_stub.errors import BadRequest
@@ -134,14 +134,21 @@ def visible_to(actor: Actor):
 
 @dataclass(frozen=True)
 class Page:
-    """One pull: the changes, where to resume (and its fingerprint), whether more follow, and
-    the device's last applied mutation number, read in the same snapshot."""
+    """One pull: the changes (each a JSON object of ``Change``), where to resume (and its
+    fingerprint), whether more follow, and the device's last applied mutation number, read
+    in the same snapshot."""
 
-    changes: list[Change]
+    changes: list[str]
     position: int
     tag: str
     has_more: bool
     last_applied_seq: int
+
+    def to_json(self) -> str:
+        """The page as ``PullResponse`` JSON."""
+        return (f'{{"changes":[{",".join(self.changes)}],'
+                f'"cursor":{json.dumps(encode_cursor(self.position, self.tag))},'
+                f'"has_more":{"true" if self.has_more else "false"},"last_applied_seq":{self.last_applied_seq}}}')
 
 
 def _row_fields(seq: Any) -> list:
@@ -175,24 +182,18 @@ def pull(conn: Connection, actor: Actor, device_id: str, after: int, limit: int,
         # its feed may since have grown past the position): accepting it would silently
         # skip every change up to that position.
         raise BadRequest(Reason.INVALID_CURSOR, "The sync cursor is not one this server issued")
+    c = db.changes.c
     rows = conn.execute(
-        select(db.changes)
-        .where(db.changes.c.seq > after, db.changes.c.seq <= head, visible_to(actor))
-        .order_by(db.changes.c.seq)
+        select(c.seq, c.entity, c.entity_id, c.op, c.data, c.created_at)
+        .where(c.seq > after, c.seq <= head, visible_to(actor))
+        .order_by(c.seq)
         .limit(limit)
-    ).mappings().all()
-    changes = [
-        Change(
-            seq=r["seq"],
-            entity=r["entity"],
-            id=r["entity_id"],
-            op=r["op"],
-            data=None if r["data"] is None else json.loads(r["data"]),
-        )
-        for r in rows
-    ]
+    ).all()
+    # Each change as JSON straight from its stored payload (to_json wrote it): parsing it
+    # into a model to serialise it again cost a pull of 100 changes about a millisecond.
+    changes = [f'{{"seq":{r.seq},"entity":{json.dumps(r.entity)},"id":{json.dumps(r.entity_id)},'
+               f'"op":{json.dumps(r.op)},"data":{"null" if r.data is None else r.data}}}' for r in rows]
     if len(rows) == limit:
         last = rows[-1]
-        return Page(changes, last["seq"], _tag(last["created_at"], last["entity"], last["entity_id"]),
-                    True, last_seq)
+        return Page(changes, last.seq, _tag(last.created_at, last.entity, last.entity_id), True, last_seq)
     return Page(changes, head, head_tag, False, last_seq)
