@@ -27,7 +27,7 @@ from app.protocol import PAYLOADS, Flag, ItemResult, ItemStatus, Mutation, PushR
 from backend_stub import db
 from backend_stub.deps import Caller
 from backend_stub.errors import BadRequest, Conflict
-from backend_stub.services.changes import buffered, discard_after, flush
+from backend_stub.services.changes import buffered, discard_after
 from backend_stub.services.handlers import STAGED_TYPES, Context, Rejected
 from backend_stub.services.registry import HANDLERS
 from backend_stub.services.staged import CONFLICT_MESSAGE, StagedInserts
@@ -250,6 +250,8 @@ def apply_batch(conn: Connection, caller: Caller, req: PushRequest,
         conn.execute(db.device_state.insert().values(device_id=req.device_id, **state))
     if batch.records:
         conn.execute(db.mutations.insert(), list(batch.records.values()))
-    # Last: the feed's lock (PostgreSQL) is then held only for this insert and the commit.
-    flush(conn)
+    # The batch's change rows are written by the engine's commit hook, right before COMMIT in
+    # the same call: on PostgreSQL the feed's lock, which every push waits for, is then held
+    # for that insert and the commit only, not also while the answer is built and the
+    # request waits for a thread to commit it.
     return batch.results, last
