@@ -27,7 +27,8 @@ _TICK = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(root_pids: list[int]) -> float:
-    """CPU time (user + system) of these processes and all their descendants, from /proc."""
+    """CPU time (user + system) of these processes and all their descendants, ended ones
+    included, from /proc."""
     children: dict[int, list[int]] = {}
     stats: dict[int, list[str]] = {}
     for entry in os.listdir("/proc"):
@@ -43,7 +44,9 @@ def cpu_seconds(root_pids: list[int]) -> float:
     total, todo = 0.0, [p for p in root_pids if p in stats]
     while todo:
         pid = todo.pop()
-        total += (int(stats[pid][11]) + int(stats[pid][12])) / _TICK  # utime, stime
+        # utime, stime, and cutime, cstime: the children it has reaped (PostgreSQL's
+        # backends end when their connection closes; their CPU then counts here).
+        total += sum(int(v) for v in stats[pid][11:15]) / _TICK
         todo += children.get(pid, [])
     return total
 
