@@ -14,7 +14,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.protocol import ErrorBody
-from backend_stub.deps import current_caller
+from backend_stub.deps import bearer_claims
 from backend_stub.errors import ApiError
 
 _DESCRIPTIONS = {
@@ -49,7 +49,7 @@ def errors(*kinds: int | type[ApiError]) -> dict[int | str, dict[str, Any]]:
 
 
 def _needs_token(dependant: Dependant) -> bool:
-    return any(dep.call is current_caller or _needs_token(dep) for dep in dependant.dependencies)
+    return any(dep.call is bearer_claims or _needs_token(dep) for dep in dependant.dependencies)
 
 
 def _has_input(dependant: Dependant) -> bool:

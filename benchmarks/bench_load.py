@@ -41,7 +41,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.load_devices import (  # noqa: E402
-    Device, Tally, add_load_accounts, closed_loop, cpu_seconds, log_in_all, open_loop)
+    Connection, Device, Tally, add_load_accounts, closed_loop, cpu_seconds, log_in_all, open_loop)
 from tests.servers import ApiServer, pg_cluster  # noqa: E402
 
 log = logging.getLogger("bench_load")
@@ -65,7 +65,7 @@ def _profiler(api_pid: int, opts, backend: str) -> subprocess.Popen | None:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-async def _phase(client, devices: list[Device], opts, rate, pids: tuple[int, list[int]],
+async def _phase(devices: list[Device], opts, rate, pids: tuple[int, list[int]],
                  started: float, backend: str) -> dict:
     """One phase (an offered rate or the closed loop), CPU counted from its start to its end."""
     api_pid, db_pids = pids
@@ -74,9 +74,9 @@ async def _phase(client, devices: list[Device], opts, rate, pids: tuple[int, lis
     end = begin + opts.seconds
     spy = _profiler(api_pid, opts, backend) if rate == MAX else None
     if rate == MAX:
-        loops = (closed_loop(client, d, opts, tally, started, end) for d in devices)
+        loops = (closed_loop(d, opts, tally, started, end) for d in devices)
     else:
-        loops = (open_loop(client, d, opts, tally, started, end, rate) for d in devices)
+        loops = (open_loop(d, opts, tally, started, end, rate) for d in devices)
     await asyncio.gather(*loops)
     secs = time.monotonic() - begin  # rounds still in flight at the end are waited for
     if spy is not None:
@@ -89,12 +89,36 @@ async def _phase(client, devices: list[Device], opts, rate, pids: tuple[int, lis
 
 
 async def run_phases(url: str, devices: list[Device], opts, pids, backend: str) -> list[dict]:
-    """Log every device in, then each offered rate in turn, then the closed loop."""
+    """Log every device in (httpx: set-up), then each offered rate in turn, then the closed
+    loop, each device on its own kept-alive connection."""
     async with _client(url, len(devices)) as client:
         await log_in_all(client, devices)
+    address = httpx.URL(url)
+    for dev in devices:
+        dev.conn = Connection(address.host, address.port)
+    try:
         started = time.monotonic()
-        return [await _phase(client, devices, opts, rate, pids, started, backend)
+        return [await _phase(devices, opts, rate, pids, started, backend)
                 for rate in [*opts.rates, MAX]]
+    finally:
+        for dev in devices:
+            dev.conn.close()
+
+
+def _pin(pids: list[int], cpus: set[int]) -> None:
+    """Keep these processes and all their descendants on ``cpus`` (new children inherit it)."""
+    todo, seen = list(pids), set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            os.sched_setaffinity(pid, cpus)
+            todo += [int(c) for t in os.listdir(f"/proc/{pid}/task")
+                     for c in Path(f"/proc/{pid}/task/{t}/children").read_text().split()]
+        except OSError:
+            continue  # ended meanwhile
 
 
 def run_backend(name: str, opts, tmp: Path) -> list[dict]:
@@ -108,6 +132,8 @@ def run_backend(name: str, opts, tmp: Path) -> list[dict]:
     else:
         env["SHOPFLOOR_DATABASE_URL"] = f"sqlite:///{(tmp / name / 'shopfloor.db').resolve()}"
     server = ApiServer(tmp / name, env=env, workers=opts.workers).start()
+    if opts.server_cpus:
+        _pin([server.proc.pid, *db_pids], opts.server_cpus)
     try:
         devices = add_load_accounts(server.db_url, opts.devices)
         return asyncio.run(run_phases(server.url, devices, opts, (server.proc.pid, db_pids), name))
@@ -128,15 +154,18 @@ def report(rows: list[dict], opts) -> str:
     lines = [f"{opts.devices} devices, batch {opts.batch} (1 punch + {opts.batch - 1} notes), "
              f"pull page {opts.pull_limit}, {opts.workers} uvicorn workers, {opts.seconds:.0f} s a phase",
              "", "| backend | offered events/s | achieved events/s | push p50 / p99 | pull p50 / p99 "
-             "| errors | unsent rounds | API + DB CPU s | client CPU s | server share of 2 cores | load avg |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| errors | unsent rounds | API + DB CPU s | events / server CPU-s | client CPU-s / 1,000 events "
+             "| server share of 2 cores | load avg |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         server_cpu = r["API CPU s"] + r["DB CPU s"]
+        events = r["events/s"] * r["secs"]
         lines.append(
             f"| {r['backend']} | {_fmt(r['offered'])} | {r['events/s']:,.0f} "
             f"| {_fmt(r['push p50 ms'], True)} / {_fmt(r['push p99 ms'], True)} "
             f"| {_fmt(r['pull p50 ms'], True)} / {_fmt(r['pull p99 ms'], True)} | {r['errors']} "
-            f"| {r['unsent rounds']} | {r['API CPU s']:.1f} + {r['DB CPU s']:.1f} | {r['client CPU s']:.1f} "
+            f"| {r['unsent rounds']} | {r['API CPU s']:.1f} + {r['DB CPU s']:.1f} "
+            f"| {events / max(server_cpu, 0.01):,.0f} | {1000 * r['client CPU s'] / max(events, 1):.3f} "
             f"| {server_cpu / (2 * r['secs']):.0%} | {r['load avg']:.1f} |")
     return "\n".join(lines)
 
@@ -152,7 +181,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--backends", default="postgresql,sqlite")
     parser.add_argument("--profile", default="", help="folder for py-spy profiles of the closed loop")
     parser.add_argument("--json", default="", help="also write the rows to this file")
+    parser.add_argument("--server-cpus", default="", help="pin the API and PostgreSQL to these CPUs (e.g. 0)")
+    parser.add_argument("--client-cpus", default="", help="pin this load generator to these CPUs (e.g. 1)")
     opts = parser.parse_args(argv)
+    opts.server_cpus = {int(c) for c in opts.server_cpus.split(",") if c.strip()}
+    opts.client_cpus = {int(c) for c in opts.client_cpus.split(",") if c.strip()}
     opts.rates = [float(r) for r in opts.rates.split(",") if r.strip()]
     if not (1 <= opts.devices <= 1000 and 1 <= opts.seconds <= 300 and 2 <= opts.batch <= 500
             and all(0 < r <= 100_000 for r in opts.rates)):
@@ -171,6 +204,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     opts = parse_args()
+    if opts.client_cpus:
+        os.sched_setaffinity(0, opts.client_cpus)
     rows = measure(opts)
     if opts.json:
         Path(opts.json).write_text(json.dumps(rows, indent=1, default=str))

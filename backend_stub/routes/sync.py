@@ -6,26 +6,26 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.protocol import MAX_PULL_PAGE, PullResponse, PushRequest, PushResponse, Reason
-from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
+from backend_stub.deps import CheckedRead, CheckedWrite, SettingsDep
 from backend_stub.errors import BadRequest, Conflict, Forbidden, PayloadTooLarge
 from backend_stub.openapi import errors
-from backend_stub.services.changes import decode_cursor, encode_cursor, position_tag, pull
-from backend_stub.services.push import apply_batch, last_applied_seq
+from backend_stub.services.changes import decode_cursor, pull
+from backend_stub.services.push import apply_batch
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 
 
 @router.post("/push", response_model=PushResponse,
              responses=errors(BadRequest, Forbidden, Conflict, PayloadTooLarge))
-def push(body: PushRequest, caller: CurrentUser, conn: DbSession, settings: SettingsDep) -> Response:
+def push(body: PushRequest, tx: CheckedWrite, settings: SettingsDep) -> Response:
     """Apply a batch of consecutive mutations from the caller's device, each exactly once."""
     if len(body.mutations) > settings.max_batch:
         raise PayloadTooLarge(Reason.PAYLOAD_TOO_LARGE,
                               f"A batch holds at most {settings.max_batch} actions",
                               {"max_batch": settings.max_batch})
-    if body.device_id != caller.device_id:
+    if body.device_id != tx.caller.device_id:
         raise Forbidden(Reason.DEVICE_MISMATCH, "This token was issued to another device")
-    results, last = apply_batch(conn, caller, body, settings)
+    results, last = apply_batch(tx.conn, tx.caller, body, settings)
     answer = PushResponse(results=results, last_applied_seq=last, server_time=datetime.now(UTC))
     # Serialise once here: FastAPI would otherwise re-validate 500 results against the
     # response model (the model still documents the endpoint in OpenAPI).
@@ -34,14 +34,11 @@ def push(body: PushRequest, caller: CurrentUser, conn: DbSession, settings: Sett
 
 @router.get("/pull", response_model=PullResponse, responses=errors(BadRequest))
 def pull_changes(
-    caller: CurrentUser,
-    conn: DbRead,
+    tx: CheckedRead,
     cursor: str = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 500,
-) -> PullResponse:
+) -> Response:
     """Changes since ``cursor`` that the caller's role and stores may see."""
     after, tag = decode_cursor(cursor)
-    changes, position, has_more = pull(conn, caller.actor, after, limit, tag)
-    return PullResponse(changes=changes, cursor=encode_cursor(position, position_tag(conn, position)),
-                        has_more=has_more,
-                        last_applied_seq=last_applied_seq(conn, caller.device_id))
+    page = pull(tx.conn, tx.caller.actor, tx.caller.device_id, after, limit, tag)
+    return Response(page.to_json(), media_type="application/json")  # already PullResponse's JSON
