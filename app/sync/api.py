@@ -93,6 +93,10 @@ class ApiClient:
             return
         self._on_offset(offset_ms)
 
+    def ping(self) -> None:
+        """Check the API answers (``GET /health``, no token); raises like any request when not."""
+        self._raise_for(self._send("GET", "/health"))
+
     @staticmethod
     def _raise_for(resp: httpx.Response) -> None:
         if resp.status_code < 400:
