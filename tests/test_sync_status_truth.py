@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import time
 
 import pytest
 
@@ -17,6 +16,7 @@ from app.ui.context import AppContext
 from app.ui.sync_status import SyncRunner, SyncStatus, last_sync_text, state_text
 from app.ui.theme import Display
 from tests.conftest import login
+from tests.test_sync_resilience import _wait_for
 
 EN = Translator("en")
 
@@ -66,15 +66,6 @@ def test_last_sync_today_shows_the_time():
     now = EN.now()
     assert last_sync_text(SyncStatus(last_sync=now), EN) == f"Last synced {EN.format_time(now, 'short')}"
     assert last_sync_text(SyncStatus(), EN) == "Never synced"
-
-
-async def _wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        await asyncio.sleep(0.02)
-    return False
 
 
 def test_strip_turns_offline_soon_after_the_api_stops_between_rounds(server, tmp_path):
