@@ -14,7 +14,7 @@
   "use strict";
   var TEXTS = __SF_TEXTS__;  // {locale: {title, body, rtl, font}}, filled in by web_assets.py
   var DEFAULT = __SF_DEFAULT__;
-  var PING_MS = 3000, PING_DOWN_MS = 1000, PING_TIMEOUT_MS = 2500;
+  var PING_MS = 3000, PING_DOWN_MS = 1000, PING_TIMEOUT_MS = 2500, FONT_DELAY_MS = 8000;
   var down = {net: navigator.onLine === false, socket: false, ping: false};
   var latest = null, cover = null;
 
@@ -160,6 +160,9 @@
   document.addEventListener("DOMContentLoaded", update);
   schedule();
 
-  // The font of the person's language, loaded while online so the cover can use it offline.
-  try { document.fonts.load("1em '" + TEXTS[locale()].font + "'", TEXTS[locale()].title); } catch (e) {}
+  // The font of the person's language, loaded while online so the cover can use it offline;
+  // later than Flutter's own fetch of the same file, so it comes from the browser's cache.
+  setTimeout(function () {
+    try { document.fonts.load("1em '" + TEXTS[locale()].font + "'", TEXTS[locale()].title); } catch (e) {}
+  }, FONT_DELAY_MS);
 })();
