@@ -118,3 +118,17 @@ def test_strip_says_offline_while_the_api_is_down_and_synced_when_back(device, a
         api_server.start()
     expect(online).to_be_visible(timeout=20_000)
     expect(page.get_by_text(t.gettext("All changes synced"))).to_be_visible()
+
+
+def test_cover_while_the_app_server_restarts(device, web_client):
+    """The Flet server goes away (a kiosk's server restarts): the cover comes at once, and goes
+    when the browser is connected again, with the app usable."""
+    sign_in(device)
+    page, t = device.page, device.tr
+    web_client.stop()
+    try:
+        expect(cover(page)).to_be_visible(timeout=8_000)
+    finally:
+        web_client.start()
+    expect(cover(page)).to_have_count(0, timeout=30_000)
+    sign_in(device)
