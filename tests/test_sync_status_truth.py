@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import socket
+import time
 
 import pytest
 
 from app.i18n import Translator
 from app.store import DeviceStore
-from app.sync import SyncEngine
+from app.sync import ApiClient, SyncEngine
 from app.ui.chrome import status_strip
 from app.ui.context import AppContext
 from app.ui.sync_status import SyncRunner, SyncStatus, last_sync_text, state_text
@@ -115,5 +117,59 @@ def test_a_refused_session_is_not_offline(server, tmp_path):
         asyncio.run(runner.run_once())
         assert asked == [True]
         assert status.online and state_text(status, EN.gettext) != "Offline"
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def silent_api():
+    """A real socket that accepts connections and never answers (a Wi-Fi with no way out)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    listener.close()
+
+
+def unreachable_url(kind: str, silent_api: str) -> str:
+    if kind == "refused":
+        with socket.socket() as s:  # a port nobody listens on
+            s.bind(("127.0.0.1", 0))
+            return f"http://127.0.0.1:{s.getsockname()[1]}"
+    if kind == "dns":
+        return "http://shopfloor-api.invalid"  # .invalid never resolves (RFC 6761)
+    return silent_api
+
+
+@pytest.mark.parametrize("kind", ["refused", "dns", "silent"])
+def test_unreachable_api_is_offline_never_online(kind, silent_api, tmp_path):
+    """Connection refused, a name that does not resolve, a server that never answers: the round
+    ends with "Offline" and the strip shows neither "Online" nor a problem."""
+    store = DeviceStore(tmp_path / "d.db")
+    api = ApiClient(unreachable_url(kind, silent_api), store.device_id, timeout=1.0)
+    api.access_token = "a" * 40
+    status = SyncStatus(last_sync=EN.now())
+    runner = SyncRunner(store, SyncEngine(store, api, max_attempts=1), status, interval_s=60,
+                        on_auth_required=lambda: None, on_synced=lambda report: None)
+    try:
+        asyncio.run(runner.run_once())
+        assert strip_words(status)[0] == "Offline" and not status.problem
+    finally:
+        store.close()
+
+
+def test_a_silent_api_turns_the_strip_offline_within_seconds(silent_api, tmp_path):
+    """Between rounds, an API that stopped answering (no error, just silence) shows "Offline"
+    after the probe's 5 s, not after a sync request's 15 s time-out."""
+    store = DeviceStore(tmp_path / "d.db")
+    api = ApiClient(silent_api, store.device_id)
+    status = SyncStatus()
+    runner = SyncRunner(store, SyncEngine(store, api), status, interval_s=60,
+                        on_auth_required=lambda: None, on_synced=lambda report: None)
+    started = time.monotonic()
+    try:
+        assert asyncio.run(runner._api_answers()) is False
+        assert time.monotonic() - started < 8
+        assert state_text(status, EN.gettext) == "Offline"
     finally:
         store.close()
