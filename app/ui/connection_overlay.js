@@ -140,7 +140,8 @@
     var ctl = window.AbortController ? new AbortController() : null;
     var limit = setTimeout(function () { if (ctl) { ctl.abort(); } }, PING_TIMEOUT_MS);
     fetch("manifest.json?sf-ping=" + Date.now(), {cache: "no-store", signal: ctl && ctl.signal})
-      .then(function (r) { return r.ok; }, function () { return false; })
+      // Any answer, even an error page, proves the way to the server works.
+      .then(function () { return true; }, function () { return false; })
       .then(function (ok) {
         clearTimeout(limit);
         inFlight = false;
