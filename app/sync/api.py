@@ -93,6 +93,11 @@ class ApiClient:
             return
         self._on_offset(offset_ms)
 
+    def ping(self, timeout: float = 5.0) -> None:
+        """Check the API answers (``GET /health``, no token) within ``timeout`` seconds, shorter
+        than a sync request's: a silent network must show as offline soon. Raises like any request."""
+        self._raise_for(self._send("GET", "/health", timeout=timeout))
+
     @staticmethod
     def _raise_for(resp: httpx.Response) -> None:
         if resp.status_code < 400:

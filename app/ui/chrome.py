@@ -6,7 +6,7 @@ import flet as ft
 
 from app.i18n import N_
 from app.ui.context import AppContext
-from app.ui.sync_status import state_text
+from app.ui.sync_status import healthy, last_sync_text, state_text
 from app.ui.theme import colour, strip_background
 
 
@@ -46,9 +46,9 @@ def status_strip(ctx: AppContext) -> ft.Control:
     """
     s, tr = ctx.status, ctx.tr
     state = state_text(s, ctx._)
-    if s.syncing:
+    if s.online and s.syncing:  # offline wins over syncing, as in the state text
         name = ft.Colors.BLUE_800
-    elif not s.online or s.problem:
+    elif not healthy(s):
         name = ft.Colors.ORANGE_900
     else:
         name = ft.Colors.GREEN_800
@@ -57,8 +57,7 @@ def status_strip(ctx: AppContext) -> ft.Control:
         waiting = tr.ngettext("{count} action waiting", "{count} actions waiting", s.waiting)
     else:
         waiting = ctx._("All changes synced")
-    last = (ctx._("Last synced {time}", time=tr.format_time(s.last_sync, "short"))
-            if s.last_sync else ctx._("Never synced"))
+    last = last_sync_text(s, tr)
     one_line = dict(max_lines=1, overflow=ft.TextOverflow.ELLIPSIS, no_wrap=True)
     # The state never shrinks; the waiting count and the last sync share what is left (loosely,
     # so short texts take only their width; the count first, 3:1) and end in an ellipsis
@@ -69,7 +68,7 @@ def status_strip(ctx: AppContext) -> ft.Control:
         ctx.typo.text(f"· {last}", 12, color=ft.Colors.GREY_700, expand=1, expand_loose=True,
                       **one_line),
     ]
-    parts = [ft.Icon(ft.Icons.CLOUD_DONE if s.online and not s.problem else ft.Icons.CLOUD_OFF,
+    parts = [ft.Icon(ft.Icons.CLOUD_DONE if healthy(s) else ft.Icons.CLOUD_OFF,
                      color=tint, size=18), *summary]
     if s.rejected:
         parts.append(ft.TextButton(

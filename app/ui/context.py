@@ -15,6 +15,7 @@ from app.i18n import REASON_MESSAGES, Translator, is_rtl
 from app.store import Actions, DeviceStore
 from app.sync import ApiClient, SyncEngine
 from app.ui.sync_status import SyncRunner, SyncStatus
+from app.ui.web_assets import remember_look
 from app.ui.theme import Display, Typography, build_theme, colour
 from app.ui.token_vault import TokenVault
 
@@ -68,6 +69,7 @@ class AppContext:
         self.page.theme = build_theme(self.tr.locale, self.display)
         self.page.rtl = is_rtl(self.tr.locale)
         self.page.title = self._("Shopfloor")
+        remember_look(self.page, self.tr.locale, self.display.large_text)
 
     def set_locale(self, locale: str) -> None:
         self.tr.set_locale(locale)
