@@ -25,7 +25,10 @@ FLAG_NAMES = MessageMap({
     Flag.NO_LOCATION: N_("no location"), Flag.NO_SELFIE: N_("no selfie"),
     Flag.NO_CONSENT: N_("no face check consent"), Flag.INACCURATE_LOCATION: N_("inaccurate location"),
     Flag.STALE_LOCATION: N_("out-of-date location"), Flag.LOCATION_REFUSED: N_("location refused"),
-    Flag.FACE_RETRY: N_("selfie unclear, face not checked"), Flag.FACE_UNCHECKED: N_("face not checked")})
+    Flag.FACE_RETRY: N_("selfie unclear, face not checked"), Flag.FACE_UNCHECKED: N_("face not checked"),
+    # Issue 10, shiftrules: trade warnings a manager may override.
+    Flag.OVERTIME: N_("overtime"), Flag.NO_REST_DAY: N_("no rest day in 7 days"),
+    Flag.CONTINUOUS_CONTRACT_AT_RISK: N_("continuous contract at risk (468 rule)")})
 
 #: A person's attendance status today (``app.domain.attendance.AttendanceStatus`` values).
 STATUS_NAMES = MessageMap({"in": N_("In"), "late": N_("Late"), "on_break": N_("On break"), "absent": N_("Absent"),

@@ -85,7 +85,73 @@ REASON_MESSAGES = MessageMap(
         # Issue 8, clock-kiosk.
         "shift_ended": N_("Your shift has ended."),
         "not_at_this_store": N_("This person does not work at this store. Clock in at your own store."),
+        # Issue 10, shiftrules: trades refused by the chain's rules (details: SHIFT_RULE_DETAILS).
+        "shift_not_tradeable": N_("This shift cannot be traded."),
+        "shift_already_started": N_("This shift has already started, so it can no longer be traded."),
+        "shift_notice_too_short": N_("This shift starts too soon to be traded."),
+        "shift_other_store": N_("This shift is at a store where this person does not work."),
+        "shift_role_missing": N_("This person does not have the role or skill this shift needs."),
+        "shift_unavailable": N_("This person is not available at that time."),
+        "shift_overlap": N_("This shift overlaps another of their shifts."),
+        "shift_rest_too_short": N_("Not enough rest between two shifts."),
+        "shift_weekly_cap": N_("Too many hours in that week."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),
 )
+
+
+# -- issue 10, shiftrules: a rule's verdict with the numbers that broke it -------------------
+#: Keyed by Reason/Flag value; ``{hours}``/``{limit}`` are hours, ``{week}`` a Monday's date.
+SHIFT_RULE_DETAILS = MessageMap({
+    "shift_notice_too_short": N_("Starts in {hours} h; a trade needs {limit} h notice."),
+    "shift_role_missing": N_("Needs the role or skill: {role}."),
+    "shift_overlap": N_("Overlaps another shift: {time}."),
+    "shift_rest_too_short": N_("Only {hours} h of rest between shifts; the minimum is {limit} h."),
+    "shift_weekly_cap": N_("Would make {hours} h this week; the limit is {limit} h."),
+    "overtime": N_("Would make {hours} h this week; overtime starts after {limit} h."),
+    "no_rest_day": N_("No rest day in the week of {week}: the longest time off would be {hours} h, "
+                      "and a rest day is {limit} h off in every 7 days."),
+    "continuous_contract_at_risk": N_("Would leave {hours} h in the week of {week} and {four_week_hours} h "
+                                      "in 4 weeks (the minimum is {limit} h a week or {four_week_limit} h "
+                                      "in 4 weeks): this may break the continuous contract."),
+    "continuous_contract_at_risk:418": N_("Would leave {hours} h in the week of {week} (the minimum is "
+                                          "{limit} h a week): this may break the continuous contract."),
+})
+
+
+def _detail_values(translator, details) -> dict[str, str]:
+    """Numbers and dates of a finding, written for the reader."""
+    import datetime as dt
+
+    values = {}
+    for key, value in details.items():
+        if key in ("hours", "limit", "four_week_hours", "four_week_limit"):
+            values[key] = translator.format_decimal(value)
+        elif key == "week":
+            values[key] = translator.format_date(dt.date.fromisoformat(value), "medium")
+        elif key == "other_start":
+            start = dt.datetime.fromisoformat(value)
+            end = dt.datetime.fromisoformat(details["other_end"])
+            values["time"] = translator.join(translator.format_date(start, "medium"),
+                                             translator.format_interval(start, end), sep=" ")
+        else:
+            values[key] = str(value)
+    return values
+
+
+def shift_rule_message(translator, code: str, details=None) -> str:
+    """A shift rule's refusal or warning in the reader's language, numbers included
+    ("Would make 52 h this week; the limit is 48 h"); codes without numbers give their
+    reason message, a flag without details its label."""
+    details = dict(details or {})
+    key = str(code)
+    if key == "continuous_contract_at_risk" and "four_week_hours" not in details:
+        key += ":418"
+    if key in SHIFT_RULE_DETAILS and details:
+        return SHIFT_RULE_DETAILS.text(translator, key, **_detail_values(translator, details))
+    if key in REASON_MESSAGES:
+        return REASON_MESSAGES.text(translator, key)
+    from .flags import FLAG_NAMES
+
+    return FLAG_NAMES.text(translator, key) if key in FLAG_NAMES else REASON_MESSAGES.text(translator, key)

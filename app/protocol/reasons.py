@@ -10,7 +10,7 @@ it) and the members below take their values from there, so each code is written 
 
 from enum import StrEnum
 
-from app.domain import approvals, attendance, timesheet
+from app.domain import approvals, attendance, shift_rules, timesheet
 
 
 class Reason(StrEnum):
@@ -80,6 +80,17 @@ class Reason(StrEnum):
     # someone who does not work at the kiosk's store.
     SHIFT_ENDED = attendance.REASON_SHIFT_ENDED
     NOT_AT_THIS_STORE = "not_at_this_store"
+    # -- issue 10, shiftrules: a swap, offer, cover or open-shift claim refused by the chain's
+    # rules (app.domain.shift_rules decides them on the device and the server).
+    SHIFT_NOT_TRADEABLE = shift_rules.REASON_SHIFT_NOT_TRADEABLE
+    SHIFT_ALREADY_STARTED = shift_rules.REASON_SHIFT_STARTED
+    SHIFT_NOTICE_TOO_SHORT = shift_rules.REASON_NOTICE_TOO_SHORT
+    SHIFT_OTHER_STORE = shift_rules.REASON_OTHER_STORE
+    SHIFT_ROLE_MISSING = shift_rules.REASON_ROLE_MISSING
+    SHIFT_UNAVAILABLE = shift_rules.REASON_UNAVAILABLE
+    SHIFT_OVERLAP = shift_rules.REASON_OVERLAP
+    SHIFT_REST_TOO_SHORT = shift_rules.REASON_REST_TOO_SHORT
+    SHIFT_WEEKLY_CAP = shift_rules.REASON_WEEKLY_CAP
 
 
 class Flag(StrEnum):
@@ -121,3 +132,7 @@ class Flag(StrEnum):
     MISSING_CLOCK_OUT = attendance.FLAG_MISSING_CLOCK_OUT
     STRAY_PUNCH = attendance.FLAG_STRAY_PUNCH
     ABSENT = timesheet.FLAG_ABSENT
+    # -- issue 10, shiftrules: a trade a manager may still approve, with a reason ----------
+    OVERTIME = shift_rules.FLAG_OVERTIME
+    NO_REST_DAY = shift_rules.FLAG_NO_REST_DAY
+    CONTINUOUS_CONTRACT_AT_RISK = shift_rules.FLAG_CONTINUOUS_CONTRACT
