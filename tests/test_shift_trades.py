@@ -75,6 +75,15 @@ def test_who_can_take_shows_every_colleague_with_the_reason():
     assert [f.code for f in listed[3].check.refusals] == [Reason.SHIFT_OVERLAP]
 
 
+def test_the_givers_warning_does_not_mark_every_colleague():
+    """A cover that leaves the giver under the "468" hours warns once for the trade; colleagues stay eligible."""
+    taken = shift("g", "giver", 3, 9, 8)
+    (candidate,) = who_can_take(taken, [TAKER], RosterIndex.build([taken]), CHAIN, NOW)
+    assert candidate.status == "eligible" and candidate.own_warnings == ()
+    assert [(w.code, w.person_id) for w in candidate.check.warnings] == [(Flag.CONTINUOUS_CONTRACT_AT_RISK, "giver")]
+    assert not candidate.check.auto_approves(CHAIN)
+
+
 def test_open_shift_claims_and_auto_approval():
     """An open shift is claimed; with no warning it approves itself unless the manager picks claimants."""
     open_shift = shift("o", None, 3, 9, 8)

@@ -94,11 +94,20 @@ class TradeCheck:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """One colleague in "who can take this shift?": shown with the reason even when refused."""
+    """One colleague in "who can take this shift?": shown with the reason even when refused.
+
+    ``status`` judges the colleague: a warning about someone else (the giver's continuous
+    contract) is the same for every colleague, so it stays in ``check.warnings`` (a manager
+    must still override it) without marking each colleague "warning".
+    """
 
     person_id: str
     check: TradeCheck
 
     @property
+    def own_warnings(self) -> tuple[Finding, ...]:
+        return tuple(w for w in self.check.warnings if w.person_id == self.person_id)
+
+    @property
     def status(self) -> str:
-        return self.check.status
+        return REFUSED if self.check.refusals else WARNING if self.own_warnings else ELIGIBLE
