@@ -175,3 +175,18 @@ def test_every_rule_message_is_translated_with_its_numbers(locale):
                 assert t.format_decimal(found.details[key]) in text, (locale, found.code, text)
     for code in (Reason.SHIFT_OTHER_STORE, Reason.SHIFT_UNAVAILABLE, Reason.SHIFT_ALREADY_STARTED):
         assert "{" not in shift_rule_message(t, code, {"store_id": "s2"})
+
+
+def test_the_rules_are_pure_domain_code():
+    """app/domain/shift_rules imports no database, network, UI or wire-format module (device and server share it)."""
+    import ast
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "app" / "domain" / "shift_rules"
+    banned = ("sqlite3", "sqlite_utils", "sqlalchemy", "httpx", "flet", "app.store", "app.sync", "app.ui",
+              "app.protocol", "backend_stub", "socket", "requests", "os")
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not [n for n in names if n.split(".")[0] in banned or n.startswith(banned)], (path.name, names)
