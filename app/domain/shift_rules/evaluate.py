@@ -67,7 +67,9 @@ def check_trade(trade: Trade, people: Mapping[str, Person], roster: RosterIndex,
     """Every refusal and warning for ``trade``, as of ``now``.
 
     ``people`` must hold everyone who takes a shift in it (the taker; in a swap also the
-    shift's holder); ``roster`` is everyone's shifts as they stand (``RosterIndex.build``).
+    shift's holder); ``roster`` is everyone's shifts as they stand (``RosterIndex.build``),
+    covering at least the weeks of the traded shifts and the three weeks before them (the
+    "468" window looks back four weeks; rest and overlap look a day either side).
     """
     _require_aware("now", now)
     problem = _shape_problem(trade)
