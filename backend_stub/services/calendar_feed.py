@@ -50,8 +50,8 @@ def _store(conn: Connection, key: str, user_id: str, replace: bool) -> str:
 
 
 def current_token(conn: Connection, key: str, user_id: str) -> str:
-    """The person's live token, created on first use (and re-issued if the server key changed,
-    since the old URL cannot work any more)."""
+    """The person's live token, created on first use. If the server key changed, the stored
+    token cannot be derived again to be shown, so a new one replaces it."""
     row = conn.execute(select(db.calendar_feeds).where(db.calendar_feeds.c.user_id == user_id)).first()
     if row is None:
         return _store(conn, key, user_id, replace=False)
