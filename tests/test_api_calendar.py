@@ -201,3 +201,16 @@ def test_links_name_the_public_base_url_when_set(settings, seeded_template):
         assert api.get(url.removeprefix("https://api.example.hk")).status_code == 200
     finally:
         client.close()
+
+
+def test_a_message_carrying_a_feed_url_is_written_masked():
+    """Should any log message carry a calendar feed URL (an error quoting it), the token is masked."""
+    import logging
+
+    from backend_stub.logs import MaskSecrets
+
+    token = secrets.token_urlsafe(32)
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "fetch of %s failed",
+                               (f"https://api.example.hk/v1/calendar/{token}.ics",), None)
+    MaskSecrets().filter(record)
+    assert record.getMessage() == "fetch of https://api.example.hk/v1/calendar/[masked].ics failed"
