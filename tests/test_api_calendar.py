@@ -79,6 +79,9 @@ def test_feed_is_rfc5545_in_hong_kong_time(server):
     assert lines[-1] == b"" and b"\n" not in b"".join(lines)  # CRLF, nothing else
     assert max(len(line) for line in lines) <= 75
     assert resp.headers["cache-control"] == "private, no-store"
+    head = httpx.head(url)  # some calendar apps check the feed with HEAD first
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-type"] == resp.headers["content-type"]
 
 
 def test_uid_is_stable_and_sequence_grows_when_the_shift_changes(server):
