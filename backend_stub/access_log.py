@@ -4,7 +4,8 @@ The id is the caller's ``X-Request-ID`` when it is sane (a proxy's or the app's)
 new one; it is echoed in the response header and in 5xx error bodies, so a person
 reporting an error gives the id and the log line is found. Lines hold method, path,
 status and duration only: never headers, bodies or query strings, so no PIN, token or
-face data can reach the log.
+face data can reach the log. The one secret a path carries, a calendar feed token
+(``/v1/calendar/{token}.ics``: calendar apps cannot send headers), is masked.
 """
 
 import logging
@@ -19,6 +20,12 @@ from backend_stub.errors import internal_error_json
 
 logger = logging.getLogger("backend_stub.access")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_CALENDAR_TOKEN = re.compile(r"^(/v1/calendar/)[^/]*")
+
+
+def loggable_path(path: str) -> str:
+    """``path`` with a calendar feed token masked (the path is the feed's only credential)."""
+    return _CALENDAR_TOKEN.sub(r"\1[masked]", path)
 
 
 def _request_id(scope: Scope) -> str:
@@ -61,7 +68,7 @@ class AccessLogMiddleware:
             await self._internal_error(send_with_id, rid)
         finally:
             logger.info("request_id=%s method=%s path=%s status=%d duration_ms=%.1f", rid,
-                        scope["method"], scope["path"], status, (time.perf_counter() - began) * 1000)
+                        scope["method"], loggable_path(scope["path"]), status, (time.perf_counter() - began) * 1000)
 
     @staticmethod
     async def _internal_error(send: Send, rid: str) -> None:

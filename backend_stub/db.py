@@ -337,3 +337,15 @@ timesheet_queries = Table(
 )
 Index("ix_timesheet_queries_store", timesheet_queries.c.store_id, timesheet_queries.c.status)
 Index("ix_changes_user", changes.c.user_id, changes.c.seq)
+
+#: Issue 10, calendar feed: each person's live secret feed URL (``/v1/calendar/{token}.ics``).
+#: Only the token's SHA-256 is kept; the token itself is HMAC(server key, ``nonce``), so the
+#: person's own URL can be shown again while a copy of the database alone reveals none.
+#: Issuing a new URL replaces the row: the old token stops at once.
+calendar_feeds = Table(
+    "calendar_feeds", metadata,
+    Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
+    Column("nonce", String(64), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    _ts("created_at", nullable=False),
+)

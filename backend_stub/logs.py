@@ -3,9 +3,10 @@
 import logging
 import re
 
-#: JWTs and bearer credentials, should any message ever carry one (defence in depth:
-#: the code logs no headers or bodies).
-_SECRETS = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+|(?i:bearer)\s+\S+")
+#: JWTs, bearer credentials and calendar feed tokens (the secret in a feed URL), should any
+#: message ever carry one (defence in depth: the code logs no headers or bodies, and the
+#: access log masks feed paths itself).
+_SECRETS = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+|(?i:bearer)\s+\S+|(?<=/calendar/)[\w-]{16,}")
 
 
 class MaskSecrets(logging.Filter):

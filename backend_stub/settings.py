@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     # issue 9 (webruntime): the installable web app calls the API from its own origin.
     web_origins: str = Field(default="http://127.0.0.1:8551,http://localhost:8551",
                              description="Comma-separated origins of the web app allowed by CORS")
+    # issue 10 (calendar): feed URLs handed to calendar apps name the API as the public sees it
+    # (behind a proxy); unset, they use the base URL the request came in on.
+    public_base_url: str | None = Field(default=None, description="Public base URL of the API, "
+                                        "e.g. https://api.example.com (calendar feed links)")
 
     @property
     def cors_origins(self) -> list[str]:

@@ -14,8 +14,8 @@ from app.domain.roles import Actor, Role
 from app.store import DeviceStore, PunchActions
 from app.sync import SyncEngine
 from app.ui.context import AppContext
-from app.ui.screens import (approvals, broadcast, clock, face_setup, home, kiosk, login, me, rejected,
-                            shifts, tasks, team)
+from app.ui.screens import (approvals, broadcast, calendar_feed, clock, face_setup, home, kiosk, login, me,
+                            rejected, shifts, tasks, team)
 from tests.conftest import login as sign_in
 
 #: Handlers that make a control pressable.
@@ -96,7 +96,7 @@ def nameless(view) -> list[str]:
 
 MANAGER_ONLY = ("/team", "/approvals", "/broadcast", "/kiosk")
 ROUTES = ["/login", "/home", "/clock", "/shifts", "/tasks", "/me", "/me/language", "/me/display",
-          "/me/face", "/sync", *MANAGER_ONLY]
+          "/me/face", "/me/calendar", "/sync", *MANAGER_ONLY]
 #: Every screen as staff sees it, and every screen as a store manager sees it.
 CASES = [("S3001", r) for r in ROUTES if r not in MANAGER_ONLY] + [("M2001", r) for r in ROUTES]
 
@@ -108,7 +108,7 @@ def screens(ctx: AppContext) -> dict:
         "/shifts": lambda: shifts.view(ctx), "/tasks": lambda: tasks.view(ctx),
         "/me": lambda: me.view(ctx, lambda: None), "/me/language": lambda: me.language_view(ctx),
         "/me/display": lambda: me.display_view(ctx), "/me/face": lambda: face_setup.view(ctx),
-        "/sync": lambda: rejected.view(ctx),
+        "/sync": lambda: rejected.view(ctx), "/me/calendar": lambda: calendar_feed.view(ctx),
         "/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
         "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
     }

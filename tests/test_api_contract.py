@@ -26,6 +26,9 @@ def _responses(doc: dict, method: str, path: str) -> dict:
     ("post", "/v1/auth/set-pin", {200, 400, 401, 409, 413, 422, 429, 500}),
     ("post", "/v1/auth/refresh", {200, 401, 413, 422, 500}),
     ("get", "/v1/auth/me", {200, 401, 500}),
+    ("get", "/v1/calendar/{token}.ics", {200, 404, 422, 500}),
+    ("get", "/v1/me/calendar-feed", {200, 401, 500}),
+    ("post", "/v1/me/calendar-feed", {200, 401, 500}),
     ("post", "/v1/sync/push", {200, 400, 401, 403, 409, 413, 422, 500}),
     ("get", "/v1/sync/pull", {200, 400, 401, 422, 500}),
     ("put", "/v1/photos/{sha}", {200, 201, 202, 400, 401, 409, 413, 415, 422, 500}),
@@ -71,9 +74,10 @@ def test_every_error_status_documents_the_one_error_body(doc):
 
 
 def test_routes_needing_a_token_document_401(doc):
-    """Every route that needs the bearer token documents 401; login, refresh and health need none."""
+    """Every route that needs the bearer token documents 401; login, refresh, health and the
+    calendar feed (its secret URL is the credential) need none."""
     open_routes = {("post", "/v1/auth/login"), ("post", "/v1/auth/set-pin"), ("post", "/v1/auth/refresh"),
-                   ("get", "/v1/health")}
+                   ("get", "/v1/health"), ("get", "/v1/calendar/{token}.ics")}
     for path, operations in doc["paths"].items():
         for method, op in operations.items():
             if (method, path) in open_routes:

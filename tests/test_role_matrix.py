@@ -62,6 +62,8 @@ _GATED = [
     ("POST", "/staff/u-s02/unlock", {}),
     ("POST", "/staff/u-s02/sign-out", {}),
     ("POST", "/staff/u-s02/reset-pin", {}),
+    ("GET", "/me/calendar-feed", {}),
+    ("POST", "/me/calendar-feed", {}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}

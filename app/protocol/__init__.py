@@ -1,6 +1,7 @@
 """The wire format shared by the client's sync engine and the server's routes."""
 
 from app.protocol.auth import LoginRequest, PinReset, RefreshRequest, SetPinRequest, TokenPair, UserPublic
+from app.protocol.calendar import CalendarFeedPublic
 from app.protocol.errors import ErrorBody
 from app.protocol.mutations import PAYLOADS
 from app.protocol.reasons import Flag, Reason
@@ -18,6 +19,7 @@ from app.protocol.sync import (
 )
 
 __all__ = [
+    "CalendarFeedPublic",
     "MAX_BATCH",
     "MAX_PULL_PAGE",
     "PAYLOADS",

@@ -9,6 +9,7 @@ import httpx
 
 from app.domain.clock import offset_from_exchange
 from app.protocol import (
+    CalendarFeedPublic,
     LoginRequest,
     PullResponse,
     PushRequest,
@@ -176,6 +177,14 @@ class ApiClient:
     def reset_pin(self, user_id: str) -> PinReset:
         """A manager resets a person's forgotten PIN; the temporary PIN is in the answer (online only)."""
         return PinReset.model_validate(self._authed("POST", f"/staff/{user_id}/reset-pin").json())
+
+    def calendar_feed(self) -> CalendarFeedPublic:
+        """The person's secret calendar feed URL, made on the first call (online only)."""
+        return CalendarFeedPublic.model_validate(self._authed("GET", "/me/calendar-feed").json())
+
+    def new_calendar_feed(self) -> CalendarFeedPublic:
+        """A new calendar feed URL; the old one stops working at once (online only)."""
+        return CalendarFeedPublic.model_validate(self._authed("POST", "/me/calendar-feed").json())
 
     def refresh(self) -> TokenPair:
         """Swap the refresh token for new tokens; ``AuthRequired`` when the session is over."""

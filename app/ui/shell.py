@@ -10,8 +10,8 @@ from app.store import outbox
 from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.screens import (
-    approvals, broadcast, clock, face_setup, home, kiosk, login, me, my_punches, punch, rejected, shifts,
-    staff_pins, tasks, team,
+    approvals, broadcast, calendar_feed, clock, face_setup, home, kiosk, login, me, my_punches, punch, rejected,
+    shifts, staff_pins, tasks, team,
 )
 from app.ui.sync_status import SyncRunner
 
@@ -171,6 +171,7 @@ class Shell:
             "/me/display": lambda: me.display_view(ctx),
             "/me/face": lambda: face_setup.view(ctx),
             "/me/punches": lambda: my_punches.view(ctx),
+            calendar_feed.ROUTE: lambda: calendar_feed.view(ctx),
             "/sync": lambda: rejected.view(ctx),
         }
         if ctx.is_manager:

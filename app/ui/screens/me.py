@@ -1,4 +1,4 @@
-"""Me: who I am and where I work, my punches and hours, language, display, rejected actions,
+"""Me: who I am and where I work, my punches and hours, my calendar feed, language, display, rejected actions,
 a forgotten colleague's PIN (managers), log out."""
 
 import flet as ft
@@ -38,6 +38,9 @@ def view(ctx: AppContext, on_logout) -> ft.View:
         ft.ListTile(leading=ft.Icon(ft.Icons.SCHEDULE), title=t.text(ctx._("My punches and hours"), 16),
                     on_click=lambda e: ctx.page.navigate("/me/punches")),
         *manager_tools,
+        ft.ListTile(leading=ft.Icon(ft.Icons.EVENT), title=t.text(ctx._("Calendar feed"), 16),
+                    subtitle=t.text(ctx._("Your shifts in your phone's calendar"), 14),
+                    on_click=lambda e: ctx.page.navigate("/me/calendar")),
         ft.ListTile(leading=ft.Icon(ft.Icons.LANGUAGE), title=t.text(ctx._("Language"), 16),
                     subtitle=t.text(SUPPORTED_LOCALES[ctx.tr.locale], 14),
                     on_click=lambda e: ctx.page.navigate("/me/language")),
