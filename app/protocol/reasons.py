@@ -10,7 +10,7 @@ it) and the members below take their values from there, so each code is written 
 
 from enum import StrEnum
 
-from app.domain import approvals, attendance, timesheet
+from app.domain import approvals, attendance, roster, timesheet
 
 
 class Reason(StrEnum):
@@ -80,6 +80,12 @@ class Reason(StrEnum):
     # someone who does not work at the kiosk's store.
     SHIFT_ENDED = attendance.REASON_SHIFT_ENDED
     NOT_AT_THIS_STORE = "not_at_this_store"
+    # -- issue 10, roster: a shift a manager creates or edits (app.domain.roster) --------
+    SHIFT_ENDS_BEFORE_START = roster.REASON_ENDS_BEFORE_START
+    SHIFT_TOO_LONG = roster.REASON_TOO_LONG
+    SHIFT_OVERLAP = roster.REASON_OVERLAP
+    PERSON_NOT_AT_STORE = roster.REASON_PERSON_NOT_AT_STORE
+    SHIFT_CANCELLED = roster.REASON_CANCELLED
 
 
 class Flag(StrEnum):
