@@ -85,6 +85,12 @@ REASON_MESSAGES = MessageMap(
         # Issue 8, clock-kiosk.
         "shift_ended": N_("Your shift has ended."),
         "not_at_this_store": N_("This person does not work at this store. Clock in at your own store."),
+        # Issue 10, roster: a shift a manager creates or edits.
+        "shift_ends_before_start": N_("A shift must end after it starts."),
+        "shift_too_long": N_("This shift is too long: at most 16 hours."),
+        "shift_overlap": N_("This person already has a shift at that time."),
+        "person_not_at_store": N_("This person does not work at this store."),
+        "shift_cancelled": N_("This shift was cancelled. Add a new one instead."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),
