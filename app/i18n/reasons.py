@@ -92,9 +92,14 @@ REASON_MESSAGES = MessageMap(
         "shift_other_store": N_("This shift is at a store where this person does not work."),
         "shift_role_missing": N_("This person does not have the role or skill this shift needs."),
         "shift_unavailable": N_("This person is not available at that time."),
-        "shift_overlap": N_("This shift overlaps another of their shifts."),
         "shift_rest_too_short": N_("Not enough rest between two shifts."),
         "shift_weekly_cap": N_("Too many hours in that week."),
+        # Issue 10, roster: a shift a manager creates or edits.
+        "shift_ends_before_start": N_("A shift must end after it starts."),
+        "shift_too_long": N_("This shift is too long: at most 16 hours."),
+        "shift_overlap": N_("This person already has a shift at that time."),
+        "person_not_at_store": N_("This person does not work at this store."),
+        "shift_cancelled": N_("This shift was cancelled. Add a new one instead."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),

@@ -11,7 +11,7 @@ from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.screens import (
     approvals, broadcast, calendar_feed, clock, face_setup, home, kiosk, login, me, my_punches, punch, rejected,
-    shifts, staff_pins, tasks, team,
+    roster, shifts, staff_pins, tasks, team,
 )
 from app.ui.sync_status import SyncRunner
 
@@ -177,7 +177,7 @@ class Shell:
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
                        "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
-                       staff_pins.ROUTE: lambda: staff_pins.view(ctx)}
+                       staff_pins.ROUTE: lambda: staff_pins.view(ctx), roster.ROUTE: lambda: roster.view(ctx)}
         if ctx.is_manager and route.startswith("/team/"):
             return punch.view(ctx, route, route.rsplit("/", 1)[1])  # a tapped punch
         return routes.get(route, routes["/home"])()
