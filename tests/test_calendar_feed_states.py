@@ -1,11 +1,11 @@
 """The calendar feed once shifts have states (issue 10, roster: draft, published, cancelled):
 drafts never reach a calendar, a cancelled shift is STATUS:CANCELLED. Run on a real database
-whose shifts table has the ``status`` column the roster work adds."""
+with the shifts table's ``status`` column."""
 
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
-from sqlalchemy import MetaData, Table, text
+from sqlalchemy import Table
 
 from backend_stub import db
 from backend_stub.services import calendar_feed, ics
@@ -24,13 +24,12 @@ def _shift(conn, shifts: Table, shift_id: str, status: str, day: int, user_id: s
 
 def _world(engine) -> Table:
     with engine.begin() as conn:
-        conn.execute(text("ALTER TABLE shifts ADD COLUMN status VARCHAR(16) NOT NULL DEFAULT 'published'"))
         conn.execute(db.stores.insert().values(id="st-1", code="S1", name="Mong Kok", area="kowloon",
                                                address="8 Argyle Street", latitude=22.3, longitude=114.2,
                                                radius_m=80))
         for uid in ("u-1", "u-2"):
             conn.execute(db.users.insert().values(id=uid, staff_no=uid, name=uid, role="staff", pin_hash="x"))
-    shifts = Table("shifts", MetaData(), autoload_with=engine)
+    shifts = db.shifts
     with engine.begin() as conn:
         _shift(conn, shifts, "sh-pub", "published", 1)
         _shift(conn, shifts, "sh-draft", "draft", 2)
@@ -49,7 +48,7 @@ def test_drafts_never_reach_the_calendar_and_cancelled_shifts_say_so(settings):
     try:
         shifts = _world(engine)
         with engine.connect() as conn:
-            listed = calendar_feed.feed_shifts(conn, "u-1", NOW, shifts=shifts)
+            listed = calendar_feed.feed_shifts(conn, "u-1", NOW)
     finally:
         engine.dispose()
     events = {str(e["UID"]): e for e in Calendar.from_ical(ics.render(listed, NOW)).walk("VEVENT")}
@@ -66,13 +65,13 @@ def test_a_shift_cancelled_later_keeps_its_uid_with_a_higher_sequence(settings):
     try:
         shifts = _world(engine)
         with engine.connect() as conn:
-            before = {s.id: s for s in calendar_feed.feed_shifts(conn, "u-1", NOW, shifts=shifts)}
+            before = {s.id: s for s in calendar_feed.feed_shifts(conn, "u-1", NOW)}
         with engine.begin() as conn:
             conn.execute(shifts.update().where(shifts.c.id == "sh-pub").values(status="cancelled"))
             emit(conn, "shift", "sh-pub", {"id": "sh-pub", "status": "cancelled"}, audience="store",
                  store_ids=["st-1"])
         with engine.connect() as conn:
-            after = {s.id: s for s in calendar_feed.feed_shifts(conn, "u-1", NOW, shifts=shifts)}
+            after = {s.id: s for s in calendar_feed.feed_shifts(conn, "u-1", NOW)}
     finally:
         engine.dispose()
     assert after["sh-pub"].cancelled and not before["sh-pub"].cancelled

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Table, func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from backend_stub import db
@@ -98,25 +98,21 @@ def window(now: datetime) -> tuple[datetime, datetime]:
     return now - timedelta(days=DAYS_BACK), now + timedelta(days=DAYS_AHEAD)
 
 
-def feed_shifts(conn: Connection, user_id: str, now: datetime, shifts: Table = db.shifts) -> list[FeedShift]:
+def feed_shifts(conn: Connection, user_id: str, now: datetime) -> list[FeedShift]:
     """The person's shifts overlapping the feed window, by start.
 
-    The one place that knows how shifts are stored. Shifts without a ``status`` column (before
-    issue 10's roster work) all count as published; with one, only published and cancelled
-    shifts are listed. SEQUENCE is the position of the shift's latest row in the change feed:
+    The one place that knows how shifts are stored: only published and cancelled shifts are
+    listed (a draft is the manager's until published). SEQUENCE is the position of the shift's latest row in the change feed:
     every write of a shift emits one (to its store), in a sequence that only grows, so it
     increases with each change whatever wrote it (a store move included).
     """
     since, until = window(now)
-    c, st = shifts.c, db.stores.c
-    status = c.status if "status" in c else literal(PUBLISHED)
-    query = (select(c.id, c.starts_at, c.ends_at, c.position, c.store_id, st.name, st.address,
-                    status.label("status"))
+    c, st = db.shifts.c, db.stores.c
+    query = (select(c.id, c.starts_at, c.ends_at, c.position, c.store_id, st.name, st.address, c.status)
              .join(db.stores, st.id == c.store_id)
-             .where(c.user_id == user_id, c.starts_at < until, c.ends_at > since)
+             .where(c.user_id == user_id, c.starts_at < until, c.ends_at > since,
+                    c.status.in_((PUBLISHED, CANCELLED)))
              .order_by(c.starts_at, c.id))
-    if "status" in c:
-        query = query.where(c.status.in_((PUBLISHED, CANCELLED)))
     rows = conn.execute(query).all()
     latest = _latest_changes(conn, {r.id for r in rows}, {r.store_id for r in rows})
     return [FeedShift(id=r.id, starts_at=db.aware(r.starts_at), ends_at=db.aware(r.ends_at),
