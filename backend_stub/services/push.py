@@ -17,7 +17,7 @@ import logging
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
-from sqlalchemy import literal, null, select, union_all
+from sqlalchemy import literal, null, select, text, union_all
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.engine import Connection
 
@@ -34,6 +34,22 @@ from backend_stub.services.staged import CONFLICT_MESSAGE, StagedInserts
 from backend_stub.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+def _take_device_turn(conn: Connection, device_id: str) -> None:
+    """Hold this device's turn until commit, before anything of it is read: two pushes of
+    one device at once (a retry sent while the first still runs) then run one after the
+    other, and the second finds the first's actions recorded and answers them as
+    duplicates. Without it both read "nothing applied yet", both applied the batch, and the
+    second died on the unique action records (a 500). SQLite needs none: its write
+    transactions already run one at a time (BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        # A transaction-level advisory lock in its own two-key space (the feed's lock is a
+        # single key): no row written, and it works before the device's first row exists.
+        conn.execute(_DEVICE_TURN, {"device_id": device_id})
+
+
+_DEVICE_TURN = text("SELECT pg_advisory_xact_lock(7302, hashtext(:device_id))")
 
 
 def _recorded(conn: Connection, device_id: str, batch: list[Mutation]) -> tuple[int, dict, dict]:
@@ -226,6 +242,7 @@ def apply_batch(conn: Connection, caller: Caller, req: PushRequest,
     seqs = [m.seq for m in req.mutations]
     if seqs != list(range(seqs[0], seqs[0] + len(seqs))):
         raise BadRequest(Reason.VALIDATION_ERROR, "Mutation numbers in a batch must be consecutive")
+    _take_device_turn(conn, req.device_id)
     last, *recorded = _recorded(conn, req.device_id, req.mutations)
     if seqs[0] > last + 1:
         raise Conflict(Reason.SEQUENCE_GAP, f"Expected action {last + 1} first",
