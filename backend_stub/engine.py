@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError, OperationalError
 
+from backend_stub.bulk import insert_rows
 from backend_stub.db import changes
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ def insert_changes(conn, rows: list[dict]) -> None:  # noqa: ANN001
     pull can never pass a row that commits late (SQLite serialises writers anyway)."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7301)")
-    conn.execute(changes.insert(), rows)
+    insert_rows(conn, changes, rows)
 
 
 def _flush_changes_before_commit(engine: Engine) -> None:
@@ -86,9 +87,9 @@ def _postgres_engine(url: str) -> Engine:
     engine = create_engine(url, pool_recycle=_RECYCLE_S,
                            pool_size=REQUEST_SLOTS["postgresql"] + _LOOKUP_ROOM,
                            max_overflow=_IN_THREAD_ROOM - _LOOKUP_ROOM)
-    # A pushed batch's mutation records and change rows as one multi-row INSERT each, not
-    # one statement per row (psycopg pipelines executemany, but the server still runs each
-    # row as its own statement: most of PostgreSQL's CPU under load).
+    # Any other executemany as one multi-row INSERT (a push's own bulk writes go through
+    # backend_stub.bulk), not one statement per row (psycopg pipelines executemany, but the
+    # server still runs each row as its own statement).
     engine.dialect.use_insertmanyvalues_wo_returning = True
     _flush_changes_before_commit(engine)
 

@@ -25,6 +25,7 @@ from app.domain.access import AccessDenied
 from app.domain.clock import assess_event_time
 from app.protocol import PAYLOADS, Flag, ItemResult, ItemStatus, Mutation, PushRequest, Reason
 from backend_stub import db
+from backend_stub.bulk import insert_rows
 from backend_stub.deps import Caller
 from backend_stub.errors import BadRequest, Conflict
 from backend_stub.services.changes import buffered, discard_after
@@ -265,8 +266,7 @@ def apply_batch(conn: Connection, caller: Caller, req: PushRequest,
     if conn.execute(db.device_state.update().where(
             db.device_state.c.device_id == req.device_id).values(**state)).rowcount == 0:
         conn.execute(db.device_state.insert().values(device_id=req.device_id, **state))
-    if batch.records:
-        conn.execute(db.mutations.insert(), list(batch.records.values()))
+    insert_rows(conn, db.mutations, list(batch.records.values()))
     # The batch's change rows are written by the engine's commit hook, right before COMMIT in
     # the same call: on PostgreSQL the feed's lock, which every push waits for, is then held
     # for that insert and the commit only, not also while the answer is built and the
