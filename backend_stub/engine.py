@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError, OperationalError
 
+from backend_stub import feed_order
 from backend_stub.bulk import insert_rows
 from backend_stub.db import changes
 
@@ -16,11 +17,10 @@ log = logging.getLogger(__name__)
 
 
 def insert_changes(conn, rows: list[dict]) -> None:  # noqa: ANN001
-    """Write change-feed rows, in order. Every feed write goes through here: on PostgreSQL it
-    first takes the feed's lock (held until commit), so sequence order is commit order and a
-    pull can never pass a row that commits late (SQLite serialises writers anyway)."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7301)")
+    """Write change-feed rows, in order. Every feed write goes through here: on PostgreSQL
+    the transaction is first registered as a feed writer, so no pull passes its rows before
+    they commit (backend_stub/feed_order.py; SQLite serialises writers anyway)."""
+    feed_order.register_writer(conn)
     insert_rows(conn, changes, rows)
 
 
@@ -32,10 +32,12 @@ def _flush_changes_before_commit(engine: Engine) -> None:
         rows = conn.info.pop("pending_changes", None)
         if rows:
             insert_changes(conn, rows)
+        feed_order.transaction_ended(conn)
 
     @event.listens_for(engine, "rollback")
     def _on_rollback(conn):  # noqa: ANN001
         conn.info.pop("pending_changes", None)
+        feed_order.transaction_ended(conn)
 
 
 def _normalise(url: str) -> str:

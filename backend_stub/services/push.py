@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from app.domain.access import AccessDenied
 from app.domain.clock import assess_event_time
 from app.protocol import PAYLOADS, Flag, ItemResult, ItemStatus, Mutation, PushRequest, Reason
-from backend_stub import db
+from backend_stub import db, feed_order
 from backend_stub.bulk import insert_rows
 from backend_stub.deps import Caller
 from backend_stub.errors import BadRequest, Conflict
@@ -45,12 +45,14 @@ def _take_device_turn(conn: Connection, device_id: str) -> None:
     second died on the unique action records (a 500). SQLite needs none: its write
     transactions already run one at a time (BEGIN IMMEDIATE)."""
     if conn.dialect.name == "postgresql":
-        # A transaction-level advisory lock in its own two-key space (the feed's lock is a
-        # single key): no row written, and it works before the device's first row exists.
+        # A transaction-level advisory lock in a two-key space of its own: no row written,
+        # and it works before the device's first row exists. The same statement registers
+        # the push as a feed writer (backend_stub/feed_order.py): one round trip for both.
         conn.execute(_DEVICE_TURN, {"device_id": device_id})
+        feed_order.mark_registered(conn)
 
 
-_DEVICE_TURN = text("SELECT pg_advisory_xact_lock(7302, hashtext(:device_id))")
+_DEVICE_TURN = text(f"SELECT pg_advisory_xact_lock(7302, hashtext(:device_id)), {feed_order.TICKET}")
 
 
 def _recorded(conn: Connection, device_id: str, batch: list[Mutation]) -> tuple[int, dict, dict]:
