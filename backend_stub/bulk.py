@@ -45,7 +45,9 @@ def _unnest(conn: Connection, table: Table, rows: Sequence[dict], skip_existing:
 def _unnest_sql(dialect, table: Table, columns: tuple[str, ...], skip_existing: bool) -> str:  # noqa: ANN001
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(name) for name in columns)
-    arrays = ", ".join(f"%(c{i})s::{table.c[name].type.compile(dialect=dialect)}[]"
+    # %(...)b: binary arrays. As text, psycopg escaped every quote of every value with a
+    # regular expression (the feed's JSON payloads are full of them).
+    arrays = ", ".join(f"%(c{i})b::{table.c[name].type.compile(dialect=dialect)}[]"
                        for i, name in enumerate(columns))
     # WITH ORDINALITY ... ORDER BY: rows keep their order (feed positions follow it).
     sql = (f"INSERT INTO {quote(table.name)} ({names}) SELECT {names} FROM unnest({arrays}) "
