@@ -281,8 +281,6 @@ def apply_batch(conn: Connection, caller: Caller, req: PushRequest,
             db.device_state.c.device_id == req.device_id).values(**state)).rowcount == 0:
         conn.execute(db.device_state.insert().values(device_id=req.device_id, **state))
     insert_rows(conn, db.mutations, list(batch.records.values()))
-    # The batch's change rows are written by the engine's commit hook, right before COMMIT in
-    # the same call: on PostgreSQL the feed's lock, which every push waits for, is then held
-    # for that insert and the commit only, not also while the answer is built and the
-    # request waits for a thread to commit it.
+    # The batch's change rows are written by the engine's commit hook, right before COMMIT
+    # (no code path can commit its writes and forget their change rows).
     return batch.results, last
