@@ -9,11 +9,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from backend_stub import db
-from backend_stub.engine import make_engine
-from backend_stub.services import sessions
 from backend_stub.settings import Settings
 from tests.servers import ApiServer, server_rows
+from tests.tokens import device_tokens
 
 SECRET = "race-test-secret-" + "x" * 40
 DEVICES = 12  # pairs fired at once: enough for the two of a pair to overlap in the database
@@ -26,17 +24,7 @@ def race_server(tmp_path_factory: pytest.TempPathFactory, backend: str):
     server = ApiServer(tmp_path_factory.mktemp("race"), env={"SHOPFLOOR_JWT_SECRET": SECRET},
                        workers=2).start()
     settings = Settings(data_dir=server.data_dir, jwt_secret=SECRET)
-    engine, tokens = make_engine(server.db_url), {}
-    try:
-        with engine.begin() as conn:
-            for n in range(2 * DEVICES):
-                device = f"race-dev-{n:04d}"
-                conn.execute(db.devices.insert().values(id=device, user_id="u-s01",
-                                                        registered_at=datetime.now(UTC)))
-                sid, _refresh = sessions.start(conn, settings, "u-s01", device)
-                tokens[device] = sessions.access_token(settings, "u-s01", "staff", device, sid)
-    finally:
-        engine.dispose()
+    tokens = device_tokens(server.db_url, settings, "u-s01", [f"race-dev-{n:04d}" for n in range(2 * DEVICES)])
     server.tokens = tokens
     yield server
     server.stop()
