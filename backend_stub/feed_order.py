@@ -19,7 +19,9 @@ Now writers do not wait for each other; pulls stop short of any position still i
   takes them above the position read first. The pull serves positions up to the horizon
   only, read in a snapshot taken after it (``services/changes.pull``).
 
-Proof of the order is in ``tests/test_feed_order.py``.
+A push registers when it starts (with its device's turn, one statement), so a slow push
+holds the horizon back until it ends: pulls meanwhile return fewer changes, never wrong
+ones. ``tests/test_feed_order.py`` pins the order and that writers do not wait.
 """
 
 from sqlalchemy import text
