@@ -176,20 +176,34 @@ def _checked(tx: AbstractContextManager[Connection], claims: dict) -> Iterator[C
         yield Checked(conn, caller_on(conn, claims))
 
 
-async def checked_write(claims: Claims, engine: EngineDep) -> AsyncIterator[Checked]:
-    """write_conn's transaction with the caller checked on it, in the same thread-pool call:
-    one connection and one hop to a worker thread a request fewer than both apart."""
-    async with _slots(engine), contextmanager_in_threadpool(_checked(engine.begin(), claims)) as checked:
-        yield checked
+@dataclass(frozen=True)
+class Gate:
+    """A database slot, taken: the route opens its transaction with the caller checked on it
+    (``write()`` or ``read()``) in its own thread."""
+
+    engine: Engine
+    claims: dict
+
+    def write(self) -> AbstractContextManager[Checked]:
+        """The request's write transaction (committed when the block ends without error)."""
+        return _checked(self.engine.begin(), self.claims)
+
+    def read(self) -> AbstractContextManager[Checked]:
+        """A read transaction: one consistent snapshot."""
+        return _checked(_read_tx(self.engine), self.claims)
 
 
-async def checked_read(claims: Claims, engine: EngineDep) -> AsyncIterator[Checked]:
-    """read_conn's snapshot with the caller checked on it (as checked_write)."""
-    async with _slots(engine), contextmanager_in_threadpool(_checked(_read_tx(engine), claims)) as checked:
-        yield checked
+async def database_gate(claims: Claims, engine: EngineDep) -> AsyncIterator[Gate]:
+    """Wait for a database slot on the event loop (as write_conn) for a route that opens,
+    checks and commits its transaction itself, in the one thread-pool call it runs in. A
+    transaction opened by a dependency spans three thread-pool calls (open, route, commit)
+    with trips back to the event loop between them: under load SQLite's write lock (and on
+    PostgreSQL the transaction's locks) stayed held while those trips waited their turn."""
+    async with _slots(engine):
+        yield Gate(engine, claims)
 
 
 CurrentUser = Annotated[Caller, Depends(current_caller)]
-#: A transaction and the caller checked on it (hot paths: push and pull); scope as DbSession.
-CheckedWrite = Annotated[Checked, Depends(checked_write, scope="function")]
-CheckedRead = Annotated[Checked, Depends(checked_read, scope="function")]
+#: A database slot for a route that opens its own checked transaction (hot paths: push and
+#: pull); scope as DbSession: the slot is given back before the answer is sent.
+DatabaseGate = Annotated[Gate, Depends(database_gate, scope="function")]

@@ -9,18 +9,19 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError, OperationalError
 
+from backend_stub import feed_order
+from backend_stub.bulk import insert_rows
 from backend_stub.db import changes
 
 log = logging.getLogger(__name__)
 
 
 def insert_changes(conn, rows: list[dict]) -> None:  # noqa: ANN001
-    """Write change-feed rows, in order. Every feed write goes through here: on PostgreSQL it
-    first takes the feed's lock (held until commit), so sequence order is commit order and a
-    pull can never pass a row that commits late (SQLite serialises writers anyway)."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7301)")
-    conn.execute(changes.insert(), rows)
+    """Write change-feed rows, in order. Every feed write goes through here: on PostgreSQL
+    the transaction is first registered as a feed writer, so no pull passes its rows before
+    they commit (backend_stub/feed_order.py; SQLite serialises writers anyway)."""
+    feed_order.register_writer(conn)
+    insert_rows(conn, changes, rows)
 
 
 def _flush_changes_before_commit(engine: Engine) -> None:
@@ -31,10 +32,12 @@ def _flush_changes_before_commit(engine: Engine) -> None:
         rows = conn.info.pop("pending_changes", None)
         if rows:
             insert_changes(conn, rows)
+        feed_order.transaction_ended(conn)
 
     @event.listens_for(engine, "rollback")
     def _on_rollback(conn):  # noqa: ANN001
         conn.info.pop("pending_changes", None)
+        feed_order.transaction_ended(conn)
 
 
 def _normalise(url: str) -> str:
@@ -86,9 +89,9 @@ def _postgres_engine(url: str) -> Engine:
     engine = create_engine(url, pool_recycle=_RECYCLE_S,
                            pool_size=REQUEST_SLOTS["postgresql"] + _LOOKUP_ROOM,
                            max_overflow=_IN_THREAD_ROOM - _LOOKUP_ROOM)
-    # A pushed batch's mutation records and change rows as one multi-row INSERT each, not
-    # one statement per row (psycopg pipelines executemany, but the server still runs each
-    # row as its own statement: most of PostgreSQL's CPU under load).
+    # Any other executemany as one multi-row INSERT (a push's own bulk writes go through
+    # backend_stub.bulk), not one statement per row (psycopg pipelines executemany, but the
+    # server still runs each row as its own statement).
     engine.dialect.use_insertmanyvalues_wo_returning = True
     _flush_changes_before_commit(engine)
 

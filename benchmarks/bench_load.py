@@ -17,7 +17,8 @@ the rest hand-over notes), then pull one page of the device's changes. Phases:
 
 Printed per phase: offered and achieved events/s, push and pull p50/p99, errors, and the CPU
 seconds of the API processes, PostgreSQL and this load generator (from /proc), so the
-server's share of the 2 cores is known. ``--profile DIR`` also samples the API workers with
+server's share of the 2 cores is known; "server CPU ms / 1,000 events" (API + DB) is what
+the server code costs per event, the figure to compare between versions on a busy machine. ``--profile DIR`` also samples the API workers with
 py-spy during the closed loop (DIR/<backend>.txt: collapsed stacks).
 """
 
@@ -83,9 +84,12 @@ async def _phase(devices: list[Device], opts, rate, pids: tuple[int, list[int]],
         spy.wait(opts.seconds + 30)
     if tally.error_kinds:
         log.warning("%s at %s: errors %s", backend, rate, tally.error_kinds)
-    return {"backend": backend, "offered": rate, "secs": secs, **tally.summary(secs),
-            "API CPU s": cpu_seconds([api_pid]) - cpu[0], "DB CPU s": cpu_seconds(db_pids) - cpu[1],
-            "client CPU s": time.process_time() - cpu[2], "load avg": os.getloadavg()[0]}
+    row = {"backend": backend, "offered": rate, "secs": secs, **tally.summary(secs),
+           "API CPU s": cpu_seconds([api_pid]) - cpu[0], "DB CPU s": cpu_seconds(db_pids) - cpu[1],
+           "client CPU s": time.process_time() - cpu[2], "load avg": os.getloadavg()[0]}
+    row["server CPU ms / 1,000 events"] = (1e6 * (row["API CPU s"] + row["DB CPU s"])
+                                           / max(row["events/s"] * secs, 1))
+    return row
 
 
 async def run_phases(url: str, devices: list[Device], opts, pids, backend: str) -> list[dict]:
@@ -149,14 +153,19 @@ def _fmt(value, ms: bool = False) -> str:
     return f"{value:,.0f}" if not ms else f"{value:,.0f} ms" if value >= 10 else f"{value:.1f} ms"
 
 
+def _per_thousand(cpu_s: float, events: float) -> str:
+    """CPU milliseconds per 1,000 events: what the code costs, least disturbed by other jobs."""
+    return f"{1e6 * cpu_s / max(events, 1):.0f}"
+
+
 def report(rows: list[dict], opts) -> str:
     """A Markdown table, one line per backend and phase."""
     lines = [f"{opts.devices} devices, batch {opts.batch} (1 punch + {opts.batch - 1} notes), "
              f"pull page {opts.pull_limit}, {opts.workers} uvicorn workers, {opts.seconds:.0f} s a phase",
              "", "| backend | offered events/s | achieved events/s | push p50 / p99 | pull p50 / p99 "
-             "| errors | unsent rounds | API + DB CPU s | events / server CPU-s | client CPU-s / 1,000 events "
-             "| server share of 2 cores | load avg |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| errors | unsent rounds | API + DB CPU s | server CPU ms / 1,000 events (API + DB) "
+             "| events / server CPU-s | client CPU-s / 1,000 events | server share of 2 cores | load avg |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         server_cpu = r["API CPU s"] + r["DB CPU s"]
         events = r["events/s"] * r["secs"]
@@ -165,6 +174,8 @@ def report(rows: list[dict], opts) -> str:
             f"| {_fmt(r['push p50 ms'], True)} / {_fmt(r['push p99 ms'], True)} "
             f"| {_fmt(r['pull p50 ms'], True)} / {_fmt(r['pull p99 ms'], True)} | {r['errors']} "
             f"| {r['unsent rounds']} | {r['API CPU s']:.1f} + {r['DB CPU s']:.1f} "
+            f"| {_per_thousand(r['API CPU s'] + r['DB CPU s'], events)} "
+            f"({_per_thousand(r['API CPU s'], events)} + {_per_thousand(r['DB CPU s'], events)}) "
             f"| {events / max(server_cpu, 0.01):,.0f} | {1000 * r['client CPU s'] / max(events, 1):.3f} "
             f"| {server_cpu / (2 * r['secs']):.0%} | {r['load avg']:.1f} |")
     return "\n".join(lines)

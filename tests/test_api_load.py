@@ -7,11 +7,9 @@ from datetime import UTC, datetime
 
 import httpx
 
-from backend_stub import db
-from backend_stub.engine import make_engine
-from backend_stub.services import sessions
 from backend_stub.settings import Settings
 from tests.servers import ApiServer
+from tests.tokens import device_tokens
 
 SECRET = "load-test-secret-" + "x" * 40
 DEVICES = 150  # well above the server's 40 worker threads
@@ -21,18 +19,7 @@ def _device_tokens(server: ApiServer) -> dict[str, str]:
     """A live session for each device, as login would open it (150 argon2 logins would take
     longer than the test; login itself is pinned in test_api_auth)."""
     settings = Settings(data_dir=server.data_dir, jwt_secret=SECRET)
-    engine, tokens = make_engine(server.db_url), {}
-    try:
-        with engine.begin() as conn:
-            for n in range(DEVICES):
-                device = f"load-dev-{n:04d}"
-                conn.execute(db.devices.insert().values(id=device, user_id="u-s01",
-                                                        registered_at=datetime.now(UTC)))
-                sid, _refresh = sessions.start(conn, settings, "u-s01", device)
-                tokens[device] = sessions.access_token(settings, "u-s01", "staff", device, sid)
-    finally:
-        engine.dispose()
-    return tokens
+    return device_tokens(server.db_url, settings, "u-s01", [f"load-dev-{n:04d}" for n in range(DEVICES)])
 
 
 def _push(device_id: str, notes: int) -> dict:

@@ -5,7 +5,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from backend_stub import db
+from backend_stub.engine import make_engine
 from backend_stub.services import sessions
+from backend_stub.settings import Settings
 
 
 def session_token(api, user_id: str, device_id: str) -> str:
@@ -28,3 +30,20 @@ def session_bearer(api, user_id: str, device_id: str) -> dict[str, str]:
     if (user_id, device_id) not in cache:
         cache[user_id, device_id] = session_token(api, user_id, device_id)
     return {"Authorization": f"Bearer {cache[user_id, device_id]}"}
+
+
+def device_tokens(db_url: str, settings: Settings, user_id: str, device_ids: list[str]) -> dict[str, str]:
+    """A new device and a live session of ``user_id`` (a staff member) on it, for each of
+    ``device_ids``, written straight into a running server's database: its access tokens
+    (many argon2 logins would take longer than the test)."""
+    engine, tokens = make_engine(db_url), {}
+    try:
+        with engine.begin() as conn:
+            for device in device_ids:
+                conn.execute(db.devices.insert().values(id=device, user_id=user_id,
+                                                        registered_at=datetime.now(UTC)))
+                sid, _refresh = sessions.start(conn, settings, user_id, device)
+                tokens[device] = sessions.access_token(settings, user_id, "staff", device, sid)
+    finally:
+        engine.dispose()
+    return tokens

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.protocol import MAX_PULL_PAGE, PullResponse, PushRequest, PushResponse, Reason
-from backend_stub.deps import CheckedRead, CheckedWrite, SettingsDep
+from backend_stub.deps import DatabaseGate, SettingsDep
 from backend_stub.errors import BadRequest, Conflict, Forbidden, PayloadTooLarge
 from backend_stub.openapi import errors
 from backend_stub.services.changes import decode_cursor, pull
@@ -17,15 +17,16 @@ router = APIRouter(prefix="/sync", tags=["sync"])
 
 @router.post("/push", response_model=PushResponse,
              responses=errors(BadRequest, Forbidden, Conflict, PayloadTooLarge))
-def push(body: PushRequest, tx: CheckedWrite, settings: SettingsDep) -> Response:
+def push(body: PushRequest, gate: DatabaseGate, settings: SettingsDep) -> Response:
     """Apply a batch of consecutive mutations from the caller's device, each exactly once."""
-    if len(body.mutations) > settings.max_batch:
-        raise PayloadTooLarge(Reason.PAYLOAD_TOO_LARGE,
-                              f"A batch holds at most {settings.max_batch} actions",
-                              {"max_batch": settings.max_batch})
-    if body.device_id != tx.caller.device_id:
-        raise Forbidden(Reason.DEVICE_MISMATCH, "This token was issued to another device")
-    results, last = apply_batch(tx.conn, tx.caller, body, settings)
+    with gate.write() as tx:  # committed at the end of the block, before the answer is sent
+        if len(body.mutations) > settings.max_batch:
+            raise PayloadTooLarge(Reason.PAYLOAD_TOO_LARGE,
+                                  f"A batch holds at most {settings.max_batch} actions",
+                                  {"max_batch": settings.max_batch})
+        if body.device_id != tx.caller.device_id:
+            raise Forbidden(Reason.DEVICE_MISMATCH, "This token was issued to another device")
+        results, last = apply_batch(tx.conn, tx.caller, body, settings)
     answer = PushResponse(results=results, last_applied_seq=last, server_time=datetime.now(UTC))
     # Serialise once here: FastAPI would otherwise re-validate 500 results against the
     # response model (the model still documents the endpoint in OpenAPI).
@@ -34,11 +35,12 @@ def push(body: PushRequest, tx: CheckedWrite, settings: SettingsDep) -> Response
 
 @router.get("/pull", response_model=PullResponse, responses=errors(BadRequest))
 def pull_changes(
-    tx: CheckedRead,
+    gate: DatabaseGate,
     cursor: str = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 500,
 ) -> Response:
     """Changes since ``cursor`` that the caller's role and stores may see."""
-    after, tag = decode_cursor(cursor)
-    page = pull(tx.conn, tx.caller.actor, tx.caller.device_id, after, limit, tag)
+    with gate.read() as tx:
+        after, tag = decode_cursor(cursor)
+        page = pull(tx.conn, tx.caller.actor, tx.caller.device_id, after, limit, tag)
     return Response(page.to_json(), media_type="application/json")  # already PullResponse's JSON

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from app.domain.roles import Actor
 from app.protocol import Reason
-from backend_stub import db
+from backend_stub import db, feed_order
 from backend_stub.engine import insert_changes
 from backend_stub.errors import BadRequest
 
@@ -157,10 +157,14 @@ def _row_fields(seq: Any) -> list:
     return [select(col).where(c.seq == seq).scalar_subquery() for col in (c.created_at, c.entity, c.entity_id)]
 
 
-def _ends(conn: Connection, after: int, device_id: str) -> tuple[int, str, str, int]:
-    """One round trip: the feed's head, the fingerprints of the head row and of the row at
-    ``after``, and the device's last applied number."""
-    head = select(func.coalesce(func.max(db.changes.c.seq), 0)).scalar_subquery()
+def _ends(conn: Connection, after: int, device_id: str, horizon: int | None) -> tuple[int, str, str, int]:
+    """One round trip: the feed's head (its last row at or below ``horizon``), the
+    fingerprints of the head row and of the row at ``after``, and the device's last applied
+    number."""
+    last_row = select(func.coalesce(func.max(db.changes.c.seq), 0))
+    if horizon is not None:
+        last_row = last_row.where(db.changes.c.seq <= horizon)
+    head = last_row.scalar_subquery()
     state = db.device_state.c
     last = select(state.last_seq).where(state.device_id == device_id).scalar_subquery()
     row = conn.execute(select(head, *_row_fields(head), *_row_fields(after), last)).one()
@@ -171,12 +175,13 @@ def _ends(conn: Connection, after: int, device_id: str) -> tuple[int, str, str, 
 
 def pull(conn: Connection, actor: Actor, device_id: str, after: int, limit: int,
          tag: str | None = None) -> Page:
-    """Changes after ``after`` that ``actor`` may see, oldest first (two round trips).
+    """Changes after ``after`` that ``actor`` may see, oldest first (two round trips; three
+    on PostgreSQL, whose feed horizon is read first: backend_stub/feed_order.py).
 
     When the page is not full the position jumps to the feed's head, so invisible rows are
     never scanned twice.
     """
-    head, head_tag, after_tag, last_seq = _ends(conn, after, device_id)
+    head, head_tag, after_tag, last_seq = _ends(conn, after, device_id, feed_order.horizon(conn))
     if after > head or (tag is not None and tag != after_tag):
         # Not issued by this feed (e.g. the server was restored from an older backup and
         # its feed may since have grown past the position): accepting it would silently

@@ -17,14 +17,16 @@ import logging
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
-from sqlalchemy import literal, null, select, union_all
+from sqlalchemy import String, any_, bindparam, literal, null, select, text, union_all
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.engine import Connection
 
 from app.domain.access import AccessDenied
 from app.domain.clock import assess_event_time
 from app.protocol import PAYLOADS, Flag, ItemResult, ItemStatus, Mutation, PushRequest, Reason
-from backend_stub import db
+from backend_stub import db, feed_order
+from backend_stub.bulk import insert_rows
 from backend_stub.deps import Caller
 from backend_stub.errors import BadRequest, Conflict
 from backend_stub.services.changes import buffered, discard_after
@@ -36,6 +38,33 @@ from backend_stub.settings import Settings
 log = logging.getLogger(__name__)
 
 
+def _take_device_turn(conn: Connection, device_id: str) -> None:
+    """Hold this device's turn until commit, before anything of it is read: two pushes of
+    one device at once (a retry sent while the first still runs) then run one after the
+    other, and the second finds the first's actions recorded and answers them as
+    duplicates. Without it both read "nothing applied yet", both applied the batch, and the
+    second died on the unique action records (a 500). SQLite needs none: its write
+    transactions already run one at a time (BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        # A transaction-level advisory lock in a two-key space of its own: no row written,
+        # and it works before the device's first row exists. The same statement registers
+        # the push as a feed writer (backend_stub/feed_order.py): one round trip for both.
+        conn.execute(_DEVICE_TURN, {"device_id": device_id})
+        feed_order.mark_registered(conn)
+
+
+_DEVICE_TURN = text(f"SELECT pg_advisory_xact_lock(7302, hashtext(:device_id)), {feed_order.TICKET}")
+
+
+def _any_of(conn: Connection, column, values: list[str]):  # noqa: ANN001
+    """``column IN values``; on PostgreSQL as one array parameter, so the statement's text is
+    the same for every batch (psycopg and the server prepare it once; a list of 100 keys
+    made a new statement text, parsed and planned anew, for each push)."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam("keys", values, type_=postgresql.ARRAY(String)))
+    return column.in_(values)
+
+
 def _recorded(conn: Connection, device_id: str, batch: list[Mutation]) -> tuple[int, dict, dict]:
     """The device's last applied number and the outcomes already recorded for this batch, by
     idempotency key and by number: one query (a round trip each used to be three)."""
@@ -43,7 +72,9 @@ def _recorded(conn: Connection, device_id: str, batch: list[Mutation]) -> tuple[
     keys, seqs = {str(m.idempotency_key) for m in batch}, {m.seq for m in batch}
     recorded = select(literal(1).label("kind"), t.seq, t.idempotency_key, t.device_id, t.status,
                       t.reason, t.message, t.flags).where(
-        t.idempotency_key.in_(sorted(keys)) | ((t.device_id == device_id) & t.seq.in_(sorted(seqs))))
+        _any_of(conn, t.idempotency_key, sorted(keys))
+        # The numbers are consecutive (apply_batch checked): a range, not a list of 500.
+        | ((t.device_id == device_id) & t.seq.between(min(seqs), max(seqs))))
     # The first SELECT names a UNION's columns: its one row is the device's, the rest blank.
     blank = [null().label(c) for c in ("idempotency_key", "device_id", "status", "reason", "message", "flags")]
     last = select(literal(0).label("kind"), state.last_seq.label("seq"), *blank).where(
@@ -226,6 +257,7 @@ def apply_batch(conn: Connection, caller: Caller, req: PushRequest,
     seqs = [m.seq for m in req.mutations]
     if seqs != list(range(seqs[0], seqs[0] + len(seqs))):
         raise BadRequest(Reason.VALIDATION_ERROR, "Mutation numbers in a batch must be consecutive")
+    _take_device_turn(conn, req.device_id)
     last, *recorded = _recorded(conn, req.device_id, req.mutations)
     if seqs[0] > last + 1:
         raise Conflict(Reason.SEQUENCE_GAP, f"Expected action {last + 1} first",
@@ -248,10 +280,7 @@ def apply_batch(conn: Connection, caller: Caller, req: PushRequest,
     if conn.execute(db.device_state.update().where(
             db.device_state.c.device_id == req.device_id).values(**state)).rowcount == 0:
         conn.execute(db.device_state.insert().values(device_id=req.device_id, **state))
-    if batch.records:
-        conn.execute(db.mutations.insert(), list(batch.records.values()))
-    # The batch's change rows are written by the engine's commit hook, right before COMMIT in
-    # the same call: on PostgreSQL the feed's lock, which every push waits for, is then held
-    # for that insert and the commit only, not also while the answer is built and the
-    # request waits for a thread to commit it.
+    insert_rows(conn, db.mutations, list(batch.records.values()))
+    # The batch's change rows are written by the engine's commit hook, right before COMMIT
+    # (no code path can commit its writes and forget their change rows).
     return batch.results, last

@@ -7,19 +7,15 @@ on PostgreSQL). A row whose key already exists comes back as that mutation's con
 """
 
 from dataclasses import dataclass, field
-from functools import cache
-
 from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from app.protocol import Reason
+from backend_stub.bulk import insert_new_rows
 from backend_stub.services.outcomes import Rejected
 
 #: Said for a record id that already exists, whichever way the insert found out.
 CONFLICT_MESSAGE = "This record already exists or conflicts with another."
-_INSERT = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
 @dataclass
@@ -53,16 +49,7 @@ class StagedInserts:
         for items in by_table.values():
             table = items[0][0]
             (key_column,) = table.primary_key.columns
-            # One statement object per table and dialect: its compiled form is cached, and
-            # SQLAlchemy sends the rows as multi-row VALUES pages ("insertmanyvalues").
-            written = set(conn.execute(_insert_returning_key(conn.dialect.name, table),
-                                       [row for _, row, _ in items]).scalars())
+            written = insert_new_rows(conn, table, [row for _, row, _ in items])
             conflicted += [owner for _, row, owner in items if row[key_column.name] not in written]
         return conflicted
 
-
-@cache
-def _insert_returning_key(dialect: str, table: Table):
-    (key_column,) = table.primary_key.columns
-    return (_INSERT[dialect](table).on_conflict_do_nothing(index_elements=[key_column])
-            .returning(key_column))
