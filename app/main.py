@@ -9,7 +9,7 @@ import flet as ft
 
 from app.config import load_config
 from app.i18n import Translator, negotiate
-from app.platform import in_browser, make_lock
+from app.platform import browser_languages, in_browser, make_lock
 from app.sync import ApiClient
 from app.ui.context import AppContext
 from app.ui.devices import DeviceStores
@@ -42,8 +42,11 @@ class DeviceApiClient(ApiClient):
 
 
 def device_locales(page: ft.Page) -> list[str]:
-    """The device's preferred languages: the browser's (passed as ``?hl=`` in the first route
-    by our index.html, see app/ui/web_assets.py), else the OS locale on desktop."""
+    """The device's preferred languages: the browser's (``navigator.languages`` when Python runs
+    in the browser; passed as ``?hl=`` in the first route by our index.html in the server-driven
+    web mode, see app/ui/web_assets.py), else the OS locale on desktop."""
+    if in_browser():
+        return browser_languages()
     if page.web:
         query = parse_qs(urlparse(page.route or "").query)
         return [t for t in ",".join(query.get("hl", [])).split(",") if t]
