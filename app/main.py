@@ -67,9 +67,10 @@ async def open_device_store(page: ft.Page, prefs: ft.SharedPreferences, stores: 
     return stores.get(device_id)
 
 
-def make_main(stores: DeviceStores, config, *, transport=None):
+def make_main(stores: DeviceStores, config, *, transport=None, storage_persisted: bool | None = None):
     """The per-session ``main``: everything it builds belongs to that session only.
-    ``transport``: the API client's httpx transport (the browser's fetch on Pyodide)."""
+    ``transport``: the API client's httpx transport (the browser's fetch on Pyodide);
+    ``storage_persisted``: the browser's answer to keeping the device's data (web app only)."""
 
     refresh_locks: dict[str, threading.Lock] = {}
     guard = threading.Lock()
@@ -84,7 +85,8 @@ def make_main(stores: DeviceStores, config, *, transport=None):
             refresh_lock = refresh_locks.setdefault(store.device_id, make_lock())
         api = DeviceApiClient(config.api_base, store.device_id, on_offset=store.set_clock_offset,
                               store=store, refresh_lock=refresh_lock, transport=transport)
-        ctx = AppContext(page=page, config=config, store=store, api=api, tr=tr, vault=TokenVault(page, store))
+        ctx = AppContext(page=page, config=config, store=store, api=api, tr=tr, vault=TokenVault(page, store),
+                         storage_persisted=storage_persisted)
 
         def keep_tokens(tokens) -> None:
             ctx.vault.save(tokens.user.model_dump(mode="json"), tokens.refresh_token)

@@ -226,3 +226,18 @@ def test_no_storage_manager_means_not_granted(page, monkeypatch):
     """A browser without navigator.storage gives no promise: the data is not protected."""
     _js(monkeypatch, types.SimpleNamespace())
     assert asyncio.run(browser_storage.persistence_granted()) is False
+
+
+@pytest.mark.parametrize("persisted, shown", [(False, True), (True, False), (None, False)])
+def test_me_warns_only_when_the_browser_may_clear_the_data(persisted, shown):
+    """Me carries the translated notice exactly when the browser refused persistence (None:
+    not the web app, nothing to say)."""
+    from app.i18n import Translator
+    from app.ui.screens.me import STORAGE_NOTICE, storage_notice
+    from app.ui.theme import Display, Typography
+
+    tr = Translator("th")
+    ctx = types.SimpleNamespace(storage_persisted=persisted, _=tr.gettext, typo=Typography("th", Display()))
+    tiles = storage_notice(ctx)
+    assert [tile.title.value for tile in tiles] == ([tr.gettext(STORAGE_NOTICE)] if shown else [])
+    assert tr.gettext(STORAGE_NOTICE) != STORAGE_NOTICE

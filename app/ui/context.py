@@ -37,6 +37,9 @@ class AppContext:
     runner: SyncRunner | None = None
     vault: TokenVault | None = None
     rerender: Callable[[], None] = lambda: None
+    #: Installable web app only: False when the browser did not promise to keep the device's
+    #: data (it may clear it when space runs low); None elsewhere.
+    storage_persisted: bool | None = None
 
     # -- identity -------------------------------------------------------------------
     @property

@@ -15,11 +15,12 @@ from playwright.sync_api import expect
 from app.i18n import SUPPORTED_LOCALES
 from app.i18n.common_strings import LOG_IN
 from app.ui.fonts import REGULAR_FONT_FILES
+from app.ui.screens.me import STORAGE_NOTICE
 from tests.web_dist import built_web_app
 from webapp.serve import serving
 
 from . import harness
-from .conftest import tr
+from .conftest import choose_login_language, expect_home, heading, log_in, tab, tr
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -62,11 +63,7 @@ class Visit:
         expect(button).to_be_visible(timeout=PYTHON_START_MS)
 
     def choose_language(self, shown: str, code: str) -> None:
-        """On the login screen (in ``shown``), pick ``code`` in the language menu."""
-        picker = self.page.get_by_role("button", name=re.compile("^" + re.escape(tr(shown).gettext("Language"))))
-        picker.click()
-        self.page.get_by_role("button", name=SUPPORTED_LOCALES[code], exact=True).click()
-        self.expect_login(code)
+        choose_login_language(self.page, shown, code)
 
     def language_button_box(self, shown: str) -> dict:
         picker = self.page.get_by_role("button", name=re.compile("^" + re.escape(tr(shown).gettext("Language"))))
@@ -113,5 +110,24 @@ def test_an_arabic_browser_opens_the_app_in_arabic_right_to_left(chromium, staff
         visit.expect_login("ar")
         box = visit.language_button_box("ar")
         assert box["x"] + box["width"] / 2 < harness.PHONE_VIEWPORT["width"] / 2
+    finally:
+        visit.context.close()
+
+
+def test_me_says_when_the_browser_may_clear_the_offline_data(chromium, staff_url):
+    """The browser's real answer to navigator.storage.persist() decides: Me carries the notice
+    that offline data may be cleared exactly when the browser did not grant persistence."""
+    visit = Visit(chromium, "en-GB")
+    t = tr("en")
+    try:
+        visit.open(staff_url)
+        visit.expect_login("en")
+        log_in(visit.page, t)
+        expect_home(visit.page, t, timeout=PYTHON_START_MS)
+        granted = visit.page.evaluate("navigator.storage.persisted()")
+        tab(visit.page, t, "Me").click()
+        expect(heading(visit.page, t, "Me")).to_be_visible()
+        notice = visit.page.get_by_text(t.gettext(STORAGE_NOTICE), exact=True)
+        expect(notice).to_have_count(0 if granted else 1)
     finally:
         visit.context.close()
