@@ -21,6 +21,7 @@ from webapp.serve import serving
 
 from . import harness
 from .conftest import choose_login_language, expect_home, heading, log_in, tab, tr
+from .test_languages import real_glyphs, text_crops
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -78,7 +79,8 @@ def _origin(url: str) -> str:
 def test_first_start_follows_the_browser_and_the_choice_in_the_app_sticks(chromium, staff_url, api_server):
     """A Thai phone opens the app in Thai; switching to Arabic (right to left) and Simplified
     Chinese in the app works, and after a reload the app keeps Simplified Chinese. Every
-    response of the visit is a success from the app's origin or the API's: no font 404s."""
+    language name in the menu is drawn with real glyphs of the bundled fonts (no tofu), and
+    every response of the visit is a success from the app's origin or the API's: no font 404s."""
     visit = Visit(chromium, "th-TH")
     try:
         visit.open(staff_url)
@@ -90,7 +92,14 @@ def test_first_start_follows_the_browser_and_the_choice_in_the_app_sticks(chromi
         visit.page.wait_for_timeout(3000)  # let the fonts of the last screen load
         visit.open()
         visit.expect_login("zh_Hans")
-        visit.page.wait_for_timeout(3000)
+        # Every language's name, in its own script, in the Simplified-Chinese-themed menu.
+        visit.page.get_by_role("button", name=re.compile("^" + re.escape(tr("zh_Hans").gettext("Language")))).click()
+        names = {code: visit.page.get_by_role("button", name=name, exact=True)
+                 for code, name in SUPPORTED_LOCALES.items()}
+        crops = text_crops(visit.page, names, real_glyphs)
+        assert real_glyphs(crops), {code: crop[1:] for code, crop in crops.items()}
+        visit.page.keyboard.press("Escape")
+        visit.page.wait_for_timeout(2000)
     finally:
         visit.context.close()
     failed = [(status, url) for status, url in visit.responses if status >= 400]
