@@ -8,7 +8,6 @@ so a test can deploy a "new build" into it without touching the session's build.
 from __future__ import annotations
 
 import json
-import shutil
 import uuid
 from urllib.parse import urlsplit
 
@@ -16,9 +15,8 @@ import pytest
 from playwright.sync_api import expect
 
 from app.i18n.common_strings import LOG_IN, RELOAD, UPDATE_READY
-from tests.web_dist import built_web_app
+from tests.web_dist import serving_a_copy
 from webapp import offline
-from webapp.serve import serving
 
 from . import harness
 from .conftest import DEFAULT_LOCALE, choose_login_language, tr
@@ -37,8 +35,7 @@ API_ENV = {"SHOPFLOOR_WEB_ORIGINS": f"http://127.0.0.1:{STAFF_PORT}"}
 def staff_app(api_server, tmp_path_factory):
     """(URL, folder) of the web app built for this module's API, served on a free loopback port."""
     folder = tmp_path_factory.mktemp("staff") / "web"
-    shutil.copytree(built_web_app(api_server.url), folder)
-    with serving(folder, port=STAFF_PORT) as url:
+    with serving_a_copy(api_server.url, folder, STAFF_PORT) as url:
         yield url, folder
 
 

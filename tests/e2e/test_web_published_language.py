@@ -6,7 +6,6 @@ draws every script with the bundled fonts without asking the server for fonts it
 from __future__ import annotations
 
 import re
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,8 +15,7 @@ from app.i18n import SUPPORTED_LOCALES
 from app.i18n.common_strings import LOG_IN
 from app.ui.fonts import REGULAR_FONT_FILES
 from app.ui.screens.me import STORAGE_NOTICE
-from tests.web_dist import built_web_app
-from webapp.serve import serving
+from tests.web_dist import serving_a_copy
 
 from . import harness
 from .conftest import choose_login_language, expect_home, heading, log_in, tab, tr
@@ -33,9 +31,7 @@ API_ENV = {"SHOPFLOOR_WEB_ORIGINS": f"http://127.0.0.1:{STAFF_PORT}"}
 @pytest.fixture(scope="module")
 def staff_url(api_server, tmp_path_factory):
     """URL of the web app built for this module's API, served on a free loopback port."""
-    folder = tmp_path_factory.mktemp("staff") / "web"
-    shutil.copytree(built_web_app(api_server.url), folder)
-    with serving(folder, port=STAFF_PORT) as url:
+    with serving_a_copy(api_server.url, tmp_path_factory.mktemp("staff") / "web", STAFF_PORT) as url:
         yield url
 
 
@@ -43,8 +39,8 @@ class Visit:
     """One phone (browser context) with every response of its visit recorded."""
 
     def __init__(self, chromium, locale: str) -> None:
-        self.context = chromium.new_context(viewport=harness.PHONE_VIEWPORT, locale=locale,
-                                            service_workers="allow")
+        self.context = chromium.new_context(locale=locale, service_workers="allow",
+                                            viewport=harness.PHONE_VIEWPORT)
         self.responses: list[tuple[int, str]] = []
         self.context.on("response", lambda r: self.responses.append((r.status, r.url)))
         self.page = self.context.new_page()
