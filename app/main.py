@@ -9,7 +9,7 @@ import flet as ft
 
 from app.config import load_config
 from app.i18n import Translator, negotiate
-from app.platform import in_browser, make_lock
+from app.platform import browser_languages, in_browser, make_lock
 from app.sync import ApiClient
 from app.ui.context import AppContext
 from app.ui.devices import DeviceStores
@@ -42,8 +42,11 @@ class DeviceApiClient(ApiClient):
 
 
 def device_locales(page: ft.Page) -> list[str]:
-    """The device's preferred languages: the browser's (passed as ``?hl=`` in the first route
-    by our index.html, see app/ui/web_assets.py), else the OS locale on desktop."""
+    """The device's preferred languages: the browser's (``navigator.languages`` when Python runs
+    in the browser; passed as ``?hl=`` in the first route by our index.html in the server-driven
+    web mode, see app/ui/web_assets.py), else the OS locale on desktop."""
+    if in_browser():
+        return browser_languages()
     if page.web:
         query = parse_qs(urlparse(page.route or "").query)
         return [t for t in ",".join(query.get("hl", [])).split(",") if t]
@@ -64,9 +67,10 @@ async def open_device_store(page: ft.Page, prefs: ft.SharedPreferences, stores: 
     return stores.get(device_id)
 
 
-def make_main(stores: DeviceStores, config, *, transport=None):
+def make_main(stores: DeviceStores, config, *, transport=None, storage_persisted: bool | None = None):
     """The per-session ``main``: everything it builds belongs to that session only.
-    ``transport``: the API client's httpx transport (the browser's fetch on Pyodide)."""
+    ``transport``: the API client's httpx transport (the browser's fetch on Pyodide);
+    ``storage_persisted``: the browser's answer to keeping the device's data (web app only)."""
 
     refresh_locks: dict[str, threading.Lock] = {}
     guard = threading.Lock()
@@ -81,7 +85,8 @@ def make_main(stores: DeviceStores, config, *, transport=None):
             refresh_lock = refresh_locks.setdefault(store.device_id, make_lock())
         api = DeviceApiClient(config.api_base, store.device_id, on_offset=store.set_clock_offset,
                               store=store, refresh_lock=refresh_lock, transport=transport)
-        ctx = AppContext(page=page, config=config, store=store, api=api, tr=tr, vault=TokenVault(page, store))
+        ctx = AppContext(page=page, config=config, store=store, api=api, tr=tr, vault=TokenVault(page, store),
+                         storage_persisted=storage_persisted)
 
         def keep_tokens(tokens) -> None:
             ctx.vault.save(tokens.user.model_dump(mode="json"), tokens.refresh_token)

@@ -33,7 +33,8 @@ async def main(page: ft.Page) -> None:
             browser_storage.flush()
 
     page.on_app_lifecycle_state_change = page_hidden
-    await make_main(stores, load_config(), transport=FetchTransport())(page)
+    persisted = await browser_storage.persistence_granted()
+    await make_main(stores, load_config(), transport=FetchTransport(), storage_persisted=persisted)(page)
 
 
 def run() -> None:

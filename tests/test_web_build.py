@@ -11,6 +11,8 @@ import pytest
 
 from app.i18n import SUPPORTED_LOCALES, Translator
 from app.i18n.common_strings import RELOAD, UPDATE_READY
+from app.ui.fonts import REGULAR_FONT_FILES
+from app.ui.web_assets import LOOK_KEY
 from tests.web_dist import built_web_app
 from webapp import offline, patches, pyodide_runtime
 from webapp.pins import BuildError
@@ -33,6 +35,9 @@ def test_patches_apply_to_the_installed_flet_web():
     assert "serviceWorkerVersion: " not in bootstrap and "config: flutterConfig," in bootstrap
     main_js = patches.serve_rive_locally((FLET_WEB / "main.dart.js").read_text("utf-8"))
     assert "cdn.jsdelivr.net" not in main_js
+    main_js = patches.use_bundled_fallback_fonts(main_js, ["Noto Sans", "Noto Sans Thai"])
+    assert patches.FALLBACK_DOWNLOAD not in main_js
+    assert 'p=A.d(["Roboto", "Noto Sans", "Noto Sans Thai"],t.s)' in main_js
     index = (FLET_WEB / "index.html").read_text("utf-8").replace(
         "<!-- fletAppConfig -->", patches.BARE_PYODIDE_URL)  # what flet publish inserts
     assert patches.RELATIVE_PYODIDE_URL in patches.fix_pyodide_url(index)
@@ -43,6 +48,8 @@ def test_patches_apply_to_the_installed_flet_web():
     (patches.drop_flutter_service_worker, 'serviceWorkerSettings: { serviceWorkerVersion: "99" },'),
     (patches.serve_rive_locally, '"https://cdn.jsdelivr.net/npm/@rive-app/flutter-native-wasm@45.0.0/"'),
     (patches.serve_rive_locally, patches.RIVE_CDN_BASE * 2),
+    (lambda text: patches.use_bundled_fallback_fonts(text, ["Noto Sans"]),
+     patches.GLOBAL_FALLBACKS + "if(m.a.aNK(n,b).length>0)m.by_(n)}"),
 ])
 def test_a_patch_whose_string_changed_stops_the_build(patch, text):
     """A patch whose exact string is missing (or doubled) raises BuildError naming the pins."""
@@ -143,6 +150,24 @@ def test_a_changed_file_changes_the_build_version(tmp_path):
     before = offline.build_version(offline.precache_list(tmp_path))
     (tmp_path / "a.js").write_text("two")
     assert offline.build_version(offline.precache_list(tmp_path)) != before
+
+
+def test_published_app_falls_back_to_the_bundled_fonts_only(dist):
+    """The published Flutter client never downloads fallback fonts (the app's origin has none:
+    they were hundreds of 404s per screen) and falls back to every bundled regular family."""
+    main_js = (dist / "main.dart.js").read_text("utf-8")
+    assert patches.FALLBACK_DOWNLOAD not in main_js
+    assert json.dumps(["Roboto", *REGULAR_FONT_FILES], ensure_ascii=False) in main_js
+    for path in REGULAR_FONT_FILES.values():
+        assert (dist / path).is_file()
+
+
+def test_update_prompt_follows_the_language_the_app_shows(dist):
+    """The update prompt reads the language the app writes when it sets its look (the key the
+    app really writes), before the browser's languages."""
+    script = (dist / "app-update.js").read_text("utf-8")
+    assert f'var LOOK_KEY = "flutter.{LOOK_KEY}";' in script
+    assert "shopfloor.locale" not in script
 
 
 def test_update_prompt_is_translated_from_the_catalogues(dist):

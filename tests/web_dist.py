@@ -8,8 +8,10 @@ build of a machine a build takes a few seconds. Each build goes to its own tempo
 from __future__ import annotations
 
 import atexit
+import contextlib
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from webapp.build import build
@@ -26,3 +28,14 @@ def built_web_app(api_url: str | None = None) -> Path:
         build(root / "web", api_url=api_url)
         _builds[key] = root / "web"
     return _builds[key]
+
+
+@contextlib.contextmanager
+def serving_a_copy(api_url: str, folder: Path, port: int) -> Iterator[str]:
+    """The app built for ``api_url``, copied to ``folder`` (a test may deploy a "new build"
+    there) and served on ``port`` (the origin the API's CORS allows); yields its URL."""
+    from webapp.serve import serving
+
+    shutil.copytree(built_web_app(api_url), folder)
+    with serving(folder, port=port) as url:
+        yield url

@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 
 from app.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, negotiate
 from app.i18n.common_strings import RELOAD, UPDATE_READY
+from app.ui.web_assets import LOOK_KEY
 
 from .pins import BuildError
 from .wheels import sha256_of
@@ -24,6 +25,8 @@ from .wheels import sha256_of
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SERVICE_WORKER = "sw.js"
 UPDATE_SCRIPT = "app-update.js"
+#: Where Flutter's SharedPreferences keeps a key in localStorage.
+SHARED_PREFERENCES_PREFIX = "flutter."
 #: Never precached: the worker itself (the browser fetches it to look for updates).
 NOT_PRECACHED = {SERVICE_WORKER}
 
@@ -103,6 +106,7 @@ def write_update_script(dist: Path, locales_dir: Path) -> None:
         "DEFAULT_LOCALE": json.dumps(DEFAULT_LOCALE),
         "RTL_LOCALES": json.dumps([code for code in SUPPORTED_LOCALES if is_rtl(code)]),
         "SERVICE_WORKER": json.dumps(SERVICE_WORKER),
+        "LOOK_KEY": json.dumps(SHARED_PREFERENCES_PREFIX + LOOK_KEY),
     }
     (dist / UPDATE_SCRIPT).write_text(_render(UPDATE_SCRIPT, values), "utf-8")
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from app.ui.fonts import REGULAR_FONT_FILES
+
 from .pins import FLET_VERSION, PYODIDE_PYTHON, PYODIDE_VERSION, RIVE_VERSION, BuildError
 
 #: flet-web 1.0.5's index.html, after ``flet publish --no-cdn``: a bare module specifier
@@ -33,6 +35,16 @@ FLUTTER_SW_SETTINGS = (
 RIVE_CDN_BASE = f'"https://cdn.jsdelivr.net/npm/@rive-app/flutter-native-wasm@{RIVE_VERSION}/"'
 #: Served from the app's own origin instead (resolved against the page's <base href>).
 RIVE_LOCAL_BASE = '"rive/"'
+
+#: Flutter's web engine (flet-web 1.0.5's main.dart.js): the global font fallback list,
+#: appended to every paragraph's families ...
+GLOBAL_FALLBACKS = 'p=A.d(["Roboto"],t.s)\ns=new A.biY('
+#: ... and its check of a text's code points against the style's own families, which on a
+#: miss downloads Noto subsets from ``fontFallbackBaseUrl`` (``assets/fonts/notosans*/``):
+#: files no offline app has. It asked for hundreds of them per screen: the style's family
+#: (say Noto Sans HK) lacks the Thai of a language name, or is not loaded yet when the first
+#: frame is drawn (page.fonts load after Python starts).
+FALLBACK_DOWNLOAD = "if(m.a.aNK(n,b).length!==0)m.by_(n)}"
 
 
 def replace_once(text: str, old: str, new: str, *, where: str) -> str:
@@ -67,6 +79,18 @@ def serve_rive_locally(main_dart_js: str) -> str:
     return replace_once(main_dart_js, RIVE_CDN_BASE, RIVE_LOCAL_BASE, where="main.dart.js")
 
 
+def use_bundled_fallback_fonts(main_dart_js: str, families: list[str]) -> str:
+    """Fall back to our bundled families (every text, every widget) and never download fonts.
+
+    Skia picks each glyph from the first family of the paragraph that has it, so a Thai
+    language name in a Chinese-themed menu is drawn in Noto Sans Thai. Text drawn before
+    the fonts are loaded is laid out again when they are (Flutter's font-change message).
+    """
+    with_ours = GLOBAL_FALLBACKS.replace('["Roboto"]', json.dumps(["Roboto", *families], ensure_ascii=False))
+    patched = replace_once(main_dart_js, GLOBAL_FALLBACKS, with_ours, where="main.dart.js")
+    return replace_once(patched, FALLBACK_DOWNLOAD, "}", where="main.dart.js")
+
+
 def check_flet_versions(versions: dict[str, str]) -> None:
     """BuildError unless every flet package installed is exactly the pinned release."""
     wrong = {name: v for name, v in versions.items() if v != FLET_VERSION}
@@ -96,7 +120,8 @@ def patch_dist(dist: Path, head_scripts: list[str]) -> None:
     """Apply every text patch to a fresh ``flet publish`` output in ``dist``."""
     _edit(dist / "index.html", lambda t: add_head_scripts(fix_pyodide_url(t), head_scripts))
     _edit(dist / "flutter_bootstrap.js", drop_flutter_service_worker)
-    _edit(dist / "main.dart.js", serve_rive_locally)
+    families = list(REGULAR_FONT_FILES)
+    _edit(dist / "main.dart.js", lambda t: use_bundled_fallback_fonts(serve_rive_locally(t), families))
 
 
 def read_json(path: Path) -> dict:

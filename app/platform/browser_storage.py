@@ -78,3 +78,22 @@ def flush() -> None:
 def _log_failure(future: asyncio.Future) -> None:
     if not future.cancelled() and future.exception() is not None:
         log.error("device files not saved to IndexedDB: %s", future.exception())
+
+
+async def persistence_granted() -> bool:
+    """Whether the browser promised to keep the app's IndexedDB under storage pressure.
+
+    The page asks for it as it loads (``navigator.storage.persist()`` in app-update.js: the
+    request exists in pages only); the answer is read here, in the worker. Without the promise
+    the browser may delete the device database, outbox included, when space runs low.
+    """
+    from js import navigator  # Pyodide only
+
+    storage = getattr(navigator, "storage", None)
+    if storage is None or not hasattr(storage, "persisted"):
+        return False
+    try:
+        return bool(await storage.persisted())
+    except Exception:  # noqa: BLE001 - a JS error of any kind: no promise was given
+        log.warning("storage persistence unknown: navigator.storage.persisted() failed")
+        return False

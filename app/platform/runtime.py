@@ -15,6 +15,17 @@ def in_browser() -> bool:
     return sys.platform == "emscripten"
 
 
+def browser_languages() -> list[str]:
+    """The browser's preferred languages, best first (``navigator.languages``; the page's
+    worker, where Python runs, has them too). Empty outside a browser."""
+    if not in_browser():
+        return []
+    from js import navigator  # Pyodide only
+
+    tags = list(navigator.languages or []) or [navigator.language]
+    return [str(tag) for tag in tags if tag]
+
+
 async def offload(fn: Callable[..., T], *args) -> T:
     """Run blocking work without freezing the UI.
 

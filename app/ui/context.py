@@ -39,6 +39,9 @@ class AppContext:
     rerender: Callable[[], None] = lambda: None
     #: Issue 10, roster: each screen's observable state (app.ui.screen_state), per user.
     screen_states: dict = field(default_factory=dict)
+    #: Installable web app only: False when the browser did not promise to keep the device's
+    #: data (it may clear it when space runs low); None elsewhere.
+    storage_persisted: bool | None = None
 
     # -- identity -------------------------------------------------------------------
     @property

@@ -231,6 +231,15 @@ def sign_in(device: Device) -> None:
     expect_home(page, device.tr)
 
 
+def choose_login_language(page, shown: str, code: str) -> None:
+    """On the login screen (in ``shown``), pick ``code`` in the language menu; the screen
+    turns to that language."""
+    picker = page.get_by_role("button", name=re.compile("^" + re.escape(tr(shown).gettext("Language"))))
+    picker.click()
+    page.get_by_role("button", name=SUPPORTED_LOCALES[code], exact=True).click()
+    expect(page.get_by_role("button", name=tr(code).gettext("Log in"), exact=True)).to_be_visible()
+
+
 def switch_language(device: Device, code: str) -> Translator:
     """Me > Language > <native name>, then back to Home. Returns the new translator."""
     page, old = device.page, device.tr

@@ -8,19 +8,18 @@ so a test can deploy a "new build" into it without touching the session's build.
 from __future__ import annotations
 
 import json
-import shutil
+import uuid
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from app.i18n.common_strings import LOG_IN, RELOAD, UPDATE_READY
-from tests.web_dist import built_web_app
+from tests.web_dist import serving_a_copy
 from webapp import offline
-from webapp.serve import serving
 
 from . import harness
-from .conftest import DEFAULT_LOCALE, tr
+from .conftest import DEFAULT_LOCALE, choose_login_language, tr
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -36,8 +35,7 @@ API_ENV = {"SHOPFLOOR_WEB_ORIGINS": f"http://127.0.0.1:{STAFF_PORT}"}
 def staff_app(api_server, tmp_path_factory):
     """(URL, folder) of the web app built for this module's API, served on a free loopback port."""
     folder = tmp_path_factory.mktemp("staff") / "web"
-    shutil.copytree(built_web_app(api_server.url), folder)
-    with serving(folder, port=STAFF_PORT) as url:
+    with serving_a_copy(api_server.url, folder, STAFF_PORT) as url:
         yield url, folder
 
 
@@ -46,18 +44,18 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _new_device(chromium, requests: list):
+def _new_device(chromium, requests: list, locale: str = "zh-HK"):
     """A phone with service workers allowed (the harness blocks them for server-driven tests)."""
-    context = chromium.new_context(viewport=harness.PHONE_VIEWPORT, locale="zh-HK", service_workers="allow")
+    context = chromium.new_context(viewport=harness.PHONE_VIEWPORT, locale=locale, service_workers="allow")
     context.on("request", lambda request: requests.append(request.url))
     return context, context.new_page()
 
 
-def _expect_login_screen(page) -> None:
+def _expect_login_screen(page, locale: str = LOCALE) -> None:
     """Flutter painted and Python started the app: its login button is on screen."""
     harness.wait_for_flutter(page, timeout=PYTHON_START_MS)
     harness.enable_semantics(page)
-    button = page.get_by_role("button", name=tr(LOCALE).gettext(LOG_IN), exact=True)
+    button = page.get_by_role("button", name=tr(locale).gettext(LOG_IN), exact=True)
     expect(button).to_be_visible(timeout=PYTHON_START_MS)
 
 
@@ -134,3 +132,33 @@ def test_a_new_build_is_offered_to_an_open_tab(chromium, staff_app, api_server):
     finally:
         context.close()
     _assert_stays_home(requests, url, api_server.url)
+
+
+def _deploy_new_build(folder) -> str:
+    """A new build in the served folder (another version.json): returns its version."""
+    version_file = folder / "version.json"
+    version_file.write_text(json.dumps({**json.loads(version_file.read_text()), "build": uuid.uuid4().hex}))
+    return offline.write_service_worker(folder)
+
+
+def test_the_update_prompt_speaks_the_language_the_app_shows(chromium, staff_app, api_server):
+    """A Vietnamese phone opens the app in Vietnamese; after Thai is picked in the app, a new
+    build's prompt is in Thai (what the app shows), not in the browser's Vietnamese."""
+    url, folder = staff_app
+    requests: list[str] = []
+    context, page = _new_device(chromium, requests, locale="vi-VN")
+    try:
+        page.goto(url)
+        _expect_login_screen(page, "vi")
+        _wait_until_offline_ready(page)
+        choose_login_language(page, "vi", "th")
+        page.wait_for_timeout(1000)  # the app stores its look through SharedPreferences
+        _deploy_new_build(folder)
+        context.set_offline(True)
+        context.set_offline(False)
+        prompt = page.get_by_role("alert")
+        expect(prompt).to_contain_text(tr("th").gettext(UPDATE_READY), timeout=60_000)
+        expect(prompt).to_have_attribute("lang", "th")
+        expect(prompt.get_by_role("button", name=tr("th").gettext(RELOAD))).to_be_visible()
+    finally:
+        context.close()

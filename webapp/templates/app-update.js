@@ -7,20 +7,28 @@
   var LOCALE_TAGS = __LOCALE_TAGS__;
   var DEFAULT_LOCALE = __DEFAULT_LOCALE__;
   var RTL_LOCALES = __RTL_LOCALES__;
+  var LOOK_KEY = __LOOK_KEY__;
   var CHECK_EVERY_MS = 60 * 1000;
   // The device database and outbox live in IndexedDB (app/platform/browser_storage.py): ask
   // the browser not to evict them under storage pressure (a page-only API, not in the worker).
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
   if (!("serviceWorker" in navigator)) return;
 
-  // The app's own choice when it saved one, else the browser's languages, else the default.
-  function pickLocale() {
-    var tags = [];
+  // The language the app is showing: it writes it (with the text size) to SharedPreferences
+  // "shopfloor.look" whenever it sets its look (first start, in-app switch, sign-in). Before
+  // Python has started, the browser's languages as the app will pick them, else the default.
+  function shownLocale() {
     try {
-      var saved = localStorage.getItem("flutter.shopfloor.locale");
-      if (saved) tags.push(JSON.parse(saved));
-    } catch (e) { /* no storage or not JSON: use the browser's languages */ }
-    tags = tags.concat(navigator.languages || [navigator.language]);
+      var raw = JSON.parse(localStorage.getItem(LOOK_KEY) || "null");
+      var look = typeof raw === "string" ? JSON.parse(raw) : raw;
+      return look && STRINGS[look.locale] ? look.locale : null;
+    } catch (e) { return null; /* no storage or not JSON: use the browser's languages */ }
+  }
+
+  function pickLocale() {
+    var shown = shownLocale();
+    if (shown) return shown;
+    var tags = navigator.languages || [navigator.language];
     for (var i = 0; i < tags.length; i++) {
       var tag = String(tags[i] || "").replace(/_/g, "-").toLowerCase();
       while (tag) {

@@ -19,6 +19,10 @@ ROLE_NAMES = {  # msgids, translated at render time
     "hq_admin": N_("HQ admin"),
 }
 
+# Translators: on Me, in the web app, when the browser did not agree to keep the app's data.
+STORAGE_NOTICE = N_("This browser may delete the app's offline data when the phone runs low on space. "
+                    "Go online often so your actions reach the server.")
+
 
 def view(ctx: AppContext, on_logout) -> ft.View:
     t, user = ctx.typo, ctx.user
@@ -35,6 +39,7 @@ def view(ctx: AppContext, on_logout) -> ft.View:
             # Translators: {stores} is a list of store names, e.g. "Causeway Bay and Mong Kok".
             t.text(ctx._("Your stores: {stores}", stores=stores) if stores else ctx._("You work at no store."), 15),
         ]),
+        *storage_notice(ctx),
         ft.ListTile(leading=ft.Icon(ft.Icons.SCHEDULE), title=t.text(ctx._("My punches and hours"), 16),
                     on_click=lambda e: ctx.page.navigate("/me/punches")),
         *manager_tools,
@@ -54,6 +59,13 @@ def view(ctx: AppContext, on_logout) -> ft.View:
         big_button(ctx, ctx._("Log out"), lambda e: ctx.page.run_task(on_logout), icon=ft.Icons.LOGOUT,
                    filled=False),
     ])
+
+
+def storage_notice(ctx: AppContext) -> list[ft.Control]:
+    """In the web app, when the browser did not promise to keep the device's data: say so."""
+    if ctx.storage_persisted is not False:
+        return []
+    return [ft.ListTile(leading=ft.Icon(ft.Icons.WARNING_AMBER), title=ctx.typo.text(ctx._(STORAGE_NOTICE), 15))]
 
 
 def language_view(ctx: AppContext) -> ft.View:
