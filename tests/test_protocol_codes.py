@@ -7,6 +7,7 @@ import pytest
 
 import backend_stub.main  # noqa: F401  (imports every route, so every ApiError subclass exists)
 from app.domain import approvals, attendance, timesheet
+from app.domain.requests import kinds as request_kinds
 from app.face.errors import QualityCode
 from app.i18n import Translator
 from app.i18n.locales import SUPPORTED_LOCALES
@@ -131,7 +132,7 @@ def test_every_member_is_sent_somewhere():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         used_reasons |= {Reason[name] for name in _enum_refs(tree, "Reason")}
         used_flags |= {Flag[name] for name in _enum_refs(tree, "Flag")}
-    used_reasons |= {Reason(v) for mod in (attendance, approvals) for k, v in vars(mod).items()
+    used_reasons |= {Reason(v) for mod in (attendance, approvals, request_kinds) for k, v in vars(mod).items()
                      if k.startswith("REASON_")}
     used_reasons |= {Reason(str(code)) for code in QualityCode}
     used_reasons |= {Reason(s) for _path, _line, arg in _code_sites(("app/domain",)) for s in _literal_strings(arg)}
