@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain.approvals import MIN_REASON_LENGTH
+from app.domain.requests.kinds import RequestType
 from app.domain.timesheet_query import MAX_MESSAGE, MIN_MESSAGE
 from app.protocol.fields import StrictBool, StrictFloat, WireTime
 
@@ -124,6 +125,47 @@ class TimesheetQuery(_Payload):
                                               strip_whitespace=True)]
 
 
+# -- issue 10, leave: requests walking an approval chain (app.domain.requests) -------------
+Comment = Annotated[str, StringConstraints(max_length=1000, strip_whitespace=True)]
+
+
+class RequestSubmit(_Payload):
+    """A person asks for leave, overtime, a shift change or a purchase at one of their stores."""
+
+    request_id: Id
+    type: RequestType
+    store_id: Id
+    first_day: date | None = None
+    last_day: date | None = None
+    hours: StrictFloat = Field(default=0, ge=0, le=24 * 31)
+    after_the_fact: StrictBool = False
+    shift_id: Id | None = None
+    amount_hkd: StrictFloat = Field(default=0, ge=0, le=10_000_000)
+    certificate_sha256: Sha256 | None = None
+    note: Comment = ""
+
+
+class RequestDecide(_Payload):
+    """An approver of the request's current step approves, declines or sends it back."""
+
+    request_id: Id
+    decision: Literal["approve", "decline", "send_back"]
+    comment: Comment = ""
+
+
+class RequestCancel(_Payload):
+    """The requester withdraws the request before its final decision."""
+
+    request_id: Id
+
+
+class RequestResubmit(_Payload):
+    """The requester answers a send-back; the request waits again at the step that sent it."""
+
+    request_id: Id
+    comment: Comment = ""
+
+
 #: Mutation type name -> payload model. A type not listed here is rejected per item.
 # -- issue 7, device sync: an action given up on the device still uses its number ----------
 #: The type of a void: sent in place of an action the device refused or discarded.
@@ -144,6 +186,10 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "punch.confirm": PunchConfirm,
     "punch.correct": PunchCorrect,
     "timesheet.query": TimesheetQuery,
+    "request.submit": RequestSubmit,
+    "request.decide": RequestDecide,
+    "request.cancel": RequestCancel,
+    "request.resubmit": RequestResubmit,
     VOID: MutationVoid,
 }
 
