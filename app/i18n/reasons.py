@@ -85,6 +85,19 @@ REASON_MESSAGES = MessageMap(
         # Issue 8, clock-kiosk.
         "shift_ended": N_("Your shift has ended."),
         "not_at_this_store": N_("This person does not work at this store. Clock in at your own store."),
+        # -- issue 10, leave: requests and approval chains ---------------------------------
+        "certificate_required": N_("Sick leave needs a photo of the medical certificate."),
+        "leave_no_working_days": N_("Every day you chose is a general holiday, so no leave is needed."),
+        "leave_over_balance": N_("You do not have enough leave left for these dates."),
+        "request_already_decided": N_("You have already approved this step."),
+        "request_bad_dates": N_("Check the dates: the last day must not be before the first, and a request covers at most a year."),
+        "request_comment_required": N_("Write a comment so the requester knows what to change."),
+        "request_missing_detail": N_("Some details of this request are missing (hours, shift or amount)."),
+        "request_no_approver": N_("Nobody can approve this request at this store yet. Ask your manager."),
+        "request_not_open": N_("This request was already decided or cancelled."),
+        "request_not_sent_back": N_("Only a request sent back to you can be sent again."),
+        "request_not_your_turn": N_("This request is not waiting for your approval."),
+        "request_own": N_("You cannot approve your own request."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),
