@@ -1,17 +1,15 @@
 """Issue 10, leave: requests walk their approval chain on a real uvicorn API (SQLite and PostgreSQL):
 conditions, delegation, send back, balances, scope, and offline decisions re-checked on sync."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import count
 from uuid import uuid4
 
 import pytest
-from sqlalchemy import create_engine, delete
 
 from app.domain.attendance import HONG_KONG
 from app.protocol.sync import PushRequest
 from app.store import DeviceStore
-from backend_stub import db
 from tests.conftest import login
 
 PINS = {"u-s01": ("S3001", "1111"), "u-s02": ("S3002", "2222"), "u-sm-cwb": ("M2001", "7100"),
@@ -132,29 +130,35 @@ def test_purchase_over_5000_needs_the_area_manager_and_send_back_returns_to_them
     assert phones.seen("u-s02")["rq-buy"]["status"] == "approved"
 
 
-def test_delegation_for_today_sends_the_approval_to_the_delegate(phones, server):
-    """The store manager is away (delegation covering today): their step goes to the delegate, who
-    sees the request and approves it on their behalf; the manager away cannot."""
+def test_delegation_for_today_sends_the_approval_to_the_delegate(phones):
+    """The Causeway Bay manager hands approvals to the Sha Tin manager for a week from yesterday:
+    their step goes to the delegate, who sees the request and approves it on their behalf; the
+    manager away cannot, and staff cannot be made a delegate."""
     today = datetime.now(HONG_KONG).date()
-    engine = create_engine(server.db_url)
-    with engine.begin() as conn:
-        conn.execute(db.approval_delegations.insert().values(
-            id="dl-1", delegator_id="u-sm-cwb", delegate_id="u-sm-st",
-            first_day=(today - timedelta(days=1)).isoformat(), last_day=(today + timedelta(days=7)).isoformat()))
-    try:
-        assert phones.push("u-s02", "request.submit", leave("rq-dlg", "2026-11-16", "2026-11-17"))["status"] == "applied"
-        route = phones.seen("u-s02")["rq-dlg"]["route"]
-        assert route[0]["approvers"] == ["u-sm-st"] and route[0]["on_behalf_of"] == {"u-sm-st": "u-sm-cwb"}
-        away = phones.push("u-sm-cwb", "request.decide", decide("rq-dlg"))
-        assert (away["status"], away["reason"]) == ("rejected", "request_not_your_turn")
-        assert "rq-dlg" in phones.seen("u-sm-st")
-        assert phones.push("u-sm-st", "request.decide", decide("rq-dlg"))["status"] == "applied"
-        done = phones.seen("u-s02")["rq-dlg"]
-        assert done["status"] == "approved" and done["history"][-1]["on_behalf_of"] == "u-sm-cwb"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(delete(db.approval_delegations).where(db.approval_delegations.c.id == "dl-1"))
-        engine.dispose()
+    week = {"first_day": (today - timedelta(days=1)).isoformat(), "last_day": (today + timedelta(days=7)).isoformat()}
+    staff = phones.push("u-sm-cwb", "delegation.set", {"delegation_id": "dl-0", "delegate_id": "u-s02", **week})
+    assert (staff["status"], staff["reason"]) == ("rejected", "forbidden_role")
+    set_ = phones.push("u-sm-cwb", "delegation.set", {"delegation_id": "dl-1", "delegate_id": "u-sm-st", **week})
+    assert set_["status"] == "applied"
+    assert phones.push("u-s02", "request.submit", leave("rq-dlg", "2026-11-16", "2026-11-17"))["status"] == "applied"
+    route = phones.seen("u-s02")["rq-dlg"]["route"]
+    assert route[0]["approvers"] == ["u-sm-st"] and route[0]["on_behalf_of"] == {"u-sm-st": "u-sm-cwb"}
+    away = phones.push("u-sm-cwb", "request.decide", decide("rq-dlg"))
+    assert (away["status"], away["reason"]) == ("rejected", "request_not_your_turn")
+    assert "rq-dlg" in phones.seen("u-sm-st")
+    assert phones.push("u-sm-st", "request.decide", decide("rq-dlg"))["status"] == "applied"
+    done = phones.seen("u-s02")["rq-dlg"]
+    assert done["status"] == "approved" and done["history"][-1]["on_behalf_of"] == "u-sm-cwb"
+
+
+def test_sick_leave_cites_a_certificate_the_requester_uploaded(phones):
+    """Sick leave without a certificate, or citing a photo never uploaded, is refused and not stored."""
+    bare = phones.push("u-s01", "request.submit", leave("rq-sick", "2026-11-03", "2026-11-04", "sick_leave"))
+    assert (bare["status"], bare["reason"]) == ("rejected", "certificate_required")
+    ghost = phones.push("u-s01", "request.submit", {**leave("rq-sick", "2026-11-03", "2026-11-04", "sick_leave"),
+                                                     "certificate_sha256": "ab" * 32})
+    assert (ghost["status"], ghost["reason"]) == ("rejected", "invalid_payload")
+    assert "rq-sick" not in phones.seen("u-s01")
 
 
 def test_approval_made_offline_on_a_cancelled_request_is_refused_on_sync(phones):

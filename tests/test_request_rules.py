@@ -245,3 +245,24 @@ def test_leave_balance_refuses_over_the_balance_with_the_numbers(requests, asked
         balance.require_within_balance(bal, asked)
     assert err.value.reason == kinds.REASON_OVER_BALANCE
     assert err.value.details["requested"] == asked and err.value.details["available"] == available
+
+
+@pytest.mark.parametrize("delegator,delegate,first,last,reason", [
+    ("sm1", "sm2", "2026-12-10", "2026-12-20", None),
+    ("sm1", "am1", "2026-12-10", "2026-12-10", None),
+    ("sm1", "staff1", "2026-12-10", "2026-12-20", "forbidden_role"),   # staff cannot approve
+    ("staff1", "sm1", "2026-12-10", "2026-12-20", "forbidden_role"),   # staff has nothing to hand over
+    ("sm1", "sm1", "2026-12-10", "2026-12-20", "forbidden_role"),
+    ("sm1", "sm2", "2026-12-20", "2026-12-10", kinds.REASON_BAD_DATES),
+    ("sm1", "sm2", "2026-12-10", "2027-12-12", kinds.REASON_BAD_DATES),
+])
+def test_delegation_is_between_managers_for_a_sane_range(delegator, delegate, first, last, reason):
+    """Approvals are handed from one manager to another, for a range of up to a year."""
+    people = {p.user_id: p for p in PEOPLE}
+    args = (people[delegator], people[delegate], date.fromisoformat(first), date.fromisoformat(last))
+    if reason is None:
+        chains.check_delegation(*args)
+        return
+    with pytest.raises(RequestRefused) as err:
+        chains.check_delegation(*args)
+    assert err.value.reason == reason

@@ -166,6 +166,15 @@ class RequestResubmit(_Payload):
     comment: Comment = ""
 
 
+class DelegationSet(_Payload):
+    """An approver away from ``first_day`` to ``last_day`` hands their approvals to a delegate."""
+
+    delegation_id: Id
+    delegate_id: Id
+    first_day: date
+    last_day: date
+
+
 #: Mutation type name -> payload model. A type not listed here is rejected per item.
 # -- issue 7, device sync: an action given up on the device still uses its number ----------
 #: The type of a void: sent in place of an action the device refused or discarded.
@@ -190,6 +199,7 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "request.decide": RequestDecide,
     "request.cancel": RequestCancel,
     "request.resubmit": RequestResubmit,
+    "delegation.set": DelegationSet,
     VOID: MutationVoid,
 }
 

@@ -201,7 +201,21 @@ def request_resubmit(conn: Connection, p: m.RequestResubmit, ctx: Context) -> No
     _save(conn, req, before, after, ctx.received_at, _today(ctx))
 
 
+def delegation_set(conn: Connection, p: m.DelegationSet, ctx: Context) -> None:
+    """A manager hands their approvals to another manager for a date range (applies automatically)."""
+    people = {x.user_id: x for x in _approvers(conn)}
+    delegate = people.get(p.delegate_id) or Person(p.delegate_id, Role.STAFF)
+    me = people.get(ctx.actor.user_id) or Person(ctx.actor.user_id, ctx.actor.role)
+    chains.check_delegation(me, delegate, p.first_day, p.last_day)
+    row = {"id": p.delegation_id, "delegator_id": me.user_id, "delegate_id": delegate.user_id,
+           "first_day": p.first_day.isoformat(), "last_day": p.last_day.isoformat()}
+    conn.execute(db.approval_delegations.insert(), row)
+    for user_id in (me.user_id, delegate.user_id):
+        emit(conn, "delegation", p.delegation_id, row, audience="user", user_id=user_id)
+
+
 REQUEST_HANDLERS = {
+    "delegation.set": delegation_set,
     "request.submit": request_submit,
     "request.decide": request_decide,
     "request.cancel": request_cancel,

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from app.domain.requests.hk_holidays import leave_days
-from app.domain.requests.kinds import Request, RequestType
+from app.domain.requests.kinds import MAX_LEAVE_SPAN_DAYS, REASON_BAD_DATES, Request, RequestRefused, RequestType
 from app.domain.roles import Role
 
 
@@ -164,6 +164,14 @@ def route(chain: Chain, req: Request, people: Iterable[Person], delegations: Ite
                                       req.requester_id, delegations, on)
         planned.append(PlannedStep(len(planned), step.role, step.need, approvers, behalf))
     return planned
+
+
+def check_delegation(delegator: Person, delegate: Person, first_day: date, last_day: date) -> None:
+    """Only an approver hands over, to another manager, for a range of at most a year."""
+    if not delegator.role.is_manager or not delegate.role.is_manager or delegate.user_id == delegator.user_id:
+        raise RequestRefused("forbidden_role", "Approvals can be handed only from one manager to another.")
+    if last_day < first_day or (last_day - first_day).days >= MAX_LEAVE_SPAN_DAYS:
+        raise RequestRefused(REASON_BAD_DATES, "Check the dates of the delegation.")
 
 
 def _data(type_: RequestType, *steps: dict) -> dict:
