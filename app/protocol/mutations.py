@@ -130,7 +130,7 @@ Comment = Annotated[str, StringConstraints(max_length=1000, strip_whitespace=Tru
 
 
 class RequestSubmit(_Payload):
-    """A person asks for leave, overtime, a shift change or a purchase at one of their stores."""
+    """A person asks for leave, overtime, a shift change or a purchase at a store they work at."""
 
     request_id: Id
     type: RequestType
