@@ -103,6 +103,17 @@ def _m006_my_punches(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS ix_timesheet_queries_store ON timesheet_queries(store_id, status)")
 
 
+def _m007_leave_requests(db: Database) -> None:
+    """Issue 10, leave: requests with their route and history, and the chains (pulled)."""
+    db["requests"].create({
+        "id": str, "requester_id": str, "store_id": str, "type": str, "first_day": str, "last_day": str,
+        "days": float, "hours": float, "after_the_fact": int, "shift_id": str, "amount_hkd": float,
+        "certificate_sha256": str, "note": str, "status": str, "step": int, "round": int,
+        "created_at": str, "updated_at": str, "route": str, "current_step": int, "history": str,
+        "balance": str, "sync_state": str}, pk="id")
+    db["request_chains"].create({"id": str, "type": str, "steps": str}, pk="id")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -110,6 +121,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (4, _m004_undo_and_refusals),
     (5, _m005_team_approvals),
     (6, _m006_my_punches),
+    (7, _m007_leave_requests),
 ]
 
 
