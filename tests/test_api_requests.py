@@ -76,6 +76,8 @@ def test_leave_over_three_days_walks_store_then_area_manager(phones):
     assert [(s["role"], s["approvers"]) for s in mine["route"]] == [
         ("store_manager", ["u-sm-cwb"]), ("area_manager", ["u-am-hk"])]
     assert (mine["status"], mine["current_step"], mine["days"]) == ("pending", 0, 8)
+    assert mine["holidays"] == [{"day": "2026-12-25", "name": "Christmas Day"},
+                                {"day": "2026-12-26", "name": "The first weekday after Christmas Day"}]
     other = phones.push("u-sm-mk", "request.decide", decide("rq-long"))
     assert (other["status"], other["reason"]) == ("rejected", "not_found")
     early = phones.push("u-am-hk", "request.decide", decide("rq-long"))
@@ -172,6 +174,27 @@ def test_approval_made_offline_on_a_cancelled_request_is_refused_on_sync(phones)
     assert "cancelled" in late["message"]
     after = phones.seen("u-s02")["rq-gone"]
     assert after["status"] == "cancelled" and after["balance"]["available"] == held["available"] + 2
+
+
+def test_shift_change_shows_the_approver_the_shift(phones, server):
+    """A shift change names one of the requester's own shifts; the manager sees its times."""
+    from sqlalchemy import create_engine, select
+
+    from backend_stub import db
+
+    engine = create_engine(server.db_url)
+    with engine.connect() as conn:
+        shift_id, other = (conn.execute(select(db.shifts.c.id).where(db.shifts.c.user_id == u)).scalars().first()
+                           for u in ("u-s01", "u-s02"))
+    engine.dispose()
+    theirs = phones.push("u-s01", "request.submit", {"request_id": "rq-sc-0", "type": "shift_change",
+                                                     "store_id": "st-cwb", "shift_id": other})
+    assert (theirs["status"], theirs["reason"]) == ("rejected", "not_found")
+    assert phones.push("u-s01", "request.submit", {"request_id": "rq-sc", "type": "shift_change",
+                                                   "store_id": "st-cwb", "shift_id": shift_id,
+                                                   "note": "Swap to the late shift"})["status"] == "applied"
+    seen = phones.seen("u-sm-cwb")["rq-sc"]
+    assert seen["shift"]["starts_at"] and seen["shift"]["ends_at"] and "holidays" not in seen
 
 
 def test_chains_are_pulled_by_every_device(phones):

@@ -16,7 +16,7 @@ from app.domain.attendance import HONG_KONG
 from app.domain.requests import balance, chains, flow
 from app.domain.requests.chains import Delegation, Person
 from app.domain.requests.flow import Action, Decision, State, Status
-from app.domain.requests.hk_holidays import leave_days
+from app.domain.requests.hk_holidays import holidays_between, leave_days
 from app.domain.requests.kinds import Request, RequestType, check_details
 from app.domain.roles import Role
 from app.protocol import Reason
@@ -100,6 +100,13 @@ def _emit(conn: Connection, req: Request, state: State, now: datetime, on: date)
             "history": [{"action": d.action.value, "user_id": d.user_id, "at": d.at, "device_id": d.device_id,
                          "step": d.step, "round": d.round, "comment": d.comment,
                          "on_behalf_of": d.on_behalf_of} for d in state.history]}
+    if req.type.is_leave and req.first_day is not None:
+        data["holidays"] = [{"day": d, "name": n} for d, n in
+                            holidays_between(req.first_day, req.last_day or req.first_day).items()]
+    if req.shift_id:
+        s = db.shifts.c
+        shift = conn.execute(select(s.starts_at, s.ends_at, s.position).where(s.id == req.shift_id)).mappings().first()
+        data["shift"] = None if shift is None else dict(shift)
     if req.type.has_balance and req.first_day is not None:
         bal = _balance(conn, req.requester_id, req.type, req.first_day.year)
         data["balance"] = {"entitled": bal.entitled, "used": bal.used, "held": bal.held,
@@ -162,7 +169,9 @@ def request_submit(conn: Connection, p: m.RequestSubmit, ctx: Context) -> None:
 
 
 def _existing(conn: Connection, request_id: str):
-    row = conn.execute(select(db.requests).where(db.requests.c.id == request_id)).first()
+    # Locked until commit (PostgreSQL): two approvers deciding at once are taken one after the
+    # other, and the second is checked against the first's result.
+    row = conn.execute(select(db.requests).where(db.requests.c.id == request_id).with_for_update()).first()
     if row is None:
         raise Rejected(Reason.NOT_FOUND, "This request no longer exists.")
     return row
