@@ -360,3 +360,72 @@ calendar_feeds = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     _ts("created_at", nullable=False),
 )
+
+# -- issue 10, leave: requests, their approval chains, delegations and leave balances ------
+#: A chain per request type (``app.domain.requests.chains`` data), pulled by every device.
+request_chains = Table(
+    "request_chains", metadata,
+    Column("type", String(32), primary_key=True),
+    Column("steps", Text, nullable=False),  # JSON list of {"role", "need", "when"?}
+    _ts("updated_at", nullable=False),
+)
+
+#: One request (leave, overtime, shift change, purchase) and where it stands on its route.
+requests = Table(
+    "requests", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("requester_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("first_day", String(10)),
+    Column("last_day", String(10)),
+    Column("days", Float, nullable=False, default=0),  # leave days, HK general holidays excluded
+    Column("hours", Float, nullable=False, default=0),
+    Column("after_the_fact", Boolean, nullable=False, default=False),
+    Column("shift_id", String(64)),
+    Column("amount_hkd", Float, nullable=False, default=0),
+    Column("certificate_sha256", String(64)),
+    Column("note", Text, nullable=False, default=""),
+    Column("status", String(16), nullable=False),
+    Column("step", Integer),
+    Column("round", Integer, nullable=False, default=1),
+    _ts("created_at", nullable=False),
+    _ts("updated_at", nullable=False),
+)
+Index("ix_requests_store", requests.c.store_id, requests.c.status)
+Index("ix_requests_requester", requests.c.requester_id, requests.c.type)
+
+#: Every step of a request's history: who did what, when, from which device, for whom.
+request_decisions = Table(
+    "request_decisions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", String(64), ForeignKey("requests.id"), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    _ts("at", nullable=False),
+    Column("device_id", String(64), nullable=False, default=""),
+    Column("step", Integer),
+    Column("round", Integer, nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Column("on_behalf_of", String(64)),
+)
+Index("ix_request_decisions_request", request_decisions.c.request_id, request_decisions.c.id)
+
+#: An approver away from ``first_day`` to ``last_day``: their approvals go to the delegate.
+approval_delegations = Table(
+    "approval_delegations", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("delegator_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("delegate_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("first_day", String(10), nullable=False),
+    Column("last_day", String(10), nullable=False),
+)
+
+#: Days of a leave type a person is entitled to in a year.
+leave_entitlements = Table(
+    "leave_entitlements", metadata,
+    Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
+    Column("type", String(32), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("days", Float, nullable=False),
+)

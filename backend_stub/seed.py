@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from app.domain.roles import Role
 from backend_stub import db
 from backend_stub.security import hash_pin
+from backend_stub.seed_requests import seed_chains, seed_entitlements
 from backend_stub.services.changes import emit
 
 HK = ZoneInfo("Asia/Hong_Kong")
@@ -91,6 +92,8 @@ def seed_demo(engine: Engine, *, today: date | None = None, rng_seed: int = 7) -
             public = dict(id=u.id, staff_no=u.staff_no, name=u.name, role=u.role.value,
                           home_store_id=u.stores[0] if u.stores else None)
             emit(conn, "user", u.id, public, audience="store", store_ids=covered)
+        seed_chains(conn)
+        seed_entitlements(conn, [u.id for u in USERS])
         n = 0
         for u in USERS:
             if u.role not in (Role.STAFF, Role.STORE_MANAGER):

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain.approvals import MIN_REASON_LENGTH
+from app.domain.requests.kinds import RequestType
 from app.domain.timesheet_query import MAX_MESSAGE, MIN_MESSAGE
 from app.protocol.fields import StrictBool, StrictFloat, WireTime
 
@@ -177,6 +178,54 @@ class RosterPublish(_Payload):
 
     store_id: Id
     week_start: Monday
+# -- issue 10, leave: requests walking an approval chain (app.domain.requests) -------------
+Comment = Annotated[str, StringConstraints(max_length=1000, strip_whitespace=True)]
+
+
+class RequestSubmit(_Payload):
+    """A person asks for leave, overtime, a shift change or a purchase at a store they work at."""
+
+    request_id: Id
+    type: RequestType
+    store_id: Id
+    first_day: date | None = None
+    last_day: date | None = None
+    hours: StrictFloat = Field(default=0, ge=0, le=24 * 31)
+    after_the_fact: StrictBool = False
+    shift_id: Id | None = None
+    amount_hkd: StrictFloat = Field(default=0, ge=0, le=10_000_000)
+    certificate_sha256: Sha256 | None = None
+    note: Comment = ""
+
+
+class RequestDecide(_Payload):
+    """An approver of the request's current step approves, declines or sends it back."""
+
+    request_id: Id
+    decision: Literal["approve", "decline", "send_back"]
+    comment: Comment = ""
+
+
+class RequestCancel(_Payload):
+    """The requester withdraws the request before its final decision."""
+
+    request_id: Id
+
+
+class RequestResubmit(_Payload):
+    """The requester answers a send-back; the request waits again at the step that sent it."""
+
+    request_id: Id
+    comment: Comment = ""
+
+
+class DelegationSet(_Payload):
+    """An approver away from ``first_day`` to ``last_day`` hands their approvals to a delegate."""
+
+    delegation_id: Id
+    delegate_id: Id
+    first_day: date
+    last_day: date
 
 
 #: Mutation type name -> payload model. A type not listed here is rejected per item.
@@ -204,6 +253,11 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "shift.delete": ShiftDelete,
     "roster.copy_week": RosterCopyWeek,
     "roster.publish": RosterPublish,
+    "request.submit": RequestSubmit,
+    "request.decide": RequestDecide,
+    "request.cancel": RequestCancel,
+    "request.resubmit": RequestResubmit,
+    "delegation.set": DelegationSet,
     VOID: MutationVoid,
 }
 

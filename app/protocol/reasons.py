@@ -11,6 +11,7 @@ it) and the members below take their values from there, so each code is written 
 from enum import StrEnum
 
 from app.domain import approvals, attendance, roster, shift_rules, timesheet
+from app.domain.requests import kinds as request_kinds
 
 
 class Reason(StrEnum):
@@ -97,6 +98,19 @@ class Reason(StrEnum):
     # SHIFT_OVERLAP (roster.REASON_OVERLAP) is the shiftrules member above: the same code.
     PERSON_NOT_AT_STORE = roster.REASON_PERSON_NOT_AT_STORE
     SHIFT_CANCELLED = roster.REASON_CANCELLED
+    # -- issue 10, leave: requests and approval chains (app.domain.requests) ---------------
+    LEAVE_OVER_BALANCE = request_kinds.REASON_OVER_BALANCE
+    LEAVE_NO_WORKING_DAYS = request_kinds.REASON_NO_WORKING_DAYS
+    REQUEST_BAD_DATES = request_kinds.REASON_BAD_DATES
+    CERTIFICATE_REQUIRED = request_kinds.REASON_CERTIFICATE_REQUIRED
+    REQUEST_MISSING_DETAIL = request_kinds.REASON_MISSING_DETAIL
+    REQUEST_NOT_OPEN = request_kinds.REASON_NOT_OPEN
+    REQUEST_NOT_YOUR_TURN = request_kinds.REASON_NOT_YOUR_TURN
+    REQUEST_OWN = request_kinds.REASON_OWN_REQUEST
+    REQUEST_ALREADY_DECIDED = request_kinds.REASON_ALREADY_DECIDED
+    REQUEST_NO_APPROVER = request_kinds.REASON_NO_APPROVER
+    REQUEST_COMMENT_REQUIRED = request_kinds.REASON_COMMENT_REQUIRED
+    REQUEST_NOT_SENT_BACK = request_kinds.REASON_NOT_SENT_BACK
 
 
 class Flag(StrEnum):

@@ -114,6 +114,15 @@ def _m007_roster(db: Database) -> None:
     shifts.add_column("sync_state", str, not_null_default="synced")
     db.execute("UPDATE shifts SET role = coalesce(position, '')")
     db.execute("CREATE INDEX IF NOT EXISTS ix_shifts_store ON shifts(store_id, starts_at)")
+def _m008_leave_requests(db: Database) -> None:
+    """Issue 10, leave: requests with their route and history, and the chains (pulled)."""
+    db["requests"].create({
+        "id": str, "requester_id": str, "store_id": str, "type": str, "first_day": str, "last_day": str,
+        "days": float, "hours": float, "after_the_fact": int, "shift_id": str, "amount_hkd": float,
+        "certificate_sha256": str, "note": str, "status": str, "step": int, "round": int,
+        "created_at": str, "updated_at": str, "route": str, "current_step": int, "history": str,
+        "balance": str, "sync_state": str}, pk="id")
+    db["request_chains"].create({"id": str, "type": str, "steps": str}, pk="id")
 
 
 MIGRATIONS: list[tuple[int, Migration]] = [
@@ -124,6 +133,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (5, _m005_team_approvals),
     (6, _m006_my_punches),
     (7, _m007_roster),
+    (8, _m008_leave_requests),
 ]
 
 

@@ -30,6 +30,8 @@ TABLES = {
     "punch": "punches",
     "punch_correction": "punch_corrections",
     "timesheet_query": "timesheet_queries",
+    "request": "requests",
+    "request_chain": "request_chains",
 }
 
 #: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group

@@ -41,6 +41,8 @@ class Context:
     flags: tuple[str, ...] = ()
     #: Where ``STAGED_TYPES`` handlers put their insert (None: they insert at once).
     staged: StagedInserts | None = None
+    #: The device the action came from (issue 10, leave: every request step names it).
+    device_id: str = ""
 
 
 Handler = Callable[[Connection, object, Context], None]

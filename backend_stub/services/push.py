@@ -163,7 +163,7 @@ def _apply_one(conn: Connection, caller: Caller, req: PushRequest, mut: Mutation
             raise Rejected(Reason.INVALID_PAYLOAD, f"Invalid fields: {fields}") from None
         ctx = Context(actor=caller.actor, received_at=received_at, event_time=timing.estimated_time,
                       device_time=mut.clock.device_time, settings=settings, flags=tuple(flags),
-                      staged=staged if mut.type in STAGED_TYPES else None)
+                      staged=staged if mut.type in STAGED_TYPES else None, device_id=caller.device_id)
         _run_handler(conn, handler, payload, ctx, mut)
     except (AccessDenied, Rejected) as exc:
         status, reason, message = ItemStatus.REJECTED, exc.reason, exc.message
