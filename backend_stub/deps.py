@@ -8,7 +8,8 @@ from typing import Annotated
 import anyio
 from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
-from fastapi.concurrency import contextmanager_in_threadpool
+from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
@@ -124,6 +125,39 @@ async def bearer_claims(
 
 
 Claims = Annotated[dict, Depends(bearer_claims)]
+
+
+def needs_token(dependant: Dependant) -> bool:
+    """Whether a route (or a dependency of it) asks for the bearer token's claims."""
+    return any(dep.call is bearer_claims or needs_token(dep) for dep in dependant.dependencies)
+
+
+async def ended_session(request: Request) -> Unauthorized | None:
+    """The 401 a request's token earns when its session has ended, for a request refused
+    before its route ran (invalid input). Routes behind DatabaseGate check the session inside
+    their own transaction, after FastAPI has validated the body: without this a logged-out
+    token would learn what its body got wrong (422) instead of being refused (401). Only
+    refused requests pay for the look-up."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not needs_token(dependant):
+        return None
+    creds = await _bearer(request)
+    if creds is None:
+        return None  # bearer_claims has already answered 401
+    settings, engine = get_settings(request), get_engine(request)
+
+    def check() -> None:
+        claims = decode_access_token(creds.credentials, key=settings.signing_key,
+                                     issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+        with _read_tx(engine) as conn:
+            caller_on(conn, claims)
+
+    try:
+        await run_in_threadpool(check)
+    except Unauthorized as refusal:
+        return refusal
+    return None
 
 
 def caller_on(conn: Connection, claims: dict) -> Caller:

@@ -106,7 +106,12 @@ def install_handlers(app: FastAPI) -> None:
         return JSONResponse(_body(exc.code, exc.message, exc.details), exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_req: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(req: Request, exc: RequestValidationError) -> JSONResponse:
+        from backend_stub.deps import ended_session  # deps builds on this module
+
+        refusal = await ended_session(req)
+        if refusal is not None:  # auth before input: an ended session learns nothing more
+            return await _api_error(req, refusal)
         fields = []
         for err in exc.errors():
             if err.get("type") == "json_invalid":

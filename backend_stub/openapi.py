@@ -14,7 +14,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.protocol import ErrorBody
-from backend_stub.deps import bearer_claims
+from backend_stub.deps import needs_token
 from backend_stub.errors import ApiError
 
 _DESCRIPTIONS = {
@@ -48,10 +48,6 @@ def errors(*kinds: int | type[ApiError]) -> dict[int | str, dict[str, Any]]:
     return out
 
 
-def _needs_token(dependant: Dependant) -> bool:
-    return any(dep.call is bearer_claims or _needs_token(dep) for dep in dependant.dependencies)
-
-
 def _has_input(dependant: Dependant) -> bool:
     """Whether the route (or a dependency of it) reads a parameter or a body to validate."""
     own = (dependant.path_params or dependant.query_params or dependant.header_params
@@ -70,7 +66,7 @@ def _error_response(status: int) -> dict[str, Any]:
 def _common_statuses(route: APIRoute) -> list[int]:
     """What any route of this kind can answer, whatever its own code does."""
     kinds = [500]
-    if _needs_token(route.dependant):
+    if needs_token(route.dependant):
         kinds.append(401)
     if route.body_field is not None:
         kinds.append(413)

@@ -48,6 +48,7 @@ _GATED = [
     ("GET", "/auth/me", {}),
     ("POST", "/auth/logout", {}),
     ("GET", "/sync/pull", {}),
+    ("GET", "/sync/pull?limit=0", {}),  # bad input too: a bad token is refused before it is read
     ("POST", "/sync/push", {"json": {"device_id": "dev-matrix-staff", "sent": {
         "device_time": "2026-01-01T00:00:00Z", "monotonic_ms": 1, "boot_id": "b"}, "mutations": []}}),
     ("HEAD", f"/photos/{sha(_PHOTO)}", {}),
