@@ -176,7 +176,18 @@ shifts = Table(
     _ts("starts_at", nullable=False),
     _ts("ends_at", nullable=False),
     Column("position", String(64), nullable=False, default=""),
+    # Issue 10, roster: draft (managers only) / published / cancelled; the role worked; a
+    # version raised by every change (calendar SEQUENCE) and the version staff were last told
+    # about on publish (app.domain.roster.publish_changes).
+    Column("status", String(16), nullable=False, default="published", server_default="published"),
+    Column("role", String(64), nullable=False, default="", server_default=""),
+    Column("version", Integer, nullable=False, default=1, server_default="1"),
+    Column("published_version", Integer, nullable=False, default=1, server_default="1"),
+    _ts("updated_at"),
+    Column("updated_by", String(64)),
 )
+Index("ix_shifts_store_starts", shifts.c.store_id, shifts.c.starts_at)
+Index("ix_shifts_user_starts", shifts.c.user_id, shifts.c.starts_at)
 
 broadcasts = Table(
     "broadcasts", metadata,

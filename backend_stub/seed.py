@@ -104,7 +104,9 @@ def seed_demo(engine: Engine, *, today: date | None = None, rng_seed: int = 7) -
                 store = u.stores[0] if len(u.stores) == 1 else rng.choice(u.stores)
                 n += 1
                 row = dict(id=f"sh-{n:04d}", store_id=store, user_id=u.id, starts_at=_at(day, begin),
-                           ends_at=_at(day, end), position="Sales" if u.role is Role.STAFF else "Manager")
+                           ends_at=_at(day, end), position="Sales" if u.role is Role.STAFF else "Manager",
+                           status="published", version=1, published_version=1)
+                row["role"] = row["position"]
                 conn.execute(db.shifts.insert().values(**row))
                 emit(conn, "shift", row["id"], row, audience="store", store_ids=[store])
         now = datetime.now(UTC)

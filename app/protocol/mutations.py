@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain.approvals import MIN_REASON_LENGTH
 from app.domain.timesheet_query import MAX_MESSAGE, MIN_MESSAGE
@@ -124,6 +124,61 @@ class TimesheetQuery(_Payload):
                                               strip_whitespace=True)]
 
 
+# -- issue 10, roster: managers build and publish the week ------------------------------
+ShiftRole = Annotated[str, StringConstraints(max_length=64, strip_whitespace=True)]
+
+
+def _monday(day: date) -> date:
+    if day.weekday() != 0:
+        raise ValueError("a roster week starts on a Monday")
+    return day
+
+
+Monday = Annotated[date, AfterValidator(_monday)]
+
+
+class ShiftCreate(_Payload):
+    """A manager adds a shift to their store's roster (a draft until the week is published)."""
+
+    shift_id: Id
+    store_id: Id
+    user_id: Id
+    starts_at: WireTime
+    ends_at: WireTime
+    role: ShiftRole = ""
+
+
+class ShiftUpdate(_Payload):
+    """A manager changes a shift's person, times or role (it stays at its store)."""
+
+    shift_id: Id
+    user_id: Id
+    starts_at: WireTime
+    ends_at: WireTime
+    role: ShiftRole = ""
+
+
+class ShiftDelete(_Payload):
+    """A manager deletes a shift: a draft goes, a published shift is cancelled."""
+
+    shift_id: Id
+
+
+class RosterCopyWeek(_Payload):
+    """Last week's shifts of a store copied into the week starting ``week_start``, as drafts."""
+
+    copy_key: Annotated[str, StringConstraints(min_length=8, max_length=32, pattern=r"^[a-z0-9]+$")]
+    store_id: Id
+    week_start: Monday
+
+
+class RosterPublish(_Payload):
+    """A store's drafts of one week become published (staff see them)."""
+
+    store_id: Id
+    week_start: Monday
+
+
 #: Mutation type name -> payload model. A type not listed here is rejected per item.
 # -- issue 7, device sync: an action given up on the device still uses its number ----------
 #: The type of a void: sent in place of an action the device refused or discarded.
@@ -144,6 +199,11 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "punch.confirm": PunchConfirm,
     "punch.correct": PunchCorrect,
     "timesheet.query": TimesheetQuery,
+    "shift.create": ShiftCreate,
+    "shift.update": ShiftUpdate,
+    "shift.delete": ShiftDelete,
+    "roster.copy_week": RosterCopyWeek,
+    "roster.publish": RosterPublish,
     VOID: MutationVoid,
 }
 

@@ -10,7 +10,7 @@ it) and the members below take their values from there, so each code is written 
 
 from enum import StrEnum
 
-from app.domain import approvals, attendance, shift_rules, timesheet
+from app.domain import approvals, attendance, roster, shift_rules, timesheet
 
 
 class Reason(StrEnum):
@@ -91,6 +91,12 @@ class Reason(StrEnum):
     SHIFT_OVERLAP = shift_rules.REASON_OVERLAP
     SHIFT_REST_TOO_SHORT = shift_rules.REASON_REST_TOO_SHORT
     SHIFT_WEEKLY_CAP = shift_rules.REASON_WEEKLY_CAP
+    # -- issue 10, roster: a shift a manager creates or edits (app.domain.roster) --------
+    SHIFT_ENDS_BEFORE_START = roster.REASON_ENDS_BEFORE_START
+    SHIFT_TOO_LONG = roster.REASON_TOO_LONG
+    # SHIFT_OVERLAP (roster.REASON_OVERLAP) is shift_rules' member above: the same code.
+    PERSON_NOT_AT_STORE = roster.REASON_PERSON_NOT_AT_STORE
+    SHIFT_CANCELLED = roster.REASON_CANCELLED
 
 
 class Flag(StrEnum):

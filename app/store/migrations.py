@@ -103,6 +103,19 @@ def _m006_my_punches(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS ix_timesheet_queries_store ON timesheet_queries(store_id, status)")
 
 
+def _m007_roster(db: Database) -> None:
+    """Issue 10, roster: a shift's status (drafts reach managers only), role and version; its
+    sync state while a manager's change waits. Shifts pulled before were all published."""
+    shifts = db["shifts"]
+    shifts.add_column("status", str, not_null_default="published")
+    shifts.add_column("role", str, not_null_default="")
+    shifts.add_column("version", int, not_null_default=1)
+    shifts.add_column("published_version", int, not_null_default=1)
+    shifts.add_column("sync_state", str, not_null_default="synced")
+    db.execute("UPDATE shifts SET role = coalesce(position, '')")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_shifts_store ON shifts(store_id, starts_at)")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -110,6 +123,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (4, _m004_undo_and_refusals),
     (5, _m005_team_approvals),
     (6, _m006_my_punches),
+    (7, _m007_roster),
 ]
 
 

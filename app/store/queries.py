@@ -28,28 +28,40 @@ class Shift:
     starts_at: datetime
     ends_at: datetime
     position: str
+    #: Issue 10, roster: draft (managers only), published or cancelled; the role worked.
+    status: str = "published"
+    role: str = ""
+    version: int = 1
+    sync_state: str = "synced"
 
 
-def _shifts(db: Database, where: str, params: list) -> list[Shift]:
+def _shifts(db: Database, where: str, params: list, *, live_only: bool = True) -> list[Shift]:
+    """Shifts matching ``where``; ``live_only``: published ones alone (what staff work: no
+    manager's draft, no cancelled shift counts in a timesheet, a clock-in or a team board)."""
+    if live_only:
+        where = f"({where}) AND coalesce(s.status, 'published') = 'published'"
     rows = db.query(
         "SELECT s.*, coalesce(st.name, s.store_id) AS store_name, coalesce(u.name, s.user_id) AS user_name"
         " FROM shifts s LEFT JOIN stores st ON st.id = s.store_id LEFT JOIN users u ON u.id = s.user_id"
-        f" WHERE {where} ORDER BY s.starts_at", params)
+        f" WHERE {where} ORDER BY s.starts_at, u.name", params)
     return [Shift(r["id"], r["store_id"], r["store_name"], r["user_id"], r["user_name"],
-                  _dt(r["starts_at"]), _dt(r["ends_at"]), r["position"] or "") for r in rows]
+                  _dt(r["starts_at"]), _dt(r["ends_at"]), r["position"] or "", r["status"] or "published",
+                  r["role"] or r["position"] or "", r["version"] or 1, r["sync_state"] or "synced") for r in rows]
 
 
 def shifts_for_user(db: Database, user_id: str, start: datetime, end: datetime) -> list[Shift]:
-    """The user's shifts that start in [start, end)."""
+    """The user's published shifts that start in [start, end)."""
     return _shifts(db, "s.user_id = ? AND s.starts_at >= ? AND s.starts_at < ?",
                    [user_id, _iso(start), _iso(end)])
 
 
-def shifts_for_stores(db: Database, store_ids: list[str], start: datetime, end: datetime) -> list[Shift]:
-    """Everyone's shifts at the given stores that start in [start, end) (managers' team view)."""
+def shifts_for_stores(db: Database, store_ids: list[str], start: datetime, end: datetime, *,
+                      live_only: bool = True) -> list[Shift]:
+    """Shifts at the given stores that start in [start, end) (published ones, or every status
+    for the managers' roster)."""
     marks = ",".join("?" * len(store_ids)) or "''"
     return _shifts(db, f"s.store_id IN ({marks}) AND s.starts_at >= ? AND s.starts_at < ?",
-                   [*store_ids, _iso(start), _iso(end)])
+                   [*store_ids, _iso(start), _iso(end)], live_only=live_only)
 
 
 def todays_shift(db: Database, user_id: str, day_start: datetime) -> Shift | None:

@@ -32,6 +32,10 @@ TABLES = {
     "timesheet_query": "timesheet_queries",
 }
 
+#: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group
+#: (``"roster:st-cwb:2026-11-30"``); its kept copy holds each member as it was.
+GROUPS = {"roster": "shift"}
+
 
 def _target(entity_ref: str | None) -> tuple[str, str] | None:
     kind, _, key = (entity_ref or "").partition(":")
@@ -53,20 +57,56 @@ def remember(db: Database, entity_ref: str | None) -> None:
                [entity_ref, json.dumps(found[0], ensure_ascii=False) if found else None])
 
 
+def remember_group(db: Database, group_ref: str, ids: list[str]) -> None:
+    """Keep each record of a group action as it is now (unless already kept for the group).
+
+    Call inside the action's transaction, before its write.
+    """
+    entity = GROUPS[group_ref.partition(":")[0]]
+    found = db.execute("SELECT row FROM ref_base WHERE entity_ref=?", [group_ref]).fetchone()
+    members = json.loads(found[0]) if found else {}
+    for key in ids:
+        if key not in members:
+            rows = list(db.query(f"SELECT * FROM {TABLES[entity]} WHERE id=?", [key]))
+            members[key] = rows[0] if rows else None
+    db.execute("INSERT INTO ref_base (entity_ref, row, refused) VALUES (?,?,0) ON CONFLICT(entity_ref)"
+               " DO UPDATE SET row=excluded.row", [group_ref, json.dumps(members, ensure_ascii=False)])
+
+
+def _groups(db: Database) -> list[tuple[str, str, dict]]:
+    """Kept group copies: (group ref, entity, members)."""
+    marks = " OR ".join("entity_ref LIKE ?" for _ in GROUPS)
+    rows = db.execute(f"SELECT entity_ref, row FROM ref_base WHERE {marks}", [f"{g}:%" for g in GROUPS])
+    return [(ref, GROUPS[ref.partition(":")[0]], json.loads(row or "{}")) for ref, row in rows]
+
+
 def hold_server_copy(db: Database, entity_ref: str, row: dict | None) -> None:
     """A pull brought the server's copy (``None``: deleted) of a record with waiting actions."""
     db.execute("UPDATE ref_base SET row=? WHERE entity_ref=?",
                [None if row is None else json.dumps(row, ensure_ascii=False), entity_ref])
+    entity, _, key = entity_ref.partition(":")
+    for group_ref, member_entity, members in _groups(db):
+        if member_entity == entity and key in members:
+            members[key] = row
+            db.execute("UPDATE ref_base SET row=? WHERE entity_ref=?",
+                       [json.dumps(members, ensure_ascii=False), group_ref])
 
 
 def waiting_refs(db: Database) -> set[str]:
-    """Records with local changes the server has not answered yet."""
-    return {r[0] for r in db.execute(
+    """Records with local changes the server has not answered yet (a group's members too)."""
+    refs = {r[0] for r in db.execute(
         "SELECT DISTINCT entity_ref FROM outbox WHERE status='pending' AND entity_ref IS NOT NULL")}
+    for group_ref, entity, members in _groups(db):
+        if group_ref in refs:
+            refs |= {f"{entity}:{key}" for key in members}
+    return refs
 
 
 def settle(db: Database, entity_ref: str | None, refused: bool) -> None:
     """One action on ``entity_ref`` got its answer; put the record right once none waits."""
+    if (entity_ref or "").partition(":")[0] in GROUPS:
+        _settle_group(db, entity_ref, refused)
+        return
     target = _target(entity_ref)
     if target is None:
         return
@@ -93,3 +133,21 @@ def _restore(db: Database, table: str, key: str, row_json: str | None) -> None:
         row = json.loads(row_json)
         columns = db[table].columns_dict
         db[table].insert({k: v for k, v in row.items() if k in columns}, pk="id")
+
+
+def _settle_group(db: Database, group_ref: str, refused: bool) -> None:
+    """Like ``settle``, for every member of a group action at once."""
+    if refused:
+        db.execute("UPDATE ref_base SET refused=1 WHERE entity_ref=?", [group_ref])
+    if db.execute("SELECT 1 FROM outbox WHERE entity_ref=? AND status='pending'", [group_ref]).fetchone():
+        return
+    base = db.execute("SELECT row, refused FROM ref_base WHERE entity_ref=?", [group_ref]).fetchone()
+    db.execute("DELETE FROM ref_base WHERE entity_ref=?", [group_ref])
+    if base is None:
+        return
+    table = TABLES[GROUPS[group_ref.partition(":")[0]]]
+    for key, row in json.loads(base[0] or "{}").items():
+        if base[1]:
+            _restore(db, table, key, None if row is None else json.dumps(row, ensure_ascii=False))
+        else:
+            db.execute(f"UPDATE {table} SET sync_state='synced' WHERE id=?", [key])

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app.domain import approvals, attendance
+from app.domain import approvals, attendance, roster
 from app.domain.access import require_manager_of, require_may_sign_off, require_self, require_works_at
 from app.domain.roles import Role
 from app.domain.geofence import Fence, Fix, decide
@@ -46,7 +46,8 @@ def _domain_punches(conn: Connection, user_id: str, since: datetime) -> list[att
 
 def _domain_shifts(conn: Connection, user_id: str, around: datetime) -> list[attendance.ShiftWindow]:
     rows = conn.execute(select(db.shifts).where(
-        db.shifts.c.user_id == user_id, db.shifts.c.starts_at >= around - timedelta(days=1),
+        db.shifts.c.user_id == user_id, db.shifts.c.status == roster.PUBLISHED,  # not drafts, not cancelled
+        db.shifts.c.starts_at >= around - timedelta(days=1),
         db.shifts.c.starts_at <= around + timedelta(days=1))).mappings()
     return [attendance.ShiftWindow(id=r["id"], user_id=r["user_id"], store_id=r["store_id"],
                                    starts_at=db.aware(r["starts_at"]), ends_at=db.aware(r["ends_at"])) for r in rows]

@@ -7,6 +7,7 @@ table is rejected per item as ``unknown_mutation_type``.
 from app.protocol.mutations import VOID
 from backend_stub.services.handlers import BASIC_HANDLERS, Handler
 from backend_stub.services.punch_handlers import punch_confirm, punch_correct, punch_record
+from backend_stub.services.roster_handlers import ROSTER_HANDLERS
 from backend_stub.services.timesheet_handlers import timesheet_query
 
 
@@ -20,5 +21,6 @@ HANDLERS: dict[str, Handler] = {
     "punch.confirm": punch_confirm,
     "punch.correct": punch_correct,
     "timesheet.query": timesheet_query,
+    **ROSTER_HANDLERS,
     VOID: _void,
 }
