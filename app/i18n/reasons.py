@@ -95,6 +95,12 @@ REASON_MESSAGES = MessageMap(
         "shift_overlap": N_("This shift overlaps another of their shifts."),
         "shift_rest_too_short": N_("Not enough rest between two shifts."),
         "shift_weekly_cap": N_("Too many hours in that week."),
+        # Issue 10, trades: a swap, offer or cover request that can no longer go ahead.
+        "trade_shift_changed": N_("The shift changed after this request was made. Please ask again."),
+        "trade_closed": N_("This request has already been decided or withdrawn."),
+        "trade_override_needed": N_("Give a reason to accept each warning before approving."),
+        "trade_already_taken": N_("Someone else took this shift first."),
+        "trade_invalid": N_("This request is not complete. Choose a colleague or shift again."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),

@@ -10,7 +10,7 @@ it) and the members below take their values from there, so each code is written 
 
 from enum import StrEnum
 
-from app.domain import approvals, attendance, roster, shift_rules, timesheet
+from app.domain import approvals, attendance, roster, shift_rules, timesheet, trades
 
 
 class Reason(StrEnum):
@@ -97,6 +97,12 @@ class Reason(StrEnum):
     # SHIFT_OVERLAP (roster.REASON_OVERLAP) is shift_rules' member above: the same code.
     PERSON_NOT_AT_STORE = roster.REASON_PERSON_NOT_AT_STORE
     SHIFT_CANCELLED = roster.REASON_CANCELLED
+    # -- issue 10, trades: a swap, offer or cover request that can no longer go ahead ----
+    TRADE_SHIFT_CHANGED = trades.REASON_SHIFT_CHANGED
+    TRADE_CLOSED = trades.REASON_TRADE_CLOSED
+    TRADE_OVERRIDE_NEEDED = trades.REASON_OVERRIDE_NEEDED
+    TRADE_ALREADY_TAKEN = trades.REASON_ALREADY_TAKEN
+    TRADE_INVALID = trades.REASON_TRADE_SHAPE
 
 
 class Flag(StrEnum):

@@ -9,6 +9,7 @@ from backend_stub.services.handlers import BASIC_HANDLERS, Handler
 from backend_stub.services.punch_handlers import punch_confirm, punch_correct, punch_record
 from backend_stub.services.roster_handlers import ROSTER_HANDLERS
 from backend_stub.services.timesheet_handlers import timesheet_query
+from backend_stub.services.trade_handlers import TRADE_HANDLERS
 
 
 def _void(conn, payload, ctx) -> None:
@@ -22,5 +23,6 @@ HANDLERS: dict[str, Handler] = {
     "punch.correct": punch_correct,
     "timesheet.query": timesheet_query,
     **ROSTER_HANDLERS,
+    **TRADE_HANDLERS,
     VOID: _void,
 }
