@@ -157,3 +157,20 @@ def test_a_request_that_makes_no_sense_is_refused_and_changes_nothing(api, paylo
     shift = add_shift(api.engine, "u-s01", future_monday())
     result = _one(api, "u-s01", "trade.request", {**offer("tr-bad", shift, None), **payload})
     assert result["status"] == "rejected" and result["reason"] == "trade_invalid"
+
+
+def test_a_request_still_waiting_when_the_shift_starts_expires(api):
+    """The housekeeping round after the shift's start marks a waiting request expired, and
+    the requester's phone pulls it so."""
+    from backend_stub.services.trade_handlers import expire_started
+
+    shift = add_shift(api.engine, "u-s01", future_monday())
+    _applied(_one(api, "u-s01", "trade.request", offer("tr-exp", shift, "u-s02")))
+    starts = shift_row(api.engine, shift)["starts_at"]
+    with api.engine.begin() as conn:
+        assert expire_started(conn, starts - timedelta(minutes=1)) == 0
+    with api.engine.begin() as conn:
+        assert expire_started(conn, starts + timedelta(minutes=1)) == 1
+    assert trade_row(api.engine, "tr-exp")["state"] == "expired"
+    seen = {c["id"]: c["data"] for c in pull_all(api, "u-s01") if c["entity"] == "trade"}
+    assert seen["tr-exp"]["state"] == "expired"

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.domain.attendance import HONG_KONG
 from backend_stub import db
+from backend_stub.services.changes import emit, flush
 
 _ids = count(1)
 
@@ -26,11 +27,13 @@ def add_shift(engine, user_id: str, day: date, start: int = 9, end: int = 17, st
               role: str = "Sales") -> str:
     """A published shift (version 1) for ``user_id``; its id."""
     shift_id = f"sh-t{next(_ids):05d}-{day:%m%d}"
+    row = dict(id=shift_id, store_id=store_id, user_id=user_id, starts_at=at(day, start).astimezone(UTC),
+               ends_at=at(day, end).astimezone(UTC), position=role, role=role, status="published", version=1,
+               published_version=1)
     with engine.begin() as conn:
-        conn.execute(db.shifts.insert().values(
-            id=shift_id, store_id=store_id, user_id=user_id, starts_at=at(day, start).astimezone(UTC),
-            ends_at=at(day, end).astimezone(UTC), position=role, role=role, status="published", version=1,
-            published_version=1))
+        conn.execute(db.shifts.insert().values(**row))
+        emit(conn, "shift", shift_id, row, audience="store", store_ids=[store_id])  # devices pull it
+        flush(conn)
     return shift_id
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.domain.shift_rules import STATUS_PUBLISHED, Shift, ShiftTradeSettings, TradeCheck, TradeKind
+from app.domain.shift_rules import STATUS_PUBLISHED, Person, Shift, ShiftTradeSettings, TradeCheck, TradeKind
 from app.domain.shift_rules import rules as _rules
 from app.domain.shift_rules.codes import REASON_SHIFT_NOT_TRADEABLE, WHY_NOT_PUBLISHED
 from app.domain.shift_rules.result import Finding
@@ -45,12 +45,26 @@ ROSTER_AFTER = timedelta(days=8)
 
 
 class TradeRefused(Exception):
-    """A trade action that may not happen now; ``reason`` is one of the codes above."""
+    """A trade action that may not happen now; ``reason`` is one of the codes above (or a
+    shift rule's code, with the rules' whole verdict in ``check``)."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: str, check: TradeCheck | None = None) -> None:
         super().__init__(message)
         self.reason = reason
         self.message = message
+        self.check = check
+
+
+def person(user_id: str, store_ids, rostered_roles) -> Person:
+    """A colleague as the rules see them: their stores, and as roles or skills those they have
+    been rostered in (the same on the device and the server)."""
+    return Person(user_id, frozenset(store_ids), frozenset(rostered_roles) - {""})
+
+
+def roster_window(shifts) -> tuple[datetime, datetime]:
+    """The span of roster the rules need around ``shifts`` (load these shifts, then index them)."""
+    shifts = [s for s in shifts if s is not None]
+    return min(s.start for s in shifts) - ROSTER_BEFORE, max(s.end for s in shifts) + ROSTER_AFTER
 
 
 def request_shape(kind: TradeKind, taker_id: str | None, has_swap_shift: bool) -> None:

@@ -30,6 +30,7 @@ TABLES = {
     "punch": "punches",
     "punch_correction": "punch_corrections",
     "timesheet_query": "timesheet_queries",
+    "trade": "trades",
 }
 
 #: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group

@@ -59,15 +59,13 @@ def _lock_people(conn: Connection, people) -> None:
 
 
 def _person(conn: Connection, user_id: str) -> Person:
-    """A colleague as the rules see them: their stores, and as roles those they were rostered in."""
-    roles = set(conn.execute(select(_S.role).where(_S.user_id == user_id).distinct()).scalars())
-    return Person(user_id, person_store_ids(conn, user_id), roles - {""})
+    roles = conn.execute(select(_S.role).where(_S.user_id == user_id).distinct()).scalars()
+    return trades.person(user_id, person_store_ids(conn, user_id), roles)
 
 
 def _roster(conn: Connection, people, shifts: list[Shift]) -> RosterIndex:
     """The live shifts of ``people`` around the traded shifts (what the rules look at)."""
-    start = min(s.start for s in shifts) - trades.ROSTER_BEFORE
-    end = max(s.end for s in shifts) + trades.ROSTER_AFTER
+    start, end = trades.roster_window(shifts)
     rows = conn.execute(select(db.shifts).where(
         _S.user_id.in_(sorted(people)), _S.status == "published", _S.starts_at >= start,
         _S.starts_at < end)).mappings()
@@ -78,7 +76,7 @@ def _check(conn: Connection, kind: TradeKind, shift: Shift, taker_id: str, swap:
            now: datetime) -> TradeCheck:
     involved = {taker_id, shift.person_id} - {None}
     people = {p: _person(conn, p) for p in involved}
-    roster = _roster(conn, involved, [s for s in (shift, swap) if s is not None])
+    roster = _roster(conn, involved, [shift, swap])
     return check_trade(Trade(kind, shift, taker_id, swap), people, roster, SETTINGS, now)
 
 
