@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.domain.access import AccessDenied
 from app.domain.shift_rules import STATUS_PUBLISHED, Person, Shift, ShiftTradeSettings, TradeCheck, TradeKind
 from app.domain.shift_rules import rules as _rules
 from app.domain.shift_rules.codes import REASON_SHIFT_NOT_TRADEABLE, WHY_NOT_PUBLISHED
@@ -44,14 +45,12 @@ ROSTER_BEFORE = timedelta(days=29)
 ROSTER_AFTER = timedelta(days=8)
 
 
-class TradeRefused(Exception):
+class TradeRefused(AccessDenied):
     """A trade action that may not happen now; ``reason`` is one of the codes above (or a
     shift rule's code, with the rules' whole verdict in ``check``)."""
 
     def __init__(self, reason: str, message: str, check: TradeCheck | None = None) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
+        super().__init__(reason, message)
         self.check = check
 
 

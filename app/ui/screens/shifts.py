@@ -30,7 +30,10 @@ def view(ctx: AppContext) -> ft.View:
                       end=ctx.tr.format_time(s.ends_at, "short"), store=s.store_name),
                 # Translators: a shift's length; {hours} is a number such as 8.5 (short).
                 ctx._("{hours} h", hours=ctx.tr.format_decimal(hours))), 14),
+            on_click=lambda e, sid=s.id: ctx.page.navigate(f"/shifts/{sid}"),  # offer, swap, cover
         ))
     if not rows:
         rows = [t.text(ctx._("No shifts in the next two weeks."), 15)]
+    # Issue 10, trades: my requests and the colleagues' requests waiting for me.
+    rows.append(ft.TextButton(content=t.text(ctx._("Shift trades"), 15), on_click=lambda e: ctx.page.navigate("/trades")))
     return frame(ctx, "/shifts", ctx._("Shifts"), rows)
