@@ -108,3 +108,19 @@ def test_week_bounds_are_hong_kong_midnights():
     start, end = roster.week_bounds(MON)
     assert start.astimezone(UTC) == datetime(2026, 12, 6, 16, tzinfo=UTC)
     assert end - start == timedelta(days=7)
+
+
+def test_an_end_before_the_start_is_the_next_morning():
+    """22:00 to 06:00 entered on Monday ends on Tuesday; 09:00 to 17:00 stays on Monday."""
+    assert roster.shift_times(MON, time(22), time(6)) == (_at(MON, 22), _at(MON + timedelta(days=1), 6))
+    assert roster.shift_times(MON, time(9), time(17)) == (_at(MON, 9), _at(MON, 17))
+
+
+def test_hours_this_week_count_overnight_shifts_on_their_start_day():
+    """Sunday night's 8 h belong to last week; cancelled shifts count nothing."""
+    shifts = [_shift("sun", _at(MON - timedelta(days=1), 22), _at(MON, 6)),
+              _shift("mon", _at(MON, 9), _at(MON, 17)),
+              _shift("tue", _at(MON + timedelta(days=1), 9), _at(MON + timedelta(days=1), 13),
+                     status=roster.CANCELLED)]
+    assert roster.scheduled_hours(shifts, MON, MON + timedelta(days=6)) == 8
+    assert roster.scheduled_hours(shifts, MON - timedelta(days=7), MON - timedelta(days=1)) == 8

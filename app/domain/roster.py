@@ -190,3 +190,23 @@ def publish_changes(week_shifts: Iterable[ShiftSpan]) -> dict[str, list[ShiftCha
 def count_drafts(week_shifts: Iterable[ShiftSpan]) -> int:
     """How many drafts publishing would show to staff (the confirmation's number)."""
     return sum(1 for s in week_shifts if s.status == DRAFT)
+
+
+# -- what screens show -------------------------------------------------------------------
+def shift_times(day: date, start: time, end: time, tz: tzinfo = HONG_KONG) -> tuple[datetime, datetime]:
+    """A shift entered as a day and two clock times: an end at or before the start is the
+    next morning (22:00-06:00 is one overnight shift of ``day``)."""
+    starts_at = datetime.combine(day, start, tz)
+    ends_at = datetime.combine(day, end, tz)
+    if ends_at <= starts_at:
+        ends_at += timedelta(days=1)
+    return starts_at, ends_at
+
+
+def scheduled_hours(shifts: Iterable[ShiftSpan], first_day: date, last_day: date,
+                    tz: tzinfo = HONG_KONG) -> float:
+    """Hours of live shifts that start on a day in [first_day, last_day] (overnight shifts
+    count whole on their start day)."""
+    total = sum(((s.ends_at - s.starts_at) for s in shifts
+                 if s.status != CANCELLED and first_day <= work_day(s.starts_at, tz) <= last_day), timedelta())
+    return total.total_seconds() / 3600

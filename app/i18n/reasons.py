@@ -101,6 +101,11 @@ REASON_MESSAGES = MessageMap(
         "trade_override_needed": N_("Give a reason to accept each warning before approving."),
         "trade_already_taken": N_("Someone else took this shift first."),
         "trade_invalid": N_("This request is not complete. Choose a colleague or shift again."),
+        # Issue 10, roster: a shift a manager creates or edits (shift_overlap: shiftrules' message above).
+        "shift_ends_before_start": N_("A shift must end after it starts."),
+        "shift_too_long": N_("This shift is too long: at most 16 hours."),
+        "person_not_at_store": N_("This person does not work at this store."),
+        "shift_cancelled": N_("This shift was cancelled. Add a new one instead."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),

@@ -64,6 +64,12 @@ def shifts_for_stores(db: Database, store_ids: list[str], start: datetime, end: 
                    [*store_ids, _iso(start), _iso(end)], live_only=live_only)
 
 
+def shift_by_id(db: Database, shift_id: str) -> Shift | None:
+    """One shift, whatever its status (the roster's edit form)."""
+    found = _shifts(db, "s.id = ?", [shift_id], live_only=False)
+    return found[0] if found else None
+
+
 def todays_shift(db: Database, user_id: str, day_start: datetime) -> Shift | None:
     """The user's first shift of the day that starts at ``day_start`` (a local midnight)."""
     found = shifts_for_user(db, user_id, day_start, day_start + timedelta(days=1))

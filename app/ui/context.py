@@ -37,6 +37,8 @@ class AppContext:
     runner: SyncRunner | None = None
     vault: TokenVault | None = None
     rerender: Callable[[], None] = lambda: None
+    #: Issue 10, roster: each screen's observable state (app.ui.screen_state), per user.
+    screen_states: dict = field(default_factory=dict)
 
     # -- identity -------------------------------------------------------------------
     @property

@@ -10,7 +10,7 @@ from app.store import outbox
 from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.screens import (
-    approvals, broadcast, clock, face_setup, home, kiosk, login, me, my_punches, punch, rejected, shifts,
+    approvals, broadcast, clock, face_setup, home, kiosk, login, me, my_punches, punch, rejected, roster, shifts,
     staff_pins, tasks, team, trades,
 )
 from app.ui.sync_status import SyncRunner
@@ -177,7 +177,7 @@ class Shell:
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
                        "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
-                       staff_pins.ROUTE: lambda: staff_pins.view(ctx)}
+                       staff_pins.ROUTE: lambda: staff_pins.view(ctx), roster.ROUTE: lambda: roster.view(ctx)}
         if route.startswith("/shifts/"):
             return trades.shift_view(ctx, route, route.rsplit("/", 1)[1])  # a tapped shift: trade it
         if ctx.is_manager and route.startswith("/team/"):

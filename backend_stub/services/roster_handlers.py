@@ -46,6 +46,14 @@ def _emit_shift(conn: Connection, row: dict) -> None:
     emit(conn, "shift", row["id"], row, audience=shift_audience(row["status"]), store_ids=[row["store_id"]])
 
 
+def _insert_draft(conn: Connection, shift: roster.ShiftSpan, ctx: Context) -> None:
+    row = {"id": shift.id, "store_id": shift.store_id, "user_id": shift.user_id, "starts_at": shift.starts_at,
+           "ends_at": shift.ends_at, "position": shift.role, "status": roster.DRAFT, "role": shift.role,
+           "version": 1, "published_version": 0, "updated_at": ctx.received_at, "updated_by": ctx.actor.user_id}
+    conn.execute(db.shifts.insert(), row)
+    _emit_shift(conn, row)
+
+
 def _load(conn: Connection, shift_id: str, ctx: Context) -> dict:
     """The stored shift, for a manager of its store (staff learn nothing of a draft's existence)."""
     require_manager_of(ctx.actor, [])
@@ -76,12 +84,8 @@ def shift_create(conn: Connection, p: m.ShiftCreate, ctx: Context) -> None:
     shift = roster.ShiftSpan(p.shift_id, p.user_id, p.store_id, _utc(p.starts_at), _utc(p.ends_at),
                              roster.DRAFT, p.role, 1, 0)
     _check(conn, shift)
-    row = {"id": p.shift_id, "store_id": p.store_id, "user_id": p.user_id, "starts_at": shift.starts_at,
-           "ends_at": shift.ends_at, "position": p.role, "status": roster.DRAFT, "role": p.role, "version": 1,
-           "published_version": 0, "updated_at": ctx.received_at, "updated_by": ctx.actor.user_id}
     # An existing id fails the primary key: the push layer answers this item "conflict".
-    conn.execute(db.shifts.insert(), row)
-    _emit_shift(conn, row)
+    _insert_draft(conn, shift, ctx)
 
 
 def shift_update(conn: Connection, p: m.ShiftUpdate, ctx: Context) -> None:
@@ -130,12 +134,7 @@ def roster_copy_week(conn: Connection, p: m.RosterCopyWeek, ctx: Context) -> Non
     plan = roster.plan_copy_week(p.copy_key, last_week, existing,
                                  {uid: person_store_ids(conn, uid) for uid in people})
     for draft in plan.drafts:
-        row = {"id": draft.id, "store_id": draft.store_id, "user_id": draft.user_id, "starts_at": draft.starts_at,
-               "ends_at": draft.ends_at, "position": draft.role, "status": roster.DRAFT, "role": draft.role,
-               "version": 1, "published_version": 0, "updated_at": ctx.received_at,
-               "updated_by": ctx.actor.user_id}
-        conn.execute(db.shifts.insert(), row)
-        _emit_shift(conn, row)
+        _insert_draft(conn, draft, ctx)
     log.info("copied %d shifts into week %s of %s (%d skipped)", len(plan.drafts), p.week_start,
              p.store_id, len(plan.skipped))
 

@@ -75,6 +75,7 @@ def view(ctx: AppContext) -> ft.View:
             big_button(ctx, ctx._("Clock"), lambda e: ctx.page.navigate("/clock"), icon=ft.Icons.FINGERPRINT, filled=False),
             big_button(ctx, ctx._("Shifts"), lambda e: ctx.page.navigate("/shifts"), icon=ft.Icons.CALENDAR_MONTH, filled=False),
             big_button(ctx, ctx._("Tasks"), lambda e: ctx.page.navigate("/tasks"), icon=ft.Icons.CHECKLIST, filled=False),
+            big_button(ctx, ctx._("Roster"), lambda e: ctx.page.navigate("/roster"), icon=ft.Icons.EVENT_NOTE, filled=False),
         ], wrap=True))
     return frame(ctx, "/home", ctx._("Home"), body)
 
