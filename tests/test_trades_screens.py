@@ -109,3 +109,23 @@ def test_colleague_accepts_and_manager_needs_a_reason_for_the_warning(server, de
     with manager.store.reading() as db:
         states = [r["state"] for r in db.query("SELECT state FROM trades WHERE shift_id=?", [shift])]
     assert states == ["approved"]
+
+
+def test_swap_with_a_colleagues_shift_from_the_shift_detail(server, device):
+    """Chan's shift detail lists Siti's shift two days later; tapping it asks for the swap,
+    shown at once on his phone as pending with both shifts named."""
+    from datetime import timedelta
+
+    engine = server_engine(server)
+    monday = future_monday(32)
+    mine, theirs = add_shift(engine, "u-s01", monday), add_shift(engine, "u-s02", monday + timedelta(days=2))
+    engine.dispose()
+    chan = device("S3001", "1111")
+    view = screen.shift_view(chan, f"/shifts/{mine}", mine)
+    swaps = [c for c in walk(view) if isinstance(c, ft.ListTile) and "Siti Rahayu" in _texts(c.title)
+             and c.subtitle is not None and _texts(c.subtitle) and "–" in "".join(_texts(c.subtitle))]
+    assert swaps, "Siti's shift is offered for a swap"
+    swaps[-1].on_click(None)
+    with chan.store.reading() as db:
+        sent = list(db.query("SELECT * FROM trades WHERE shift_id=?", [mine]))
+    assert [(t["kind"], t["swap_shift_id"], t["sync_state"]) for t in sent] == [("swap", theirs, "pending")]

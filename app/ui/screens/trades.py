@@ -6,7 +6,7 @@ Every rule comes from ``app.store.trade_actions`` (the shared shift rules); this
 """
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import flet as ft
 
@@ -78,7 +78,29 @@ def shift_view(ctx: AppContext, route: str, shift_id: str, kind: str = TradeKind
                 on_click=None if c.status == REFUSED else (lambda e, pid=c.person_id: ctx.act(
                     lambda: actions.request(TradeKind.OFFER, shift_id, pid), done))))
         body.append(section(ctx, ctx._("Offer to a colleague"), picker or [t.text(ctx._("None."), 15)]))
+        body.append(section(ctx, ctx._("Swap with a colleague's shift"), _swap_tiles(ctx, actions, shift, names, done)))
     return frame(ctx, route, ctx._("Shift"), body, back=True)
+
+
+def _swap_tiles(ctx: AppContext, actions: TradeActions, shift: dict, names: dict[str, str], done: str) -> list:
+    """Colleagues' published shifts at the same store within a week of mine; tapping one asks
+    for the swap (the rules run first, and a refusal says why)."""
+    t = ctx.typo
+    week_later = (datetime.fromisoformat(shift["starts_at"]) + timedelta(days=7)).astimezone(UTC).isoformat()
+    with ctx.store.reading() as db:
+        theirs = list(db.query(
+            "SELECT * FROM shifts WHERE store_id=? AND user_id != ? AND status='published' AND starts_at > ?"
+            " AND starts_at < ? ORDER BY starts_at LIMIT 50",
+            [shift["store_id"], shift["user_id"], shift["starts_at"], week_later]))
+    tiles = []
+    for other in theirs:
+        starts, ends = datetime.fromisoformat(other["starts_at"]), datetime.fromisoformat(other["ends_at"])
+        tiles.append(ft.ListTile(
+            title=t.text(names.get(other["user_id"], other["user_id"]), 15),
+            subtitle=t.text(ctx.tr.join(ctx.tr.format_date(starts, "medium"), ctx.tr.format_interval(starts, ends)), 13),
+            on_click=lambda e, o=other: ctx.act(lambda: actions.request(
+                TradeKind.SWAP, shift["id"], o["user_id"], o["id"]), done)))
+    return tiles or [t.text(ctx._("None."), 15)]
 
 
 def _override_fields(ctx: AppContext, warnings) -> list[tuple[dict, ft.TextField]]:
