@@ -346,6 +346,28 @@ timesheet_queries = Table(
     Column("status", String(16), nullable=False, default="open"),
     _ts("created_at", nullable=False),
 )
+# Issue 10, trades: a swap, offer or cover request and where it stands (app.domain.trades).
+# ``findings`` is the rules' last verdict (JSON); ``overrides`` who accepted which warning, why, when.
+shift_trades = Table(
+    "shift_trades", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False),
+    Column("shift_id", String(64), ForeignKey("shifts.id"), nullable=False),
+    Column("shift_version", Integer, nullable=False),
+    Column("swap_shift_id", String(64), ForeignKey("shifts.id")),
+    Column("swap_shift_version", Integer),
+    Column("requester_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("taker_id", String(64), ForeignKey("users.id")),
+    Column("state", String(24), nullable=False),
+    Column("findings", Text, nullable=False, default="{}"),
+    Column("overrides", Text, nullable=False, default="[]"),
+    _ts("created_at", nullable=False),
+    _ts("updated_at", nullable=False),
+    Column("decided_by", String(64)),
+    _ts("decided_at"),
+)
+Index("ix_shift_trades_store_state", shift_trades.c.store_id, shift_trades.c.state)
 Index("ix_timesheet_queries_store", timesheet_queries.c.store_id, timesheet_queries.c.status)
 Index("ix_changes_user", changes.c.user_id, changes.c.seq)
 

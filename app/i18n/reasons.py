@@ -94,10 +94,16 @@ REASON_MESSAGES = MessageMap(
         "shift_unavailable": N_("This person is not available at that time."),
         "shift_rest_too_short": N_("Not enough rest between two shifts."),
         "shift_weekly_cap": N_("Too many hours in that week."),
-        # Issue 10, roster: a shift a manager creates or edits.
+        # Issue 10, trades: a swap, offer or cover request that can no longer go ahead.
+        "trade_shift_changed": N_("The shift changed after this request was made. Please ask again."),
+        "trade_closed": N_("This request has already been decided or withdrawn."),
+        "trade_override_needed": N_("Give a reason to accept each warning before approving."),
+        "trade_already_taken": N_("Someone else took this shift first."),
+        "trade_invalid": N_("This request is not complete. Choose a colleague or shift again."),
+        # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
+        "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),
         "shift_too_long": N_("This shift is too long: at most 16 hours."),
-        "shift_overlap": N_("This person already has a shift at that time."),
         "person_not_at_store": N_("This person does not work at this store."),
         "shift_cancelled": N_("This shift was cancelled. Add a new one instead."),
         # -- issue 10, leave: requests and approval chains ---------------------------------

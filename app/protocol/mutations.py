@@ -228,6 +228,53 @@ class DelegationSet(_Payload):
     last_day: date
 
 
+# -- issue 10, trades: swaps, offers and cover requests ----------------------------------
+TradeKindName = Literal["swap", "offer", "pool_offer", "cover"]
+OverrideReason = Annotated[str, StringConstraints(min_length=MIN_REASON_LENGTH, max_length=500,
+                                                  strip_whitespace=True)]
+
+
+class TradeRequest(_Payload):
+    """A staff member offers, swaps or asks cover for their shift, as they saw it (version)."""
+
+    trade_id: Id
+    kind: TradeKindName
+    shift_id: Id
+    shift_version: int = Field(ge=1)
+    taker_id: Id | None = None
+    swap_shift_id: Id | None = None
+    swap_shift_version: int | None = Field(default=None, ge=1)
+
+
+class TradeRespond(_Payload):
+    """The colleague says yes or no (for a pool offer or cover: whoever takes it)."""
+
+    trade_id: Id
+    accept: StrictBool
+
+
+class TradeOverride(_Payload):
+    """A manager accepts one warning (``Flag`` code, about ``person_id``) with a reason."""
+
+    code: Id
+    person_id: Id | None = None
+    reason: OverrideReason
+
+
+class TradeDecide(_Payload):
+    """A manager approves (each warning overridden with a reason) or declines."""
+
+    trade_id: Id
+    approve: StrictBool
+    overrides: list[TradeOverride] = Field(default_factory=list, max_length=10)
+
+
+class TradeCancel(_Payload):
+    """The requester withdraws the request before it is approved."""
+
+    trade_id: Id
+
+
 #: Mutation type name -> payload model. A type not listed here is rejected per item.
 # -- issue 7, device sync: an action given up on the device still uses its number ----------
 #: The type of a void: sent in place of an action the device refused or discarded.
@@ -258,6 +305,10 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "request.cancel": RequestCancel,
     "request.resubmit": RequestResubmit,
     "delegation.set": DelegationSet,
+    "trade.request": TradeRequest,
+    "trade.respond": TradeRespond,
+    "trade.decide": TradeDecide,
+    "trade.cancel": TradeCancel,
     VOID: MutationVoid,
 }
 

@@ -10,7 +10,7 @@ it) and the members below take their values from there, so each code is written 
 
 from enum import StrEnum
 
-from app.domain import approvals, attendance, roster, shift_rules, timesheet
+from app.domain import approvals, attendance, roster, shift_rules, timesheet, trades
 from app.domain.requests import kinds as request_kinds
 
 
@@ -111,6 +111,12 @@ class Reason(StrEnum):
     REQUEST_NO_APPROVER = request_kinds.REASON_NO_APPROVER
     REQUEST_COMMENT_REQUIRED = request_kinds.REASON_COMMENT_REQUIRED
     REQUEST_NOT_SENT_BACK = request_kinds.REASON_NOT_SENT_BACK
+    # -- issue 10, trades: a swap, offer or cover request that can no longer go ahead ----
+    TRADE_SHIFT_CHANGED = trades.REASON_SHIFT_CHANGED
+    TRADE_CLOSED = trades.REASON_TRADE_CLOSED
+    TRADE_OVERRIDE_NEEDED = trades.REASON_OVERRIDE_NEEDED
+    TRADE_ALREADY_TAKEN = trades.REASON_ALREADY_TAKEN
+    TRADE_INVALID = trades.REASON_TRADE_SHAPE
 
 
 class Flag(StrEnum):

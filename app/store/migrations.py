@@ -125,6 +125,15 @@ def _m008_leave_requests(db: Database) -> None:
     db["request_chains"].create({"id": str, "type": str, "steps": str}, pk="id")
 
 
+def _m009_trades(db: Database) -> None:
+    """Issue 10, trades: swap, offer and cover requests as pulled (and as asked here, pending)."""
+    db["trades"].create({"id": str, "kind": str, "store_id": str, "shift_id": str, "shift_version": int,
+                         "swap_shift_id": str, "swap_shift_version": int, "requester_id": str, "taker_id": str,
+                         "state": str, "findings": str, "overrides": str, "created_at": str, "updated_at": str,
+                         "decided_by": str, "decided_at": str, "sync_state": str}, pk="id")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_trades_store_state ON trades(store_id, state)")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -134,6 +143,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (6, _m006_my_punches),
     (7, _m007_roster),
     (8, _m008_leave_requests),
+    (9, _m009_trades),
 ]
 
 

@@ -32,6 +32,7 @@ TABLES = {
     "timesheet_query": "timesheet_queries",
     "request": "requests",
     "request_chain": "request_chains",
+    "trade": "trades",
 }
 
 #: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group

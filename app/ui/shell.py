@@ -11,7 +11,7 @@ from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.screens import (
     approvals, broadcast, calendar_feed, clock, face_setup, home, kiosk, login, me, my_punches, punch, rejected,
-    roster, shifts, staff_pins, tasks, team,
+    roster, shifts, staff_pins, tasks, team, trades,
 )
 from app.ui.sync_status import SyncRunner
 
@@ -173,11 +173,14 @@ class Shell:
             "/me/punches": lambda: my_punches.view(ctx),
             calendar_feed.ROUTE: lambda: calendar_feed.view(ctx),
             "/sync": lambda: rejected.view(ctx),
+            trades.ROUTE: lambda: trades.view(ctx),
         }
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
                        "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
                        staff_pins.ROUTE: lambda: staff_pins.view(ctx), roster.ROUTE: lambda: roster.view(ctx)}
+        if route.startswith("/shifts/"):
+            return trades.shift_view(ctx, route, route.rsplit("/", 1)[1])  # a tapped shift: trade it
         if ctx.is_manager and route.startswith("/team/"):
             return punch.view(ctx, route, route.rsplit("/", 1)[1])  # a tapped punch
         return routes.get(route, routes["/home"])()

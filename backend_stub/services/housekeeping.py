@@ -1,15 +1,27 @@
 """The server's periodic job: what must be deleted as time passes."""
 
 import logging
+from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 
 from backend_stub.services.biometrics import purge_selfies
+from backend_stub.services.changes import flush
 from backend_stub.services.throttle import forget_idle
+from backend_stub.services.trade_handlers import expire_started
 from backend_stub.services.uploads import expire_partial_uploads
 from backend_stub.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+def _expire_trades(engine: Engine) -> None:
+    """Swap, offer and cover requests still waiting when their shift starts expire."""
+    with engine.begin() as conn:
+        expired = expire_started(conn, datetime.now(UTC))
+        flush(conn)
+    if expired:
+        log.info("%d trade requests expired (their shift started)", expired)
 
 
 def run_housekeeping(engine: Engine, settings: Settings) -> None:
@@ -20,7 +32,8 @@ def run_housekeeping(engine: Engine, settings: Settings) -> None:
     """
     for name, task in (("selfie purge", lambda: purge_selfies(engine, settings)),
                        ("partial upload expiry", lambda: expire_partial_uploads(settings)),
-                       ("idle PIN counters", lambda: forget_idle(engine))):
+                       ("idle PIN counters", lambda: forget_idle(engine)),
+                       ("trade expiry", lambda: _expire_trades(engine))):
         try:
             task()
         except Exception:

@@ -10,6 +10,7 @@ from backend_stub.services.request_handlers import REQUEST_HANDLERS
 from backend_stub.services.punch_handlers import punch_confirm, punch_correct, punch_record
 from backend_stub.services.roster_handlers import ROSTER_HANDLERS
 from backend_stub.services.timesheet_handlers import timesheet_query
+from backend_stub.services.trade_handlers import TRADE_HANDLERS
 
 
 def _void(conn, payload, ctx) -> None:
@@ -24,5 +25,6 @@ HANDLERS: dict[str, Handler] = {
     "timesheet.query": timesheet_query,
     **ROSTER_HANDLERS,
     **REQUEST_HANDLERS,
+    **TRADE_HANDLERS,
     VOID: _void,
 }

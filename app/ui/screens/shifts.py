@@ -54,7 +54,10 @@ def _detail(ctx: AppContext, row: roster_view.MyShift) -> list[ft.Control]:
     others = ctx.tr.format_list(row.others) if row.others else ctx._("Nobody else is on.")
     return [t.text(ctx.tr.format_date(s.starts_at, "full"), 15),
             t.text(ctx._("Role: {role}", role=s.role or "—"), 14),
-            t.text(ctx._("Also on: {names}", names=others), 14)]
+            t.text(ctx._("Also on: {names}", names=others), 14),
+            # Issue 10, trades: what can be done with it (app/ui/screens/trades.py).
+            ft.TextButton(content=t.text(ctx._("Offer or ask for cover"), 15),
+                          on_click=lambda e: ctx.page.navigate(f"/shifts/{s.id}"))]
 
 
 def _shift_tile(ctx: AppContext, row: roster_view.MyShift, state: MyShiftsState) -> ft.Control:
@@ -106,4 +109,8 @@ def my_shifts(ctx: AppContext, state: MyShiftsState) -> ft.Control:
 
 
 def view(ctx: AppContext) -> ft.View:
-    return frame(ctx, ROUTE, ctx._("My shifts"), [my_shifts(ctx, screen_state(ctx, ROUTE, MyShiftsState))])
+    # Issue 10, trades: my requests and the colleagues' requests waiting for me.
+    trades_link = ft.TextButton(content=ctx.typo.text(ctx._("Shift trades"), 15),
+                                on_click=lambda e: ctx.page.navigate("/trades"))
+    return frame(ctx, ROUTE, ctx._("My shifts"), [my_shifts(ctx, screen_state(ctx, ROUTE, MyShiftsState)),
+                                                  trades_link])

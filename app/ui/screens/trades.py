@@ -1,0 +1,160 @@
+"""Issue 10, trades: what can be done with one of my shifts (offer it, ask for cover), the
+colleague picker (everyone, each eligible, with a warning or refused with the reason), and the
+requests that wait for me: my answer as the colleague, or my decision as the manager.
+
+Every rule comes from ``app.store.trade_actions`` (the shared shift rules); this only shows.
+"""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import flet as ft
+
+from app.domain import trades
+from app.domain.shift_rules import ELIGIBLE, REFUSED, WARNING, TradeKind
+from app.i18n.markers import N_
+from app.i18n.reasons import shift_rule_message
+from app.store.trade_actions import TradeActions
+from app.ui.chrome import big_button, frame, section
+from app.ui.context import AppContext
+
+ROUTE = "/trades"
+_STATE_LABELS = {
+    trades.WAITING_COLLEAGUE: N_("Waiting for the colleague"),
+    trades.WAITING_MANAGER: N_("Waiting for the manager"),
+    trades.APPROVED: N_("Approved"),
+    trades.DECLINED: N_("Declined"),
+    trades.REFUSED: N_("Refused"),
+    trades.CANCELLED: N_("Cancelled"),
+    trades.EXPIRED: N_("Expired: the shift started"),
+}
+#: How a colleague in the picker is marked (icon and its spoken name).
+_VERDICTS = {ELIGIBLE: (ft.Icons.CHECK_CIRCLE, N_("Can take it")),
+             WARNING: (ft.Icons.WARNING_AMBER, N_("Can take it, with a warning")),
+             REFUSED: (ft.Icons.BLOCK, N_("Cannot take it"))}
+
+
+def _actions(ctx: AppContext) -> TradeActions:
+    return TradeActions(ctx.store, ctx.store.clock, ctx.actor)
+
+
+def _names(ctx: AppContext) -> dict[str, str]:
+    with ctx.store.reading() as db:
+        return {r[0]: r[1] for r in db.execute("SELECT id, name FROM users")}
+
+
+def _findings_text(ctx: AppContext, findings) -> list[str]:
+    """Each refusal and warning in the reader's language, with its numbers."""
+    return [shift_rule_message(ctx.tr, f["code"], f.get("details")) for f in findings]
+
+
+def shift_view(ctx: AppContext, route: str, shift_id: str, kind: str = TradeKind.OFFER.value) -> ft.View:
+    """One of my shifts: ask for cover, offer it to anyone, or pick a colleague to offer it to."""
+    t, actions, names = ctx.typo, _actions(ctx), _names(ctx)
+    with ctx.store.reading() as db:
+        rows = list(db.query("SELECT * FROM shifts WHERE id=?", [shift_id]))
+    if not rows:
+        return frame(ctx, route, ctx._("Shift"), [t.text(ctx.reason_text("not_found"), 15)], back=True)
+    shift = rows[0]
+    starts, ends = datetime.fromisoformat(shift["starts_at"]), datetime.fromisoformat(shift["ends_at"])
+    done = ctx._("Request sent. It waits for an answer.")
+    body: list[ft.Control] = [t.text(ctx.tr.join(ctx.tr.format_date(starts, "full"),
+                                                 ctx.tr.format_interval(starts, ends)), 16)]
+    if shift["user_id"] == ctx.user["id"]:
+        body.append(ft.Row([
+            big_button(ctx, ctx._("Ask for cover"), lambda e: ctx.act(
+                lambda: actions.request(TradeKind.COVER, shift_id), done)),
+            big_button(ctx, ctx._("Offer to anyone"), lambda e: ctx.act(
+                lambda: actions.request(TradeKind.POOL_OFFER, shift_id), done), filled=False),
+        ], wrap=True))
+        picker = []
+        for c in actions.who_can_take(shift_id, TradeKind(kind)):
+            reasons = _findings_text(ctx, [f.to_dict() for f in (*c.check.refusals, *c.own_warnings)])
+            picker.append(ft.ListTile(
+                leading=ft.Icon(_VERDICTS[c.status][0], semantics_label=ctx._(_VERDICTS[c.status][1])),
+                title=t.text(names.get(c.person_id, c.person_id), 15),
+                subtitle=t.text("\n".join(reasons), 13) if reasons else None,
+                # An ineligible colleague is shown with the reason, and cannot be picked.
+                on_click=None if c.status == REFUSED else (lambda e, pid=c.person_id: ctx.act(
+                    lambda: actions.request(TradeKind.OFFER, shift_id, pid), done))))
+        body.append(section(ctx, ctx._("Offer to a colleague"), picker or [t.text(ctx._("None."), 15)]))
+        body.append(section(ctx, ctx._("Swap with a colleague's shift"), _swap_tiles(ctx, actions, shift, names, done)))
+    return frame(ctx, route, ctx._("Shift"), body, back=True)
+
+
+def _swap_tiles(ctx: AppContext, actions: TradeActions, shift: dict, names: dict[str, str], done: str) -> list:
+    """Colleagues' published shifts at the same store within a week of mine; tapping one asks
+    for the swap (the rules run first, and a refusal says why)."""
+    t = ctx.typo
+    week_later = (datetime.fromisoformat(shift["starts_at"]) + timedelta(days=7)).astimezone(UTC).isoformat()
+    with ctx.store.reading() as db:
+        theirs = list(db.query(
+            "SELECT * FROM shifts WHERE store_id=? AND user_id != ? AND status='published' AND starts_at > ?"
+            " AND starts_at < ? ORDER BY starts_at LIMIT 50",
+            [shift["store_id"], shift["user_id"], shift["starts_at"], week_later]))
+    tiles = []
+    for other in theirs:
+        starts, ends = datetime.fromisoformat(other["starts_at"]), datetime.fromisoformat(other["ends_at"])
+        tiles.append(ft.ListTile(
+            title=t.text(names.get(other["user_id"], other["user_id"]), 15),
+            subtitle=t.text(ctx.tr.join(ctx.tr.format_date(starts, "medium"), ctx.tr.format_interval(starts, ends)), 13),
+            on_click=lambda e, o=other: ctx.act(lambda: actions.request(
+                TradeKind.SWAP, shift["id"], o["user_id"], o["id"]), done)))
+    return tiles or [t.text(ctx._("None."), 15)]
+
+
+def _override_fields(ctx: AppContext, warnings) -> list[tuple[dict, ft.TextField]]:
+    """One reason field per warning: a manager accepts each one in writing."""
+    return [(w, ft.TextField(label=shift_rule_message(ctx.tr, w["code"], w.get("details")),
+                             hint_text=ctx._("Reason"), text_style=ctx.typo.style(14), dense=True))
+            for w in warnings]
+
+
+def _trade_tile(ctx: AppContext, actions: TradeActions, row: dict, names: dict[str, str]) -> ft.Control:
+    t, me = ctx.typo, ctx.user["id"]
+    findings = json.loads(row["findings"] or "{}")
+    who = ctx.tr.join(names.get(row["requester_id"], row["requester_id"]), "→",
+                      names.get(row["taker_id"], ctx._("anyone")) if row["taker_id"] else ctx._("anyone"))
+    lines = [t.text(who, 15, weight=ft.FontWeight.BOLD),
+             t.text(ctx._(_STATE_LABELS.get(row["state"], row["state"])), 14)]
+    lines += [t.text(text, 13) for text in _findings_text(ctx, findings.get("refusals", []) + findings.get("warnings", []))]
+    buttons: list[ft.Control] = []
+    waiting_me = row["state"] == trades.WAITING_COLLEAGUE and row["requester_id"] != me and (
+        row["taker_id"] in (None, me))
+    if waiting_me:
+        buttons += [big_button(ctx, ctx._("Accept"), lambda e: ctx.act(lambda: actions.respond(row["id"], True))),
+                    big_button(ctx, ctx._("Decline"), lambda e: ctx.act(lambda: actions.respond(row["id"], False)),
+                               filled=False)]
+    if row["requester_id"] == me and row["state"] in trades.OPEN_STATES:
+        buttons.append(big_button(ctx, ctx._("Cancel request"), lambda e: ctx.act(lambda: actions.cancel(row["id"])),
+                                  filled=False))
+    if ctx.is_manager and row["state"] == trades.WAITING_MANAGER:
+        fields = _override_fields(ctx, findings.get("warnings", []))
+        lines += [f for _, f in fields]
+
+        def approve(e) -> None:
+            # An empty field is no override: the phone then says a reason is needed.
+            reasons = {(w["code"], w.get("person_id")): f.value for w, f in fields if (f.value or "").strip()}
+            ctx.act(lambda: actions.decide(row["id"], True, reasons))
+
+        buttons += [big_button(ctx, ctx._("Approve"), approve),
+                    big_button(ctx, ctx._("Decline"), lambda e: ctx.act(lambda: actions.decide(row["id"], False)),
+                               filled=False)]
+    return ft.Column([*lines, ft.Row(buttons, wrap=True)], spacing=4)
+
+
+def view(ctx: AppContext) -> ft.View:
+    """Requests I made or that wait for me, and (managers) the store's queue; newest first."""
+    actions, names, me = _actions(ctx), _names(ctx), ctx.user["id"]
+    with ctx.store.reading() as db:
+        rows = list(db.query("SELECT * FROM trades ORDER BY updated_at DESC LIMIT 200"))
+    mine = [r for r in rows if me in (r["requester_id"], r["taker_id"])
+            or (r["taker_id"] is None and r["state"] == trades.WAITING_COLLEAGUE)]
+    body = [section(ctx, ctx._("Shift trades"), [_trade_tile(ctx, actions, r, names) for r in mine]
+                    or [ctx.typo.text(ctx._("None."), 15)])]
+    if ctx.is_manager:
+        queue = [r for r in rows if r["state"] == trades.WAITING_MANAGER and ctx.actor.covers(r["store_id"])]
+        body.append(section(ctx, ctx._("Waiting for your decision"), [_trade_tile(ctx, actions, r, names)
+                                                                       for r in queue]
+                            or [ctx.typo.text(ctx._("None."), 15)]))
+    return frame(ctx, ROUTE, ctx._("Shift trades"), body, back=True)
