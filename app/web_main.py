@@ -15,7 +15,7 @@ import flet as ft
 
 from app.config import load_config
 from app.main import make_main
-from app.platform import browser_storage
+from app.platform import browser_storage, startup_mark
 from app.platform.fetch import FetchTransport
 from app.ui.devices import DeviceStores
 
@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 
 
 async def main(page: ft.Page) -> None:
+    startup_mark("session started")
     folder = await browser_storage.open_persistent()
+    startup_mark("device files loaded")
     stores = DeviceStores(folder, after_commit=browser_storage.flush)
 
     def page_hidden(e: ft.AppLifecycleStateChangeEvent) -> None:
@@ -34,7 +36,9 @@ async def main(page: ft.Page) -> None:
 
     page.on_app_lifecycle_state_change = page_hidden
     await make_main(stores, load_config(), transport=FetchTransport())(page)
+    startup_mark("first view sent")
 
 
 def run() -> None:
+    startup_mark("app imported")
     ft.run(main)

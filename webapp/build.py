@@ -24,7 +24,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from . import babel_trim, icons, offline, patches, pyodide_runtime, rive, stage, wheels
+from . import babel_trim, icons, offline, patches, pyodide_runtime, rive, stage, startup, wheels
 from .pins import BuildError
 
 log = logging.getLogger("webapp.build")
@@ -130,6 +130,7 @@ def build(dist: Path = DIST, cache: Path = CACHE, *, api_url: str | None = None)
     normalise_archive(work / "app.tar.gz")
     wheels.register(work / "pyodide", bundle)
     patches.patch_dist(work, [offline.UPDATE_SCRIPT])
+    startup.patch_dist(work)
     rive.install_rive(cache, work)
     icons.write_icons(work)
     offline.write_update_script(work, REPO / "locales")

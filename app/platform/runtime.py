@@ -79,3 +79,13 @@ class SuspendingLock:
 def make_lock():
     """A mutual-exclusion lock that works where the client runs (thread lock natively)."""
     return SuspendingLock() if in_browser() else threading.Lock()
+
+
+def startup_mark(step: str) -> None:
+    """In the browser, log a step of the app's start with the page's clock (the start-up
+    benchmark reads these marks, see webapp/startup.py); nothing natively."""
+    if not in_browser():
+        return
+    import js  # Pyodide only
+
+    js.console.log(f"[startup] {step} @{js.performance.timeOrigin + js.performance.now():.1f}")
