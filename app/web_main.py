@@ -11,13 +11,17 @@ it finds itself on Pyodide. What differs from a native start (see docs/web-app.m
 
 import logging
 
-import flet as ft
+from app.platform import defer_model_builds
 
-from app.config import load_config
-from app.main import make_main
-from app.platform import browser_storage, startup_mark
-from app.platform.fetch import FetchTransport
-from app.ui.devices import DeviceStores
+defer_model_builds()  # before the app's models are defined: each is built when first used
+
+import flet as ft  # noqa: E402
+
+from app.config import load_config  # noqa: E402
+from app.main import make_main  # noqa: E402
+from app.platform import browser_storage, startup_mark  # noqa: E402
+from app.platform.fetch import FetchTransport  # noqa: E402
+from app.ui.devices import DeviceStores  # noqa: E402
 
 log = logging.getLogger(__name__)
 

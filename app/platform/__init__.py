@@ -7,6 +7,6 @@ so the rest of the code asks this package instead of calling ``asyncio.to_thread
 ``time.sleep`` or ``threading.Lock`` directly. See docs/web-app.md.
 """
 
-from app.platform.runtime import in_browser, make_lock, offload, pause, startup_mark
+from app.platform.runtime import defer_model_builds, in_browser, make_lock, offload, pause, startup_mark
 
-__all__ = ["in_browser", "make_lock", "offload", "pause", "startup_mark"]
+__all__ = ["defer_model_builds", "in_browser", "make_lock", "offload", "pause", "startup_mark"]
