@@ -1,6 +1,14 @@
-"""Web client start-up in Chromium (prints figures; not a test).
+"""Web client start-up in Chromium, server-driven and published (prints figures; not a test).
 
 Run: .venv/bin/python -m benchmarks.bench_web_start [--runs 5] [--actions 500]
+     [--modes server,published] [--compare REF]
+
+The published mode (the installable app, Python in the browser) is in
+benchmarks/web_published.py: first load, warm reload, offline reload, with where the time
+goes from the ``[startup]`` console marks; ``--compare REF`` also builds the app as of git
+REF and interleaves the runs of both builds. Results: docs/benchmarks.md, "Web client start-up".
+
+Server-driven mode:
 
 A real API (seeded demo chain) and ``python -m app.main --web`` on loopback, Debian's
 headless Chromium at a phone viewport. Devices are prepared directly in the client's data
