@@ -1,6 +1,5 @@
 """Shopfloor client entry point: ``python -m app.main [--web] [--host H] [--port P]``."""
 
-import argparse
 import os
 import threading
 from urllib.parse import parse_qs, urlparse
@@ -121,6 +120,8 @@ def make_main(stores: DeviceStores, config, *, transport=None, storage_persisted
 
 
 def run(argv: list[str] | None = None) -> None:
+    import argparse  # here: the browser app imports this module but never parses a command line
+
     parser = argparse.ArgumentParser(prog="app.main", description="Shopfloor client")
     parser.add_argument("--web", action="store_true", help="serve the web client instead of a window")
     parser.add_argument("--host", default="127.0.0.1")

@@ -11,19 +11,25 @@ it finds itself on Pyodide. What differs from a native start (see docs/web-app.m
 
 import logging
 
-import flet as ft
+from app.platform import defer_model_builds
 
-from app.config import load_config
-from app.main import make_main
-from app.platform import browser_storage
-from app.platform.fetch import FetchTransport
-from app.ui.devices import DeviceStores
+defer_model_builds()  # before the app's models are defined: each is built when first used
+
+import flet as ft  # noqa: E402
+
+from app.config import load_config  # noqa: E402
+from app.main import make_main  # noqa: E402
+from app.platform import browser_storage, startup_mark  # noqa: E402
+from app.platform.fetch import FetchTransport  # noqa: E402
+from app.ui.devices import DeviceStores  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 
 async def main(page: ft.Page) -> None:
+    startup_mark("session started")
     folder = await browser_storage.open_persistent()
+    startup_mark("device files loaded")
     stores = DeviceStores(folder, after_commit=browser_storage.flush)
 
     def page_hidden(e: ft.AppLifecycleStateChangeEvent) -> None:
@@ -35,7 +41,9 @@ async def main(page: ft.Page) -> None:
     page.on_app_lifecycle_state_change = page_hidden
     persisted = await browser_storage.persistence_granted()
     await make_main(stores, load_config(), transport=FetchTransport(), storage_persisted=persisted)(page)
+    startup_mark("first view sent")
 
 
 def run() -> None:
+    startup_mark("app imported")
     ft.run(main)

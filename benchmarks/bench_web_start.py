@@ -1,6 +1,14 @@
-"""Web client start-up in Chromium (prints figures; not a test).
+"""Web client start-up in Chromium, server-driven and published (prints figures; not a test).
 
 Run: .venv/bin/python -m benchmarks.bench_web_start [--runs 5] [--actions 500]
+     [--modes server,published] [--compare REF]
+
+The published mode (the installable app, Python in the browser) is in
+benchmarks/web_published.py: first load, warm reload, offline reload, with where the time
+goes from the ``[startup]`` console marks; ``--compare REF`` also builds the app as of git
+REF and interleaves the runs of both builds. Results: docs/benchmarks.md, "Web client start-up".
+
+Server-driven mode:
 
 A real API (seeded demo chain) and ``python -m app.main --web`` on loopback, Debian's
 headless Chromium at a phone viewport. Devices are prepared directly in the client's data
@@ -27,6 +35,7 @@ interactive in <= 3 s.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -47,6 +56,9 @@ from app.sync import ApiClient, SyncEngine  # noqa: E402
 from app.ui.fonts import REGULAR_FONT_FILES  # noqa: E402
 from tests.e2e import harness  # noqa: E402
 from tests.servers import ApiServer  # noqa: E402
+from webapp.serve import serving  # noqa: E402
+
+from benchmarks import web_published as published  # noqa: E402
 
 DEVICE_KEY = "flutter.shopfloor.device_id"
 STAFF_NO, PIN = "S3001", "1111"
@@ -126,70 +138,151 @@ def one_start(browser, url: str, device_id: str, context=None, *, waiting: int |
                     raise
         tap = time.perf_counter() - t_tap
         return {"first_frame": first_frame, "home": home, "fonts": fonts_in,
-                "ready": max(home, fonts_in), "tap": tap, "lost_taps": lost}
+                "ready": max(home, fonts_in), "tap": tap, "interactive": home + tap, "lost_taps": lost}
     finally:
         page.close()
         if own:
             context.close()
 
 
+def spread(values: list[float]) -> str:
+    return (f"median {statistics.median(values):5.2f} s   min {min(values):5.2f}  max {max(values):5.2f}"
+            "   runs: " + " ".join(f"{v:.2f}" for v in values))
+
+
 def report(name: str, runs: list[dict]) -> None:
     print(f"\n{name}")
     for key, label in (("first_frame", "first frame"), ("home", "Home on screen"),
                        ("fonts", "fonts downloaded"), ("ready", "Home in its fonts"),
-                       ("tap", "tap -> Tasks (latency)")):
-        values = [r[key] for r in runs]
-        print(f"  {label:22s} median {statistics.median(values):5.2f} s   "
-              f"min {min(values):5.2f}  max {max(values):5.2f}   runs: "
-              + " ".join(f"{v:.2f}" for v in values))
+                       ("tap", "tap -> Tasks (latency)"), ("interactive", "interactive (Home + tap)")):
+        print(f"  {label:24s} " + spread([r[key] for r in runs]))
     lost = sum(r["lost_taps"] for r in runs)
     if lost:
         print(f"  lost taps (tapped again after 5 s): {lost}")
 
 
+def report_published(name: str, runs: list[dict], screen: str) -> None:
+    """Times of a published-mode start and where they go (medians of the startup marks)."""
+    print(f"\n{name}")
+    for key, label in (("first_frame", "first frame"), ("home", f"{screen} on screen"),
+                       ("tap", "tap answered (latency)"), ("interactive", f"interactive ({screen} + tap)")):
+        print(f"  {label:24s} " + spread([r[key] for r in runs]))
+    names = {n for r in runs for n in r["marks"]}
+    medians = {n: statistics.median(r["marks"][n] for r in runs if n in r["marks"]) for n in names}
+    print("  where the time goes (medians, s since the navigation started; + = since the previous step)")
+    previous = 0.0
+    for n, at in sorted(medians.items(), key=lambda item: item[1]):
+        print(f"    {at:6.2f}  +{at - previous:5.2f}  {n}")
+        previous = at
+    home = statistics.median(r["home"] for r in runs)
+    print(f"    {home:6.2f}  +{home - previous:5.2f}  {screen} in the semantics tree")
+
+
+def run_server_driven(args, api, data) -> None:
+    light = prepare_device(data, "web-bench-light", api.url, 0)
+    print(f"signed-in device: {light}")
+    env = {"SHOPFLOOR_API_URL": api.url, "SHOPFLOOR_DATA_DIR": str(data)}
+    with harness.serve_flet_app(module="app.main", args=["--web"], cwd=REPO, env=env) as app, \
+            sync_playwright() as pw:
+        browser = harness.launch_browser(pw)
+        one_start(browser, app.url, "web-bench-light")  # warm the server process; not counted
+
+        cold = [one_start(browser, app.url, "web-bench-light") for _ in range(args.runs)]
+        report("server-driven 1. cold start, signed-in device (new context each run)", cold)
+
+        context = browser.new_context(viewport=harness.PHONE_VIEWPORT, service_workers="block",
+                                      locale="zh-HK")
+        context.add_init_script(
+            f"localStorage.setItem({DEVICE_KEY!r}, {json.dumps(json.dumps('web-bench-light'))})")
+        one_start(browser, app.url, "web-bench-light", context)  # fills the HTTP cache
+        warm = [one_start(browser, app.url, "web-bench-light", context) for _ in range(args.runs)]
+        context.close()
+        report("server-driven 2. warm start, signed-in device (new tab, HTTP cache warm)", warm)
+
+        if args.actions:
+            heavy = prepare_device(data, "web-bench-heavy", api.url, args.actions)
+            print(f"busy device:      {heavy}")
+            api.stop()  # offline: the queue stays full for every run
+            busy = [one_start(browser, app.url, "web-bench-heavy", waiting=heavy["waiting"])
+                    for _ in range(args.runs)]
+            report(f"server-driven 3. cold start, {heavy['waiting']} queued actions, "
+                   f"{heavy['shifts']} shifts, API down", busy)
+            api.start()
+        browser.close()
+
+
+def run_published(args, api, tmp: Path, ports: dict[str, int]) -> None:
+    """The installable web app: first load, warm reload, offline reload; builds interleaved."""
+    with contextlib.ExitStack() as stack, sync_playwright() as pw:
+        urls = {}
+        for label, ref in builds(args).items():
+            dist = published.build_at(ref, tmp / f"web-{len(urls)}", api.url)
+            urls[label] = stack.enter_context(serving(dist, port=ports[label]))
+        browser = harness.launch_browser(pw)
+        results = {label: {"first": [], "warm": [], "offline": []} for label in urls}
+        for label, url in urls.items():  # one untimed start each: the server's file cache
+            published.first_load(browser, url, T)
+        for _ in range(args.runs):
+            for label, url in urls.items():
+                results[label]["first"].append(published.first_load(browser, url, T))
+        phones = {label: published.Phone(browser, url, T) for label, url in urls.items()}
+        for _ in range(args.runs):
+            for label, phone in phones.items():
+                results[label]["warm"].append(phone.reload())
+        for phone in phones.values():
+            phone.go_offline()
+        for _ in range(args.runs):
+            for label, phone in phones.items():
+                results[label]["offline"].append(phone.reload())
+        for phone in phones.values():
+            phone.close()
+        browser.close()
+    for label, runs in results.items():
+        report_published(f"published [{label}] 1. first load (new context, empty cache)", runs["first"],
+                         "login screen")
+        report_published(f"published [{label}] 2. warm reload (same context, online, signed in)",
+                         runs["warm"], "Home")
+        report_published(f"published [{label}] 3. offline reload (set_offline, signed in, with data)",
+                         runs["offline"], "Home")
+
+
+def builds(args) -> dict[str, str | None]:
+    """Label -> git ref to build (None: the working tree)."""
+    found = {"working tree": None}
+    if args.compare:
+        found[f"at {args.compare}"] = args.compare
+    return found
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--actions", type=int, default=500)
+    parser.add_argument("--actions", type=int, default=500,
+                        help="queued actions of the busy server-driven device (0: skip that scenario)")
+    parser.add_argument("--modes", default="server,published", help="comma-separated: server, published")
+    parser.add_argument("--compare", metavar="REF",
+                        help="also build the published app at this git commit; runs are interleaved")
     args = parser.parse_args()
-    print(f"cores: {os.cpu_count()}  load average at start: "
-          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    modes = set(args.modes.split(","))
+    print(f"cores: {os.cpu_count()}  load average at start: {load_average()}")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        api = ApiServer(tmp / "api").start()
-        data = tmp / "client"
+        ports = {label: harness.free_port() for label in builds(args)}
+        origins = ",".join(f"http://127.0.0.1:{port}" for port in ports.values())
+        api = ApiServer(tmp / "api", env={"SHOPFLOOR_WEB_ORIGINS": origins}).start()
         try:
-            light = prepare_device(data, "web-bench-light", api.url, 0)
-            heavy = prepare_device(data, "web-bench-heavy", api.url, args.actions)
-            print(f"signed-in device: {light}")
-            print(f"busy device:      {heavy}")
-            env = {"SHOPFLOOR_API_URL": api.url, "SHOPFLOOR_DATA_DIR": str(data)}
-            with harness.serve_flet_app(module="app.main", args=["--web"], cwd=REPO, env=env) as app, \
-                    sync_playwright() as pw:
-                browser = harness.launch_browser(pw)
-                one_start(browser, app.url, "web-bench-light")  # warm the server process; not counted
-
-                cold = [one_start(browser, app.url, "web-bench-light") for _ in range(args.runs)]
-                report("1. cold start, signed-in device (new context each run)", cold)
-
-                context = browser.new_context(viewport=harness.PHONE_VIEWPORT, service_workers="block",
-                                              locale="zh-HK")
-                context.add_init_script(
-                    f"localStorage.setItem({DEVICE_KEY!r}, {json.dumps(json.dumps('web-bench-light'))})")
-                one_start(browser, app.url, "web-bench-light", context)  # fills the HTTP cache
-                warm = [one_start(browser, app.url, "web-bench-light", context) for _ in range(args.runs)]
-                context.close()
-                report("2. warm start, signed-in device (new tab, HTTP cache warm)", warm)
-
-                api.stop()  # offline: the queue stays full for every run
-                busy = [one_start(browser, app.url, "web-bench-heavy", waiting=heavy["waiting"])
-                        for _ in range(args.runs)]
-                report(f"3. cold start, {heavy['waiting']} queued actions, "
-                       f"{heavy['shifts']} shifts, API down", busy)
-                browser.close()
+            if "server" in modes:
+                run_server_driven(args, api, tmp / "client")
+                print(f"load average: {load_average()}")
+            if "published" in modes:
+                run_published(args, api, tmp, ports)
         finally:
             api.stop()
-    print("\nload average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print(f"\nload average at end: {load_average()}")
 
 
 if __name__ == "__main__":

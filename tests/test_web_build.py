@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from app.i18n.common_strings import RELOAD, UPDATE_READY
 from app.ui.fonts import REGULAR_FONT_FILES
 from app.ui.web_assets import LOOK_KEY
 from tests.web_dist import built_web_app
-from webapp import offline, patches, pyodide_runtime
+from webapp import offline, patches, precompile, pyodide_runtime, startup
 from webapp.pins import BuildError
 from webapp.wheels import PYODIDE_ENV
 
@@ -43,6 +44,19 @@ def test_patches_apply_to_the_installed_flet_web():
     assert patches.RELATIVE_PYODIDE_URL in patches.fix_pyodide_url(index)
 
 
+def test_start_up_edits_apply_to_the_installed_flet_web():
+    """Python starts with the page (jsConnect takes the started worker over), the wheels load
+    from the lock file without micropip, and every step logs a [startup] mark."""
+    page = (FLET_WEB / "python.js").read_text("utf-8")
+    worker = (FLET_WEB / "python-worker.js").read_text("utf-8")
+    page = startup.mark_page(startup.prestart_page(page))
+    worker = startup.mark_worker(startup.load_wheels_from_lock(startup.prestart_worker(worker)))
+    assert "takePrestartedWorker(args)" in page and "flet.prestartedWorker = new Worker(" in page
+    assert "await self.connected;" in worker and "micropip.install(deps" not in worker
+    assert "pyodide_js.loadPackage(" in worker
+    assert worker.count("startupMark(") >= 6 and 'startupMark("python requested")' in page
+
+
 @pytest.mark.parametrize("patch, text", [
     (patches.fix_pyodide_url, 'flet.pyodideUrl="pyodide/v2/pyodide.mjs";'),
     (patches.drop_flutter_service_worker, 'serviceWorkerSettings: { serviceWorkerVersion: "99" },'),
@@ -50,6 +64,9 @@ def test_patches_apply_to_the_installed_flet_web():
     (patches.serve_rive_locally, patches.RIVE_CDN_BASE * 2),
     (lambda text: patches.use_bundled_fallback_fonts(text, ["Noto Sans"]),
      patches.GLOBAL_FALLBACKS + "if(m.a.aNK(n,b).length>0)m.by_(n)}"),
+    (startup.prestart_page, "    app.worker = new SharedWorker(\n"),
+    (startup.load_wheels_from_lock, "await micropip.install(deps)"),
+    (startup.mark_worker, startup.WORKER_IMPORT),
 ])
 def test_a_patch_whose_string_changed_stops_the_build(patch, text):
     """A patch whose exact string is missing (or doubled) raises BuildError naming the pins."""
@@ -117,7 +134,42 @@ def test_only_client_code_is_published(dist):
     assert "main.py" in names and "flet.toml" in names and "app/ui/shell.py" in names
     assert {f"locales/{loc}/LC_MESSAGES/messages.mo" for loc in SUPPORTED_LOCALES} <= set(names)
     assert not [n for n in names if n.startswith(("backend_stub", "tests", "benchmarks", "scripts", "docs", "app/face"))
-                or n.endswith((".po", ".pyc"))]
+                or n.endswith(".po") or (n.endswith(".pyc") and not n.endswith(".cpython-314.pyc"))]
+
+
+@pytest.fixture(scope="session")
+def pyodide_magic() -> bytes:
+    return precompile.pyodide_magic(FLET_WEB / "pyodide")
+
+
+def _uncompiled(names: list[str], read, magic: bytes, *, legacy: bool = False) -> list[str]:
+    """Sources without Pyodide bytecode beside them (magic of Pyodide's Python, hash-based,
+    not checked against the source: unpacking gives the files new timestamps)."""
+    missing = []
+    for name in (n for n in names if n.endswith(".py")):
+        folder, _, file = name.rpartition("/")
+        pyc = name + "c" if legacy else f"{folder}/__pycache__/{file[:-3]}.cpython-314.pyc".lstrip("/")
+        header = read(pyc)[:8] if pyc in names else b""
+        if header[:4] != magic or int.from_bytes(header[4:8], "little") != 0b01:
+            missing.append(name)
+    return missing
+
+
+def test_the_app_its_wheels_and_the_standard_library_ship_compiled(dist, pyodide_magic):
+    """Every module of the app, the wheels and Python's standard library comes with bytecode
+    of Pyodide's Python, so a start does not compile them again (Pyodide never writes bytecode
+    itself)."""
+    with tarfile.open(dist / "app.tar.gz") as tar:
+        names = [n.lstrip("/") for n in tar.getnames()]
+        assert _uncompiled(names, lambda n: tar.extractfile(tar.getmember(n)).read(), pyodide_magic) == []
+    with zipfile.ZipFile(dist / "pyodide" / "python_stdlib.zip") as zf:
+        assert len(zf.namelist()) > 500
+        assert _uncompiled(zf.namelist(), zf.read, pyodide_magic, legacy=True) == []
+    for wheel in sorted((dist / "pyodide").glob("*.whl")):
+        if wheel.name.startswith(("micropip-", "packaging-")):  # Pyodide's own, unused at start
+            continue
+        with zipfile.ZipFile(wheel) as zf:
+            assert _uncompiled(zf.namelist(), zf.read, pyodide_magic) == [], wheel.name
 
 
 def test_nothing_points_outside_the_app(dist):

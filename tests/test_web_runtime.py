@@ -140,6 +140,27 @@ def test_browser_client_starts_without_numpy_pil_dlib_or_server_packages():
     assert "started without []" in done.stdout
 
 
+DEFERRED_MODELS = """
+import app.web_main  # the browser's entry: models of modules it imports are built on first use
+from app.protocol import TokenPair
+assert not TokenPair.__pydantic_complete__, "built at import"
+pair = TokenPair.model_validate_json(
+    '{"access_token": "a", "refresh_token": "r", "expires_in": 900, '
+    '"user": {"id": "u-1", "staff_no": "S1", "name": "Ann", "role": "staff", "store_ids": ["st-1"]}}')
+assert TokenPair.__pydantic_complete__ and pair.user.name == "Ann"
+print("deferred and built on first use")
+"""
+
+
+def test_browser_app_builds_each_model_when_first_used():
+    """In the browser app pydantic builds a model's validator on its first use, not at import
+    (the start does not pay for models it never uses), and the model still validates."""
+    done = subprocess.run([sys.executable, "-c", DEFERRED_MODELS], cwd=REPO, capture_output=True,
+                          text=True, timeout=120, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "deferred and built on first use" in done.stdout
+
+
 def test_face_enrolment_in_the_browser_keeps_no_face_data_and_needs_no_crypto(tmp_path, monkeypatch):
     """Face set-up in the browser records 'enrolled' (so punches take the face path, verified
     by the server) without the crypto library and without any face data on the device."""

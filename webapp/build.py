@@ -24,7 +24,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from . import babel_trim, icons, offline, patches, pyodide_runtime, rive, stage, wheels
+from . import babel_trim, icons, offline, patches, precompile, pyodide_runtime, rive, stage, startup, wheels
 from .pins import BuildError
 
 log = logging.getLogger("webapp.build")
@@ -117,7 +117,8 @@ def build(dist: Path = DIST, cache: Path = CACHE, *, api_url: str | None = None)
     env = pyodide_runtime.prepare_flet_cache(cache)
     requirements = wheels.client_requirements(REPO)
     downloaded = wheels.download(requirements, wheels.requirement_pins(REPO), cache)
-    bundle = shipped_wheels(requirements, downloaded)
+    bundle = precompile.compiled_wheels(shipped_wheels(requirements, downloaded), cache,
+                                        pyodide_runtime.flet_web_pyodide_dir())
     work = dist.with_name(dist.name + ".partial")
     shutil.rmtree(work, ignore_errors=True)
     stage_dir = Path(tempfile.mkdtemp(prefix="stage-", dir=cache))  # parallel builds never share it
@@ -127,9 +128,12 @@ def build(dist: Path = DIST, cache: Path = CACHE, *, api_url: str | None = None)
     finally:
         shutil.rmtree(stage_dir, ignore_errors=True)
     drop_unused(work)
+    precompile.compile_archive(work / "app.tar.gz", work / "pyodide")
+    precompile.compile_stdlib(work / "pyodide", cache)
     normalise_archive(work / "app.tar.gz")
     wheels.register(work / "pyodide", bundle)
     patches.patch_dist(work, [offline.UPDATE_SCRIPT])
+    startup.patch_dist(work)
     rive.install_rive(cache, work)
     icons.write_icons(work)
     offline.write_update_script(work, REPO / "locales")

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from geopy.distance import geodesic
-
 #: Fixes less accurate than this (metres, 68 % radius) are refused: indoors a phone often
 #: falls back to cell towers, whose circle can cover several stores.
 DEFAULT_MAX_ACCURACY_M = 100.0
@@ -129,6 +127,10 @@ class GeofenceDecision:
 
 def distance_m(fix: Fix, fence: Fence) -> float:
     """Geodesic (WGS84 ellipsoid) distance in metres from a fix to a fence centre."""
+    # Imported here: geopy's package imports all its geocoders, a cost the browser app
+    # would pay at every start for a check made only when someone clocks in.
+    from geopy.distance import geodesic
+
     return geodesic((fix.latitude, fix.longitude), (fence.latitude, fence.longitude)).meters
 
 

@@ -19,10 +19,12 @@ import os
 import threading
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from typing import TYPE_CHECKING
+
 from babel.support import Translations
+
+if TYPE_CHECKING:  # babel.messages is imported where it is used: the app's start reads .mo only
+    from babel.messages.catalog import Catalog
 
 from .locales import SOURCE_LOCALE
 
@@ -48,12 +50,16 @@ def mo_path(locale: str, locales_dir: Path | str | None = None) -> Path:
 
 
 def read_catalog(path: Path | str, locale: str | None = None) -> Catalog:
+    from babel.messages.pofile import read_po
+
     with open(path, "rb") as fp:
         return read_po(fp, locale=locale, domain=DOMAIN)
 
 
 def compile_catalog(catalog: Catalog, *, use_fuzzy: bool = False) -> bytes:
     """A parsed catalogue -> .mo bytes."""
+    from babel.messages.mofile import write_mo
+
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=use_fuzzy)
     return buf.getvalue()
@@ -116,6 +122,8 @@ def fill_source_catalog(locales_dir: Path | str | None = None, locale: str = SOU
         if message.fuzzy:
             message.flags.discard("fuzzy")
     if filled:
+        from babel.messages.pofile import write_po
+
         with open(path, "wb") as fp:
             write_po(fp, catalog, width=76, include_previous=False)
     return filled

@@ -7,6 +7,9 @@ so the rest of the code asks this package instead of calling ``asyncio.to_thread
 ``time.sleep`` or ``threading.Lock`` directly. See docs/web-app.md.
 """
 
-from app.platform.runtime import browser_languages, in_browser, make_lock, offload, pause
+from app.platform.runtime import (
+    browser_languages, defer_model_builds, in_browser, make_lock, offload, pause, startup_mark,
+)
 
-__all__ = ["browser_languages", "in_browser", "make_lock", "offload", "pause"]
+__all__ = ["browser_languages", "defer_model_builds", "in_browser", "make_lock", "offload", "pause",
+           "startup_mark"]

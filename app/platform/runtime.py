@@ -90,3 +90,28 @@ class SuspendingLock:
 def make_lock():
     """A mutual-exclusion lock that works where the client runs (thread lock natively)."""
     return SuspendingLock() if in_browser() else threading.Lock()
+
+
+def startup_mark(step: str) -> None:
+    """In the browser, log a step of the app's start with the page's clock (the start-up
+    benchmark reads these marks, see webapp/startup.py); nothing natively."""
+    if not in_browser():
+        return
+    import js  # Pyodide only
+
+    js.console.log(f"[startup] {step} @{js.performance.timeOrigin + js.performance.now():.1f}")
+
+
+def defer_model_builds() -> bool:
+    """Let pydantic build each model's validator when the model is first used instead of when
+    its class is defined (for classes defined after this call). The browser app calls it
+    before importing its modules: building them all took ~0.5 s CPU of every start there,
+    for models most starts never use. Returns False if this pydantic has no such default."""
+    try:
+        from pydantic._internal._config import config_defaults  # pinned pydantic (requirements.txt)
+    except ImportError:
+        return False
+    if "defer_build" not in config_defaults:
+        return False
+    config_defaults["defer_build"] = True
+    return True
