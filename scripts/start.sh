@@ -5,6 +5,7 @@
 # Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system_deps.sh
 bash scripts/bootstrap.sh
 API_PORT=${SHOPFLOOR_API_PORT:-8000}
 WEB_PORT=${SHOPFLOOR_WEB_PORT:-8550}
