@@ -29,7 +29,7 @@ def test_arabic_shift_shows_the_store_name_isolated(chromium, web_client):
     device, page, t = signed_in_device(chromium, web_client, "ar", "S3008", "8888")
     try:
         tab(page, t, "Shifts").click()
-        expect(heading(page, t, "Shifts")).to_be_visible()
+        expect(heading(page, t, "My shifts")).to_be_visible()
         shift = page.get_by_text(re.compile(re.escape(f"{FSI}{STORE}{PDI}"))).first
         expect(shift).to_be_visible(timeout=20_000)
         spoken = shift.inner_text()
