@@ -14,7 +14,7 @@ from tests.conftest import login
 
 PINS = {"u-s01": ("S3001", "1111"), "u-s02": ("S3002", "2222"), "u-sm-cwb": ("M2001", "7100"),
         "u-sm-mk": ("M2002", "7200"), "u-sm-st": ("M2004", "7400"), "u-am-hk": ("A1002", "8200"),
-        "u-hq": ("A0001", "9000")}
+        "u-hq": ("A0001", "9000"), "u-am-kln": ("A1001", "8100")}
 
 
 class Phones:
@@ -202,3 +202,16 @@ def test_chains_are_pulled_by_every_device(phones):
     chains = phones.seen("u-s01", "request_chain")
     assert set(chains) == {"annual_leave", "sick_leave", "unpaid_leave", "overtime", "shift_change", "purchase"}
     assert chains["annual_leave"]["steps"][1]["when"] == {"measure": "days", "over": 3}
+
+
+def test_a_store_managers_own_short_leave_goes_to_the_area_manager(phones):
+    """Two days of the Mong Kok manager's own leave (a chain of one store-manager step, theirs):
+    the request waits for the area manager, who approves it; it is not refused 'no approver'."""
+    ask = leave("rq-mgr-short", "2026-11-24", "2026-11-25", store="st-mk")
+    result = phones.push("u-sm-mk", "request.submit", ask)
+    assert result["status"] == "applied", (result["reason"], result["message"])
+    mine = phones.seen("u-sm-mk")["rq-mgr-short"]
+    assert [s["role"] for s in mine["route"]] == ["store_manager", "area_manager"]
+    assert mine["route"][1]["approvers"] == ["u-am-kln"] and mine["current_step"] == 1
+    assert phones.push("u-am-kln", "request.decide", decide("rq-mgr-short"))["status"] == "applied"
+    assert phones.seen("u-sm-mk")["rq-mgr-short"]["status"] == "approved"

@@ -266,3 +266,23 @@ def test_delegation_is_between_managers_for_a_sane_range(delegator, delegate, fi
     with pytest.raises(RequestRefused) as err:
         chains.check_delegation(*args)
     assert err.value.reason == reason
+
+
+@pytest.mark.parametrize("requester,people,route", [
+    # A store manager's own 2-day leave: their step is empty, so it goes up to the area manager.
+    ("sm1", PEOPLE, [("store_manager", ()), ("area_manager", ("am1",))]),
+    # No area manager covers the store: up to HQ.
+    ("sm1", [p for p in PEOPLE if p.user_id != "am1"], [("store_manager", ()), ("hq_admin", ("hq1",))]),
+    # The area manager's own leave at a store with no store manager: HQ, never themselves.
+    ("am1", [p for p in PEOPLE if p.user_id != "sm1"], [("store_manager", ()), ("hq_admin", ("hq1",))]),
+    # Staff's short leave: the chain has someone, nothing is added.
+    ("staff1", PEOPLE, [("store_manager", ("sm1",))]),
+])
+def test_a_request_nobody_on_its_chain_can_decide_goes_up(requester, people, route):
+    """When the chain leaves nobody to decide (a manager's own short leave), the request goes to
+    the store's area manager, else HQ, instead of being refused 'no approver'."""
+    req = Request("r3", requester, "s1", RequestType.ANNUAL_LEAVE, date(2026, 12, 21), date(2026, 12, 22))
+    planned = chains.route(chains.default_chain(req.type), req, people, [], TODAY)
+    assert [(s.role.value, s.approvers) for s in planned] == route
+    state = flow.submit(planned, requester, AT)
+    assert flow.current_step(planned, state).approvers == route[-1][1]

@@ -3,7 +3,9 @@
 A chain is data (a dict, stored per chain on the server and pulled to devices); ``route``
 turns it into the concrete list of approvers a request will walk, computable up front so the
 requester sees the whole route. A step whose condition does not hold is left out; a step with
-nobody in it is kept (shown as skipped) and passes to the next.
+nobody in it is kept (shown as skipped) and passes to the next. When nobody on the chain can
+decide (a store manager's own short leave on a chain of one store-manager step), the request
+goes up to the store's area manager, else to HQ, as a manager's own request would anywhere.
 """
 
 from collections.abc import Iterable, Mapping
@@ -148,11 +150,28 @@ def _delegate(approvers: list[str], requester_id: str, delegations: Iterable[Del
     return tuple(chosen), behalf
 
 
+#: Who decides, in this order, when nobody on a request's chain can.
+ESCALATION = (Role.AREA_MANAGER, Role.HQ_ADMIN)
+
+
+def _escalation(index: int, req: Request, people: list[Person], delegations: list[Delegation],
+                on: date) -> PlannedStep | None:
+    """The first role above the chain with someone (not the requester) for the store."""
+    for role in ESCALATION:
+        step = Step(role, Need.ANY)
+        approvers, behalf = _delegate(_approvers_for(step, req.store_id, people), req.requester_id,
+                                      delegations, on)
+        if approvers:
+            return PlannedStep(index, role, Need.ANY, approvers, behalf)
+    return None
+
+
 def route(chain: Chain, req: Request, people: Iterable[Person], delegations: Iterable[Delegation],
           on: date) -> list[PlannedStep]:
     """The steps ``req`` walks, as of day ``on`` (delegations active that day apply).
 
-    The requester is never an approver of their own request.
+    The requester is never an approver of their own request; when that leaves nobody on the
+    whole chain, the request goes up (``ESCALATION``) instead of being refused.
     """
     people = list(people)
     delegations = list(delegations)
@@ -163,6 +182,9 @@ def route(chain: Chain, req: Request, people: Iterable[Person], delegations: Ite
         approvers, behalf = _delegate(_approvers_for(step, req.store_id, people),
                                       req.requester_id, delegations, on)
         planned.append(PlannedStep(len(planned), step.role, step.need, approvers, behalf))
+    if all(step.skipped for step in planned):
+        above = _escalation(len(planned), req, people, delegations, on)
+        planned += [above] if above else []
     return planned
 
 
