@@ -174,3 +174,18 @@ def test_a_request_still_waiting_when_the_shift_starts_expires(api):
     assert trade_row(api.engine, "tr-exp")["state"] == "expired"
     seen = {c["id"]: c["data"] for c in pull_all(api, "u-s01") if c["entity"] == "trade"}
     assert seen["tr-exp"]["state"] == "expired"
+
+
+def test_a_named_offer_reaches_the_two_people_and_the_managers_only(api):
+    """Chan's offer to Siti is theirs and their managers' business: Fatima (same store) never
+    pulls it; a cover request stays open to the whole store, Fatima included."""
+    monday = future_monday(weeks=8)
+    named, open_ = add_shift(api.engine, "u-s01", monday), add_shift(api.engine, "u-s01", monday + timedelta(days=2))
+    _applied(_one(api, "u-s01", "trade.request", offer("tr-priv", named, "u-s02")))
+    _applied(_one(api, "u-s01", "trade.request", offer("tr-open", open_, None, kind="cover")))
+    def trades_seen(person: str) -> set[str]:
+        return {c["id"] for c in pull_all(api, person) if c["entity"] == "trade"}
+    for person in ("u-s01", "u-s02", MANAGER):
+        assert {"tr-priv", "tr-open"} <= trades_seen(person), person
+    fatima = trades_seen("u-s08")
+    assert "tr-open" in fatima and "tr-priv" not in fatima

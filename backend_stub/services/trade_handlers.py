@@ -94,11 +94,20 @@ def _save(conn: Connection, row: dict, changes: dict, ctx: Context) -> None:
     _emit(conn, {**row, **changes})
 
 
+#: Trades between two named people; the others (pool offers, cover requests) are the store's.
+_BETWEEN_TWO = frozenset({TradeKind.SWAP.value, TradeKind.OFFER.value})
+
+
 def _emit(conn: Connection, row: dict) -> None:
     data = {k: v for k, v in row.items() if k not in ("findings", "overrides")}
     data["findings"] = json.loads(row["findings"] or "{}")
     data["overrides"] = json.loads(row["overrides"] or "[]")
-    emit(conn, "trade", row["id"], data, audience="store", store_ids=[row["store_id"]])
+    if row["kind"] in _BETWEEN_TWO:  # a colleague's private offer: the two of them and the managers
+        for person in {row["requester_id"], row["taker_id"]} - {None}:
+            emit(conn, "trade", row["id"], data, audience="user", user_id=person)
+        emit(conn, "trade", row["id"], data, audience="managers", store_ids=[row["store_id"]])
+    else:  # open to the store: anyone eligible may take it, and all see when it is gone
+        emit(conn, "trade", row["id"], data, audience="store", store_ids=[row["store_id"]])
 
 
 def _current(conn: Connection, row: dict, ctx: Context) -> tuple[Shift, Shift | None]:
