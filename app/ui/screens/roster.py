@@ -66,7 +66,7 @@ def _shift_row(ctx: AppContext, s: Shift, state: RosterState) -> ft.Control:
                                local(s.starts_at).strftime("%H:%M"), local(s.ends_at).strftime("%H:%M"), s.role)
 
     text = ctx.tr.join(shift_span_text(ctx, s), s.user_name, s.role, word)
-    colour = ft.Colors.ORANGE_900 if s.status == roster.DRAFT else ft.Colors.GREY_600 if word else None
+    colour = ft.Colors.ORANGE_900 if s.status == roster.DRAFT else ft.Colors.GREY_700 if word else None
     return ft.TextButton(content=ctx.typo.text(text, 14, color=colour), on_click=None if s.status == roster.CANCELLED
                          else edit, style=ft.ButtonStyle(alignment=ft.Alignment.CENTER_LEFT))
 

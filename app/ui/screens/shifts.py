@@ -74,7 +74,7 @@ def _shift_tile(ctx: AppContext, row: roster_view.MyShift, state: MyShiftsState)
     if is_open:
         lines += _detail(ctx, row)
     return ft.Container(ft.Column(lines, spacing=2), on_click=toggle, padding=ft.Padding(8, 6, 8, 6),
-                        border_radius=8, bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST if is_open else None)
+                        border_radius=8, bgcolor=ft.Colors.with_opacity(0.08, ft.Colors.BLUE_800) if is_open else None)
 
 
 def _day(ctx: AppContext, day: date, rows: list[roster_view.MyShift], today: date,
@@ -85,7 +85,7 @@ def _day(ctx: AppContext, day: date, rows: list[roster_view.MyShift], today: dat
         title = ctx.tr.join(ctx._("Today"), title)
     body = [_shift_tile(ctx, r, state) for r in rows] or [t.text(ctx._("Day off"), 14, color=ft.Colors.GREY_700)]
     return ft.Container(ft.Column([t.text(title, 15, weight=ft.FontWeight.BOLD), *body], spacing=4),
-                        border=ft.Border.all(2, ft.Colors.PRIMARY) if day == today else None,
+                        border=ft.Border.all(2, ft.Colors.BLUE_800) if day == today else None,
                         border_radius=8, padding=6)
 
 
