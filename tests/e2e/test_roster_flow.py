@@ -97,9 +97,11 @@ def test_manager_publishes_a_week_and_staff_see_it_in_two_languages(chromium, we
                           "Publish {count} draft shifts? Staff will see them.", 2)
     expect(page.get_by_text(question, exact=True)).to_be_visible()
     page.get_by_role("button", name=t.gettext("Publish"), exact=True).last.click()
-    expect(_mentioning(page, t.gettext("Draft"))).to_have_count(0, timeout=15_000)
     _wait_for(api_server, "SELECT role, status FROM shifts WHERE user_id='u-s01' AND role != 'Sales'"
               " ORDER BY starts_at", [("Cashier", "published"), ("Night stock", "published")])
+    # Under load a pull of the night shift's earlier draft copy may land just after the local
+    # publish; the next round brings the published one (seen once in CI: see the session note).
+    expect(_mentioning(page, t.gettext("Draft"))).to_have_count(0, timeout=30_000)
     manager.close()
 
     staff = Device(chromium, web_client)
