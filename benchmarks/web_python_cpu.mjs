@@ -14,9 +14,12 @@ const names = fs.readFileSync(app + "/requirements.txt", "utf8").split("\n").fil
   .map((line) => line.split("==")[0]);
 await py.loadPackage(names, { messageCallback: () => {} });
 const t2 = cpu();
-py.FS.mkdirTree("/home/app");
-py.FS.mount(py.FS.filesystems.NODEFS, { root: app }, "/home/app");
-py.runPython(`import os, sys; sys.path.insert(0, "/home/app"); os.chdir("/home/app")`);
+// The unpacked app is mounted in Pyodide's own (virtual) file system, beside its working folder.
+const mount = py.FS.cwd() + "-app";
+py.FS.mkdirTree(mount);
+py.FS.mount(py.FS.filesystems.NODEFS, { root: app }, mount);
+py.globals.set("app_dir", mount);
+py.runPython(`import os, sys; sys.path.insert(0, app_dir); os.chdir(app_dir)`);
 const t3 = cpu();
 py.runPython(`import app.web_main`);
 const t4 = cpu();
