@@ -8,7 +8,7 @@ them again on its data and its verdict is the one kept.
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -25,6 +25,19 @@ from app.store.roster_actions import person_store_ids
 
 #: The chain's settings until they are pulled with the chain's data: the issue's defaults.
 SETTINGS = ShiftTradeSettings()
+
+
+#: A swap is offered against colleagues' shifts starting within this long after mine.
+SWAP_WINDOW = timedelta(days=7)
+
+
+def swap_candidates(db: Database, shift: dict, limit: int = 50) -> list[dict]:
+    """Colleagues' published shifts at the same store starting within a week after ``shift``."""
+    week_later = (datetime.fromisoformat(shift["starts_at"]) + SWAP_WINDOW).astimezone(UTC).isoformat()
+    return list(db.query(
+        "SELECT * FROM shifts WHERE store_id=? AND user_id != ? AND status='published' AND starts_at > ?"
+        " AND starts_at < ? ORDER BY starts_at LIMIT ?",
+        [shift["store_id"], shift["user_id"], shift["starts_at"], week_later, limit]))
 
 
 def _shift(row: dict) -> Shift:

@@ -6,7 +6,7 @@ Every rule comes from ``app.store.trade_actions`` (the shared shift rules); this
 """
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import flet as ft
 
@@ -14,7 +14,7 @@ from app.domain import trades
 from app.domain.shift_rules import ELIGIBLE, REFUSED, WARNING, TradeKind
 from app.i18n.markers import N_
 from app.i18n.reasons import shift_rule_message
-from app.store.trade_actions import TradeActions
+from app.store.trade_actions import TradeActions, swap_candidates
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 
@@ -86,12 +86,8 @@ def _swap_tiles(ctx: AppContext, actions: TradeActions, shift: dict, names: dict
     """Colleagues' published shifts at the same store within a week of mine; tapping one asks
     for the swap (the rules run first, and a refusal says why)."""
     t = ctx.typo
-    week_later = (datetime.fromisoformat(shift["starts_at"]) + timedelta(days=7)).astimezone(UTC).isoformat()
     with ctx.store.reading() as db:
-        theirs = list(db.query(
-            "SELECT * FROM shifts WHERE store_id=? AND user_id != ? AND status='published' AND starts_at > ?"
-            " AND starts_at < ? ORDER BY starts_at LIMIT 50",
-            [shift["store_id"], shift["user_id"], shift["starts_at"], week_later]))
+        theirs = swap_candidates(db, shift)
     tiles = []
     for other in theirs:
         starts, ends = datetime.fromisoformat(other["starts_at"]), datetime.fromisoformat(other["ends_at"])
