@@ -40,6 +40,8 @@ class DialogPage(TaskPage):
         self.shown = []
 
     def show_dialog(self, dialog):
+        dialog.open = True  # as Page.show_dialog does
+        dialog.update = lambda *controls: None  # no Flutter here to redraw it
         self.shown.append(dialog)
 
 
@@ -72,6 +74,13 @@ def button(control, label: str):
              and label in texts(c) + [c.content if isinstance(c.content, str) else ""]]
     assert found, f"no button {label!r}"
     return found[0]
+
+
+def choose(dialog: ft.AlertDialog, label: str) -> None:
+    """Tap ``label`` in ``dialog``, then report it gone, as Flutter does once it has closed."""
+    button(dialog, label).on_click(None)
+    assert not dialog.open
+    asyncio.run(dialog.on_dismiss(None))
 
 
 def offline_api(ctx: AppContext) -> ApiClient:
@@ -113,8 +122,7 @@ def test_link_is_shown_copied_and_replaced_after_a_warning(session, server):
     assert isinstance(warning, ft.AlertDialog)
     assert _("The current link stops working: calendars subscribed to it stop updating. Subscribe "
              "again with the new link.") in texts(warning)
-    button(warning, _("New link")).on_click(None)
-    run_tasks(ctx)
+    choose(warning, _("New link"))
     new = next(t for t in texts(views[-1]) if t.startswith("http"))
     assert new != url
     assert httpx.get(url).status_code == 404
@@ -141,8 +149,7 @@ def test_offline_the_screen_says_so_in_the_persons_language(session):
 
     ctx.api = offline_api(ctx)
     button(views[-1], ctx._("New link")).on_click(None)
-    button(ctx.page.shown[-1], ctx._("New link")).on_click(None)
-    run_tasks(ctx)
+    choose(ctx.page.shown[-1], ctx._("New link"))
     assert url in texts(views[-1]) and said in texts(views[-1])
     assert said in texts(ctx.page.shown[-1])
     assert httpx.get(url).status_code == 200

@@ -7,6 +7,7 @@ import flet as ft
 
 from app.domain.geofence import Fix
 from app.ui.context import AppContext
+from app.ui.dialogs import ShownDialog
 
 
 class CaptureError(Exception):
@@ -70,7 +71,7 @@ async def _camera_frames(ctx: AppContext, count: int, gap_s: float) -> list[byte
     dialog = ft.AlertDialog(modal=True, title=ctx.typo.text(ctx._("Face check"), 18),
                             content=ft.Column([cam, hint], tight=True, width=300),
                             actions=[ft.TextButton(ctx._("Cancel"), on_click=lambda e: cancelled.set())])
-    ctx.page.show_dialog(dialog)
+    shown = ShownDialog(ctx, dialog)
     try:
         async def shoot() -> list[bytes]:
             await asyncio.sleep(0.3)  # the preview must be on screen before it initialises
@@ -105,4 +106,4 @@ async def _camera_frames(ctx: AppContext, count: int, gap_s: float) -> list[byte
     except Exception as exc:
         raise CaptureError(ctx._("The camera is not available. Allow camera access and try again.")) from exc
     finally:
-        ctx.page.pop_dialog()
+        await shown.close_and_wait()  # what follows (a snack bar, the result) after it has gone

@@ -9,6 +9,7 @@ from app.protocol import TokenPair
 from app.store import outbox
 from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
+from app.ui.dialogs import confirm
 from app.ui.screens import (
     approvals, broadcast, calendar_feed, clock, face_setup, home, kiosk, login, me, my_punches, punch, rejected,
     roster, shifts, staff_pins, tasks, team, trades,
@@ -99,21 +100,14 @@ class Shell:
         with ctx.store.reading() as db:
             waiting = outbox.waiting_count(db)
         if waiting:
-            dialog = ft.AlertDialog(
-                title=ctx.typo.text(ctx._("Log out"), 18),
-                content=ctx.typo.text(ctx.tr.ngettext(
-                    "{count} action has not reached the server. If you log out now it will be discarded.",
-                    "{count} actions have not reached the server. If you log out now they will be discarded.",
-                    waiting), 15),
-                actions=[ft.TextButton(ctx._("Cancel"), on_click=lambda e: self.page.pop_dialog()),
-                         ft.TextButton(ctx._("Log out anyway"), on_click=lambda e: self.page.run_task(self._force_logout))],
-            )
-            self.page.show_dialog(dialog)
+            confirm(ctx, ctx._("Log out"), ctx.tr.ngettext(
+                "{count} action has not reached the server. If you log out now it will be discarded.",
+                "{count} actions have not reached the server. If you log out now they will be discarded.",
+                waiting), ctx._("Log out anyway"), self._force_logout)
             return
         await self._finish_logout()
 
     async def _force_logout(self) -> None:
-        self.page.pop_dialog()
         with self.ctx.store.transaction() as db:
             outbox.discard_pending(db)  # undone here; only voids (no effect) reach the server
         await self._finish_logout()

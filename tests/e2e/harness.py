@@ -269,17 +269,40 @@ def open_app(page, url: str, *, timeout: float = 60_000) -> None:
     enable_semantics(page)
 
 
+def _settled_value(locator, quiet_s: float = 0.3, timeout_s: float = 6) -> str:
+    """The field's text once it has stopped changing for ``quiet_s``."""
+    deadline = time.monotonic() + timeout_s
+    last = locator.input_value()
+    while time.monotonic() < deadline:
+        time.sleep(quiet_s)
+        value = locator.input_value()
+        if value == last:
+            return value
+        last = value
+    return last
+
+
 def type_into(page, locator, text: str, *, clear: bool = True, delay: float = 0) -> None:
     """Type into a Flutter TextField (works for password fields, where fill() does not).
 
     Clicks the field so Flutter focuses its editing element, optionally selects
-    everything already there, then sends real key events.
+    everything already there, then sends real key events. When clearing, the field must
+    end up holding just ``text`` (bullets for a password), else it is typed again: on a busy
+    machine Control+A can land before Flutter has taken the field over, which then puts its
+    old text back in front of what was typed.
     """
-    locator.click()
-    if clear:
-        page.keyboard.press("Control+A")
-        page.keyboard.press("Delete")
-    page.keyboard.type(text, delay=delay)
+    for _attempt in range(3):
+        locator.click()
+        if clear:
+            page.keyboard.press("Control+A")
+            page.keyboard.press("Delete")
+        page.keyboard.type(text, delay=delay)
+        if not clear:
+            return
+        value = _settled_value(locator)
+        if value == text or (len(value) == len(text) and set(value) <= {"\u2022"}):
+            return
+    raise AssertionError(f"typed {text!r} but the field reads {value!r}")
 
 
 def record_external_requests(page, allowed_hosts: Sequence[str] = LOOPBACK_HOSTS) -> list:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from . import harness
 from .conftest import BACK, DEFAULT_LOCALE, expect_home, heading, log_in, tab, tr
 
 pytestmark = pytest.mark.e2e
@@ -30,8 +31,7 @@ def _try_pin(page, t, pin: str) -> None:
     page.get_by_role("button", name=t.gettext("Leave kiosk mode"), exact=True).click()
     expect(page.get_by_text(t.gettext("Enter the manager's PIN to leave kiosk mode."))).to_be_visible()
     field = page.get_by_label(t.gettext("PIN"), exact=True).last  # the dialog's, above the kiosk's own
-    field.click()
-    page.keyboard.type(pin)
+    harness.type_into(page, field, pin)  # typed again if a key lands before the focus
     page.get_by_role("button", name=t.gettext("Continue"), exact=True).last.click()
 
 

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from app.i18n.reasons import REASON_MESSAGES
 
+from . import harness
 from .clock_helpers import add_shift_starting_soon, store
 from .conftest import BACK, Device, expect_home, heading, log_in, tab, tr
 from .test_sign_in_protection import THROTTLED, as_pattern, try_pin
@@ -161,8 +162,7 @@ def test_leaving_the_kiosk_after_wrong_pins_says_how_long_to_wait_in_thai(thai_p
     for pin in ("12", "2000", "2001", "2002", "2003", MANAGER_PIN):  # "12" is no PIN: never sent
         page.get_by_role("button", name=t.gettext("Leave kiosk mode"), exact=True).click()
         field = page.get_by_label(t.gettext("PIN"), exact=True).last  # the dialog's
-        field.click()
-        page.keyboard.type(pin)
+        harness.type_into(page, field, pin)  # typed again if a key lands before the focus
         page.get_by_role("button", name=t.gettext("Continue"), exact=True).last.click()
         expect(wrong.or_(throttled)).to_be_visible(timeout=15_000)
         if pin == MANAGER_PIN:

@@ -12,6 +12,7 @@ from app.protocol import CalendarFeedPublic
 from app.sync import AuthRequired, NetworkError, RequestRejected, TransientError
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.dialogs import confirm
 
 ROUTE = "/me/calendar"
 _KEY = "calendar_feed"
@@ -93,17 +94,12 @@ async def copy(ctx: AppContext, link: FeedLink) -> None:
 
 def confirm_new(ctx: AppContext, link: FeedLink) -> None:
     """Ask first: a new link stops every calendar subscribed to the old one."""
-    dialog = ft.AlertDialog(
-        title=ctx.typo.text(ctx._("Make a new link?"), 18),
-        content=ctx.typo.text(ctx._("The current link stops working: calendars subscribed to it stop "
-                                    "updating. Subscribe again with the new link."), 15),
-        actions=[ft.TextButton(ctx._("Cancel"), on_click=lambda e: ctx.page.pop_dialog()),
-                 ft.TextButton(ctx._("New link"), on_click=lambda e: ctx.page.run_task(renew, ctx, link))])
-    ctx.page.show_dialog(dialog)
+    confirm(ctx, ctx._("Make a new link?"), ctx._("The current link stops working: calendars subscribed to it stop "
+                                                   "updating. Subscribe again with the new link."),
+            ctx._("New link"), lambda: renew(ctx, link))
 
 
 async def renew(ctx: AppContext, link: FeedLink) -> None:
-    ctx.page.pop_dialog()
     if await _load(ctx, link, ctx.api.new_calendar_feed):
         ctx.notify(ctx._("New link made. The old link no longer works."))
     else:

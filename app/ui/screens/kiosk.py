@@ -18,6 +18,7 @@ from app.sync import RequestRejected, ServerError, SyncError
 from app.ui.capture import CaptureError, camera_frames
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.dialogs import ShownDialog
 from app.ui.screens.clock import KIND_LABELS, shift_check
 from app.ui.screens.login import sign_in_refusal
 
@@ -60,19 +61,21 @@ def _ask_manager_pin(ctx: AppContext) -> None:
             problem.value = ctx._("The PIN can only be checked online. Kiosk mode stays on.")
         else:
             ctx.store.set_meta(LOCK_KEY, None)
-            ctx.page.pop_dialog()
-            ctx.page.navigate("/home")
-            ctx.rerender()  # also when the route already was /home (a reload while locked)
+            shown.close(leave)
             return
         pin.value = ""
         ctx.page.update()
 
-    ctx.page.show_dialog(ft.AlertDialog(
+    def leave() -> None:
+        ctx.page.navigate("/home")
+        ctx.rerender()  # also when the route already was /home (a reload while locked)
+
+    shown = ShownDialog(ctx, ft.AlertDialog(
         modal=True,
         title=t.text(ctx._("Leave kiosk mode"), 18),
         content=ft.Column([t.text(ctx._("Enter the manager's PIN to leave kiosk mode."), 15), pin, problem],
                           tight=True, spacing=8),
-        actions=[ft.TextButton(ctx._("Cancel"), on_click=lambda e: ctx.page.pop_dialog()),
+        actions=[ft.TextButton(ctx._("Cancel"), on_click=lambda e: shown.close()),
                  ft.FilledButton(ctx._("Continue"), on_click=unlock)]))
 
 
@@ -136,25 +139,16 @@ def view(ctx: AppContext) -> ft.View:
 
     def confirm(who: dict, frames: list[bytes], unscheduled: bool = False) -> None:
         kind = _next_kind(ctx, who["user_id"])
-        chosen: list[bool] = []
 
-        def close(punch: bool) -> None:
-            # This dialog, not "the topmost" (an earlier snack bar may still count as open).
-            chosen.append(punch)
-            dialog.open = False
-            dialog.update()
+        def punch() -> None:
+            # Once the dialog is gone: re-rendering the screen while it was still closing
+            # left it on screen, and the next person saw the last one's question.
+            _record(ctx, store_id, who, kind, frames, unscheduled)
 
-        def dismissed(e) -> None:
-            # Punch once the dialog is gone: re-rendering the screen while it is still
-            # closing left it on screen, and the next person saw the last one's question.
-            if chosen and chosen[-1]:
-                _record(ctx, store_id, who, kind, frames, unscheduled)
-
-        dialog = ft.AlertDialog(
-            title=t.text(ctx._("Are you {name}?", name=who["name"]), 18), on_dismiss=dismissed,
-            actions=[ft.TextButton(ctx._("No"), on_click=lambda e: close(False)),
-                     ft.FilledButton(ctx._(KIND_LABELS[kind]), on_click=lambda e: close(True))])
-        ctx.page.show_dialog(dialog)
+        shown = ShownDialog(ctx, ft.AlertDialog(
+            title=t.text(ctx._("Are you {name}?", name=who["name"]), 18),
+            actions=[ft.TextButton(ctx._("No"), on_click=lambda e: shown.close()),
+                     ft.FilledButton(ctx._(KIND_LABELS[kind]), on_click=lambda e: shown.close(punch))]))
 
     def say(text: str) -> None:
         # Kept in page.data too: a sync re-renders the screen at any time.

@@ -16,6 +16,7 @@ from app.store.queries import Shift
 from app.store.roster_actions import RosterActions, store_week
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.dialogs import confirm
 from app.ui.screen_state import screen_state
 from app.ui.screens.shifts import shift_span_text, week_nav
 
@@ -86,17 +87,13 @@ def _publish(ctx: AppContext, store_id: str, monday: date, state: RosterState) -
         ctx.notify(ctx._("Nothing to publish."))
         return
 
-    def confirm(e) -> None:
-        ctx.page.pop_dialog()
+    def publish() -> None:
         ctx.act(lambda: _actions(ctx).publish_week(store_id, monday), ctx._("Published."))
         state.revision += 1
 
-    ctx.page.show_dialog(ft.AlertDialog(
-        title=ctx.typo.text(ctx._("Publish"), 18),
-        content=ctx.typo.text(ctx.tr.ngettext("Publish {count} draft shift? Staff will see it.",
-                                              "Publish {count} draft shifts? Staff will see them.", drafts), 15),
-        actions=[ft.TextButton(ctx._("Cancel"), on_click=lambda e: ctx.page.pop_dialog()),
-                 ft.TextButton(ctx._("Publish"), on_click=confirm)]))
+    confirm(ctx, ctx._("Publish"), ctx.tr.ngettext("Publish {count} draft shift? Staff will see it.",
+                                                   "Publish {count} draft shifts? Staff will see them.", drafts),
+            ctx._("Publish"), publish)
 
 
 def _copy(ctx: AppContext, store_id: str, monday: date, state: RosterState) -> None:

@@ -14,6 +14,7 @@ from app.store import queries
 from app.sync import NetworkError, RequestRejected, TransientError
 from app.ui.chrome import frame, section
 from app.ui.context import AppContext
+from app.ui.dialogs import ShownDialog, confirm
 
 ROUTE = "/me/pins"
 
@@ -26,7 +27,7 @@ def view(ctx: AppContext) -> ft.View:
     roles = {r.value for r in Role}
     people = [p for p in people if p["role"] in roles and ctx.actor.role.outranks(Role(p["role"]))]
     rows = [ft.ListTile(title=t.text(p["name"], 15), subtitle=t.text(p["staff_no"] or "", 13),
-                        trailing=ft.TextButton(ctx._("Reset PIN"), on_click=lambda e, p=p: confirm(ctx, p)))
+                        trailing=ft.TextButton(ctx._("Reset PIN"), on_click=lambda e, p=p: confirm_reset(ctx, p)))
             for p in people]
     return frame(ctx, ROUTE, ctx._("Reset a forgotten PIN"), [
         t.text(ctx._("The person gets a temporary PIN from you and chooses a new PIN when they log in. "
@@ -35,18 +36,13 @@ def view(ctx: AppContext) -> ft.View:
     ], back=True)
 
 
-def confirm(ctx: AppContext, person: dict) -> None:
+def confirm_reset(ctx: AppContext, person: dict) -> None:
     """Ask before resetting: it signs the person out everywhere."""
-    dialog = ft.AlertDialog(
-        title=ctx.typo.text(ctx._("Reset PIN"), 18),
-        content=ctx.typo.text(ctx._("Reset the PIN of {name}?", name=person["name"]), 15),
-        actions=[ft.TextButton(ctx._("Cancel"), on_click=lambda e: ctx.page.pop_dialog()),
-                 ft.TextButton(ctx._("Reset PIN"), on_click=lambda e: ctx.page.run_task(_reset, ctx, person))])
-    ctx.page.show_dialog(dialog)
+    confirm(ctx, ctx._("Reset PIN"), ctx._("Reset the PIN of {name}?", name=person["name"]), ctx._("Reset PIN"),
+            lambda: _reset(ctx, person))
 
 
 async def _reset(ctx: AppContext, person: dict) -> None:
-    ctx.page.pop_dialog()
     try:
         done = await offload(ctx.api.reset_pin, person["id"])
     except RequestRejected as exc:
@@ -56,10 +52,10 @@ async def _reset(ctx: AppContext, person: dict) -> None:
         ctx.notify(ctx._("Cannot reach the server. Check your connection and try again."), error=True)
         return
     t = ctx.typo
-    ctx.page.show_dialog(ft.AlertDialog(
+    shown = ShownDialog(ctx, ft.AlertDialog(
         title=t.text(ctx._("Temporary PIN for {name}", name=person["name"]), 18),
         content=ft.Column([
             t.text(done.temporary_pin, 32, weight=ft.FontWeight.BOLD),
             t.text(ctx._("Give this PIN to the person. They choose a new PIN when they log in."), 15),
         ], tight=True),
-        actions=[ft.TextButton(ctx._("OK"), on_click=lambda e: ctx.page.pop_dialog())]))
+        actions=[ft.TextButton(ctx._("OK"), on_click=lambda e: shown.close())]))
