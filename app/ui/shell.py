@@ -11,7 +11,7 @@ from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
 from app.ui.screens import (
-    approvals, broadcast, calendar_feed, clock, face_setup, home, kiosk, login, me, my_punches, punch, rejected,
+    approvals, availability, broadcast, calendar_feed, clock, face_setup, home, kiosk, login, me, my_punches, punch, rejected,
     roster, shifts, staff_pins, tasks, team, trades,
 )
 from app.ui.sync_status import SyncRunner
@@ -166,6 +166,7 @@ class Shell:
             "/me/face": lambda: face_setup.view(ctx),
             "/me/punches": lambda: my_punches.view(ctx),
             calendar_feed.ROUTE: lambda: calendar_feed.view(ctx),
+            availability.ROUTE: lambda: availability.view(ctx),  # issue 10, availability
             "/sync": lambda: rejected.view(ctx),
             trades.ROUTE: lambda: trades.view(ctx),
         }

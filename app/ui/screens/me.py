@@ -42,6 +42,9 @@ def view(ctx: AppContext, on_logout) -> ft.View:
         *storage_notice(ctx),
         ft.ListTile(leading=ft.Icon(ft.Icons.SCHEDULE), title=t.text(ctx._("My punches and hours"), 16),
                     on_click=lambda e: ctx.page.navigate("/me/punches")),
+        # Issue 10, availability: when I can work, and days I cannot.
+        ft.ListTile(leading=ft.Icon(ft.Icons.EVENT_AVAILABLE), title=t.text(ctx._("My availability"), 16),
+                    on_click=lambda e: ctx.page.navigate("/me/availability")),
         *manager_tools,
         ft.ListTile(leading=ft.Icon(ft.Icons.EVENT), title=t.text(ctx._("Calendar feed"), 16),
                     subtitle=t.text(ctx._("Your shifts in your phone's calendar"), 14),
