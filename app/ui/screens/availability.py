@@ -5,11 +5,10 @@ checks again). My managers see it; the roster marks a shift that ignores it.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import flet as ft
 
-from app.domain.roster import week_start
 from app.store.availability import AvailabilityActions, days_off, stored_windows
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
@@ -68,8 +67,8 @@ def _field(ctx: AppContext, label: str, value: str, on_change, width: int | None
                         on_change=on_change)
 
 
-def _day_row(ctx: AppContext, day: date, entry: DayForm) -> ft.Control:
-    name = ctx.tr.format_skeleton("EEEE", day)
+def _day_row(ctx: AppContext, weekday: int, entry: DayForm) -> ft.Control:
+    name = ctx.tr.babel_locale.days["format"]["wide"][weekday]  # 0 = Monday, in the reader's language
     return ft.Row([
         ft.Checkbox(label=name, value=entry.on, width=150, label_style=ctx.typo.style(15),
                     on_change=lambda e: setattr(entry, "on", bool(e.control.value))),
@@ -80,8 +79,7 @@ def _day_row(ctx: AppContext, day: date, entry: DayForm) -> ft.Control:
 
 
 def _week_section(ctx: AppContext, form: Form) -> ft.Control:
-    monday = week_start(ctx.tr.to_local(ctx.tr.now()).date())
-    rows = [_day_row(ctx, monday + timedelta(days=i), entry) for i, entry in enumerate(form.week)]
+    rows = [_day_row(ctx, i, entry) for i, entry in enumerate(form.week)]
     return section(ctx, ctx._("Each week"), [
         ctx.typo.text(ctx._("Tick the days you can work and set the hours. If no day is ticked, you can be "
                             "rostered at any time. An end time before the start time runs past midnight."), 14,
