@@ -7,19 +7,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from backend_stub import db
-from tests.test_api_push import bearer, mutation, pull_all, push
+from tests.test_api_push import bearer, pull_all
+from tests.test_api_trades import _one
 from tests.trade_world import add_shift, full_week, future_monday, offer, trade_row
 
 WEEKDAYS_9_TO_6 = [{"weekday": d, "start": "09:00", "end": "18:00"} for d in range(5)]
-
-
-def _one(api, user_id: str, type_: str, payload: dict) -> dict:
-    """One action from ``user_id``'s phone (each person numbers their own actions)."""
-    numbers = api.__dict__.setdefault("avail_seq", {})
-    numbers[user_id] = seq = numbers.get(user_id, 0) + 1
-    r = push(api, user_id, [mutation(seq, type_, payload)], device_id=f"dev-avail-{user_id}")
-    assert r.status_code == 200, r.text
-    return r.json()["results"][0]
 
 
 def _windows(api, user_id: str) -> list[tuple]:
@@ -42,7 +34,8 @@ def _seen(api, viewer: str, entity: str) -> dict:
 def test_own_availability_is_stored_and_seen_by_self_and_their_stores_managers_only(api):
     """Chan (Causeway Bay) sets weekday windows and a day off with a note: he, his store manager
     and his area manager pull them; Siti (same store) and Mong Kok's manager do not."""
-    assert _one(api, "u-s01", "availability.set", {"user_id": "u-s01", "windows": WEEKDAYS_9_TO_6})["status"] == "applied"
+    mine = {"user_id": "u-s01", "windows": WEEKDAYS_9_TO_6}
+    assert _one(api, "u-s01", "availability.set", mine)["status"] == "applied"
     off = {"unavailability_id": "un-1", "user_id": "u-s01", "first_day": "2027-01-04", "last_day": "2027-01-05",
            "note": "Exam"}
     assert _one(api, "u-s01", "unavailability.add", off)["status"] == "applied"

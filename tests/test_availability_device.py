@@ -12,35 +12,30 @@ from app.domain.shift_rules import TradeKind
 from app.store import outbox
 from app.store.availability import AvailabilityActions, days_off, load_settings, stored_windows
 from tests.servers import server_rows
-from tests.test_trades_device import Phone
+from tests.test_trades_device import Phone, world  # noqa: F401 - the phones fixture
 from tests.trade_world import add_shift, full_week, future_monday
 
 WEEKDAYS = [{"weekday": d, "start": "09:00", "end": "18:00"} for d in range(5)]
 
 
 @pytest.fixture
-def world(server, tmp_path):
-    from tests.servers import server_engine
-
-    engine = server_engine(server)
-    made = []
+def signed_in(server, world):
+    """(server, engine, phone): ``phone(staff_no, pin)`` also has ``.avail`` (availability actions)."""
+    engine, make = world
 
     def phone(staff_no: str, pin: str) -> Phone:
-        made.append(Phone(server, tmp_path, staff_no, pin))
-        made[-1].avail = AvailabilityActions(made[-1].store, made[-1].store.clock, made[-1].actor)
-        return made[-1]
+        made = make(staff_no, pin)
+        made.avail = AvailabilityActions(made.store, made.store.clock, made.actor)
+        return made
 
-    yield server, engine, phone
-    for p in made:
-        p.store.close()
-    engine.dispose()
+    return server, engine, phone
 
 
-def test_availability_set_offline_then_synced_reaches_the_server_and_the_manager(world):
+def test_availability_set_offline_then_synced_reaches_the_server_and_the_manager(signed_in):
     """With no network Siti sets weekday windows and marks two days off ("Exam"): her phone
     shows them at once, pending. After sync the server holds them and her manager's phone
     pulls them; her own rows are marked synced."""
-    server, engine, phone = world
+    server, engine, phone = signed_in
     siti, manager = phone("S3002", "2222"), phone("M2001", "7100")
     monday = future_monday(30)
     siti.avail.set_weekly(WEEKDAYS)
@@ -59,9 +54,9 @@ def test_availability_set_offline_then_synced_reaches_the_server_and_the_manager
         assert len(stored_windows(db, "u-s02")) == 5 and days_off(db, "u-s02")[0].note == "Exam"
 
 
-def test_bad_window_is_refused_on_the_phone_and_nothing_is_queued(world):
+def test_bad_window_is_refused_on_the_phone_and_nothing_is_queued(signed_in):
     """A window from 10:00 to 10:00 is refused at once with its reason; nothing waits to sync."""
-    _server, _engine, phone = world
+    _server, _engine, phone = signed_in
     chan = phone("S3001", "1111")
     with pytest.raises(AvailabilityInvalid) as refused:
         chan.avail.set_weekly([{"weekday": 0, "start": "10:00", "end": "10:00"}])
@@ -70,11 +65,11 @@ def test_bad_window_is_refused_on_the_phone_and_nothing_is_queued(world):
         assert outbox.pending(db, 10) == [] and stored_windows(db, "u-s01") == []
 
 
-def test_who_can_take_refuses_an_unavailable_colleague_with_the_reason(world):
+def test_who_can_take_refuses_an_unavailable_colleague_with_the_reason(signed_in):
     """Siti marked the Monday off; on her manager's phone (which pulls her availability) the
     colleague list for Chan's Monday shift shows her refused with the availability rule and
     why (a day off); on Siti's own phone, taking Chan's cover request is refused the same way."""
-    _server, engine, phone = world
+    _server, engine, phone = signed_in
     monday = future_monday(31)
     shift = add_shift(engine, "u-s01", monday)
     full_week(engine, "u-s01", monday)
@@ -95,10 +90,10 @@ def test_who_can_take_refuses_an_unavailable_colleague_with_the_reason(world):
     assert refused.value.reason == "shift_unavailable"
 
 
-def test_chain_settings_changed_by_hq_are_pulled_and_used_by_the_device_rules(world):
+def test_chain_settings_changed_by_hq_are_pulled_and_used_by_the_device_rules(signed_in):
     """HQ switches the availability rule off for the chain: after a sync the manager's phone
     holds the new settings and lists Siti (off that day) as able to take the shift."""
-    _server, engine, phone = world
+    _server, engine, phone = signed_in
     monday = future_monday(32)
     shift = add_shift(engine, "u-s01", monday)
     full_week(engine, "u-s01", monday)

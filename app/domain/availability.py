@@ -14,7 +14,9 @@ from typing import Any
 
 from app.domain.access import AccessDenied, require_self
 from app.domain.roles import Actor, Role
-from app.domain.shift_rules import RULE_AVAILABILITY, Availability, Shift, ShiftTradeSettings, Unavailability, WeeklyWindow
+from app.domain.shift_rules import (
+    RULE_AVAILABILITY, Availability, Shift, ShiftTradeSettings, Unavailability, WeeklyWindow,
+)
 from app.domain.shift_rules.model import hk_midnight
 
 # Reason codes (``app.protocol.Reason`` takes its values from here).

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.domain.access import AccessDenied
-from app.domain.shift_rules import STATUS_PUBLISHED, Availability, Person, Shift, ShiftTradeSettings, TradeCheck, TradeKind
+from app.domain.shift_rules import (
+    STATUS_PUBLISHED, Availability, Person, Shift, ShiftTradeSettings, TradeCheck, TradeKind,
+)
 from app.domain.shift_rules import rules as _rules
 from app.domain.shift_rules.codes import REASON_SHIFT_NOT_TRADEABLE, WHY_NOT_PUBLISHED
 from app.domain.shift_rules.result import Finding

@@ -127,8 +127,10 @@ def _days_off_section(ctx: AppContext, form: Form, state: AvailabilityState) -> 
         rows = [t.text(ctx._("No days off marked."), 14, color=ft.Colors.GREY_700)]
     return section(ctx, ctx._("Days I cannot work"), [
         *rows,
-        _field(ctx, ctx._("First day (YYYY-MM-DD)"), form.first_day, lambda e: setattr(form, "first_day", e.control.value)),
-        _field(ctx, ctx._("Last day (leave empty for one day)"), form.last_day, lambda e: setattr(form, "last_day", e.control.value)),
+        _field(ctx, ctx._("First day (YYYY-MM-DD)"), form.first_day,
+               lambda e: setattr(form, "first_day", e.control.value)),
+        _field(ctx, ctx._("Last day (leave empty for one day)"), form.last_day,
+               lambda e: setattr(form, "last_day", e.control.value)),
         _field(ctx, ctx._("Reason (optional)"), form.note, lambda e: setattr(form, "note", e.control.value)),
         big_button(ctx, ctx._("Add days off"), lambda e: _add_days_off(ctx, form, state), icon=ft.Icons.EVENT_BUSY,
                    filled=False),
