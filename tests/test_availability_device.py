@@ -9,6 +9,8 @@ import pytest
 from app.domain import trades
 from app.domain.availability import AvailabilityInvalid
 from app.domain.shift_rules import TradeKind
+from app.i18n import Translator
+from app.i18n.reasons import shift_rule_message
 from app.store import outbox
 from app.store.availability import AvailabilityActions, days_off, load_settings, stored_windows
 from tests.servers import server_rows
@@ -81,6 +83,8 @@ def test_who_can_take_refuses_an_unavailable_colleague_with_the_reason(signed_in
     refusal = verdicts["u-s02"].check.refusals[0]
     assert verdicts["u-s02"].status == "refused" and refusal.code == "shift_unavailable"
     assert refusal.details["kind"] == "one_off"
+    assert shift_rule_message(Translator("en"), refusal.code, refusal.details) == \
+        "This person marked this day as unavailable."
     chan.sync()
     cover = chan.trades.request(TradeKind.COVER, shift)
     chan.sync()
