@@ -451,3 +451,37 @@ leave_entitlements = Table(
     Column("year", Integer, primary_key=True),
     Column("days", Float, nullable=False),
 )
+
+# -- issue 10, availability: weekly windows, one-off days off, the chain's settings ----------
+#: When a person can work each week (no rows: any time). ``starts``/``ends`` are HH:MM in Hong
+#: Kong; an end at or before the start runs past midnight.
+availability_windows = Table(
+    "availability_windows", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("weekday", Integer, nullable=False),
+    Column("starts", String(5), nullable=False),
+    Column("ends", String(5), nullable=False),
+)
+Index("ix_availability_windows_user", availability_windows.c.user_id)
+
+#: Whole days a person cannot work (a dentist, an exam), with an optional note.
+unavailability = Table(
+    "unavailability", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("first_day", String(10), nullable=False),
+    Column("last_day", String(10), nullable=False),
+    Column("note", String(200), nullable=False, default=""),
+    _ts("created_at", nullable=False),
+)
+Index("ix_unavailability_user", unavailability.c.user_id, unavailability.c.last_day)
+
+#: The chain's settings by key (``shift_trades``: JSON of ``app.domain.shift_rules`` settings).
+chain_settings = Table(
+    "chain_settings", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    _ts("updated_at", nullable=False),
+    Column("updated_by", String(64), nullable=False),
+)

@@ -1,11 +1,14 @@
 """Shift trades as a whole: kinds of trade, who can take a shift, approvals, settings and messages."""
 
 import json
+from dataclasses import replace
+from datetime import time
 
 import pytest
 
 from app.domain.approvals import ApprovalRefused
 from app.domain.shift_rules import (
+    Availability, Unavailability, WeeklyWindow,
     MANAGER_PICKS, Override, Person, RosterIndex, ShiftTradeSettings, Trade, TradeKind, apply_trade, check_trade,
     who_can_take,
 )
@@ -157,7 +160,14 @@ def _one_of_each():
         cover(shift("g", "giver", 3, 9, 8), giver_shifts=()).warnings[0],
         cover(shift("g", "giver", -55, 9, 6), giver_shifts=(), now=at(-60, 9)).warnings[0],
     ]
-    assert {f.code for f in found} | {"continuous_contract_at_risk:418"} == set(SHIFT_RULE_DETAILS)
+    # Issue 10, availability: which availability the shift ignores (a weekly window, a day off).
+    mornings = Availability((WeeklyWindow(3, time(6), time(12)),))
+    day_off = Availability(unavailable=(Unavailability(at(3, 0), at(4, 0)),))
+    unavailable = [cover(shift("g", "giver", 3, 9, 8), taker=replace(TAKER, availability=a)).refusals[0]
+                   for a in (mornings, day_off)]
+    keys = {f.code for f in found} | {f"{f.code}:{f.details['kind']}" for f in unavailable}
+    assert keys | {"continuous_contract_at_risk:418"} == set(SHIFT_RULE_DETAILS)
+    found += unavailable
     return found
 
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.domain.access import AccessDenied
-from app.domain.shift_rules import STATUS_PUBLISHED, Person, Shift, ShiftTradeSettings, TradeCheck, TradeKind
+from app.domain.shift_rules import (
+    STATUS_PUBLISHED, Availability, Person, Shift, ShiftTradeSettings, TradeCheck, TradeKind,
+)
 from app.domain.shift_rules import rules as _rules
 from app.domain.shift_rules.codes import REASON_SHIFT_NOT_TRADEABLE, WHY_NOT_PUBLISHED
 from app.domain.shift_rules.result import Finding
@@ -54,10 +56,10 @@ class TradeRefused(AccessDenied):
         self.check = check
 
 
-def person(user_id: str, store_ids, rostered_roles) -> Person:
-    """A colleague as the rules see them: their stores, and as roles or skills those they have
-    been rostered in (the same on the device and the server)."""
-    return Person(user_id, frozenset(store_ids), frozenset(rostered_roles) - {""})
+def person(user_id: str, store_ids, rostered_roles, availability: Availability = Availability()) -> Person:
+    """A colleague as the rules see them: their stores, as roles or skills those they have
+    been rostered in, and their stored availability (the same on the device and the server)."""
+    return Person(user_id, frozenset(store_ids), frozenset(rostered_roles) - {""}, availability)
 
 
 def roster_window(shifts) -> tuple[datetime, datetime]:

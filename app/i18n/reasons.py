@@ -119,6 +119,10 @@ REASON_MESSAGES = MessageMap(
         "request_not_sent_back": N_("Only a request sent back to you can be sent again."),
         "request_not_your_turn": N_("This request is not waiting for your approval."),
         "request_own": N_("You cannot approve your own request."),
+        # -- issue 10, availability: weekly windows, days off, the chain's settings ------------
+        "availability_bad_window": N_("Check the times: each window needs a start and a later end, like 09:00 to 18:00."),
+        "unavailability_bad_days": N_("Check the dates: the last day must not be before the first, and at most a year."),
+        "chain_settings_invalid": N_("These settings are not valid. Nothing was changed."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),
@@ -139,6 +143,9 @@ SHIFT_RULE_DETAILS = MessageMap({
     "continuous_contract_at_risk": N_("Would leave {hours} h in the week of {week} and {four_week_hours} h "
                                       "in 4 weeks (the minimum is {limit} h a week or {four_week_limit} h "
                                       "in 4 weeks): this may break the continuous contract."),
+    # -- issue 10, availability: which availability the shift ignores ---------------------
+    "shift_unavailable:weekly": N_("Outside this person's weekly availability."),
+    "shift_unavailable:one_off": N_("This person marked this day as unavailable."),
     "continuous_contract_at_risk:418": N_("Would leave {hours} h in the week of {week} (the minimum is "
                                           "{limit} h a week): this may break the continuous contract."),
 })
@@ -172,6 +179,8 @@ def shift_rule_message(translator, code: str, details=None) -> str:
     key = str(code)
     if key == "continuous_contract_at_risk" and "four_week_hours" not in details:
         key += ":418"
+    elif key == "shift_unavailable" and "kind" in details:  # issue 10, availability
+        key += f":{details['kind']}"
     if key in SHIFT_RULE_DETAILS and details:
         return SHIFT_RULE_DETAILS.text(translator, key, **_detail_values(translator, details))
     if key in REASON_MESSAGES:

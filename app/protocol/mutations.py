@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain.approvals import MIN_REASON_LENGTH
+from app.domain.availability import MAX_NOTE, MAX_WINDOWS
 from app.domain.requests.kinds import RequestType
 from app.domain.timesheet_query import MAX_MESSAGE, MIN_MESSAGE
 from app.protocol.fields import StrictBool, StrictFloat, WireTime
@@ -275,6 +276,41 @@ class TradeCancel(_Payload):
     trade_id: Id
 
 
+# -- issue 10, availability: when I can work, and days I cannot -------------------------
+HhMm = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class WeeklyWindowIn(_Payload):
+    """A weekly time I can work (weekday 0 = Monday; an end at or before the start is overnight)."""
+
+    weekday: int = Field(ge=0, le=6)
+    start: HhMm
+    end: HhMm
+
+
+class AvailabilitySet(_Payload):
+    """A person replaces their weekly availability (no windows: any time)."""
+
+    user_id: Id
+    windows: list[WeeklyWindowIn] = Field(default_factory=list, max_length=MAX_WINDOWS)
+
+
+class UnavailabilityAdd(_Payload):
+    """A person cannot work from ``first_day`` to ``last_day`` (whole days), optionally why."""
+
+    unavailability_id: Id
+    user_id: Id
+    first_day: date
+    last_day: date
+    note: Annotated[str, StringConstraints(max_length=MAX_NOTE, strip_whitespace=True)] = ""
+
+
+class UnavailabilityRemove(_Payload):
+    """The person withdraws one of their days off."""
+
+    unavailability_id: Id
+
+
 #: Mutation type name -> payload model. A type not listed here is rejected per item.
 # -- issue 7, device sync: an action given up on the device still uses its number ----------
 #: The type of a void: sent in place of an action the device refused or discarded.
@@ -309,6 +345,10 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "trade.respond": TradeRespond,
     "trade.decide": TradeDecide,
     "trade.cancel": TradeCancel,
+    # issue 10, availability
+    "availability.set": AvailabilitySet,
+    "unavailability.add": UnavailabilityAdd,
+    "unavailability.remove": UnavailabilityRemove,
     VOID: MutationVoid,
 }
 

@@ -10,7 +10,7 @@ it) and the members below take their values from there, so each code is written 
 
 from enum import StrEnum
 
-from app.domain import approvals, attendance, roster, shift_rules, timesheet, trades
+from app.domain import approvals, attendance, availability, roster, shift_rules, timesheet, trades
 from app.domain.requests import kinds as request_kinds
 
 
@@ -117,6 +117,10 @@ class Reason(StrEnum):
     TRADE_OVERRIDE_NEEDED = trades.REASON_OVERRIDE_NEEDED
     TRADE_ALREADY_TAKEN = trades.REASON_ALREADY_TAKEN
     TRADE_INVALID = trades.REASON_TRADE_SHAPE
+    # -- issue 10, availability: weekly windows, days off and the chain's settings ----------
+    AVAILABILITY_BAD_WINDOW = availability.REASON_BAD_WINDOW
+    UNAVAILABILITY_BAD_DAYS = availability.REASON_BAD_DAYS
+    CHAIN_SETTINGS_INVALID = availability.REASON_BAD_SETTINGS
 
 
 class Flag(StrEnum):

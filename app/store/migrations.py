@@ -134,6 +134,17 @@ def _m009_trades(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS ix_trades_store_state ON trades(store_id, state)")
 
 
+def _m010_availability(db: Database) -> None:
+    """Issue 10, availability: my weekly windows and days off (and, for managers, their staff's),
+    and the chain's settings, all pulled; mine also as set here, pending."""
+    db["availability"].create({"id": str, "user_id": str, "windows": str, "updated_at": str,
+                               "sync_state": str}, pk="id")
+    db["unavailability"].create({"id": str, "user_id": str, "first_day": str, "last_day": str, "note": str,
+                                 "created_at": str, "sync_state": str}, pk="id")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_unavailability_user ON unavailability(user_id, last_day)")
+    db["chain_settings"].create({"id": str, "settings": str, "updated_at": str}, pk="id")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -144,6 +155,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (7, _m007_roster),
     (8, _m008_leave_requests),
     (9, _m009_trades),
+    (10, _m010_availability),  # issue 10, availability
 ]
 
 

@@ -15,16 +15,14 @@ from sqlite_utils import Database
 from app.domain import trades
 from app.domain.access import require_manager_of, require_self
 from app.domain.shift_rules import (
-    Candidate, Override, RosterIndex, Shift, ShiftTradeSettings, Trade, TradeCheck, TradeKind, check_trade,
+    Candidate, Override, RosterIndex, Shift, Trade, TradeCheck, TradeKind, check_trade,
     who_can_take,
 )
 from app.protocol import Reason
 from app.protocol import mutations as m
 from app.store.actions import Actions
+from app.store.availability import load_availability, load_settings
 from app.store.roster_actions import person_store_ids
-
-#: The chain's settings until they are pulled with the chain's data: the issue's defaults.
-SETTINGS = ShiftTradeSettings()
 
 
 #: A swap is offered against colleagues' shifts starting within this long after mine.
@@ -61,7 +59,7 @@ class TradeActions(Actions):
 
     def _person(self, db: Database, user_id: str):
         roles = [r[0] for r in db.execute("SELECT DISTINCT role FROM shifts WHERE user_id=?", [user_id])]
-        return trades.person(user_id, person_store_ids(db, user_id), roles)
+        return trades.person(user_id, person_store_ids(db, user_id), roles, load_availability(db, user_id))
 
     def _roster(self, db: Database, shifts: list[Shift | None], people=None) -> RosterIndex:
         start, end = trades.roster_window(shifts)
@@ -76,7 +74,7 @@ class TradeActions(Actions):
         involved = {taker_id, shift.person_id} - {None}
         people = {p: self._person(db, p) for p in involved}
         return check_trade(Trade(kind, shift, taker_id, swap), people, self._roster(db, [shift, swap], involved),
-                           SETTINGS, self._now())
+                           load_settings(db), self._now())
 
     def who_can_take(self, shift_id: str, kind: TradeKind = TradeKind.OFFER) -> list[Candidate]:
         """Every colleague of the shift's store (and those who work there too), each eligible,
@@ -88,7 +86,8 @@ class TradeActions(Actions):
                 [shift.store_id, shift.store_id])]
             people = [self._person(db, uid) for uid in ids]
             roster = self._roster(db, [shift])
-        return who_can_take(shift, people, roster, SETTINGS, self._now(), kind)
+            settings = load_settings(db)
+        return who_can_take(shift, people, roster, settings, self._now(), kind)
 
     def _trade(self, db: Database, trade_id: str) -> dict:
         rows = list(db.query("SELECT * FROM trades WHERE id=?", [trade_id]))
@@ -108,7 +107,7 @@ class TradeActions(Actions):
             shift = _shift(row)
             swap_row = self._shift_row(db, swap_shift_id) if swap_shift_id else None
             swap = _shift(swap_row) if swap_row else None
-            check = (trades.open_request_check(kind, shift, SETTINGS, self._now()) if taker_id is None
+            check = (trades.open_request_check(kind, shift, load_settings(db), self._now()) if taker_id is None
                      else self._check(db, kind, shift, taker_id, swap))
         if trades.after_request(kind, check) == trades.REFUSED:
             first = check.refusals[0]

@@ -33,6 +33,10 @@ TABLES = {
     "request": "requests",
     "request_chain": "request_chains",
     "trade": "trades",
+    # issue 10, availability
+    "availability": "availability",
+    "unavailability": "unavailability",
+    "chain_setting": "chain_settings",
 }
 
 #: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group

@@ -186,6 +186,15 @@ class ApiClient:
         """A new calendar feed URL; the old one stops working at once (online only)."""
         return CalendarFeedPublic.model_validate(self._authed("POST", "/me/calendar-feed").json())
 
+    # -- issue 10, availability: the chain's settings (HQ changes them; devices also pull them) --
+    def chain_settings(self) -> dict:
+        """The chain's settings with defaults filled in (online only)."""
+        return self._authed("GET", "/chain/settings").json()
+
+    def change_shift_trade_settings(self, settings: dict) -> dict:
+        """HQ replaces the shift-trade settings; ``ApiError`` with ``chain_settings_invalid`` if bad."""
+        return self._authed("PUT", "/chain/settings/shift-trades", json=settings).json()
+
     def refresh(self) -> TokenPair:
         """Swap the refresh token for new tokens; ``AuthRequired`` when the session is over."""
         if not self.refresh_token:

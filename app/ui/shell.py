@@ -11,8 +11,8 @@ from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
 from app.ui.screens import (
-    approvals, broadcast, calendar_feed, clock, face_setup, home, kiosk, login, me, my_punches, punch, rejected,
-    roster, shifts, staff_pins, tasks, team, trades,
+    approvals, availability, broadcast, calendar_feed, chain_settings, clock, face_setup, home, kiosk, login, me,
+    my_punches, punch, rejected, roster, shifts, staff_pins, tasks, team, trades,
 )
 from app.ui.sync_status import SyncRunner
 
@@ -166,13 +166,15 @@ class Shell:
             "/me/face": lambda: face_setup.view(ctx),
             "/me/punches": lambda: my_punches.view(ctx),
             calendar_feed.ROUTE: lambda: calendar_feed.view(ctx),
+            availability.ROUTE: lambda: availability.view(ctx),  # issue 10, availability
             "/sync": lambda: rejected.view(ctx),
             trades.ROUTE: lambda: trades.view(ctx),
         }
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
                        "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
-                       staff_pins.ROUTE: lambda: staff_pins.view(ctx), roster.ROUTE: lambda: roster.view(ctx)}
+                       staff_pins.ROUTE: lambda: staff_pins.view(ctx), roster.ROUTE: lambda: roster.view(ctx),
+                       chain_settings.ROUTE: lambda: chain_settings.view(ctx)}  # issue 10, availability
         if route.startswith("/shifts/"):
             return trades.shift_view(ctx, route, route.rsplit("/", 1)[1])  # a tapped shift: trade it
         if ctx.is_manager and route.startswith("/team/"):

@@ -5,6 +5,7 @@ table is rejected per item as ``unknown_mutation_type``.
 """
 
 from app.protocol.mutations import VOID
+from backend_stub.services.availability import AVAILABILITY_HANDLERS
 from backend_stub.services.handlers import BASIC_HANDLERS, Handler
 from backend_stub.services.request_handlers import REQUEST_HANDLERS
 from backend_stub.services.punch_handlers import punch_confirm, punch_correct, punch_record
@@ -26,5 +27,6 @@ HANDLERS: dict[str, Handler] = {
     **ROSTER_HANDLERS,
     **REQUEST_HANDLERS,
     **TRADE_HANDLERS,
+    **AVAILABILITY_HANDLERS,  # issue 10, availability
     VOID: _void,
 }

@@ -19,11 +19,12 @@ from sqlalchemy.engine import Connection
 from app.domain import trades
 from app.domain.access import require_manager_of, require_self, require_store
 from app.domain.shift_rules import (
-    Override, Person, RosterIndex, Shift, ShiftTradeSettings, Trade, TradeCheck, TradeKind, check_trade,
+    Override, Person, RosterIndex, Shift, Trade, TradeCheck, TradeKind, check_trade,
 )
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
+from backend_stub.services.availability import load_availability, load_settings
 from backend_stub.services.changes import emit
 from backend_stub.services.handlers import Context, person_store_ids
 from backend_stub.services.outcomes import Rejected
@@ -31,8 +32,6 @@ from backend_stub.services.outcomes import Rejected
 log = logging.getLogger(__name__)
 _S = db.shifts.c
 _T = db.shift_trades.c
-#: The chain's settings (one chain per server today): the issue's defaults.
-SETTINGS = ShiftTradeSettings()
 
 
 def _refuse(exc: trades.TradeRefused) -> Rejected:
@@ -60,7 +59,7 @@ def _lock_people(conn: Connection, people) -> None:
 
 def _person(conn: Connection, user_id: str) -> Person:
     roles = conn.execute(select(_S.role).where(_S.user_id == user_id).distinct()).scalars()
-    return trades.person(user_id, person_store_ids(conn, user_id), roles)
+    return trades.person(user_id, person_store_ids(conn, user_id), roles, load_availability(conn, user_id))
 
 
 def _roster(conn: Connection, people, shifts: list[Shift]) -> RosterIndex:
@@ -77,7 +76,7 @@ def _check(conn: Connection, kind: TradeKind, shift: Shift, taker_id: str, swap:
     involved = {taker_id, shift.person_id} - {None}
     people = {p: _person(conn, p) for p in involved}
     roster = _roster(conn, involved, [shift, swap])
-    return check_trade(Trade(kind, shift, taker_id, swap), people, roster, SETTINGS, now)
+    return check_trade(Trade(kind, shift, taker_id, swap), people, roster, load_settings(conn), now)
 
 
 def _row(conn: Connection, trade_id: str) -> dict:
@@ -144,7 +143,7 @@ def trade_request(conn: Connection, p: m.TradeRequest, ctx: Context) -> None:
     except trades.TradeRefused as exc:
         raise _refuse(exc) from None
     if p.taker_id is None:
-        check = trades.open_request_check(kind, shift, SETTINGS, ctx.received_at)
+        check = trades.open_request_check(kind, shift, load_settings(conn), ctx.received_at)
     else:
         check = _check(conn, kind, shift, p.taker_id, swap, ctx.received_at)
     row = {"id": p.trade_id, "kind": kind.value, "store_id": shift.store_id, "shift_id": shift.id,
@@ -185,7 +184,7 @@ def trade_respond(conn: Connection, p: m.TradeRespond, ctx: Context) -> None:
         # A colleague who may not take it is told why; the request stays open for the others.
         first = check.refusals[0]
         raise Rejected(Reason(first.code), f"You cannot take this shift ({first.code}).")
-    state = trades.after_accept(check, SETTINGS)
+    state = trades.after_accept(check, load_settings(conn))
     changes = {"taker_id": ctx.actor.user_id, "state": state, "findings": json.dumps(check.to_dict())}
     if state == trades.APPROVED:
         _apply(conn, {**row, **changes}, ctx)

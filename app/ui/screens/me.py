@@ -33,6 +33,9 @@ def view(ctx: AppContext, on_logout) -> ft.View:
     stores = ctx.tr.format_list([names.get(sid, sid) for sid in user["store_ids"]])
     manager_tools = [ft.ListTile(leading=ft.Icon(ft.Icons.PASSWORD), title=t.text(ctx._("Reset a forgotten PIN"), 16),
                                  on_click=lambda e: ctx.page.navigate("/me/pins"))] if ctx.is_manager else []
+    if user["role"] == "hq_admin":  # issue 10, availability: the chain's shift-trade settings
+        manager_tools.append(ft.ListTile(leading=ft.Icon(ft.Icons.TUNE), title=t.text(ctx._("Chain settings"), 16),
+                                         on_click=lambda e: ctx.page.navigate("/me/chain-settings")))
     return frame(ctx, "/me", ctx._("Me"), [
         section(ctx, user["name"], [
             t.text(ctx.tr.join(user['staff_no'], role), 15),
@@ -42,6 +45,9 @@ def view(ctx: AppContext, on_logout) -> ft.View:
         *storage_notice(ctx),
         ft.ListTile(leading=ft.Icon(ft.Icons.SCHEDULE), title=t.text(ctx._("My punches and hours"), 16),
                     on_click=lambda e: ctx.page.navigate("/me/punches")),
+        # Issue 10, availability: when I can work, and days I cannot.
+        ft.ListTile(leading=ft.Icon(ft.Icons.EVENT_AVAILABLE), title=t.text(ctx._("My availability"), 16),
+                    on_click=lambda e: ctx.page.navigate("/me/availability")),
         *manager_tools,
         ft.ListTile(leading=ft.Icon(ft.Icons.EVENT), title=t.text(ctx._("Calendar feed"), 16),
                     subtitle=t.text(ctx._("Your shifts in your phone's calendar"), 14),

@@ -12,6 +12,7 @@ import flet as ft
 
 from app.domain import roster
 from app.store import roster_view
+from app.store.availability import roster_conflicts
 from app.store.queries import Shift
 from app.store.roster_actions import RosterActions, store_week
 from app.ui.chrome import big_button, frame, section
@@ -58,23 +59,28 @@ def _status_word(ctx: AppContext, s: Shift) -> str | None:
     return None
 
 
-def _shift_row(ctx: AppContext, s: Shift, state: RosterState) -> ft.Control:
+def _shift_row(ctx: AppContext, s: Shift, state: RosterState, conflict: str | None = None) -> ft.Control:
     word = _status_word(ctx, s)
+    # Issue 10, availability: the person is not available then (app.domain.availability decides).
+    clash = {"weekly": ctx._("Outside availability"), "one_off": ctx._("Marked unavailable")}.get(conflict)
 
     def edit(e) -> None:
         local = ctx.tr.to_local
         state.form = ShiftForm(s.store_id, roster.work_day(s.starts_at), s.id, s.user_id,
                                local(s.starts_at).strftime("%H:%M"), local(s.ends_at).strftime("%H:%M"), s.role)
 
-    text = ctx.tr.join(shift_span_text(ctx, s), s.user_name, s.role, word)
-    colour = ft.Colors.ORANGE_900 if s.status == roster.DRAFT else ft.Colors.GREY_700 if word else None
+    text = ctx.tr.join(shift_span_text(ctx, s), s.user_name, s.role, word, clash)
+    colour = (ft.Colors.RED_900 if clash else ft.Colors.ORANGE_900 if s.status == roster.DRAFT
+              else ft.Colors.GREY_700 if word else None)
     return ft.TextButton(content=ctx.typo.text(text, 14, color=colour), on_click=None if s.status == roster.CANCELLED
                          else edit, style=ft.ButtonStyle(alignment=ft.Alignment.CENTER_LEFT))
 
 
-def _day_block(ctx: AppContext, store_id: str, day: date, shifts: list[Shift], state: RosterState) -> ft.Control:
+def _day_block(ctx: AppContext, store_id: str, day: date, shifts: list[Shift], state: RosterState,
+               conflicts: dict[str, str]) -> ft.Control:
     t = ctx.typo
-    rows = [_shift_row(ctx, s, state) for s in shifts] or [t.text(ctx._("No shifts."), 14, color=ft.Colors.GREY_700)]
+    rows = ([_shift_row(ctx, s, state, conflicts.get(s.id)) for s in shifts]
+            or [t.text(ctx._("No shifts."), 14, color=ft.Colors.GREY_700)])
     add = ft.TextButton(ctx._("Add shift"), icon=ft.Icons.ADD,
                         on_click=lambda e: setattr(state, "form", ShiftForm(store_id, day)))
     return ft.Column([t.text(ctx.tr.format_date(day, "full"), 15, weight=ft.FontWeight.BOLD), *rows, add], spacing=2)
@@ -106,7 +112,7 @@ def _copy(ctx: AppContext, store_id: str, monday: date, state: RosterState) -> N
 
 
 def _store_section(ctx: AppContext, store_id: str, name: str, shifts: list[Shift], monday: date,
-                   state: RosterState) -> ft.Control:
+                   state: RosterState, conflicts: dict[str, str]) -> ft.Control:
     days = roster_view.by_day(shifts, monday)
     if state.by_day:
         days = [days[state.day]]
@@ -115,7 +121,7 @@ def _store_section(ctx: AppContext, store_id: str, name: str, shifts: list[Shift
                    icon=ft.Icons.CONTENT_COPY, filled=False),
         big_button(ctx, ctx._("Publish"), lambda e: _publish(ctx, store_id, monday, state), icon=ft.Icons.SEND),
     ], wrap=True)
-    return section(ctx, name, [buttons, *[_day_block(ctx, store_id, d, s, state) for d, s in days]])
+    return section(ctx, name, [buttons, *[_day_block(ctx, store_id, d, s, state, conflicts) for d, s in days]])
 
 
 def _parse(value: str) -> time:
@@ -193,6 +199,7 @@ def roster_body(ctx: AppContext, state: RosterState) -> ft.Control:
     with ctx.store.reading() as db:
         names = roster_view.store_names(db, sorted(ctx.actor.store_ids))
         weeks = roster_view.store_week(db, list(names), monday)
+        conflicts = roster_conflicts(db, [s for shifts in weeks.values() for s in shifts])
 
     def move(step: int) -> None:
         state.week += step
@@ -201,7 +208,7 @@ def roster_body(ctx: AppContext, state: RosterState) -> ft.Control:
     body: list[ft.Control] = [week_nav(ctx, monday, move), _mode_row(ctx, monday, state)]
     if state.form is not None:
         body.append(_form(ctx, state.form, state))
-    body += [_store_section(ctx, sid, name, weeks[sid], monday, state) for sid, name in names.items()]
+    body += [_store_section(ctx, sid, name, weeks[sid], monday, state, conflicts) for sid, name in names.items()]
     return ft.Column(body, spacing=8)
 
 

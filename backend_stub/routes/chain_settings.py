@@ -1,0 +1,39 @@
+"""Issue 10, availability: the chain's settings (the shift-trade rules and their limits).
+
+``GET /chain/settings`` shows them to anyone signed in (devices also pull them as
+``chain_setting`` changes); ``PUT /chain/settings/shift-trades`` lets HQ replace them. A bad
+value is refused whole with ``chain_settings_invalid`` and what is wrong; nothing is stored.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Body
+
+from app.domain.access import AccessDenied
+from app.domain.availability import AvailabilityInvalid
+from app.protocol import Reason
+from backend_stub.deps import CurrentUser, DbRead, DbSession
+from backend_stub.errors import BadRequest, Forbidden
+from backend_stub.openapi import errors
+from backend_stub.services import availability
+
+router = APIRouter(prefix="/chain", tags=["chain"])
+
+
+@router.get("/settings", responses=errors(401))
+def chain_settings(caller: CurrentUser, conn: DbRead) -> dict[str, Any]:
+    """The chain's settings, with the defaults filled in."""
+    return availability.settings_view(conn)
+
+
+@router.put("/settings/shift-trades", responses=errors(400, 401, 403))
+def change_shift_trade_settings(caller: CurrentUser, conn: DbSession,
+                                body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+    """HQ replaces the shift-trade settings (missing keys take the defaults)."""
+    try:
+        return availability.change_settings(conn, caller.actor, body, datetime.now(UTC))
+    except AvailabilityInvalid as exc:
+        raise BadRequest(Reason(exc.reason), exc.message) from None
+    except AccessDenied as exc:
+        raise Forbidden(Reason(exc.reason), exc.message) from None

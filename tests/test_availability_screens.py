@@ -1,0 +1,98 @@
+"""Issue 10, availability screens, built from a real synced device (real API): Me -> My
+availability sets weekly windows and days off offline (shown at once, waiting to sync, in the
+reader's language) and they reach the server; the manager's roster marks a shift on a day its
+person marked off."""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import flet as ft
+
+from app.store.availability import days_off, stored_windows
+from app.store import outbox
+from app.sync import SyncEngine
+from app.ui.screen_state import screen_state
+from app.ui.screens import availability as screen
+from app.ui.screens import me, roster
+from tests.servers import server_rows
+from tests.test_accessible_names import nameless, walk
+from tests.test_trades_screens import _button, _texts, device  # noqa: F401 - the signed-in device fixture
+from tests.trade_world import add_shift, future_monday
+from tests.servers import server_engine
+
+
+def _typed(value):
+    return SimpleNamespace(control=SimpleNamespace(value=value))
+
+
+def _field(view, label: str) -> ft.TextField:
+    return next(c for c in walk(view) if isinstance(c, ft.TextField) and c.label == label)
+
+
+def test_my_availability_set_offline_shows_at_once_and_reaches_the_server(server, device):
+    """Siti (reading in Indonesian) opens My availability from Me, ticks Monday 08:00-14:00 and
+    saves, then marks a day off with a reason: her phone shows it at once as waiting to sync,
+    and after a sync the server holds both."""
+    siti = device("S3002", "2222", "id")
+    me_view = me.view(siti, on_logout=None)
+    tile = next(c for c in walk(me_view) if isinstance(c, ft.ListTile) and siti._("My availability") in _texts(c.title))
+    tile.on_click(None)
+    assert siti.page.route == screen.ROUTE
+    view = screen.view(siti)
+    assert nameless(view) == []
+    monday_box = next(c for c in walk(view) if isinstance(c, ft.Checkbox))
+    assert monday_box.label == "Senin"
+    monday_box.on_change(_typed(True))
+    _field(view, siti._("From")).on_change(_typed("08:00"))
+    _field(view, siti._("To")).on_change(_typed("14:00"))
+    _button(view, siti._("Save availability")).on_click(None)
+    day = future_monday(40)
+    _field(view, siti._("First day (YYYY-MM-DD)")).on_change(_typed(day.isoformat()))
+    _field(view, siti._("Reason (optional)")).on_change(_typed("Ujian"))
+    _button(view, siti._("Add days off")).on_click(None)
+    with siti.store.reading() as db:
+        assert stored_windows(db, "u-s02") == [{"weekday": 0, "start": "08:00", "end": "14:00"}]
+        assert [(d.first_day, d.last_day, d.note) for d in days_off(db, "u-s02")] == [(day, day, "Ujian")]
+    shown = " ".join(_texts(screen.view(siti)))
+    assert "Ujian" in shown and siti._("waiting to sync") in shown
+    SyncEngine(siti.store, siti.api).sync_once()
+    assert server_rows(server, "SELECT weekday, starts, ends FROM availability_windows WHERE user_id = 'u-s02'") \
+        == [(0, "08:00", "14:00")]
+    assert server_rows(server, "SELECT note FROM unavailability WHERE user_id = 'u-s02'") == [("Ujian",)]
+
+
+def test_dates_typed_wrong_are_refused_with_a_message_and_nothing_is_queued(server, device):
+    """A first day typed as "24/12" is refused on the phone with how to write it; nothing waits
+    to sync and what was typed stays to be fixed."""
+    chan = device("S3001", "1111")
+    notices = []
+    chan.notify = lambda message, error=False: notices.append((message, error))
+    view = screen.view(chan)
+    _field(view, chan._("First day (YYYY-MM-DD)")).on_change(_typed("24/12"))
+    _button(view, chan._("Add days off")).on_click(None)
+    assert notices == [(chan._("Write the dates like 2026-12-24."), True)]
+    with chan.store.reading() as db:
+        assert outbox.pending(db, 10) == []
+    assert _field(screen.view(chan), chan._("First day (YYYY-MM-DD)")).value == "24/12"
+
+
+def test_roster_marks_a_shift_on_a_day_its_person_marked_off(server, device):
+    """Siti marked a Tuesday off; her manager's roster for that week shows her Tuesday shift
+    with "Marked unavailable", and Chan's shift that day without any marker."""
+    engine = server_engine(server)
+    monday = future_monday(41)
+    tuesday = monday + timedelta(days=1)
+    hers, his = add_shift(engine, "u-s02", tuesday), add_shift(engine, "u-s01", tuesday)
+    engine.dispose()
+    siti = device("S3002", "2222")
+    screen.AvailabilityActions(siti.store, siti.store.clock, siti.actor).add_days_off(tuesday, tuesday, "Exam")
+    SyncEngine(siti.store, siti.api).sync_once()
+    manager = device("M2001", "7100")
+    today = manager.tr.to_local(manager.tr.now()).date()
+    state = screen_state(manager, roster.ROUTE, roster.RosterState)
+    state.week = (monday - (today - timedelta(days=today.weekday()))).days // 7
+    rows = [t for t in _texts(roster.view(manager)) if "Siti Rahayu" in t or "Chan Tai Man" in t]
+    marked = manager._("Marked unavailable")
+    assert any("Siti Rahayu" in t and marked in t for t in rows), rows
+    assert not any("Chan Tai Man" in t and marked in t for t in rows), rows
+    assert hers and his
