@@ -10,7 +10,7 @@ it) and the members below take their values from there, so each code is written 
 
 from enum import StrEnum
 
-from app.domain import approvals, attendance, roster, shift_rules, timesheet, trades
+from app.domain import approvals, attendance, open_shifts, roster, shift_rules, timesheet, trades
 from app.domain.requests import kinds as request_kinds
 
 
@@ -117,6 +117,12 @@ class Reason(StrEnum):
     TRADE_OVERRIDE_NEEDED = trades.REASON_OVERRIDE_NEEDED
     TRADE_ALREADY_TAKEN = trades.REASON_ALREADY_TAKEN
     TRADE_INVALID = trades.REASON_TRADE_SHAPE
+    # -- issue 10, openshifts: a claim on an open shift (app.domain.open_shifts) ------------
+    OPEN_SHIFT_FULL = open_shifts.REASON_FULL
+    OPEN_SHIFT_ALREADY_CLAIMED = open_shifts.REASON_ALREADY_CLAIMED
+    OPEN_SHIFT_NOT_OPEN = open_shifts.REASON_NOT_OPEN
+    OPEN_SHIFT_CLAIM_DECIDED = open_shifts.REASON_CLAIM_DECIDED
+    OPEN_SHIFT_BAD_SLOTS = open_shifts.REASON_BAD_SLOTS
 
 
 class Flag(StrEnum):

@@ -134,6 +134,19 @@ def _m009_trades(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS ix_trades_store_state ON trades(store_id, state)")
 
 
+def _m011_open_shifts(db: Database) -> None:
+    """Issue 10, openshifts: open shifts with N places (pulled) and claims (pulled, or made here
+    and waiting to sync)."""
+    db["open_shifts"].create({"id": str, "store_id": str, "starts_at": str, "ends_at": str, "role": str,
+                              "slots": int, "filled": int, "status": str, "version": int, "created_by": str,
+                              "created_at": str, "updated_at": str, "sync_state": str}, pk="id")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_open_shifts_store ON open_shifts(store_id, starts_at)")
+    db["open_shift_claims"].create({"id": str, "open_shift_id": str, "store_id": str, "user_id": str,
+                                    "state": str, "shift_id": str, "findings": str, "created_at": str,
+                                    "decided_by": str, "decided_at": str, "sync_state": str}, pk="id")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_open_shift_claims_shift ON open_shift_claims(open_shift_id)")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -144,6 +157,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (7, _m007_roster),
     (8, _m008_leave_requests),
     (9, _m009_trades),
+    (11, _m011_open_shifts),  # issue 10, openshifts (10 is availability's; the merge renumbers)
 ]
 
 

@@ -33,6 +33,9 @@ TABLES = {
     "request": "requests",
     "request_chain": "request_chains",
     "trade": "trades",
+    # issue 10, openshifts
+    "open_shift": "open_shifts",
+    "open_shift_claim": "open_shift_claims",
 }
 
 #: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group

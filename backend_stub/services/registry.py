@@ -6,6 +6,7 @@ table is rejected per item as ``unknown_mutation_type``.
 
 from app.protocol.mutations import VOID
 from backend_stub.services.handlers import BASIC_HANDLERS, Handler
+from backend_stub.services.open_shift_handlers import OPEN_SHIFT_HANDLERS
 from backend_stub.services.request_handlers import REQUEST_HANDLERS
 from backend_stub.services.punch_handlers import punch_confirm, punch_correct, punch_record
 from backend_stub.services.roster_handlers import ROSTER_HANDLERS
@@ -26,5 +27,6 @@ HANDLERS: dict[str, Handler] = {
     **ROSTER_HANDLERS,
     **REQUEST_HANDLERS,
     **TRADE_HANDLERS,
+    **OPEN_SHIFT_HANDLERS,  # issue 10, openshifts
     VOID: _void,
 }

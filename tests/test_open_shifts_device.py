@@ -1,0 +1,130 @@
+"""Issue 10, open shifts on the phone against a real uvicorn API: a manager adds and publishes
+one from the phone, staff claim offline and sync; a claim the server refuses (the last place
+went first to someone else) is undone on the phone and told in the claimant's language."""
+
+from datetime import timedelta
+
+import pytest
+
+from app.domain import open_shifts
+from app.domain.roles import Actor, Role
+from app.i18n import Translator
+from app.store import DeviceStore, outbox
+from app.store.open_shift_actions import OpenShiftActions, claims_of, store_open_shifts
+from app.store.roster_actions import RosterActions
+from app.sync import SyncEngine
+from tests.conftest import login
+from tests.servers import server_engine
+from tests.trade_world import add_shift, at, future_monday
+
+
+class Phone:
+    """A signed-in device with its open-shift and roster actions."""
+
+    def __init__(self, server, path, staff_no: str, pin: str) -> None:
+        self.store = DeviceStore(path / f"{staff_no}.db")
+        self.api = login(server.url, self.store, staff_no, pin)
+        user, _ = self.store.load_session()
+        self.actor = Actor(user["id"], Role(user["role"]), frozenset(user["store_ids"]))
+        self.open = OpenShiftActions(self.store, self.store.clock, self.actor)
+        self.roster = RosterActions(self.store, self.store.clock, self.actor)
+
+    def sync(self):
+        return SyncEngine(self.store, self.api).sync_once()
+
+    def one(self, table: str, key: str) -> dict | None:
+        with self.store.reading() as db:
+            rows = list(db.query(f"SELECT * FROM {table} WHERE id=?", [key]))
+        return rows[0] if rows else None
+
+    def visible_open_shifts(self, day) -> dict[str, dict]:
+        with self.store.reading() as db:
+            found = store_open_shifts(db, self.actor.store_ids, at(day, 0), at(day, 0) + timedelta(days=1),
+                                      published_only=not self.actor.role.is_manager)
+        return {r["id"]: r for r in found}
+
+    def rejected(self) -> list[tuple[str, str]]:
+        with self.store.reading() as db:
+            return [(r["type"], r["reason"]) for r in outbox.rejected(db)]
+
+
+@pytest.fixture
+def phone(server, tmp_path):
+    made = []
+
+    def make(staff_no: str, pin: str) -> Phone:
+        made.append(Phone(server, tmp_path, staff_no, pin))
+        return made[-1]
+
+    yield make
+    for p in made:
+        p.store.close()
+
+
+def _published_open_shift(manager: Phone, day, slots: int, start: int = 9, end: int = 17) -> str:
+    open_id = manager.open.add_open_shift(store_id="st-cwb", starts_at=at(day, start), ends_at=at(day, end),
+                                          slots=slots)
+    manager.roster.publish_week("st-cwb", day - timedelta(days=day.weekday()))
+    manager.sync()
+    return open_id
+
+
+def test_manager_adds_an_open_shift_staff_claim_it_offline_and_get_the_shift_after_sync(phone):
+    """The manager adds a 2-place open shift on the phone and publishes the week; Chan sees it
+    with 2 places left, claims it with no network (shown at once, pending), syncs, and then has
+    the shift in his own list; the store sees 1 place left."""
+    day = future_monday(30) + timedelta(days=1)
+    manager, chan = phone("M2001", "7100"), phone("S3001", "1111")
+    open_id = _published_open_shift(manager, day, slots=2)
+    chan.sync()
+    assert chan.visible_open_shifts(day)[open_id]["remaining"] == 2
+    claim_id = chan.open.claim(open_id)  # offline: nothing sent yet
+    local = chan.one("open_shift_claims", claim_id)
+    assert local["sync_state"] == "pending" and local["state"] == open_shifts.APPROVED
+    chan.sync()
+    chan.sync()
+    assert chan.one("open_shift_claims", claim_id)["state"] == open_shifts.APPROVED
+    mine = chan.one("shifts", open_shifts.claim_shift_id(claim_id))
+    assert mine["user_id"] == "u-s01" and mine["status"] == "published"
+    assert chan.visible_open_shifts(day)[open_id]["remaining"] == 1
+    assert chan.rejected() == []
+
+
+def test_the_loser_of_the_last_place_sees_the_claim_undone_and_why_in_her_language(phone):
+    """One place: Siti claims it offline; Chan claims and syncs first. When Siti's phone syncs,
+    her claim is refused "already taken", it disappears from her phone, the open shift shows no
+    place left, and the reason reads in Indonesian (her language)."""
+    day = future_monday(31) + timedelta(days=2)
+    manager, chan, siti = phone("M2001", "7100"), phone("S3001", "1111"), phone("S3002", "2222")
+    open_id = _published_open_shift(manager, day, slots=1)
+    siti.sync()
+    chan.sync()
+    siti_claim = siti.open.claim(open_id)
+    chan.open.claim(open_id)
+    chan.sync()
+    siti.sync()
+    siti.sync()
+    assert siti.one("open_shift_claims", siti_claim) is None
+    assert siti.rejected() == [("open_shift.claim", "open_shift_full")]
+    assert siti.visible_open_shifts(day)[open_id]["remaining"] == 0
+    told = Translator("id").reason_message("open_shift_full")
+    assert told != Translator("en").reason_message("open_shift_full") and "shift" in told.lower()
+
+
+def test_a_claim_the_device_knows_is_against_the_rules_is_refused_at_once_with_the_reason(phone, server):
+    """Chan already works that morning: claiming the overlapping open shift is refused on the
+    phone at once (no network needed) with "overlap", and nothing is queued."""
+    day = future_monday(32) + timedelta(days=3)
+    engine = server_engine(server)
+    try:
+        add_shift(engine, "u-s01", day)
+    finally:
+        engine.dispose()
+    manager, chan = phone("M2001", "7100"), phone("S3001", "1111")
+    open_id = _published_open_shift(manager, day, slots=1, start=12, end=20)
+    chan.sync()
+    with pytest.raises(open_shifts.ClaimRefused) as refused:
+        chan.open.claim(open_id)
+    assert refused.value.reason == "shift_overlap"
+    with chan.store.reading() as db:
+        assert claims_of(db, open_id) == [] and outbox.waiting_count(db) == 0
