@@ -1,0 +1,123 @@
+"""Issue 10, open shifts on screen, built from real synced devices (real API): the manager adds
+an open shift with places from the Roster, staff see it in My shifts and tap "Claim", and with
+"manager picks" the manager picks a claimant from the Roster."""
+
+import json
+from datetime import datetime, time, timedelta
+
+import flet as ft
+import pytest
+
+from app.config import ClientConfig
+from app.domain import open_shifts as rules
+from app.domain import roster as roster_rules
+from app.i18n import Translator
+from app.store import DeviceStore
+from app.store.open_shift_actions import OpenShiftActions
+from app.store.roster_actions import RosterActions
+from app.sync import SyncEngine
+from app.ui.context import AppContext
+from app.ui.screen_state import screen_state
+from app.ui.screens import roster, shifts
+from tests.conftest import login
+from tests.test_accessible_names import Page, nameless, walk
+
+
+@pytest.fixture
+def device(server, tmp_path):
+    opened = []
+
+    def sign_in(staff_no: str, pin: str, locale: str = "en") -> AppContext:
+        store = DeviceStore(tmp_path / f"{staff_no}.db")
+        api = login(server.url, store, staff_no, pin)
+        SyncEngine(store, api).sync_once()
+        ctx = AppContext(page=Page(), config=ClientConfig(api_url=server.url), store=store, api=api,
+                         tr=Translator(locale), user=store.load_session()[0])
+        opened.append(ctx)
+        return ctx
+
+    yield sign_in
+    for ctx in opened:
+        ctx.store.close()
+
+
+def _texts(control) -> list[str]:
+    return [c.value for c in walk(control) if isinstance(c, ft.Text) and isinstance(c.value, str)]
+
+
+def _buttons(view, label: str) -> list:
+    return [c for c in walk(view) if isinstance(c, (ft.FilledButton, ft.OutlinedButton, ft.TextButton))
+            and (c.content == label or (isinstance(c.content, ft.Control) and label in _texts(c.content)))]
+
+
+def _sync(ctx: AppContext) -> None:
+    SyncEngine(ctx.store, ctx.api).sync_once()
+
+
+def _rows(ctx: AppContext, sql: str) -> list[dict]:
+    with ctx.store.reading() as db:
+        return list(db.query(sql))
+
+
+def test_manager_adds_an_open_shift_with_places_and_staff_claim_it_from_my_shifts(device):
+    """The manager opens next-but-one week on the Roster, taps "Add open shift" on Monday, asks
+    for 2 places and saves: the roster lists it as a draft with 2 places left. After publishing
+    and syncing, Siti (reading Indonesian) sees it in My shifts under "Open shifts" and taps
+    "Claim": her phone shows her claim at once, waiting to sync."""
+    manager = device("M2001", "7100")
+    state = screen_state(manager, roster.ROUTE, roster.RosterState)
+    state.week = 2
+    view = roster.view(manager)
+    _buttons(view, manager._("Add open shift"))[0].on_click(None)
+    assert state.open_form is not None and state.open_form.store_id in manager.actor.store_ids
+    state.open_form.store_id = "st-cwb"
+    state.open_form.slots = "2"
+    view = roster.view(manager)
+    assert nameless(view) == []
+    form_button = [b for b in _buttons(view, manager._("Add open shift")) if isinstance(b, ft.FilledButton)]
+    form_button[0].on_click(None)
+    [added] = _rows(manager, "SELECT * FROM open_shifts")
+    assert (added["slots"], added["status"], added["sync_state"]) == (2, "draft", "pending")
+    listed = " ".join(_texts(roster.view(manager)))
+    assert manager.tr.ngettext("{count} place left", "{count} places left", 2) in listed
+    assert manager._("Draft") in listed
+    RosterActions(manager.store, manager.store.clock, manager.actor).publish_week("st-cwb", _monday(added))
+    _sync(manager)
+    siti = device("S3002", "2222", "id")
+    mine = shifts.view(siti)
+    assert nameless(mine) == []
+    assert siti._("Open shifts") in _texts(mine) and siti._("Open shifts") != "Open shifts"
+    _buttons(mine, siti._("Claim"))[0].on_click(None)
+    [claim] = _rows(siti, "SELECT * FROM open_shift_claims")
+    assert (claim["open_shift_id"], claim["user_id"], claim["sync_state"]) == (added["id"], "u-s02", "pending")
+    assert siti._("waiting to sync") in " ".join(_texts(shifts.view(siti)))
+    assert _buttons(shifts.view(siti), siti._("Claim")) == []  # one claim per person
+
+
+def _monday(row: dict):
+    return roster_rules.week_start(roster_rules.work_day(datetime.fromisoformat(row["starts_at"])))
+
+
+def test_with_manager_picks_the_manager_picks_a_claimant_on_the_roster(device):
+    """A claim waiting for the manager shows on the Roster under its open shift with "Pick";
+    tapping it gives the place (queued for the server, which makes the shift)."""
+    manager = device("M2001", "7100")
+    now = manager.tr.now() + timedelta(weeks=3)
+    start = roster_rules.shift_times(manager.tr.to_local(now).date(), time(9), time(17))[0]
+    actions = OpenShiftActions(manager.store, manager.store.clock, manager.actor)
+    open_id = actions.add_open_shift(store_id="st-cwb", starts_at=start, ends_at=start + timedelta(hours=8), slots=1)
+    with manager.store.transaction() as db:  # as pulled: published, Chan's claim waiting
+        db.execute("UPDATE open_shifts SET status='published', sync_state='synced' WHERE id=?", [open_id])
+        db["open_shift_claims"].insert({"id": "oc-wait", "open_shift_id": open_id, "store_id": "st-cwb",
+                                        "user_id": "u-s01", "state": rules.WAITING, "shift_id": None,
+                                        "findings": json.dumps({}), "created_at": start.isoformat(),
+                                        "decided_by": None, "decided_at": None, "sync_state": "synced"})
+    state = screen_state(manager, roster.ROUTE, roster.RosterState)
+    state.week = (roster_rules.week_start(start.date()) - roster_rules.week_start(
+        manager.tr.to_local(manager.tr.now()).date())).days // 7
+    view = roster.view(manager)
+    assert manager._("Claimed: waiting for the manager") in " ".join(_texts(view))
+    _buttons(view, manager._("Pick"))[0].on_click(None)
+    [claim] = _rows(manager, "SELECT * FROM open_shift_claims WHERE id='oc-wait'")
+    assert (claim["state"], claim["sync_state"]) == (rules.APPROVED, "pending")
+
