@@ -10,19 +10,11 @@ from sqlalchemy import select
 from app.domain.shift_rules import MANAGER_PICKS, ShiftTradeSettings
 from backend_stub import db
 from backend_stub.services import open_shift_handlers
-from tests.test_api_push import mutation, pull_all, push
+from tests.test_api_push import pull_all
+from tests.test_api_trades import _one
 from tests.trade_world import add_shift, at, future_monday
 
 MANAGER = "u-sm-cwb"
-
-
-def _one(api, user_id: str, type_: str, payload: dict) -> dict:
-    """One action from ``user_id``'s phone (each person has one device, numbering its actions)."""
-    numbers = api.__dict__.setdefault("open_seq", {})
-    numbers[user_id] = seq = numbers.get(user_id, 0) + 1
-    r = push(api, user_id, [mutation(seq, type_, payload)], device_id=f"dev-open-{user_id}")
-    assert r.status_code == 200, r.text
-    return r.json()["results"][0]
 
 
 def open_shift(open_id: str, day, start: int = 9, end: int = 17, slots: int = 1, store_id: str = "st-cwb",

@@ -10,34 +10,20 @@ from sqlalchemy import func, select
 from backend_stub import db
 from tests.servers import ApiServer, server_engine
 from tests.test_api_open_shifts import open_shift
-from tests.test_api_trades_race import Phone, _at_once
+from tests.test_api_trades_race import _at_once, phones  # noqa: F401  (signed-in phones of `server`)
 from tests.trade_world import future_monday
 
 
 @pytest.fixture(scope="module")
-def two_workers(tmp_path_factory: pytest.TempPathFactory, backend: str):
+def server(tmp_path_factory: pytest.TempPathFactory, backend: str):
     """A real API with 2 worker processes: the two claims may land in different processes."""
     server = ApiServer(tmp_path_factory.mktemp("open-race"), workers=2).start()
     yield server
     server.stop()
 
 
-@pytest.fixture
-def phones(two_workers, tmp_path):
-    made: dict[str, Phone] = {}
-
-    def phone(staff_no: str, pin: str) -> Phone:
-        if staff_no not in made:
-            made[staff_no] = Phone(two_workers, tmp_path, staff_no, pin)
-        return made[staff_no]
-
-    yield phone
-    for p in made.values():
-        p.store.close()
-
-
 @pytest.mark.parametrize("round_", range(4))
-def test_two_claims_on_the_last_place_at_once_exactly_one_wins_and_the_loser_is_told(two_workers, phones, round_):
+def test_two_claims_on_the_last_place_at_once_exactly_one_wins_and_the_loser_is_told(server, phones, round_):
     """A 2-place open shift; Chan takes the first place; Siti and Fatima tap "Claim" at the same
     moment for the last one: one claim is applied (that person has the shift), the other is
     refused "open_shift_full" ("someone else already took the last place"); 2 places filled,
@@ -57,7 +43,7 @@ def test_two_claims_on_the_last_place_at_once_exactly_one_wins_and_the_loser_is_
     loser = next(r for r in results if r.status == "rejected")
     assert loser.reason == "open_shift_full"
     assert "already took the last place" in loser.message
-    engine = server_engine(two_workers)
+    engine = server_engine(server)
     try:
         with engine.connect() as conn:
             filled = conn.execute(select(db.open_shifts.c.filled).where(db.open_shifts.c.id == open_id)).scalar()

@@ -7,64 +7,35 @@ from datetime import timedelta
 import pytest
 
 from app.domain import open_shifts
-from app.domain.roles import Actor, Role
 from app.i18n import Translator
-from app.store import DeviceStore, outbox
+from app.store import outbox
 from app.store.open_shift_actions import OpenShiftActions, claims_of, store_open_shifts
 from app.store.roster_actions import RosterActions
-from app.sync import SyncEngine
-from tests.conftest import login
-from tests.servers import server_engine
+from tests.test_trades_device import Phone, world  # noqa: F401  (signed-in phones, the server's engine)
 from tests.trade_world import add_shift, at, future_monday
 
 
-class Phone:
-    """A signed-in device with its open-shift and roster actions."""
+def _open(phone: Phone) -> OpenShiftActions:
+    return OpenShiftActions(phone.store, phone.store.clock, phone.actor)
 
-    def __init__(self, server, path, staff_no: str, pin: str) -> None:
-        self.store = DeviceStore(path / f"{staff_no}.db")
-        self.api = login(server.url, self.store, staff_no, pin)
-        user, _ = self.store.load_session()
-        self.actor = Actor(user["id"], Role(user["role"]), frozenset(user["store_ids"]))
-        self.open = OpenShiftActions(self.store, self.store.clock, self.actor)
-        self.roster = RosterActions(self.store, self.store.clock, self.actor)
 
-    def sync(self):
-        return SyncEngine(self.store, self.api).sync_once()
-
-    def one(self, table: str, key: str) -> dict | None:
-        with self.store.reading() as db:
-            rows = list(db.query(f"SELECT * FROM {table} WHERE id=?", [key]))
-        return rows[0] if rows else None
-
-    def visible_open_shifts(self, day) -> dict[str, dict]:
-        with self.store.reading() as db:
-            found = store_open_shifts(db, self.actor.store_ids, at(day, 0), at(day, 0) + timedelta(days=1),
-                                      published_only=not self.actor.role.is_manager)
-        return {r["id"]: r for r in found}
-
-    def rejected(self) -> list[tuple[str, str]]:
-        with self.store.reading() as db:
-            return [(r["type"], r["reason"]) for r in outbox.rejected(db)]
+def _visible(phone: Phone, day) -> dict[str, dict]:
+    """The open shifts this phone lists for ``day`` (staff: published ones only), by id."""
+    with phone.store.reading() as db:
+        found = store_open_shifts(db, phone.actor.store_ids, at(day, 0), at(day, 0) + timedelta(days=1),
+                                  published_only=not phone.actor.role.is_manager)
+    return {r["id"]: r for r in found}
 
 
 @pytest.fixture
-def phone(server, tmp_path):
-    made = []
-
-    def make(staff_no: str, pin: str) -> Phone:
-        made.append(Phone(server, tmp_path, staff_no, pin))
-        return made[-1]
-
-    yield make
-    for p in made:
-        p.store.close()
+def phone(world):
+    return world[1]
 
 
 def _published_open_shift(manager: Phone, day, slots: int, start: int = 9, end: int = 17) -> str:
-    open_id = manager.open.add_open_shift(store_id="st-cwb", starts_at=at(day, start), ends_at=at(day, end),
+    open_id = _open(manager).add_open_shift(store_id="st-cwb", starts_at=at(day, start), ends_at=at(day, end),
                                           slots=slots)
-    manager.roster.publish_week("st-cwb", day - timedelta(days=day.weekday()))
+    RosterActions(manager.store, manager.store.clock, manager.actor).publish_week("st-cwb", day - timedelta(days=day.weekday()))
     manager.sync()
     return open_id
 
@@ -77,8 +48,8 @@ def test_manager_adds_an_open_shift_staff_claim_it_offline_and_get_the_shift_aft
     manager, chan = phone("M2001", "7100"), phone("S3001", "1111")
     open_id = _published_open_shift(manager, day, slots=2)
     chan.sync()
-    assert chan.visible_open_shifts(day)[open_id]["remaining"] == 2
-    claim_id = chan.open.claim(open_id)  # offline: nothing sent yet
+    assert _visible(chan, day)[open_id]["remaining"] == 2
+    claim_id = _open(chan).claim(open_id)  # offline: nothing sent yet
     local = chan.one("open_shift_claims", claim_id)
     assert local["sync_state"] == "pending" and local["state"] == open_shifts.APPROVED
     chan.sync()
@@ -86,7 +57,7 @@ def test_manager_adds_an_open_shift_staff_claim_it_offline_and_get_the_shift_aft
     assert chan.one("open_shift_claims", claim_id)["state"] == open_shifts.APPROVED
     mine = chan.one("shifts", open_shifts.claim_shift_id(claim_id))
     assert mine["user_id"] == "u-s01" and mine["status"] == "published"
-    assert chan.visible_open_shifts(day)[open_id]["remaining"] == 1
+    assert _visible(chan, day)[open_id]["remaining"] == 1
     assert chan.rejected() == []
 
 
@@ -99,32 +70,29 @@ def test_the_loser_of_the_last_place_sees_the_claim_undone_and_why_in_her_langua
     open_id = _published_open_shift(manager, day, slots=1)
     siti.sync()
     chan.sync()
-    siti_claim = siti.open.claim(open_id)
-    chan.open.claim(open_id)
+    siti_claim = _open(siti).claim(open_id)
+    _open(chan).claim(open_id)
     chan.sync()
     siti.sync()
     siti.sync()
     assert siti.one("open_shift_claims", siti_claim) is None
     assert siti.rejected() == [("open_shift.claim", "open_shift_full")]
-    assert siti.visible_open_shifts(day)[open_id]["remaining"] == 0
+    assert _visible(siti, day)[open_id]["remaining"] == 0
     told = Translator("id").reason_message("open_shift_full")
     assert told != Translator("en").reason_message("open_shift_full") and "shift" in told.lower()
 
 
-def test_a_claim_the_device_knows_is_against_the_rules_is_refused_at_once_with_the_reason(phone, server):
+def test_a_claim_the_device_knows_is_against_the_rules_is_refused_at_once_with_the_reason(world):
     """Chan already works that morning: claiming the overlapping open shift is refused on the
     phone at once (no network needed) with "overlap", and nothing is queued."""
     day = future_monday(32) + timedelta(days=3)
-    engine = server_engine(server)
-    try:
-        add_shift(engine, "u-s01", day)
-    finally:
-        engine.dispose()
+    engine, phone = world
+    add_shift(engine, "u-s01", day)
     manager, chan = phone("M2001", "7100"), phone("S3001", "1111")
     open_id = _published_open_shift(manager, day, slots=1, start=12, end=20)
     chan.sync()
     with pytest.raises(open_shifts.ClaimRefused) as refused:
-        chan.open.claim(open_id)
+        _open(chan).claim(open_id)
     assert refused.value.reason == "shift_overlap"
     with chan.store.reading() as db:
         assert claims_of(db, open_id) == [] and outbox.waiting_count(db) == 0

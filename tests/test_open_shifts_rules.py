@@ -76,6 +76,16 @@ def test_the_default_chain_setting_is_first_valid_claim_wins():
     assert not open_shifts.first_claim_wins(ShiftTradeSettings(open_shift_mode=MANAGER_PICKS))
 
 
+def _passes_or_refuses(call, reason: str | None, refusal: type[Exception]) -> None:
+    """``call`` passes when ``reason`` is None, else raises ``refusal`` with that reason."""
+    if reason is None:
+        call()
+        return
+    with pytest.raises(refusal) as refused:
+        call()
+    assert refused.value.reason == reason
+
+
 PICKS = [
     # (what, open shift, claim state, approve, reason or None)
     ("a waiting claim with a place left", OPEN, open_shifts.WAITING, True, None),
@@ -90,12 +100,7 @@ PICKS = [
 @pytest.mark.parametrize("what,open_shift,state,approve,reason", PICKS, ids=[p[0] for p in PICKS])
 def test_what_a_manager_may_pick(what, open_shift, state, approve, reason):
     """A manager decides only a waiting claim, and gives a place only while one is left."""
-    if reason is None:
-        open_shifts.check_pick(open_shift, state, approve)
-        return
-    with pytest.raises(open_shifts.ClaimRefused) as refused:
-        open_shifts.check_pick(open_shift, state, approve)
-    assert refused.value.reason == reason
+    _passes_or_refuses(lambda: open_shifts.check_pick(open_shift, state, approve), reason, open_shifts.ClaimRefused)
 
 
 NEW_OPEN_SHIFTS = [
@@ -113,12 +118,7 @@ NEW_OPEN_SHIFTS = [
 @pytest.mark.parametrize("what,start,end,slots,reason", NEW_OPEN_SHIFTS, ids=[n[0] for n in NEW_OPEN_SHIFTS])
 def test_which_open_shifts_a_manager_may_add(what, start, end, slots, reason):
     """The same span rules as a rostered shift, and 1 to MAX_SLOTS places."""
-    if reason is None:
-        open_shifts.check_open_shift(start, end, slots)
-        return
-    with pytest.raises(roster.RosterRefused) as refused:
-        open_shifts.check_open_shift(start, end, slots)
-    assert refused.value.reason == reason
+    _passes_or_refuses(lambda: open_shifts.check_open_shift(start, end, slots), reason, roster.RosterRefused)
 
 
 def test_an_overnight_open_shift_and_the_shift_it_becomes_belong_to_the_day_it_starts():

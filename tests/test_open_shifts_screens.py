@@ -6,43 +6,16 @@ import json
 from datetime import datetime, time, timedelta
 
 import flet as ft
-import pytest
 
-from app.config import ClientConfig
 from app.domain import open_shifts as rules
 from app.domain import roster as roster_rules
-from app.i18n import Translator
-from app.store import DeviceStore
 from app.store.open_shift_actions import OpenShiftActions
 from app.store.roster_actions import RosterActions
 from app.sync import SyncEngine
-from app.ui.context import AppContext
 from app.ui.screen_state import screen_state
 from app.ui.screens import roster, shifts
-from tests.conftest import login
-from tests.test_accessible_names import Page, nameless, walk
-
-
-@pytest.fixture
-def device(server, tmp_path):
-    opened = []
-
-    def sign_in(staff_no: str, pin: str, locale: str = "en") -> AppContext:
-        store = DeviceStore(tmp_path / f"{staff_no}.db")
-        api = login(server.url, store, staff_no, pin)
-        SyncEngine(store, api).sync_once()
-        ctx = AppContext(page=Page(), config=ClientConfig(api_url=server.url), store=store, api=api,
-                         tr=Translator(locale), user=store.load_session()[0])
-        opened.append(ctx)
-        return ctx
-
-    yield sign_in
-    for ctx in opened:
-        ctx.store.close()
-
-
-def _texts(control) -> list[str]:
-    return [c.value for c in walk(control) if isinstance(c, ft.Text) and isinstance(c.value, str)]
+from tests.test_accessible_names import nameless, walk
+from tests.test_trades_screens import _texts, device  # noqa: F401  (signed-in, synced phones)
 
 
 def _buttons(view, label: str) -> list:
@@ -50,11 +23,11 @@ def _buttons(view, label: str) -> list:
             and (c.content == label or (isinstance(c.content, ft.Control) and label in _texts(c.content)))]
 
 
-def _sync(ctx: AppContext) -> None:
+def _sync(ctx) -> None:
     SyncEngine(ctx.store, ctx.api).sync_once()
 
 
-def _rows(ctx: AppContext, sql: str) -> list[dict]:
+def _rows(ctx, sql: str) -> list[dict]:
     with ctx.store.reading() as db:
         return list(db.query(sql))
 
