@@ -4,13 +4,18 @@ went first to someone else) is undone on the phone and told in the claimant's la
 
 from datetime import timedelta
 
+import flet as ft
 import pytest
 
+from app.config import ClientConfig
 from app.domain import open_shifts
 from app.i18n import Translator
 from app.store import outbox
 from app.store.open_shift_actions import OpenShiftActions, claims_of, store_open_shifts
 from app.store.roster_actions import RosterActions
+from app.ui.context import AppContext
+from app.ui.screens import rejected
+from tests.test_accessible_names import Page, walk
 from tests.test_trades_device import Phone, world  # noqa: F401  (signed-in phones, the server's engine)
 from tests.trade_world import add_shift, at, future_monday
 
@@ -61,10 +66,10 @@ def test_manager_adds_an_open_shift_staff_claim_it_offline_and_get_the_shift_aft
     assert chan.rejected() == []
 
 
-def test_the_loser_of_the_last_place_sees_the_claim_undone_and_why_in_her_language(phone):
+def test_the_loser_of_the_last_place_sees_the_claim_undone_and_why_in_her_language(phone, server):
     """One place: Siti claims it offline; Chan claims and syncs first. When Siti's phone syncs,
     her claim is refused "already taken", it disappears from her phone, the open shift shows no
-    place left, and the reason reads in Indonesian (her language)."""
+    place left, and her Rejected actions screen tells why in Indonesian (her language)."""
     day = future_monday(31) + timedelta(days=2)
     manager, chan, siti = phone("M2001", "7100"), phone("S3001", "1111"), phone("S3002", "2222")
     open_id = _published_open_shift(manager, day, slots=1)
@@ -78,8 +83,12 @@ def test_the_loser_of_the_last_place_sees_the_claim_undone_and_why_in_her_langua
     assert siti.one("open_shift_claims", siti_claim) is None
     assert siti.rejected() == [("open_shift.claim", "open_shift_full")]
     assert _visible(siti, day)[open_id]["remaining"] == 0
+    ctx = AppContext(page=Page(), config=ClientConfig(api_url=server.url), store=siti.store, api=siti.api,
+                     tr=Translator("id"), user=siti.store.load_session()[0])
+    shown = [c.value for c in walk(rejected.view(ctx)) if isinstance(c, ft.Text)]
     told = Translator("id").reason_message("open_shift_full")
-    assert told != Translator("en").reason_message("open_shift_full") and "shift" in told.lower()
+    assert told != Translator("en").reason_message("open_shift_full") and told in shown
+    assert any(ctx._("Open shift claim") in text for text in shown if isinstance(text, str))
 
 
 def test_a_claim_the_device_knows_is_against_the_rules_is_refused_at_once_with_the_reason(world):
