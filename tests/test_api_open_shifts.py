@@ -162,3 +162,22 @@ def test_manager_picks_among_claimants_when_the_chain_says_so(api, monkeypatch):
     assert seen(api, "u-s01", "open_shift_claim")["oc-p1"]["state"] == "declined"
     other = _one(api, "u-sm-mk", "open_shift.pick", {"claim_id": "oc-p2", "approve": False})
     assert other["status"] == "rejected"
+
+
+def test_forged_claims_change_nothing(api):
+    """A claim naming someone else is refused as invalid (the claimant is always the signed-in
+    person); re-using a colleague's claim id is a conflict; a claim on an unknown open shift is
+    "not found". Nobody gets a place from any of them."""
+    day = future_monday() + timedelta(days=6)
+    add_published(api, "os-forged", day, slots=3)
+    as_other = _one(api, "u-s01", "open_shift.claim", {"claim_id": "oc-f1", "open_shift_id": "os-forged",
+                                                        "user_id": "u-s02"})
+    assert (as_other["status"], as_other["reason"]) == ("rejected", "invalid_payload")
+    assert claim(api, "u-s02", "oc-f2", "os-forged")["status"] == "applied"
+    reused = claim(api, "u-s01", "oc-f2", "os-forged")
+    assert reused["status"] != "applied"
+    unknown = claim(api, "u-s01", "oc-f3", "os-nowhere")
+    assert (unknown["status"], unknown["reason"]) == ("rejected", "not_found")
+    stored = rows(api, db.open_shift_claims, open_shift_id="os-forged")
+    assert [(c["id"], c["user_id"]) for c in stored] == [("oc-f2", "u-s02")]
+    assert rows(api, db.open_shifts, id="os-forged")[0]["filled"] == 1
