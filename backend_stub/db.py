@@ -482,6 +482,7 @@ open_shift_claims = Table(
     Column("state", String(24), nullable=False),
     Column("shift_id", String(64)),
     Column("findings", Text, nullable=False, default="{}"),
+    Column("overrides", Text, nullable=False, default="[]"),
     _ts("created_at", nullable=False),
     Column("decided_by", String(64)),
     _ts("decided_at"),

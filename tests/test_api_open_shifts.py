@@ -112,7 +112,8 @@ def test_staff_of_another_store_cannot_claim_and_drafts_do_not_exist_for_staff(a
     add_published(api, "os-cwb", day)
     forged = claim(api, "u-s03", "oc-mk", "os-cwb")
     assert (forged["status"], forged["reason"]) == ("rejected", "shift_other_store")
-    assert _one(api, MANAGER, "open_shift.create", open_shift("os-hidden", day + timedelta(days=7)))["status"] == "applied"
+    hidden_draft = open_shift("os-hidden", day + timedelta(days=7))
+    assert _one(api, MANAGER, "open_shift.create", hidden_draft)["status"] == "applied"
     hidden = claim(api, "u-s01", "oc-hidden", "os-hidden")
     assert (hidden["status"], hidden["reason"]) == ("rejected", "not_found")
     by_staff = _one(api, "u-s01", "open_shift.create", open_shift("os-staff", day))
@@ -181,3 +182,26 @@ def test_forged_claims_change_nothing(api):
     stored = rows(api, db.open_shift_claims, open_shift_id="os-forged")
     assert [(c["id"], c["user_id"]) for c in stored] == [("oc-f2", "u-s02")]
     assert rows(api, db.open_shifts, id="os-forged")[0]["filled"] == 1
+
+
+def test_a_claim_that_warns_waits_and_the_manager_accepts_the_warning_with_a_reason(api):
+    """Chan already works 40 h that week: his claim (first claim wins) would make 48 h, over the
+    44 h overtime line, so it waits for the manager; picking him without a reason is refused
+    "give a reason"; with one he gets the shift and the override is kept (who, why, when)."""
+    monday = future_monday() + timedelta(weeks=1)
+    for offset in (0, 1, 3, 4):
+        add_shift(api.engine, "u-s01", monday + timedelta(days=offset), 8, 18)
+    add_published(api, "os-ot", monday + timedelta(days=2))
+    assert claim(api, "u-s01", "oc-ot", "os-ot")["status"] == "applied"
+    waiting = rows(api, db.open_shift_claims, id="oc-ot")[0]
+    assert waiting["state"] == "waiting_manager" and '"overtime"' in waiting["findings"]
+    plain = _one(api, MANAGER, "open_shift.pick", {"claim_id": "oc-ot", "approve": True})
+    assert (plain["status"], plain["reason"]) == ("rejected", "trade_override_needed")
+    assert "overtime" in plain["message"]
+    override = {"code": "overtime", "person_id": "u-s01", "reason": "Stock count week, agreed with Chan"}
+    picked = _one(api, MANAGER, "open_shift.pick", {"claim_id": "oc-ot", "approve": True, "overrides": [override]})
+    assert picked["status"] == "applied", picked
+    stored = rows(api, db.open_shift_claims, id="oc-ot")[0]
+    assert stored["state"] == "approved" and stored["decided_by"] == MANAGER
+    assert '"by": "u-sm-cwb"' in stored["overrides"] and "Stock count week" in stored["overrides"]
+    assert rows(api, db.shifts, id="sh-oc-ot")[0]["user_id"] == "u-s01"

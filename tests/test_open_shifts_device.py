@@ -40,7 +40,8 @@ def phone(world):
 def _published_open_shift(manager: Phone, day, slots: int, start: int = 9, end: int = 17) -> str:
     open_id = _open(manager).add_open_shift(store_id="st-cwb", starts_at=at(day, start), ends_at=at(day, end),
                                           slots=slots)
-    RosterActions(manager.store, manager.store.clock, manager.actor).publish_week("st-cwb", day - timedelta(days=day.weekday()))
+    monday = day - timedelta(days=day.weekday())
+    RosterActions(manager.store, manager.store.clock, manager.actor).publish_week("st-cwb", monday)
     manager.sync()
     return open_id
 

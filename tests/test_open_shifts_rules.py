@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from app.domain import open_shifts, roster
-from app.domain.shift_rules import FIRST_CLAIM_WINS, MANAGER_PICKS, Person, RosterIndex, ShiftTradeSettings
+from app.domain.shift_rules import FIRST_CLAIM_WINS, MANAGER_PICKS, Override, Person, RosterIndex, ShiftTradeSettings
 from tests.shift_world import at, daily, shift
 
 NOW = at(-7, 9)
@@ -128,3 +128,18 @@ def test_an_overnight_open_shift_and_the_shift_it_becomes_belong_to_the_day_it_s
     assert taken.id == open_shifts.claim_shift_id("oc-9") and taken.status == roster.PUBLISHED
     assert taken.ends_at - taken.starts_at == timedelta(hours=8)
     assert replace(NIGHT, filled=1).remaining == 0
+
+
+def test_a_pick_needs_a_reason_for_each_warning_and_keeps_only_those_used():
+    """Anna would pass the overtime line: picking her needs an override of "overtime" with a
+    reason; an override of a warning that did not fire is not kept."""
+    check = _claim(anna_shifts=daily("anna", (0, 1, 3, 4), 8, 9.5))
+    assert [w.code for w in check.warnings] == ["overtime"]
+    with pytest.raises(open_shifts.ClaimRefused) as refused:
+        open_shifts.accepted_warnings(check, [])
+    assert refused.value.reason == "trade_override_needed"
+    overtime = Override("overtime", "anna", "boss", "Agreed for the stock count", NOW)
+    unused = Override("no_rest_day", "anna", "boss", "Not needed here at all", NOW)
+    assert open_shifts.accepted_warnings(check, [overtime, unused]) == (overtime,)
+    assert open_shifts.overrides_json([overtime])[0] | {"at": None} == {
+        "code": "overtime", "person_id": "anna", "by": "boss", "reason": "Agreed for the stock count", "at": None}

@@ -1,11 +1,11 @@
 """Issue 10, open shifts on screen, built from real synced devices (real API): the manager adds
-an open shift with places from the Roster, staff see it in My shifts and tap "Claim", and with
-"manager picks" the manager picks a claimant from the Roster."""
+an open shift with places from the Roster, staff see it in My shifts and tap "Claim", and
+a claim waiting for the manager (a warning, or "manager picks") is picked from the Roster."""
 
-import json
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import flet as ft
+from sqlalchemy import select
 
 from app.domain import open_shifts as rules
 from app.domain import roster as roster_rules
@@ -14,8 +14,11 @@ from app.store.roster_actions import RosterActions
 from app.sync import SyncEngine
 from app.ui.screen_state import screen_state
 from app.ui.screens import roster, shifts
+from backend_stub import db
+from tests.servers import server_engine
 from tests.test_accessible_names import nameless, walk
 from tests.test_trades_screens import _texts, device  # noqa: F401  (signed-in, synced phones)
+from tests.trade_world import add_shift, at, future_monday
 
 
 def _buttons(view, label: str) -> list:
@@ -71,26 +74,41 @@ def _monday(row: dict):
     return roster_rules.week_start(roster_rules.work_day(datetime.fromisoformat(row["starts_at"])))
 
 
-def test_with_manager_picks_the_manager_picks_a_claimant_on_the_roster(device):
-    """A claim waiting for the manager shows on the Roster under its open shift with "Pick";
-    tapping it gives the place (queued for the server, which makes the shift)."""
+def test_a_claim_that_warns_waits_and_the_manager_picks_it_with_a_reason_on_the_roster(server, device):
+    """Chan already works 40 h that week, so his claim (synced) waits for the manager with an
+    overtime warning. On the Roster the manager sees him under the open shift with a reason
+    field for the warning; "Pick" without a reason is refused on the phone with the message;
+    with a reason the pick is queued and, once synced, Chan has the shift."""
+    engine = server_engine(server)
+    monday = future_monday(34)
+    for offset in (0, 1, 3, 4):
+        add_shift(engine, "u-s01", monday + timedelta(days=offset), 8, 18)
     manager = device("M2001", "7100")
-    now = manager.tr.now() + timedelta(weeks=3)
-    start = roster_rules.shift_times(manager.tr.to_local(now).date(), time(9), time(17))[0]
-    actions = OpenShiftActions(manager.store, manager.store.clock, manager.actor)
-    open_id = actions.add_open_shift(store_id="st-cwb", starts_at=start, ends_at=start + timedelta(hours=8), slots=1)
-    with manager.store.transaction() as db:  # as pulled: published, Chan's claim waiting
-        db.execute("UPDATE open_shifts SET status='published', sync_state='synced' WHERE id=?", [open_id])
-        db["open_shift_claims"].insert({"id": "oc-wait", "open_shift_id": open_id, "store_id": "st-cwb",
-                                        "user_id": "u-s01", "state": rules.WAITING, "shift_id": None,
-                                        "findings": json.dumps({}), "created_at": start.isoformat(),
-                                        "decided_by": None, "decided_at": None, "sync_state": "synced"})
+    start = at(monday + timedelta(days=2), 9)
+    open_id = OpenShiftActions(manager.store, manager.store.clock, manager.actor).add_open_shift(
+        store_id="st-cwb", starts_at=start, ends_at=start + timedelta(hours=8), slots=1)
+    RosterActions(manager.store, manager.store.clock, manager.actor).publish_week("st-cwb", monday)
+    _sync(manager)
+    chan = device("S3001", "1111")
+    claim_id = OpenShiftActions(chan.store, chan.store.clock, chan.actor).claim(open_id)
+    _sync(chan)
+    _sync(manager)
     state = screen_state(manager, roster.ROUTE, roster.RosterState)
-    state.week = (roster_rules.week_start(start.date()) - roster_rules.week_start(
-        manager.tr.to_local(manager.tr.now()).date())).days // 7
+    state.week = (monday - roster_rules.week_start(manager.tr.to_local(manager.tr.now()).date())).days // 7
     view = roster.view(manager)
     assert manager._("Claimed: waiting for the manager") in " ".join(_texts(view))
+    [reason] = [c for c in walk(view) if isinstance(c, ft.TextField) and "44" in str(c.label)]
+    notices = []
+    manager.notify = lambda message, error=False: notices.append((message, error))
     _buttons(view, manager._("Pick"))[0].on_click(None)
-    [claim] = _rows(manager, "SELECT * FROM open_shift_claims WHERE id='oc-wait'")
-    assert (claim["state"], claim["sync_state"]) == (rules.APPROVED, "pending")
-
+    assert notices[-1] == (manager.reason_text("trade_override_needed"), True)
+    reason.value = "Stock count week, agreed with Chan"
+    _buttons(view, manager._("Pick"))[0].on_click(None)
+    [picked] = _rows(manager, f"SELECT * FROM open_shift_claims WHERE id='{claim_id}'")
+    assert (picked["state"], picked["sync_state"]) == (rules.APPROVED, "pending")
+    assert "Stock count week" in picked["overrides"]
+    _sync(manager)
+    with engine.connect() as conn:
+        shift = conn.execute(select(db.shifts).where(db.shifts.c.id == rules.claim_shift_id(claim_id))).mappings().one()
+    engine.dispose()
+    assert shift["user_id"] == "u-s01"

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.domain import roster
+from app.domain import roster, trades
 from app.domain.access import AccessDenied
 from app.domain.shift_rules import (
-    FIRST_CLAIM_WINS, Person, RosterIndex, Shift, ShiftTradeSettings, Trade, TradeCheck, TradeKind, check_trade,
+    FIRST_CLAIM_WINS, Override, Person, RosterIndex, Shift, ShiftTradeSettings, Trade, TradeCheck, TradeKind,
+    check_trade,
 )
 
 #: An open shift has at least one place and at most this many.
@@ -120,6 +121,22 @@ def check_pick(shift: OpenShift, claim_state: str, approve: bool = True) -> None
         raise ClaimRefused(REASON_NOT_OPEN, "This open shift is not open for claims.")
     if shift.remaining <= 0:
         raise ClaimRefused(REASON_FULL, "Someone else already took the last place on this shift.")
+
+
+def accepted_warnings(check: TradeCheck, overrides: Iterable[Override]) -> tuple[Override, ...]:
+    """The overrides a manager's pick uses: every warning of ``check`` needs one, with a reason
+    (kept with the claim: who, why, when); refused with the codes still open otherwise."""
+    overrides = tuple(overrides)
+    if not check.approvable(overrides):
+        codes = ", ".join(sorted({w.code for w in check.unresolved(overrides)}))
+        raise ClaimRefused(trades.REASON_OVERRIDE_NEEDED, f"Give a reason to accept: {codes}.")
+    return tuple(o for o in overrides if any(o.covers(w) for w in check.warnings))
+
+
+def overrides_json(overrides: Iterable[Override]) -> list[dict]:
+    """The overrides as kept with the claim."""
+    return [{"code": o.code, "person_id": o.person_id, "by": o.by, "reason": o.reason, "at": o.at.isoformat()}
+            for o in overrides]
 
 
 def claim_shift_id(claim_id: str) -> str:

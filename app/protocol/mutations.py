@@ -296,10 +296,11 @@ class OpenShiftClaim(_Payload):
 
 
 class OpenShiftPick(_Payload):
-    """A manager gives a place to a claimant (or turns the claim down)."""
+    """A manager gives a place to a claimant (each warning accepted with a reason) or turns the claim down."""
 
     claim_id: Id
     approve: StrictBool
+    overrides: list[TradeOverride] = Field(default_factory=list, max_length=10)
 
 
 #: Mutation type name -> payload model. A type not listed here is rejected per item.

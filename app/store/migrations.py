@@ -142,7 +142,7 @@ def _m011_open_shifts(db: Database) -> None:
                               "created_at": str, "updated_at": str, "sync_state": str}, pk="id")
     db.execute("CREATE INDEX IF NOT EXISTS ix_open_shifts_store ON open_shifts(store_id, starts_at)")
     db["open_shift_claims"].create({"id": str, "open_shift_id": str, "store_id": str, "user_id": str,
-                                    "state": str, "shift_id": str, "findings": str, "created_at": str,
+                                    "state": str, "shift_id": str, "findings": str, "overrides": str, "created_at": str,
                                     "decided_by": str, "decided_at": str, "sync_state": str}, pk="id")
     db.execute("CREATE INDEX IF NOT EXISTS ix_open_shift_claims_shift ON open_shift_claims(open_shift_id)")
 

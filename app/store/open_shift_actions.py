@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from app.domain import open_shifts, roster
 from app.domain.access import require_manager_of
+from app.domain.shift_rules import Override
 from app.protocol import Reason
 from app.protocol import mutations as m
 from app.store import trade_actions
@@ -90,24 +91,41 @@ class OpenShiftActions(TradeActions):
         p = m.OpenShiftClaim(claim_id=f"oc-{uuid.uuid4().hex}", open_shift_id=open_shift_id)
         claim = {"id": p.claim_id, "open_shift_id": open_shift_id, "store_id": shift.store_id, "user_id": me,
                  "state": open_shifts.after_claim(check, settings()), "shift_id": None,
-                 "findings": json.dumps(check.to_dict()), "created_at": _iso(self._now()), "decided_by": None,
+                 "findings": json.dumps(check.to_dict()), "overrides": "[]", "created_at": _iso(self._now()),
+                 "decided_by": None,
                  "decided_at": None, "sync_state": "pending"}
         self._record("open_shift.claim", p, f"open_shift_claim:{p.claim_id}",
                      lambda db: db["open_shift_claims"].insert(claim))
         return p.claim_id
 
-    def pick(self, claim_id: str, approve: bool) -> int:
-        """A manager gives the claimant a place (or turns them down); the server makes the shift."""
+    def _pick_check(self, db: Database, claim: dict, shift: open_shifts.OpenShift, overrides) -> list:
+        """The rules again for the claimant (their own claim aside), and the overrides they need."""
+        others = [c["user_id"] for c in claims_of(db, shift.id)
+                  if c["state"] in open_shifts.LIVE_CLAIMS and c["id"] != claim["id"]]
+        user = claim["user_id"]
+        check = open_shifts.check_claim(shift, self._person(db, user), others,
+                                        self._roster(db, [shift.as_shift()], {user}), settings(), self._now())
+        return open_shifts.overrides_json(open_shifts.accepted_warnings(check, overrides))
+
+    def pick(self, claim_id: str, approve: bool,
+             override_reasons: dict[tuple[str, str | None], str] | None = None) -> int:
+        """A manager gives the claimant a place (a reason for each warning, keyed by (code, person))
+        or turns them down; the server checks again and makes the shift."""
+        overrides = [Override(code, person, self.actor.user_id, why, self._now())
+                     for (code, person), why in (override_reasons or {}).items()]
         with self._store.reading() as db:
             rows = list(db.query("SELECT * FROM open_shift_claims WHERE id=?", [claim_id]))
             if not rows:
                 raise open_shifts.ClaimRefused(Reason.NOT_FOUND, "This claim no longer exists.")
             claim = rows[0]
             require_manager_of(self.actor, [claim["store_id"]])
-            open_shifts.check_pick(_model(self._open_shift(db, claim["open_shift_id"])), claim["state"], approve)
+            shift = _model(self._open_shift(db, claim["open_shift_id"]))
+            open_shifts.check_pick(shift, claim["state"], approve)
+            kept = self._pick_check(db, claim, shift, overrides) if approve else []
+        p = m.OpenShiftPick(claim_id=claim_id, approve=approve, overrides=[
+            m.TradeOverride(code=o.code, person_id=o.person_id, reason=o.reason) for o in overrides])
         state = open_shifts.APPROVED if approve else open_shifts.DECLINED
-        values = [state, self.actor.user_id, _iso(self._now()), claim_id]
-        return self._record("open_shift.pick", m.OpenShiftPick(claim_id=claim_id, approve=approve),
-                            f"open_shift_claim:{claim_id}", lambda db: db.execute(
-                                "UPDATE open_shift_claims SET state=?, decided_by=?, decided_at=?,"
-                                " sync_state='pending' WHERE id=?", values))
+        values = [state, json.dumps(kept), self.actor.user_id, _iso(self._now()), claim_id]
+        return self._record("open_shift.pick", p, f"open_shift_claim:{claim_id}", lambda db: db.execute(
+            "UPDATE open_shift_claims SET state=?, overrides=?, decided_by=?, decided_at=?, sync_state='pending'"
+            " WHERE id=?", values))

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from app.domain import open_shifts, roster
 from app.domain.access import require_manager_of
-from app.domain.shift_rules import ShiftTradeSettings
+from app.domain.shift_rules import Override, ShiftTradeSettings
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
@@ -47,11 +47,12 @@ def _model(row: dict) -> open_shifts.OpenShift:
 
 
 def _emit_open_shift(conn: Connection, row: dict) -> None:
-    emit(conn, "open_shift", row["id"], row, audience=roster_handlers.shift_audience(row["status"]), store_ids=[row["store_id"]])
+    audience = roster_handlers.shift_audience(row["status"])  # drafts: the store's managers only
+    emit(conn, "open_shift", row["id"], row, audience=audience, store_ids=[row["store_id"]])
 
 
 def _emit_claim(conn: Connection, row: dict) -> None:
-    data = {**row, "findings": json.loads(row["findings"] or "{}")}
+    data = {**row, "findings": json.loads(row["findings"] or "{}"), "overrides": json.loads(row["overrides"] or "[]")}
     emit(conn, "open_shift_claim", row["id"], data, audience="user", user_id=row["user_id"])
     emit(conn, "open_shift_claim", row["id"], data, audience="managers", store_ids=[row["store_id"]])
 
@@ -127,7 +128,7 @@ def open_shift_claim(conn: Connection, p: m.OpenShiftClaim, ctx: Context) -> Non
     state = open_shifts.after_claim(check, settings())
     claim = {"id": p.claim_id, "open_shift_id": row["id"], "store_id": row["store_id"],
              "user_id": ctx.actor.user_id, "state": state, "shift_id": None,
-             "findings": json.dumps(check.to_dict()), "created_at": ctx.received_at,
+             "findings": json.dumps(check.to_dict()), "overrides": "[]", "created_at": ctx.received_at,
              "decided_by": None, "decided_at": None}
     if state == open_shifts.APPROVED:
         claim |= {"shift_id": _take_place(conn, row, p.claim_id, ctx.actor.user_id, ctx),
@@ -152,7 +153,15 @@ def open_shift_pick(conn: Connection, p: m.OpenShiftPick, ctx: Context) -> None:
     changes = {"state": open_shifts.DECLINED, "decided_by": ctx.actor.user_id, "decided_at": ctx.received_at}
     if p.approve:
         check = _check(conn, row, claim["user_id"], ctx.received_at, but=claim["id"])
+        asked = [Override(o.code, o.person_id, ctx.actor.user_id, o.reason, ctx.received_at) for o in p.overrides]
+        try:
+            used = open_shifts.accepted_warnings(check, asked)
+        except open_shifts.ClaimRefused as exc:
+            raise _refuse(exc) from None
+        for o in used:
+            log.info("override %s for %s on open-shift claim %s by %s", o.code, o.person_id, claim["id"], o.by)
         changes |= {"state": open_shifts.APPROVED, "findings": json.dumps(check.to_dict()),
+                    "overrides": json.dumps(open_shifts.overrides_json(used)),
                     "shift_id": _take_place(conn, row, claim["id"], claim["user_id"], ctx)}
     conn.execute(db.open_shift_claims.update().where(_C.id == claim["id"]).values(**changes))
     _emit_claim(conn, {**claim, **changes})

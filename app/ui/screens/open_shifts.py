@@ -3,6 +3,7 @@ roster week (with the claimants to pick from), and the staff's "Open shifts" sec
 shifts with a "Claim" button. No rule lives here: ``app.domain.open_shifts`` decides, through
 ``OpenShiftActions`` (the server checks again)."""
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -14,6 +15,7 @@ from app.i18n.reasons import shift_rule_message
 from app.store.open_shift_actions import OpenShiftActions, claims_of, store_open_shifts
 from app.ui.chrome import big_button, section
 from app.ui.context import AppContext
+from app.ui.screens.trades import _override_fields  # the trades' reason field per warning
 
 #: How far ahead My shifts lists the open shifts of my stores.
 STAFF_HORIZON = timedelta(weeks=4)
@@ -124,13 +126,17 @@ def _claimant_row(ctx: AppContext, claim: dict, state) -> ft.Control:
     label = ctx.tr.join(claim["name"] or claim["user_id"], _claim_label(ctx, claim["state"]))
     if claim["state"] != open_shifts.WAITING or claim["sync_state"] == "pending":
         return ctx.typo.text(label, 14)
+    # A warning (overtime, no rest day) is accepted in writing: one reason field each.
+    fields = _override_fields(ctx, json.loads(claim["findings"] or "{}").get("warnings", []))
 
     def pick(approve: bool) -> None:
-        _run(ctx, lambda: _actions(ctx).pick(claim["id"], approve), None, state)
+        reasons = {(w["code"], w["person_id"]): f.value for w, f in fields if f.value}
+        _run(ctx, lambda: _actions(ctx).pick(claim["id"], approve, reasons), None, state)
 
-    return ft.Row([ctx.typo.text(label, 14),
-                   ft.TextButton(ctx._("Pick"), on_click=lambda e: pick(True)),
-                   ft.TextButton(ctx._("Decline"), on_click=lambda e: pick(False))], wrap=True)
+    return ft.Column([ctx.typo.text(label, 14), *(f for _, f in fields),
+                      ft.Row([ft.TextButton(ctx._("Pick"), on_click=lambda e: pick(True)),
+                              ft.TextButton(ctx._("Decline"), on_click=lambda e: pick(False))], wrap=True)],
+                     spacing=2)
 
 
 def week_block(ctx: AppContext, store_id: str, monday: date, state) -> list[ft.Control]:

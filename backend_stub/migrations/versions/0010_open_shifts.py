@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column('state', sa.String(length=24), nullable=False),
         sa.Column('shift_id', sa.String(length=64), nullable=True),
         sa.Column('findings', sa.Text(), nullable=False),
+        sa.Column('overrides', sa.Text(), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('decided_by', sa.String(length=64), nullable=True),
         sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
