@@ -205,3 +205,20 @@ def test_a_claim_that_warns_waits_and_the_manager_accepts_the_warning_with_a_rea
     assert stored["state"] == "approved" and stored["decided_by"] == MANAGER
     assert '"by": "u-sm-cwb"' in stored["overrides"] and "Stock count week" in stored["overrides"]
     assert rows(api, db.shifts, id="sh-oc-ot")[0]["user_id"] == "u-s01"
+
+
+def test_a_claim_still_waiting_when_the_shift_starts_expires(api, monkeypatch):
+    """Manager picks, but nobody picked: the housekeeping round after the open shift's start
+    marks the claim expired, and the claimant's phone pulls it so."""
+    monkeypatch.setattr(open_shift_handlers.trade_handlers, "SETTINGS",
+                        ShiftTradeSettings(open_shift_mode=MANAGER_PICKS))
+    day = future_monday() + timedelta(weeks=2)
+    add_published(api, "os-exp", day)
+    assert claim(api, "u-s02", "oc-exp", "os-exp")["status"] == "applied"
+    starts = db.aware(rows(api, db.open_shifts, id="os-exp")[0]["starts_at"])
+    with api.engine.begin() as conn:
+        assert open_shift_handlers.expire_started(conn, starts - timedelta(minutes=1)) == 0
+    with api.engine.begin() as conn:
+        assert open_shift_handlers.expire_started(conn, starts + timedelta(minutes=1)) == 1
+    assert rows(api, db.open_shift_claims, id="oc-exp")[0]["state"] == "expired"
+    assert seen(api, "u-s02", "open_shift_claim")["oc-exp"]["state"] == "expired"

@@ -29,6 +29,7 @@ MAX_SLOTS = 20
 WAITING = "waiting_manager"   # the manager picks among the claimants (or a warning needs them)
 APPROVED = "approved"         # the claimant has the shift
 DECLINED = "declined"         # the manager picked someone else
+EXPIRED = "expired"           # still waiting when the shift started
 LIVE_CLAIMS = frozenset({WAITING, APPROVED})
 
 # Reason codes (``app.protocol.Reason`` takes its members' values from here).

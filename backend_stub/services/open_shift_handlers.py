@@ -181,6 +181,16 @@ def publish_week(conn: Connection, store_id: str, monday, ctx: Context) -> int:
     return published
 
 
+def expire_started(conn: Connection, now: datetime) -> int:
+    """Claims still waiting for the manager when their open shift starts expire (housekeeping)."""
+    rows = conn.execute(select(db.open_shift_claims).join(db.open_shifts, _O.id == _C.open_shift_id).where(
+        _C.state == open_shifts.WAITING, _O.starts_at <= now)).mappings().all()
+    for row in rows:
+        conn.execute(db.open_shift_claims.update().where(_C.id == row["id"]).values(state=open_shifts.EXPIRED))
+        _emit_claim(conn, {**dict(row), "state": open_shifts.EXPIRED})
+    return len(rows)
+
+
 OPEN_SHIFT_HANDLERS = {
     "open_shift.create": open_shift_create,
     "open_shift.claim": open_shift_claim,

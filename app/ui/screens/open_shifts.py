@@ -23,6 +23,7 @@ _CLAIM_LABELS = {
     open_shifts.WAITING: N_("Claimed: waiting for the manager"),
     open_shifts.APPROVED: N_("Yours"),
     open_shifts.DECLINED: N_("Not picked"),
+    open_shifts.EXPIRED: N_("Expired: the shift started"),
 }
 
 
