@@ -485,3 +485,40 @@ chain_settings = Table(
     _ts("updated_at", nullable=False),
     Column("updated_by", String(64), nullable=False),
 )
+
+# Issue 10, openshifts: a store's shift with ``slots`` places that staff claim
+# (app.domain.open_shifts). ``filled`` counts approved claims: a claim takes a place only by
+# raising it while it is below ``slots`` (one conditional UPDATE), so two claims on the last
+# place can never both win. Each approved claim becomes the claimant's own published shift.
+open_shifts = Table(
+    "open_shifts", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False),
+    _ts("starts_at", nullable=False),
+    _ts("ends_at", nullable=False),
+    Column("role", String(64), nullable=False, default=""),
+    Column("slots", Integer, nullable=False),
+    Column("filled", Integer, nullable=False, default=0),
+    Column("status", String(16), nullable=False, default="draft"),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_by", String(64), nullable=False),
+    _ts("created_at", nullable=False),
+    _ts("updated_at", nullable=False),
+)
+Index("ix_open_shifts_store_starts", open_shifts.c.store_id, open_shifts.c.starts_at)
+
+open_shift_claims = Table(
+    "open_shift_claims", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("open_shift_id", String(64), ForeignKey("open_shifts.id"), nullable=False),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("state", String(24), nullable=False),
+    Column("shift_id", String(64)),
+    Column("findings", Text, nullable=False, default="{}"),
+    Column("overrides", Text, nullable=False, default="[]"),
+    _ts("created_at", nullable=False),
+    Column("decided_by", String(64)),
+    _ts("decided_at"),
+    UniqueConstraint("open_shift_id", "user_id", name="uq_open_shift_claims_person"),
+)

@@ -88,17 +88,23 @@ def overlapping(shift: ShiftSpan, others: Iterable[ShiftSpan]) -> ShiftSpan | No
     return None
 
 
-def check_shift(shift: ShiftSpan, person_store_ids: Iterable[str], others: Iterable[ShiftSpan],
-                rules: RosterRules = RosterRules()) -> None:
-    """Raise ``RosterRefused`` unless ``shift`` may stand: it ends after it starts, is not too
-    long, the person works at its store, and it overlaps none of their other shifts."""
-    length = shift.ends_at - shift.starts_at
+def check_times(starts_at: datetime, ends_at: datetime, rules: RosterRules = RosterRules()) -> None:
+    """Raise ``RosterRefused`` unless the span ends after it starts and is not too long (a
+    rostered shift and an open shift alike)."""
+    length = ends_at - starts_at
     if length <= timedelta(0):
         raise RosterRefused(REASON_ENDS_BEFORE_START, "A shift must end after it starts.")
     if length > rules.max_length:
         hours = rules.max_length.total_seconds() / 3600
         raise RosterRefused(REASON_TOO_LONG, f"A shift may last at most {hours:g} hours.",
                             hours=length.total_seconds() / 3600, limit=hours)
+
+
+def check_shift(shift: ShiftSpan, person_store_ids: Iterable[str], others: Iterable[ShiftSpan],
+                rules: RosterRules = RosterRules()) -> None:
+    """Raise ``RosterRefused`` unless ``shift`` may stand: it ends after it starts, is not too
+    long, the person works at its store, and it overlaps none of their other shifts."""
+    check_times(shift.starts_at, shift.ends_at, rules)
     if shift.store_id not in set(person_store_ids):
         raise RosterRefused(REASON_PERSON_NOT_AT_STORE, "This person does not work at this store.")
     clash = overlapping(shift, others)

@@ -100,6 +100,12 @@ REASON_MESSAGES = MessageMap(
         "trade_override_needed": N_("Give a reason to accept each warning before approving."),
         "trade_already_taken": N_("Someone else took this shift first."),
         "trade_invalid": N_("This request is not complete. Choose a colleague or shift again."),
+        # -- issue 10, openshifts: a claim on an open shift --------------------------------
+        "open_shift_full": N_("Someone else already took the last place on this shift."),
+        "open_shift_already_claimed": N_("You have already claimed this open shift."),
+        "open_shift_not_open": N_("This open shift is not open for claims."),
+        "open_shift_claim_decided": N_("This claim has already been decided."),
+        "open_shift_bad_slots": N_("An open shift needs 1 to 20 places."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

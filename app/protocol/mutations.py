@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from app.domain import open_shifts
 from app.domain.approvals import MIN_REASON_LENGTH
 from app.domain.availability import MAX_NOTE, MAX_WINDOWS
 from app.domain.requests.kinds import RequestType
@@ -311,6 +312,33 @@ class UnavailabilityRemove(_Payload):
     unavailability_id: Id
 
 
+# -- issue 10, openshifts: open shifts with N places, claimed by staff ----------------------
+class OpenShiftCreate(_Payload):
+    """A manager adds an open shift with ``slots`` places (a draft until the week is published)."""
+
+    open_shift_id: Id
+    store_id: Id
+    starts_at: WireTime
+    ends_at: WireTime
+    role: ShiftRole = ""
+    slots: int = Field(ge=1, le=open_shifts.MAX_SLOTS, strict=True)
+
+
+class OpenShiftClaim(_Payload):
+    """A staff member claims a place on a published open shift."""
+
+    claim_id: Annotated[str, StringConstraints(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9_.:-]+$")]
+    open_shift_id: Id
+
+
+class OpenShiftPick(_Payload):
+    """A manager gives a place to a claimant (each warning accepted with a reason) or turns the claim down."""
+
+    claim_id: Id
+    approve: StrictBool
+    overrides: list[TradeOverride] = Field(default_factory=list, max_length=10)
+
+
 #: Mutation type name -> payload model. A type not listed here is rejected per item.
 # -- issue 7, device sync: an action given up on the device still uses its number ----------
 #: The type of a void: sent in place of an action the device refused or discarded.
@@ -349,6 +377,9 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "availability.set": AvailabilitySet,
     "unavailability.add": UnavailabilityAdd,
     "unavailability.remove": UnavailabilityRemove,
+    "open_shift.create": OpenShiftCreate,
+    "open_shift.claim": OpenShiftClaim,
+    "open_shift.pick": OpenShiftPick,
     VOID: MutationVoid,
 }
 

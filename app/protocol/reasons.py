@@ -10,7 +10,7 @@ it) and the members below take their values from there, so each code is written 
 
 from enum import StrEnum
 
-from app.domain import approvals, attendance, availability, roster, shift_rules, timesheet, trades
+from app.domain import approvals, attendance, availability, open_shifts, roster, shift_rules, timesheet, trades
 from app.domain.requests import kinds as request_kinds
 
 
@@ -121,6 +121,12 @@ class Reason(StrEnum):
     AVAILABILITY_BAD_WINDOW = availability.REASON_BAD_WINDOW
     UNAVAILABILITY_BAD_DAYS = availability.REASON_BAD_DAYS
     CHAIN_SETTINGS_INVALID = availability.REASON_BAD_SETTINGS
+    # -- issue 10, openshifts: a claim on an open shift (app.domain.open_shifts) ------------
+    OPEN_SHIFT_FULL = open_shifts.REASON_FULL
+    OPEN_SHIFT_ALREADY_CLAIMED = open_shifts.REASON_ALREADY_CLAIMED
+    OPEN_SHIFT_NOT_OPEN = open_shifts.REASON_NOT_OPEN
+    OPEN_SHIFT_CLAIM_DECIDED = open_shifts.REASON_CLAIM_DECIDED
+    OPEN_SHIFT_BAD_SLOTS = open_shifts.REASON_BAD_SLOTS
 
 
 class Flag(StrEnum):

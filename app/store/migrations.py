@@ -145,6 +145,19 @@ def _m010_availability(db: Database) -> None:
     db["chain_settings"].create({"id": str, "settings": str, "updated_at": str}, pk="id")
 
 
+def _m011_open_shifts(db: Database) -> None:
+    """Issue 10, openshifts: open shifts with N places (pulled) and claims (pulled, or made here
+    and waiting to sync)."""
+    db["open_shifts"].create({"id": str, "store_id": str, "starts_at": str, "ends_at": str, "role": str,
+                              "slots": int, "filled": int, "status": str, "version": int, "created_by": str,
+                              "created_at": str, "updated_at": str, "sync_state": str}, pk="id")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_open_shifts_store ON open_shifts(store_id, starts_at)")
+    db["open_shift_claims"].create({"id": str, "open_shift_id": str, "store_id": str, "user_id": str,
+                                    "state": str, "shift_id": str, "findings": str, "overrides": str, "created_at": str,
+                                    "decided_by": str, "decided_at": str, "sync_state": str}, pk="id")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_open_shift_claims_shift ON open_shift_claims(open_shift_id)")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -156,6 +169,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (8, _m008_leave_requests),
     (9, _m009_trades),
     (10, _m010_availability),  # issue 10, availability
+    (11, _m011_open_shifts),  # issue 10, openshifts
 ]
 
 

@@ -37,6 +37,9 @@ TABLES = {
     "availability": "availability",
     "unavailability": "unavailability",
     "chain_setting": "chain_settings",
+    # issue 10, openshifts
+    "open_shift": "open_shifts",
+    "open_shift_claim": "open_shift_claims",
 }
 
 #: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group

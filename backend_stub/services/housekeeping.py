@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 
 from backend_stub.services.biometrics import purge_selfies
+from backend_stub.services import open_shift_handlers
 from backend_stub.services.changes import flush
 from backend_stub.services.throttle import forget_idle
 from backend_stub.services.trade_handlers import expire_started
@@ -16,12 +17,14 @@ log = logging.getLogger(__name__)
 
 
 def _expire_trades(engine: Engine) -> None:
-    """Swap, offer and cover requests still waiting when their shift starts expire."""
+    """Swap, offer and cover requests (and open-shift claims) still waiting when their shift starts expire."""
     with engine.begin() as conn:
-        expired = expire_started(conn, datetime.now(UTC))
+        now = datetime.now(UTC)
+        expired = expire_started(conn, now)
+        claims = open_shift_handlers.expire_started(conn, now)  # issue 10, openshifts
         flush(conn)
-    if expired:
-        log.info("%d trade requests expired (their shift started)", expired)
+    if expired or claims:
+        log.info("%d trade requests and %d open-shift claims expired (their shift started)", expired, claims)
 
 
 def run_housekeeping(engine: Engine, settings: Settings) -> None:

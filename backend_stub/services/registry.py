@@ -7,6 +7,7 @@ table is rejected per item as ``unknown_mutation_type``.
 from app.protocol.mutations import VOID
 from backend_stub.services.availability import AVAILABILITY_HANDLERS
 from backend_stub.services.handlers import BASIC_HANDLERS, Handler
+from backend_stub.services.open_shift_handlers import OPEN_SHIFT_HANDLERS
 from backend_stub.services.request_handlers import REQUEST_HANDLERS
 from backend_stub.services.punch_handlers import punch_confirm, punch_correct, punch_record
 from backend_stub.services.roster_handlers import ROSTER_HANDLERS
@@ -28,5 +29,6 @@ HANDLERS: dict[str, Handler] = {
     **REQUEST_HANDLERS,
     **TRADE_HANDLERS,
     **AVAILABILITY_HANDLERS,  # issue 10, availability
+    **OPEN_SHIFT_HANDLERS,  # issue 10, openshifts
     VOID: _void,
 }

@@ -17,6 +17,7 @@ from app.domain.access import require_manager_of
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
+from backend_stub.services import open_shift_handlers
 from backend_stub.services.changes import emit
 from backend_stub.services.handlers import Context, person_store_ids
 from backend_stub.services.outcomes import Rejected
@@ -154,6 +155,7 @@ def roster_publish(conn: Connection, p: m.RosterPublish, ctx: Context) -> None:
             values["status"] = roster.PUBLISHED
         conn.execute(db.shifts.update().where(_S.id == row["id"]).values(**values))
         _emit_shift(conn, {**row, **values})
+    open_shift_handlers.publish_week(conn, p.store_id, p.week_start, ctx)  # issue 10, openshifts
     announce_changes(conn, p.store_id, changes, ctx)
 
 

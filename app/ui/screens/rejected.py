@@ -21,6 +21,11 @@ ACTION_NAMES = {  # msgids, translated at render time (kinds of offline action)
     "task.complete": N_("Task done"),
     "broadcast.create": N_("Broadcast"),
     "punch.confirm": N_("Confirm"),
+    # -- issue 10, openshifts
+    "open_shift.create": N_("Open shift"),
+    # Translators: an offline action: claiming a place on an open shift (or a manager picking a claim).
+    "open_shift.claim": N_("Open shift claim"),
+    "open_shift.pick": N_("Open shift claim"),
 }
 # Translators: an offline action of a kind the app has no name for.
 OTHER_ACTION = N_("Action")

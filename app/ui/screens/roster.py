@@ -19,6 +19,7 @@ from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
 from app.ui.screen_state import screen_state
+from app.ui.screens import open_shifts
 from app.ui.screens.shifts import shift_span_text, week_nav
 
 ROUTE = "/roster"
@@ -44,6 +45,7 @@ class RosterState:
     by_day: bool = False
     day: int = 0  # 0 = Monday, in the day view
     form: ShiftForm | None = None
+    open_form: open_shifts.OpenShiftForm | None = None  # issue 10, openshifts
     revision: int = 0  # raised after an action, to read the database again
 
 
@@ -83,12 +85,14 @@ def _day_block(ctx: AppContext, store_id: str, day: date, shifts: list[Shift], s
             or [t.text(ctx._("No shifts."), 14, color=ft.Colors.GREY_700)])
     add = ft.TextButton(ctx._("Add shift"), icon=ft.Icons.ADD,
                         on_click=lambda e: setattr(state, "form", ShiftForm(store_id, day)))
-    return ft.Column([t.text(ctx.tr.format_date(day, "full"), 15, weight=ft.FontWeight.BOLD), *rows, add], spacing=2)
+    adds = ft.Row([add, open_shifts.add_button(ctx, store_id, day, state)], wrap=True, spacing=0)
+    return ft.Column([t.text(ctx.tr.format_date(day, "full"), 15, weight=ft.FontWeight.BOLD), *rows, adds], spacing=2)
 
 
 def _publish(ctx: AppContext, store_id: str, monday: date, state: RosterState) -> None:
     with ctx.store.reading() as db:
         drafts = roster.count_drafts(store_week(db, store_id, monday))
+    drafts += open_shifts.count_drafts(ctx, store_id, monday)
     if not drafts:
         ctx.notify(ctx._("Nothing to publish."))
         return
@@ -121,7 +125,8 @@ def _store_section(ctx: AppContext, store_id: str, name: str, shifts: list[Shift
                    icon=ft.Icons.CONTENT_COPY, filled=False),
         big_button(ctx, ctx._("Publish"), lambda e: _publish(ctx, store_id, monday, state), icon=ft.Icons.SEND),
     ], wrap=True)
-    return section(ctx, name, [buttons, *[_day_block(ctx, store_id, d, s, state, conflicts) for d, s in days]])
+    return section(ctx, name, [buttons, *open_shifts.week_block(ctx, store_id, monday, state),
+                               *[_day_block(ctx, store_id, d, s, state, conflicts) for d, s in days]])
 
 
 def _parse(value: str) -> time:
@@ -208,6 +213,8 @@ def roster_body(ctx: AppContext, state: RosterState) -> ft.Control:
     body: list[ft.Control] = [week_nav(ctx, monday, move), _mode_row(ctx, monday, state)]
     if state.form is not None:
         body.append(_form(ctx, state.form, state))
+    if state.open_form is not None:
+        body.append(open_shifts.form_section(ctx, state.open_form, state))
     body += [_store_section(ctx, sid, name, weeks[sid], monday, state, conflicts) for sid, name in names.items()]
     return ft.Column(body, spacing=8)
 

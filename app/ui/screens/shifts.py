@@ -14,6 +14,7 @@ from app.store.queries import Shift
 from app.ui.chrome import frame, section
 from app.ui.context import AppContext
 from app.ui.screen_state import screen_state
+from app.ui.screens import open_shifts
 
 ROUTE = "/shifts"
 
@@ -25,6 +26,7 @@ class MyShiftsState:
 
     week: int = 0
     open_id: str | None = None
+    revision: int = 0  # issue 10, openshifts: raised after a claim, to read the database again
 
 
 def shift_span_text(ctx: AppContext, s: Shift) -> str:
@@ -101,8 +103,10 @@ def my_shifts(ctx: AppContext, state: MyShiftsState) -> ft.Control:
 
     hours = ctx._("{week} h this week, {month} h this month", week=ctx.tr.format_decimal(week.hours_week),
                   month=ctx.tr.format_decimal(week.hours_month))
+    offered = open_shifts.staff_section(ctx, state)  # issue 10, openshifts
     return ft.Column([
         section(ctx, ctx._("Working hours"), [ctx.typo.text(hours, 15)]),
+        *([offered] if offered else []),
         week_nav(ctx, monday, move),
         *[_day(ctx, day, rows, today, state) for day, rows in week.days],
     ], spacing=8)

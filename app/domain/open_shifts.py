@@ -1,0 +1,151 @@
+"""Issue 10, open shifts: a store's shift with N places that staff claim.
+
+Pure rules (no I/O), run by the device (instant answer, offline too) and again by the server
+(authoritative). An open shift is a time span at a store (overnight allowed: it belongs to the
+day it starts, ``app.domain.roster``), a role and N places. Each claim is judged by the chain's
+shift rules (``app.domain.shift_rules``: role, overlap, rest, weekly cap, notice) as an
+"open claim"; a full shift or a second claim by the same person is refused with a reason.
+The chain's ``open_shift_mode`` says whether the first valid claim wins (the claimant gets
+a published shift at once) or the manager picks among the claimants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.domain import roster, trades
+from app.domain.access import AccessDenied
+from app.domain.shift_rules import (
+    FIRST_CLAIM_WINS, Override, Person, RosterIndex, Shift, ShiftTradeSettings, Trade, TradeCheck, TradeKind,
+    check_trade,
+)
+
+#: An open shift has at least one place and at most this many.
+MAX_SLOTS = 20
+
+# Where a claim stands.
+WAITING = "waiting_manager"   # the manager picks among the claimants (or a warning needs them)
+APPROVED = "approved"         # the claimant has the shift
+DECLINED = "declined"         # the manager picked someone else
+EXPIRED = "expired"           # still waiting when the shift started
+LIVE_CLAIMS = frozenset({WAITING, APPROVED})
+
+# Reason codes (``app.protocol.Reason`` takes its members' values from here).
+REASON_FULL = "open_shift_full"
+REASON_ALREADY_CLAIMED = "open_shift_already_claimed"
+REASON_NOT_OPEN = "open_shift_not_open"
+REASON_CLAIM_DECIDED = "open_shift_claim_decided"
+REASON_BAD_SLOTS = "open_shift_bad_slots"
+
+
+class ClaimRefused(AccessDenied):
+    """A claim (or a pick) that may not happen; ``check`` holds the rules' verdict when they refused."""
+
+    def __init__(self, reason: str, message: str, check: TradeCheck | None = None) -> None:
+        super().__init__(reason, message)
+        self.check = check
+
+
+@dataclass(frozen=True)
+class OpenShift:
+    """One open shift as the rules need it; ``filled`` counts the places already taken."""
+
+    id: str
+    store_id: str
+    role: str
+    starts_at: datetime
+    ends_at: datetime
+    slots: int
+    status: str = roster.DRAFT
+    filled: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return max(self.slots - self.filled, 0)
+
+    def as_shift(self) -> Shift:
+        """The open shift as the shift rules see it: a shift nobody holds yet."""
+        return Shift(self.id, None, self.store_id, self.role, self.starts_at, self.ends_at, self.status)
+
+
+def check_open_shift(starts_at: datetime, ends_at: datetime, slots: int,
+                     rules: roster.RosterRules = roster.RosterRules()) -> None:
+    """Raise unless a manager may add this open shift: a real span, not too long, 1 to MAX_SLOTS places."""
+    roster.check_times(starts_at, ends_at, rules)
+    if isinstance(slots, bool) or not isinstance(slots, int) or not 1 <= slots <= MAX_SLOTS:
+        raise roster.RosterRefused(REASON_BAD_SLOTS, f"An open shift has 1 to {MAX_SLOTS} places.",
+                                   limit=MAX_SLOTS)
+
+
+def _require_claimable(shift: OpenShift, claimant_id: str, live_claimants: Iterable[str]) -> None:
+    if shift.status != roster.PUBLISHED:
+        raise ClaimRefused(REASON_NOT_OPEN, "This open shift is not open for claims.")
+    if claimant_id in set(live_claimants):
+        raise ClaimRefused(REASON_ALREADY_CLAIMED, "You have already claimed this open shift.")
+    if shift.remaining <= 0:
+        raise ClaimRefused(REASON_FULL, "Someone else already took the last place on this shift.")
+
+
+def check_claim(shift: OpenShift, claimant: Person, live_claimants: Iterable[str], roster_index: RosterIndex,
+                settings: ShiftTradeSettings, now: datetime) -> TradeCheck:
+    """The verdict on ``claimant`` claiming ``shift``: raises ``ClaimRefused`` when the shift is
+    not open, full, already claimed by them, or the shift rules refuse it; returns the rules'
+    check (with any warnings) otherwise. ``live_claimants``: people whose claim still stands."""
+    _require_claimable(shift, claimant.id, live_claimants)
+    check = check_trade(Trade(TradeKind.OPEN_CLAIM, shift.as_shift(), claimant.id), {claimant.id: claimant},
+                        roster_index, settings, now)
+    if not check.allowed:
+        first = check.refusals[0]
+        raise ClaimRefused(first.code, "The shift rules refuse this claim.", check)
+    return check
+
+
+def after_claim(check: TradeCheck, settings: ShiftTradeSettings) -> str:
+    """A valid claim: approved at once when the first valid claim wins and no warning fired,
+    else waiting for the manager (who picks, or accepts the warning)."""
+    return APPROVED if check.auto_approves(settings) else WAITING
+
+
+def first_claim_wins(settings: ShiftTradeSettings) -> bool:
+    return settings.open_shift_mode == FIRST_CLAIM_WINS
+
+
+def check_pick(shift: OpenShift, claim_state: str, approve: bool = True) -> None:
+    """A manager decides a claim that still waits; giving a place needs one left."""
+    if claim_state != WAITING:
+        raise ClaimRefused(REASON_CLAIM_DECIDED, "This claim has already been decided.")
+    if not approve:
+        return
+    if shift.status != roster.PUBLISHED:
+        raise ClaimRefused(REASON_NOT_OPEN, "This open shift is not open for claims.")
+    if shift.remaining <= 0:
+        raise ClaimRefused(REASON_FULL, "Someone else already took the last place on this shift.")
+
+
+def accepted_warnings(check: TradeCheck, overrides: Iterable[Override]) -> tuple[Override, ...]:
+    """The overrides a manager's pick uses: every warning of ``check`` needs one, with a reason
+    (kept with the claim: who, why, when); refused with the codes still open otherwise."""
+    overrides = tuple(overrides)
+    if not check.approvable(overrides):
+        codes = ", ".join(sorted({w.code for w in check.unresolved(overrides)}))
+        raise ClaimRefused(trades.REASON_OVERRIDE_NEEDED, f"Give a reason to accept: {codes}.")
+    return tuple(o for o in overrides if any(o.covers(w) for w in check.warnings))
+
+
+def overrides_json(overrides: Iterable[Override]) -> list[dict]:
+    """The overrides as kept with the claim."""
+    return [{"code": o.code, "person_id": o.person_id, "by": o.by, "reason": o.reason, "at": o.at.isoformat()}
+            for o in overrides]
+
+
+def claim_shift_id(claim_id: str) -> str:
+    """The id of the shift a claim becomes: the same on the device and the server."""
+    return f"sh-{claim_id}"
+
+
+def taken_shift(shift: OpenShift, claim_id: str, user_id: str) -> roster.ShiftSpan:
+    """The claimant's published shift, made from the open shift."""
+    return roster.ShiftSpan(claim_shift_id(claim_id), user_id, shift.store_id, shift.starts_at, shift.ends_at,
+                            roster.PUBLISHED, shift.role, 1, 1)

@@ -1,0 +1,190 @@
+"""Issue 10, open shifts on screen: the manager's "Add open shift" form and the open shifts of a
+roster week (with the claimants to pick from), and the staff's "Open shifts" section of My
+shifts with a "Claim" button. No rule lives here: ``app.domain.open_shifts`` decides, through
+``OpenShiftActions`` (the server checks again)."""
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import flet as ft
+
+from app.domain import open_shifts, roster
+from app.i18n.markers import N_
+from app.i18n.reasons import shift_rule_message
+from app.store.open_shift_actions import OpenShiftActions, claims_of, store_open_shifts
+from app.ui.chrome import big_button, section
+from app.ui.context import AppContext
+from app.ui.screens.trades import _override_fields  # the trades' reason field per warning
+
+#: How far ahead My shifts lists the open shifts of my stores.
+STAFF_HORIZON = timedelta(weeks=4)
+_CLAIM_LABELS = {
+    open_shifts.WAITING: N_("Claimed: waiting for the manager"),
+    open_shifts.APPROVED: N_("Yours"),
+    open_shifts.DECLINED: N_("Not picked"),
+    open_shifts.EXPIRED: N_("Expired: the shift started"),
+}
+
+
+def _claim_label(ctx: AppContext, state: str) -> str:
+    return ctx._(_CLAIM_LABELS.get(state, state))
+
+
+@dataclass
+class OpenShiftForm:
+    """The open shift being added; typing into it redraws nothing."""
+
+    store_id: str
+    day: date
+    start: str = "09:00"
+    end: str = "18:00"
+    role: str = ""
+    slots: str = "1"
+
+
+def _actions(ctx: AppContext) -> OpenShiftActions:
+    return OpenShiftActions(ctx.store, ctx.store.clock, ctx.actor)
+
+
+def _when(ctx: AppContext, row: dict) -> str:
+    starts_at, ends_at = (ctx.tr.to_local(datetime.fromisoformat(row[k])) for k in ("starts_at", "ends_at"))
+    return ctx.tr.join(ctx.tr.format_date(starts_at, "medium"), ctx.tr.format_interval(starts_at, ends_at), sep=" ")
+
+
+def _places(ctx: AppContext, row: dict) -> str:
+    return ctx.tr.ngettext("{count} place left", "{count} places left", row["remaining"])
+
+
+def _run(ctx: AppContext, do, done: str | None, state) -> None:
+    """``ctx.act(do, done)``, except that a refusal by the shift rules is told with the rule and
+    its numbers ("Would make 52 h this week; the limit is 48 h")."""
+    outcome: dict[str, str | None] = {}
+
+    def guarded() -> None:
+        try:
+            do()
+        except open_shifts.ClaimRefused as exc:
+            if exc.check is None:
+                raise
+            first = exc.check.refusals[0]
+            outcome["refused"] = shift_rule_message(ctx.tr, first.code, first.details)
+            return
+        outcome["done"] = done
+
+    ctx.act(guarded)
+    if outcome.get("refused") or outcome.get("done"):
+        ctx.notify(outcome.get("refused") or outcome["done"], error="refused" in outcome)
+    state.revision += 1
+
+
+def claim_act(ctx: AppContext, open_shift_id: str, state) -> None:
+    """Tap on "Claim"."""
+    _run(ctx, lambda: _actions(ctx).claim(open_shift_id), ctx._("Claim sent."), state)
+
+
+# -- managers: the form and the week's open shifts on the roster ------------------------------
+def _parse(value: str) -> time:
+    return time.fromisoformat(value.strip())  # ValueError: "Please check what you entered."
+
+
+def _save(ctx: AppContext, form: OpenShiftForm, state) -> None:
+    def do() -> None:
+        starts_at, ends_at = roster.shift_times(form.day, _parse(form.start), _parse(form.end))
+        _actions(ctx).add_open_shift(store_id=form.store_id, starts_at=starts_at, ends_at=ends_at,
+                                     slots=int(form.slots.strip()), role=form.role)
+        state.open_form = None
+
+    ctx.act(do, ctx._("Open shift added. Publish the week to show it to staff."))
+
+
+def form_section(ctx: AppContext, form: OpenShiftForm, state) -> ft.Control:
+    """ "Add open shift": day, times (an end before the start is the next morning), role, places."""
+    t = ctx.typo
+
+    def field(label: str, name: str, **kw) -> ft.TextField:
+        return ft.TextField(label=label, value=getattr(form, name), text_style=t.style(15),
+                            on_change=lambda e: setattr(form, name, e.control.value), **kw)
+
+    fields = [
+        t.text(ctx.tr.format_date(form.day, "full"), 15),
+        field(ctx._("Start (HH:MM)"), "start"),
+        field(ctx._("End (HH:MM)"), "end"),
+        field(ctx._("Role"), "role", max_length=64),
+        field(ctx._("Places"), "slots", keyboard_type=ft.KeyboardType.NUMBER),
+        ft.Row([big_button(ctx, ctx._("Add open shift"), lambda e: _save(ctx, form, state), icon=ft.Icons.CHECK),
+                ft.TextButton(ctx._("Cancel"), on_click=lambda e: setattr(state, "open_form", None))], wrap=True),
+    ]
+    return section(ctx, ctx._("New open shift"), fields)
+
+
+def add_button(ctx: AppContext, store_id: str, day: date, state) -> ft.Control:
+    return ft.TextButton(ctx._("Add open shift"), icon=ft.Icons.GROUP_ADD,
+                         on_click=lambda e: setattr(state, "open_form", OpenShiftForm(store_id, day)))
+
+
+def _claimant_row(ctx: AppContext, claim: dict, state) -> ft.Control:
+    label = ctx.tr.join(claim["name"] or claim["user_id"], _claim_label(ctx, claim["state"]))
+    if claim["state"] != open_shifts.WAITING or claim["sync_state"] == "pending":
+        return ctx.typo.text(label, 14)
+    # A warning (overtime, no rest day) is accepted in writing: one reason field each.
+    fields = _override_fields(ctx, json.loads(claim["findings"] or "{}").get("warnings", []))
+
+    def pick(approve: bool) -> None:
+        reasons = {(w["code"], w["person_id"]): f.value for w, f in fields if f.value}
+        _run(ctx, lambda: _actions(ctx).pick(claim["id"], approve, reasons), None, state)
+
+    return ft.Column([ctx.typo.text(label, 14), *(f for _, f in fields),
+                      ft.Row([ft.TextButton(ctx._("Pick"), on_click=lambda e: pick(True)),
+                              ft.TextButton(ctx._("Decline"), on_click=lambda e: pick(False))], wrap=True)],
+                     spacing=2)
+
+
+def week_block(ctx: AppContext, store_id: str, monday: date, state) -> list[ft.Control]:
+    """The store's open shifts of the week, each with its places and its claimants."""
+    start, end = roster.week_bounds(monday)
+    with ctx.store.reading() as db:
+        rows = store_open_shifts(db, [store_id], start, end, published_only=False)
+        claims = {r["id"]: claims_of(db, r["id"]) for r in rows}
+    out: list[ft.Control] = []
+    for row in rows:
+        draft = ctx._("Draft") if row["status"] == roster.DRAFT else None
+        head = ctx.tr.join(ctx._("Open shift"), _when(ctx, row), row["role"], _places(ctx, row), draft)
+        out.append(ctx.typo.text(head, 14, weight=ft.FontWeight.BOLD,
+                                 color=ft.Colors.ORANGE_900 if draft else None))
+        out += [_claimant_row(ctx, c, state) for c in claims[row["id"]]]
+    return out
+
+
+def count_drafts(ctx: AppContext, store_id: str, monday: date) -> int:
+    """Open shifts publishing the week would show to staff."""
+    start, end = roster.week_bounds(monday)
+    with ctx.store.reading() as db:
+        rows = store_open_shifts(db, [store_id], start, end, published_only=False)
+    return sum(1 for r in rows if r["status"] == roster.DRAFT)
+
+
+# -- staff: the open shifts of my stores in My shifts ----------------------------------------
+def staff_section(ctx: AppContext, state) -> ft.Control | None:
+    """Published open shifts of my stores in the next four weeks, each with "Claim" (or my claim)."""
+    now = ctx.tr.now()
+    with ctx.store.reading() as db:
+        rows = store_open_shifts(db, ctx.actor.store_ids, now, now + STAFF_HORIZON, published_only=True)
+        mine = {r["id"]: [c for c in claims_of(db, r["id"]) if c["user_id"] == ctx.user["id"]] for r in rows}
+    if not rows:
+        return None
+    items: list[ft.Control] = []
+    for row in rows:
+        text = ctx.typo.text(ctx.tr.join(_when(ctx, row), row["role"], _places(ctx, row)), 15)
+        claim = mine[row["id"]][0] if mine[row["id"]] else None
+        if claim is not None:
+            status = _claim_label(ctx, claim["state"])
+            if claim["sync_state"] == "pending":
+                status = ctx.tr.join(status, ctx._("waiting to sync"))
+            items.append(ft.Column([text, ctx.typo.text(status, 14, color=ft.Colors.GREY_700)], spacing=2))
+        elif row["remaining"] > 0:
+            items.append(ft.Row([text, big_button(ctx, ctx._("Claim"), lambda e, i=row["id"]: claim_act(ctx, i, state),
+                                                  icon=ft.Icons.FRONT_HAND, filled=False)], wrap=True))
+        else:
+            items.append(text)
+    return section(ctx, ctx._("Open shifts"), items)
