@@ -9,7 +9,7 @@ from app.domain.requests.flow import Action
 from app.domain.requests.kinds import REASON_BAD_DATES, REASON_OWN_REQUEST, RequestRefused, RequestType
 from app.domain.roles import Actor, Role
 from app.store import DeviceStore, outbox
-from app.store.requests import RequestActions, approval_queue, my_requests
+from app.store.requests import RequestActions, approval_queue, my_requests, request_by_id, request_context
 from app.sync import ApiClient, NetworkError, SyncEngine
 from tests.conftest import login
 
@@ -84,3 +84,52 @@ def test_phone_refuses_at_once_what_the_server_would(server, tmp_path):
     with staff.reading() as db:
         assert outbox.waiting_count(db) == 0
     staff.close()
+
+
+def test_phone_shows_the_whole_route_and_balance_before_sending_and_offline(server, tmp_path):
+    """After one pull, five days of annual leave show the store manager then the area manager and
+    12 days left; sent offline, the request lists that route and waits at the store manager; a
+    request over the balance is refused on the phone with the numbers and nothing is queued."""
+    staff, api, acts = _phone(server, tmp_path, "S3001", "1111")
+    SyncEngine(staff, api).sync_once()
+    dates = {"first_day": date(2027, 1, 11), "last_day": date(2027, 1, 15)}
+    seen = acts.preview(RequestType.ANNUAL_LEAVE, "st-cwb", **dates)
+    assert [(s.role.value, s.approvers) for s in seen.route] == [
+        ("store_manager", ("u-sm-cwb",)), ("area_manager", ("u-am-hk",))]
+    assert (seen.days, seen.balance.available) == (5, 12)
+    request_id = acts.submit(RequestType.ANNUAL_LEAVE, "st-cwb", **dates)
+    with pytest.raises(NetworkError):
+        _offline(staff, api).sync_once()
+    with staff.reading() as db:
+        mine, = [r for r in my_requests(db, "u-s01") if r["id"] == request_id]
+    assert acts.preview(RequestType.ANNUAL_LEAVE, "st-cwb", first_day=date(2027, 2, 1)).balance.held == 5
+    assert (mine["id"], mine["status"], mine["current_step"]) == (request_id, "pending", 0)
+    assert [s["approvers"] for s in mine["route"]] == [["u-sm-cwb"], ["u-am-hk"]]
+    assert [h["action"] for h in mine["history"]] == ["submit"]
+    with pytest.raises(RequestRefused) as err:
+        acts.submit(RequestType.ANNUAL_LEAVE, "st-cwb", first_day=date(2027, 3, 1), last_day=date(2027, 3, 10))
+    assert err.value.reason == "leave_over_balance" and err.value.details["available"] == 7
+    with staff.reading() as db:
+        assert outbox.waiting_count(db) == 1
+    staff.close()
+
+
+def test_approver_sees_holidays_and_the_persons_shifts_in_the_range(server, tmp_path):
+    """A store manager's context of a request over Christmas 2026 lists the two general holidays
+    and the requester's shifts on those days as the manager's phone holds them."""
+    staff, api, acts = _phone(server, tmp_path, "S3002", "2222")
+    SyncEngine(staff, api).sync_once()
+    request_id = acts.submit(RequestType.UNPAID_LEAVE, "st-cwb", first_day=date(2026, 12, 24),
+                             last_day=date(2026, 12, 28))
+    SyncEngine(staff, api).sync_once()
+    manager, manager_api, _acts = _phone(server, tmp_path, "M2001", "7100")
+    SyncEngine(manager, manager_api).sync_once()
+    with manager.reading() as db:
+        row = request_by_id(db, request_id)
+        context = request_context(db, row)
+        held = list(db.execute("SELECT id FROM shifts WHERE user_id='u-s02' AND starts_at >= '2026-12-23T16:00'"
+                               " AND starts_at < '2026-12-28T16:00' AND status='published'"))
+    assert sorted(d.isoformat() for d in context["holidays"]) == ["2026-12-25", "2026-12-26"]
+    assert [s.id for s in context["shifts"]] == [r[0] for r in sorted(held)]
+    for phone in (staff, manager):
+        phone.close()

@@ -134,6 +134,13 @@ def _m009_trades(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS ix_trades_store_state ON trades(store_id, state)")
 
 
+def _m012_request_screens(db: Database) -> None:
+    """Issue 10, requests: what the phone needs to show a request's route and the leave balance
+    before sending it: the stores each person covers (approvers) and my yearly leave entitlements."""
+    db["users"].add_column("store_ids", str)
+    db["leave_entitlements"].create({"id": str, "user_id": str, "type": str, "year": int, "days": float}, pk="id")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -144,6 +151,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (7, _m007_roster),
     (8, _m008_leave_requests),
     (9, _m009_trades),
+    (12, _m012_request_screens),  # issue 10, requests (the merge renumbers after 10 and 11)
 ]
 
 

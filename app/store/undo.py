@@ -32,6 +32,7 @@ TABLES = {
     "timesheet_query": "timesheet_queries",
     "request": "requests",
     "request_chain": "request_chains",
+    "leave_entitlement": "leave_entitlements",  # issue 10, requests
     "trade": "trades",
 }
 
