@@ -81,6 +81,11 @@ class Preview:
     route: list[PlannedStep]
     balance: LeaveBalance | None
 
+    @property
+    def waits_at(self) -> int | None:
+        """The step the request will wait at first (None: the route is not known here yet)."""
+        return flow.submit(self.route, self.request.requester_id, datetime.now(HONG_KONG)).step if self.route else None
+
 
 def request_context(db, row: dict) -> dict:
     """What an approver needs beside the request: HK general holidays and the person's shifts in

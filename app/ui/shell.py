@@ -12,7 +12,7 @@ from app.ui.context import AppContext
 from app.ui.dialogs import confirm
 from app.ui.screens import (
     approvals, broadcast, calendar_feed, clock, face_setup, home, kiosk, login, me, my_punches, punch, rejected,
-    roster, shifts, staff_pins, tasks, team, trades,
+    requests, requests_new, requests_queue, roster, shifts, staff_pins, tasks, team, trades,
 )
 from app.ui.sync_status import SyncRunner
 
@@ -122,7 +122,7 @@ class Shell:
 
     # -- status / sync ------------------------------------------------------------------
     #: Screens without input fields: safe to redraw when a sync brings new data.
-    READ_ONLY = ("/home", "/clock", "/shifts", "/tasks", "/me", "/team", "/sync")
+    READ_ONLY = ("/home", "/clock", "/shifts", "/tasks", "/me", "/team", "/sync", "/me/requests")
 
     def _status_changed(self) -> None:
         refresh_status(self.ctx)
@@ -168,11 +168,16 @@ class Shell:
             calendar_feed.ROUTE: lambda: calendar_feed.view(ctx),
             "/sync": lambda: rejected.view(ctx),
             trades.ROUTE: lambda: trades.view(ctx),
+            requests.ROUTE: lambda: requests.view(ctx),  # issue 10, requests
+            requests.NEW_ROUTE: lambda: requests_new.view(ctx),
         }
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
                        "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
-                       staff_pins.ROUTE: lambda: staff_pins.view(ctx), roster.ROUTE: lambda: roster.view(ctx)}
+                       staff_pins.ROUTE: lambda: staff_pins.view(ctx), roster.ROUTE: lambda: roster.view(ctx),
+                       requests_queue.ROUTE: lambda: requests_queue.view(ctx)}
+        if route.startswith(requests.ROUTE + "/") and route not in routes:
+            return requests.detail_view(ctx, route, route.rsplit("/", 1)[1])  # one of my requests
         if route.startswith("/shifts/"):
             return trades.shift_view(ctx, route, route.rsplit("/", 1)[1])  # a tapped shift: trade it
         if ctx.is_manager and route.startswith("/team/"):
