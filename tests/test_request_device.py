@@ -133,3 +133,21 @@ def test_approver_sees_holidays_and_the_persons_shifts_in_the_range(server, tmp_
     assert [s.id for s in context["shifts"]] == [r[0] for r in sorted(held)]
     for phone in (staff, manager):
         phone.close()
+
+
+def test_approver_sees_the_shift_a_shift_change_is_about(server, tmp_path):
+    """A shift change from Chan Tai Man reaches the store manager's queue with that shift as context."""
+    staff, api, acts = _phone(server, tmp_path, "S3001", "1111")
+    SyncEngine(staff, api).sync_once()
+    with staff.reading() as db:
+        shift_id = db.execute("SELECT id FROM shifts WHERE user_id='u-s01' ORDER BY starts_at DESC").fetchone()[0]
+    request_id = acts.submit(RequestType.SHIFT_CHANGE, "st-cwb", shift_id=shift_id, note="Late shift please")
+    SyncEngine(staff, api).sync_once()
+    manager, manager_api, _acts = _phone(server, tmp_path, "M2001", "7100")
+    SyncEngine(manager, manager_api).sync_once()
+    with manager.reading() as db:
+        row, = [r for r in approval_queue(db, "u-sm-cwb", manager.clock.now()) if r["id"] == request_id]
+        context = request_context(db, row)
+    assert [s.id for s in context["shifts"]] == [shift_id] and context["holidays"] == {}
+    for phone in (staff, manager):
+        phone.close()

@@ -22,7 +22,7 @@ from app.protocol import mutations as m
 from app.store.clock import DeviceClock
 from app.store.database import Locked
 from app.store.outbox import enqueue
-from app.store.queries import shifts_for_user
+from app.store.queries import shift_by_id, shifts_for_user
 from app.store.undo import remember
 
 
@@ -89,9 +89,10 @@ class Preview:
 
 def request_context(db, row: dict) -> dict:
     """What an approver needs beside the request: HK general holidays and the person's shifts in
-    its dates (the leave balance comes with the request from the server)."""
+    its dates, or the shift a shift change is about (the leave balance comes with the request)."""
     if not row.get("first_day"):
-        return {"holidays": {}, "shifts": []}
+        shift = shift_by_id(db, row["shift_id"]) if row.get("shift_id") else None
+        return {"holidays": {}, "shifts": [shift] if shift else []}
     first = date.fromisoformat(row["first_day"])
     last = date.fromisoformat(row.get("last_day") or row["first_day"])
     start = datetime.combine(first, time(0), HONG_KONG)

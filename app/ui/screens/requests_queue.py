@@ -37,7 +37,7 @@ def _context_lines(ctx: AppContext, row: dict, context: dict) -> list[ft.Control
         days = ctx.tr.format_list([ctx.tr.format_date(d, "medium") for d in context["holidays"]])
         # Translators: {days} lists dates; those days cost no leave.
         lines.append(t.text(ctx._("General holidays in these dates: {days}", days=days), 14))
-    if row.get("first_day"):
+    if row.get("first_day") or context["shifts"]:
         shifts = [ctx.tr.join(ctx.tr.format_date(s.starts_at, "medium"), ctx.tr.format_interval(s.starts_at, s.ends_at),
                               s.store_name) for s in context["shifts"]]
         lines.append(t.text(ctx._("Shifts in these dates: {shifts}", shifts="; ".join(shifts)) if shifts
