@@ -1,9 +1,11 @@
 """Issue 10, leave: requests on the phone, offline through the outbox, against a real uvicorn API:
 the manager's queue, an offline approval of a request cancelled meanwhile (told, and undone)."""
 
+import io
 from datetime import date
 
 import pytest
+from PIL import Image
 
 from app.domain.requests.flow import Action
 from app.domain.requests.kinds import REASON_BAD_DATES, REASON_OWN_REQUEST, RequestRefused, RequestType
@@ -20,6 +22,13 @@ def _phone(server, tmp_path, staff_no: str, pin: str):
     user, _ = store.load_session()
     actor = Actor(user["id"], Role(user["role"]), frozenset(user["store_ids"]))
     return store, api, RequestActions(store, store.clock, actor)
+
+
+def _photo() -> bytes:
+    """A small real JPEG (the server decodes every photo it accepts)."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (240, 240, 230)).save(out, "JPEG")
+    return out.getvalue()
 
 
 def _offline(store: DeviceStore, api: ApiClient) -> SyncEngine:
@@ -151,3 +160,23 @@ def test_approver_sees_the_shift_a_shift_change_is_about(server, tmp_path):
     assert [s.id for s in context["shifts"]] == [shift_id] and context["holidays"] == {}
     for phone in (staff, manager):
         phone.close()
+
+
+def test_sick_leave_with_a_certificate_photo_syncs_photo_then_request(server, tmp_path):
+    """Sick leave without a certificate is refused on the phone; with a photo kept on the phone it
+    syncs (the photo first) and the server holds the request citing that photo."""
+    staff, api, acts = _phone(server, tmp_path, "S3002", "2222")
+    SyncEngine(staff, api).sync_once()
+    days = {"first_day": date(2027, 4, 12), "last_day": date(2027, 4, 13)}
+    with pytest.raises(RequestRefused) as err:
+        acts.submit(RequestType.SICK_LEAVE, "st-cwb", **days)
+    assert err.value.reason == "certificate_required"
+    sha = acts.keep_certificate(_photo())
+    request_id = acts.submit(RequestType.SICK_LEAVE, "st-cwb", certificate_sha256=sha, **days)
+    assert SyncEngine(staff, api).sync_once().applied == 1
+    SyncEngine(staff, api).sync_once()
+    with staff.reading() as db:
+        row = request_by_id(db, request_id)
+    assert (row["status"], row["certificate_sha256"], row["sync_state"]) == ("pending", sha, "synced")
+    assert row["balance"] == {"entitled": 24, "used": 0, "held": 2, "available": 22}
+    staff.close()

@@ -19,6 +19,7 @@ from app.domain.requests.hk_holidays import holidays_between, leave_days
 from app.domain.requests.kinds import Request, RequestType, check_details
 from app.domain.roles import Actor, Role
 from app.protocol import mutations as m
+from app.store.actions import keep_photo, local_photo
 from app.store.clock import DeviceClock
 from app.store.database import Locked
 from app.store.outbox import enqueue
@@ -118,6 +119,10 @@ class RequestActions:
             return enqueue(db, type=type_, payload=payload.model_dump(mode="json"), clock=stamp,
                            entity_ref=f"request:{request_id}")
 
+    def keep_certificate(self, photo: bytes) -> str:
+        """Keep a photo of a sick-leave certificate on the phone; cite the returned sha256."""
+        return keep_photo(self._store, photo)[0]
+
     def preview(self, type_: RequestType, store_id: str, *, first_day: date | None = None,
                 last_day: date | None = None, hours: float = 0.0, after_the_fact: bool = False,
                 shift_id: str | None = None, amount_hkd: float = 0.0, certificate_sha256: str | None = None,
@@ -163,7 +168,15 @@ class RequestActions:
                "current_step": None if here is None else here.index,
                "history": _history_json(state),
                "sync_state": "pending"}
-        self._queue("request.submit", p, req.request_id, lambda db: db["requests"].insert(row))
+        photo = req.certificate_sha256 and local_photo(self._store, req.certificate_sha256)
+
+        def write(db) -> None:
+            if photo:  # uploaded before the request that cites it
+                db["photo_uploads"].upsert({"sha256": req.certificate_sha256, "size": len(photo),
+                                            "path": str(keep_photo(self._store, photo)[1]), "status": "pending",
+                                            "created_at": now.isoformat()}, pk="sha256")
+            db["requests"].insert(row)
+        self._queue("request.submit", p, req.request_id, write)
         return req.request_id
 
     def _row(self, request_id: str) -> dict:

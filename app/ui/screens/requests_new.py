@@ -15,6 +15,7 @@ from app.domain.requests.flow import Status
 from app.domain.requests.kinds import RequestType
 from app.store.queries import shifts_for_user, store_names
 from app.store.requests import Preview
+from app.ui.capture import CaptureError, picked_photo
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.screen_state import screen_state
@@ -41,6 +42,8 @@ class NewRequestState:
     store_id: str | None = None
     form: RequestForm = field(default_factory=RequestForm)
     preview: Preview | None = None
+    #: sha256 of the certificate photo kept on the phone (sick leave).
+    certificate: str | None = None
     #: The form as it was reviewed: "Send" reviews again when it changed since.
     reviewed: tuple | None = None
 
@@ -57,6 +60,8 @@ def _details(state: NewRequestState) -> dict:
         details |= {"first_day": _day(f.first), "last_day": _day(f.last) if kind.is_leave else None}
     if kind is RequestType.OVERTIME:
         details |= {"hours": float(f.hours or 0), "after_the_fact": f.after_the_fact}
+    if kind is RequestType.SICK_LEAVE:
+        details["certificate_sha256"] = state.certificate
     if kind is RequestType.SHIFT_CHANGE:
         details["shift_id"] = f.shift_id
     if kind is RequestType.PURCHASE:
@@ -105,12 +110,30 @@ def _shift_picker(ctx: AppContext, form: RequestForm) -> ft.Control:
                          on_change=lambda e: setattr(form, "shift_id", e.control.value))
 
 
+def _certificate_button(ctx: AppContext, state: NewRequestState) -> ft.Control:
+    """Sick leave: a photo of the medical certificate, kept on the phone and uploaded first."""
+    async def take(e) -> None:
+        try:
+            photo, = await picked_photo(ctx)
+        except CaptureError as exc:
+            ctx.notify(exc.message, error=True)
+            return
+        state.certificate = actions(ctx).keep_certificate(photo)
+
+    if state.certificate:
+        return ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE), ctx.typo.text(ctx._("Certificate photo added."), 15)])
+    return big_button(ctx, ctx._("Add a photo of the medical certificate"), take, icon=ft.Icons.PHOTO_CAMERA,
+                      filled=False)
+
+
 def _detail_fields(ctx: AppContext, state: NewRequestState) -> list[ft.Control]:
     f, kind = state.form, RequestType(state.kind)
     fields: list[ft.Control] = []
     if kind.is_leave:
         fields += [_field(ctx, f, "first", ctx._("First day (YYYY-MM-DD)")),
                    _field(ctx, f, "last", ctx._("Last day (YYYY-MM-DD)"))]
+    if kind is RequestType.SICK_LEAVE:
+        fields.append(_certificate_button(ctx, state))
     if kind is RequestType.OVERTIME:
         fields += [_field(ctx, f, "first", ctx._("Day (YYYY-MM-DD)")),
                    _field(ctx, f, "hours", ctx._("Hours"), keyboard_type=ft.KeyboardType.NUMBER),
@@ -125,7 +148,7 @@ def _detail_fields(ctx: AppContext, state: NewRequestState) -> list[ft.Control]:
 
 
 def _snapshot(state: NewRequestState) -> tuple:
-    return (state.kind, state.store_id, astuple(state.form))
+    return (state.kind, state.store_id, state.certificate, astuple(state.form))
 
 
 def _preview_section(ctx: AppContext, seen: Preview) -> ft.Control:
@@ -159,7 +182,7 @@ def view(ctx: AppContext) -> ft.View:
 
         def do() -> None:
             acts.submit(RequestType(state.kind), state.store_id, **_details(state))
-            state.form, state.preview, state.reviewed = RequestForm(), None, None
+            state.form, state.preview, state.reviewed, state.certificate = RequestForm(), None, None, None
         ctx.act(do, ctx._("Request sent. It waits for an answer."))
         if state.preview is None:
             ctx.page.navigate(ROUTE)
