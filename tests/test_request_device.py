@@ -2,7 +2,7 @@
 the manager's queue, an offline approval of a request cancelled meanwhile (told, and undone)."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PIL import Image
@@ -11,7 +11,10 @@ from app.domain.requests.flow import Action
 from app.domain.requests.kinds import REASON_BAD_DATES, REASON_OWN_REQUEST, RequestRefused, RequestType
 from app.domain.roles import Actor, Role
 from app.store import DeviceStore, outbox
-from app.store.requests import RequestActions, approval_queue, my_requests, request_by_id, request_context
+from app.domain.attendance import HONG_KONG
+from app.store.requests import (
+    RequestActions, approval_queue, my_requests, people_names, request_by_id, request_context,
+)
 from app.sync import ApiClient, NetworkError, SyncEngine
 from tests.conftest import login
 
@@ -180,3 +183,27 @@ def test_sick_leave_with_a_certificate_photo_syncs_photo_then_request(server, tm
     assert (row["status"], row["certificate_sha256"], row["sync_state"]) == ("pending", sha, "synced")
     assert row["balance"] == {"entitled": 24, "used": 0, "held": 2, "available": 22}
     staff.close()
+
+
+def test_route_shown_before_sending_names_the_delegate_of_an_approver_away(server, tmp_path):
+    """The Mong Kok manager hands approvals to the Tsim Sha Tsui manager for this week: once the
+    staff phone has pulled, its route names the delegate (for the manager away) before sending,
+    and the route the server sends back agrees."""
+    manager, manager_api, manager_acts = _phone(server, tmp_path, "M2002", "7200")
+    today = manager.clock.now().astimezone(HONG_KONG).date()
+    manager_acts.delegate("u-sm-tst", today - timedelta(days=1), today + timedelta(days=6))
+    assert SyncEngine(manager, manager_api).sync_once().applied == 1
+    staff, api, acts = _phone(server, tmp_path, "S3003", "3333")
+    SyncEngine(staff, api).sync_once()
+    seen = acts.preview(RequestType.UNPAID_LEAVE, "st-mk", first_day=date(2027, 5, 3))
+    assert [(s.approvers, dict(s.on_behalf_of)) for s in seen.route][0] == (("u-sm-tst",), {"u-sm-tst": "u-sm-mk"})
+    with staff.reading() as db:
+        assert people_names(db)["u-sm-tst"] == "Ho Ka Lok 何家樂"
+    request_id = acts.submit(RequestType.UNPAID_LEAVE, "st-mk", first_day=date(2027, 5, 3))
+    SyncEngine(staff, api).sync_once()
+    SyncEngine(staff, api).sync_once()
+    with staff.reading() as db:
+        row = request_by_id(db, request_id)
+    assert row["sync_state"] == "synced" and row["route"][0]["approvers"] == ["u-sm-tst"]
+    for phone in (staff, manager):
+        phone.close()

@@ -136,9 +136,12 @@ def _m009_trades(db: Database) -> None:
 
 def _m012_request_screens(db: Database) -> None:
     """Issue 10, requests: what the phone needs to show a request's route and the leave balance
-    before sending it: the stores each person covers (approvers) and my yearly leave entitlements."""
+    before sending it: the stores each person covers (approvers), my yearly leave entitlements, and
+    the delegations of my stores' approvers."""
     db["users"].add_column("store_ids", str)
     db["leave_entitlements"].create({"id": str, "user_id": str, "type": str, "year": int, "days": float}, pk="id")
+    db["delegations"].create({"id": str, "delegator_id": str, "delegate_id": str, "delegate_name": str,
+                              "first_day": str, "last_day": str}, pk="id")
 
 
 MIGRATIONS: list[tuple[int, Migration]] = [

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from app.domain.attendance import HONG_KONG
 from app.domain.requests import balance, chains, flow
 from app.domain.requests.balance import LeaveBalance
-from app.domain.requests.chains import Need, Person, PlannedStep
+from app.domain.requests.chains import Delegation, Need, Person, PlannedStep
 from app.domain.requests.flow import Action, Decision, State, Status
 from app.domain.requests.hk_holidays import holidays_between, leave_days
 from app.domain.requests.kinds import Request, RequestType, check_details
@@ -58,6 +58,18 @@ def approvers(db) -> list[Person]:
     return [Person(r["id"], Role(r["role"]), frozenset(
         json.loads(r["store_ids"]) if r["store_ids"] else [r["home_store_id"]] if r["home_store_id"] else []))
         for r in rows]
+
+
+def delegations(db) -> list[Delegation]:
+    """Approvers' hand-overs this phone knows (those of my stores' approvers)."""
+    return [Delegation(r["delegator_id"], r["delegate_id"], date.fromisoformat(r["first_day"]),
+                       date.fromisoformat(r["last_day"])) for r in db["delegations"].rows]
+
+
+def people_names(db) -> dict[str, str]:
+    """Everyone this phone can name: its people, and delegates working at other stores."""
+    found = {r["delegate_id"]: r["delegate_name"] for r in db["delegations"].rows if r["delegate_name"]}
+    return found | {r[0]: r[1] for r in db.execute("SELECT id, name FROM users")}
 
 
 def my_balance(db, user_id: str, type_: RequestType, year: int) -> LeaveBalance | None:
@@ -127,9 +139,8 @@ class RequestActions:
                 last_day: date | None = None, hours: float = 0.0, after_the_fact: bool = False,
                 shift_id: str | None = None, amount_hkd: float = 0.0, certificate_sha256: str | None = None,
                 note: str = "") -> Preview:
-        """Check a request as the server will and show its route and my balance; queues nothing.
-
-        Delegations are applied by the server; the route the phone pulls back shows them."""
+        """Check a request as the server will and show its route (delegations of today applied)
+        and my balance; queues nothing."""
         req = Request(f"rq-{uuid.uuid4().hex}", self.actor.user_id, store_id, type_, first_day,
                       last_day or first_day, float(hours), after_the_fact, shift_id, float(amount_hkd),
                       certificate_sha256, note.strip())
@@ -137,7 +148,7 @@ class RequestActions:
         days = leave_days(req.first_day, req.last_day) if type_.is_leave else 0
         today = self._clock.now().astimezone(HONG_KONG).date()
         with self._store.reading() as db:
-            planned = chains.route(load_chain(db, type_), req, approvers(db), [], today)
+            planned = chains.route(load_chain(db, type_), req, approvers(db), delegations(db), today)
             bal = my_balance(db, self.actor.user_id, type_, first_day.year) if first_day else None
         if bal is not None:
             balance.require_within_balance(bal, days)
@@ -206,6 +217,21 @@ class RequestActions:
         state = flow.cancel(request_state(row), row["requester_id"], self.actor.user_id, self._clock.now())
         return self._queue("request.cancel", m.RequestCancel(request_id=request_id), request_id,
                            self._write_state(request_id, state))
+
+    def delegate(self, delegate_id: str, first_day: date, last_day: date) -> str:
+        """Hand my approvals to another manager from ``first_day`` to ``last_day`` (the server
+        checks both are managers)."""
+        p = m.DelegationSet(delegation_id=f"dl-{uuid.uuid4().hex}", delegate_id=delegate_id, first_day=first_day,
+                            last_day=last_day)
+        row = {"id": p.delegation_id, "delegator_id": self.actor.user_id, "delegate_id": delegate_id,
+               "first_day": first_day.isoformat(), "last_day": last_day.isoformat()}
+        stamp = self._clock.stamp()
+        with self._store.transaction() as db:
+            ref = f"delegation:{p.delegation_id}"
+            remember(db, ref)
+            db["delegations"].insert(row)
+            enqueue(db, type="delegation.set", payload=p.model_dump(mode="json"), clock=stamp, entity_ref=ref)
+        return p.delegation_id
 
     def resubmit(self, request_id: str, comment: str = "") -> int:
         """Send a request that came back to me again, with my answer."""

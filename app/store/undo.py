@@ -33,6 +33,7 @@ TABLES = {
     "request": "requests",
     "request_chain": "request_chains",
     "leave_entitlement": "leave_entitlements",  # issue 10, requests
+    "delegation": "delegations",  # issue 10, requests
     "trade": "trades",
 }
 

@@ -215,6 +215,11 @@ def delegation_set(conn: Connection, p: m.DelegationSet, ctx: Context) -> None:
     conn.execute(db.approval_delegations.insert(), row)
     for user_id in (me.user_id, delegate.user_id):
         emit(conn, "delegation", p.delegation_id, row, audience="user", user_id=user_id)
+    # The phones of the stores the delegator covers show requesters the route with the delegate
+    # (named, since they may work elsewhere) before a request is sent.
+    name = conn.execute(select(db.users.c.name).where(db.users.c.id == delegate.user_id)).scalar()
+    stores = sorted(me.store_ids) or list(conn.execute(select(db.stores.c.id)).scalars())
+    emit(conn, "delegation", p.delegation_id, {**row, "delegate_name": name}, audience="store", store_ids=stores)
 
 
 REQUEST_HANDLERS = {

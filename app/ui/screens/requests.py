@@ -13,7 +13,7 @@ import flet as ft
 from app.domain.requests.flow import Action, Status
 from app.domain.requests.kinds import RequestType
 from app.i18n.markers import N_
-from app.store.requests import RequestActions, my_requests, request_by_id
+from app.store.requests import RequestActions, my_requests, people_names, request_by_id
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.screens.me import ROLE_NAMES
@@ -56,7 +56,7 @@ def actions(ctx: AppContext) -> RequestActions:
 
 def names(ctx: AppContext) -> dict[str, str]:
     with ctx.store.reading() as db:
-        return {r[0]: r[1] for r in db.execute("SELECT id, name FROM users")}
+        return people_names(db)
 
 
 def what_text(ctx: AppContext, row: dict) -> str:
