@@ -170,6 +170,9 @@ def view(ctx: AppContext) -> ft.View:
     first_store = next(iter(ctx.user["store_ids"]), None)
     state = screen_state(ctx, NEW_ROUTE, lambda: NewRequestState(store_id=first_store))
     acts = actions(ctx)
+    if state.store_id is None:  # HQ works at no store: a request needs the store whose managers decide
+        return frame(ctx, NEW_ROUTE, ctx._("New request"), [ctx.typo.text(ctx._("You work at no store."), 15)],
+                     back=True)
 
     def review() -> None:
         state.preview = acts.preview(RequestType(state.kind), state.store_id, **_details(state))
