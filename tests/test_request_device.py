@@ -207,3 +207,35 @@ def test_route_shown_before_sending_names_the_delegate_of_an_approver_away(serve
     assert row["sync_state"] == "synced" and row["route"][0]["approvers"] == ["u-sm-tst"]
     for phone in (staff, manager):
         phone.close()
+
+
+def test_send_back_with_a_comment_then_send_again_walks_on_to_the_area_manager(server, tmp_path):
+    """The Sha Tin manager sends five days of Tam Kwok Wai's leave back with a comment (kept in the
+    phone's history at once, offline); Tam sends it again, the manager approves, and it then
+    waits for the area manager, on the manager's phone as soon as the decision is made."""
+    staff, api, acts = _phone(server, tmp_path, "S3007", "7777")
+    SyncEngine(staff, api).sync_once()
+    request_id = acts.submit(RequestType.ANNUAL_LEAVE, "st-st", first_day=date(2027, 6, 7), last_day=date(2027, 6, 11))
+    SyncEngine(staff, api).sync_once()
+    manager, manager_api, manager_acts = _phone(server, tmp_path, "M2004", "7400")
+    SyncEngine(manager, manager_api).sync_once()
+    with pytest.raises(RequestRefused) as err:
+        manager_acts.decide(request_id, Action.SEND_BACK)
+    assert err.value.reason == "request_comment_required"
+    manager_acts.decide(request_id, Action.SEND_BACK, "Please take the 14th instead")
+    with manager.reading() as db:
+        row = request_by_id(db, request_id)
+    assert row["status"] == "sent_back" and row["history"][-1]["comment"] == "Please take the 14th instead"
+    SyncEngine(manager, manager_api).sync_once()
+    SyncEngine(staff, api).sync_once()
+    acts.resubmit(request_id, "Moved as asked")
+    SyncEngine(staff, api).sync_once()
+    SyncEngine(manager, manager_api).sync_once()
+    manager_acts.decide(request_id, Action.APPROVE)
+    with manager.reading() as db:
+        row = request_by_id(db, request_id)
+    assert (row["status"], row["current_step"]) == ("pending", 1)
+    assert [h["action"] for h in row["history"]] == ["submit", "send_back", "resubmit", "approve"]
+    assert SyncEngine(manager, manager_api).sync_once().applied == 1
+    for phone in (staff, manager):
+        phone.close()
