@@ -2,7 +2,7 @@
 the manager's queue, an offline approval of a request cancelled meanwhile (told, and undone)."""
 
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PIL import Image
@@ -127,8 +127,9 @@ def test_phone_shows_the_whole_route_and_balance_before_sending_and_offline(serv
 
 
 def test_approver_sees_holidays_and_the_persons_shifts_in_the_range(server, tmp_path):
-    """A store manager's context of a request over Christmas 2026 lists the two general holidays
-    and the requester's shifts on those days as the manager's phone holds them."""
+    """A store manager's context of a request over Christmas 2026 lists the two general holidays,
+    the requester's shifts on those days as the manager's phone holds them, and how many others
+    are on shift at the store each day."""
     staff, api, acts = _phone(server, tmp_path, "S3002", "2222")
     SyncEngine(staff, api).sync_once()
     request_id = acts.submit(RequestType.UNPAID_LEAVE, "st-cwb", first_day=date(2026, 12, 24),
@@ -143,6 +144,23 @@ def test_approver_sees_holidays_and_the_persons_shifts_in_the_range(server, tmp_
                                " AND starts_at < '2026-12-28T16:00' AND status='published'"))
     assert sorted(d.isoformat() for d in context["holidays"]) == ["2026-12-25", "2026-12-26"]
     assert [s.id for s in context["shifts"]] == [r[0] for r in sorted(held)]
+    with manager.reading() as db:
+        others = db.execute("SELECT count(DISTINCT user_id) FROM shifts WHERE store_id='st-cwb' AND user_id != 'u-s02'"
+                            " AND starts_at >= '2026-12-23T16:00' AND starts_at < '2026-12-24T16:00'"
+                            " AND status='published'").fetchone()[0]
+    assert list(context["coverage"]) == [date(2026, 12, d) for d in range(24, 29)]
+    assert context["coverage"][date(2026, 12, 24)] == others
+    # A day of the demo roster: the count matches the store's shifts on the phone that day.
+    with manager.reading() as db:
+        first = db.execute("SELECT starts_at FROM shifts WHERE store_id='st-cwb' AND user_id != 'u-s02'"
+                           " AND status='published' ORDER BY starts_at").fetchone()[0]
+        day = datetime.fromisoformat(first).astimezone(HONG_KONG).replace(hour=0, minute=0, second=0)
+        bounds = [(day + timedelta(days=n)).astimezone(UTC).isoformat() for n in (0, 1)]
+        expected = db.execute("SELECT count(DISTINCT user_id) FROM shifts WHERE store_id='st-cwb' AND user_id != 'u-s02'"
+                              " AND starts_at >= ? AND starts_at < ? AND status='published'", bounds).fetchone()[0]
+        coverage = request_context(db, {**row, "first_day": day.date().isoformat(),
+                                        "last_day": day.date().isoformat()})["coverage"]
+    assert expected > 0 and coverage == {day.date(): expected}
     for phone in (staff, manager):
         phone.close()
 

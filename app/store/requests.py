@@ -23,7 +23,7 @@ from app.store.actions import keep_photo, local_photo
 from app.store.clock import DeviceClock
 from app.store.database import Locked
 from app.store.outbox import enqueue
-from app.store.queries import shift_by_id, shifts_for_user
+from app.store.queries import shift_by_id, shifts_for_stores, shifts_for_user
 from app.store.undo import remember
 
 
@@ -100,17 +100,37 @@ class Preview:
         return flow.submit(self.route, self.request.requester_id, datetime.now(HONG_KONG)).step if self.route else None
 
 
+#: Days of store coverage an approver is shown (a long leave shows its first two weeks).
+COVERAGE_DAYS = 14
+
+
 def request_context(db, row: dict) -> dict:
     """What an approver needs beside the request: HK general holidays and the person's shifts in
-    its dates, or the shift a shift change is about (the leave balance comes with the request)."""
+    its dates (or the shift a shift change is about), and the store's coverage without them: how
+    many others are on shift each day (the leave balance comes with the request)."""
     if not row.get("first_day"):
         shift = shift_by_id(db, row["shift_id"]) if row.get("shift_id") else None
-        return {"holidays": {}, "shifts": [shift] if shift else []}
+        first = shift and shift.starts_at.astimezone(HONG_KONG).date()
+        return {"holidays": {}, "shifts": [shift] if shift else [],
+                "coverage": _coverage(db, row, first, first) if first else {}}
     first = date.fromisoformat(row["first_day"])
     last = date.fromisoformat(row.get("last_day") or row["first_day"])
     start = datetime.combine(first, time(0), HONG_KONG)
     end = datetime.combine(last + timedelta(days=1), time(0), HONG_KONG)
-    return {"holidays": holidays_between(first, last), "shifts": shifts_for_user(db, row["requester_id"], start, end)}
+    return {"holidays": holidays_between(first, last), "shifts": shifts_for_user(db, row["requester_id"], start, end),
+            "coverage": _coverage(db, row, first, last)}
+
+
+def _coverage(db, row: dict, first: date, last: date) -> dict[date, int]:
+    """Day -> how many other people are on shift at the request's store (published shifts)."""
+    last = min(last, first + timedelta(days=COVERAGE_DAYS - 1))
+    start = datetime.combine(first, time(0), HONG_KONG)
+    end = datetime.combine(last + timedelta(days=1), time(0), HONG_KONG)
+    counts = {first + timedelta(days=i): set() for i in range((last - first).days + 1)}
+    for s in shifts_for_stores(db, [row["store_id"]], start, end):
+        if s.user_id != row["requester_id"]:
+            counts[s.starts_at.astimezone(HONG_KONG).date()].add(s.user_id)
+    return {day: len(people) for day, people in counts.items()}
 
 
 def _history_json(state: State) -> str:

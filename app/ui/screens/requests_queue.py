@@ -42,6 +42,11 @@ def _context_lines(ctx: AppContext, row: dict, context: dict) -> list[ft.Control
                               s.store_name) for s in context["shifts"]]
         lines.append(t.text(ctx._("Shifts in these dates: {shifts}", shifts="; ".join(shifts)) if shifts
                             else ctx._("No shifts in these dates."), 14))
+    if context["coverage"]:
+        days = "; ".join(ctx.tr.join(ctx.tr.format_date(day, "medium"), ctx.tr.format_number(n))
+                         for day, n in context["coverage"].items())
+        # Translators: {days} lists dates, each with how many colleagues work at the store that day.
+        lines.append(t.text(ctx._("Others on shift at the store: {days}", days=days), 14))
     return lines
 
 
