@@ -89,8 +89,9 @@ def seed_demo(engine: Engine, *, today: date | None = None, rng_seed: int = 7) -
             covered = u.stores or tuple(all_stores)
             if u.stores:
                 conn.execute(db.user_stores.insert(), [{"user_id": u.id, "store_id": s} for s in u.stores])
+            # store_ids (issue 10, requests): the phone works out who approves a request.
             public = dict(id=u.id, staff_no=u.staff_no, name=u.name, role=u.role.value,
-                          home_store_id=u.stores[0] if u.stores else None)
+                          home_store_id=u.stores[0] if u.stores else None, store_ids=list(u.stores))
             emit(conn, "user", u.id, public, audience="store", store_ids=covered)
         seed_chains(conn)
         seed_entitlements(conn, [u.id for u in USERS])

@@ -27,7 +27,16 @@ def seed_chains(conn: Connection) -> None:
 
 
 def seed_entitlements(conn: Connection, user_ids: Iterable[str]) -> None:
-    """Give everyone the default yearly leave for the seeded years."""
-    conn.execute(db.leave_entitlements.insert(), [
-        {"user_id": u, "type": t.value, "year": y, "days": days}
-        for u in user_ids for y in SEEDED_YEARS for t, days in DEFAULT_ENTITLEMENTS.items()])
+    """Give everyone the default yearly leave for the seeded years; each person's phone pulls
+    their own (it shows the balance before a request is sent)."""
+    rows = [{"user_id": u, "type": t.value, "year": y, "days": days}
+            for u in user_ids for y in SEEDED_YEARS for t, days in DEFAULT_ENTITLEMENTS.items()]
+    conn.execute(db.leave_entitlements.insert(), rows)
+    for row in rows:
+        emit(conn, "leave_entitlement", entitlement_id(row["user_id"], row["type"], row["year"]), row,
+             audience="user", user_id=row["user_id"])
+
+
+def entitlement_id(user_id: str, type_: str, year: int) -> str:
+    """The feed id of one person's entitlement of one leave type and year."""
+    return f"{user_id}:{type_}:{year}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from types import SimpleNamespace
 
 import flet as ft
@@ -11,11 +12,13 @@ import pytest
 from app.config import ClientConfig
 from app.i18n import Translator
 from app.domain.roles import Actor, Role
+from app.domain.requests.kinds import RequestType
 from app.store import DeviceStore, PunchActions
+from app.store.requests import RequestActions, my_requests
 from app.sync import SyncEngine
 from app.ui.context import AppContext
 from app.ui.screens import (approvals, broadcast, calendar_feed, clock, face_setup, home, kiosk, login, me,
-                            rejected, shifts, tasks, team)
+                            rejected, requests, requests_new, requests_queue, shifts, tasks, team)
 from tests.conftest import login as sign_in
 
 #: Handlers that make a control pressable.
@@ -94,9 +97,10 @@ def nameless(view) -> list[str]:
             if pressable(c) and not spoken(c)]
 
 
-MANAGER_ONLY = ("/team", "/approvals", "/broadcast", "/kiosk")
+MANAGER_ONLY = ("/team", "/approvals", "/broadcast", "/kiosk", "/approvals/requests")
 ROUTES = ["/login", "/home", "/clock", "/shifts", "/tasks", "/me", "/me/language", "/me/display",
-          "/me/face", "/me/calendar", "/sync", *MANAGER_ONLY]
+          "/me/face", "/me/calendar", "/sync", "/me/requests", "/me/requests/new", "/me/requests/one",
+          *MANAGER_ONLY]
 #: Every screen as staff sees it, and every screen as a store manager sees it.
 CASES = [("S3001", r) for r in ROUTES if r not in MANAGER_ONLY] + [("M2001", r) for r in ROUTES]
 
@@ -111,7 +115,16 @@ def screens(ctx: AppContext) -> dict:
         "/sync": lambda: rejected.view(ctx), "/me/calendar": lambda: calendar_feed.view(ctx),
         "/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
         "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
+        # Issue 10, requests: my list, a new one, the first one's detail, the approvers' queue.
+        "/me/requests": lambda: requests.view(ctx), "/me/requests/new": lambda: requests_new.view(ctx),
+        "/me/requests/one": lambda: requests.detail_view(ctx, "/me/requests/one", _first_request_id(ctx)),
+        "/approvals/requests": lambda: requests_queue.view(ctx),
     }
+
+
+def _first_request_id(ctx: AppContext) -> str:
+    with ctx.store.reading() as db:
+        return next((r["id"] for r in my_requests(db, ctx.user["id"])), "none")
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +139,10 @@ def signed_in(server, tmp_path_factory):
             actor = Actor(user["id"], Role(user["role"]), frozenset(user["store_ids"]))
             PunchActions(store, store.clock, actor).record_punch(
                 kind="clock_in", store_id="st-cwb", fix=None, method="pin", shift_id=None)
+            # Five days of leave, so the manager's queue holds a request to decide.
+            RequestActions(store, store.clock, actor).submit(
+                RequestType.ANNUAL_LEAVE, "st-cwb", first_day=date(2027, 1, 11), last_day=date(2027, 1, 15))
+        SyncEngine(store, api).sync_once()
         SyncEngine(store, api).sync_once()
         ctx = AppContext(page=Page(), config=ClientConfig(api_url=server.url), store=store, api=api,
                          tr=Translator("en"), user=store.load_session()[0])
@@ -143,6 +160,8 @@ def test_every_pressable_control_has_an_accessible_name(signed_in, who, route):
     assert nameless(view) == []
     if route == "/approvals":  # the check saw the icon buttons it is about
         assert any(isinstance(c, ft.IconButton) for c in walk(view))
+    if route == "/approvals/requests":  # ... and the decision buttons of the waiting leave
+        assert [spoken(c) for c in walk(view) if isinstance(c, ft.FilledButton)] == ["Approve"]
 
 
 def test_the_check_catches_a_nameless_icon_button():

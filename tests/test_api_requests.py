@@ -215,3 +215,14 @@ def test_a_store_managers_own_short_leave_goes_to_the_area_manager(phones):
     assert mine["route"][1]["approvers"] == ["u-am-kln"] and mine["current_step"] == 1
     assert phones.push("u-am-kln", "request.decide", decide("rq-mgr-short"))["status"] == "applied"
     assert phones.seen("u-sm-mk")["rq-mgr-short"]["status"] == "approved"
+
+
+def test_each_phone_pulls_its_own_entitlements_and_the_stores_of_managers(phones):
+    """A staff phone pulls its own yearly leave (not a colleague's) and, for each manager of its
+    store, the stores they cover: what it needs to show the route and balance before sending."""
+    mine = phones.seen("u-s01", "leave_entitlement")
+    assert {(e["user_id"], e["type"], e["year"], e["days"]) for e in mine.values()} == {
+        ("u-s01", t, y, d) for y in (2026, 2027) for t, d in (("annual_leave", 12), ("sick_leave", 24))}
+    users = phones.seen("u-s01", "user")
+    assert users["u-am-hk"]["store_ids"] == ["st-cwb", "st-st"] and users["u-sm-cwb"]["store_ids"] == ["st-cwb"]
+    assert users["u-hq"]["role"] == "hq_admin"

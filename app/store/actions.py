@@ -129,6 +129,16 @@ def _photo_path(store: Locked, sha: str) -> Path:
     return base / sha
 
 
+def keep_photo(store: Locked, blob: bytes) -> tuple[str, Path]:
+    """Write a photo taken here to the device's folder, before the action citing it (issue 10,
+    requests: a sick-leave certificate). Returns its sha256 and path."""
+    sha = hashlib.sha256(blob).hexdigest()
+    path = _photo_path(store, sha)
+    if not path.exists():
+        path.write_bytes(blob)  # an orphan file, if the action never comes, is harmless
+    return sha, path
+
+
 def local_photo(store: Locked, sha: str) -> bytes | None:
     """A photo taken on this device (its own punches), or ``None`` when it is not here."""
     path = _photos_dir(store) / sha

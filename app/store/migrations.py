@@ -158,6 +158,16 @@ def _m011_open_shifts(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS ix_open_shift_claims_shift ON open_shift_claims(open_shift_id)")
 
 
+def _m012_request_screens(db: Database) -> None:
+    """Issue 10, requests: what the phone needs to show a request's route and the leave balance
+    before sending it: the stores each person covers (approvers), my yearly leave entitlements, and
+    the delegations of my stores' approvers."""
+    db["users"].add_column("store_ids", str)
+    db["leave_entitlements"].create({"id": str, "user_id": str, "type": str, "year": int, "days": float}, pk="id")
+    db["delegations"].create({"id": str, "delegator_id": str, "delegate_id": str, "delegate_name": str,
+                              "first_day": str, "last_day": str}, pk="id")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -170,6 +180,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (9, _m009_trades),
     (10, _m010_availability),  # issue 10, availability
     (11, _m011_open_shifts),  # issue 10, openshifts
+    (12, _m012_request_screens),  # issue 10, requests
 ]
 
 

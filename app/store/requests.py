@@ -7,18 +7,23 @@ re-checks both when they sync; a refusal undoes the local effect (``undo``).
 
 import json
 import uuid
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from app.domain.requests import flow
-from app.domain.requests.chains import Need, PlannedStep
+from app.domain.attendance import HONG_KONG
+from app.domain.requests import balance, chains, flow
+from app.domain.requests.balance import LeaveBalance
+from app.domain.requests.chains import Delegation, Need, Person, PlannedStep
 from app.domain.requests.flow import Action, Decision, State, Status
-from app.domain.requests.hk_holidays import leave_days
+from app.domain.requests.hk_holidays import holidays_between, leave_days
 from app.domain.requests.kinds import Request, RequestType, check_details
 from app.domain.roles import Actor, Role
 from app.protocol import mutations as m
+from app.store.actions import keep_photo, local_photo
 from app.store.clock import DeviceClock
 from app.store.database import Locked
 from app.store.outbox import enqueue
+from app.store.queries import shift_by_id, shifts_for_stores, shifts_for_user
 from app.store.undo import remember
 
 
@@ -36,6 +41,102 @@ def request_state(row: dict) -> State:
     return State(Status(row["status"]), row["step"], row["round"] or 1, history)
 
 
+def load_chain(db, type_: RequestType) -> chains.Chain:
+    """The chain for ``type_`` as last pulled (the seeded default before the first pull)."""
+    row = db["request_chains"].rows_where("id = ?", [type_.value])
+    found = next(iter(row), None)
+    if found is None:
+        return chains.default_chain(type_)
+    return chains.chain_from_data({"type": type_.value, "steps": json.loads(found["steps"])})
+
+
+def approvers(db) -> list[Person]:
+    """The managers this phone knows, with the stores each covers (as pulled)."""
+    managers = [r.value for r in Role if r.is_manager]
+    rows = db.query(f"SELECT id, role, store_ids, home_store_id FROM users WHERE role IN "
+                    f"({','.join('?' * len(managers))})", managers)
+    return [Person(r["id"], Role(r["role"]), frozenset(
+        json.loads(r["store_ids"]) if r["store_ids"] else [r["home_store_id"]] if r["home_store_id"] else []))
+        for r in rows]
+
+
+def delegations(db) -> list[Delegation]:
+    """Approvers' hand-overs this phone knows (those of my stores' approvers)."""
+    return [Delegation(r["delegator_id"], r["delegate_id"], date.fromisoformat(r["first_day"]),
+                       date.fromisoformat(r["last_day"])) for r in db["delegations"].rows]
+
+
+def people_names(db) -> dict[str, str]:
+    """Everyone this phone can name: its people, and delegates working at other stores."""
+    found = {r["delegate_id"]: r["delegate_name"] for r in db["delegations"].rows if r["delegate_name"]}
+    return found | {r[0]: r[1] for r in db.execute("SELECT id, name FROM users")}
+
+
+def my_balance(db, user_id: str, type_: RequestType, year: int) -> LeaveBalance | None:
+    """My balance of a leave type for a year (None: not a counted type, or not pulled yet)."""
+    if not type_.has_balance:
+        return None
+    found = db.execute("SELECT days FROM leave_entitlements WHERE user_id=? AND type=? AND year=?",
+                       [user_id, type_.value, year]).fetchone()
+    if found is None:
+        return None
+    rows = db.execute("SELECT status, days FROM requests WHERE requester_id=? AND type=? AND first_day LIKE ?",
+                      [user_id, type_.value, f"{year}-%"]).fetchall()
+    return balance.leave_balance(found[0], [(st, days or 0) for st, days in rows])
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the requester sees before sending: days, the whole route, the leave balance."""
+
+    request: Request
+    days: int
+    route: list[PlannedStep]
+    balance: LeaveBalance | None
+
+    @property
+    def waits_at(self) -> int | None:
+        """The step the request will wait at first (None: the route is not known here yet)."""
+        return flow.submit(self.route, self.request.requester_id, datetime.now(HONG_KONG)).step if self.route else None
+
+
+#: Days of store coverage an approver is shown (a long leave shows its first two weeks).
+COVERAGE_DAYS = 14
+
+
+def request_context(db, row: dict) -> dict:
+    """What an approver needs beside the request: HK general holidays and the person's shifts in
+    its dates (or the shift a shift change is about), and the store's coverage without them: how
+    many others are on shift each day (the leave balance comes with the request)."""
+    if not row.get("first_day"):
+        shift = shift_by_id(db, row["shift_id"]) if row.get("shift_id") else None
+        first = shift and shift.starts_at.astimezone(HONG_KONG).date()
+        return {"holidays": {}, "shifts": [shift] if shift else [],
+                "coverage": _coverage(db, row, first, first) if first else {}}
+    first = date.fromisoformat(row["first_day"])
+    last = date.fromisoformat(row.get("last_day") or row["first_day"])
+    start = datetime.combine(first, time(0), HONG_KONG)
+    end = datetime.combine(last + timedelta(days=1), time(0), HONG_KONG)
+    return {"holidays": holidays_between(first, last), "shifts": shifts_for_user(db, row["requester_id"], start, end),
+            "coverage": _coverage(db, row, first, last)}
+
+
+def _coverage(db, row: dict, first: date, last: date) -> dict[date, int]:
+    """Day -> how many other people are on shift at the request's store (published shifts)."""
+    last = min(last, first + timedelta(days=COVERAGE_DAYS - 1))
+    start = datetime.combine(first, time(0), HONG_KONG)
+    end = datetime.combine(last + timedelta(days=1), time(0), HONG_KONG)
+    counts = {first + timedelta(days=i): set() for i in range((last - first).days + 1)}
+    for s in shifts_for_stores(db, [row["store_id"]], start, end):
+        if s.user_id != row["requester_id"]:
+            counts[s.starts_at.astimezone(HONG_KONG).date()].add(s.user_id)
+    return {day: len(people) for day, people in counts.items()}
+
+
+def _history_json(state: State) -> str:
+    return json.dumps([{**flow.decision_to_data(d), "at": d.at.isoformat()} for d in state.history])
+
+
 class RequestActions:
     """What a person does with requests on this device: one transaction each, queued to sync."""
 
@@ -50,30 +151,64 @@ class RequestActions:
             return enqueue(db, type=type_, payload=payload.model_dump(mode="json"), clock=stamp,
                            entity_ref=f"request:{request_id}")
 
-    def submit(self, type_: RequestType, store_id: str, *, first_day: date | None = None,
-               last_day: date | None = None, hours: float = 0.0, after_the_fact: bool = False,
-               shift_id: str | None = None, amount_hkd: float = 0.0, certificate_sha256: str | None = None,
-               note: str = "") -> str:
-        """Ask for something; checked here at once (and again by the server). Returns its id."""
-        request_id = f"rq-{uuid.uuid4().hex}"
-        last_day = last_day or first_day
-        req = Request(request_id, self.actor.user_id, store_id, type_, first_day, last_day, hours,
-                      after_the_fact, shift_id, amount_hkd, certificate_sha256, note)
+    def keep_certificate(self, photo: bytes) -> str:
+        """Keep a photo of a sick-leave certificate on the phone; cite the returned sha256."""
+        return keep_photo(self._store, photo)[0]
+
+    def preview(self, type_: RequestType, store_id: str, *, first_day: date | None = None,
+                last_day: date | None = None, hours: float = 0.0, after_the_fact: bool = False,
+                shift_id: str | None = None, amount_hkd: float = 0.0, certificate_sha256: str | None = None,
+                note: str = "") -> Preview:
+        """Check a request as the server will and show its route (delegations of today applied)
+        and my balance; queues nothing."""
+        req = Request(f"rq-{uuid.uuid4().hex}", self.actor.user_id, store_id, type_, first_day,
+                      last_day or first_day, float(hours), after_the_fact, shift_id, float(amount_hkd),
+                      certificate_sha256, note.strip())
         check_details(req)
-        p = m.RequestSubmit(request_id=request_id, type=type_, store_id=store_id, first_day=first_day,
-                            last_day=last_day, hours=float(hours), after_the_fact=after_the_fact,
-                            shift_id=shift_id, amount_hkd=float(amount_hkd),
-                            certificate_sha256=certificate_sha256, note=note)
-        now = self._clock.now().isoformat()
-        row = {"id": request_id, "requester_id": self.actor.user_id, "store_id": store_id, "type": type_.value,
-               "first_day": first_day and first_day.isoformat(), "last_day": last_day and last_day.isoformat(),
-               "days": leave_days(first_day, last_day) if type_.is_leave else 0, "hours": hours,
-               "after_the_fact": int(after_the_fact), "shift_id": shift_id, "amount_hkd": amount_hkd,
-               "certificate_sha256": certificate_sha256, "note": note, "status": Status.PENDING.value,
-               "round": 1, "created_at": now, "updated_at": now, "route": "[]", "history": "[]",
+        days = leave_days(req.first_day, req.last_day) if type_.is_leave else 0
+        today = self._clock.now().astimezone(HONG_KONG).date()
+        with self._store.reading() as db:
+            planned = chains.route(load_chain(db, type_), req, approvers(db), delegations(db), today)
+            bal = my_balance(db, self.actor.user_id, type_, first_day.year) if first_day else None
+        if bal is not None:
+            balance.require_within_balance(bal, days)
+        if all(step.skipped for step in planned):
+            planned = []  # nobody known here yet (no pull so far): the server decides the route
+        return Preview(req, days, planned, bal)
+
+    def submit(self, type_: RequestType, store_id: str, **details) -> str:
+        """Ask for something; checked here at once (and again by the server). Returns its id.
+
+        The phone shows the route it expects and where the request waits until the server's
+        copy (with delegations applied) comes back."""
+        seen = self.preview(type_, store_id, **details)
+        req, now = seen.request, self._clock.now()
+        state = flow.submit(seen.route, req.requester_id, now)
+        p = m.RequestSubmit(request_id=req.request_id, type=type_, store_id=store_id, first_day=req.first_day,
+                            last_day=req.last_day, hours=req.hours, after_the_fact=req.after_the_fact,
+                            shift_id=req.shift_id, amount_hkd=req.amount_hkd,
+                            certificate_sha256=req.certificate_sha256, note=req.note)
+        here = flow.current_step(seen.route, state)
+        row = {"id": req.request_id, "requester_id": req.requester_id, "store_id": store_id, "type": type_.value,
+               "first_day": req.first_day and req.first_day.isoformat(),
+               "last_day": req.last_day and req.last_day.isoformat(), "days": seen.days, "hours": req.hours,
+               "after_the_fact": int(req.after_the_fact), "shift_id": req.shift_id, "amount_hkd": req.amount_hkd,
+               "certificate_sha256": req.certificate_sha256, "note": req.note, "status": state.status.value,
+               "step": state.step, "round": 1, "created_at": now.isoformat(), "updated_at": now.isoformat(),
+               "route": json.dumps(chains.route_to_data(seen.route)),
+               "current_step": None if here is None else here.index,
+               "history": _history_json(state),
                "sync_state": "pending"}
-        self._queue("request.submit", p, request_id, lambda db: db["requests"].insert(row))
-        return request_id
+        photo = req.certificate_sha256 and local_photo(self._store, req.certificate_sha256)
+
+        def write(db) -> None:
+            if photo:  # uploaded before the request that cites it
+                db["photo_uploads"].upsert({"sha256": req.certificate_sha256, "size": len(photo),
+                                            "path": str(keep_photo(self._store, photo)[1]), "status": "pending",
+                                            "created_at": now.isoformat()}, pk="sha256")
+            db["requests"].insert(row)
+        self._queue("request.submit", p, req.request_id, write)
+        return req.request_id
 
     def _row(self, request_id: str) -> dict:
         with self._store.reading() as db:
@@ -81,8 +216,11 @@ class RequestActions:
 
     def _write_state(self, request_id: str, state: State):
         def write(db) -> None:
+            here = flow.current_step(planned_route(db["requests"].get(request_id)), state)
             db["requests"].update(request_id, {"status": state.status.value, "step": state.step,
-                                               "round": state.round, "sync_state": "pending"})
+                                               "round": state.round, "sync_state": "pending",
+                                               "history": _history_json(state),
+                                               "current_step": None if here is None else here.index})
         return write
 
     def decide(self, request_id: str, decision: Action, comment: str = "") -> int:
@@ -99,6 +237,35 @@ class RequestActions:
         state = flow.cancel(request_state(row), row["requester_id"], self.actor.user_id, self._clock.now())
         return self._queue("request.cancel", m.RequestCancel(request_id=request_id), request_id,
                            self._write_state(request_id, state))
+
+    def delegate(self, delegate_id: str, first_day: date, last_day: date) -> str:
+        """Hand my approvals to another manager from ``first_day`` to ``last_day`` (the server
+        checks both are managers)."""
+        p = m.DelegationSet(delegation_id=f"dl-{uuid.uuid4().hex}", delegate_id=delegate_id, first_day=first_day,
+                            last_day=last_day)
+        row = {"id": p.delegation_id, "delegator_id": self.actor.user_id, "delegate_id": delegate_id,
+               "first_day": first_day.isoformat(), "last_day": last_day.isoformat()}
+        stamp = self._clock.stamp()
+        with self._store.transaction() as db:
+            ref = f"delegation:{p.delegation_id}"
+            remember(db, ref)
+            db["delegations"].insert(row)
+            enqueue(db, type="delegation.set", payload=p.model_dump(mode="json"), clock=stamp, entity_ref=ref)
+        return p.delegation_id
+
+    def resubmit(self, request_id: str, comment: str = "") -> int:
+        """Send a request that came back to me again, with my answer."""
+        row = self._row(request_id)
+        state = flow.resubmit(request_state(row), row["requester_id"], self.actor.user_id, self._clock.now(),
+                              comment)
+        return self._queue("request.resubmit", m.RequestResubmit(request_id=request_id, comment=comment),
+                           request_id, self._write_state(request_id, state))
+
+
+def request_by_id(db, request_id: str) -> dict | None:
+    """One request with its route and history decoded (None: not on this phone)."""
+    rows = list(db.query("SELECT * FROM requests WHERE id=?", [request_id]))
+    return _decoded(rows[0]) if rows else None
 
 
 def my_requests(db, user_id: str) -> list[dict]:

@@ -32,6 +32,8 @@ TABLES = {
     "timesheet_query": "timesheet_queries",
     "request": "requests",
     "request_chain": "request_chains",
+    "leave_entitlement": "leave_entitlements",  # issue 10, requests
+    "delegation": "delegations",  # issue 10, requests
     "trade": "trades",
     # issue 10, availability
     "availability": "availability",

@@ -12,7 +12,8 @@ from app.ui.context import AppContext
 from app.ui.dialogs import confirm
 from app.ui.screens import (
     approvals, availability, broadcast, calendar_feed, chain_settings, clock, face_setup, home, kiosk, login, me,
-    my_punches, punch, rejected, roster, shifts, staff_pins, tasks, team, trades,
+    my_punches, punch, rejected, requests, requests_new, requests_queue, roster, shifts, staff_pins, tasks, team,
+    trades,
 )
 from app.ui.sync_status import SyncRunner
 
@@ -122,7 +123,7 @@ class Shell:
 
     # -- status / sync ------------------------------------------------------------------
     #: Screens without input fields: safe to redraw when a sync brings new data.
-    READ_ONLY = ("/home", "/clock", "/shifts", "/tasks", "/me", "/team", "/sync")
+    READ_ONLY = ("/home", "/clock", "/shifts", "/tasks", "/me", "/team", "/sync", "/me/requests")
 
     def _status_changed(self) -> None:
         refresh_status(self.ctx)
@@ -169,12 +170,17 @@ class Shell:
             availability.ROUTE: lambda: availability.view(ctx),  # issue 10, availability
             "/sync": lambda: rejected.view(ctx),
             trades.ROUTE: lambda: trades.view(ctx),
+            requests.ROUTE: lambda: requests.view(ctx),  # issue 10, requests
+            requests.NEW_ROUTE: lambda: requests_new.view(ctx),
         }
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
                        "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
                        staff_pins.ROUTE: lambda: staff_pins.view(ctx), roster.ROUTE: lambda: roster.view(ctx),
-                       chain_settings.ROUTE: lambda: chain_settings.view(ctx)}  # issue 10, availability
+                       chain_settings.ROUTE: lambda: chain_settings.view(ctx),  # issue 10, availability
+                       requests_queue.ROUTE: lambda: requests_queue.view(ctx)}
+        if route.startswith(requests.ROUTE + "/") and route not in routes:
+            return requests.detail_view(ctx, route, route.rsplit("/", 1)[1])  # one of my requests
         if route.startswith("/shifts/"):
             return trades.shift_view(ctx, route, route.rsplit("/", 1)[1])  # a tapped shift: trade it
         if ctx.is_manager and route.startswith("/team/"):

@@ -93,13 +93,9 @@ def _emit(conn: Connection, req: Request, state: State, now: datetime, on: date)
     planned = route_of(conn, req, on)
     here = flow.current_step(planned, state)
     row = conn.execute(select(db.requests).where(db.requests.c.id == req.request_id)).mappings().one()
-    data = {**dict(row), "route": [{"index": s.index, "role": s.role.value, "need": s.need.value,
-                                    "approvers": list(s.approvers), "on_behalf_of": dict(s.on_behalf_of)}
-                                   for s in planned],
+    data = {**dict(row), "route": chains.route_to_data(planned),
             "current_step": None if here is None else here.index,
-            "history": [{"action": d.action.value, "user_id": d.user_id, "at": d.at, "device_id": d.device_id,
-                         "step": d.step, "round": d.round, "comment": d.comment,
-                         "on_behalf_of": d.on_behalf_of} for d in state.history]}
+            "history": [flow.decision_to_data(d) for d in state.history]}
     if req.type.is_leave and req.first_day is not None:
         data["holidays"] = [{"day": d, "name": n} for d, n in
                             holidays_between(req.first_day, req.last_day or req.first_day).items()]
@@ -219,6 +215,11 @@ def delegation_set(conn: Connection, p: m.DelegationSet, ctx: Context) -> None:
     conn.execute(db.approval_delegations.insert(), row)
     for user_id in (me.user_id, delegate.user_id):
         emit(conn, "delegation", p.delegation_id, row, audience="user", user_id=user_id)
+    # The phones of the stores the delegator covers show requesters the route with the delegate
+    # (named, since they may work elsewhere) before a request is sent.
+    name = conn.execute(select(db.users.c.name).where(db.users.c.id == delegate.user_id)).scalar()
+    stores = sorted(me.store_ids) or list(conn.execute(select(db.stores.c.id)).scalars())
+    emit(conn, "delegation", p.delegation_id, {**row, "delegate_name": name}, audience="store", store_ids=stores)
 
 
 REQUEST_HANDLERS = {

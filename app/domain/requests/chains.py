@@ -188,6 +188,12 @@ def route(chain: Chain, req: Request, people: Iterable[Person], delegations: Ite
     return planned
 
 
+def route_to_data(planned: Iterable[PlannedStep]) -> list[dict]:
+    """The wire (and device) form of a route: what the server sends and the phone shows."""
+    return [{"index": s.index, "role": s.role.value, "need": s.need.value, "approvers": list(s.approvers),
+             "on_behalf_of": dict(s.on_behalf_of)} for s in planned]
+
+
 def check_delegation(delegator: Person, delegate: Person, first_day: date, last_day: date) -> None:
     """Only an approver hands over, to another manager, for a range of at most a year."""
     if not delegator.role.is_manager or not delegate.role.is_manager or delegate.user_id == delegator.user_id:

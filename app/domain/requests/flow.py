@@ -60,6 +60,12 @@ class Decision:
     on_behalf_of: str | None = None
 
 
+def decision_to_data(d: Decision) -> dict:
+    """The wire (and device) form of one kept step of the history."""
+    return {"action": d.action.value, "user_id": d.user_id, "at": d.at, "device_id": d.device_id,
+            "step": d.step, "round": d.round, "comment": d.comment, "on_behalf_of": d.on_behalf_of}
+
+
 @dataclass(frozen=True)
 class State:
     """Status, the step it waits at (index into the route), the round (one per resubmission)."""

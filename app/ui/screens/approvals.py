@@ -10,6 +10,7 @@ from app.store import PunchActions, queries
 from app.ui.chrome import frame, section
 from app.ui.context import AppContext
 from app.ui.punch_view import punch_context, selfie
+from app.ui.screens.requests_queue import ROUTE as REQUESTS_QUEUE, waiting_count
 from app.ui.screens.team import team_data
 from app.ui.screens.timesheet_queries import requests_section
 
@@ -64,7 +65,13 @@ def view(ctx: AppContext) -> ft.View:
         missing_rows.append(ft.Column([
             t.text(ctx.tr.join(s.user_name, ctx.tr.format_datetime(s.starts_at, 'short')), 15),
             reason, ft.TextButton(ctx._("Set clock-out to shift end"), on_click=fix)]))
+    # Issue 10, requests: leave and other requests have their own queue, one tap away.
+    leave = ft.ListTile(leading=ft.Icon(ft.Icons.BEACH_ACCESS), title=t.text(ctx._("Leave and other requests"), 16),
+                        subtitle=t.text(ctx.tr.ngettext("{count} waiting for you", "{count} waiting for you",
+                                                        waiting_count(ctx)), 14),
+                        on_click=lambda e: ctx.page.navigate(REQUESTS_QUEUE))
     return frame(ctx, "/approvals", ctx._("Approvals"), [
+        leave,
         section(ctx, ctx._("Punches to confirm"), pin_rows or [t.text(ctx._("No requests waiting for you."), 15)]),
         section(ctx, ctx._("Missing clock-outs"), missing_rows or [t.text(ctx._("None."), 15)]),
         requests_section(ctx),

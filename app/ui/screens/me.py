@@ -43,6 +43,9 @@ def view(ctx: AppContext, on_logout) -> ft.View:
             t.text(ctx._("Your stores: {stores}", stores=stores) if stores else ctx._("You work at no store."), 15),
         ]),
         *storage_notice(ctx),
+        ft.ListTile(leading=ft.Icon(ft.Icons.BEACH_ACCESS), title=t.text(ctx._("Requests"), 16),
+                    subtitle=t.text(ctx._("Leave, overtime, shift changes, purchases"), 14),
+                    on_click=lambda e: ctx.page.navigate("/me/requests")),  # issue 10, requests
         ft.ListTile(leading=ft.Icon(ft.Icons.SCHEDULE), title=t.text(ctx._("My punches and hours"), 16),
                     on_click=lambda e: ctx.page.navigate("/me/punches")),
         # Issue 10, availability: when I can work, and days I cannot.
