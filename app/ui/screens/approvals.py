@@ -11,6 +11,7 @@ from app.ui.chrome import frame, section
 from app.ui.context import AppContext
 from app.ui.punch_view import punch_context, selfie
 from app.ui.screens.team import team_data
+from app.ui.screens import trades
 from app.ui.screens.timesheet_queries import requests_section
 
 
@@ -68,4 +69,5 @@ def view(ctx: AppContext) -> ft.View:
         section(ctx, ctx._("Punches to confirm"), pin_rows or [t.text(ctx._("No requests waiting for you."), 15)]),
         section(ctx, ctx._("Missing clock-outs"), missing_rows or [t.text(ctx._("None."), 15)]),
         requests_section(ctx),
+        trades.decision_queue(ctx, ctx._("Shift trades")),  # issue 10, tradeflow
     ])

@@ -70,13 +70,14 @@ def shift_view(ctx: AppContext, route: str, shift_id: str, kind: str = TradeKind
         picker = []
         for c in actions.who_can_take(shift_id, TradeKind(kind)):
             reasons = _findings_text(ctx, [f.to_dict() for f in (*c.check.refusals, *c.own_warnings)])
-            picker.append(ft.ListTile(
+            # Its own node: a tile nobody can tap otherwise ran into its neighbours when read aloud.
+            picker.append(ft.Semantics(container=True, content=ft.ListTile(
                 leading=ft.Icon(_VERDICTS[c.status][0], semantics_label=ctx._(_VERDICTS[c.status][1])),
                 title=t.text(names.get(c.person_id, c.person_id), 15),
                 subtitle=t.text("\n".join(reasons), 13) if reasons else None,
                 # An ineligible colleague is shown with the reason, and cannot be picked.
                 on_click=None if c.status == REFUSED else (lambda e, pid=c.person_id: ctx.act(
-                    lambda: actions.request(TradeKind.OFFER, shift_id, pid), done))))
+                    lambda: actions.request(TradeKind.OFFER, shift_id, pid), done)))))
         body.append(section(ctx, ctx._("Offer to a colleague"), picker or [t.text(ctx._("None."), 15)]))
         body.append(section(ctx, ctx._("Swap with a colleague's shift"), _swap_tiles(ctx, actions, shift, names, done)))
     return frame(ctx, route, ctx._("Shift"), body, back=True)
@@ -100,10 +101,9 @@ def _swap_tiles(ctx: AppContext, actions: TradeActions, shift: dict, names: dict
 
 
 def _override_fields(ctx: AppContext, warnings) -> list[tuple[dict, ft.TextField]]:
-    """One reason field per warning: a manager accepts each one in writing."""
-    return [(w, ft.TextField(label=shift_rule_message(ctx.tr, w["code"], w.get("details")),
-                             hint_text=ctx._("Reason"), text_style=ctx.typo.style(14), dense=True))
-            for w in warnings]
+    """One reason field per warning, shown under it: a manager accepts each one in writing.
+    (The warning itself as the field's label was cut to one line, and read as the field's name.)"""
+    return [(w, ft.TextField(label=ctx._("Reason"), text_style=ctx.typo.style(14), dense=True)) for w in warnings]
 
 
 def _trade_tile(ctx: AppContext, actions: TradeActions, row: dict, names: dict[str, str]) -> ft.Control:
@@ -113,7 +113,14 @@ def _trade_tile(ctx: AppContext, actions: TradeActions, row: dict, names: dict[s
                       names.get(row["taker_id"], ctx._("anyone")) if row["taker_id"] else ctx._("anyone"))
     lines = [t.text(who, 15, weight=ft.FontWeight.BOLD),
              t.text(ctx._(_STATE_LABELS.get(row["state"], row["state"])), 14)]
-    lines += [t.text(text, 13) for text in _findings_text(ctx, findings.get("refusals", []) + findings.get("warnings", []))]
+    lines += [t.text(text, 13) for text in _findings_text(ctx, findings.get("refusals", []))]
+    warnings = findings.get("warnings", [])
+    deciding = ctx.is_manager and row["state"] == trades.WAITING_MANAGER
+    fields = _override_fields(ctx, warnings) if deciding else []
+    for i, text in enumerate(_findings_text(ctx, warnings)):
+        lines.append(t.text(text, 13))
+        # Its own node, else the field took every text around it as its name.
+        lines += [ft.Semantics(container=True, content=fields[i][1])] if fields else []
     buttons: list[ft.Control] = []
     waiting_me = row["state"] == trades.WAITING_COLLEAGUE and row["requester_id"] != me and (
         row["taker_id"] in (None, me))
@@ -124,10 +131,7 @@ def _trade_tile(ctx: AppContext, actions: TradeActions, row: dict, names: dict[s
     if row["requester_id"] == me and row["state"] in trades.OPEN_STATES:
         buttons.append(big_button(ctx, ctx._("Cancel request"), lambda e: ctx.act(lambda: actions.cancel(row["id"])),
                                   filled=False))
-    if ctx.is_manager and row["state"] == trades.WAITING_MANAGER:
-        fields = _override_fields(ctx, findings.get("warnings", []))
-        lines += [f for _, f in fields]
-
+    if deciding:
         def approve(e) -> None:
             # An empty field is no override: the phone then says a reason is needed.
             reasons = {(w["code"], w.get("person_id")): f.value for w, f in fields if (f.value or "").strip()}
@@ -136,7 +140,7 @@ def _trade_tile(ctx: AppContext, actions: TradeActions, row: dict, names: dict[s
         buttons += [big_button(ctx, ctx._("Approve"), approve),
                     big_button(ctx, ctx._("Decline"), lambda e: ctx.act(lambda: actions.decide(row["id"], False)),
                                filled=False)]
-    return ft.Column([*lines, ft.Row(buttons, wrap=True)], spacing=4)
+    return ft.Semantics(container=True, content=ft.Column([*lines, ft.Row(buttons, wrap=True)], spacing=4))
 
 
 def view(ctx: AppContext) -> ft.View:
@@ -149,8 +153,18 @@ def view(ctx: AppContext) -> ft.View:
     body = [section(ctx, ctx._("Shift trades"), [_trade_tile(ctx, actions, r, names) for r in mine]
                     or [ctx.typo.text(ctx._("None."), 15)])]
     if ctx.is_manager:
-        queue = [r for r in rows if r["state"] == trades.WAITING_MANAGER and ctx.actor.covers(r["store_id"])]
-        body.append(section(ctx, ctx._("Waiting for your decision"), [_trade_tile(ctx, actions, r, names)
-                                                                       for r in queue]
-                            or [ctx.typo.text(ctx._("None."), 15)]))
+        body.append(decision_queue(ctx, ctx._("Waiting for your decision"), rows))
     return frame(ctx, ROUTE, ctx._("Shift trades"), body, back=True)
+
+
+def decision_queue(ctx: AppContext, title: str, rows: list[dict] | None = None) -> ft.Control:
+    """Trades of my stores waiting for a manager, each with Approve and Decline; also shown in
+    Approvals, where a manager looks for what waits for them (the Shifts tab is not theirs)."""
+    if rows is None:
+        with ctx.store.reading() as db:
+            rows = list(db.query("SELECT * FROM trades WHERE state=? ORDER BY updated_at DESC LIMIT 200",
+                                 [trades.WAITING_MANAGER]))
+    actions, names = _actions(ctx), _names(ctx)
+    queue = [r for r in rows if r["state"] == trades.WAITING_MANAGER and ctx.actor.covers(r["store_id"])]
+    return section(ctx, title, [_trade_tile(ctx, actions, r, names) for r in queue]
+                   or [ctx.typo.text(ctx._("None."), 15)])
