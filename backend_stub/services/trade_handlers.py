@@ -198,6 +198,10 @@ def trade_decide(conn: Connection, p: m.TradeDecide, ctx: Context) -> None:
     reason, logged) or declines. A shift that changed meanwhile fails with "shift changed"."""
     row = _row(conn, p.trade_id)
     require_manager_of(ctx.actor, [row["store_id"]])
+    try:
+        trades.require_not_party(ctx.actor.user_id, row["requester_id"], row["taker_id"])
+    except trades.TradeRefused as exc:
+        raise _refuse(exc) from None
     overrides = [Override(o.code, o.person_id, ctx.actor.user_id, o.reason, ctx.received_at) for o in p.overrides]
     try:
         if not p.approve:

@@ -91,10 +91,9 @@ def _swap_tiles(ctx: AppContext, actions: TradeActions, shift: dict, names: dict
         theirs = swap_candidates(db, shift)
     tiles = []
     for other in theirs:
-        starts, ends = datetime.fromisoformat(other["starts_at"]), datetime.fromisoformat(other["ends_at"])
         tiles.append(ft.ListTile(
             title=t.text(names.get(other["user_id"], other["user_id"]), 15),
-            subtitle=t.text(ctx.tr.join(ctx.tr.format_date(starts, "medium"), ctx.tr.format_interval(starts, ends)), 13),
+            subtitle=t.text(_when(ctx, other), 13),
             on_click=lambda e, o=other: ctx.act(lambda: actions.request(
                 TradeKind.SWAP, shift["id"], o["user_id"], o["id"]), done)))
     return tiles or [t.text(ctx._("None."), 15)]
@@ -106,16 +105,29 @@ def _override_fields(ctx: AppContext, warnings) -> list[tuple[dict, ft.TextField
     return [(w, ft.TextField(label=ctx._("Reason"), text_style=ctx.typo.style(14), dense=True)) for w in warnings]
 
 
+def _when(ctx: AppContext, shift: dict) -> str:
+    starts, ends = datetime.fromisoformat(shift["starts_at"]), datetime.fromisoformat(shift["ends_at"])
+    return ctx.tr.join(ctx.tr.format_date(starts, "medium"), ctx.tr.format_interval(starts, ends))
+
+
 def _trade_tile(ctx: AppContext, actions: TradeActions, row: dict, names: dict[str, str]) -> ft.Control:
     t, me = ctx.typo, ctx.user["id"]
     findings = json.loads(row["findings"] or "{}")
-    who = ctx.tr.join(names.get(row["requester_id"], row["requester_id"]), "→",
-                      names.get(row["taker_id"], ctx._("anyone")) if row["taker_id"] else ctx._("anyone"))
-    lines = [t.text(who, 15, weight=ft.FontWeight.BOLD),
+    who = ctx.tr.join(names.get(row["requester_id"], row["requester_id"]),
+                      names.get(row["taker_id"], ctx._("anyone")) if row["taker_id"] else ctx._("anyone"),
+                      sep=" ← " if ctx.tr.is_rtl else " → ")  # from the first name, the way the line reads
+    shifts, changed = actions.shifts_of(row)
+    changed = changed and row["state"] in trades.OPEN_STATES
+    # Which shift (and, for a swap, which in return): an answer needs to know what it is about.
+    lines = [t.text(who, 15, weight=ft.FontWeight.BOLD), *[t.text(_when(ctx, s), 14) for s in shifts],
              t.text(ctx._(_STATE_LABELS.get(row["state"], row["state"])), 14)]
+    if changed:  # only cancel or decline are left: the server would refuse the rest
+        lines.append(t.text(ctx.reason_text(trades.REASON_SHIFT_CHANGED), 14))
     lines += [t.text(text, 13) for text in _findings_text(ctx, findings.get("refusals", []))]
     warnings = findings.get("warnings", [])
-    deciding = ctx.is_manager and row["state"] == trades.WAITING_MANAGER
+    # A manager never decides a trade they take part in (app.domain.trades.require_not_party).
+    deciding = ctx.is_manager and row["state"] == trades.WAITING_MANAGER and me not in (
+        row["requester_id"], row["taker_id"])
     fields = _override_fields(ctx, warnings) if deciding else []
     for i, text in enumerate(_findings_text(ctx, warnings)):
         lines.append(t.text(text, 13))
@@ -125,8 +137,9 @@ def _trade_tile(ctx: AppContext, actions: TradeActions, row: dict, names: dict[s
     waiting_me = row["state"] == trades.WAITING_COLLEAGUE and row["requester_id"] != me and (
         row["taker_id"] in (None, me))
     if waiting_me:
-        buttons += [big_button(ctx, ctx._("Accept"), lambda e: ctx.act(lambda: actions.respond(row["id"], True))),
-                    big_button(ctx, ctx._("Decline"), lambda e: ctx.act(lambda: actions.respond(row["id"], False)),
+        buttons += [] if changed else [
+            big_button(ctx, ctx._("Accept"), lambda e: ctx.act(lambda: actions.respond(row["id"], True)))]
+        buttons += [big_button(ctx, ctx._("Decline"), lambda e: ctx.act(lambda: actions.respond(row["id"], False)),
                                filled=False)]
     if row["requester_id"] == me and row["state"] in trades.OPEN_STATES:
         buttons.append(big_button(ctx, ctx._("Cancel request"), lambda e: ctx.act(lambda: actions.cancel(row["id"])),
@@ -137,8 +150,8 @@ def _trade_tile(ctx: AppContext, actions: TradeActions, row: dict, names: dict[s
             reasons = {(w["code"], w.get("person_id")): f.value for w, f in fields if (f.value or "").strip()}
             ctx.act(lambda: actions.decide(row["id"], True, reasons))
 
-        buttons += [big_button(ctx, ctx._("Approve"), approve),
-                    big_button(ctx, ctx._("Decline"), lambda e: ctx.act(lambda: actions.decide(row["id"], False)),
+        buttons += [] if changed else [big_button(ctx, ctx._("Approve"), approve)]
+        buttons += [big_button(ctx, ctx._("Decline"), lambda e: ctx.act(lambda: actions.decide(row["id"], False)),
                                filled=False)]
     return ft.Semantics(container=True, content=ft.Column([*lines, ft.Row(buttons, wrap=True)], spacing=4))
 
