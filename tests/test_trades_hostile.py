@@ -115,3 +115,46 @@ def test_siti_sees_which_shift_and_no_accept_once_it_changed(server, device):
     texts = _texts(screen.view(siti))
     assert siti.reason_text(Reason.TRADE_SHIFT_CHANGED) in texts
     assert siti._("Accept") not in texts and siti._("Decline") in texts
+
+
+def test_a_shift_with_a_request_waiting_cannot_be_offered_again(world):
+    """Chan taps Siti twice (or then asks for cover): the phone refuses the second request at
+    once ("already has a request waiting"), and a tampered phone's second request is refused
+    by the server; one request stays, waiting for Siti."""
+    engine, phone = world
+    shift = add_shift(engine, "u-s01", future_monday(43))
+    chan = phone("S3001", "1111")
+    chan.sync()
+    first = chan.trades.request(TradeKind.OFFER, shift, "u-s02")
+    for kind, taker in ((TradeKind.OFFER, "u-s02"), (TradeKind.COVER, None)):
+        with pytest.raises(AccessDenied) as refused:
+            chan.trades.request(kind, shift, taker)
+        assert refused.value.reason == Reason.TRADE_ALREADY_OPEN
+    chan.sync()
+    # Past the phone's check: straight into the outbox, as a tampered phone would.
+    payload = m.TradeRequest(trade_id="tr-second", kind="cover", shift_id=shift, shift_version=1)
+    chan.trades._record("trade.request", payload, "trade:tr-second", lambda db: None)
+    chan.sync()
+    assert ("trade.request", Reason.TRADE_ALREADY_OPEN) in chan.rejected()
+    with engine.connect() as conn:
+        from sqlalchemy import text
+        states = conn.execute(text("SELECT id, state FROM shift_trades WHERE shift_id=:s"), {"s": shift}).all()
+    assert [tuple(r) for r in states] == [(first, trades.WAITING_COLLEAGUE)]
+
+
+def test_after_offering_the_shift_screen_shows_the_request_not_the_picker_again(server, device):
+    """Once Chan picked Siti, his shift's screen shows that request (waiting for the colleague,
+    with Cancel request) instead of the offer buttons and the picker (no second tap)."""
+    from app.ui.screens import trades as screen
+    from tests.servers import server_engine
+    from tests.test_trades_screens import _texts
+
+    engine = server_engine(server)
+    shift = add_shift(engine, "u-s01", future_monday(44))
+    engine.dispose()
+    chan = device("S3001", "1111", "th")
+    assert chan._("Offer to a colleague") in _texts(screen.shift_view(chan, f"/shifts/{shift}", shift))
+    screen.TradeActions(chan.store, chan.store.clock, chan.actor).request(TradeKind.OFFER, shift, "u-s02")
+    texts = _texts(screen.shift_view(chan, f"/shifts/{shift}", shift))
+    assert chan._("Waiting for the colleague") in texts and chan._("Cancel request") in texts
+    assert chan._("Offer to a colleague") not in texts and chan._("Ask for cover") not in texts

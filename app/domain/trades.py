@@ -41,6 +41,7 @@ REASON_ALREADY_TAKEN = "trade_already_taken"
 REASON_TRADE_SHAPE = "trade_invalid"
 #: Issue 10, tradeflow: deciding one's own trade is refused like deciding one's own request.
 REASON_OWN_TRADE = REASON_OWN_REQUEST
+REASON_ALREADY_OPEN = "trade_already_open"
 
 #: How far around a traded shift the rules need the roster: the "468" window looks back four
 #: weeks, the weekly cap forward to the end of the week, rest and overlap a day either side.
@@ -82,6 +83,13 @@ def request_shape(kind: TradeKind, taker_id: str | None, has_swap_shift: bool) -
 def require_open(state: str) -> None:
     if state not in OPEN_STATES:
         raise TradeRefused(REASON_TRADE_CLOSED, f"This request is already {state.replace('_', ' ')}.")
+
+
+def require_no_open_request(open_states) -> None:
+    """One request at a time per shift: a second one (tapping a colleague twice, or an offer
+    then a cover request) would leave one of them to fail later as "shift changed"."""
+    if any(state in OPEN_STATES for state in open_states):
+        raise TradeRefused(REASON_ALREADY_OPEN, "This shift already has a request waiting.")
 
 
 def require_not_party(decider_id: str, requester_id: str, taker_id: str | None) -> None:

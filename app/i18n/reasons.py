@@ -100,6 +100,8 @@ REASON_MESSAGES = MessageMap(
         "trade_override_needed": N_("Give a reason to accept each warning before approving."),
         "trade_already_taken": N_("Someone else took this shift first."),
         "trade_invalid": N_("This request is not complete. Choose a colleague or shift again."),
+        # issue 10, tradeflow
+        "trade_already_open": N_("This shift already has a request waiting. Cancel it to ask again."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

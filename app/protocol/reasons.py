@@ -117,6 +117,8 @@ class Reason(StrEnum):
     TRADE_OVERRIDE_NEEDED = trades.REASON_OVERRIDE_NEEDED
     TRADE_ALREADY_TAKEN = trades.REASON_ALREADY_TAKEN
     TRADE_INVALID = trades.REASON_TRADE_SHAPE
+    # issue 10, tradeflow: one waiting request per shift
+    TRADE_ALREADY_OPEN = trades.REASON_ALREADY_OPEN
 
 
 class Flag(StrEnum):

@@ -60,7 +60,12 @@ def shift_view(ctx: AppContext, route: str, shift_id: str, kind: str = TradeKind
     done = ctx._("Request sent. It waits for an answer.")
     body: list[ft.Control] = [t.text(ctx.tr.join(ctx.tr.format_date(starts, "full"),
                                                  ctx.tr.format_interval(starts, ends)), 16)]
-    if shift["user_id"] == ctx.user["id"]:
+    with ctx.store.reading() as db:
+        waiting = list(db.query(f"SELECT * FROM trades WHERE shift_id=? AND state IN ({','.join('?' * len(trades.OPEN_STATES))})"
+                                " ORDER BY updated_at DESC", [shift_id, *sorted(trades.OPEN_STATES)]))
+    if waiting:  # one request at a time: show it (and Cancel) rather than the options again
+        body.append(section(ctx, ctx._("Shift trades"), [_trade_tile(ctx, actions, r, names) for r in waiting]))
+    elif shift["user_id"] == ctx.user["id"]:
         body.append(ft.Row([
             big_button(ctx, ctx._("Ask for cover"), lambda e: ctx.act(
                 lambda: actions.request(TradeKind.COVER, shift_id), done)),
