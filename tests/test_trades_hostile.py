@@ -117,22 +117,21 @@ def test_siti_sees_which_shift_and_no_accept_once_it_changed(server, device):
     assert siti._("Accept") not in texts and siti._("Decline") in texts
 
 
-def test_a_shift_with_a_request_waiting_cannot_be_offered_again(world):
-    """Chan taps Siti twice (or then asks for cover): the phone refuses the second request at
-    once ("already has a request waiting"), and a tampered phone's second request is refused
-    by the server; one request stays, waiting for Siti."""
+def test_the_same_offer_cannot_be_sent_twice(world):
+    """Chan taps Siti twice: the phone refuses the second offer at once ("already has a
+    request waiting"), and a tampered phone's second copy is refused by the server; one
+    request stays, waiting for Siti."""
     engine, phone = world
     shift = add_shift(engine, "u-s01", future_monday(43))
     chan = phone("S3001", "1111")
     chan.sync()
     first = chan.trades.request(TradeKind.OFFER, shift, "u-s02")
-    for kind, taker in ((TradeKind.OFFER, "u-s02"), (TradeKind.COVER, None)):
-        with pytest.raises(AccessDenied) as refused:
-            chan.trades.request(kind, shift, taker)
-        assert refused.value.reason == Reason.TRADE_ALREADY_OPEN
+    with pytest.raises(AccessDenied) as refused:
+        chan.trades.request(TradeKind.OFFER, shift, "u-s02")
+    assert refused.value.reason == Reason.TRADE_ALREADY_OPEN
     chan.sync()
     # Past the phone's check: straight into the outbox, as a tampered phone would.
-    payload = m.TradeRequest(trade_id="tr-second", kind="cover", shift_id=shift, shift_version=1)
+    payload = m.TradeRequest(trade_id="tr-second", kind="offer", shift_id=shift, shift_version=1, taker_id="u-s02")
     chan.trades._record("trade.request", payload, "trade:tr-second", lambda db: None)
     chan.sync()
     assert ("trade.request", Reason.TRADE_ALREADY_OPEN) in chan.rejected()

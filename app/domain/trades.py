@@ -85,11 +85,13 @@ def require_open(state: str) -> None:
         raise TradeRefused(REASON_TRADE_CLOSED, f"This request is already {state.replace('_', ' ')}.")
 
 
-def require_no_open_request(open_states) -> None:
-    """One request at a time per shift: a second one (tapping a colleague twice, or an offer
-    then a cover request) would leave one of them to fail later as "shift changed"."""
-    if any(state in OPEN_STATES for state in open_states):
-        raise TradeRefused(REASON_ALREADY_OPEN, "This shift already has a request waiting.")
+def require_not_asked_twice(kind: TradeKind, taker_id: str | None, requests) -> None:
+    """The same request (kind, colleague) for a shift is not sent again while one waits (a
+    double tap, or a phone retrying offline); ``requests`` holds (kind, taker, state) of the
+    shift's requests. Different requests may wait side by side: approving one makes the
+    others fail with "shift changed"."""
+    if any(k == kind.value and t == taker_id and s in OPEN_STATES for k, t, s in requests):
+        raise TradeRefused(REASON_ALREADY_OPEN, "This request already waits for an answer.")
 
 
 def require_not_party(decider_id: str, requester_id: str, taker_id: str | None) -> None:

@@ -130,8 +130,8 @@ class TradeActions(Actions):
         with self._store.reading() as db:
             row = self._shift_row(db, shift_id)
             require_self(self.actor, row["user_id"])
-            trades.require_no_open_request(
-                r[0] for r in db.execute("SELECT state FROM trades WHERE shift_id=?", [shift_id]))
+            trades.require_not_asked_twice(kind, taker_id, db.execute(
+                "SELECT kind, taker_id, state FROM trades WHERE shift_id=?", [shift_id]).fetchall())
             shift = _shift(row)
             swap_row = self._shift_row(db, swap_shift_id) if swap_shift_id else None
             swap = _shift(swap_row) if swap_row else None

@@ -133,10 +133,6 @@ def trade_request(conn: Connection, p: m.TradeRequest, ctx: Context) -> None:
     require_self(ctx.actor, shift_row["user_id"])
     require_store(ctx.actor, shift_row["store_id"])
     _lock_people(conn, {ctx.actor.user_id, p.taker_id})
-    try:
-        trades.require_no_open_request(conn.execute(select(_T.state).where(_T.shift_id == p.shift_id)).scalars())
-    except trades.TradeRefused as exc:
-        raise _refuse(exc) from None
     shift = _shift(shift_row)
     swap = _shift(_load_shift(conn, p.swap_shift_id, lock=True)) if p.swap_shift_id else None
     swap_version = None
@@ -145,6 +141,8 @@ def trade_request(conn: Connection, p: m.TradeRequest, ctx: Context) -> None:
         if swap is not None:
             swap_version = _load_shift(conn, p.swap_shift_id)["version"]
             trades.require_unchanged(p.swap_shift_version or 0, swap_version, swap.person_id, p.taker_id)
+        trades.require_not_asked_twice(kind, p.taker_id, conn.execute(select(_T.kind, _T.taker_id, _T.state).where(
+            _T.shift_id == p.shift_id)).all())
     except trades.TradeRefused as exc:
         raise _refuse(exc) from None
     if p.taker_id is None:
