@@ -1,19 +1,20 @@
 """Issue 10, trades, tried by a hostile tester against a real uvicorn API: nobody decides a
-trade they take part in, and a phone says "shift changed" at once when a trade's shift was
-edited after the request (instead of queueing an answer the server can only refuse)."""
+trade they take part in or answers one meant for someone else; a phone says "shift changed"
+at once when a trade's shift was edited after the request; the same offer is not sent twice;
+the screens show which shift a trade is about and what is left to do."""
 
 from datetime import datetime, timedelta
+
+import pytest
 
 from app.domain import trades
 from app.domain.access import AccessDenied
 from app.domain.shift_rules import TradeKind
 from app.protocol import Reason
 from app.protocol import mutations as m
-from tests.test_trades_device import CONTRACT, world  # noqa: F401  (fixtures)
+from tests.test_trades_device import CONTRACT, offer_accepted, world  # noqa: F401  (fixtures)
 from tests.test_trades_screens import device  # noqa: F401
 from tests.trade_world import add_shift, future_monday, shift_row
-
-import pytest
 
 
 def _manager_takes_chans_offer(engine, phone, weeks: int):
@@ -23,13 +24,7 @@ def _manager_takes_chans_offer(engine, phone, weeks: int):
     add_shift(engine, "u-sm-cwb", monday - timedelta(days=3), role="Sales")
     shift = add_shift(engine, "u-s01", monday)
     chan, manager = phone("S3001", "1111"), phone("M2001", "7100")
-    chan.sync()
-    trade_id = chan.trades.request(TradeKind.OFFER, shift, "u-sm-cwb")
-    chan.sync()
-    manager.sync()
-    manager.trades.respond(trade_id, accept=True)
-    manager.sync()
-    manager.sync()
+    trade_id = offer_accepted(chan, manager, shift)
     assert manager.one("trades", trade_id)["state"] == trades.WAITING_MANAGER
     return shift, trade_id, chan, manager
 
@@ -157,3 +152,21 @@ def test_after_offering_the_shift_screen_shows_the_request_not_the_picker_again(
     texts = _texts(screen.shift_view(chan, f"/shifts/{shift}", shift))
     assert chan._("Waiting for the colleague") in texts and chan._("Cancel request") in texts
     assert chan._("Offer to a colleague") not in texts and chan._("Ask for cover") not in texts
+
+
+def test_fatima_cannot_answer_an_offer_meant_for_siti(world):
+    """A tampered phone of Fatima (same store) says yes to Chan's offer to Siti, guessing its
+    id: the server refuses it as someone else's, and the offer still waits for Siti."""
+    engine, phone = world
+    shift = add_shift(engine, "u-s01", future_monday(45))
+    chan, fatima = phone("S3001", "1111"), phone("S3008", "8888")
+    chan.sync()
+    trade_id = chan.trades.request(TradeKind.OFFER, shift, "u-s02")
+    chan.sync()
+    fatima.trades._record("trade.respond", m.TradeRespond(trade_id=trade_id, accept=True), f"trade:{trade_id}",
+                          lambda db: None)
+    fatima.sync()
+    assert ("trade.respond", Reason.NOT_YOUR_RECORD) in fatima.rejected()
+    chan.sync()
+    assert chan.one("trades", trade_id)["state"] == trades.WAITING_COLLEAGUE
+    assert shift_row(engine, shift)["user_id"] == "u-s01"
