@@ -170,3 +170,16 @@ def test_fatima_cannot_answer_an_offer_meant_for_siti(world):
     chan.sync()
     assert chan.one("trades", trade_id)["state"] == trades.WAITING_COLLEAGUE
     assert shift_row(engine, shift)["user_id"] == "u-s01"
+
+
+def test_a_too_short_override_reason_is_named_not_a_vague_error(world):
+    """The manager accepts Chan's "468" warning with "ok": the phone says a reason is needed
+    for the record (not "please check what you entered"), and nothing is queued."""
+    engine, phone = world
+    shift = add_shift(engine, "u-s01", future_monday(46))
+    chan, siti, manager = phone("S3001", "1111"), phone("S3002", "2222"), phone("M2001", "7100")
+    trade_id = offer_accepted(chan, siti, shift, manager)
+    with pytest.raises(AccessDenied) as refused:
+        manager.trades.decide(trade_id, True, {(CONTRACT, "u-s01"): " ok "})
+    assert refused.value.reason == Reason.REASON_TOO_SHORT
+    assert manager.one("trades", trade_id)["state"] == trades.WAITING_MANAGER
