@@ -50,6 +50,10 @@ def _sign_in(chromium, web_client, staff_no: str, pin: str, locale: str = DEFAUL
     log_in(page, tr(DEFAULT_LOCALE), staff_no, pin)
     device.tr = tr(locale)
     expect_home(page, device.tr)
+    # The first sync has brought the chain's data (screens with input fields, such as
+    # Approvals, are not redrawn by a later one).
+    synced = device.tr.gettext("Last synced {time}", time="\0").split("\0")[0]
+    expect(page.get_by_text(re.compile(re.escape(synced))).first).to_be_visible(timeout=30_000)
     return device
 
 
