@@ -97,7 +97,8 @@ def test_a_claim_that_warns_waits_and_the_manager_picks_it_with_a_reason_on_the_
     state.week = (monday - roster_rules.week_start(manager.tr.to_local(manager.tr.now()).date())).days // 7
     view = roster.view(manager)
     assert manager._("Claimed: waiting for the manager") in " ".join(_texts(view))
-    [reason] = [c for c in walk(view) if isinstance(c, ft.TextField) and "44" in str(c.label)]
+    assert any("44" in text for text in _texts(view)), "the warning names the day's hours"
+    [reason] = [c for c in walk(view) if isinstance(c, ft.TextField) and c.label == manager._("Reason")]
     notices = []
     manager.notify = lambda message, error=False: notices.append((message, error))
     _buttons(view, manager._("Pick"))[0].on_click(None)

@@ -44,6 +44,19 @@ class Phone:
             return [(r["type"], r["reason"]) for r in outbox.rejected(db)]
 
 
+def offer_accepted(chan: Phone, taker: Phone, shift: str, to_manager: Phone | None = None) -> str:
+    """Chan offers ``shift`` to ``taker``, who says yes; both synced (and the manager's phone
+    pulled); the trade's id."""
+    chan.sync()
+    trade_id = chan.trades.request(TradeKind.OFFER, shift, taker.user_id)
+    chan.sync()
+    taker.sync()
+    taker.trades.respond(trade_id, accept=True)
+    taker.sync()
+    (to_manager or taker).sync()
+    return trade_id
+
+
 @pytest.fixture
 def world(server, tmp_path):
     engine = server_engine(server)
@@ -134,13 +147,7 @@ def test_manager_approves_a_warning_with_a_reason_and_both_sides_see_it(world):
     engine, phone = world
     shift = add_shift(engine, "u-s01", future_monday(23))
     chan, siti, manager = phone("S3001", "1111"), phone("S3002", "2222"), phone("M2001", "7100")
-    chan.sync()
-    trade_id = chan.trades.request(TradeKind.OFFER, shift, "u-s02")
-    chan.sync()
-    siti.sync()
-    siti.trades.respond(trade_id, accept=True)
-    siti.sync()
-    manager.sync()
+    trade_id = offer_accepted(chan, siti, shift, manager)
     assert manager.one("trades", trade_id)["state"] == trades.WAITING_MANAGER
     with pytest.raises(trades.TradeRefused) as missing:
         manager.trades.decide(trade_id, approve=True)

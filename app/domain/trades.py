@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.domain.access import AccessDenied
+from app.domain.requests.kinds import REASON_OWN_REQUEST
 from app.domain.shift_rules import (
     STATUS_PUBLISHED, Availability, Person, Shift, ShiftTradeSettings, TradeCheck, TradeKind,
 )
@@ -40,6 +41,9 @@ REASON_TRADE_CLOSED = "trade_closed"
 REASON_OVERRIDE_NEEDED = "trade_override_needed"
 REASON_ALREADY_TAKEN = "trade_already_taken"
 REASON_TRADE_SHAPE = "trade_invalid"
+#: Issue 10, tradeflow: deciding one's own trade is refused like deciding one's own request.
+REASON_OWN_TRADE = REASON_OWN_REQUEST
+REASON_ALREADY_OPEN = "trade_already_open"
 
 #: How far around a traded shift the rules need the roster: the "468" window looks back four
 #: weeks, the weekly cap forward to the end of the week, rest and overlap a day either side.
@@ -81,6 +85,22 @@ def request_shape(kind: TradeKind, taker_id: str | None, has_swap_shift: bool) -
 def require_open(state: str) -> None:
     if state not in OPEN_STATES:
         raise TradeRefused(REASON_TRADE_CLOSED, f"This request is already {state.replace('_', ' ')}.")
+
+
+def require_not_asked_twice(kind: TradeKind, taker_id: str | None, requests) -> None:
+    """The same request (kind, colleague) for a shift is not sent again while one waits (a
+    double tap, or a phone retrying offline); ``requests`` holds (kind, taker, state) of the
+    shift's requests. Different requests may wait side by side: approving one makes the
+    others fail with "shift changed"."""
+    if any(k == kind.value and t == taker_id and s in OPEN_STATES for k, t, s in requests):
+        raise TradeRefused(REASON_ALREADY_OPEN, "This request already waits for an answer.")
+
+
+def require_not_party(decider_id: str, requester_id: str, taker_id: str | None) -> None:
+    """A manager never decides a trade they take part in (it would approve itself); another
+    manager of the store, or one above, decides it."""
+    if decider_id in (requester_id, taker_id):
+        raise TradeRefused(REASON_OWN_TRADE, "You cannot decide a trade you take part in.")
 
 
 def require_unchanged(asked_version: int, current_version: int, holder_now: str | None,

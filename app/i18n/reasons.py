@@ -106,6 +106,8 @@ REASON_MESSAGES = MessageMap(
         "open_shift_not_open": N_("This open shift is not open for claims."),
         "open_shift_claim_decided": N_("This claim has already been decided."),
         "open_shift_bad_slots": N_("An open shift needs 1 to 20 places."),
+        # issue 10, tradeflow
+        "trade_already_open": N_("This shift already has a request waiting. Cancel it to ask again."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

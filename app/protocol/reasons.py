@@ -127,6 +127,8 @@ class Reason(StrEnum):
     OPEN_SHIFT_NOT_OPEN = open_shifts.REASON_NOT_OPEN
     OPEN_SHIFT_CLAIM_DECIDED = open_shifts.REASON_CLAIM_DECIDED
     OPEN_SHIFT_BAD_SLOTS = open_shifts.REASON_BAD_SLOTS
+    # issue 10, tradeflow: one waiting request per shift
+    TRADE_ALREADY_OPEN = trades.REASON_ALREADY_OPEN
 
 
 class Flag(StrEnum):

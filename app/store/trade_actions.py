@@ -89,6 +89,31 @@ class TradeActions(Actions):
             settings = load_settings(db)
         return who_can_take(shift, people, roster, settings, self._now(), kind)
 
+    def _current(self, db: Database, row: dict) -> tuple[Shift, Shift | None]:
+        """The trade's shifts as this phone has them, refused with "shift changed" when either
+        was edited or changed hands since the request (the server would refuse it too)."""
+        shift_row = self._shift_row(db, row["shift_id"])
+        trades.require_unchanged(row["shift_version"], shift_row["version"] or 1, shift_row["user_id"],
+                                 row["requester_id"])
+        if not row["swap_shift_id"]:
+            return _shift(shift_row), None
+        swap_row = self._shift_row(db, row["swap_shift_id"])
+        trades.require_unchanged(row["swap_shift_version"], swap_row["version"] or 1, swap_row["user_id"],
+                                 row["taker_id"])
+        return _shift(shift_row), _shift(swap_row)
+
+    def shifts_of(self, row: dict) -> tuple[list[dict], bool]:
+        """A trade's shifts as this phone has them, and whether one changed since the request
+        (then it can no longer be accepted or approved, only cancelled or declined)."""
+        with self._store.reading() as db:
+            ids = [i for i in (row["shift_id"], row["swap_shift_id"]) if i]
+            shifts = list(db.query(f"SELECT * FROM shifts WHERE id IN ({','.join('?' * len(ids))})", ids))
+            try:
+                self._current(db, row)
+            except trades.TradeRefused:
+                return sorted(shifts, key=lambda s: s["id"] != row["shift_id"]), True
+        return sorted(shifts, key=lambda s: s["id"] != row["shift_id"]), False
+
     def _trade(self, db: Database, trade_id: str) -> dict:
         rows = list(db.query("SELECT * FROM trades WHERE id=?", [trade_id]))
         if not rows:
@@ -104,6 +129,8 @@ class TradeActions(Actions):
         with self._store.reading() as db:
             row = self._shift_row(db, shift_id)
             require_self(self.actor, row["user_id"])
+            trades.require_not_asked_twice(kind, taker_id, db.execute(
+                "SELECT kind, taker_id, state FROM trades WHERE shift_id=?", [shift_id]).fetchall())
             shift = _shift(row)
             swap_row = self._shift_row(db, swap_shift_id) if swap_shift_id else None
             swap = _shift(swap_row) if swap_row else None
@@ -142,8 +169,7 @@ class TradeActions(Actions):
                 raise trades.TradeRefused(Reason.TRADE_CLOSED, "This request no longer waits for an answer.")
             values = {"state": trades.DECLINED} if not accept else {}
             if accept:
-                shift = _shift(self._shift_row(db, row["shift_id"]))
-                swap = _shift(self._shift_row(db, row["swap_shift_id"])) if row["swap_shift_id"] else None
+                shift, swap = self._current(db, row)
                 check = self._check(db, kind, shift, self.actor.user_id, swap)
                 if not check.allowed:
                     raise trades.TradeRefused(check.refusals[0].code, "The shift rules refuse this.", check)
@@ -159,10 +185,10 @@ class TradeActions(Actions):
         with self._store.reading() as db:
             row = self._trade(db, trade_id)
             require_manager_of(self.actor, [row["store_id"]])
+            trades.require_not_party(self.actor.user_id, row["requester_id"], row["taker_id"])
             check = None
             if approve:
-                shift = _shift(self._shift_row(db, row["shift_id"]))
-                swap = _shift(self._shift_row(db, row["swap_shift_id"])) if row["swap_shift_id"] else None
+                shift, swap = self._current(db, row)
                 check = self._check(db, TradeKind(row["kind"]), shift, row["taker_id"], swap)
         if check is not None and not check.allowed:
             raise trades.TradeRefused(check.refusals[0].code, "The shift rules refuse this trade now.", check)

@@ -130,8 +130,14 @@ class Shell:
 
     def _synced(self, report) -> None:
         changed = report is not None and (report.pulled or report.applied or report.rejected)
-        if changed and self.ctx.user is not None and self.route in self.READ_ONLY:
+        if changed and self.ctx.user is not None and self._redraws_on_sync(self.route):
             self.render()
+
+    def _redraws_on_sync(self, route: str) -> bool:
+        """Issue 10, tradeflow: a shift's trade options and a staff member's trades (no input
+        fields there) follow the server too; a manager's trades keep their reason fields."""
+        return route in self.READ_ONLY or route.startswith("/shifts/") or (
+            route == trades.ROUTE and not self.ctx.is_manager)
 
     # -- routing ---------------------------------------------------------------------------
     @property

@@ -140,6 +140,8 @@ def trade_request(conn: Connection, p: m.TradeRequest, ctx: Context) -> None:
         if swap is not None:
             swap_version = _load_shift(conn, p.swap_shift_id)["version"]
             trades.require_unchanged(p.swap_shift_version or 0, swap_version, swap.person_id, p.taker_id)
+        trades.require_not_asked_twice(kind, p.taker_id, conn.execute(select(_T.kind, _T.taker_id, _T.state).where(
+            _T.shift_id == p.shift_id)).all())
     except trades.TradeRefused as exc:
         raise _refuse(exc) from None
     if p.taker_id is None:
@@ -197,6 +199,10 @@ def trade_decide(conn: Connection, p: m.TradeDecide, ctx: Context) -> None:
     reason, logged) or declines. A shift that changed meanwhile fails with "shift changed"."""
     row = _row(conn, p.trade_id)
     require_manager_of(ctx.actor, [row["store_id"]])
+    try:
+        trades.require_not_party(ctx.actor.user_id, row["requester_id"], row["taker_id"])
+    except trades.TradeRefused as exc:
+        raise _refuse(exc) from None
     overrides = [Override(o.code, o.person_id, ctx.actor.user_id, o.reason, ctx.received_at) for o in p.overrides]
     try:
         if not p.approve:

@@ -12,6 +12,7 @@ from app.ui.context import AppContext
 from app.ui.punch_view import punch_context, selfie
 from app.ui.screens.requests_queue import ROUTE as REQUESTS_QUEUE, waiting_count
 from app.ui.screens.team import team_data
+from app.ui.screens import trades
 from app.ui.screens.timesheet_queries import requests_section
 
 
@@ -75,4 +76,5 @@ def view(ctx: AppContext) -> ft.View:
         section(ctx, ctx._("Punches to confirm"), pin_rows or [t.text(ctx._("No requests waiting for you."), 15)]),
         section(ctx, ctx._("Missing clock-outs"), missing_rows or [t.text(ctx._("None."), 15)]),
         requests_section(ctx),
+        trades.decision_queue(ctx, ctx._("Shift trades")),  # issue 10, tradeflow
     ])

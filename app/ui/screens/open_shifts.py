@@ -15,7 +15,7 @@ from app.i18n.reasons import shift_rule_message
 from app.store.open_shift_actions import OpenShiftActions, claims_of, store_open_shifts
 from app.ui.chrome import big_button, section
 from app.ui.context import AppContext
-from app.ui.screens.trades import _override_fields  # the trades' reason field per warning
+from app.ui.screens.trades import findings_text, override_fields  # the trades' warning texts and reasons
 
 #: How far ahead My shifts lists the open shifts of my stores.
 STAFF_HORIZON = timedelta(weeks=4)
@@ -128,13 +128,16 @@ def _claimant_row(ctx: AppContext, claim: dict, state) -> ft.Control:
     if claim["state"] != open_shifts.WAITING or claim["sync_state"] == "pending":
         return ctx.typo.text(label, 14)
     # A warning (overtime, no rest day) is accepted in writing: one reason field each.
-    fields = _override_fields(ctx, json.loads(claim["findings"] or "{}").get("warnings", []))
+    warnings = json.loads(claim["findings"] or "{}").get("warnings", [])
+    fields = override_fields(ctx, warnings)
 
     def pick(approve: bool) -> None:
         reasons = {(w["code"], w["person_id"]): f.value for w, f in fields if f.value}
         _run(ctx, lambda: _actions(ctx).pick(claim["id"], approve, reasons), None, state)
 
-    return ft.Column([ctx.typo.text(label, 14), *(f for _, f in fields),
+    explained = [c for text, (_, f) in zip(findings_text(ctx, warnings), fields)
+                 for c in (ctx.typo.text(text, 13), ft.Semantics(container=True, content=f))]
+    return ft.Column([ctx.typo.text(label, 14), *explained,
                       ft.Row([ft.TextButton(ctx._("Pick"), on_click=lambda e: pick(True)),
                               ft.TextButton(ctx._("Decline"), on_click=lambda e: pick(False))], wrap=True)],
                      spacing=2)

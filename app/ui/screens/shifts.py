@@ -72,11 +72,13 @@ def _shift_tile(ctx: AppContext, row: roster_view.MyShift, state: MyShiftsState)
     hours = (s.ends_at - s.starts_at).total_seconds() / 3600
     # Translators: a shift's length; {hours} is a number such as 8.5 (short).
     length = ctx._("{hours} h", hours=ctx.tr.format_decimal(hours))
-    lines = [t.text(ctx.tr.join(shift_span_text(ctx, s), length, s.store_name, s.role), 15)]
-    if is_open:
-        lines += _detail(ctx, row)
-    return ft.Container(ft.Column(lines, spacing=2), on_click=toggle, padding=ft.Padding(8, 6, 8, 6),
-                        border_radius=8, bgcolor=ft.Colors.with_opacity(0.08, ft.Colors.BLUE_800) if is_open else None)
+    # Its own button node: a bare tappable Container gave its tap to the whole week's node,
+    # so a screen reader (and a test) could not tap one shift. Issue 10, tradeflow.
+    summary = ft.Semantics(container=True, button=True, expanded=is_open, content=ft.Container(
+        t.text(ctx.tr.join(shift_span_text(ctx, s), length, s.store_name, s.role), 15), on_click=toggle))
+    lines = [summary, *(_detail(ctx, row) if is_open else [])]
+    return ft.Container(ft.Column(lines, spacing=2), padding=ft.Padding(8, 6, 8, 6), border_radius=8,
+                        bgcolor=ft.Colors.with_opacity(0.08, ft.Colors.BLUE_800) if is_open else None)
 
 
 def _day(ctx: AppContext, day: date, rows: list[roster_view.MyShift], today: date,

@@ -43,7 +43,7 @@ def _names(ctx: AppContext) -> dict[str, str]:
         return {r[0]: r[1] for r in db.execute("SELECT id, name FROM users")}
 
 
-def _findings_text(ctx: AppContext, findings) -> list[str]:
+def findings_text(ctx: AppContext, findings) -> list[str]:
     """Each refusal and warning in the reader's language, with its numbers."""
     return [shift_rule_message(ctx.tr, f["code"], f.get("details")) for f in findings]
 
@@ -60,7 +60,12 @@ def shift_view(ctx: AppContext, route: str, shift_id: str, kind: str = TradeKind
     done = ctx._("Request sent. It waits for an answer.")
     body: list[ft.Control] = [t.text(ctx.tr.join(ctx.tr.format_date(starts, "full"),
                                                  ctx.tr.format_interval(starts, ends)), 16)]
-    if shift["user_id"] == ctx.user["id"]:
+    with ctx.store.reading() as db:
+        waiting = list(db.query(f"SELECT * FROM trades WHERE shift_id=? AND state IN ({','.join('?' * len(trades.OPEN_STATES))})"
+                                " ORDER BY updated_at DESC", [shift_id, *sorted(trades.OPEN_STATES)]))
+    if waiting:  # one request at a time: show it (and Cancel) rather than the options again
+        body.append(section(ctx, ctx._("Shift trades"), [_trade_tile(ctx, actions, r, names) for r in waiting]))
+    elif shift["user_id"] == ctx.user["id"]:
         body.append(ft.Row([
             big_button(ctx, ctx._("Ask for cover"), lambda e: ctx.act(
                 lambda: actions.request(TradeKind.COVER, shift_id), done)),
@@ -69,14 +74,15 @@ def shift_view(ctx: AppContext, route: str, shift_id: str, kind: str = TradeKind
         ], wrap=True))
         picker = []
         for c in actions.who_can_take(shift_id, TradeKind(kind)):
-            reasons = _findings_text(ctx, [f.to_dict() for f in (*c.check.refusals, *c.own_warnings)])
-            picker.append(ft.ListTile(
+            reasons = findings_text(ctx, [f.to_dict() for f in (*c.check.refusals, *c.own_warnings)])
+            # Its own node: a tile nobody can tap otherwise ran into its neighbours when read aloud.
+            picker.append(ft.Semantics(container=True, content=ft.ListTile(
                 leading=ft.Icon(_VERDICTS[c.status][0], semantics_label=ctx._(_VERDICTS[c.status][1])),
                 title=t.text(names.get(c.person_id, c.person_id), 15),
                 subtitle=t.text("\n".join(reasons), 13) if reasons else None,
                 # An ineligible colleague is shown with the reason, and cannot be picked.
                 on_click=None if c.status == REFUSED else (lambda e, pid=c.person_id: ctx.act(
-                    lambda: actions.request(TradeKind.OFFER, shift_id, pid), done))))
+                    lambda: actions.request(TradeKind.OFFER, shift_id, pid), done)))))
         body.append(section(ctx, ctx._("Offer to a colleague"), picker or [t.text(ctx._("None."), 15)]))
         body.append(section(ctx, ctx._("Swap with a colleague's shift"), _swap_tiles(ctx, actions, shift, names, done)))
     return frame(ctx, route, ctx._("Shift"), body, back=True)
@@ -90,53 +96,69 @@ def _swap_tiles(ctx: AppContext, actions: TradeActions, shift: dict, names: dict
         theirs = swap_candidates(db, shift)
     tiles = []
     for other in theirs:
-        starts, ends = datetime.fromisoformat(other["starts_at"]), datetime.fromisoformat(other["ends_at"])
         tiles.append(ft.ListTile(
             title=t.text(names.get(other["user_id"], other["user_id"]), 15),
-            subtitle=t.text(ctx.tr.join(ctx.tr.format_date(starts, "medium"), ctx.tr.format_interval(starts, ends)), 13),
+            subtitle=t.text(_when(ctx, other), 13),
             on_click=lambda e, o=other: ctx.act(lambda: actions.request(
                 TradeKind.SWAP, shift["id"], o["user_id"], o["id"]), done)))
     return tiles or [t.text(ctx._("None."), 15)]
 
 
-def _override_fields(ctx: AppContext, warnings) -> list[tuple[dict, ft.TextField]]:
-    """One reason field per warning: a manager accepts each one in writing."""
-    return [(w, ft.TextField(label=shift_rule_message(ctx.tr, w["code"], w.get("details")),
-                             hint_text=ctx._("Reason"), text_style=ctx.typo.style(14), dense=True))
-            for w in warnings]
+def override_fields(ctx: AppContext, warnings) -> list[tuple[dict, ft.TextField]]:
+    """One reason field per warning, shown under it: a manager accepts each one in writing.
+    (The warning itself as the field's label was cut to one line, and read as the field's name.)"""
+    return [(w, ft.TextField(label=ctx._("Reason"), text_style=ctx.typo.style(14), dense=True)) for w in warnings]
+
+
+def _when(ctx: AppContext, shift: dict) -> str:
+    starts, ends = datetime.fromisoformat(shift["starts_at"]), datetime.fromisoformat(shift["ends_at"])
+    return ctx.tr.join(ctx.tr.format_date(starts, "medium"), ctx.tr.format_interval(starts, ends))
 
 
 def _trade_tile(ctx: AppContext, actions: TradeActions, row: dict, names: dict[str, str]) -> ft.Control:
     t, me = ctx.typo, ctx.user["id"]
     findings = json.loads(row["findings"] or "{}")
-    who = ctx.tr.join(names.get(row["requester_id"], row["requester_id"]), "→",
-                      names.get(row["taker_id"], ctx._("anyone")) if row["taker_id"] else ctx._("anyone"))
-    lines = [t.text(who, 15, weight=ft.FontWeight.BOLD),
+    who = ctx.tr.join(names.get(row["requester_id"], row["requester_id"]),
+                      names.get(row["taker_id"], ctx._("anyone")) if row["taker_id"] else ctx._("anyone"),
+                      sep=" ← " if ctx.tr.is_rtl else " → ")  # from the first name, the way the line reads
+    shifts, changed = actions.shifts_of(row)
+    changed = changed and row["state"] in trades.OPEN_STATES
+    # Which shift (and, for a swap, which in return): an answer needs to know what it is about.
+    lines = [t.text(who, 15, weight=ft.FontWeight.BOLD), *[t.text(_when(ctx, s), 14) for s in shifts],
              t.text(ctx._(_STATE_LABELS.get(row["state"], row["state"])), 14)]
-    lines += [t.text(text, 13) for text in _findings_text(ctx, findings.get("refusals", []) + findings.get("warnings", []))]
+    if changed:  # only cancel or decline are left: the server would refuse the rest
+        lines.append(t.text(ctx.reason_text(trades.REASON_SHIFT_CHANGED), 14))
+    lines += [t.text(text, 13) for text in findings_text(ctx, findings.get("refusals", []))]
+    warnings = findings.get("warnings", [])
+    # A manager never decides a trade they take part in (app.domain.trades.require_not_party).
+    deciding = ctx.is_manager and row["state"] == trades.WAITING_MANAGER and me not in (
+        row["requester_id"], row["taker_id"])
+    fields = override_fields(ctx, warnings) if deciding else []
+    for i, text in enumerate(findings_text(ctx, warnings)):
+        lines.append(t.text(text, 13))
+        # Its own node, else the field took every text around it as its name.
+        lines += [ft.Semantics(container=True, content=fields[i][1])] if fields else []
     buttons: list[ft.Control] = []
     waiting_me = row["state"] == trades.WAITING_COLLEAGUE and row["requester_id"] != me and (
         row["taker_id"] in (None, me))
     if waiting_me:
-        buttons += [big_button(ctx, ctx._("Accept"), lambda e: ctx.act(lambda: actions.respond(row["id"], True))),
-                    big_button(ctx, ctx._("Decline"), lambda e: ctx.act(lambda: actions.respond(row["id"], False)),
+        buttons += [] if changed else [
+            big_button(ctx, ctx._("Accept"), lambda e: ctx.act(lambda: actions.respond(row["id"], True)))]
+        buttons += [big_button(ctx, ctx._("Decline"), lambda e: ctx.act(lambda: actions.respond(row["id"], False)),
                                filled=False)]
     if row["requester_id"] == me and row["state"] in trades.OPEN_STATES:
         buttons.append(big_button(ctx, ctx._("Cancel request"), lambda e: ctx.act(lambda: actions.cancel(row["id"])),
                                   filled=False))
-    if ctx.is_manager and row["state"] == trades.WAITING_MANAGER:
-        fields = _override_fields(ctx, findings.get("warnings", []))
-        lines += [f for _, f in fields]
-
+    if deciding:
         def approve(e) -> None:
             # An empty field is no override: the phone then says a reason is needed.
             reasons = {(w["code"], w.get("person_id")): f.value for w, f in fields if (f.value or "").strip()}
             ctx.act(lambda: actions.decide(row["id"], True, reasons))
 
-        buttons += [big_button(ctx, ctx._("Approve"), approve),
-                    big_button(ctx, ctx._("Decline"), lambda e: ctx.act(lambda: actions.decide(row["id"], False)),
+        buttons += [] if changed else [big_button(ctx, ctx._("Approve"), approve)]
+        buttons += [big_button(ctx, ctx._("Decline"), lambda e: ctx.act(lambda: actions.decide(row["id"], False)),
                                filled=False)]
-    return ft.Column([*lines, ft.Row(buttons, wrap=True)], spacing=4)
+    return ft.Semantics(container=True, content=ft.Column([*lines, ft.Row(buttons, wrap=True)], spacing=4))
 
 
 def view(ctx: AppContext) -> ft.View:
@@ -149,8 +171,18 @@ def view(ctx: AppContext) -> ft.View:
     body = [section(ctx, ctx._("Shift trades"), [_trade_tile(ctx, actions, r, names) for r in mine]
                     or [ctx.typo.text(ctx._("None."), 15)])]
     if ctx.is_manager:
-        queue = [r for r in rows if r["state"] == trades.WAITING_MANAGER and ctx.actor.covers(r["store_id"])]
-        body.append(section(ctx, ctx._("Waiting for your decision"), [_trade_tile(ctx, actions, r, names)
-                                                                       for r in queue]
-                            or [ctx.typo.text(ctx._("None."), 15)]))
+        body.append(decision_queue(ctx, ctx._("Waiting for your decision"), rows))
     return frame(ctx, ROUTE, ctx._("Shift trades"), body, back=True)
+
+
+def decision_queue(ctx: AppContext, title: str, rows: list[dict] | None = None) -> ft.Control:
+    """Trades of my stores waiting for a manager, each with Approve and Decline; also shown in
+    Approvals, where a manager looks for what waits for them (the Shifts tab is not theirs)."""
+    if rows is None:
+        with ctx.store.reading() as db:
+            rows = list(db.query("SELECT * FROM trades WHERE state=? ORDER BY updated_at DESC LIMIT 200",
+                                 [trades.WAITING_MANAGER]))
+    actions, names = _actions(ctx), _names(ctx)
+    queue = [r for r in rows if r["state"] == trades.WAITING_MANAGER and ctx.actor.covers(r["store_id"])]
+    return section(ctx, title, [_trade_tile(ctx, actions, r, names) for r in queue]
+                   or [ctx.typo.text(ctx._("None."), 15)])
