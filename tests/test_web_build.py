@@ -117,6 +117,23 @@ def test_every_package_resolves_from_the_app(dist):
     assert packages["pydantic-core"]["file_name"].endswith("-pyemscripten_2026_0_wasm32.whl")
 
 
+def test_wheels_the_first_view_does_not_need_load_after_it(dist):
+    """An offline reload unpacks only the wheels the start imports: the geofence check
+    (geopy), the camera and the geolocator load after the first view, and no wheel of the
+    start pulls them back in through its dependencies."""
+    packages = _lock(dist)["packages"]
+    with tarfile.open(dist / "app.tar.gz") as tar:
+        start = {pin.split("==")[0] for pin in tar.extractfile("requirements.txt").read().decode().split()}
+        later = json.loads(tar.extractfile("packages-later.json").read())
+    assert {"geopy", "geographiclib", "flet-camera", "flet-geolocator"} <= set(later["packages"])
+    assert {"geopy", "flet_camera", "flet_geolocator"} <= set(later["imports"])
+    assert not start & set(later["packages"]) and {"flet", "pydantic", "sqlite-utils"} <= start
+    for name in start:
+        assert set(packages[name]["depends"]) <= start, name
+    for name in later["packages"]:
+        assert set(packages[name]["depends"]) <= start | set(later["packages"]), name
+
+
 def test_the_client_pins_match_requirements_txt(dist):
     """Each package pinned in requirements.txt ships in that exact version."""
     root = Path(__file__).resolve().parents[1]

@@ -45,6 +45,18 @@ UNUSED = ["main.dart.wasm", "canvaskit/wimp*", "canvaskit/experimental_webparagr
 #: lock's ``depends``): sqlite-utils wants pip only for its ``install`` command.
 NOT_IN_BROWSER = {"pip"}
 
+#: Wheels nothing imports before the first view, loaded right after it (app.platform.later):
+#: the geofence check (geopy, geographiclib), the camera, the geolocator and secure storage
+#: (clock-in, native only), httpx's native transports and CLI (the browser sends through
+#: fetch), sqlite-utils' CLI (click-default-group, tabulate; its plugin hooks import click at
+#: start) and what only those need. 13 of 29 wheels
+#: that every offline reload unpacked before the app could start. A name missing from the
+#: bundle stops the build.
+LOADED_LATER = frozenset({
+    "geopy", "geographiclib", "flet-camera", "flet-geolocator", "flet-secure-storage",
+    "anyio", "certifi", "h11", "httpcore", "click-default-group", "tabulate", "six", "repath",
+})
+
 
 def check_versions() -> None:
     """BuildError unless flet, flet-web and flet-cli are the pinned release."""
@@ -123,7 +135,10 @@ def build(dist: Path = DIST, cache: Path = CACHE, *, api_url: str | None = None)
     shutil.rmtree(work, ignore_errors=True)
     stage_dir = Path(tempfile.mkdtemp(prefix="stage-", dir=cache))  # parallel builds never share it
     try:
-        module = stage.stage_app(REPO, stage_dir, pins=[w.pin for w in bundle], api_url=api_url)
+        start, later = wheels.split_later(bundle, LOADED_LATER)
+        module = stage.stage_app(REPO, stage_dir, pins=[w.pin for w in start], api_url=api_url,
+                                 later={"packages": [w.name for w in later],
+                                        "imports": sorted({i for w in later for i in w.imports})})
         publish(stage_dir, work, env)
     finally:
         shutil.rmtree(stage_dir, ignore_errors=True)
@@ -131,7 +146,7 @@ def build(dist: Path = DIST, cache: Path = CACHE, *, api_url: str | None = None)
     precompile.compile_archive(work / "app.tar.gz", work / "pyodide")
     precompile.compile_stdlib(work / "pyodide", cache)
     normalise_archive(work / "app.tar.gz")
-    wheels.register(work / "pyodide", bundle)
+    wheels.register(work / "pyodide", start + later)
     patches.patch_dist(work, [offline.UPDATE_SCRIPT])
     startup.patch_dist(work)
     rive.install_rive(cache, work)
