@@ -134,6 +134,20 @@ def test_wheels_the_first_view_does_not_need_load_after_it(dist):
         assert set(packages[name]["depends"]) <= start | set(later["packages"]), name
 
 
+def test_tzdata_ships_the_zones_of_asia_only(dist):
+    """Each start unpacks tzdata: it holds Hong Kong's and Macau's zones and the fixed
+    offsets, not the 400 zones of the other continents."""
+    entry = _lock(dist)["packages"]["tzdata"]
+    with zipfile.ZipFile(dist / "pyodide" / entry["file_name"]) as zf:
+        names = set(zf.namelist())
+        listed = zf.read("tzdata/zones").decode().split()
+    zones = {n.removeprefix("tzdata/zoneinfo/") for n in names if n.startswith("tzdata/zoneinfo/")}
+    assert {"Asia/Hong_Kong", "Asia/Macau", "UTC", "Etc/GMT-8"} <= zones
+    assert "America/New_York" not in zones and "Europe/London" not in zones
+    assert "Asia/Hong_Kong" in listed and "Europe/London" not in listed
+    assert len(names) < 250
+
+
 def test_the_client_pins_match_requirements_txt(dist):
     """Each package pinned in requirements.txt ships in that exact version."""
     root = Path(__file__).resolve().parents[1]

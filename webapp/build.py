@@ -24,7 +24,9 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from . import babel_trim, icons, offline, patches, precompile, pyodide_runtime, rive, stage, startup, wheels
+from . import (
+    babel_trim, icons, offline, patches, precompile, pyodide_runtime, rive, stage, startup, tzdata_trim, wheels,
+)
 from .pins import BuildError
 
 log = logging.getLogger("webapp.build")
@@ -65,8 +67,9 @@ def check_versions() -> None:
 
 def shipped_wheels(requirements: list[str], downloaded: list[Path]) -> list[wheels.Wheel]:
     """The downloaded wheels Pyodide needs: the requirements and their dependencies there
-    (babel with only the app's locale data)."""
-    downloaded = [babel_trim.trimmed_babel(REPO, p) if p.name.startswith("babel-") else p
+    (babel with only the app's locale data, tzdata with Asia's zones)."""
+    trimmed = {"babel-": babel_trim.trimmed_babel, "tzdata-": tzdata_trim.trimmed_tzdata}
+    downloaded = [next((trim(REPO, p) for prefix, trim in trimmed.items() if p.name.startswith(prefix)), p)
                   for p in downloaded]
     by_name = {w.name: w for w in map(wheels.inspect_wheel, downloaded)}
     wanted = [canonicalize_name(r.split("==")[0].split("[")[0]) for r in requirements]
