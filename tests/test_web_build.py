@@ -90,6 +90,24 @@ def test_another_pyodide_stops_the_build():
             patches.check_pyodide(package, info)
 
 
+def test_a_later_wheel_the_build_does_not_have_stops_it():
+    """A name in the loaded-later list that no longer ships (renamed, dropped) stops the
+    build, and a later wheel may depend only on wheels that are there."""
+    from webapp.wheels import Wheel, split_later
+
+    flet = Wheel(Path("flet.whl"), "flet", "1.0.5", (), ("flet",))
+    camera = Wheel(Path("cam.whl"), "flet-camera", "1.0.5", ("flet",), ("flet_camera",))
+    sqlite = Wheel(Path("su.whl"), "sqlite-utils", "4.2.1", ("tabulate",), ("sqlite_utils",))
+    tabulate = Wheel(Path("tab.whl"), "tabulate", "0.10.0", (), ("tabulate",))
+    start, later = split_later([flet, camera, sqlite, tabulate], frozenset({"flet-camera", "tabulate"}))
+    assert [w.name for w in start] == ["flet", "sqlite-utils"] and [w.name for w in later] == ["flet-camera", "tabulate"]
+    assert start[1].depends == ()  # loading sqlite-utils no longer pulls tabulate in at start
+    with pytest.raises(BuildError, match="geopy"):
+        split_later([flet, camera], frozenset({"geopy"}))
+    with pytest.raises(BuildError, match="flet"):
+        split_later([camera], frozenset({"flet-camera"}))
+
+
 # ---- what the build ships ----------------------------------------------------------------------
 
 
