@@ -6,7 +6,8 @@ it finds itself on Pyodide. What differs from a native start (see docs/web-app.m
 - the device's files live in an IndexedDB-backed folder, loaded before the database opens
   and saved after every committed transaction and whenever the page is hidden;
 - the API client sends its requests with the browser's ``fetch``;
-- the device is the install: its id is kept in its own database, with the tokens.
+- the device is the install: its id is kept in its own database, with the tokens;
+- the wheels the first view does not need load after it (``app.platform.later``).
 """
 
 import logging
@@ -19,7 +20,7 @@ import flet as ft  # noqa: E402
 
 from app.config import load_config  # noqa: E402
 from app.main import make_main  # noqa: E402
-from app.platform import browser_storage, startup_mark  # noqa: E402
+from app.platform import browser_storage, later, startup_mark  # noqa: E402
 from app.platform.fetch import FetchTransport  # noqa: E402
 from app.ui.devices import DeviceStores  # noqa: E402
 
@@ -42,6 +43,7 @@ async def main(page: ft.Page) -> None:
     persisted = await browser_storage.persistence_granted()
     await make_main(stores, load_config(), transport=FetchTransport(), storage_persisted=persisted)(page)
     startup_mark("first view sent")
+    later.start_loading()  # the wheels the first view did not need (webapp/build.py LOADED_LATER)
 
 
 def run() -> None:

@@ -90,6 +90,24 @@ def test_another_pyodide_stops_the_build():
             patches.check_pyodide(package, info)
 
 
+def test_a_later_wheel_the_build_does_not_have_stops_it():
+    """A name in the loaded-later list that no longer ships (renamed, dropped) stops the
+    build, and a later wheel may depend only on wheels that are there."""
+    from webapp.wheels import Wheel, split_later
+
+    flet = Wheel(Path("flet.whl"), "flet", "1.0.5", (), ("flet",))
+    camera = Wheel(Path("cam.whl"), "flet-camera", "1.0.5", ("flet",), ("flet_camera",))
+    sqlite = Wheel(Path("su.whl"), "sqlite-utils", "4.2.1", ("tabulate",), ("sqlite_utils",))
+    tabulate = Wheel(Path("tab.whl"), "tabulate", "0.10.0", (), ("tabulate",))
+    start, later = split_later([flet, camera, sqlite, tabulate], frozenset({"flet-camera", "tabulate"}))
+    assert [w.name for w in start] == ["flet", "sqlite-utils"] and [w.name for w in later] == ["flet-camera", "tabulate"]
+    assert start[1].depends == ()  # loading sqlite-utils no longer pulls tabulate in at start
+    with pytest.raises(BuildError, match="geopy"):
+        split_later([flet, camera], frozenset({"geopy"}))
+    with pytest.raises(BuildError, match="flet"):
+        split_later([camera], frozenset({"flet-camera"}))
+
+
 # ---- what the build ships ----------------------------------------------------------------------
 
 
@@ -115,6 +133,37 @@ def test_every_package_resolves_from_the_app(dist):
         assert packages[name]["version"] == version, pin
     assert {"pydantic-core", "msgpack"} <= set(packages)
     assert packages["pydantic-core"]["file_name"].endswith("-pyemscripten_2026_0_wasm32.whl")
+
+
+def test_wheels_the_first_view_does_not_need_load_after_it(dist):
+    """An offline reload unpacks only the wheels the start imports: the geofence check
+    (geopy), the camera and the geolocator load after the first view, and no wheel of the
+    start pulls them back in through its dependencies."""
+    packages = _lock(dist)["packages"]
+    with tarfile.open(dist / "app.tar.gz") as tar:
+        start = {pin.split("==")[0] for pin in tar.extractfile("requirements.txt").read().decode().split()}
+        later = json.loads(tar.extractfile("packages-later.json").read())
+    assert {"geopy", "geographiclib", "flet-camera", "flet-geolocator"} <= set(later["packages"])
+    assert {"geopy", "flet_camera", "flet_geolocator"} <= set(later["imports"])
+    assert not start & set(later["packages"]) and {"flet", "pydantic", "sqlite-utils"} <= start
+    for name in start:
+        assert set(packages[name]["depends"]) <= start, name
+    for name in later["packages"]:
+        assert set(packages[name]["depends"]) <= start | set(later["packages"]), name
+
+
+def test_tzdata_ships_the_zones_of_asia_only(dist):
+    """Each start unpacks tzdata: it holds Hong Kong's and Macau's zones and the fixed
+    offsets, not the 400 zones of the other continents."""
+    entry = _lock(dist)["packages"]["tzdata"]
+    with zipfile.ZipFile(dist / "pyodide" / entry["file_name"]) as zf:
+        names = set(zf.namelist())
+        listed = zf.read("tzdata/zones").decode().split()
+    zones = {n.removeprefix("tzdata/zoneinfo/") for n in names if n.startswith("tzdata/zoneinfo/")}
+    assert {"Asia/Hong_Kong", "Asia/Macau", "UTC", "Etc/GMT-8"} <= zones
+    assert "America/New_York" not in zones and "Europe/London" not in zones
+    assert "Asia/Hong_Kong" in listed and "Europe/London" not in listed
+    assert len(names) < 250
 
 
 def test_the_client_pins_match_requirements_txt(dist):

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .pins import BuildError
@@ -55,16 +56,20 @@ def _dropped(name: str, keep: set[str]) -> bool:
     return name.startswith(DATA_DIR) and name.endswith(".dat") and name[len(DATA_DIR):-4] not in keep
 
 
-def trim_wheel(wheel: Path, keep: set[str], out: Path) -> None:
-    """Copy ``wheel`` to ``out`` without the locale data not in ``keep`` (RECORD updated)."""
+def trim_wheel(wheel: Path, out: Path, dropped: Callable[[str], bool],
+               edit: Callable[[str, bytes], bytes] | None = None) -> None:
+    """Copy ``wheel`` to ``out`` without the files ``dropped`` says (RECORD updated);
+    ``edit(name, data)`` may rewrite the others."""
     with zipfile.ZipFile(wheel) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            if _dropped(info.filename, keep):
+            if dropped(info.filename):
                 continue
             data = src.read(info)
             if info.filename.endswith(".dist-info/RECORD"):
-                lines = [ln for ln in data.decode().splitlines() if not _dropped(ln.split(",")[0], keep)]
+                lines = [ln for ln in data.decode().splitlines() if not dropped(ln.split(",")[0])]
                 data = ("\n".join(lines) + "\n").encode()
+            elif edit is not None:
+                data = edit(info.filename, data)
             dst.writestr(info, data)
 
 
@@ -77,7 +82,7 @@ def trimmed_babel(repo: Path, wheel: Path) -> Path:
         return out
     out.parent.mkdir(exist_ok=True)
     partial = out.with_name(f"{out.name}.{os.getpid()}.partial")
-    trim_wheel(wheel, set(keep), partial)
+    trim_wheel(wheel, partial, lambda name: _dropped(name, set(keep)))
     with tempfile.TemporaryDirectory() as unpacked:
         with zipfile.ZipFile(partial) as zf:
             zf.extractall(unpacked)

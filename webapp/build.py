@@ -24,7 +24,9 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from . import babel_trim, icons, offline, patches, precompile, pyodide_runtime, rive, stage, startup, wheels
+from . import (
+    babel_trim, icons, offline, patches, precompile, pyodide_runtime, rive, stage, startup, tzdata_trim, wheels,
+)
 from .pins import BuildError
 
 log = logging.getLogger("webapp.build")
@@ -45,6 +47,18 @@ UNUSED = ["main.dart.wasm", "canvaskit/wimp*", "canvaskit/experimental_webparagr
 #: lock's ``depends``): sqlite-utils wants pip only for its ``install`` command.
 NOT_IN_BROWSER = {"pip"}
 
+#: Wheels nothing imports before the first view, loaded right after it (app.platform.later):
+#: the geofence check (geopy, geographiclib), the camera, the geolocator and secure storage
+#: (clock-in, native only), httpx's native transports and CLI (the browser sends through
+#: fetch), sqlite-utils' CLI (click-default-group, tabulate; its plugin hooks import click at
+#: start) and what only those need. 13 of 29 wheels
+#: that every offline reload unpacked before the app could start. A name missing from the
+#: bundle stops the build.
+LOADED_LATER = frozenset({
+    "geopy", "geographiclib", "flet-camera", "flet-geolocator", "flet-secure-storage",
+    "anyio", "certifi", "h11", "httpcore", "click-default-group", "tabulate", "six", "repath",
+})
+
 
 def check_versions() -> None:
     """BuildError unless flet, flet-web and flet-cli are the pinned release."""
@@ -53,8 +67,9 @@ def check_versions() -> None:
 
 def shipped_wheels(requirements: list[str], downloaded: list[Path]) -> list[wheels.Wheel]:
     """The downloaded wheels Pyodide needs: the requirements and their dependencies there
-    (babel with only the app's locale data)."""
-    downloaded = [babel_trim.trimmed_babel(REPO, p) if p.name.startswith("babel-") else p
+    (babel with only the app's locale data, tzdata with Asia's zones)."""
+    trimmed = {"babel-": babel_trim.trimmed_babel, "tzdata-": tzdata_trim.trimmed_tzdata}
+    downloaded = [next((trim(REPO, p) for prefix, trim in trimmed.items() if p.name.startswith(prefix)), p)
                   for p in downloaded]
     by_name = {w.name: w for w in map(wheels.inspect_wheel, downloaded)}
     wanted = [canonicalize_name(r.split("==")[0].split("[")[0]) for r in requirements]
@@ -123,7 +138,10 @@ def build(dist: Path = DIST, cache: Path = CACHE, *, api_url: str | None = None)
     shutil.rmtree(work, ignore_errors=True)
     stage_dir = Path(tempfile.mkdtemp(prefix="stage-", dir=cache))  # parallel builds never share it
     try:
-        module = stage.stage_app(REPO, stage_dir, pins=[w.pin for w in bundle], api_url=api_url)
+        start, later = wheels.split_later(bundle, LOADED_LATER)
+        module = stage.stage_app(REPO, stage_dir, pins=[w.pin for w in start], api_url=api_url,
+                                 later={"packages": [w.name for w in later],
+                                        "imports": sorted({i for w in later for i in w.imports})})
         publish(stage_dir, work, env)
     finally:
         shutil.rmtree(stage_dir, ignore_errors=True)
@@ -131,7 +149,7 @@ def build(dist: Path = DIST, cache: Path = CACHE, *, api_url: str | None = None)
     precompile.compile_archive(work / "app.tar.gz", work / "pyodide")
     precompile.compile_stdlib(work / "pyodide", cache)
     normalise_archive(work / "app.tar.gz")
-    wheels.register(work / "pyodide", bundle)
+    wheels.register(work / "pyodide", start + later)
     patches.patch_dist(work, [offline.UPDATE_SCRIPT])
     startup.patch_dist(work)
     rive.install_rive(cache, work)

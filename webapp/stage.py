@@ -8,6 +8,7 @@ the fonts, and an entry ``main.py`` that runs the browser entry point.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tomllib
 from pathlib import Path
@@ -58,8 +59,16 @@ def _settings_with_api(repo: Path, api_url: str | None) -> str:
     return text
 
 
-def stage_app(repo: Path, stage: Path, *, pins: list[str], api_url: str | None) -> str:
-    """Fill ``stage`` with the client; return the entry module it runs."""
+#: What the app loads after its first view: {"packages": [names], "imports": [top-level modules]}.
+LATER_FILE = "packages-later.json"
+
+
+def stage_app(repo: Path, stage: Path, *, pins: list[str], api_url: str | None,
+              later: dict | None = None) -> str:
+    """Fill ``stage`` with the client; return the entry module it runs.
+
+    ``pins`` load before the app starts; ``later`` after its first view (app.platform.later).
+    """
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     shutil.copytree(repo / "app", stage / "app", ignore=_ignored(repo))
@@ -77,6 +86,7 @@ def stage_app(repo: Path, stage: Path, *, pins: list[str], api_url: str | None) 
     # requirements.txt, not pyproject.toml: the Python worker installs the dependencies of
     # both, and a second micropip pass over 29 installed packages costs seconds at every start.
     (stage / "requirements.txt").write_text("".join(f"{pin}\n" for pin in pins), "utf-8")
+    (stage / LATER_FILE).write_text(json.dumps(later or {"packages": [], "imports": []}), "utf-8")
     module = entry_module(repo)
     (stage / "main.py").write_text(ENTRY_TEMPLATE.format(module=module), "utf-8")
     return module

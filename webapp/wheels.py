@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tomllib
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from packaging.requirements import Requirement
@@ -114,6 +114,24 @@ def inspect_wheel(path: Path) -> Wheel:
     imports = sorted(t.removesuffix(".py") for t in tops
                      if not t.endswith((".dist-info", ".data")) and (t.endswith(".py") or "." not in t))
     return Wheel(path, canonicalize_name(name), str(version), tuple(sorted(set(depends))), tuple(imports))
+
+
+def split_later(bundle: list[Wheel], later_names: frozenset[str]) -> tuple[list[Wheel], list[Wheel]]:
+    """The wheels loaded before the app and those loaded after its first view.
+
+    A start wheel's lock entry forgets its dependencies among the later ones: Pyodide's
+    ``loadPackage`` loads every dependency it lists, which would undo the split.
+    """
+    names = {w.name for w in bundle}
+    if not later_names <= names:
+        raise BuildError(f"loaded-later wheels not in the bundle: {sorted(later_names - names)}")
+    start = [replace(w, depends=tuple(d for d in w.depends if d not in later_names))
+             for w in bundle if w.name not in later_names]
+    later = [w for w in bundle if w.name in later_names]
+    needed_first = {d for w in later for d in w.depends} - later_names
+    if not needed_first <= {w.name for w in start}:
+        raise BuildError(f"loaded-later wheels need {sorted(needed_first)}")
+    return start, later
 
 
 def sha256_of(path: Path) -> str:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import flet as ft
 
 from app.domain.geofence import Fix
+from app.platform import later
 from app.ui.context import AppContext
 from app.ui.dialogs import ShownDialog
 
@@ -20,6 +21,7 @@ class CaptureError(Exception):
 
 async def location_fix(ctx: AppContext) -> Fix:
     """A fresh fix from the geolocator (flet-geolocator)."""
+    await later.ready()  # the browser app loads the geolocator and geopy after its first view
     import flet_geolocator as fg
 
     geo = ctx.page.data.setdefault("geolocator", fg.Geolocator())
@@ -63,6 +65,7 @@ async def camera_frames(ctx: AppContext, count: int = 3, gap_s: float = 0.5) -> 
 
 
 async def _camera_frames(ctx: AppContext, count: int, gap_s: float) -> list[bytes]:
+    await later.ready()  # the browser app loads the camera after its first view
     import flet_camera as fc
 
     cam = fc.Camera(width=300, height=300, preview_enabled=True)
