@@ -17,7 +17,7 @@ from app.domain.access import require_manager_of
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
-from backend_stub.services import open_shift_handlers
+from backend_stub.services import open_shift_handlers, shift_news
 from backend_stub.services.changes import emit
 from backend_stub.services.handlers import Context, person_store_ids
 from backend_stub.services.outcomes import Rejected
@@ -161,8 +161,10 @@ def roster_publish(conn: Connection, p: m.RosterPublish, ctx: Context) -> None:
 
 def announce_changes(conn: Connection, store_id: str, changes: dict[str, list[roster.ShiftChange]],
                      ctx: Context) -> None:
-    """Hook for issue 11's "shift change" broadcast: ``changes`` says, per person, which
-    shifts publishing added, changed or cancelled. Today it only logs how many people."""
+    """Each person affected gets one "shift change" broadcast naming the shifts publishing
+    added, changed or cancelled for them (``changes``, per person)."""
+    for user_id, lines in changes.items():
+        shift_news.tell_person(conn, store_id, user_id, lines, ctx.actor.user_id, ctx.event_time)
     log.info("published %s: %d people affected", store_id, len(changes))
 
 
