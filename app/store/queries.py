@@ -121,9 +121,10 @@ def broadcasts(db: Database, user_id: str, *, unread_only: bool = False) -> list
         " LEFT JOIN broadcast_reads r ON r.broadcast_id = b.id AND r.user_id = ?"
         # Issue 10, shiftnews: the store's managers hold each person's shift news (for receipts):
         # their own unread list is what was addressed to them.
-        + (" WHERE r.read_at IS NULL AND (b.recipient_ids IS NULL OR b.recipient_ids LIKE ?)"
+        + (" WHERE r.read_at IS NULL AND (b.recipient_ids IS NULL"
+           " OR EXISTS (SELECT 1 FROM json_each(b.recipient_ids) WHERE value = ?))"
            if unread_only else "") + " ORDER BY b.created_at DESC, b.id DESC",
-        [user_id, *([f'%"{user_id}"%'] if unread_only else [])])
+        [user_id, *([user_id] if unread_only else [])])
     return [Broadcast(r["id"], r["title"], r["body"] or "", _dt(r["created_at"]), r["author_name"],
                       _dt(r["read_at"]), r["sync_state"], r.get("kind") or "normal", _shift_lines(db, r),
                       _recipients(db, r))
