@@ -183,6 +183,8 @@ shifts = Table(
     Column("role", String(64), nullable=False, default="", server_default=""),
     Column("version", Integer, nullable=False, default=1, server_default="1"),
     Column("published_version", Integer, nullable=False, default=1, server_default="1"),
+    # Issue 10, shiftnews: the person staff last saw on it, while a move to another is unpublished.
+    Column("told_user_id", String(64)),
     _ts("updated_at"),
     Column("updated_by", String(64)),
 )

@@ -82,3 +82,16 @@ def test_publishing_without_changes_or_again_tells_nobody(api):
     told = sorted((n["shift_ids"], n["changes"]) for n in _shift_news(api, "u-s01").values())
     assert told == [(["sh-news-e", "sh-news-f"], {"sh-news-e": "added", "sh-news-f": "added"}),
                     (["sh-news-f"], {"sh-news-f": "changed"})]
+
+
+def test_a_shift_moved_to_a_colleague_tells_both_people(api):
+    """The manager moves Chan's published shift to Siti and publishes: Siti is told it is a new
+    shift of hers, and Chan, who no longer works it, is told it is cancelled for him."""
+    day = future_monday(11)
+    moved = add_shift(api.engine, "u-s01", day)
+    give = {"shift_id": moved, "user_id": "u-s02", "role": "Sales", "starts_at": at(day, 9).isoformat(),
+            "ends_at": at(day, 17).isoformat()}
+    assert _one(api, MANAGER, "shift.update", give)["status"] == "applied"
+    publish(api, day)
+    assert [n["changes"] for n in _shift_news(api, "u-s02").values()] == [{moved: "added"}]
+    assert [n["changes"] for n in _shift_news(api, "u-s01").values()] == [{moved: "cancelled"}]

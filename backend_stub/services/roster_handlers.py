@@ -40,7 +40,7 @@ def span(row: dict) -> roster.ShiftSpan:
     """A stored shift as the domain's ``ShiftSpan``."""
     return roster.ShiftSpan(row["id"], row["user_id"], row["store_id"], db.aware(row["starts_at"]),
                             db.aware(row["ends_at"]), row["status"], row["role"], row["version"],
-                            row["published_version"])
+                            row["published_version"], row.get("told_user_id"))
 
 
 def _emit_shift(conn: Connection, row: dict) -> None:
@@ -100,6 +100,8 @@ def shift_update(conn: Connection, p: m.ShiftUpdate, ctx: Context) -> None:
     values = {"user_id": p.user_id, "starts_at": shift.starts_at, "ends_at": shift.ends_at, "role": p.role,
               "position": p.role, "version": shift.version, "updated_at": ctx.received_at,
               "updated_by": ctx.actor.user_id}
+    if current.published_version and p.user_id != row["user_id"] and not row.get("told_user_id"):
+        values["told_user_id"] = row["user_id"]  # issue 10, shiftnews: publishing tells them too
     conn.execute(db.shifts.update().where(_S.id == p.shift_id).values(**values))
     _emit_shift(conn, {**row, **values})
 
@@ -150,7 +152,7 @@ def roster_publish(conn: Connection, p: m.RosterPublish, ctx: Context) -> None:
         if row["version"] == row["published_version"]:
             continue
         values = {"published_version": row["version"], "updated_at": ctx.received_at,
-                  "updated_by": ctx.actor.user_id}
+                  "updated_by": ctx.actor.user_id, "told_user_id": None}
         if row["status"] == roster.DRAFT:
             values["status"] = roster.PUBLISHED
         conn.execute(db.shifts.update().where(_S.id == row["id"]).values(**values))
