@@ -183,6 +183,8 @@ shifts = Table(
     Column("role", String(64), nullable=False, default="", server_default=""),
     Column("version", Integer, nullable=False, default=1, server_default="1"),
     Column("published_version", Integer, nullable=False, default=1, server_default="1"),
+    # Issue 10, shiftnews: the person staff last saw on it, while a move to another is unpublished.
+    Column("told_user_id", String(64)),
     _ts("updated_at"),
     Column("updated_by", String(64)),
 )
@@ -196,12 +198,23 @@ broadcasts = Table(
     Column("title", String(200), nullable=False),
     Column("body", Text, nullable=False, default=""),
     _ts("created_at", nullable=False),
+    # Issue 10, shiftnews: "shift_change" ones are written by publishing a roster, to one person
+    # (broadcast_recipients); their text is built on the device from ``shift_ids`` (JSON list).
+    Column("kind", String(24), nullable=False, default="normal", server_default="normal"),
+    Column("shift_ids", Text, nullable=False, default="[]", server_default="[]"),
 )
 
 broadcast_stores = Table(
     "broadcast_stores", metadata,
     Column("broadcast_id", String(64), ForeignKey("broadcasts.id"), primary_key=True),
     Column("store_id", String(64), ForeignKey("stores.id"), primary_key=True),
+)
+
+#: Issue 10, shiftnews: a broadcast with rows here reaches these people alone (none: its stores).
+broadcast_recipients = Table(
+    "broadcast_recipients", metadata,
+    Column("broadcast_id", String(64), ForeignKey("broadcasts.id"), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
 )
 
 broadcast_reads = Table(

@@ -57,6 +57,9 @@ class ShiftSpan:
     role: str = ""
     version: int = 1
     published_version: int = 1
+    #: Issue 10, shiftnews: who staff last saw working it, when a manager has moved it to someone
+    #: else since (None: not moved). Publishing tells that person too.
+    told_user_id: str | None = None
 
 
 def work_day(starts_at: datetime, tz: tzinfo = HONG_KONG) -> date:
@@ -177,13 +180,19 @@ class ShiftChange:
 def publish_changes(week_shifts: Iterable[ShiftSpan]) -> dict[str, list[ShiftChange]]:
     """Per person, what publishing the week changes for them (the hook of issue 11's
     "shift change" broadcast): drafts become ``added``; published shifts edited since the last
-    publish are ``changed``; shifts cancelled since then are ``cancelled``. A shift whose
+    publish are ``changed``; shifts cancelled since then are ``cancelled``; a published shift moved
+    to someone else is ``added`` for them and ``cancelled`` for its ``told_user_id``. A shift whose
     ``version`` equals its ``published_version`` was already told and is left out."""
     out: dict[str, list[ShiftChange]] = {}
     for s in sorted(week_shifts, key=lambda s: (s.starts_at, s.id)):
         if s.version == s.published_version:
             continue
-        if s.status == DRAFT:
+        moved = s.told_user_id not in (None, s.user_id) and s.status != DRAFT
+        if moved:  # the person who lost it is told it is gone; the new one, that it is theirs
+            out.setdefault(s.told_user_id, []).append(ShiftChange(REMOVED, s))
+            if s.status == CANCELLED:
+                continue  # the new one never had it
+        if s.status == DRAFT or moved:
             kind = ADDED
         elif s.status == CANCELLED:
             kind = REMOVED

@@ -168,6 +168,17 @@ def _m012_request_screens(db: Database) -> None:
                               "first_day": str, "last_day": str}, pk="id")
 
 
+def _m013_shift_news(db: Database) -> None:
+    """Issue 10, shiftnews: a broadcast's kind ("shift_change" ones are written by publishing a
+    roster), the shifts it links and what happened to each (the text is written here), and the
+    people it is addressed to."""
+    broadcasts = db["broadcasts"]
+    broadcasts.add_column("kind", str, not_null_default="normal")
+    broadcasts.add_column("shift_ids", str)
+    broadcasts.add_column("changes", str)
+    broadcasts.add_column("recipient_ids", str)  # none: everyone of its stores
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -181,6 +192,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (10, _m010_availability),  # issue 10, availability
     (11, _m011_open_shifts),  # issue 10, openshifts
     (12, _m012_request_screens),  # issue 10, requests
+    (13, _m013_shift_news),  # issue 10, shiftnews
 ]
 
 

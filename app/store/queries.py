@@ -85,6 +85,32 @@ class Broadcast:
     author_name: str
     read_at: datetime | None
     sync_state: str | None
+    kind: str = "normal"  # issue 10, shiftnews: "shift_change" ones have no text, only lines
+    shift_lines: tuple["ShiftNewsLine", ...] = ()
+    recipients: tuple[tuple[str, str], ...] = ()  # (id, name) of the people it is addressed to
+
+
+@dataclass(frozen=True)
+class ShiftNewsLine:
+    """Issue 10, shiftnews: one shift a "shift change" broadcast links, and what happened to it
+    (``shift`` is None when this device does not hold that shift)."""
+
+    change: str
+    shift_id: str
+    shift: "Shift | None"
+
+
+def _shift_lines(db: Database, row: dict) -> tuple[ShiftNewsLine, ...]:
+    changes = json.loads(row.get("changes") or "{}")
+    return tuple(ShiftNewsLine(changes.get(sid, ""), sid, shift_by_id(db, sid))
+                 for sid in json.loads(row.get("shift_ids") or "[]"))
+
+
+def _recipients(db: Database, row: dict) -> tuple[tuple[str, str], ...]:
+    ids = json.loads(row.get("recipient_ids") or "[]")
+    names = {r["id"]: r["name"] for r in db.query(
+        f"SELECT id, name FROM users WHERE id IN ({','.join('?' * len(ids))})", ids)} if ids else {}
+    return tuple((uid, names.get(uid, uid)) for uid in ids)
 
 
 def broadcasts(db: Database, user_id: str, *, unread_only: bool = False) -> list[Broadcast]:
@@ -93,10 +119,16 @@ def broadcasts(db: Database, user_id: str, *, unread_only: bool = False) -> list
         "SELECT b.*, coalesce(u.name, b.author_id) AS author_name, r.read_at, r.sync_state"
         " FROM broadcasts b LEFT JOIN users u ON u.id = b.author_id"
         " LEFT JOIN broadcast_reads r ON r.broadcast_id = b.id AND r.user_id = ?"
-        + (" WHERE r.read_at IS NULL" if unread_only else "") + " ORDER BY b.created_at DESC, b.id DESC",
-        [user_id])
+        # Issue 10, shiftnews: the store's managers hold each person's shift news (for receipts):
+        # their own unread list is what was addressed to them.
+        + (" WHERE r.read_at IS NULL AND (b.recipient_ids IS NULL"
+           " OR EXISTS (SELECT 1 FROM json_each(b.recipient_ids) WHERE value = ?))"
+           if unread_only else "") + " ORDER BY b.created_at DESC, b.id DESC",
+        [user_id, *([user_id] if unread_only else [])])
     return [Broadcast(r["id"], r["title"], r["body"] or "", _dt(r["created_at"]), r["author_name"],
-                      _dt(r["read_at"]), r["sync_state"]) for r in rows]
+                      _dt(r["read_at"]), r["sync_state"], r.get("kind") or "normal", _shift_lines(db, r),
+                      _recipients(db, r))
+            for r in rows]
 
 
 @dataclass(frozen=True)
@@ -108,10 +140,12 @@ class ReadReceipts:
 
 def read_receipts(db: Database, broadcast_id: str) -> ReadReceipts:
     """How many of the target stores' people have read a broadcast (managers' view)."""
-    row = db.execute("SELECT store_ids FROM broadcasts WHERE id=?", [broadcast_id]).fetchone()
+    row = db.execute("SELECT store_ids, recipient_ids FROM broadcasts WHERE id=?", [broadcast_id]).fetchone()
     stores = json.loads(row[0]) if row and row[0] else []
     marks = ",".join("?" * len(stores)) or "''"
     audience = db.execute(f"SELECT count(*) FROM users WHERE home_store_id IN ({marks})", stores).fetchone()[0]
+    if row and row[1]:  # issue 10, shiftnews: addressed to named people
+        audience = len(json.loads(row[1]))
     read = db.execute("SELECT count(*) FROM broadcast_reads WHERE broadcast_id=?", [broadcast_id]).fetchone()[0]
     return ReadReceipts(broadcast_id, read, audience)
 

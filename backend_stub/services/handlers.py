@@ -18,7 +18,7 @@ from app.domain.roles import Actor
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
-from backend_stub.services import photo_refs
+from backend_stub.services import photo_refs, shift_news
 from backend_stub.services.changes import emit
 from backend_stub.services.outcomes import Rejected
 from backend_stub.services.staged import StagedInserts
@@ -81,6 +81,9 @@ def _broadcast_read(conn: Connection, p: m.BroadcastRead, ctx: Context) -> None:
         raise Rejected(Reason.NOT_FOUND, "This broadcast no longer exists.")
     if not any(ctx.actor.covers(s) for s in targets):
         raise Rejected(Reason.FORBIDDEN_ROLE, "This broadcast was not sent to your store.")
+    addressed = shift_news.recipients(conn, p.broadcast_id)  # issue 10, shiftnews
+    if addressed and p.user_id not in addressed:
+        raise Rejected(Reason.FORBIDDEN_ROLE, "This broadcast was not sent to you.")
     key = (db.broadcast_reads.c.broadcast_id == p.broadcast_id) & (
         db.broadcast_reads.c.user_id == p.user_id
     )
@@ -142,7 +145,7 @@ def _broadcast_create(conn: Connection, p: m.BroadcastCreate, ctx: Context) -> N
     if _one(conn, db.broadcasts, p.broadcast_id):
         raise Rejected(Reason.CONFLICT, "A broadcast with this id already exists.")
     row = {"id": p.broadcast_id, "author_id": ctx.actor.user_id, "title": p.title,
-           "body": p.body, "created_at": ctx.event_time}
+           "body": p.body, "created_at": ctx.event_time, "kind": "normal"}
     conn.execute(db.broadcasts.insert(), row)
     store_ids = sorted(set(p.store_ids))
     conn.execute(db.broadcast_stores.insert(),

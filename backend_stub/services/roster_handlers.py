@@ -17,7 +17,7 @@ from app.domain.access import require_manager_of
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
-from backend_stub.services import open_shift_handlers
+from backend_stub.services import open_shift_handlers, shift_news
 from backend_stub.services.changes import emit
 from backend_stub.services.handlers import Context, person_store_ids
 from backend_stub.services.outcomes import Rejected
@@ -40,7 +40,7 @@ def span(row: dict) -> roster.ShiftSpan:
     """A stored shift as the domain's ``ShiftSpan``."""
     return roster.ShiftSpan(row["id"], row["user_id"], row["store_id"], db.aware(row["starts_at"]),
                             db.aware(row["ends_at"]), row["status"], row["role"], row["version"],
-                            row["published_version"])
+                            row["published_version"], row.get("told_user_id"))
 
 
 def _emit_shift(conn: Connection, row: dict) -> None:
@@ -100,6 +100,8 @@ def shift_update(conn: Connection, p: m.ShiftUpdate, ctx: Context) -> None:
     values = {"user_id": p.user_id, "starts_at": shift.starts_at, "ends_at": shift.ends_at, "role": p.role,
               "position": p.role, "version": shift.version, "updated_at": ctx.received_at,
               "updated_by": ctx.actor.user_id}
+    if current.published_version and p.user_id != row["user_id"] and not row.get("told_user_id"):
+        values["told_user_id"] = row["user_id"]  # issue 10, shiftnews: publishing tells them too
     conn.execute(db.shifts.update().where(_S.id == p.shift_id).values(**values))
     _emit_shift(conn, {**row, **values})
 
@@ -150,7 +152,7 @@ def roster_publish(conn: Connection, p: m.RosterPublish, ctx: Context) -> None:
         if row["version"] == row["published_version"]:
             continue
         values = {"published_version": row["version"], "updated_at": ctx.received_at,
-                  "updated_by": ctx.actor.user_id}
+                  "updated_by": ctx.actor.user_id, "told_user_id": None}
         if row["status"] == roster.DRAFT:
             values["status"] = roster.PUBLISHED
         conn.execute(db.shifts.update().where(_S.id == row["id"]).values(**values))
@@ -161,8 +163,10 @@ def roster_publish(conn: Connection, p: m.RosterPublish, ctx: Context) -> None:
 
 def announce_changes(conn: Connection, store_id: str, changes: dict[str, list[roster.ShiftChange]],
                      ctx: Context) -> None:
-    """Hook for issue 11's "shift change" broadcast: ``changes`` says, per person, which
-    shifts publishing added, changed or cancelled. Today it only logs how many people."""
+    """Each person affected gets one "shift change" broadcast naming the shifts publishing
+    added, changed or cancelled for them (``changes``, per person)."""
+    for user_id, lines in changes.items():
+        shift_news.tell_person(conn, store_id, user_id, lines, ctx.actor.user_id, ctx.event_time)
     log.info("published %s: %d people affected", store_id, len(changes))
 
 

@@ -3,6 +3,7 @@
 import flet as ft
 
 from app.store import queries
+from app.ui import shift_news
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 
@@ -31,7 +32,7 @@ def view(ctx: AppContext) -> ft.View:
     for b in sent:
         r = receipts[b.id]
         history.append(ft.ListTile(
-            title=t.text(b.title, 15),
+            title=t.text(shift_news.title(ctx, b), 15),  # issue 10, shiftnews
             # Translators: read receipts of a broadcast: {read} staff have read it, of {total} who got it.
             subtitle=t.text(ctx._("Read by {read} of {total}", read=ctx.tr.format_number(r.read),
                                   total=ctx.tr.format_number(r.audience)), 13)))

@@ -6,6 +6,7 @@ import flet as ft
 
 from app.domain import attendance
 from app.store import queries
+from app.ui import shift_news
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 
@@ -53,13 +54,16 @@ def view(ctx: AppContext) -> ft.View:
     ]))
     items: list[ft.Control] = []
     for b in unread[:5]:
+        # Issue 10, shiftnews: a shift change is written here, in the reader's language.
         items.append(ft.Column([
-            t.text(b.title, 16, weight=ft.FontWeight.W_600),
-            t.text(b.body, 14, max_lines=3),
+            t.text(shift_news.title(ctx, b), 16, weight=ft.FontWeight.W_600),
+            *[t.text(line, 14, max_lines=3) for line in shift_news.lines(ctx, b)],
             t.text(ctx.tr.join(b.author_name, b.created_at and ctx.tr.format_datetime(b.created_at, 'short')),
                    12, color=ft.Colors.GREY_700),
-            big_button(ctx, ctx._("Mark as read"), filled=False, icon=ft.Icons.DONE,
-                       on_click=lambda e, bid=b.id: ctx.act(lambda: ctx.actions.mark_broadcast_read(bid))),
+            ft.Row([*shift_news.open_button(ctx, b),
+                    big_button(ctx, ctx._("Mark as read"), filled=False, icon=ft.Icons.DONE,
+                               on_click=lambda e, bid=b.id: ctx.act(lambda: ctx.actions.mark_broadcast_read(bid)))],
+                   wrap=True),
         ], spacing=4))
     if not items:
         items = [t.text(ctx._("You have read every broadcast."), 15)]
