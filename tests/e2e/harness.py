@@ -269,17 +269,30 @@ def open_app(page, url: str, *, timeout: float = 60_000) -> None:
     enable_semantics(page)
 
 
-def _settled_value(locator, quiet_s: float = 0.3, timeout_s: float = 6) -> str:
-    """The field's text once it has stopped changing for ``quiet_s``."""
+def _holds(value: str, text: str) -> bool:
+    """The field shows just ``text`` (a password field shows as many bullets)."""
+    return value == text or (len(value) == len(text) and set(value) <= {"\u2022"})
+
+
+_FOCUSED_TEXT = "() => { const e = document.activeElement; return e && 'value' in e ? e.value : null; }"
+
+
+def _field_text(page, locator) -> str:
+    """What the focused field holds: Flutter's own editing element (the accessibility tree's
+    copy of a focused field can lag behind, or stay empty until it loses the focus)."""
+    value = page.evaluate(_FOCUSED_TEXT)
+    return locator.input_value() if value is None else value
+
+
+def _wait_to_hold(page, locator, text: str, timeout_s: float = 6) -> str:
+    """The field's text once it holds ``text``, or whatever it holds after ``timeout_s`` (on
+    a busy machine Flutter can take seconds to take typed keys in)."""
     deadline = time.monotonic() + timeout_s
-    last = locator.input_value()
-    while time.monotonic() < deadline:
-        time.sleep(quiet_s)
-        value = locator.input_value()
-        if value == last:
-            return value
-        last = value
-    return last
+    value = _field_text(page, locator)
+    while not _holds(value, text) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        value = _field_text(page, locator)
+    return value
 
 
 def type_into(page, locator, text: str, *, clear: bool = True, delay: float = 0) -> None:
@@ -299,8 +312,8 @@ def type_into(page, locator, text: str, *, clear: bool = True, delay: float = 0)
         page.keyboard.type(text, delay=delay)
         if not clear:
             return
-        value = _settled_value(locator)
-        if value == text or (len(value) == len(text) and set(value) <= {"\u2022"}):
+        value = _wait_to_hold(page, locator, text)
+        if _holds(value, text):
             return
     raise AssertionError(f"typed {text!r} but the field reads {value!r}")
 

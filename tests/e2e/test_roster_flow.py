@@ -1,6 +1,6 @@
 """Issue 10, roster, in a real browser: the Causeway Bay manager builds a week on the phone (two
 shifts, one overnight), sees them marked as drafts, publishes (the confirmation names the count),
-and Chan Tai Man then finds both in My shifts, in Chinese and again in Arabic (right to left)
+and Chan Tai Man is told on Home ("Your shifts changed"), then finds both in My shifts, in Chinese and again in Arabic (right to left)
 (real API, Flet web client, Chromium)."""
 
 from __future__ import annotations
@@ -112,6 +112,9 @@ def test_manager_publishes_a_week_and_staff_see_it_in_two_languages(chromium, we
     page = staff.open()
     log_in(page, t, "S3001", "1111")
     expect_home(page, t)
+    # Publishing told him: Home shows the shift-change broadcast, in his language.
+    told = re.compile(re.escape(t.gettext("Your shifts changed")))
+    expect(page.get_by_role("group", name=told).or_(page.get_by_text(told)).first).to_be_visible(timeout=30_000)
     _open_my_shifts(page, t)
     _two_weeks_ahead(page, t)
     _expect_roles(page)
