@@ -29,6 +29,7 @@ class DialogPage(TaskPage):
         self.dialogs = []
 
     def show_dialog(self, dialog):
+        dialog.open = True  # as Page.show_dialog does
         dialog.update = lambda *controls: None  # no Flutter here to redraw it
         self.dialogs.append(dialog)
 

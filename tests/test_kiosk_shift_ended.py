@@ -58,7 +58,7 @@ def answer_yes(ctx: AppContext, action: str = "Clock in") -> str:
     """The person taps the punch in "Are you …?"; the dialog closes (as Flutter reports it)."""
     dialog = ctx.page.dialogs.pop()
     press(dialog, action)
-    dialog.on_dismiss(None)
+    asyncio.run(dialog.on_dismiss(None))
     return dialog.title.value
 
 
