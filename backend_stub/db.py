@@ -332,7 +332,8 @@ selfie_fingerprints = Table(
 
 #: The change feed. ``seq`` is the server's monotonic sequence that pull cursors name.
 #: ``audience`` scopes who may pull a row: all, store (store_id's people),
-#: managers (store_id's managers) or user (user_id alone).
+#: managers (store_id's managers), user (user_id alone) or colleagues (store_id's staff
+#: other than user_id: a reduced copy of user_id's availability).
 changes = Table(
     "changes", metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),

@@ -31,9 +31,9 @@ def _seen(api, viewer: str, entity: str) -> dict:
     return {c["id"]: c["data"] for c in pull_all(api, viewer) if c["entity"] == entity}
 
 
-def test_own_availability_is_stored_and_seen_by_self_and_their_stores_managers_only(api):
+def test_own_availability_is_stored_and_seen_in_full_by_self_and_their_stores_managers_only(api):
     """Chan (Causeway Bay) sets weekday windows and a day off with a note: he, his store manager
-    and his area manager pull them; Siti (same store) and Mong Kok's manager do not."""
+    and his area manager pull them with the note; Mong Kok's manager pulls nothing of them."""
     mine = {"user_id": "u-s01", "windows": WEEKDAYS_9_TO_6}
     assert _one(api, "u-s01", "availability.set", mine)["status"] == "applied"
     off = {"unavailability_id": "un-1", "user_id": "u-s01", "first_day": "2027-01-04", "last_day": "2027-01-05",
@@ -43,9 +43,33 @@ def test_own_availability_is_stored_and_seen_by_self_and_their_stores_managers_o
     for viewer in ("u-s01", "u-sm-cwb", "u-am-hk"):
         assert len(_seen(api, viewer, "availability")["u-s01"]["windows"]) == 5, viewer
         assert _seen(api, viewer, "unavailability")["un-1"]["note"] == "Exam", viewer
-    for outsider in ("u-s02", "u-sm-mk"):
-        assert "u-s01" not in _seen(api, outsider, "availability"), outsider
-        assert "un-1" not in _seen(api, outsider, "unavailability"), outsider
+    assert "u-s01" not in _seen(api, "u-sm-mk", "availability")
+    assert "un-1" not in _seen(api, "u-sm-mk", "unavailability")
+
+
+def test_colleagues_of_the_same_store_pull_times_only_and_other_stores_nothing(api):
+    """Chan (Causeway Bay) sets windows and a day off noted "Hospital check-up": Siti (Causeway
+    Bay) and Fatima (Stanley and Causeway Bay) pull his windows and the days, with no note or
+    entry time; Leung and Nur (Mong Kok, Tsim Sha Tsui) pull nothing of it, and withdrawing the
+    day off reaches the colleagues as a deletion."""
+    _one(api, "u-s01", "availability.set", {"user_id": "u-s01", "windows": WEEKDAYS_9_TO_6})
+    _one(api, "u-s01", "unavailability.add", {"unavailability_id": "un-h", "user_id": "u-s01",
+                                              "first_day": "2027-01-11", "last_day": "2027-01-12",
+                                              "note": "Hospital check-up"})
+    for colleague in ("u-s02", "u-s08"):
+        changes = pull_all(api, colleague)
+        assert _seen(api, colleague, "availability")["u-s01"] == {"user_id": "u-s01", "windows": WEEKDAYS_9_TO_6}
+        assert _seen(api, colleague, "unavailability")["un-h"] == {
+            "id": "un-h", "user_id": "u-s01", "first_day": "2027-01-11", "last_day": "2027-01-12"}
+        assert "Hospital" not in str(changes), colleague
+    for outsider in ("u-s03", "u-s06"):
+        changes = pull_all(api, outsider)
+        assert not [c for c in changes if c["entity"] in ("availability", "unavailability")], outsider
+    _one(api, "u-s01", "unavailability.remove", {"unavailability_id": "un-h"})
+    gone = [c for c in pull_all(api, "u-s02") if c["id"] == "un-h"]
+    assert gone[-1]["op"] == "delete"
+    own = _seen(api, "u-s01", "availability")["u-s01"]
+    assert own["windows"] == WEEKDAYS_9_TO_6 and "updated_at" in own  # his own record stays whole
 
 
 def test_nobody_writes_another_persons_availability_even_with_a_forged_request(api):

@@ -11,11 +11,12 @@ from app.domain.availability import AvailabilityInvalid
 from app.domain.shift_rules import TradeKind
 from app.i18n import Translator
 from app.i18n.reasons import shift_rule_message
+from app.protocol import mutations as m
 from app.store import outbox
 from app.store.availability import AvailabilityActions, days_off, load_settings, stored_windows
 from tests.servers import server_rows
 from tests.test_trades_device import Phone, world  # noqa: F401 - the phones fixture
-from tests.trade_world import add_shift, full_week, future_monday
+from tests.trade_world import add_shift, full_week, future_monday, trade_row
 
 WEEKDAYS = [{"weekday": d, "start": "09:00", "end": "18:00"} for d in range(5)]
 
@@ -112,3 +113,45 @@ def test_chain_settings_changed_by_hq_are_pulled_and_used_by_the_device_rules(si
         assert "availability" in load_settings(db).switched_off
     assert {c.person_id: c.status for c in manager.trades.who_can_take(shift)}["u-s02"] != "refused"
     hq.api.change_shift_trade_settings({})  # back to the defaults for the other tests
+
+
+def test_a_colleagues_phone_refuses_an_unavailable_colleague_at_once_offline_and_the_server_too(signed_in):
+    """Siti marks Monday off ("Dentist") and Fatima works mornings only; after one sync, Chan's
+    phone (same store, then offline) lists both as unable to take his Monday shift, each with
+    the reason, and refuses his offer to Siti at once. His phone holds their days and windows
+    but no note; Leung's phone (Mong Kok) holds none of it. An offer forged past the phone's
+    check is still refused by the server."""
+    _server, engine, phone = signed_in
+    monday = future_monday(33)
+    shift = add_shift(engine, "u-s01", monday)
+    full_week(engine, "u-s01", monday)
+    siti, fatima, chan, leung = (phone("S3002", "2222"), phone("S3008", "8888"), phone("S3001", "1111"),
+                                 phone("S3003", "3333"))
+    siti.avail.add_days_off(monday, monday, "Dentist")
+    fatima.avail.set_weekly([{"weekday": d, "start": "07:00", "end": "12:00"} for d in range(7)])
+    siti.sync(), fatima.sync(), chan.sync(), leung.sync()
+    # From here Chan's phone never syncs: everything below is read from its own database.
+    verdicts = {c.person_id: c for c in chan.trades.who_can_take(shift)}
+    en = Translator("en")
+    why = {who: [shift_rule_message(en, r.code, r.details) for r in verdicts[who].check.refusals]
+           for who in ("u-s02", "u-s08")}
+    assert verdicts["u-s02"].status == verdicts["u-s08"].status == "refused"
+    assert why == {"u-s02": ["This person marked this day as unavailable."],
+                   "u-s08": ["Outside this person's weekly availability."]}
+    with pytest.raises(trades.TradeRefused) as refused:
+        chan.trades.request(TradeKind.OFFER, shift, "u-s02")
+    assert refused.value.reason == "shift_unavailable"
+    with chan.store.reading() as db:
+        assert outbox.pending(db, 10) == []
+        held = days_off(db, "u-s02")
+        assert monday in [d.first_day for d in held] and {d.note for d in held} == {""}
+        assert len(stored_windows(db, "u-s08")) == 7
+        assert "Dentist" not in str(list(db.query("SELECT * FROM unavailability")))
+    with leung.store.reading() as db:
+        assert days_off(db, "u-s02") == [] and stored_windows(db, "u-s08") == []
+    forged = m.TradeRequest(trade_id="tr-forged-av", kind="offer", shift_id=shift, shift_version=1,
+                            taker_id="u-s02")
+    chan.trades._record("trade.request", forged, "trade:tr-forged-av", lambda db: None)
+    chan.sync()
+    stored = trade_row(engine, "tr-forged-av")
+    assert stored["state"] == "refused" and '"kind": "one_off"' in stored["findings"]

@@ -87,6 +87,22 @@ def availability_of(windows: Iterable[Mapping[str, Any]], absences: Iterable[tup
     return Availability(weekly_windows(windows), tuple(days_off(first, last) for first, last in absences))
 
 
+#: What a colleague of the same store may hold of a person's availability: the times the shift
+#: rules need, never the note nor when it was entered (HK PDPO: no more than the purpose needs).
+COLLEAGUE_FIELDS = {
+    "availability": ("user_id", "windows"),
+    "unavailability": ("id", "user_id", "first_day", "last_day"),
+}
+
+
+def colleague_copy(entity: str, data: Mapping[str, Any] | None) -> dict | None:
+    """The reduced copy of an ``availability``/``unavailability`` record for colleagues' phones
+    (``None`` stays ``None``: a deletion)."""
+    if data is None:
+        return None
+    return {key: data[key] for key in COLLEAGUE_FIELDS[entity] if key in data}
+
+
 def require_own_availability(actor: Actor, user_id: str) -> None:
     """Only the person sets their own availability (a manager neither, nor a forged request)."""
     require_self(actor, user_id)

@@ -1,6 +1,8 @@
 """Issue 10, availability on the device: I set my weekly windows and days off offline (one
 transaction each, with its outbox row; undone if the server refuses), and the shift rules read
 the pulled availability and the chain's settings (``load_availability``, ``load_settings``).
+A staff phone also holds its store colleagues' windows and days off, without notes, so offering
+a shift to an unavailable colleague is refused at once, offline too.
 """
 
 import json
@@ -101,7 +103,8 @@ class AvailabilityActions(Actions):
 
 def roster_conflicts(db: Database, shifts) -> dict[str, str]:
     """Shift id -> ``"weekly"``/``"one_off"`` for the roster's shifts (``queries.Shift``) whose
-    person is not available then, as far as this device knows (a manager pulls their staff's)."""
+    person is not available then, as far as this device knows (a manager pulls their staff's,
+    staff their store colleagues' times without notes)."""
     live = [s for s in shifts if s.user_id and s.status != "cancelled"]
     people = {s.user_id for s in live}
     known = {uid: load_availability(db, uid) for uid in people}

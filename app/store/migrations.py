@@ -135,8 +135,9 @@ def _m009_trades(db: Database) -> None:
 
 
 def _m010_availability(db: Database) -> None:
-    """Issue 10, availability: my weekly windows and days off (and, for managers, their staff's),
-    and the chain's settings, all pulled; mine also as set here, pending."""
+    """Issue 10, availability: my weekly windows and days off (and, for managers, their staff's;
+    for staff, their store colleagues' without notes), and the chain's settings, all pulled; mine
+    also as set here, pending."""
     db["availability"].create({"id": str, "user_id": str, "windows": str, "updated_at": str,
                                "sync_state": str}, pk="id")
     db["unavailability"].create({"id": str, "user_id": str, "first_day": str, "last_day": str, "note": str,

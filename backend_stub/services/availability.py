@@ -1,8 +1,10 @@
 """Issue 10, availability on the server: each person's weekly windows and days off (set by
 that person only, through sync) and the chain's settings; both read by the trade checks.
 
-Who sees what: a person's availability goes to themselves and to the managers of their
-stores; the chain's settings go to everyone (one chain per server).
+Who sees what: a person's full availability (days off with their note) goes to themselves and
+to the managers of their stores; the staff they share a store with get a reduced copy (times
+only: ``rules.colleague_copy``) so their phones' shift rules can refuse an unavailable colleague
+offline; the chain's settings go to everyone (one chain per server).
 """
 
 import json
@@ -29,11 +31,14 @@ _C = db.chain_settings.c
 
 
 def _emit_private(conn: Connection, entity: str, key: str, data: dict | None, user_id: str) -> None:
-    """To the person and to the managers of the stores they work at."""
+    """In full to the person and to the managers of the stores they work at; reduced to the
+    other staff of those stores (feed audience ``colleagues``), never to another store."""
     emit(conn, entity, key, data, audience="user", user_id=user_id)
     stores = sorted(person_store_ids(conn, user_id))
     if stores:
         emit(conn, entity, key, data, audience="managers", store_ids=stores)
+        emit(conn, entity, key, rules.colleague_copy(entity, data), audience="colleagues", store_ids=stores,
+             user_id=user_id)
 
 
 def _windows(conn: Connection, user_id: str) -> list[dict]:

@@ -129,6 +129,10 @@ def visible_to(actor: Actor):
         and_(c.audience == "user", c.user_id == actor.user_id),
         and_(c.audience == "store", c.store_id.in_(stores)),
         and_(c.audience == "managers", c.store_id.in_(stores)) if actor.role.is_manager else false(),
+        # Issue 10, availview: a reduced copy about ``user_id`` for the other staff of the store
+        # (managers and the person pull the full record instead).
+        (and_(c.audience == "colleagues", c.store_id.in_(stores), c.user_id != actor.user_id)
+         if not actor.role.is_manager else false()),
     )
 
 
