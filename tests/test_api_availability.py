@@ -155,3 +155,16 @@ def test_weekly_windows_outside_the_shift_refuse_the_colleague_on_the_server(api
     _one(api, "u-s01", "trade.request", offer("tr-wk", shift, "u-s02"))
     stored = trade_row(api.engine, "tr-wk")
     assert stored["state"] == "refused" and '"kind": "weekly"' in stored["findings"]
+
+
+def test_several_windows_a_day_are_stored_but_overlapping_ones_refused_by_the_server(api):
+    """Chan sends a split Monday (09:00-13:00 and 17:00-21:00): both stored. A request sent past
+    the phone's check with 09:00-13:00 and 12:00-18:00 on Tuesday is refused with the overlap
+    code, naming both windows, and his split Monday stays."""
+    split = [{"weekday": 0, "start": "09:00", "end": "13:00"}, {"weekday": 0, "start": "17:00", "end": "21:00"}]
+    assert _one(api, "u-s01", "availability.set", {"user_id": "u-s01", "windows": split})["status"] == "applied"
+    clash = [{"weekday": 1, "start": "09:00", "end": "13:00"}, {"weekday": 1, "start": "12:00", "end": "18:00"}]
+    res = _one(api, "u-s01", "availability.set", {"user_id": "u-s01", "windows": clash})
+    assert res["status"] == "rejected" and res["reason"] == "availability_overlap"
+    assert "Tuesday 09:00-13:00 and Tuesday 12:00-18:00" in res["message"]
+    assert _windows(api, "u-s01") == [(0, "09:00", "13:00"), (0, "17:00", "21:00")]

@@ -8,9 +8,9 @@ import pytest
 
 from app.domain.access import AccessDenied
 from app.domain.availability import (
-    REASON_BAD_DAYS, REASON_BAD_SETTINGS, REASON_BAD_WINDOW, AvailabilityInvalid, availability_of, check_days_off,
-    require_may_change_settings, require_own_availability, roster_conflicts, settings_from, weekly_windows,
-    window_dicts,
+    MAX_WINDOWS, REASON_BAD_DAYS, REASON_BAD_SETTINGS, REASON_BAD_WINDOW, REASON_OVERLAP, AvailabilityInvalid,
+    availability_of, check_days_off, require_may_change_settings, require_own_availability, roster_conflicts,
+    settings_from, weekly_windows, window_dicts, windows_to_set,
 )
 from app.domain.roles import Actor, Role
 from app.domain.shift_rules import ShiftTradeSettings
@@ -92,3 +92,31 @@ def test_roster_conflicts_mark_shifts_outside_windows_or_on_days_off_unless_swit
     shifts = [shift("a", "p", 0, 9, 8), shift("b", "q", 0, 9, 8), shift("c", "q", 1, 9, 8), shift("d", "r", 0, 9, 8)]
     assert roster_conflicts(shifts, available, ShiftTradeSettings()) == {"a": "one_off", "b": "weekly"}
     assert roster_conflicts(shifts, available, ShiftTradeSettings(switched_off=frozenset({"availability"}))) == {}
+
+
+def _w(weekday: int, start: str, end: str) -> dict:
+    return {"weekday": weekday, "start": start, "end": end}
+
+
+@pytest.mark.parametrize("items, clash", [
+    ([_w(0, "09:00", "13:00"), _w(0, "12:00", "18:00")], "Monday 09:00-13:00 and Monday 12:00-18:00"),
+    ([_w(2, "10:00", "11:00"), _w(2, "08:00", "20:00")], "Wednesday 08:00-20:00 and Wednesday 10:00-11:00"),
+    ([_w(1, "22:00", "06:00"), _w(2, "05:00", "09:00")], "Tuesday 22:00-06:00 and Wednesday 05:00-09:00"),
+    ([_w(6, "22:00", "06:00"), _w(0, "05:30", "12:00")], "Monday 05:30-12:00 and Sunday 22:00-06:00"),
+])
+def test_overlapping_windows_are_refused_naming_both(items, clash):
+    """Two windows sharing time (on one day, or a night window running into the next morning's,
+    Sunday night into Monday included) are refused with the overlap code, naming both."""
+    with pytest.raises(AvailabilityInvalid) as refused:
+        windows_to_set(items)
+    assert refused.value.reason == REASON_OVERLAP and clash in refused.value.message
+
+
+def test_three_windows_every_day_are_accepted_as_the_rules_allow():
+    """A split day (07:00-11:00, 11:00-15:00 touching, 18:00-02:00 overnight) on all seven days
+    is 21 windows, the most the rules take: all stored, sorted by day and time."""
+    day = [_w(0, "18:00", "02:00"), _w(0, "07:00", "11:00"), _w(0, "11:00", "15:00")]
+    week = [{**w, "weekday": d} for d in range(7) for w in day]
+    stored = window_dicts(windows_to_set(week))
+    assert len(stored) == MAX_WINDOWS == 21
+    assert stored[:3] == [_w(0, "07:00", "11:00"), _w(0, "11:00", "15:00"), _w(0, "18:00", "02:00")]

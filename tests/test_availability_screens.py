@@ -29,6 +29,18 @@ def _field(view, label: str) -> ft.TextField:
     return next(c for c in walk(view) if isinstance(c, ft.TextField) and c.label == label)
 
 
+def _add(ctx, view, day: str) -> ft.IconButton:
+    """The "Add hours on <day>" button."""
+    name = ctx._("Add hours on {day}", day=day)
+    return next(c for c in walk(view) if isinstance(c, ft.IconButton) and c.tooltip == name)
+
+
+def _window_rows(view) -> list[ft.Row]:
+    """Each window's line: a row holding a From and a To field."""
+    return [c for c in walk(view) if isinstance(c, ft.Row)
+            and sum(isinstance(k, ft.TextField) for k in c.controls) == 2]
+
+
 def test_my_availability_set_offline_shows_at_once_and_reaches_the_server(server, device):
     """Siti (reading in Indonesian) opens My availability from Me, ticks Monday 08:00-14:00 and
     saves, then marks a day off with a reason: her phone shows it at once as waiting to sync,
@@ -40,9 +52,8 @@ def test_my_availability_set_offline_shows_at_once_and_reaches_the_server(server
     assert siti.page.route == screen.ROUTE
     view = screen.view(siti)
     assert nameless(view) == []
-    monday_box = next(c for c in walk(view) if isinstance(c, ft.Checkbox))
-    assert monday_box.label == "Senin"
-    monday_box.on_change(_typed(True))
+    _add(siti, view, "Senin").on_click(None)
+    view = screen.view(siti)
     _field(view, siti._("From")).on_change(_typed("08:00"))
     _field(view, siti._("To")).on_change(_typed("14:00"))
     _button(view, siti._("Save availability")).on_click(None)
@@ -96,3 +107,60 @@ def test_roster_marks_a_shift_on_a_day_its_person_marked_off(server, device):
     assert any("Siti Rahayu" in t and marked in t for t in rows), rows
     assert not any("Chan Tai Man" in t and marked in t for t in rows), rows
     assert hers and his
+
+
+def test_two_windows_on_one_day_are_saved_and_overlapping_ones_refused_with_a_message(server, device):
+    """Chan adds two windows on Monday (09:00-13:00 prefilled then changed, 17:00-21:00): saved,
+    pending, and shown again when the screen is opened anew. Changing the second to 12:00-21:00
+    is refused with the overlap message; nothing more waits to sync and both typed windows stay."""
+    chan = device("S3001", "1111")
+    notices = []
+    chan.notify = lambda message, error=False: notices.append((message, error))
+    monday = chan.tr.babel_locale.days["format"]["wide"][0]
+    view = screen.view(chan)
+    _add(chan, view, monday).on_click(None)
+    _add(chan, screen.view(chan), monday).on_click(None)
+    view = screen.view(chan)
+    first, second = _window_rows(view)
+    assert [f.value for f in first.controls[:2]] == ["09:00", "18:00"] and second.controls[0].value == ""
+    first.controls[1].on_change(_typed("13:00"))
+    second.controls[0].on_change(_typed("17:00"))
+    second.controls[1].on_change(_typed("21:00"))
+    _button(view, chan._("Save availability")).on_click(None)
+    with chan.store.reading() as db:
+        assert stored_windows(db, "u-s01") == [{"weekday": 0, "start": "09:00", "end": "13:00"},
+                                               {"weekday": 0, "start": "17:00", "end": "21:00"}]
+        queued = len(outbox.pending(db, 10))
+    chan.screen_states.clear()  # opened anew: filled from the phone's database
+    shown = [[f.value for f in row.controls[:2]] for row in _window_rows(screen.view(chan))]
+    assert shown == [["09:00", "13:00"], ["17:00", "21:00"]]
+    second = _window_rows(screen.view(chan))[1]
+    second.controls[0].on_change(_typed("12:00"))
+    _button(screen.view(chan), chan._("Save availability")).on_click(None)
+    assert notices[-1] == (chan.reason_text("availability_overlap"), True)
+    with chan.store.reading() as db:
+        assert len(outbox.pending(db, 10)) == queued
+    assert [[f.value for f in row.controls[:2]] for row in _window_rows(screen.view(chan))] == \
+        [["09:00", "13:00"], ["12:00", "21:00"]]
+
+
+def test_a_window_is_removed_and_adding_stops_at_the_rules_limit_of_21(server, device):
+    """Removing Tuesday's window takes its line away; with 21 windows in the week (3 a day)
+    every "Add hours" button is off, and the 21 save."""
+    chan = device("S3001", "1111")
+    state = screen_state(chan, screen.ROUTE, screen.AvailabilityState)
+    screen.view(chan)
+    tuesday = chan.tr.babel_locale.days["format"]["wide"][1]
+    _add(chan, screen.view(chan), tuesday).on_click(None)
+    assert len(_window_rows(screen.view(chan))) == 1
+    remove = next(c for c in walk(_window_rows(screen.view(chan))[0]) if isinstance(c, ft.IconButton))
+    remove.on_click(None)
+    assert _window_rows(screen.view(chan)) == []
+    state.form.week = [[screen.Window(a, b) for a, b in (("06:00", "10:00"), ("11:00", "15:00"), ("16:00", "20:00"))]
+                       for _ in range(7)]
+    view = screen.view(chan)
+    days = chan.tr.babel_locale.days["format"]["wide"]
+    assert all(_add(chan, view, days[d]).disabled for d in range(7))
+    _button(view, chan._("Save availability")).on_click(None)
+    with chan.store.reading() as db:
+        assert len(stored_windows(db, "u-s01")) == 21

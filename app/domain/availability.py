@@ -23,6 +23,7 @@ from app.domain.shift_rules.model import hk_midnight
 REASON_BAD_WINDOW = "availability_bad_window"
 REASON_BAD_DAYS = "unavailability_bad_days"
 REASON_BAD_SETTINGS = "chain_settings_invalid"
+REASON_OVERLAP = "availability_overlap"  # issue 10, availview: several windows a day
 
 #: At most three windows a day (split shifts); a one-off absence spans at most a year.
 MAX_WINDOWS = 21
@@ -61,6 +62,41 @@ def weekly_windows(items: Iterable[Mapping[str, Any]]) -> tuple[WeeklyWindow, ..
     if len(windows) > MAX_WINDOWS:
         raise AvailabilityInvalid(REASON_BAD_WINDOW, f"At most {MAX_WINDOWS} time windows a week.")
     return tuple(sorted(windows, key=lambda w: (w.weekday, w.start)))
+
+
+_WEEK_MINUTES = 7 * 24 * 60
+
+
+def _span(window: WeeklyWindow) -> tuple[int, int]:
+    """Minutes from Monday 00:00 to the window's start and its end (past midnight if overnight)."""
+    start = window.weekday * 1440 + window.start.hour * 60 + window.start.minute
+    length = (window.end.hour * 60 + window.end.minute) - (window.start.hour * 60 + window.start.minute)
+    return start, start + (length if length > 0 else length + 1440)
+
+
+def _overlap(a: WeeklyWindow, b: WeeklyWindow) -> bool:
+    """Whether two windows share a minute; Sunday night's overnight tail reaches Monday."""
+    (a0, a1), (b0, b1) = _span(a), _span(b)
+    return any(a0 < b1 + shift and b0 + shift < a1 for shift in (-_WEEK_MINUTES, 0, _WEEK_MINUTES))
+
+
+def windows_to_set(items: Iterable[Mapping[str, Any]]) -> tuple[WeeklyWindow, ...]:
+    """Windows a person sets (device and server alike): valid as ``weekly_windows`` says, and no
+    two overlapping (a split day is 09:00-13:00 and 17:00-21:00; touching windows are fine)."""
+    windows = weekly_windows(items)
+    for i, first in enumerate(windows):
+        for second in windows[i + 1:]:
+            if _overlap(first, second):
+                raise AvailabilityInvalid(REASON_OVERLAP, f"Two windows overlap: {_text(first)} and {_text(second)}.")
+    return windows
+
+
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _text(window: WeeklyWindow) -> str:
+    """For the server's English message and logs (screens show the reason's translation)."""
+    return f"{_DAY_NAMES[window.weekday]} {window.start:%H:%M}-{window.end:%H:%M}"
 
 
 def window_dicts(windows: Iterable[WeeklyWindow]) -> list[dict[str, Any]]:

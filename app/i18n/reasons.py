@@ -131,6 +131,8 @@ REASON_MESSAGES = MessageMap(
         "availability_bad_window": N_("Check the times: each window needs a start and a later end, like 09:00 to 18:00."),
         "unavailability_bad_days": N_("Check the dates: the last day must not be before the first, and at most a year."),
         "chain_settings_invalid": N_("These settings are not valid. Nothing was changed."),
+        # issue 10, availview
+        "availability_overlap": N_("Two time windows on the same day overlap. Change or remove one of them."),
     },
     # Translators: {code} is a machine error code such as "not_found"; keep it as is.
     default=N_("Something went wrong (code: {code})."),

@@ -121,6 +121,8 @@ class Reason(StrEnum):
     AVAILABILITY_BAD_WINDOW = availability.REASON_BAD_WINDOW
     UNAVAILABILITY_BAD_DAYS = availability.REASON_BAD_DAYS
     CHAIN_SETTINGS_INVALID = availability.REASON_BAD_SETTINGS
+    # -- issue 10, availview: two of a person's weekly windows overlap ----------------------
+    AVAILABILITY_OVERLAP = availability.REASON_OVERLAP
     # -- issue 10, openshifts: a claim on an open shift (app.domain.open_shifts) ------------
     OPEN_SHIFT_FULL = open_shifts.REASON_FULL
     OPEN_SHIFT_ALREADY_CLAIMED = open_shifts.REASON_ALREADY_CLAIMED

@@ -71,7 +71,7 @@ class AvailabilityActions(Actions):
         """Replace my weekly windows (``{"weekday", "start", "end"}``; none: any time)."""
         user_id = self.actor.user_id
         rules.require_own_availability(self.actor, user_id)
-        stored = rules.window_dicts(rules.weekly_windows(windows))
+        stored = rules.window_dicts(rules.windows_to_set(windows))
         p = m.AvailabilitySet(user_id=user_id, windows=stored)
         row = {"id": user_id, "user_id": user_id, "windows": json.dumps(stored),
                "updated_at": self._now().isoformat(), "sync_state": "pending"}

@@ -58,7 +58,7 @@ def load_availability(conn: Connection, user_id: str, since: date | None = None)
 def availability_set(conn: Connection, p: m.AvailabilitySet, ctx: Context) -> None:
     """The person replaces their weekly windows (checked again here, whatever the device said)."""
     rules.require_own_availability(ctx.actor, p.user_id)
-    windows = rules.window_dicts(rules.weekly_windows(w.model_dump() for w in p.windows))
+    windows = rules.window_dicts(rules.windows_to_set(w.model_dump() for w in p.windows))
     conn.execute(db.availability_windows.delete().where(_W.user_id == p.user_id))
     if windows:
         conn.execute(db.availability_windows.insert(), [

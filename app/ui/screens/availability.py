@@ -1,7 +1,12 @@
-"""Me -> My availability: when I can work each week (one time window per weekday) and the days
-I cannot work, with an optional note. Works offline: it reads the device's database and writes
-through ``AvailabilityActions`` (the checks are in ``app.domain.availability``; the server
-checks again). My managers see it; the roster marks a shift that ignores it.
+"""Me -> My availability: when I can work each week (several time windows a day, up to the
+rules' 21 a week) and the days I cannot work, with an optional note. Works offline: it reads the
+device's database and writes through ``AvailabilityActions`` (the checks, overlapping windows
+included, are in ``app.domain.availability``; the server checks again). My managers see it; my
+store colleagues' phones get the times (not the notes), so their shift rules know; the roster
+marks a shift that ignores it.
+
+Laid out for a 412 px phone in any language: each weekday is a heading line of its own (one
+size for all), and each window is one line: from, to, remove.
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +14,7 @@ from datetime import date
 
 import flet as ft
 
+from app.domain.availability import MAX_WINDOWS
 from app.store.availability import AvailabilityActions, days_off, stored_windows
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
@@ -18,19 +24,19 @@ ROUTE = "/me/availability"
 
 
 @dataclass
-class DayForm:
-    """One weekday as typed (plain, so typing redraws nothing)."""
+class Window:
+    """One time window as typed (plain, so typing redraws nothing)."""
 
-    on: bool = False
-    start: str = "09:00"
-    end: str = "18:00"
+    start: str = ""
+    end: str = ""
 
 
 @dataclass
 class Form:
-    """The week and the new days off as typed, filled from the device's data once."""
+    """The week (a list of windows per weekday, Monday first) and the new days off as typed,
+    filled from the device's data once."""
 
-    week: list[DayForm] = field(default_factory=lambda: [DayForm() for _ in range(7)])
+    week: list[list[Window]] = field(default_factory=lambda: [[] for _ in range(7)])
     first_day: str = ""
     last_day: str = ""
     note: str = ""
@@ -41,7 +47,7 @@ class Form:
 @dataclass
 class AvailabilityState:
     form: Form = field(default_factory=Form)
-    revision: int = 0  # raised after an action, to read the database again
+    revision: int = 0  # raised after an action or a window added/removed, to draw again
 
 
 def _actions(ctx: AppContext) -> AvailabilityActions:
@@ -52,39 +58,66 @@ def _load(ctx: AppContext, form: Form) -> None:
     """Fill the week from the device's data, once (after that it shows what was typed)."""
     with ctx.store.reading() as db:
         windows = stored_windows(db, ctx.actor.user_id)
-    for w in reversed(windows):  # the first window of a day is the one shown
-        form.week[w["weekday"]] = DayForm(True, w["start"], w["end"])
+    form.week = [[] for _ in range(7)]
+    for w in windows:
+        form.week[w["weekday"]].append(Window(w["start"], w["end"]))
     form.loaded = True
 
 
 def _save_week(ctx: AppContext, form: Form) -> None:
-    windows = [{"weekday": i, "start": d.start.strip(), "end": d.end.strip()} for i, d in enumerate(form.week) if d.on]
+    windows = [{"weekday": day, "start": w.start.strip(), "end": w.end.strip()}
+               for day, entries in enumerate(form.week) for w in entries]
     ctx.act(lambda: _actions(ctx).set_weekly(windows), ctx._("Availability saved."))
 
 
-def _field(ctx: AppContext, label: str, value: str, on_change, width: int | None = None) -> ft.TextField:
-    return ft.TextField(label=label, value=value, width=width, dense=True, text_style=ctx.typo.style(15),
-                        on_change=on_change)
+def _add_window(form: Form, weekday: int, state: AvailabilityState) -> None:
+    """A new window: 09:00-18:00 for a day's first, empty for a further one (to be typed)."""
+    form.week[weekday].append(Window("09:00", "18:00") if not form.week[weekday] else Window())
+    state.revision += 1
 
 
-def _day_row(ctx: AppContext, weekday: int, entry: DayForm) -> ft.Control:
-    name = ctx.tr.babel_locale.days["format"]["wide"][weekday]  # 0 = Monday, in the reader's language
+def _remove_window(form: Form, weekday: int, window: Window, state: AvailabilityState) -> None:
+    form.week[weekday].remove(window)
+    state.revision += 1
+
+
+def _field(ctx: AppContext, label: str, value: str, on_change, expand: int | None = None) -> ft.TextField:
+    return ft.TextField(label=label, value=value, expand=expand, dense=True,
+                        text_style=ctx.typo.style(15), on_change=on_change)
+
+
+def _window_row(ctx: AppContext, form: Form, weekday: int, window: Window, state: AvailabilityState) -> ft.Control:
+    """From, to and remove on one line: the two fields share the width, so none wraps."""
     return ft.Row([
-        ft.Checkbox(label=name, value=entry.on, width=150, label_style=ctx.typo.style(15),
-                    on_change=lambda e: setattr(entry, "on", bool(e.control.value))),
         # Translators: the start and end time of a weekly window a person can work ("From 09:00 To 18:00").
-        _field(ctx, ctx._("From"), entry.start, lambda e: setattr(entry, "start", e.control.value), 100),
-        _field(ctx, ctx._("To"), entry.end, lambda e: setattr(entry, "end", e.control.value), 100),
-    ], wrap=True, spacing=8)
+        _field(ctx, ctx._("From"), window.start, lambda e: setattr(window, "start", e.control.value), expand=1),
+        _field(ctx, ctx._("To"), window.end, lambda e: setattr(window, "end", e.control.value), expand=1),
+        ft.IconButton(icon=ft.Icon(ft.Icons.DELETE_OUTLINE, semantics_label=ctx._("Remove")), tooltip=ctx._("Remove"),
+                      on_click=lambda e: _remove_window(form, weekday, window, state)),
+    ], spacing=8, wrap=False)
 
 
-def _week_section(ctx: AppContext, form: Form) -> ft.Control:
-    rows = [_day_row(ctx, i, entry) for i, entry in enumerate(form.week)]
+def _day(ctx: AppContext, form: Form, weekday: int, full: bool, state: AvailabilityState) -> ft.Control:
+    name = ctx.tr.babel_locale.days["format"]["wide"][weekday]  # 0 = Monday, in the reader's language
+    # Translators: {day} is a weekday ("Monday"); the button adds a time window on that day.
+    add = ctx._("Add hours on {day}", day=name)
+    heading = ft.Row([
+        ctx.typo.text(name, 16, weight=ft.FontWeight.W_600, expand=True, no_wrap=True),
+        ft.IconButton(icon=ft.Icon(ft.Icons.ADD_CIRCLE_OUTLINE, semantics_label=add), tooltip=add, disabled=full,
+                      on_click=lambda e: _add_window(form, weekday, state)),
+    ])
+    return ft.Column([heading, *(_window_row(ctx, form, weekday, w, state) for w in form.week[weekday])],
+                     spacing=6)
+
+
+def _week_section(ctx: AppContext, form: Form, state: AvailabilityState) -> ft.Control:
+    full = sum(len(entries) for entries in form.week) >= MAX_WINDOWS
     return section(ctx, ctx._("Each week"), [
-        ctx.typo.text(ctx._("Tick the days you can work and set the hours. If no day is ticked, you can be "
-                            "rostered at any time. An end time before the start time runs past midnight."), 14,
+        ctx.typo.text(ctx._("Add the hours you can work on each day; a day can have several time windows (at "
+                            "most {count} a week). If you add none, you can be rostered at any time. An end time "
+                            "before the start time runs past midnight.", count=MAX_WINDOWS), 14,
                       color=ft.Colors.GREY_700),
-        *rows,
+        *(_day(ctx, form, weekday, full, state) for weekday in range(7)),
         big_button(ctx, ctx._("Save availability"), lambda e: _save_week(ctx, form), icon=ft.Icons.SAVE),
     ])
 
@@ -144,6 +177,6 @@ def view(ctx: AppContext) -> ft.View:
         _load(ctx, form)
     return frame(ctx, ROUTE, ctx._("My availability"), [
         ctx.typo.text(ctx._("Your managers see this when they plan the roster."), 15),
-        _week_section(ctx, form),
+        _week_section(ctx, form, state),
         _days_off_section(ctx, form, state),
     ], back=True)
