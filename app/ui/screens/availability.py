@@ -102,7 +102,9 @@ def _day(ctx: AppContext, form: Form, weekday: int, full: bool, state: Availabil
     # Translators: {day} is a weekday ("Monday"); the button adds a time window on that day.
     add = ctx._("Add hours on {day}", day=name)
     heading = ft.Row([
-        ctx.typo.text(name, 16, weight=ft.FontWeight.W_600, expand=True, no_wrap=True),
+        # A heading of its own (screen readers jump between days; every day the same style).
+        ft.Semantics(container=True, header=True, expand=True,
+                     content=ctx.typo.text(name, 16, weight=ft.FontWeight.W_600, no_wrap=True)),
         ft.IconButton(icon=ft.Icon(ft.Icons.ADD_CIRCLE_OUTLINE, semantics_label=add), tooltip=add, disabled=full,
                       on_click=lambda e: _add_window(form, weekday, state)),
     ])
