@@ -8,12 +8,14 @@ from types import SimpleNamespace
 
 import flet as ft
 
+from app.i18n import Translator
+from app.i18n.reasons import shift_rule_message
 from app.store.availability import days_off, stored_windows
 from app.store import outbox
 from app.sync import SyncEngine
 from app.ui.screen_state import screen_state
 from app.ui.screens import availability as screen
-from app.ui.screens import me, roster
+from app.ui.screens import me, roster, trades
 from tests.servers import server_rows
 from tests.test_accessible_names import nameless, walk
 from tests.test_trades_screens import _button, _texts, device  # noqa: F401 - the signed-in device fixture
@@ -164,3 +166,23 @@ def test_a_window_is_removed_and_adding_stops_at_the_rules_limit_of_21(server, d
     _button(view, chan._("Save availability")).on_click(None)
     with chan.store.reading() as db:
         assert len(stored_windows(db, "u-s01")) == 21
+
+
+def test_offer_picker_shows_a_colleague_off_that_day_as_unavailable_with_the_reason(server, device):
+    """Siti marked Chan's Monday off ("Dentist"). On Chan's phone (reading in Thai, not synced
+    again) the colleague picker of that shift lists Siti as unavailable, with the reason in Thai
+    and no way to pick her, and shows no note."""
+    engine = server_engine(server)
+    monday = future_monday(42)
+    shift = add_shift(engine, "u-s01", monday)
+    engine.dispose()
+    siti = device("S3002", "2222")
+    screen.AvailabilityActions(siti.store, siti.store.clock, siti.actor).add_days_off(monday, monday, "Dentist")
+    SyncEngine(siti.store, siti.api).sync_once()
+    chan = device("S3001", "1111", "th")  # signs in and pulls once
+    view = trades.shift_view(chan, f"/shifts/{shift}", shift)
+    tile = next(c for c in walk(view) if isinstance(c, ft.ListTile) and "Siti Rahayu" in _texts(c.title))
+    why = shift_rule_message(chan.tr, "shift_unavailable", {"kind": "one_off"})
+    assert why != shift_rule_message(Translator("en"), "shift_unavailable", {"kind": "one_off"})  # really Thai
+    assert tile.on_click is None and why in _texts(tile.subtitle)
+    assert not any("Dentist" in t for t in _texts(view))
