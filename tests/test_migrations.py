@@ -1,5 +1,6 @@
 """Schema migrations (Alembic) on SQLite and PostgreSQL: data survives, metadata agrees."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -7,9 +8,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from app.domain.roles import Actor, Role
 from backend_stub.db import metadata
 from backend_stub.engine import create_schema, make_engine
 from backend_stub.migrations import BASELINE, current_revision, upgrade
+from backend_stub.services import changes
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -101,3 +104,37 @@ def test_sqlite_migration_keeps_foreign_keys_enforced_afterwards(tmp_path):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
     engine.dispose()
+
+
+def test_availability_set_before_colleague_sharing_reaches_store_colleagues_after_upgrade(engine):
+    """Issue 10, availview: Chan's windows and day off ("Exam") stored at revision 0011 are, after
+    the upgrade, pulled by Siti at the same store as times only, and not by Leung at another."""
+    upgrade(engine, "0011_shift_change_broadcasts")
+    stores = "INSERT INTO stores (id, code, name, area, address, latitude, longitude, radius_m, timezone) VALUES "
+    people = "INSERT INTO users (id, staff_no, name, role, pin_hash, home_store_id, locale, active) VALUES "
+    with engine.begin() as conn:
+        conn.execute(text(stores + "('st-1', 'S1', 'One', 'HK', '', 22.3, 114.2, 80, 'Asia/Hong_Kong'),"
+                                   " ('st-2', 'S2', 'Two', 'HK', '', 22.3, 114.2, 80, 'Asia/Hong_Kong')"))
+        conn.execute(text(people + "('u-1', 'S1', 'Chan', 'staff', 'x', 'st-1', 'en', :y),"
+                                   " ('u-2', 'S2', 'Siti', 'staff', 'x', 'st-1', 'en', :y),"
+                                   " ('u-3', 'S3', 'Leung', 'staff', 'x', 'st-2', 'en', :y)"), {"y": True})
+        conn.execute(text("INSERT INTO user_stores (user_id, store_id) VALUES ('u-1', 'st-1'), ('u-2', 'st-1'),"
+                          " ('u-3', 'st-2')"))
+        conn.execute(text("INSERT INTO availability_windows (user_id, weekday, starts, ends) VALUES"
+                          " ('u-1', 0, '09:00', '13:00'), ('u-1', 0, '17:00', '21:00')"))
+        conn.execute(text("INSERT INTO unavailability (id, user_id, first_day, last_day, note, created_at)"
+                          " VALUES ('un-1', 'u-1', '2027-01-04', '2027-01-04', 'Exam', :t)"), {"t": NOW})
+    create_schema(engine)
+
+    def pulled(user_id: str) -> dict:
+        with engine.connect() as conn:
+            page = changes.pull(conn, Actor(user_id, Role.STAFF, frozenset({"st-1" if user_id != "u-3" else "st-2"})),
+                                "dev-1", 0, 100)
+        return {(c["entity"], c["id"]): c["data"] for c in map(json.loads, page.changes)}
+
+    assert pulled("u-2") == {
+        ("availability", "u-1"): {"user_id": "u-1", "windows": [{"weekday": 0, "start": "09:00", "end": "13:00"},
+                                                                {"weekday": 0, "start": "17:00", "end": "21:00"}]},
+        ("unavailability", "un-1"): {"id": "un-1", "user_id": "u-1", "first_day": "2027-01-04",
+                                     "last_day": "2027-01-04"}}
+    assert pulled("u-3") == {} and pulled("u-1") == {}
