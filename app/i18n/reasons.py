@@ -106,6 +106,11 @@ REASON_MESSAGES = MessageMap(
         "open_shift_not_open": N_("This open shift is not open for claims."),
         "open_shift_claim_decided": N_("This claim has already been decided."),
         "open_shift_bad_slots": N_("An open shift needs 1 to 20 places."),
+        # -- issue 10, openshiftedit: a manager edits or cancels an open shift ----------------
+        "open_shift_changed": N_("This open shift changed meanwhile. Look at it again and retry."),
+        "open_shift_below_filled": N_("More places are already filled than this. Keep at least that many places."),
+        "open_shift_has_filled": N_("Some people already have a place on this open shift. Confirm that they keep their shifts."),
+        "open_shift_cancelled": N_("This open shift was cancelled."),
         # issue 10, tradeflow
         "trade_already_open": N_("This shift already has a request waiting. Cancel it to ask again."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
@@ -154,6 +159,9 @@ SHIFT_RULE_DETAILS = MessageMap({
     # -- issue 10, availability: which availability the shift ignores ---------------------
     "shift_unavailable:weekly": N_("Outside this person's weekly availability."),
     "shift_unavailable:one_off": N_("This person marked this day as unavailable."),
+    # -- issue 10, openshiftedit: the places already filled on an open shift ---------------
+    "open_shift_below_filled": N_("Places already filled: {filled}. Keep at least {filled} places."),
+    "open_shift_has_filled": N_("Places already filled: {filled}. Those people keep their shifts."),
     "continuous_contract_at_risk:418": N_("Would leave {hours} h in the week of {week} (the minimum is "
                                           "{limit} h a week): this may break the continuous contract."),
 })

@@ -39,7 +39,7 @@ def _refuse(exc: open_shifts.ClaimRefused | roster.RosterRefused) -> Rejected:
 
 def _model(row: dict) -> open_shifts.OpenShift:
     return open_shifts.OpenShift(row["id"], row["store_id"], row["role"], db.aware(row["starts_at"]),
-                                 db.aware(row["ends_at"]), row["slots"], row["status"], row["filled"])
+                                 db.aware(row["ends_at"]), row["slots"], row["status"], row["filled"], row["version"])
 
 
 def _emit_open_shift(conn: Connection, row: dict) -> None:
