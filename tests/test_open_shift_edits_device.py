@@ -1,0 +1,115 @@
+"""Issue 10, openshiftedit, on the phone against a real uvicorn API: the manager edits or cancels
+an open shift offline (one local change and its outbox row, shown at once); the server checks
+again; an edit made on an older version is refused "changed meanwhile" and undone on the phone;
+claimants' phones pull their closed claims, and a claim sent after the cancel is undone."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.domain import open_shifts, roster
+from app.domain.access import Actor, Role
+from app.domain.shift_rules import MANAGER_PICKS, ShiftTradeSettings
+from app.store import outbox
+from backend_stub.services.availability import change_settings
+from tests.test_open_shifts_device import _open, _published_open_shift, _visible
+from tests.test_trades_device import world  # noqa: F401  (signed-in phones, the server's engine)
+from tests.trade_world import at, future_monday
+
+
+def _manager_picks(engine) -> None:
+    with engine.begin() as conn:
+        change_settings(conn, Actor("u-hq", Role.HQ_ADMIN, frozenset()),
+                        ShiftTradeSettings(open_shift_mode=MANAGER_PICKS).to_dict(), datetime.now(UTC))
+
+
+def test_the_manager_edits_offline_sees_it_at_once_and_staff_get_it_after_sync(world):
+    """Offline, the manager makes a 1-place 09:00-17:00 open shift 10:00-18:00 with 3 places: his
+    phone shows it at once (waiting to sync); after sync Siti's phone lists 3 places at 10:00."""
+    engine, phone = world
+    day = future_monday(40) + timedelta(days=1)
+    manager, siti = phone("M2001", "7100"), phone("S3002", "2222")
+    open_id = _published_open_shift(manager, day, slots=1)
+    _open(manager).edit_open_shift(open_id, starts_at=at(day, 10), ends_at=at(day, 18), slots=3, role="Cashier")
+    local = manager.one("open_shifts", open_id)
+    assert (local["slots"], local["role"], local["sync_state"]) == (3, "Cashier", "pending")
+    manager.sync()
+    siti.sync()
+    seen = _visible(siti, day)[open_id]
+    assert (seen["remaining"], seen["role"]) == (3, "Cashier")
+    assert datetime.fromisoformat(seen["starts_at"]) == at(day, 10)
+    assert manager.rejected() == []
+
+
+def test_an_edit_made_on_an_older_version_is_undone_on_the_phone_with_changed_meanwhile(world):
+    """The manager's phone holds the open shift before Chan's claim took a place; his edit,
+    synced after, is refused "changed meanwhile": the phone shows the server's open shift again
+    (1 place filled, the old times) and lists the refusal."""
+    engine, phone = world
+    day = future_monday(41) + timedelta(days=2)
+    manager, chan = phone("M2001", "7100"), phone("S3001", "1111")
+    open_id = _published_open_shift(manager, day, slots=2)
+    chan.sync()
+    _open(chan).claim(open_id)
+    chan.sync()
+    _open(manager).edit_open_shift(open_id, starts_at=at(day, 12), ends_at=at(day, 20), slots=2)
+    manager.sync()
+    manager.sync()
+    assert manager.rejected() == [("open_shift.edit", "open_shift_changed")]
+    back = manager.one("open_shifts", open_id)
+    assert datetime.fromisoformat(back["starts_at"]) == at(day, 9) and back["filled"] == 1
+
+
+def test_places_below_those_filled_are_refused_on_the_phone_at_once_naming_the_number(world):
+    """Chan and Siti have two of three places: asking for 1 place is refused on the manager's
+    phone at once with the number (2), nothing queued; so is cancelling without confirming."""
+    engine, phone = world
+    day = future_monday(42) + timedelta(days=3)
+    manager, chan, siti = phone("M2001", "7100"), phone("S3001", "1111"), phone("S3002", "2222")
+    open_id = _published_open_shift(manager, day, slots=3)
+    for person in (chan, siti):
+        person.sync()
+        _open(person).claim(open_id)
+        person.sync()
+    manager.sync()
+    with pytest.raises(roster.RosterRefused) as fewer:
+        _open(manager).edit_open_shift(open_id, starts_at=at(day, 9), ends_at=at(day, 17), slots=1)
+    assert (fewer.value.reason, fewer.value.details) == ("open_shift_below_filled", {"filled": 2})
+    assert _waiting(manager) == 0
+    with pytest.raises(roster.RosterRefused) as unconfirmed:
+        _open(manager).cancel_open_shift(open_id)
+    assert (unconfirmed.value.reason, unconfirmed.value.details) == ("open_shift_has_filled", {"filled": 2})
+    assert _waiting(manager) == 0
+    assert manager.one("open_shifts", open_id)["slots"] == 3
+
+
+def _waiting(phone) -> int:
+    with phone.store.reading() as db:
+        return outbox.waiting_count(db)
+
+
+def test_cancelling_closes_the_waiting_claim_and_undoes_a_claim_sent_after_it(world):
+    """Manager picks: Chan's claim waits. Siti claims offline. The manager cancels and syncs:
+    Chan's phone pulls his claim as cancelled; Siti's claim, synced after, is refused "not open"
+    and disappears from her phone, which shows the open shift cancelled."""
+    engine, phone = world
+    _manager_picks(engine)
+    day = future_monday(43) + timedelta(days=4)
+    manager, chan, siti = phone("M2001", "7100"), phone("S3001", "1111"), phone("S3002", "2222")
+    open_id = _published_open_shift(manager, day, slots=1)
+    chan.sync()
+    siti.sync()
+    chan_claim = _open(chan).claim(open_id)
+    chan.sync()
+    siti_claim = _open(siti).claim(open_id)
+    manager.sync()
+    _open(manager).cancel_open_shift(open_id)
+    assert manager.one("open_shifts", open_id)["status"] == roster.CANCELLED
+    manager.sync()
+    chan.sync()
+    assert chan.one("open_shift_claims", chan_claim)["state"] == open_shifts.CANCELLED
+    siti.sync()
+    siti.sync()
+    assert siti.one("open_shift_claims", siti_claim) is None
+    assert siti.rejected() == [("open_shift.claim", "open_shift_not_open")]
+    assert siti.one("open_shifts", open_id)["status"] == roster.CANCELLED
