@@ -5,13 +5,20 @@ claimants' phones pull their closed claims, and a claim sent after the cancel is
 
 from datetime import UTC, datetime, timedelta
 
+import flet as ft
 import pytest
+
+from app.config import ClientConfig
 
 from app.domain import open_shifts, roster
 from app.domain.access import Actor, Role
 from app.domain.shift_rules import MANAGER_PICKS, ShiftTradeSettings
+from app.i18n import Translator
 from app.store import outbox
+from app.ui.context import AppContext
+from app.ui.screens import rejected
 from backend_stub.services.availability import change_settings
+from tests.test_accessible_names import Page, walk
 from tests.test_open_shifts_device import _open, _published_open_shift, _visible
 from tests.test_trades_device import world  # noqa: F401  (signed-in phones, the server's engine)
 from tests.trade_world import at, future_monday
@@ -41,10 +48,11 @@ def test_the_manager_edits_offline_sees_it_at_once_and_staff_get_it_after_sync(w
     assert manager.rejected() == []
 
 
-def test_an_edit_made_on_an_older_version_is_undone_on_the_phone_with_changed_meanwhile(world):
+def test_an_edit_made_on_an_older_version_is_undone_on_the_phone_with_changed_meanwhile(world, server):
     """The manager's phone holds the open shift before Chan's claim took a place; his edit,
     synced after, is refused "changed meanwhile": the phone shows the server's open shift again
-    (1 place filled, the old times) and lists the refusal."""
+    (1 place filled, the old times) and Rejected actions lists "Edit open shift" with the reason
+    in Thai."""
     engine, phone = world
     day = future_monday(41) + timedelta(days=2)
     manager, chan = phone("M2001", "7100"), phone("S3001", "1111")
@@ -58,6 +66,12 @@ def test_an_edit_made_on_an_older_version_is_undone_on_the_phone_with_changed_me
     assert manager.rejected() == [("open_shift.edit", "open_shift_changed")]
     back = manager.one("open_shifts", open_id)
     assert datetime.fromisoformat(back["starts_at"]) == at(day, 9) and back["filled"] == 1
+    ctx = AppContext(page=Page(), config=ClientConfig(api_url=server.url), store=manager.store, api=manager.api,
+                     tr=Translator("th"), user=manager.store.load_session()[0])
+    shown = " ".join(c.value for c in walk(rejected.view(ctx)) if isinstance(c, ft.Text) and isinstance(c.value, str))
+    told = ctx.tr.reason_message("open_shift_changed")
+    assert told != Translator("en").reason_message("open_shift_changed") and told in shown
+    assert ctx._("Edit open shift") in shown
 
 
 def test_places_below_those_filled_are_refused_on_the_phone_at_once_naming_the_number(world):
