@@ -8,6 +8,8 @@ import pytest
 
 from app.domain import open_shifts, roster
 from app.domain.shift_rules import Person, RosterIndex, ShiftTradeSettings
+from app.i18n import SUPPORTED_LOCALES, Translator
+from app.i18n.reasons import shift_rule_message
 from tests.shift_world import at, shift
 
 NOW = at(-7, 9)
@@ -88,3 +90,13 @@ def test_a_handover_tells_the_new_holder_added_and_the_previous_one_cancelled():
         "chan": [("cancelled", "sh-a"), ("added", "sh-b")], "siti": [("added", "sh-a"), ("cancelled", "sh-b")]}
     claimed = roster.handover_changes([(a, None)])
     assert {p: [c.kind for c in lines] for p, lines in claimed.items()} == {"siti": ["added"]}
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+@pytest.mark.parametrize("code", ["open_shift_below_filled", "open_shift_has_filled"])
+def test_the_places_filled_are_named_in_every_language(locale, code):
+    """A refused edit or cancel reads in each language with the number of places filled."""
+    text = shift_rule_message(Translator(locale), code, {"filled": 7})
+    assert "7" in text and "{" not in text
+    if locale != "en":
+        assert text != shift_rule_message(Translator("en"), code, {"filled": 7})

@@ -107,6 +107,8 @@ def test_cancelling_with_a_place_filled_asks_first_and_the_claimant_is_told_in_h
     mine = shifts.view(siti)
     told = siti._("Cancelled by the manager")
     assert told != "Cancelled by the manager" and any(told in text for text in _texts(mine))
+    assert any(siti._("Cancelled") in text for text in _texts(mine))
+    assert _buttons(mine, siti._("Claim")) == []
     _sync(chan)
     kept = _rows(chan, f"SELECT user_id, status FROM shifts WHERE id='{rules.claim_shift_id(chan_claim)}'")
     assert kept == [{"user_id": "u-s01", "status": "published"}]

@@ -159,11 +159,15 @@ SHIFT_RULE_DETAILS = MessageMap({
     # -- issue 10, availability: which availability the shift ignores ---------------------
     "shift_unavailable:weekly": N_("Outside this person's weekly availability."),
     "shift_unavailable:one_off": N_("This person marked this day as unavailable."),
-    # -- issue 10, openshiftedit: the places already filled on an open shift ---------------
-    "open_shift_below_filled": N_("Places already filled: {filled}. Keep at least {filled} places."),
-    "open_shift_has_filled": N_("Places already filled: {filled}. Those people keep their shifts."),
     "continuous_contract_at_risk:418": N_("Would leave {hours} h in the week of {week} (the minimum is "
                                           "{limit} h a week): this may break the continuous contract."),
+})
+
+
+# -- issue 10, openshiftedit: a manager's edit or cancel refused, naming the places filled ------
+OPEN_SHIFT_DETAILS = MessageMap({
+    "open_shift_below_filled": N_("Places already filled: {filled}. Keep at least {filled} places."),
+    "open_shift_has_filled": N_("Places already filled: {filled}. Those people keep their shifts."),
 })
 
 
@@ -199,6 +203,8 @@ def shift_rule_message(translator, code: str, details=None) -> str:
         key += f":{details['kind']}"
     if key in SHIFT_RULE_DETAILS and details:
         return SHIFT_RULE_DETAILS.text(translator, key, **_detail_values(translator, details))
+    if key in OPEN_SHIFT_DETAILS and "filled" in details:
+        return OPEN_SHIFT_DETAILS.text(translator, key, filled=translator.format_number(details["filled"]))
     if key in REASON_MESSAGES:
         return REASON_MESSAGES.text(translator, key)
     from .flags import FLAG_NAMES

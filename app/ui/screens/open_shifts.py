@@ -235,19 +235,25 @@ def staff_section(ctx: AppContext, state) -> ft.Control | None:
         return None
     items: list[ft.Control] = []
     for row in rows:
-        text = ctx.typo.text(ctx.tr.join(_when(ctx, row), row["role"], _places(ctx, row)), 15)
-        claim = mine[row["id"]][0] if mine[row["id"]] else None
-        if claim is not None:
-            status = _claim_label(ctx, claim["state"])
-            refusals = json.loads(claim["findings"] or "{}").get("refusals", [])
-            if claim["state"] == open_shifts.REFUSED and refusals:  # which rule, with its numbers
-                status = ctx.tr.join(status, shift_rule_message(ctx.tr, refusals[0]["code"], refusals[0].get("details")))
-            if claim["sync_state"] == "pending":
-                status = ctx.tr.join(status, ctx._("waiting to sync"))
-            items.append(ft.Column([text, ctx.typo.text(status, 14, color=ft.Colors.GREY_700)], spacing=2))
-        elif row["remaining"] > 0:
-            items.append(ft.Row([text, big_button(ctx, ctx._("Claim"), lambda e, i=row["id"]: claim_act(ctx, i, state),
-                                                  icon=ft.Icons.FRONT_HAND, filled=False)], wrap=True))
-        else:
-            items.append(text)
+        places = ctx._("Cancelled") if row["status"] == roster.CANCELLED else _places(ctx, row)
+        parts: list[ft.Control] = [ctx.typo.text(ctx.tr.join(_when(ctx, row), row["role"], places), 15)]
+        live = [c for c in mine[row["id"]] if c["state"] in open_shifts.LIVE_CLAIMS]
+        shown = live[0] if live else (mine[row["id"]][-1] if mine[row["id"]] else None)
+        if shown is not None:
+            parts.append(ctx.typo.text(_my_claim_status(ctx, shown), 14, color=ft.Colors.GREY_700))
+        if not live and row["status"] == roster.PUBLISHED and row["remaining"] > 0:  # (again) claimable
+            parts.append(big_button(ctx, ctx._("Claim"), lambda e, i=row["id"]: claim_act(ctx, i, state),
+                                    icon=ft.Icons.FRONT_HAND, filled=False))
+        items.append(ft.Row(parts, wrap=True) if len(parts) == 2 and shown is None else ft.Column(parts, spacing=2))
     return section(ctx, ctx._("Open shifts"), items)
+
+
+def _my_claim_status(ctx: AppContext, claim: dict) -> str:
+    """Where my claim stands; refused after the manager's change: with the rule and its numbers."""
+    status = _claim_label(ctx, claim["state"])
+    refusals = json.loads(claim["findings"] or "{}").get("refusals", [])
+    if claim["state"] == open_shifts.REFUSED and refusals:
+        status = ctx.tr.join(status, shift_rule_message(ctx.tr, refusals[0]["code"], refusals[0].get("details")))
+    if claim["sync_state"] == "pending":
+        status = ctx.tr.join(status, ctx._("waiting to sync"))
+    return status
