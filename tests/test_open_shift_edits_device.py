@@ -3,7 +3,8 @@ an open shift offline (one local change and its outbox row, shown at once); the 
 again; an edit made on an older version is refused "changed meanwhile" and undone on the phone;
 claimants' phones pull their closed claims, and a claim sent after the cancel is undone."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import flet as ft
 import pytest
@@ -11,23 +12,15 @@ import pytest
 from app.config import ClientConfig
 
 from app.domain import open_shifts, roster
-from app.domain.access import Actor, Role
-from app.domain.shift_rules import MANAGER_PICKS, ShiftTradeSettings
 from app.i18n import Translator
 from app.store import outbox
 from app.ui.context import AppContext
 from app.ui.screens import rejected
-from backend_stub.services.availability import change_settings
 from tests.test_accessible_names import Page, walk
+from tests.test_api_open_shifts import _manager_picks
 from tests.test_open_shifts_device import _open, _published_open_shift, _visible
 from tests.test_trades_device import world  # noqa: F401  (signed-in phones, the server's engine)
 from tests.trade_world import at, future_monday
-
-
-def _manager_picks(engine) -> None:
-    with engine.begin() as conn:
-        change_settings(conn, Actor("u-hq", Role.HQ_ADMIN, frozenset()),
-                        ShiftTradeSettings(open_shift_mode=MANAGER_PICKS).to_dict(), datetime.now(UTC))
 
 
 def test_the_manager_edits_offline_sees_it_at_once_and_staff_get_it_after_sync(world):
@@ -107,7 +100,7 @@ def test_cancelling_closes_the_waiting_claim_and_undoes_a_claim_sent_after_it(wo
     Chan's phone pulls his claim as cancelled; Siti's claim, synced after, is refused "not open"
     and disappears from her phone, which shows the open shift cancelled."""
     engine, phone = world
-    _manager_picks(engine)
+    _manager_picks(SimpleNamespace(engine=engine))
     day = future_monday(43) + timedelta(days=4)
     manager, chan, siti = phone("M2001", "7100"), phone("S3001", "1111"), phone("S3002", "2222")
     open_id = _published_open_shift(manager, day, slots=1)

@@ -4,6 +4,7 @@ first, saying who keeps their shift); a refusal names the number filled in the m
 language; a claimant's My shifts shows their claim cancelled or no longer possible, in theirs."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from app.domain import open_shifts as rules
 from app.domain import roster as roster_rules
@@ -80,7 +81,7 @@ def test_cancelling_with_a_place_filled_asks_first_and_the_claimant_is_told_in_h
     saying 1 person keeps their shift; confirmed, the roster shows it cancelled. After syncing,
     Siti's My shifts shows her claim "Cancelled by the manager" in Indonesian; Chan keeps his shift."""
     engine = server_engine(server)
-    _manager_picks(type("Api", (), {"engine": engine}))
+    _manager_picks(SimpleNamespace(engine=engine))
     engine.dispose()
     monday = future_monday(2)  # My shifts lists open shifts of the next 4 weeks
     manager = device("M2001", "7100")
@@ -119,7 +120,7 @@ def test_a_claim_refused_by_new_times_shows_the_rule_on_the_claimants_phone(devi
     manager moves it to Thursday 12:00-16:00: after syncing, Chan's My shifts says his claim is
     no longer possible and names the overlapping shift."""
     engine = server_engine(server)
-    _manager_picks(type("Api", (), {"engine": engine}))
+    _manager_picks(SimpleNamespace(engine=engine))
     monday = future_monday(3)
     add_shift(engine, "u-s01", monday + timedelta(days=3))
     engine.dispose()

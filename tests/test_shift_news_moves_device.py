@@ -2,8 +2,6 @@
 approved offer reaches both people's Home as a "shift change" in their own language (the taker:
 a new shift; the giver: that shift gone), and a colleague's Home shows nothing of it."""
 
-from datetime import timedelta
-
 from app.domain.shift_rules import TradeKind
 from app.store.trade_actions import TradeActions
 from app.sync import SyncEngine
