@@ -120,3 +120,22 @@ def test_cancelling_closes_the_waiting_claim_and_undoes_a_claim_sent_after_it(wo
     assert siti.one("open_shift_claims", siti_claim) is None
     assert siti.rejected() == [("open_shift.claim", "open_shift_not_open")]
     assert siti.one("open_shifts", open_id)["status"] == roster.CANCELLED
+
+
+def test_a_cancel_made_on_an_older_version_is_undone_and_the_open_shift_is_back(world):
+    """The manager cancels offline while Chan's claim takes a place on the server: the cancel is
+    refused "changed meanwhile" and the phone shows the open shift published again, 1 filled."""
+    engine, phone = world
+    day = future_monday(44) + timedelta(days=1)
+    manager, chan = phone("M2001", "7100"), phone("S3001", "1111")
+    open_id = _published_open_shift(manager, day, slots=2)
+    chan.sync()
+    _open(manager).cancel_open_shift(open_id)
+    assert manager.one("open_shifts", open_id)["status"] == roster.CANCELLED
+    _open(chan).claim(open_id)
+    chan.sync()
+    manager.sync()
+    manager.sync()
+    assert manager.rejected() == [("open_shift.cancel", "open_shift_changed")]
+    back = manager.one("open_shifts", open_id)
+    assert (back["status"], back["filled"]) == (roster.PUBLISHED, 1)
