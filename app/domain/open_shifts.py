@@ -30,6 +30,8 @@ WAITING = "waiting_manager"   # the manager picks among the claimants (or a warn
 APPROVED = "approved"         # the claimant has the shift
 DECLINED = "declined"         # the manager picked someone else
 EXPIRED = "expired"           # still waiting when the shift started
+REFUSED = "refused"           # issue 10, openshiftedit: the rules refuse it since the manager's edit
+CANCELLED = "cancelled"       # issue 10, openshiftedit: the manager cancelled the open shift
 LIVE_CLAIMS = frozenset({WAITING, APPROVED})
 
 # Reason codes (``app.protocol.Reason`` takes its members' values from here).
@@ -38,6 +40,11 @@ REASON_ALREADY_CLAIMED = "open_shift_already_claimed"
 REASON_NOT_OPEN = "open_shift_not_open"
 REASON_CLAIM_DECIDED = "open_shift_claim_decided"
 REASON_BAD_SLOTS = "open_shift_bad_slots"
+# -- issue 10, openshiftedit: a manager edits or cancels an open shift
+REASON_CHANGED = "open_shift_changed"
+REASON_BELOW_FILLED = "open_shift_below_filled"
+REASON_HAS_FILLED = "open_shift_has_filled"
+REASON_CANCELLED = "open_shift_cancelled"
 
 
 class ClaimRefused(AccessDenied):
@@ -60,6 +67,7 @@ class OpenShift:
     slots: int
     status: str = roster.DRAFT
     filled: int = 0
+    version: int = 1
 
     @property
     def remaining(self) -> int:
@@ -94,12 +102,18 @@ def check_claim(shift: OpenShift, claimant: Person, live_claimants: Iterable[str
     not open, full, already claimed by them, or the shift rules refuse it; returns the rules'
     check (with any warnings) otherwise. ``live_claimants``: people whose claim still stands."""
     _require_claimable(shift, claimant.id, live_claimants)
-    check = check_trade(Trade(TradeKind.OPEN_CLAIM, shift.as_shift(), claimant.id), {claimant.id: claimant},
-                        roster_index, settings, now)
+    check = claim_rules(shift, claimant, roster_index, settings, now)
     if not check.allowed:
         first = check.refusals[0]
         raise ClaimRefused(first.code, "The shift rules refuse this claim.", check)
     return check
+
+
+def claim_rules(shift: OpenShift, claimant: Person, roster_index: RosterIndex, settings: ShiftTradeSettings,
+                now: datetime) -> TradeCheck:
+    """The chain's shift rules alone on ``claimant`` taking ``shift`` (no place or status check)."""
+    return check_trade(Trade(TradeKind.OPEN_CLAIM, shift.as_shift(), claimant.id), {claimant.id: claimant},
+                       roster_index, settings, now)
 
 
 def after_claim(check: TradeCheck, settings: ShiftTradeSettings) -> str:
@@ -149,3 +163,50 @@ def taken_shift(shift: OpenShift, claim_id: str, user_id: str) -> roster.ShiftSp
     """The claimant's published shift, made from the open shift."""
     return roster.ShiftSpan(claim_shift_id(claim_id), user_id, shift.store_id, shift.starts_at, shift.ends_at,
                             roster.PUBLISHED, shift.role, 1, 1)
+
+
+# -- issue 10, openshiftedit: a manager edits or cancels an open shift ------------------------
+# Deputy's model: a place given is the claimant's own, ordinary shift from then on (the manager
+# edits it on the roster). Editing an open shift changes the places still open; cancelling it
+# cancels those and turns down the claims still waiting, while people who have a place keep
+# their shift (the manager confirms that first: ``keep_filled``).
+
+def _require_current(shift: OpenShift, base_version: int) -> None:
+    if shift.status == roster.CANCELLED:
+        raise roster.RosterRefused(REASON_CANCELLED, "This open shift was cancelled.")
+    if base_version != shift.version:
+        raise roster.RosterRefused(REASON_CHANGED, "This open shift changed meanwhile; look again and retry.",
+                                   version=shift.version)
+
+
+def check_edit(shift: OpenShift, base_version: int, starts_at: datetime, ends_at: datetime, slots: int,
+               role: str, rules: roster.RosterRules = roster.RosterRules()) -> OpenShift:
+    """The open shift after the manager's edit (made on ``base_version``), or ``RosterRefused``:
+    cancelled, changed meanwhile, a bad span or number of places, or fewer places than are filled."""
+    _require_current(shift, base_version)
+    check_open_shift(starts_at, ends_at, slots, rules)
+    if slots < shift.filled:
+        raise roster.RosterRefused(REASON_BELOW_FILLED, f"Places already filled: {shift.filled}; keep at least that many.",
+                                   filled=shift.filled)
+    return OpenShift(shift.id, shift.store_id, role, starts_at, ends_at, slots, shift.status, shift.filled,
+                     shift.version + 1)
+
+
+def times_changed(before: OpenShift, after: OpenShift) -> bool:
+    """Whether the claims still waiting need the rules again (new times or role)."""
+    return (before.starts_at, before.ends_at, before.role) != (after.starts_at, after.ends_at, after.role)
+
+
+def after_recheck(check: TradeCheck) -> str:
+    """A waiting claim after an edit: still waiting, or refused with the rule that broke."""
+    return WAITING if check.allowed else REFUSED
+
+
+def check_cancel(shift: OpenShift, base_version: int, keep_filled: bool) -> str | None:
+    """What cancelling leaves (None: a draft is removed; else ``roster.CANCELLED``), or
+    ``RosterRefused``; places already filled need the manager's ``keep_filled`` confirmation."""
+    _require_current(shift, base_version)
+    if shift.filled and not keep_filled:
+        raise roster.RosterRefused(REASON_HAS_FILLED, f"Places already filled: {shift.filled}; confirm that those people keep their shifts.",
+                                   filled=shift.filled)
+    return None if shift.status == roster.DRAFT else roster.CANCELLED

@@ -202,6 +202,18 @@ def publish_changes(week_shifts: Iterable[ShiftSpan]) -> dict[str, list[ShiftCha
     return out
 
 
+def handover_changes(moves: Iterable[tuple[ShiftSpan, str | None]]) -> dict[str, list[ShiftChange]]:
+    """Issue 10, openshiftedit: per person, what a trade or an open-shift claim changed for them.
+    ``moves`` are (the shift as it is now, who held it before or None for a new shift): the new
+    holder is told it is ``added``, the previous one that it is ``cancelled`` for them."""
+    out: dict[str, list[ShiftChange]] = {}
+    for shift, before in moves:
+        if before is not None and before != shift.user_id:
+            out.setdefault(before, []).append(ShiftChange(REMOVED, shift))
+        out.setdefault(shift.user_id, []).append(ShiftChange(ADDED, shift))
+    return out
+
+
 def count_drafts(week_shifts: Iterable[ShiftSpan]) -> int:
     """How many drafts publishing would show to staff (the confirmation's number)."""
     return sum(1 for s in week_shifts if s.status == DRAFT)

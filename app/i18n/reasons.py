@@ -106,6 +106,11 @@ REASON_MESSAGES = MessageMap(
         "open_shift_not_open": N_("This open shift is not open for claims."),
         "open_shift_claim_decided": N_("This claim has already been decided."),
         "open_shift_bad_slots": N_("An open shift needs 1 to 20 places."),
+        # -- issue 10, openshiftedit: a manager edits or cancels an open shift ----------------
+        "open_shift_changed": N_("This open shift changed meanwhile. Look at it again and retry."),
+        "open_shift_below_filled": N_("More places are already filled than this. Keep at least that many places."),
+        "open_shift_has_filled": N_("Some people already have a place on this open shift. Confirm that they keep their shifts."),
+        "open_shift_cancelled": N_("This open shift was cancelled."),
         # issue 10, tradeflow
         "trade_already_open": N_("This shift already has a request waiting. Cancel it to ask again."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
@@ -161,6 +166,13 @@ SHIFT_RULE_DETAILS = MessageMap({
 })
 
 
+# -- issue 10, openshiftedit: a manager's edit or cancel refused, naming the places filled ------
+OPEN_SHIFT_DETAILS = MessageMap({
+    "open_shift_below_filled": N_("Places already filled: {filled}. Keep at least {filled} places."),
+    "open_shift_has_filled": N_("Places already filled: {filled}. Those people keep their shifts."),
+})
+
+
 def _detail_values(translator, details) -> dict[str, str]:
     """Numbers and dates of a finding, written for the reader."""
     import datetime as dt
@@ -193,6 +205,8 @@ def shift_rule_message(translator, code: str, details=None) -> str:
         key += f":{details['kind']}"
     if key in SHIFT_RULE_DETAILS and details:
         return SHIFT_RULE_DETAILS.text(translator, key, **_detail_values(translator, details))
+    if key in OPEN_SHIFT_DETAILS and "filled" in details:
+        return OPEN_SHIFT_DETAILS.text(translator, key, filled=translator.format_number(details["filled"]))
     if key in REASON_MESSAGES:
         return REASON_MESSAGES.text(translator, key)
     from .flags import FLAG_NAMES

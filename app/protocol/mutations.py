@@ -339,6 +339,27 @@ class OpenShiftPick(_Payload):
     overrides: list[TradeOverride] = Field(default_factory=list, max_length=10)
 
 
+# -- issue 10, openshiftedit: a manager edits or cancels an open shift --------------------------
+class OpenShiftEdit(_Payload):
+    """New times, role or number of places, made on ``version`` (stale: "changed meanwhile")."""
+
+    open_shift_id: Id
+    version: int = Field(ge=1, strict=True)
+    starts_at: WireTime
+    ends_at: WireTime
+    role: ShiftRole = ""
+    slots: int = Field(ge=1, le=open_shifts.MAX_SLOTS, strict=True)
+
+
+class OpenShiftCancel(_Payload):
+    """Cancel the places still open (``keep_filled``: the manager confirmed that people who
+    already have a place keep their shift)."""
+
+    open_shift_id: Id
+    version: int = Field(ge=1, strict=True)
+    keep_filled: StrictBool = False
+
+
 #: Mutation type name -> payload model. A type not listed here is rejected per item.
 # -- issue 7, device sync: an action given up on the device still uses its number ----------
 #: The type of a void: sent in place of an action the device refused or discarded.
@@ -380,6 +401,8 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "open_shift.create": OpenShiftCreate,
     "open_shift.claim": OpenShiftClaim,
     "open_shift.pick": OpenShiftPick,
+    "open_shift.edit": OpenShiftEdit,  # issue 10, openshiftedit
+    "open_shift.cancel": OpenShiftCancel,
     VOID: MutationVoid,
 }
 

@@ -129,6 +129,11 @@ class Reason(StrEnum):
     OPEN_SHIFT_NOT_OPEN = open_shifts.REASON_NOT_OPEN
     OPEN_SHIFT_CLAIM_DECIDED = open_shifts.REASON_CLAIM_DECIDED
     OPEN_SHIFT_BAD_SLOTS = open_shifts.REASON_BAD_SLOTS
+    # -- issue 10, openshiftedit: a manager edits or cancels an open shift ---------------------
+    OPEN_SHIFT_CHANGED = open_shifts.REASON_CHANGED
+    OPEN_SHIFT_BELOW_FILLED = open_shifts.REASON_BELOW_FILLED
+    OPEN_SHIFT_HAS_FILLED = open_shifts.REASON_HAS_FILLED
+    OPEN_SHIFT_CANCELLED = open_shifts.REASON_CANCELLED
     # issue 10, tradeflow: one waiting request per shift
     TRADE_ALREADY_OPEN = trades.REASON_ALREADY_OPEN
 

@@ -1,5 +1,6 @@
 """Issue 10, open shifts on the device: a manager adds one (a draft until the week is published),
 staff claim a place, and with "manager picks" the manager picks among the claimants, offline too.
+The manager may also edit the places still open (times, role, places) or cancel them.
 
 Each action is one local transaction (its row and its outbox row) checked first with the same
 ``app.domain.open_shifts`` rules the server runs again; a claim the server refuses (the last
@@ -29,7 +30,7 @@ def _iso(value: datetime) -> str:
 def _model(row: dict) -> open_shifts.OpenShift:
     return open_shifts.OpenShift(row["id"], row["store_id"], row["role"] or "",
                                  datetime.fromisoformat(row["starts_at"]), datetime.fromisoformat(row["ends_at"]),
-                                 row["slots"], row["status"] or roster.DRAFT, row["filled"] or 0)
+                                 row["slots"], row["status"] or roster.DRAFT, row["filled"] or 0, row["version"] or 1)
 
 
 def store_open_shifts(db: Database, store_ids, start: datetime, end: datetime, published_only: bool) -> list[dict]:
@@ -126,3 +127,40 @@ class OpenShiftActions(TradeActions):
         return self._record("open_shift.pick", p, f"open_shift_claim:{claim_id}", lambda db: db.execute(
             "UPDATE open_shift_claims SET state=?, overrides=?, decided_by=?, decided_at=?, sync_state='pending'"
             " WHERE id=?", values))
+
+    # -- issue 10, openshiftedit: the manager edits or cancels an open shift -------------------
+    def _managed(self, db: Database, open_shift_id: str) -> open_shifts.OpenShift:
+        shift = _model(self._open_shift(db, open_shift_id))
+        require_manager_of(self.actor, [shift.store_id])
+        return shift
+
+    def edit_open_shift(self, open_shift_id: str, *, starts_at: datetime, ends_at: datetime, slots: int,
+                        role: str = "") -> int:
+        """New times, role or places for the places still open, made on the version this phone
+        holds (the server refuses it "changed meanwhile" if that is no longer the current one)."""
+        with self._store.reading() as db:
+            before = self._managed(db, open_shift_id)
+        after = open_shifts.check_edit(before, before.version, starts_at, ends_at, slots, role)
+        p = m.OpenShiftEdit(open_shift_id=open_shift_id, version=before.version, starts_at=starts_at,
+                            ends_at=ends_at, role=role, slots=slots)
+        values = [_iso(p.starts_at), _iso(p.ends_at), p.role, slots, after.version, _iso(self._now()), open_shift_id]
+        return self._record("open_shift.edit", p, f"open_shift:{open_shift_id}", lambda db: db.execute(
+            "UPDATE open_shifts SET starts_at=?, ends_at=?, role=?, slots=?, version=?, updated_at=?,"
+            " sync_state='pending' WHERE id=?", values))
+
+    def cancel_open_shift(self, open_shift_id: str, keep_filled: bool = False) -> int:
+        """Cancel the places still open; with places filled, ``keep_filled`` says the manager
+        confirmed those people keep their shifts (else ``RosterRefused`` naming how many)."""
+        with self._store.reading() as db:
+            shift = self._managed(db, open_shift_id)
+        left = open_shifts.check_cancel(shift, shift.version, keep_filled)
+        p = m.OpenShiftCancel(open_shift_id=open_shift_id, version=shift.version, keep_filled=keep_filled)
+
+        def write(db: Database) -> None:
+            if left is None:  # a draft goes
+                db.execute("DELETE FROM open_shifts WHERE id=?", [open_shift_id])
+                return
+            db.execute("UPDATE open_shifts SET status=?, version=?, updated_at=?, sync_state='pending' WHERE id=?",
+                       [left, shift.version + 1, _iso(self._now()), open_shift_id])
+
+        return self._record("open_shift.cancel", p, f"open_shift:{open_shift_id}", write)

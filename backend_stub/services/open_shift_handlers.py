@@ -22,7 +22,7 @@ from app.domain.shift_rules import Override
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
-from backend_stub.services import roster_handlers, trade_handlers
+from backend_stub.services import roster_handlers, shift_news, trade_handlers
 from backend_stub.services.availability import load_settings
 from backend_stub.services.changes import emit
 from backend_stub.services.handlers import Context
@@ -39,7 +39,7 @@ def _refuse(exc: open_shifts.ClaimRefused | roster.RosterRefused) -> Rejected:
 
 def _model(row: dict) -> open_shifts.OpenShift:
     return open_shifts.OpenShift(row["id"], row["store_id"], row["role"], db.aware(row["starts_at"]),
-                                 db.aware(row["ends_at"]), row["slots"], row["status"], row["filled"])
+                                 db.aware(row["ends_at"]), row["slots"], row["status"], row["filled"], row["version"])
 
 
 def _emit_open_shift(conn: Connection, row: dict) -> None:
@@ -111,6 +111,9 @@ def _take_place(conn: Connection, row: dict, claim_id: str, user_id: str, ctx: C
                  "updated_by": ctx.actor.user_id}
     conn.execute(db.shifts.insert(), shift_row)
     emit(conn, "shift", shift.id, shift_row, audience="store", store_ids=[shift.store_id])
+    # Issue 10, openshiftedit: the claimant is told of their new shift, as publishing tells people.
+    shift_news.tell_changes(conn, roster.handover_changes([(roster_handlers.span(shift_row), None)]),
+                            ctx.actor.user_id, ctx.event_time)
     fresh = conn.execute(select(db.open_shifts).where(_O.id == row["id"])).mappings().one()
     _emit_open_shift(conn, dict(fresh))
     return shift.id

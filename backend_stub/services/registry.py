@@ -7,6 +7,7 @@ table is rejected per item as ``unknown_mutation_type``.
 from app.protocol.mutations import VOID
 from backend_stub.services.availability import AVAILABILITY_HANDLERS
 from backend_stub.services.handlers import BASIC_HANDLERS, Handler
+from backend_stub.services.open_shift_edits import OPEN_SHIFT_EDIT_HANDLERS
 from backend_stub.services.open_shift_handlers import OPEN_SHIFT_HANDLERS
 from backend_stub.services.request_handlers import REQUEST_HANDLERS
 from backend_stub.services.punch_handlers import punch_confirm, punch_correct, punch_record
@@ -30,5 +31,6 @@ HANDLERS: dict[str, Handler] = {
     **TRADE_HANDLERS,
     **AVAILABILITY_HANDLERS,  # issue 10, availability
     **OPEN_SHIFT_HANDLERS,  # issue 10, openshifts
+    **OPEN_SHIFT_EDIT_HANDLERS,  # issue 10, openshiftedit
     VOID: _void,
 }

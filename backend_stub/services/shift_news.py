@@ -46,3 +46,10 @@ def recipients(conn: Connection, broadcast_id: str) -> set[str]:
     """The people a broadcast is addressed to (empty: everyone of its stores)."""
     table = db.broadcast_recipients
     return set(conn.execute(select(table.c.user_id).where(table.c.broadcast_id == broadcast_id)).scalars())
+
+
+def tell_changes(conn: Connection, changes: dict[str, list[roster.ShiftChange]], author_id: str, created_at) -> None:
+    """Issue 10, openshiftedit: one broadcast per person of ``changes`` (a trade or a claim that
+    moved shifts), from the store of their first changed shift, like publishing's."""
+    for user_id, lines in changes.items():
+        tell_person(conn, lines[0].shift.store_id, user_id, lines, author_id, created_at)

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app.domain import trades
+from app.domain import roster, trades
 from app.domain.access import require_manager_of, require_self, require_store
 from app.domain.shift_rules import (
     Override, Person, RosterIndex, Shift, Trade, TradeCheck, TradeKind, check_trade,
@@ -24,6 +24,7 @@ from app.domain.shift_rules import (
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
+from backend_stub.services import roster_handlers, shift_news
 from backend_stub.services.availability import load_availability, load_settings
 from backend_stub.services.changes import emit
 from backend_stub.services.handlers import Context, person_store_ids
@@ -248,6 +249,7 @@ def _apply(conn: Connection, row: dict, ctx: Context) -> None:
     moves = [(row["shift_id"], row["shift_version"], row["requester_id"], row["taker_id"])]
     if row["swap_shift_id"]:
         moves.append((row["swap_shift_id"], row["swap_shift_version"], row["taker_id"], row["requester_id"]))
+    handed = []
     for shift_id, version, giver, taker in moves:
         done = conn.execute(db.shifts.update().where(
             _S.id == shift_id, _S.version == version, _S.user_id == giver).values(
@@ -257,6 +259,9 @@ def _apply(conn: Connection, row: dict, ctx: Context) -> None:
             raise Rejected(Reason.TRADE_SHIFT_CHANGED, "The shift changed after this request was made.")
         shift_row = _load_shift(conn, shift_id)
         emit(conn, "shift", shift_id, shift_row, audience="store", store_ids=[shift_row["store_id"]])
+        handed.append((roster_handlers.span(shift_row), giver))
+    # Issue 10, openshiftedit: the giver and the taker are told, as publishing tells people.
+    shift_news.tell_changes(conn, roster.handover_changes(handed), ctx.actor.user_id, ctx.event_time)
     log.info("trade %s applied: %d shift(s) changed hands", row["id"], len(moves))
 
 

@@ -26,6 +26,8 @@ ACTION_NAMES = {  # msgids, translated at render time (kinds of offline action)
     # Translators: an offline action: claiming a place on an open shift (or a manager picking a claim).
     "open_shift.claim": N_("Open shift claim"),
     "open_shift.pick": N_("Open shift claim"),
+    "open_shift.edit": N_("Edit open shift"),  # issue 10, openshiftedit
+    "open_shift.cancel": N_("Cancel open shift"),
 }
 # Translators: an offline action of a kind the app has no name for.
 OTHER_ACTION = N_("Action")
