@@ -64,7 +64,8 @@ def _missing_rows(ctx: AppContext, actions: PunchActions, state: QueueState) -> 
             ctx.act(do, ctx._("Clock-out set to the shift end."))
 
         rows.append(ft.Column([
-            t.text(ctx.tr.join(s.user_name, ctx.tr.format_datetime(s.starts_at, 'short')), 15), reason,
+            t.text(ctx.tr.join(s.user_name, ctx.tr.format_datetime(s.starts_at, 'short')), 15),
+            ft.Semantics(container=True, content=reason),  # its own node, named "Reason" alone
             answered_elsewhere(ctx, state, item) if gone
             else ft.TextButton(ctx._("Set clock-out to shift end"), on_click=fix)]))
     return rows

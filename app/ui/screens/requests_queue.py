@@ -70,7 +70,7 @@ def _item(ctx: AppContext, row: dict, context: dict, people: dict[str, str], sta
         t.text(what_text(ctx, row), 15), t.text(_age_text(ctx, row["age_hours"]), 14, color=ft.Colors.GREY_700),
         *([t.text(ctx._("Reason: {reason}", reason=row["note"]), 14)] if row.get("note") else []),
         *_context_lines(ctx, row, context), *route_lines(ctx, row, people), *history_lines(ctx, row, people),
-        comment,
+        ft.Semantics(container=True, content=comment),  # its own node: else every text above was its name
         answered_elsewhere(ctx, state, item) if gone else ft.Row([
             big_button(ctx, ctx._("Approve"), decide(Action.APPROVE, ctx._("Approved"))),
             big_button(ctx, ctx._("Decline"), decide(Action.DECLINE, ctx._("Declined")), filled=False),
