@@ -110,7 +110,8 @@ def test_a_request_answered_elsewhere_stays_in_place_with_the_comment(device):
     kept = _field_of(manager, requests_queue.ROUTE, item, "comment")
     assert (kept.value, kept.read_only) == ("Fine by me, but", True)
     assert [id(f) for f in _reason_fields(view)].index(id(kept)) == places  # in its place
-    item_box = next(c for c in walk(view) if isinstance(c, ft.Column) and any(k is kept for k in c.controls))
+    item_box = next(c for c in walk(view) if isinstance(c, ft.Column)  # the request's own block
+                    and any(getattr(k, "content", None) is kept for k in c.controls))
     assert manager._("Approve") not in _texts(item_box)
     ok = next(c for c in walk(item_box) if isinstance(c, ft.TextButton) and c.content == manager._("OK"))
     ok.on_click(None)
