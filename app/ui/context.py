@@ -22,6 +22,14 @@ from app.ui.token_vault import TokenVault
 logger = logging.getLogger(__name__)
 
 
+class InputError(ValueError):
+    """Issue 10, pickers: typed text in the wrong form; ``message`` (translated) says how to write it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass
 class AppContext:
     """Everything one signed-in (or signing-in) session needs."""
@@ -115,7 +123,8 @@ class AppContext:
             self.notify(self.reason_text(exc.reason, exc.message), error=True)
             return
         except ValueError as exc:  # payload validation (e.g. an empty note)
-            self.notify(self._("Please check what you entered."), error=True)
+            self.notify(exc.message if isinstance(exc, InputError) else self._("Please check what you entered."),
+                        error=True)
             logger.info("action refused: %s", type(exc).__name__)  # not the values: they may be personal
             return
         if self.runner:

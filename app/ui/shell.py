@@ -133,11 +133,13 @@ class Shell:
         if changed and self.ctx.user is not None and self._redraws_on_sync(self.route):
             self.render()
 
+    #: Issue 10, pickers: decision queues keep what is being typed in their screen state
+    #: (app.ui.screen_state.Drafts), so they follow the server too.
+    KEEPS_TYPING = (trades.ROUTE, "/approvals", requests_queue.ROUTE)
+
     def _redraws_on_sync(self, route: str) -> bool:
-        """Issue 10, tradeflow: a shift's trade options and a staff member's trades (no input
-        fields there) follow the server too; a manager's trades keep their reason fields."""
-        return route in self.READ_ONLY or route.startswith("/shifts/") or (
-            route == trades.ROUTE and not self.ctx.is_manager)
+        """Issue 10, tradeflow: a shift's trade options (no input fields there) follow the server too."""
+        return route in self.READ_ONLY or route in self.KEEPS_TYPING or route.startswith("/shifts/")
 
     # -- routing ---------------------------------------------------------------------------
     @property

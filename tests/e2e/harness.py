@@ -284,7 +284,7 @@ def _field_text(page, locator) -> str:
     return locator.input_value() if value is None else value
 
 
-def _wait_to_hold(page, locator, text: str, timeout_s: float = 6) -> str:
+def wait_to_hold(page, locator, text: str, timeout_s: float = 6) -> str:
     """The field's text once it holds ``text``, or whatever it holds after ``timeout_s`` (on
     a busy machine Flutter can take seconds to take typed keys in)."""
     deadline = time.monotonic() + timeout_s
@@ -312,7 +312,7 @@ def type_into(page, locator, text: str, *, clear: bool = True, delay: float = 0)
         page.keyboard.type(text, delay=delay)
         if not clear:
             return
-        value = _wait_to_hold(page, locator, text)
+        value = wait_to_hold(page, locator, text)
         if _holds(value, text):
             return
     raise AssertionError(f"typed {text!r} but the field reads {value!r}")

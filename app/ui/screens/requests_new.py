@@ -18,6 +18,7 @@ from app.store.requests import Preview
 from app.ui.capture import CaptureError, picked_photo
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.pickers import date_field, parse_day
 from app.ui.screen_state import screen_state
 from app.ui.screens.requests import NEW_ROUTE, ROUTE, TYPE_NAMES, actions, balance_text, names, route_lines
 
@@ -48,16 +49,14 @@ class NewRequestState:
     reviewed: tuple | None = None
 
 
-def _day(text: str) -> date | None:
-    return date.fromisoformat(text.strip()) if text.strip() else None
-
-
-def _details(state: NewRequestState) -> dict:
-    """The form as the request's details (a bad date or number raises ``ValueError``)."""
+def _details(ctx: AppContext, state: NewRequestState) -> dict:
+    """The form as the request's details (a bad date says how to write it; a bad number raises
+    ``ValueError``)."""
     f, kind = state.form, RequestType(state.kind)
     details: dict = {"note": f.note}
     if kind.is_leave or kind is RequestType.OVERTIME:
-        details |= {"first_day": _day(f.first), "last_day": _day(f.last) if kind.is_leave else None}
+        details |= {"first_day": parse_day(ctx, f.first),
+                    "last_day": parse_day(ctx, f.last) if kind.is_leave else None}
     if kind is RequestType.OVERTIME:
         details |= {"hours": float(f.hours or 0), "after_the_fact": f.after_the_fact}
     if kind is RequestType.SICK_LEAVE:
@@ -73,6 +72,14 @@ def _field(ctx: AppContext, form: RequestForm, name: str, label: str, **kw) -> f
     def typed(e) -> None:
         setattr(form, name, e.control.value or "")
     return ft.TextField(label=label, value=getattr(form, name), on_change=typed, text_style=ctx.typo.style(15), **kw)
+
+
+def _day_field(ctx: AppContext, form: RequestForm, name: str, label: str) -> ft.Control:
+    """Issue 10, pickers: typed as YYYY-MM-DD or picked on the calendar (a year back, for sick
+    leave and overtime already worked, to the end of the year after next)."""
+    today = ctx.tr.to_local(ctx.tr.now()).date()
+    return date_field(ctx, label, getattr(form, name), lambda text: setattr(form, name, text),
+                      first=today - timedelta(days=366), last=date(today.year + 2, 12, 31))
 
 
 def _kind_picker(ctx: AppContext, state: NewRequestState) -> ft.Control:
@@ -130,12 +137,12 @@ def _detail_fields(ctx: AppContext, state: NewRequestState) -> list[ft.Control]:
     f, kind = state.form, RequestType(state.kind)
     fields: list[ft.Control] = []
     if kind.is_leave:
-        fields += [_field(ctx, f, "first", ctx._("First day (YYYY-MM-DD)")),
-                   _field(ctx, f, "last", ctx._("Last day (YYYY-MM-DD)"))]
+        fields += [_day_field(ctx, f, "first", ctx._("First day (YYYY-MM-DD)")),
+                   _day_field(ctx, f, "last", ctx._("Last day (YYYY-MM-DD)"))]
     if kind is RequestType.SICK_LEAVE:
         fields.append(_certificate_button(ctx, state))
     if kind is RequestType.OVERTIME:
-        fields += [_field(ctx, f, "first", ctx._("Day (YYYY-MM-DD)")),
+        fields += [_day_field(ctx, f, "first", ctx._("Day (YYYY-MM-DD)")),
                    _field(ctx, f, "hours", ctx._("Hours"), keyboard_type=ft.KeyboardType.NUMBER),
                    ft.Checkbox(label=ctx._("Already worked"), value=f.after_the_fact,
                                on_change=lambda e: setattr(f, "after_the_fact", bool(e.control.value)))]
@@ -175,7 +182,7 @@ def view(ctx: AppContext) -> ft.View:
                      back=True)
 
     def review() -> None:
-        state.preview = acts.preview(RequestType(state.kind), state.store_id, **_details(state))
+        state.preview = acts.preview(RequestType(state.kind), state.store_id, **_details(ctx, state))
         state.reviewed = _snapshot(state)
 
     def send(e) -> None:
@@ -184,7 +191,7 @@ def view(ctx: AppContext) -> ft.View:
             return
 
         def do() -> None:
-            acts.submit(RequestType(state.kind), state.store_id, **_details(state))
+            acts.submit(RequestType(state.kind), state.store_id, **_details(ctx, state))
             state.form, state.preview, state.reviewed, state.certificate = RequestForm(), None, None, None
         ctx.act(do, ctx._("Request sent. It waits for an answer."))
         if state.preview is None:

@@ -12,6 +12,7 @@ from app.domain.requests.flow import Action
 from app.store.requests import approval_queue, request_context
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.screen_state import QueueState, answered_elsewhere, draft_field, keep_in_place, screen_state
 from app.ui.screens.requests import actions, balance_text, history_lines, names, route_lines, what_text
 
 ROUTE = "/approvals/requests"
@@ -50,33 +51,43 @@ def _context_lines(ctx: AppContext, row: dict, context: dict) -> list[ft.Control
     return lines
 
 
-def _item(ctx: AppContext, row: dict, context: dict, people: dict[str, str]) -> ft.Control:
-    t, acts, rid = ctx.typo, actions(ctx), row["id"]
-    comment = ft.TextField(label=ctx._("Comment"), text_style=t.style(14), multiline=True, dense=True)
+def _item(ctx: AppContext, row: dict, context: dict, people: dict[str, str], state: QueueState,
+          gone: bool = False) -> ft.Control:
+    """A request to decide; ``gone``: a sync took it away while I was typing (issue 10, pickers)."""
+    t, acts, rid, item = ctx.typo, actions(ctx), row["id"], f"request:{row['id']}"
+    # Issue 10, pickers: the comment lives in the screen's state, so a redraw on sync keeps it.
+    comment = draft_field(state.drafts, (item, "comment"), label=ctx._("Comment"), text_style=t.style(14),
+                          multiline=True, dense=True, read_only=gone)
 
     def decide(action: Action, done: str):
-        return lambda e: ctx.act(lambda: acts.decide(rid, action, comment.value or ""), done)
+        def do() -> None:
+            acts.decide(rid, action, comment.value or "")
+            state.drafts.forget(item)
+        return lambda e: ctx.act(do, done)
 
     return ft.Column([
         t.text(people.get(row["requester_id"], row["requester_id"]), 15, weight=ft.FontWeight.BOLD),
         t.text(what_text(ctx, row), 15), t.text(_age_text(ctx, row["age_hours"]), 14, color=ft.Colors.GREY_700),
         *([t.text(ctx._("Reason: {reason}", reason=row["note"]), 14)] if row.get("note") else []),
         *_context_lines(ctx, row, context), *route_lines(ctx, row, people), *history_lines(ctx, row, people),
-        comment,
-        ft.Row([big_button(ctx, ctx._("Approve"), decide(Action.APPROVE, ctx._("Approved"))),
-                big_button(ctx, ctx._("Decline"), decide(Action.DECLINE, ctx._("Declined")), filled=False),
-                big_button(ctx, ctx._("Send back"), decide(Action.SEND_BACK, ctx._("Sent back")), filled=False)],
-               wrap=True),
+        ft.Semantics(container=True, content=comment),  # its own node: else every text above was its name
+        answered_elsewhere(ctx, state, item) if gone else ft.Row([
+            big_button(ctx, ctx._("Approve"), decide(Action.APPROVE, ctx._("Approved"))),
+            big_button(ctx, ctx._("Decline"), decide(Action.DECLINE, ctx._("Declined")), filled=False),
+            big_button(ctx, ctx._("Send back"), decide(Action.SEND_BACK, ctx._("Sent back")), filled=False)],
+            wrap=True),
         ft.Divider(),
     ], spacing=4)
 
 
 def view(ctx: AppContext) -> ft.View:
-    """Requests waiting for my decision, oldest first."""
-    people = names(ctx)
+    """Requests waiting for my decision, oldest first; redrawn on sync, keeping typed comments."""
+    people, state = names(ctx), screen_state(ctx, ROUTE, QueueState)
     with ctx.store.reading() as db:
-        waiting = [(row, request_context(db, row)) for row in approval_queue(db, ctx.user["id"], datetime.now(UTC))]
-    items = [_item(ctx, row, context, people) for row, context in waiting]
+        waiting = [(f"request:{row['id']}", (row, request_context(db, row)))
+                   for row in approval_queue(db, ctx.user["id"], datetime.now(UTC))]
+    items = [_item(ctx, row, context, people, state, gone)
+             for _, (row, context), gone in keep_in_place(state.drafts, "request", waiting)]
     return frame(ctx, ROUTE, ctx._("Leave and other requests"), [
         section(ctx, ctx._("Waiting for your decision"), items or [ctx.typo.text(ctx._("None."), 15)]),
     ], back=True)

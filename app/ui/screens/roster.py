@@ -6,7 +6,7 @@ are in ``app.domain.roster``; the server checks them again).
 """
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import flet as ft
 
@@ -18,6 +18,7 @@ from app.store.roster_actions import RosterActions, store_week
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
+from app.ui.pickers import parse_time, time_field
 from app.ui.screen_state import screen_state
 from app.ui.screens import open_shifts
 from app.ui.screens.shifts import shift_span_text, week_nav
@@ -129,15 +130,12 @@ def _store_section(ctx: AppContext, store_id: str, name: str, shifts: list[Shift
                                *[_day_block(ctx, store_id, d, s, state, conflicts) for d, s in days]])
 
 
-def _parse(value: str) -> time:
-    return time.fromisoformat(value.strip())  # ValueError: "Please check what you entered."
-
-
 def _save(ctx: AppContext, form: ShiftForm, state: RosterState) -> None:
     def do() -> None:
         if not form.user_id:
             raise ValueError("no person chosen")
-        starts_at, ends_at = roster.shift_times(form.day, _parse(form.start), _parse(form.end))
+        starts_at, ends_at = roster.shift_times(form.day, parse_time(ctx, form.start),
+                                                 parse_time(ctx, form.end))
         fields = dict(user_id=form.user_id, starts_at=starts_at, ends_at=ends_at, role=form.role)
         if form.shift_id:
             _actions(ctx).update_shift(form.shift_id, **fields)
@@ -169,11 +167,10 @@ def _form(ctx: AppContext, form: ShiftForm, state: RosterState) -> ft.Control:
         t.text(ctx._("Person"), 14, weight=ft.FontWeight.BOLD),
         ft.RadioGroup(ft.Column([ft.Radio(value=uid, label=name) for uid, name in people], spacing=0),
                       value=form.user_id, on_change=pick),
-        ft.TextField(label=ctx._("Start (HH:MM)"), value=form.start, text_style=t.style(15),
-                     on_change=lambda e: setattr(form, "start", e.control.value)),
+        # Issue 10, pickers: typed as HH:MM or picked on the clock.
+        time_field(ctx, ctx._("Start (HH:MM)"), form.start, lambda text: setattr(form, "start", text)),
         # Translators: an end before the start means the next morning (an overnight shift).
-        ft.TextField(label=ctx._("End (HH:MM)"), value=form.end, text_style=t.style(15),
-                     on_change=lambda e: setattr(form, "end", e.control.value)),
+        time_field(ctx, ctx._("End (HH:MM)"), form.end, lambda text: setattr(form, "end", text)),
         ft.TextField(label=ctx._("Role"), value=form.role, max_length=64, text_style=t.style(15),
                      on_change=lambda e: setattr(form, "role", e.control.value)),
         ft.Row([big_button(ctx, ctx._("Save shift"), lambda e: _save(ctx, form, state), icon=ft.Icons.CHECK),

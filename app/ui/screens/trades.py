@@ -17,6 +17,7 @@ from app.i18n.reasons import shift_rule_message
 from app.store.trade_actions import TradeActions, swap_candidates
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.screen_state import Drafts, QueueState, answered_elsewhere, draft_field, keep_in_place, screen_state
 
 ROUTE = "/trades"
 _STATE_LABELS = {
@@ -104,10 +105,17 @@ def _swap_tiles(ctx: AppContext, actions: TradeActions, shift: dict, names: dict
     return tiles or [t.text(ctx._("None."), 15)]
 
 
-def override_fields(ctx: AppContext, warnings) -> list[tuple[dict, ft.TextField]]:
+def override_fields(ctx: AppContext, warnings, drafts: Drafts | None = None, item: str = "",
+                    read_only: bool = False) -> list[tuple[dict, ft.TextField]]:
     """One reason field per warning, shown under it: a manager accepts each one in writing.
-    (The warning itself as the field's label was cut to one line, and read as the field's name.)"""
-    return [(w, ft.TextField(label=ctx._("Reason"), text_style=ctx.typo.style(14), dense=True)) for w in warnings]
+    (The warning itself as the field's label was cut to one line, and read as the field's name.)
+    With ``drafts``, what is typed outlives a redraw (issue 10, pickers)."""
+    def reason(w: dict) -> ft.TextField:
+        style = dict(label=ctx._("Reason"), text_style=ctx.typo.style(14), dense=True)
+        if drafts is None:
+            return ft.TextField(**style)
+        return draft_field(drafts, (item, f"{w['code']}:{w.get('person_id')}"), read_only=read_only, **style)
+    return [(w, reason(w)) for w in warnings]
 
 
 def _when(ctx: AppContext, shift: dict) -> str:
@@ -115,8 +123,11 @@ def _when(ctx: AppContext, shift: dict) -> str:
     return ctx.tr.join(ctx.tr.format_date(starts, "medium"), ctx.tr.format_interval(starts, ends))
 
 
-def _trade_tile(ctx: AppContext, actions: TradeActions, row: dict, names: dict[str, str]) -> ft.Control:
-    t, me = ctx.typo, ctx.user["id"]
+def _trade_tile(ctx: AppContext, actions: TradeActions, row: dict, names: dict[str, str],
+                state: QueueState | None = None, gone: bool = False) -> ft.Control:
+    """A trade with what I can do about it; ``gone``: a sync took it from the queue while I was
+    typing a reason for it (issue 10, pickers), so it only says so."""
+    t, me, item = ctx.typo, ctx.user["id"], f"trade:{row['id']}"
     findings = json.loads(row["findings"] or "{}")
     who = ctx.tr.join(names.get(row["requester_id"], row["requester_id"]),
                       names.get(row["taker_id"], ctx._("anyone")) if row["taker_id"] else ctx._("anyone"),
@@ -133,7 +144,7 @@ def _trade_tile(ctx: AppContext, actions: TradeActions, row: dict, names: dict[s
     # A manager never decides a trade they take part in (app.domain.trades.require_not_party).
     deciding = ctx.is_manager and row["state"] == trades.WAITING_MANAGER and me not in (
         row["requester_id"], row["taker_id"])
-    fields = override_fields(ctx, warnings) if deciding else []
+    fields = override_fields(ctx, warnings, state and state.drafts, item, gone) if deciding else []
     for i, text in enumerate(findings_text(ctx, warnings)):
         lines.append(t.text(text, 13))
         # Its own node, else the field took every text around it as its name.
@@ -149,15 +160,18 @@ def _trade_tile(ctx: AppContext, actions: TradeActions, row: dict, names: dict[s
     if row["requester_id"] == me and row["state"] in trades.OPEN_STATES:
         buttons.append(big_button(ctx, ctx._("Cancel request"), lambda e: ctx.act(lambda: actions.cancel(row["id"])),
                                   filled=False))
-    if deciding:
-        def approve(e) -> None:
+    if deciding and not gone:
+        def decide(approved: bool) -> None:
             # An empty field is no override: the phone then says a reason is needed.
             reasons = {(w["code"], w.get("person_id")): f.value for w, f in fields if (f.value or "").strip()}
-            ctx.act(lambda: actions.decide(row["id"], True, reasons))
+            actions.decide(row["id"], approved, reasons if approved else None)
+            if state is not None:
+                state.drafts.forget(item)  # answered here: nothing to keep
 
-        buttons += [] if changed else [big_button(ctx, ctx._("Approve"), approve)]
-        buttons += [big_button(ctx, ctx._("Decline"), lambda e: ctx.act(lambda: actions.decide(row["id"], False)),
-                               filled=False)]
+        buttons += [] if changed else [big_button(ctx, ctx._("Approve"), lambda e: ctx.act(lambda: decide(True)))]
+        buttons += [big_button(ctx, ctx._("Decline"), lambda e: ctx.act(lambda: decide(False)), filled=False)]
+    if gone:
+        buttons = [answered_elsewhere(ctx, state, item)]
     return ft.Semantics(container=True, content=ft.Column([*lines, ft.Row(buttons, wrap=True)], spacing=4))
 
 
@@ -171,18 +185,22 @@ def view(ctx: AppContext) -> ft.View:
     body = [section(ctx, ctx._("Shift trades"), [_trade_tile(ctx, actions, r, names) for r in mine]
                     or [ctx.typo.text(ctx._("None."), 15)])]
     if ctx.is_manager:
-        body.append(decision_queue(ctx, ctx._("Waiting for your decision"), rows))
+        body.append(decision_queue(ctx, ctx._("Waiting for your decision"), screen_state(ctx, ROUTE, QueueState),
+                                   rows))
     return frame(ctx, ROUTE, ctx._("Shift trades"), body, back=True)
 
 
-def decision_queue(ctx: AppContext, title: str, rows: list[dict] | None = None) -> ft.Control:
+def decision_queue(ctx: AppContext, title: str, state: QueueState, rows: list[dict] | None = None) -> ft.Control:
     """Trades of my stores waiting for a manager, each with Approve and Decline; also shown in
-    Approvals, where a manager looks for what waits for them (the Shifts tab is not theirs)."""
+    Approvals, where a manager looks for what waits for them (the Shifts tab is not theirs).
+    Redrawn on sync: reasons being typed are kept in ``state``, their trade in its place."""
     if rows is None:
         with ctx.store.reading() as db:
             rows = list(db.query("SELECT * FROM trades WHERE state=? ORDER BY updated_at DESC LIMIT 200",
                                  [trades.WAITING_MANAGER]))
     actions, names = _actions(ctx), _names(ctx)
-    queue = [r for r in rows if r["state"] == trades.WAITING_MANAGER and ctx.actor.covers(r["store_id"])]
-    return section(ctx, title, [_trade_tile(ctx, actions, r, names) for r in queue]
+    queue = [(f"trade:{r['id']}", r) for r in rows
+             if r["state"] == trades.WAITING_MANAGER and ctx.actor.covers(r["store_id"])]
+    return section(ctx, title, [_trade_tile(ctx, actions, r, names, state, gone)
+                                for _, r, gone in keep_in_place(state.drafts, "trade", queue)]
                    or [ctx.typo.text(ctx._("None."), 15)])
