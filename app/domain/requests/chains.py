@@ -194,12 +194,29 @@ def route_to_data(planned: Iterable[PlannedStep]) -> list[dict]:
              "on_behalf_of": dict(s.on_behalf_of)} for s in planned]
 
 
+def may_delegate_to(delegator: Person, delegate: Person) -> bool:
+    """Approvals are handed from a manager to another manager (never to oneself)."""
+    return delegator.role.is_manager and delegate.role.is_manager and delegate.user_id != delegator.user_id
+
+
 def check_delegation(delegator: Person, delegate: Person, first_day: date, last_day: date) -> None:
     """Only an approver hands over, to another manager, for a range of at most a year."""
-    if not delegator.role.is_manager or not delegate.role.is_manager or delegate.user_id == delegator.user_id:
+    if not may_delegate_to(delegator, delegate):
         raise RequestRefused("forbidden_role", "Approvals can be handed only from one manager to another.")
     if last_day < first_day or (last_day - first_day).days >= MAX_LEAVE_SPAN_DAYS:
         raise RequestRefused(REASON_BAD_DATES, "Check the dates of the delegation.")
+
+
+def check_cancel_delegation(canceller: Person, delegation: Delegation) -> None:
+    """A delegation is cancelled by the person who handed over, or by HQ (never by the delegate)."""
+    if canceller.user_id != delegation.delegator_id and canceller.role is not Role.HQ_ADMIN:
+        raise RequestRefused("forbidden_role", "Only the person who handed over their approvals can cancel this.")
+
+
+def route_people(planned: Iterable[PlannedStep]) -> frozenset[str]:
+    """Everyone with a part in a route: each step's approvers (delegates in place) and the
+    approvers they stand in for."""
+    return frozenset(p for s in planned for p in (*s.approvers, *s.on_behalf_of.values()))
 
 
 def _data(type_: RequestType, *steps: dict) -> dict:
