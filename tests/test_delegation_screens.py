@@ -7,15 +7,17 @@ import asyncio
 from datetime import date, timedelta
 
 import flet as ft
+from sqlalchemy import text
 
 from app.domain.requests.kinds import RequestType
 from app.store import outbox
 from app.store.requests import RequestActions
+from app.i18n import Translator
 from app.sync import ApiClient, SyncEngine
 from app.ui.punch_view import load_photo
 from app.ui.screens import delegation as screen
 from app.ui.screens import me, requests, requests_queue
-from tests.servers import server_rows
+from tests.servers import server_engine, server_rows
 from tests.test_accessible_names import nameless, walk
 from tests.test_availability_screens import _field, _typed
 from tests.test_request_device import _photo
@@ -135,3 +137,24 @@ def test_approver_opens_the_certificate_from_the_queue_and_offline_is_told_it_is
     _button(requests.detail_view(chan, f"{requests.ROUTE}/{request_id}", request_id),
             chan._("View the certificate")).on_click(None)
     assert [c.src for c in walk(mine[0]) if isinstance(c, ft.Image)] == [photo]
+
+
+def test_a_hand_over_the_server_refuses_is_undone_on_the_phone_with_the_reason(server, device):
+    """The Causeway Bay manager hands over to the Sha Tin manager, whose account HQ has just
+    switched off (her phone does not know yet): shown at once, then refused on sync; the phone
+    drops it from her delegations and lists the refusal with its reason, in Indonesian."""
+    chan_manager = device("M2001", "7100", "id")
+    engine = server_engine(server)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE users SET active = :off WHERE id = 'u-sm-st'"), {"off": False})
+    engine.dispose()
+    view = screen.view(chan_manager)
+    next(c for c in walk(view) if isinstance(c, ft.RadioGroup)).on_change(_typed("u-sm-st"))
+    _button(view, chan_manager._("Hand over my approvals")).on_click(None)
+    assert "Ng Wing Sze 吳詠詩" in " ".join(_texts(screen.view(chan_manager)))
+    SyncEngine(chan_manager.store, chan_manager.api).sync_once()
+    assert "Ng Wing Sze 吳詠詩" not in " ".join(_texts(screen.view(chan_manager)))
+    with chan_manager.store.reading() as db:
+        refused = [(r["type"], r["reason"]) for r in outbox.rejected(db)]
+    assert refused == [("delegation.set", "forbidden_role")]
+    assert chan_manager.reason_text("forbidden_role") != Translator("en").reason_message("forbidden_role")
