@@ -89,3 +89,16 @@ def test_a_sick_leave_certificate_is_read_only_by_the_requester_and_the_route(ph
     assert phones.push("u-sm-cwb", "delegation.cancel", {"delegation_id": "dl-cert"})["status"] == "applied"
     assert phones.client("u-sm-st").photo(sha) is None
     assert phones.client("u-sm-cwb").photo(sha) == photo
+
+
+def test_a_second_hand_over_on_the_same_days_is_refused(phones):
+    """The area manager hands over for a week; a second hand-over sharing a day is refused with
+    the reason and not stored; once the first is ended, it goes through."""
+    assert phones.push("u-am-hk", "delegation.set",
+                       {"delegation_id": "dl-first", "delegate_id": "u-sm-st", **_week()})["status"] == "applied"
+    second = {"delegation_id": "dl-second", "delegate_id": "u-sm-cwb", **_week()}
+    clash = phones.push("u-am-hk", "delegation.set", second)
+    assert (clash["status"], clash["reason"]) == ("rejected", "delegation_overlaps")
+    assert "dl-second" not in phones.seen("u-am-hk", "delegation")
+    assert phones.push("u-am-hk", "delegation.cancel", {"delegation_id": "dl-first"})["status"] == "applied"
+    assert phones.push("u-am-hk", "delegation.set", {**second, "delegation_id": "dl-third"})["status"] == "applied"

@@ -263,11 +263,11 @@ class RequestActions:
         """Hand my approvals to another manager from ``first_day`` to ``last_day``: checked here
         with the managers this phone knows (and again by the server)."""
         with self._store.reading() as db:
-            known = {p.user_id: p for p in approvers(db)}
+            known, existing = {p.user_id: p for p in approvers(db)}, delegations(db)
         # A manager this phone has not pulled yet: the server checks their role.
         delegate = known.get(delegate_id) or Person(delegate_id, Role.STORE_MANAGER)
         me = known.get(self.actor.user_id) or Person(self.actor.user_id, self.actor.role)
-        chains.check_delegation(me, delegate, first_day, last_day)
+        chains.check_delegation(me, delegate, first_day, last_day, existing)
         p = m.DelegationSet(delegation_id=f"dl-{uuid.uuid4().hex}", delegate_id=delegate_id, first_day=first_day,
                             last_day=last_day)
         row = {"id": p.delegation_id, "delegator_id": self.actor.user_id, "delegate_id": delegate_id,

@@ -226,7 +226,7 @@ def delegation_set(conn: Connection, p: m.DelegationSet, ctx: Context) -> None:
     people = {x.user_id: x for x in _approvers(conn)}
     delegate = people.get(p.delegate_id) or Person(p.delegate_id, Role.STAFF)
     me = people.get(ctx.actor.user_id) or Person(ctx.actor.user_id, ctx.actor.role)
-    chains.check_delegation(me, delegate, p.first_day, p.last_day)
+    chains.check_delegation(me, delegate, p.first_day, p.last_day, _delegations(conn))
     row = {"id": p.delegation_id, "delegator_id": me.user_id, "delegate_id": delegate.user_id,
            "first_day": p.first_day.isoformat(), "last_day": p.last_day.isoformat()}
     conn.execute(db.approval_delegations.insert(), row)

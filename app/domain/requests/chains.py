@@ -14,7 +14,9 @@ from datetime import date
 from enum import StrEnum
 
 from app.domain.requests.hk_holidays import leave_days
-from app.domain.requests.kinds import MAX_LEAVE_SPAN_DAYS, REASON_BAD_DATES, Request, RequestRefused, RequestType
+from app.domain.requests.kinds import (
+    MAX_LEAVE_SPAN_DAYS, REASON_BAD_DATES, REASON_DELEGATION_OVERLAPS, Request, RequestRefused, RequestType,
+)
 from app.domain.roles import Role
 
 
@@ -199,12 +201,19 @@ def may_delegate_to(delegator: Person, delegate: Person) -> bool:
     return delegator.role.is_manager and delegate.role.is_manager and delegate.user_id != delegator.user_id
 
 
-def check_delegation(delegator: Person, delegate: Person, first_day: date, last_day: date) -> None:
-    """Only an approver hands over, to another manager, for a range of at most a year."""
+def check_delegation(delegator: Person, delegate: Person, first_day: date, last_day: date,
+                     existing: Iterable[Delegation] = ()) -> None:
+    """Only an approver hands over, to another manager, for a range of at most a year, and on
+    each day to one delegate only (``existing``: the hand-overs already made)."""
     if not may_delegate_to(delegator, delegate):
         raise RequestRefused("forbidden_role", "Approvals can be handed only from one manager to another.")
     if last_day < first_day or (last_day - first_day).days >= MAX_LEAVE_SPAN_DAYS:
         raise RequestRefused(REASON_BAD_DATES, "Check the dates of the delegation.")
+    for d in existing:
+        # Two at once would leave it to chance which delegate gets the step.
+        if d.delegator_id == delegator.user_id and d.first_day <= last_day and first_day <= d.last_day:
+            raise RequestRefused(REASON_DELEGATION_OVERLAPS, "These days overlap another delegation of yours.",
+                                 first_day=d.first_day.isoformat(), last_day=d.last_day.isoformat())
 
 
 def check_cancel_delegation(canceller: Person, delegation: Delegation) -> None:
