@@ -178,7 +178,12 @@ _PHOTO_READS = [  # (caller, photo, may read)
     for m in ("GET", "HEAD") for a, p, ok in _PHOTO_READS])
 def test_photos_are_read_by_uploader_managers_of_a_citing_store_and_hq(world, method, actor, photo, allowed):
     """A photo is read (or said to exist) only by its uploader, managers of a store whose record cites it, HQ."""
-    resp = world.call(actor, method, f"/photos/{world.photos[photo]}")
+    _check_read(world, actor, method, world.photos[photo], allowed)
+
+
+def _check_read(world, actor: str, method: str, photo: str, allowed: bool) -> None:
+    """The photo is there for ``actor`` (200), or as if absent (404 not_found)."""
+    resp = world.call(actor, method, f"/photos/{photo}")
     assert resp.status_code == (200 if allowed else 404)
     if method == "GET" and not allowed:
         assert resp.json()["code"] == "not_found"
@@ -220,10 +225,7 @@ def certificate(world) -> str:
 def test_a_sick_leave_certificate_is_read_only_by_the_requester_and_the_route(world, certificate, method, actor,
                                                                                allowed):
     """A certificate is read only by the requester and the request's approvers (a delegate in effect too)."""
-    resp = world.call(actor, method, f"/photos/{certificate}")
-    assert resp.status_code == (200 if allowed else 404)
-    if method == "GET" and not allowed:
-        assert resp.json()["code"] == "not_found"
+    _check_read(world, actor, method, certificate, allowed)
 
 
 @pytest.mark.parametrize("actor", [pytest.param(a, id=f"PUT /v1/photos/{{sha}} | {LABELS[a]}, new photo | 201")
