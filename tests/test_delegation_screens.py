@@ -80,7 +80,8 @@ def test_manager_hands_approvals_over_then_ends_it_offline_first(server, device)
 
 def test_a_bad_range_or_no_delegate_is_refused_in_the_readers_language_and_nothing_is_queued(server, device):
     """Handing over with nobody picked, or with the last day before the first, is refused on the
-    phone in Thai; nothing waits to sync and what was typed stays to be fixed."""
+    phone in Thai; nothing waits to sync and what was typed stays to be fixed. Fixed, it is listed
+    with the day it starts."""
     ng = device("M2004", "7400", "th")
     notices = []
     ng.notify = lambda message, error=False: notices.append((message, error))
@@ -93,7 +94,12 @@ def test_a_bad_range_or_no_delegate_is_refused_in_the_readers_language_and_nothi
     assert notices == [("เลือกผู้ที่จะอนุมัติแทนคุณ", True), (ng.reason_text("request_bad_dates"), True)]
     assert notices[1][0] != ng.reason_text("not_found") and "2027" not in notices[1][0]
     assert _pending_types(ng) == []
-    assert _field(screen.view(ng), ng._("Last day (YYYY-MM-DD)")).value == "2027-03-01"
+    view = screen.view(ng)
+    assert _field(view, ng._("Last day (YYYY-MM-DD)")).value == "2027-03-01"
+    _field(view, ng._("Last day (YYYY-MM-DD)")).on_change(_typed("2027-03-12"))  # fixed: it goes through
+    _button(view, "มอบหมายการอนุมัติของฉัน").on_click(None)
+    assert ng._("Starts on {day}", day=ng.tr.format_date(date(2027, 3, 10), "medium")) in " ".join(_texts(screen.view(ng)))
+    assert _pending_types(ng) == ["delegation.set"]
 
 
 def _run_loads(ctx) -> None:

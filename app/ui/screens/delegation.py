@@ -122,9 +122,10 @@ def _row(ctx: AppContext, state: DelegationState, d: dict, names: dict[str, str]
     who = names.get(d["delegate_id"], d["delegate_name"] or d["delegate_id"])
     if not mine:
         who = ctx._("{delegate} (for {name})", delegate=who, name=names.get(d["delegator_id"], d["delegator_id"]))
-    days = ctx._("{first} to {last}", first=ctx.tr.format_date(first, "medium"), last=ctx.tr.format_date(last, "medium"))
+    fmt = ctx.tr.format_date
+    days = ctx._("{first} to {last}", first=fmt(first, "medium"), last=fmt(last, "medium"))
     # Translators: a delegation's state: its days have begun, or the day they begin.
-    when = ctx._("In effect now") if first <= today else ctx._("Starts on {day}", day=ctx.tr.format_date(first, "medium"))
+    when = ctx._("In effect now") if first <= today else ctx._("Starts on {day}", day=fmt(first, "medium"))
     status = ctx.tr.join(when, ctx._("waiting to sync")) if d["waiting"] else when
     return ft.Column([
         t.text(who, 15, weight=ft.FontWeight.BOLD), t.text(days, 14), t.text(status, 14, color=ft.Colors.GREY_700),
