@@ -98,7 +98,8 @@ def test_a_bad_range_or_no_delegate_is_refused_in_the_readers_language_and_nothi
     assert _field(view, ng._("Last day (YYYY-MM-DD)")).value == "2027-03-01"
     _field(view, ng._("Last day (YYYY-MM-DD)")).on_change(_typed("2027-03-12"))  # fixed: it goes through
     _button(view, "มอบหมายการอนุมัติของฉัน").on_click(None)
-    assert ng._("Starts on {day}", day=ng.tr.format_date(date(2027, 3, 10), "medium")) in " ".join(_texts(screen.view(ng)))
+    starts = ng._("Starts on {day}", day=ng.tr.format_date(date(2027, 3, 10), "medium"))
+    assert starts in " ".join(_texts(screen.view(ng)))
     assert _pending_types(ng) == ["delegation.set"]
 
 
