@@ -33,6 +33,12 @@ def planned_route(row: dict) -> list[PlannedStep]:
                         s.get("on_behalf_of") or {}) for s in json.loads(row["route"] or "[]")]
 
 
+def route_today(db, row: dict, today: date) -> list[PlannedStep]:
+    """Issue 10, delegation: a pulled request's route with the hand-overs in effect ``today``
+    (one may have begun or ended since the server worked the route out; it re-checks the same)."""
+    return chains.redelegate(planned_route(row), row["requester_id"], delegations(db), today)
+
+
 def request_state(row: dict) -> State:
     """Status, step, round and history of a pulled request."""
     history = tuple(Decision(Action(h["action"]), h["user_id"], datetime.fromisoformat(h["at"]),
@@ -247,7 +253,9 @@ class RequestActions:
     def decide(self, request_id: str, decision: Action, comment: str = "") -> int:
         """Approve, decline or send back: refused here when it is not this person's turn."""
         row = self._row(request_id)
-        state = flow.decide(planned_route(row), request_state(row), row["requester_id"], self.actor.user_id,
+        with self._store.reading() as db:
+            route = route_today(db, row, self._clock.now().astimezone(HONG_KONG).date())
+        state = flow.decide(route, request_state(row), row["requester_id"], self.actor.user_id,
                             decision, self._clock.now(), comment)
         p = m.RequestDecide(request_id=request_id, decision=decision.value, comment=comment)
         return self._queue("request.decide", p, request_id, self._write_state(request_id, state))
@@ -319,7 +327,7 @@ def approval_queue(db, user_id: str, now: datetime) -> list[dict]:
     waiting = []
     for row in db.query("SELECT * FROM requests WHERE status='pending' AND sync_state='synced' "
                         "ORDER BY created_at", []):
-        if flow.may_decide(planned_route(row), request_state(row), user_id):
+        if flow.may_decide(route_today(db, row, now.astimezone(HONG_KONG).date()), request_state(row), user_id):
             age = now - datetime.fromisoformat(row["created_at"])
             waiting.append({**_decoded(row), "age_hours": age.total_seconds() / 3600})
     return waiting

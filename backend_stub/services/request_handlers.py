@@ -126,8 +126,11 @@ def _emit(conn: Connection, req: Request, state: State, now: datetime, on: date,
                            "available": bal.available}
     emit(conn, "request", req.request_id, data, audience="user", user_id=req.requester_id)
     emit(conn, "request", req.request_id, data, audience="managers", store_ids=[req.store_id])
-    # A delegate standing in for an approver may work at other stores: they get it by name.
-    for delegate in sorted({d for s in planned for d in s.on_behalf_of} | set(also)):
+    # A delegate standing in for an approver, now or later, may work at other stores: they get it
+    # by name (a phone works out from its delegations who decides on the day).
+    people = chains.route_people(planned)
+    later = {d.delegate_id for d in _delegations(conn) if d.delegator_id in people and d.last_day >= on}
+    for delegate in sorted(({d for s in planned for d in s.on_behalf_of} | later | set(also)) - {req.requester_id}):
         emit(conn, "request", req.request_id, data, audience="user", user_id=delegate)
 
 

@@ -190,6 +190,20 @@ def route(chain: Chain, req: Request, people: Iterable[Person], delegations: Ite
     return planned
 
 
+def redelegate(planned: Iterable[PlannedStep], requester_id: str, delegations: Iterable[Delegation],
+               on: date) -> list[PlannedStep]:
+    """Issue 10, delegation: a route worked out on another day, as of day ``on``: each step's own
+    approvers, swapped for the delegates in effect that day (a hand-over may have begun or ended
+    since)."""
+    delegations = list(delegations)
+    steps = []
+    for s in planned:
+        own = [s.on_behalf_of.get(a, a) for a in s.approvers]
+        approvers, behalf = _delegate(own, requester_id, delegations, on)
+        steps.append(PlannedStep(s.index, s.role, s.need, approvers, behalf))
+    return steps
+
+
 def route_to_data(planned: Iterable[PlannedStep]) -> list[dict]:
     """The wire (and device) form of a route: what the server sends and the phone shows."""
     return [{"index": s.index, "role": s.role.value, "need": s.need.value, "approvers": list(s.approvers),
