@@ -76,3 +76,17 @@ def test_a_certificate_is_read_by_the_requester_and_the_people_on_the_route(read
     readers = {"staff1", *chains.route_people(route)}
     actor = Actor(reader, _BY_ID[reader].role, _BY_ID[reader].store_ids)
     assert may_read_certificate(actor, "staff1", readers) is allowed
+
+
+@pytest.mark.parametrize("worked_out,on,approvers,behalf", [
+    (("sm1",), date(2026, 12, 12), ("sm2",), {"sm2": "sm1"}),           # the hand-over has begun since
+    (("sm2",), date(2026, 12, 21), ("sm1",), {}),                       # ... or has ended since
+    (("sm2",), date(2026, 12, 15), ("sm2",), {"sm2": "sm1"}),           # still in effect
+    (("sm1",), date(2026, 12, 9), ("sm1",), {}),                        # not yet
+])
+def test_a_route_is_redelegated_for_the_day(worked_out, on, approvers, behalf):
+    """A route worked out on another day gets the delegates in effect on ``on``, its own approvers otherwise."""
+    was = {"sm2": "sm1"} if worked_out == ("sm2",) else {}
+    route = [PlannedStep(0, Role.STORE_MANAGER, Need.ANY, worked_out, was)]
+    step, = chains.redelegate(route, "staff1", _EXISTING, on)
+    assert (step.approvers, dict(step.on_behalf_of)) == (approvers, behalf)
