@@ -45,8 +45,9 @@ def test_manager_hands_approvals_over_then_ends_it_offline_first(server, device)
     """The Mong Kok manager (reading in Vietnamese) opens Delegate my approvals from Me: every
     other manager of the chain is offered (not herself, no staff); she picks the Tsim Sha Tsui
     manager for the prefilled week; it shows at once as in effect and waiting to sync, and after
-    a sync the server holds it. Ending it (after confirming) removes it here at once and, once
-    synced, on the server."""
+    a sync the server holds it. The delegate sees whom he approves for (he cannot end it), HQ sees
+    it among other managers' with End delegation. Ending it (after confirming) removes it here at
+    once and, once synced, on the server."""
     lee = device("M2002", "7200", "vi")
     tile = next(c for c in walk(me.view(lee, on_logout=None)) if isinstance(c, ft.ListTile)
                 and "Ủy quyền duyệt của tôi" in _texts(c.title))
@@ -67,6 +68,14 @@ def test_manager_hands_approvals_over_then_ends_it_offline_first(server, device)
                                "WHERE delegator_id = 'u-sm-mk'") == [
         ("u-sm-mk", "u-sm-tst", today.isoformat(), (today + timedelta(days=6)).isoformat())]
     assert lee._("waiting to sync") not in " ".join(_texts(screen.view(lee)))
+    ho, hq = device("M2003", "7300"), device("A0001", "9000")
+    stand_in = screen.view(ho)
+    assert ho._("You approve for") in _texts(stand_in) and "Lee Mei Ling 李美玲" in " ".join(_texts(stand_in))
+    assert not [b for b in walk(stand_in) if isinstance(b, ft.OutlinedButton)
+                and ho._("End delegation") in _texts(b.content)]  # the delegate cannot end it
+    overseen = screen.view(hq)
+    assert hq._("Other managers' delegations") in _texts(overseen)
+    assert _button(overseen, hq._("End delegation")).on_click is not None  # HQ may end anyone's
 
     dialogs = _dialogs(lee)
     _button(screen.view(lee), "Kết thúc ủy quyền").on_click(None)

@@ -76,13 +76,15 @@ def delegations(db) -> list[Delegation]:
     return [_delegation(r) for r in db["delegations"].rows]
 
 
-def delegations_from(db, today: date, delegator_id: str | None = None) -> list[dict]:
+def delegations_from(db, today: date, viewer: Actor) -> list[dict]:
     """Issue 10, delegation: hand-overs not over by ``today`` (in effect or to come), earliest
-    first; only ``delegator_id``'s unless None; ``waiting`` while not yet synced."""
-    waiting = waiting_refs(db)
+    first: those by or to ``viewer`` (HQ: all); ``may_end`` by the viewer, ``waiting`` while not
+    yet synced."""
+    waiting, me = waiting_refs(db), Person(viewer.user_id, viewer.role)
     rows = db.query("SELECT * FROM delegations WHERE last_day >= ? ORDER BY first_day, last_day", [today.isoformat()])
-    return [{**r, "waiting": f"delegation:{r['id']}" in waiting} for r in rows
-            if delegator_id is None or r["delegator_id"] == delegator_id]
+    return [{**r, "waiting": f"delegation:{r['id']}" in waiting,
+             "may_end": chains.may_cancel_delegation(me, _delegation(r))} for r in rows
+            if viewer.role is Role.HQ_ADMIN or viewer.user_id in (r["delegator_id"], r["delegate_id"])]
 
 
 def delegate_choices(db, actor: Actor) -> list[tuple[str, str]]:

@@ -230,9 +230,14 @@ def check_delegation(delegator: Person, delegate: Person, first_day: date, last_
                                  first_day=d.first_day.isoformat(), last_day=d.last_day.isoformat())
 
 
-def check_cancel_delegation(canceller: Person, delegation: Delegation) -> None:
+def may_cancel_delegation(canceller: Person, delegation: Delegation) -> bool:
     """A delegation is cancelled by the person who handed over, or by HQ (never by the delegate)."""
-    if canceller.user_id != delegation.delegator_id and canceller.role is not Role.HQ_ADMIN:
+    return canceller.user_id == delegation.delegator_id or canceller.role is Role.HQ_ADMIN
+
+
+def check_cancel_delegation(canceller: Person, delegation: Delegation) -> None:
+    """``may_cancel_delegation``, refused with the reason."""
+    if not may_cancel_delegation(canceller, delegation):
         raise RequestRefused("forbidden_role", "Only the person who handed over their approvals can cancel this.")
 
 

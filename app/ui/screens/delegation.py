@@ -116,11 +116,13 @@ def _new_section(ctx: AppContext, state: DelegationState) -> ft.Control:
     ])
 
 
-def _row(ctx: AppContext, state: DelegationState, d: dict, names: dict[str, str], mine: bool) -> ft.Control:
-    t, today = ctx.typo, _today(ctx)
+def _row(ctx: AppContext, state: DelegationState, d: dict, names: dict[str, str]) -> ft.Control:
+    """One hand-over: who stands in (for whom, when not mine), its days, and End delegation where
+    I may end it (mine; HQ: anyone's; never the delegate)."""
+    t, today, me = ctx.typo, _today(ctx), ctx.user["id"]
     first, last = date.fromisoformat(d["first_day"]), date.fromisoformat(d["last_day"])
     who = names.get(d["delegate_id"], d["delegate_name"] or d["delegate_id"])
-    if not mine:
+    if d["delegator_id"] != me:
         who = ctx._("{delegate} (for {name})", delegate=who, name=names.get(d["delegator_id"], d["delegator_id"]))
     fmt = ctx.tr.format_date
     days = ctx._("{first} to {last}", first=fmt(first, "medium"), last=fmt(last, "medium"))
@@ -129,8 +131,8 @@ def _row(ctx: AppContext, state: DelegationState, d: dict, names: dict[str, str]
     status = ctx.tr.join(when, ctx._("waiting to sync")) if d["waiting"] else when
     return ft.Column([
         t.text(who, 15, weight=ft.FontWeight.BOLD), t.text(days, 14), t.text(status, 14, color=ft.Colors.GREY_700),
-        big_button(ctx, ctx._("End delegation"), lambda e: _cancel(ctx, state, d["id"]), icon=ft.Icons.CLOSE,
-                   filled=False),
+        *([big_button(ctx, ctx._("End delegation"), lambda e: _cancel(ctx, state, d["id"]), icon=ft.Icons.CLOSE,
+                      filled=False)] if d["may_end"] else []),
         ft.Divider(),
     ], spacing=4)
 
@@ -141,15 +143,18 @@ def view(ctx: AppContext) -> ft.View:
     me = ctx.user["id"]
     with ctx.store.reading() as db:
         names = people_names(db)
-        shown = delegations_from(db, _today(ctx), None if ctx.actor.role is Role.HQ_ADMIN else me)
-    mine = [_row(ctx, state, d, names, True) for d in shown if d["delegator_id"] == me]
+        shown = delegations_from(db, _today(ctx), ctx.actor)
+    mine = [_row(ctx, state, d, names) for d in shown if d["delegator_id"] == me]
     body = [
         t.text(ctx._("While you are away, the manager you pick approves requests for you on those days. "
                      "It starts and ends by itself."), 15),
         _new_section(ctx, state),
         section(ctx, ctx._("Your delegations"), mine or [t.text(ctx._("None."), 15)]),
     ]
-    others = [_row(ctx, state, d, names, False) for d in shown if d["delegator_id"] != me]
-    if others:  # HQ: every manager's hand-overs, which it may cancel
+    standing_in = [_row(ctx, state, d, names) for d in shown if d["delegate_id"] == me]
+    if standing_in:  # hand-overs to me: I approve for someone away
+        body.append(section(ctx, ctx._("You approve for"), standing_in))
+    others = [_row(ctx, state, d, names) for d in shown if me not in (d["delegator_id"], d["delegate_id"])]
+    if others:  # HQ: every manager's hand-overs, which it may end
         body.append(section(ctx, ctx._("Other managers' delegations"), others))
     return frame(ctx, ROUTE, ctx._("Delegate my approvals"), body, back=True)
