@@ -1,9 +1,9 @@
 """Issue 10, delegation: Me -> Delegate my approvals (managers). Pick a manager and the days I am
 away; on those days my approval steps go to them by themselves. Lists my hand-overs in effect
-and to come (HQ sees everyone's), each with End delegation.
+and to come, each with End delegation, and those to me (HQ sees everyone's and may end them).
 
-Who may be picked and who may cancel are rules of ``app.domain.requests.chains`` (run here
-through ``RequestActions``, and again by the server). Works offline: one local action each,
+Who may be picked and who may end one are rules of ``app.domain.requests.chains`` (run here
+through ``app.store.requests``, and again by the server). Works offline: one local action each,
 queued in the outbox; a refusal undoes it and says why in the reader's language.
 """
 
