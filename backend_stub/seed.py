@@ -93,6 +93,8 @@ def seed_demo(engine: Engine, *, today: date | None = None, rng_seed: int = 7) -
             public = dict(id=u.id, staff_no=u.staff_no, name=u.name, role=u.role.value,
                           home_store_id=u.stores[0] if u.stores else None, store_ids=list(u.stores))
             emit(conn, "user", u.id, public, audience="store", store_ids=covered)
+            if u.role.is_manager:  # issue 10, delegation: every manager may be picked as a delegate
+                emit(conn, "user", u.id, public, audience="managers", store_ids=all_stores)
         seed_chains(conn)
         seed_entitlements(conn, [u.id for u in USERS])
         n = 0

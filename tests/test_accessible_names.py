@@ -17,8 +17,8 @@ from app.store import DeviceStore, PunchActions
 from app.store.requests import RequestActions, my_requests
 from app.sync import SyncEngine
 from app.ui.context import AppContext
-from app.ui.screens import (approvals, broadcast, calendar_feed, clock, face_setup, home, kiosk, login, me,
-                            rejected, requests, requests_new, requests_queue, shifts, tasks, team)
+from app.ui.screens import (approvals, broadcast, calendar_feed, clock, delegation, face_setup, home, kiosk, login,
+                            me, rejected, requests, requests_new, requests_queue, shifts, tasks, team)
 from tests.conftest import login as sign_in
 
 #: Handlers that make a control pressable.
@@ -97,7 +97,7 @@ def nameless(view) -> list[str]:
             if pressable(c) and not spoken(c)]
 
 
-MANAGER_ONLY = ("/team", "/approvals", "/broadcast", "/kiosk", "/approvals/requests")
+MANAGER_ONLY = ("/team", "/approvals", "/broadcast", "/kiosk", "/approvals/requests", "/me/delegation")
 ROUTES = ["/login", "/home", "/clock", "/shifts", "/tasks", "/me", "/me/language", "/me/display",
           "/me/face", "/me/calendar", "/sync", "/me/requests", "/me/requests/new", "/me/requests/one",
           *MANAGER_ONLY]
@@ -119,6 +119,7 @@ def screens(ctx: AppContext) -> dict:
         "/me/requests": lambda: requests.view(ctx), "/me/requests/new": lambda: requests_new.view(ctx),
         "/me/requests/one": lambda: requests.detail_view(ctx, "/me/requests/one", _first_request_id(ctx)),
         "/approvals/requests": lambda: requests_queue.view(ctx),
+        "/me/delegation": lambda: delegation.view(ctx),  # issue 10, delegation
     }
 
 

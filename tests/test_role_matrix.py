@@ -8,8 +8,11 @@ an allowed write happened and a refused one changed nothing. The store is Causew
 (st-cwb); "another store" is Mong Kok (st-mk). Runs once per database backend.
 """
 
+from datetime import datetime, timedelta
+
 import pytest
 
+from app.domain.attendance import HONG_KONG
 from backend_stub import db
 from backend_stub.services.biometrics import CONSENT_TEXT_VERSION
 from tests.role_world import (BAD_TOKENS, LABELS, OTHER_STORE, SCENARIOS, SIGNING_KEY, STORE, SUBJECTS, World,
@@ -175,10 +178,54 @@ _PHOTO_READS = [  # (caller, photo, may read)
     for m in ("GET", "HEAD") for a, p, ok in _PHOTO_READS])
 def test_photos_are_read_by_uploader_managers_of_a_citing_store_and_hq(world, method, actor, photo, allowed):
     """A photo is read (or said to exist) only by its uploader, managers of a store whose record cites it, HQ."""
-    resp = world.call(actor, method, f"/photos/{world.photos[photo]}")
+    _check_read(world, actor, method, world.photos[photo], allowed)
+
+
+def _check_read(world, actor: str, method: str, photo: str, allowed: bool) -> None:
+    """The photo is there for ``actor`` (200), or as if absent (404 not_found)."""
+    resp = world.call(actor, method, f"/photos/{photo}")
     assert resp.status_code == (200 if allowed else 404)
     if method == "GET" and not allowed:
         assert resp.json()["code"] == "not_found"
+
+
+# Issue 10, delegation: a sick-leave certificate (medical data) has narrower readers.
+_CERTIFICATE_READS = [  # (caller, their part, may read)
+    ("staff", "requester", True),
+    ("sm", "approver, away", True),
+    ("am_other", "delegate of the approver today", True),
+    ("colleague", "no part", False),
+    ("sm_other", "no part", False),
+    ("am", "no part (not on the sick-leave chain)", False),
+    ("hq", "no part", False),
+]
+
+
+@pytest.fixture(scope="module")
+def certificate(world) -> str:
+    """The staff member's sick leave at the store, citing their certificate photo; the store
+    manager has handed approvals to the other area's manager from yesterday to next week."""
+    photo = world.upload("staff")
+    asked = world.push("staff", "request.submit", {"request_id": "rq-matrix-sick", "type": "sick_leave",
+                                                   "store_id": STORE, "first_day": "2027-03-01",
+                                                   "last_day": "2027-03-02", "certificate_sha256": photo})
+    assert asked["status"] == "applied", asked
+    today = datetime.now(HONG_KONG).date()
+    handed = world.push("sm", "delegation.set", {"delegation_id": "dl-matrix", "delegate_id": "u-am-kln",
+                                                 "first_day": (today - timedelta(days=1)).isoformat(),
+                                                 "last_day": (today + timedelta(days=7)).isoformat()})
+    assert handed["status"] == "applied", handed
+    return photo
+
+
+@pytest.mark.parametrize(("method", "actor", "allowed"), [
+    pytest.param(m, a, ok, id=f"{m} /v1/photos/{{sha}} | {LABELS[a]} ({part}), sick-leave certificate | "
+                              f"{200 if ok else 404}")
+    for m in ("GET", "HEAD") for a, part, ok in _CERTIFICATE_READS])
+def test_a_sick_leave_certificate_is_read_only_by_the_requester_and_the_route(world, certificate, method, actor,
+                                                                               allowed):
+    """A certificate is read only by the requester and the request's approvers (a delegate in effect too)."""
+    _check_read(world, actor, method, certificate, allowed)
 
 
 @pytest.mark.parametrize("actor", [pytest.param(a, id=f"PUT /v1/photos/{{sha}} | {LABELS[a]}, new photo | 201")

@@ -24,7 +24,7 @@ def device(server, tmp_path):
     opened = []
 
     def sign_in(staff_no: str, pin: str, locale: str = "en") -> AppContext:
-        store = DeviceStore(tmp_path / f"{staff_no}.db")
+        store = DeviceStore(tmp_path / staff_no / "device.db")  # photos apart too (issue 10, delegation)
         api = login(server.url, store, staff_no, pin)
         SyncEngine(store, api).sync_once()
         ctx = AppContext(page=Page(), config=ClientConfig(api_url=server.url), store=store, api=api,

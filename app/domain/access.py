@@ -73,3 +73,10 @@ def may_read_photo(actor: Actor, uploaded_by: str, citing_store_ids: Iterable[st
     if actor.user_id == uploaded_by or actor.role is Role.HQ_ADMIN:
         return True
     return actor.role.is_manager and any(actor.covers(s) for s in citing_store_ids)
+
+
+def may_read_certificate(actor: Actor, uploaded_by: str, readers: Iterable[str]) -> bool:
+    """Issue 10, delegation: a sick-leave certificate is medical data, read only by its uploader
+    and ``readers`` (the requester and the people on the request's route, delegates in effect
+    included); not by other managers, nor by HQ unless on the route."""
+    return actor.user_id == uploaded_by or actor.user_id in set(readers)

@@ -132,6 +132,8 @@ REASON_MESSAGES = MessageMap(
         "request_not_sent_back": N_("Only a request sent back to you can be sent again."),
         "request_not_your_turn": N_("This request is not waiting for your approval."),
         "request_own": N_("You cannot approve your own request."),
+        # issue 10, delegation
+        "delegation_overlaps": N_("You already hand over your approvals on some of these days. End that delegation first."),
         # -- issue 10, availability: weekly windows, days off, the chain's settings ------------
         "availability_bad_window": N_("Check the times: each window needs a start and a later end, like 09:00 to 18:00."),
         "unavailability_bad_days": N_("Check the dates: the last day must not be before the first, and at most a year."),

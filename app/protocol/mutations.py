@@ -230,6 +230,12 @@ class DelegationSet(_Payload):
     last_day: date
 
 
+class DelegationCancel(_Payload):
+    """Issue 10, delegation: the delegator (or HQ) ends a hand-over before or during its days."""
+
+    delegation_id: Id
+
+
 # -- issue 10, trades: swaps, offers and cover requests ----------------------------------
 TradeKindName = Literal["swap", "offer", "pool_offer", "cover"]
 OverrideReason = Annotated[str, StringConstraints(min_length=MIN_REASON_LENGTH, max_length=500,
@@ -390,6 +396,7 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "request.cancel": RequestCancel,
     "request.resubmit": RequestResubmit,
     "delegation.set": DelegationSet,
+    "delegation.cancel": DelegationCancel,  # issue 10, delegation
     "trade.request": TradeRequest,
     "trade.respond": TradeRespond,
     "trade.decide": TradeDecide,

@@ -136,6 +136,8 @@ class Reason(StrEnum):
     OPEN_SHIFT_CANCELLED = open_shifts.REASON_CANCELLED
     # issue 10, tradeflow: one waiting request per shift
     TRADE_ALREADY_OPEN = trades.REASON_ALREADY_OPEN
+    # issue 10, delegation: one hand-over at a time per approver
+    DELEGATION_OVERLAPS = request_kinds.REASON_DELEGATION_OVERLAPS
 
 
 class Flag(StrEnum):

@@ -16,7 +16,7 @@ from app.domain.requests.balance import LeaveBalance
 from app.domain.requests.chains import Delegation, Need, Person, PlannedStep
 from app.domain.requests.flow import Action, Decision, State, Status
 from app.domain.requests.hk_holidays import holidays_between, leave_days
-from app.domain.requests.kinds import Request, RequestType, check_details
+from app.domain.requests.kinds import Request, RequestRefused, RequestType, check_details
 from app.domain.roles import Actor, Role
 from app.protocol import mutations as m
 from app.store.actions import keep_photo, local_photo
@@ -24,13 +24,19 @@ from app.store.clock import DeviceClock
 from app.store.database import Locked
 from app.store.outbox import enqueue
 from app.store.queries import shift_by_id, shifts_for_stores, shifts_for_user
-from app.store.undo import remember
+from app.store.undo import remember, waiting_refs
 
 
 def planned_route(row: dict) -> list[PlannedStep]:
     """The route a pulled request carries (computed by the server with today's delegations)."""
     return [PlannedStep(s["index"], Role(s["role"]), Need(s["need"]), tuple(s["approvers"]),
                         s.get("on_behalf_of") or {}) for s in json.loads(row["route"] or "[]")]
+
+
+def route_today(db, row: dict, today: date) -> list[PlannedStep]:
+    """Issue 10, delegation: a pulled request's route with the hand-overs in effect ``today``
+    (one may have begun or ended since the server worked the route out; it re-checks the same)."""
+    return chains.redelegate(planned_route(row), row["requester_id"], delegations(db), today)
 
 
 def request_state(row: dict) -> State:
@@ -60,10 +66,33 @@ def approvers(db) -> list[Person]:
         for r in rows]
 
 
+def _delegation(row: dict) -> Delegation:
+    return Delegation(row["delegator_id"], row["delegate_id"], date.fromisoformat(row["first_day"]),
+                      date.fromisoformat(row["last_day"]))
+
+
 def delegations(db) -> list[Delegation]:
     """Approvers' hand-overs this phone knows (those of my stores' approvers)."""
-    return [Delegation(r["delegator_id"], r["delegate_id"], date.fromisoformat(r["first_day"]),
-                       date.fromisoformat(r["last_day"])) for r in db["delegations"].rows]
+    return [_delegation(r) for r in db["delegations"].rows]
+
+
+def delegations_from(db, today: date, viewer: Actor) -> list[dict]:
+    """Issue 10, delegation: hand-overs not over by ``today`` (in effect or to come), earliest
+    first: those by or to ``viewer`` (HQ: all); ``may_end`` by the viewer, ``waiting`` while not
+    yet synced."""
+    waiting, me = waiting_refs(db), Person(viewer.user_id, viewer.role)
+    rows = db.query("SELECT * FROM delegations WHERE last_day >= ? ORDER BY first_day, last_day", [today.isoformat()])
+    return [{**r, "waiting": f"delegation:{r['id']}" in waiting,
+             "may_end": chains.may_cancel_delegation(me, _delegation(r))} for r in rows
+            if viewer.role is Role.HQ_ADMIN or viewer.user_id in (r["delegator_id"], r["delegate_id"])]
+
+
+def delegate_choices(db, actor: Actor) -> list[tuple[str, str]]:
+    """Issue 10, delegation: (id, name) of the managers ``actor`` may hand approvals to, by name."""
+    me = Person(actor.user_id, actor.role)
+    names = people_names(db)
+    return sorted(((p.user_id, names.get(p.user_id, p.user_id)) for p in approvers(db)
+                   if chains.may_delegate_to(me, p)), key=lambda c: c[1])
 
 
 def people_names(db) -> dict[str, str]:
@@ -226,7 +255,9 @@ class RequestActions:
     def decide(self, request_id: str, decision: Action, comment: str = "") -> int:
         """Approve, decline or send back: refused here when it is not this person's turn."""
         row = self._row(request_id)
-        state = flow.decide(planned_route(row), request_state(row), row["requester_id"], self.actor.user_id,
+        with self._store.reading() as db:
+            route = route_today(db, row, self._clock.now().astimezone(HONG_KONG).date())
+        state = flow.decide(route, request_state(row), row["requester_id"], self.actor.user_id,
                             decision, self._clock.now(), comment)
         p = m.RequestDecide(request_id=request_id, decision=decision.value, comment=comment)
         return self._queue("request.decide", p, request_id, self._write_state(request_id, state))
@@ -239,19 +270,38 @@ class RequestActions:
                            self._write_state(request_id, state))
 
     def delegate(self, delegate_id: str, first_day: date, last_day: date) -> str:
-        """Hand my approvals to another manager from ``first_day`` to ``last_day`` (the server
-        checks both are managers)."""
+        """Hand my approvals to another manager from ``first_day`` to ``last_day``: checked here
+        with the managers this phone knows (and again by the server)."""
+        with self._store.reading() as db:
+            known, existing = {p.user_id: p for p in approvers(db)}, delegations(db)
+        # A manager this phone has not pulled yet: the server checks their role.
+        delegate = known.get(delegate_id) or Person(delegate_id, Role.STORE_MANAGER)
+        me = known.get(self.actor.user_id) or Person(self.actor.user_id, self.actor.role)
+        chains.check_delegation(me, delegate, first_day, last_day, existing)
         p = m.DelegationSet(delegation_id=f"dl-{uuid.uuid4().hex}", delegate_id=delegate_id, first_day=first_day,
                             last_day=last_day)
         row = {"id": p.delegation_id, "delegator_id": self.actor.user_id, "delegate_id": delegate_id,
                "first_day": first_day.isoformat(), "last_day": last_day.isoformat()}
-        stamp = self._clock.stamp()
-        with self._store.transaction() as db:
-            ref = f"delegation:{p.delegation_id}"
-            remember(db, ref)
-            db["delegations"].insert(row)
-            enqueue(db, type="delegation.set", payload=p.model_dump(mode="json"), clock=stamp, entity_ref=ref)
+        self._queue_delegation("delegation.set", p, p.delegation_id, lambda db: db["delegations"].insert(row))
         return p.delegation_id
+
+    def cancel_delegation(self, delegation_id: str) -> int:
+        """Issue 10, delegation: end a hand-over (mine, or anyone's for HQ); gone here at once,
+        back if the server refuses."""
+        with self._store.reading() as db:
+            found = list(db.query("SELECT * FROM delegations WHERE id=?", [delegation_id]))
+        if not found:
+            raise RequestRefused("not_found", "This delegation no longer exists.")
+        chains.check_cancel_delegation(Person(self.actor.user_id, self.actor.role), _delegation(found[0]))
+        return self._queue_delegation("delegation.cancel", m.DelegationCancel(delegation_id=delegation_id),
+                                      delegation_id, lambda db: db["delegations"].delete(delegation_id))
+
+    def _queue_delegation(self, type_: str, payload: m.BaseModel, delegation_id: str, write) -> int:
+        stamp, ref = self._clock.stamp(), f"delegation:{delegation_id}"
+        with self._store.transaction() as db:
+            remember(db, ref)
+            write(db)
+            return enqueue(db, type=type_, payload=payload.model_dump(mode="json"), clock=stamp, entity_ref=ref)
 
     def resubmit(self, request_id: str, comment: str = "") -> int:
         """Send a request that came back to me again, with my answer."""
@@ -279,7 +329,7 @@ def approval_queue(db, user_id: str, now: datetime) -> list[dict]:
     waiting = []
     for row in db.query("SELECT * FROM requests WHERE status='pending' AND sync_state='synced' "
                         "ORDER BY created_at", []):
-        if flow.may_decide(planned_route(row), request_state(row), user_id):
+        if flow.may_decide(route_today(db, row, now.astimezone(HONG_KONG).date()), request_state(row), user_id):
             age = now - datetime.fromisoformat(row["created_at"])
             waiting.append({**_decoded(row), "age_hours": age.total_seconds() / 3600})
     return waiting

@@ -76,30 +76,32 @@ def punch_context(ctx: AppContext, p: dict, size: int = 13) -> list[ft.Control]:
 
 
 def _photo_bytes(ctx: AppContext, sha: str) -> bytes | None:
-    """This device's own copy, else the server's (which serves it only to allowed managers)."""
+    """This device's own copy, else the server's (which serves it only to those allowed)."""
     return local_photo(ctx.store, sha) or ctx.api.photo(sha)
 
 
-def selfie(ctx: AppContext, sha: str | None, size: int = SELFIE_SIZE) -> ft.Control:
-    """The punch's selfie, fetched in the background; offline it says so instead of failing."""
-    t = ctx.typo
-    if not sha:
-        return t.text(FLAG_NAMES.text(ctx.tr, Flag.NO_SELFIE), 14)
+async def load_photo(ctx: AppContext, sha: str) -> tuple[bytes | None, str | None]:
+    """A photo's bytes, or why there are none, in words (offline: it is not on this device)."""
+    try:
+        data = await offload(_photo_bytes, ctx, sha)
+    except NetworkError:
+        return None, ctx._("The photo is not available offline.")
+    except SyncError as exc:
+        log.info("photo not loaded: %s", type(exc).__name__)
+        return None, ctx._("The photo could not be loaded.")
+    return (data, None) if data else (None, ctx._("The photo could not be loaded."))
+
+
+def photo_box(ctx: AppContext, sha: str, label: str, size: int) -> ft.Control:
+    """A photo fetched in the background (``label``: what a screen reader calls it); when it
+    cannot be had (offline, not allowed) the box says so instead."""
     box = ft.Container(ft.ProgressRing(width=24, height=24), width=size, height=size,
                        alignment=ft.Alignment.CENTER)
 
     async def load() -> None:
-        try:
-            data = await offload(_photo_bytes, ctx, sha)
-        except NetworkError:
-            data, note = None, ctx._("The photo is not available offline.")
-        except SyncError as exc:
-            log.info("selfie not loaded: %s", type(exc).__name__)
-            data, note = None, ctx._("The photo could not be loaded.")
-        else:
-            note = None if data else ctx._("The photo could not be loaded.")
-        box.content = (ft.Image(src=data, width=size, height=size, fit=ft.BoxFit.COVER,
-                                semantics_label=ctx._("Selfie")) if data else t.text(note, 14))
+        data, note = await load_photo(ctx, sha)
+        box.content = (ft.Image(src=data, width=size, height=size, fit=ft.BoxFit.CONTAIN if size > SELFIE_SIZE
+                                else ft.BoxFit.COVER, semantics_label=label) if data else ctx.typo.text(note, 14))
         try:
             box.update()
         except RuntimeError:  # the screen was left while the photo loaded
@@ -107,3 +109,10 @@ def selfie(ctx: AppContext, sha: str | None, size: int = SELFIE_SIZE) -> ft.Cont
 
     ctx.page.run_task(load)
     return box
+
+
+def selfie(ctx: AppContext, sha: str | None, size: int = SELFIE_SIZE) -> ft.Control:
+    """The punch's selfie, fetched in the background; offline it says so instead of failing."""
+    if not sha:
+        return ctx.typo.text(FLAG_NAMES.text(ctx.tr, Flag.NO_SELFIE), 14)
+    return photo_box(ctx, sha, ctx._("Selfie"), size)

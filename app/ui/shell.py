@@ -11,9 +11,9 @@ from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
 from app.ui.screens import (
-    approvals, availability, broadcast, calendar_feed, chain_settings, clock, face_setup, home, kiosk, login, me,
-    my_punches, punch, rejected, requests, requests_new, requests_queue, roster, shifts, staff_pins, tasks, team,
-    trades,
+    approvals, availability, broadcast, calendar_feed, chain_settings, clock, delegation, face_setup, home, kiosk,
+    login, me, my_punches, punch, rejected, requests, requests_new, requests_queue, roster, shifts, staff_pins, tasks,
+    team, trades,
 )
 from app.ui.sync_status import SyncRunner
 
@@ -189,7 +189,8 @@ class Shell:
                        "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
                        staff_pins.ROUTE: lambda: staff_pins.view(ctx), roster.ROUTE: lambda: roster.view(ctx),
                        chain_settings.ROUTE: lambda: chain_settings.view(ctx),  # issue 10, availability
-                       requests_queue.ROUTE: lambda: requests_queue.view(ctx)}
+                       requests_queue.ROUTE: lambda: requests_queue.view(ctx),
+                       delegation.ROUTE: lambda: delegation.view(ctx)}  # issue 10, delegation
         if route.startswith(requests.ROUTE + "/") and route not in routes:
             return requests.detail_view(ctx, route, route.rsplit("/", 1)[1])  # one of my requests
         if route.startswith("/shifts/"):

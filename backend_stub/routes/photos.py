@@ -8,6 +8,7 @@ next chunk from ``Upload-Offset``. ``GET`` returns it to those who may read it
 """
 
 import re
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path as PathParam, Request, Response
@@ -15,13 +16,15 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from app.domain.access import may_read_certificate
+from app.domain.attendance import HONG_KONG
 from app.domain.roles import Actor
 from app.protocol import Reason
 from backend_stub import db
 from backend_stub.deps import CurrentUser, EngineDep, SettingsDep
 from backend_stub.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, UnsupportedMedia
 from backend_stub.openapi import errors
-from backend_stub.services import photo_refs, uploads
+from backend_stub.services import photo_refs, request_handlers, uploads
 
 router = APIRouter(prefix="/photos", tags=["photos"])
 _OFFSET = {"Upload-Offset": {"description": "Bytes received so far (`done` once stored)",
@@ -53,9 +56,15 @@ def _readable(engine: Engine, actor: Actor, sha: str) -> dict | None:
     """The photo's row if it is stored and ``actor`` may read it, else None."""
     with engine.connect().execution_options(readonly=True) as conn, conn.begin():
         row = conn.execute(select(db.photos).where(db.photos.c.sha256 == sha)).mappings().first()
-        if row is None or not photo_refs.may_read(conn, actor, sha, row["uploaded_by"]):
+        if row is None:
             return None
-        return dict(row)
+        # Issue 10, delegation: a sick-leave certificate has its own, narrower readers.
+        readers = request_handlers.certificate_readers(conn, sha, datetime.now(HONG_KONG).date())
+        if readers is not None:
+            allowed = may_read_certificate(actor, row["uploaded_by"], readers)
+        else:
+            allowed = photo_refs.may_read(conn, actor, sha, row["uploaded_by"])
+        return dict(row) if allowed else None
 
 
 @router.head("/{sha}", response_class=Response, responses=STATUS_RESPONSES)
@@ -82,7 +91,8 @@ async def upload_photo(sha: PhotoAddress, request: Request, caller: CurrentUser,
 
 @router.get("/{sha}", response_class=Response, responses=PHOTO_RESPONSES)
 def get_photo(sha: PhotoAddress, caller: CurrentUser, engine: EngineDep, settings: SettingsDep) -> Response:
-    """The photo bytes: its uploader, managers of a store where a record cites it, HQ."""
+    """The photo bytes: its uploader, managers of a store where a record cites it, HQ; a sick-leave
+    certificate only to the people with a part in its request."""
     row = _readable(engine, caller.actor, _check_sha(sha))
     if row is None:
         raise NotFound(Reason.NOT_FOUND, "No such photo")

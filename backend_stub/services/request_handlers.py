@@ -7,6 +7,7 @@ approval made offline on a request cancelled meanwhile is refused with the reaso
 """
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -79,6 +80,21 @@ def _state(conn: Connection, row) -> State:
     return State(Status(row.status), row.step, row.round, history)
 
 
+def certificate_readers(conn: Connection, sha: str, on: date) -> frozenset[str] | None:
+    """Issue 10, delegation: who has a part in the requests citing photo ``sha`` as of ``on``: each
+    requester, the people on its route (delegates in effect and those they stand in for) and
+    those who decided a step. None when no request cites it."""
+    rows = conn.execute(select(db.requests).where(db.requests.c.certificate_sha256 == sha)).all()
+    if not rows:
+        return None
+    readers: set[str] = set()
+    for row in rows:
+        req = _request(row)
+        readers |= {req.requester_id, *chains.route_people(route_of(conn, req, on)),
+                    *(d.user_id for d in _state(conn, row).history)}
+    return frozenset(readers)
+
+
 def _balance(conn: Connection, user_id: str, type_: RequestType, year: int) -> balance.LeaveBalance:
     e, r = db.leave_entitlements.c, db.requests.c
     entitled = conn.execute(select(e.days).where(e.user_id == user_id, e.type == type_.value,
@@ -88,8 +104,9 @@ def _balance(conn: Connection, user_id: str, type_: RequestType, year: int) -> b
     return balance.leave_balance(entitled, [(s, d) for s, d in rows])
 
 
-def _emit(conn: Connection, req: Request, state: State, now: datetime, on: date) -> None:
-    """Send the request, its whole route and its history to the requester and the store's managers."""
+def _emit(conn: Connection, req: Request, state: State, now: datetime, on: date, also: Iterable[str] = ()) -> None:
+    """Send the request, its whole route and its history to the requester and the store's managers
+    (and to ``also``: a delegate it no longer waits for)."""
     planned = route_of(conn, req, on)
     here = flow.current_step(planned, state)
     row = conn.execute(select(db.requests).where(db.requests.c.id == req.request_id)).mappings().one()
@@ -109,8 +126,11 @@ def _emit(conn: Connection, req: Request, state: State, now: datetime, on: date)
                            "available": bal.available}
     emit(conn, "request", req.request_id, data, audience="user", user_id=req.requester_id)
     emit(conn, "request", req.request_id, data, audience="managers", store_ids=[req.store_id])
-    # A delegate standing in for an approver may work at other stores: they get it by name.
-    for delegate in sorted({d for s in planned for d in s.on_behalf_of}):
+    # A delegate standing in for an approver, now or later, may work at other stores: they get it
+    # by name (a phone works out from its delegations who decides on the day).
+    people = chains.route_people(planned)
+    later = {d.delegate_id for d in _delegations(conn) if d.delegator_id in people and d.last_day >= on}
+    for delegate in sorted(({d for s in planned for d in s.on_behalf_of} | later | set(also)) - {req.requester_id}):
         emit(conn, "request", req.request_id, data, audience="user", user_id=delegate)
 
 
@@ -209,21 +229,66 @@ def delegation_set(conn: Connection, p: m.DelegationSet, ctx: Context) -> None:
     people = {x.user_id: x for x in _approvers(conn)}
     delegate = people.get(p.delegate_id) or Person(p.delegate_id, Role.STAFF)
     me = people.get(ctx.actor.user_id) or Person(ctx.actor.user_id, ctx.actor.role)
-    chains.check_delegation(me, delegate, p.first_day, p.last_day)
+    chains.check_delegation(me, delegate, p.first_day, p.last_day, _delegations(conn))
     row = {"id": p.delegation_id, "delegator_id": me.user_id, "delegate_id": delegate.user_id,
            "first_day": p.first_day.isoformat(), "last_day": p.last_day.isoformat()}
     conn.execute(db.approval_delegations.insert(), row)
-    for user_id in (me.user_id, delegate.user_id):
-        emit(conn, "delegation", p.delegation_id, row, audience="user", user_id=user_id)
-    # The phones of the stores the delegator covers show requesters the route with the delegate
-    # (named, since they may work elsewhere) before a request is sent.
     name = conn.execute(select(db.users.c.name).where(db.users.c.id == delegate.user_id)).scalar()
-    stores = sorted(me.store_ids) or list(conn.execute(select(db.stores.c.id)).scalars())
-    emit(conn, "delegation", p.delegation_id, {**row, "delegate_name": name}, audience="store", store_ids=stores)
+    stores = _stores_of(conn, me)
+    _tell_delegation(conn, stores, row, {**row, "delegate_name": name})
+    _resend_waiting(conn, stores, ctx, set())
+
+
+def delegation_cancel(conn: Connection, p: m.DelegationCancel, ctx: Context) -> None:
+    """Issue 10, delegation: the delegator (or HQ) ends a hand-over; the requests waiting go back
+    to the delegator at once, and leave the delegate's queue."""
+    t = db.approval_delegations.c
+    row = conn.execute(select(db.approval_delegations).where(t.id == p.delegation_id).with_for_update()).first()
+    if row is None:
+        raise Rejected(Reason.NOT_FOUND, "This delegation no longer exists.")
+    people = {x.user_id: x for x in _approvers(conn)}
+    me = people.get(ctx.actor.user_id) or Person(ctx.actor.user_id, ctx.actor.role)
+    chains.check_cancel_delegation(me, Delegation(row.delegator_id, row.delegate_id, date.fromisoformat(row.first_day),
+                                                  date.fromisoformat(row.last_day)))
+    stores = _stores_of(conn, people.get(row.delegator_id) or Person(row.delegator_id, Role.STAFF))
+    on = _today(ctx)
+    held = {w.id for w in _waiting(conn, stores)
+            if row.delegate_id in chains.route_people(route_of(conn, _request(w), on))}
+    conn.execute(db.approval_delegations.delete().where(t.id == p.delegation_id))
+    _tell_delegation(conn, stores, dict(row._mapping), None)
+    _resend_waiting(conn, stores, ctx, held, row.delegate_id)
+
+
+def _stores_of(conn: Connection, delegator: Person) -> list[str]:
+    """The stores whose requests a delegator approves (HQ: every store)."""
+    return sorted(delegator.store_ids) or list(conn.execute(select(db.stores.c.id)).scalars())
+
+
+def _waiting(conn: Connection, stores: list[str]) -> list:
+    r = db.requests.c
+    return conn.execute(select(db.requests).where(r.status == Status.PENDING.value, r.store_id.in_(stores))).all()
+
+
+def _tell_delegation(conn: Connection, stores: list[str], row: dict, shown: dict | None) -> None:
+    """Send a delegation (``shown``; None: cancelled) to both people and the delegator's stores,
+    whose phones show requesters the route with the delegate (named: they may work elsewhere)."""
+    for user_id in (row["delegator_id"], row["delegate_id"]):
+        emit(conn, "delegation", row["id"], shown and row, audience="user", user_id=user_id)
+    emit(conn, "delegation", row["id"], shown, audience="store", store_ids=stores)
+
+
+def _resend_waiting(conn: Connection, stores: list[str], ctx: Context, held: set[str], former: str = "") -> None:
+    """Re-send the requests waiting at ``stores`` with their route as it is now, so the queue of
+    whoever decides them today has them (``held``: also to the ``former`` delegate, to drop them)."""
+    on = _today(ctx)
+    for waiting in _waiting(conn, stores):
+        _emit(conn, _request(waiting), _state(conn, waiting), ctx.received_at, on,
+              also=[former] if waiting.id in held else [])
 
 
 REQUEST_HANDLERS = {
     "delegation.set": delegation_set,
+    "delegation.cancel": delegation_cancel,  # issue 10, delegation
     "request.submit": request_submit,
     "request.decide": request_decide,
     "request.cancel": request_cancel,

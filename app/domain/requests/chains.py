@@ -14,7 +14,9 @@ from datetime import date
 from enum import StrEnum
 
 from app.domain.requests.hk_holidays import leave_days
-from app.domain.requests.kinds import MAX_LEAVE_SPAN_DAYS, REASON_BAD_DATES, Request, RequestRefused, RequestType
+from app.domain.requests.kinds import (
+    MAX_LEAVE_SPAN_DAYS, REASON_BAD_DATES, REASON_DELEGATION_OVERLAPS, Request, RequestRefused, RequestType,
+)
 from app.domain.roles import Role
 
 
@@ -188,18 +190,61 @@ def route(chain: Chain, req: Request, people: Iterable[Person], delegations: Ite
     return planned
 
 
+def redelegate(planned: Iterable[PlannedStep], requester_id: str, delegations: Iterable[Delegation],
+               on: date) -> list[PlannedStep]:
+    """Issue 10, delegation: a route worked out on another day, as of day ``on``: each step's own
+    approvers, swapped for the delegates in effect that day (a hand-over may have begun or ended
+    since)."""
+    delegations = list(delegations)
+    steps = []
+    for s in planned:
+        own = [s.on_behalf_of.get(a, a) for a in s.approvers]
+        approvers, behalf = _delegate(own, requester_id, delegations, on)
+        steps.append(PlannedStep(s.index, s.role, s.need, approvers, behalf))
+    return steps
+
+
 def route_to_data(planned: Iterable[PlannedStep]) -> list[dict]:
     """The wire (and device) form of a route: what the server sends and the phone shows."""
     return [{"index": s.index, "role": s.role.value, "need": s.need.value, "approvers": list(s.approvers),
              "on_behalf_of": dict(s.on_behalf_of)} for s in planned]
 
 
-def check_delegation(delegator: Person, delegate: Person, first_day: date, last_day: date) -> None:
-    """Only an approver hands over, to another manager, for a range of at most a year."""
-    if not delegator.role.is_manager or not delegate.role.is_manager or delegate.user_id == delegator.user_id:
+def may_delegate_to(delegator: Person, delegate: Person) -> bool:
+    """Approvals are handed from a manager to another manager (never to oneself)."""
+    return delegator.role.is_manager and delegate.role.is_manager and delegate.user_id != delegator.user_id
+
+
+def check_delegation(delegator: Person, delegate: Person, first_day: date, last_day: date,
+                     existing: Iterable[Delegation] = ()) -> None:
+    """Only an approver hands over, to another manager, for a range of at most a year, and on
+    each day to one delegate only (``existing``: the hand-overs already made)."""
+    if not may_delegate_to(delegator, delegate):
         raise RequestRefused("forbidden_role", "Approvals can be handed only from one manager to another.")
     if last_day < first_day or (last_day - first_day).days >= MAX_LEAVE_SPAN_DAYS:
         raise RequestRefused(REASON_BAD_DATES, "Check the dates of the delegation.")
+    for d in existing:
+        # Two at once would leave it to chance which delegate gets the step.
+        if d.delegator_id == delegator.user_id and d.first_day <= last_day and first_day <= d.last_day:
+            raise RequestRefused(REASON_DELEGATION_OVERLAPS, "These days overlap another delegation of yours.",
+                                 first_day=d.first_day.isoformat(), last_day=d.last_day.isoformat())
+
+
+def may_cancel_delegation(canceller: Person, delegation: Delegation) -> bool:
+    """A delegation is cancelled by the person who handed over, or by HQ (never by the delegate)."""
+    return canceller.user_id == delegation.delegator_id or canceller.role is Role.HQ_ADMIN
+
+
+def check_cancel_delegation(canceller: Person, delegation: Delegation) -> None:
+    """``may_cancel_delegation``, refused with the reason."""
+    if not may_cancel_delegation(canceller, delegation):
+        raise RequestRefused("forbidden_role", "Only the person who handed over their approvals can cancel this.")
+
+
+def route_people(planned: Iterable[PlannedStep]) -> frozenset[str]:
+    """Everyone with a part in a route: each step's approvers (delegates in place) and the
+    approvers they stand in for."""
+    return frozenset(p for s in planned for p in (*s.approvers, *s.on_behalf_of.values()))
 
 
 def _data(type_: RequestType, *steps: dict) -> dict:

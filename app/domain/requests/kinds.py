@@ -44,6 +44,8 @@ REASON_ALREADY_DECIDED = "request_already_decided"
 REASON_NO_APPROVER = "request_no_approver"
 REASON_COMMENT_REQUIRED = "request_comment_required"
 REASON_NOT_SENT_BACK = "request_not_sent_back"
+# issue 10, delegation: one hand-over at a time per approver
+REASON_DELEGATION_OVERLAPS = "delegation_overlaps"
 
 #: Longest leave a single request may cover (a typo like 2062 must not pass as a year of leave).
 MAX_LEAVE_SPAN_DAYS = 366

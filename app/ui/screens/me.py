@@ -33,6 +33,10 @@ def view(ctx: AppContext, on_logout) -> ft.View:
     stores = ctx.tr.format_list([names.get(sid, sid) for sid in user["store_ids"]])
     manager_tools = [ft.ListTile(leading=ft.Icon(ft.Icons.PASSWORD), title=t.text(ctx._("Reset a forgotten PIN"), 16),
                                  on_click=lambda e: ctx.page.navigate("/me/pins"))] if ctx.is_manager else []
+    if ctx.is_manager:  # issue 10, delegation: hand my approvals over while I am away
+        manager_tools.append(ft.ListTile(leading=ft.Icon(ft.Icons.SWITCH_ACCOUNT),
+                                         title=t.text(ctx._("Delegate my approvals"), 16),
+                                         on_click=lambda e: ctx.page.navigate("/me/delegation")))
     if user["role"] == "hq_admin":  # issue 10, availability: the chain's shift-trade settings
         manager_tools.append(ft.ListTile(leading=ft.Icon(ft.Icons.TUNE), title=t.text(ctx._("Chain settings"), 16),
                                          on_click=lambda e: ctx.page.navigate("/me/chain-settings")))

@@ -16,6 +16,8 @@ from app.i18n.markers import N_
 from app.store.requests import RequestActions, my_requests, people_names, request_by_id
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.dialogs import ShownDialog
+from app.ui.punch_view import photo_box
 from app.ui.screens.me import ROLE_NAMES
 
 ROUTE = "/me/requests"
@@ -148,6 +150,26 @@ def history_lines(ctx: AppContext, row: dict, people: dict[str, str]) -> list[ft
     return lines
 
 
+#: Side of the certificate photo in its dialog (fits a 412 px phone with the dialog's margins).
+CERTIFICATE_SIZE = 280
+
+
+def certificate_button(ctx: AppContext, row: dict) -> list[ft.Control]:
+    """Issue 10, delegation: a sick-leave request's certificate photo, opened in a dialog (fetched
+    when it is not on this phone; offline the dialog says it is not here)."""
+    sha = row.get("certificate_sha256")
+    if not sha:
+        return []
+
+    def show(e) -> None:
+        title = ctx._("Medical certificate")
+        dialog = ft.AlertDialog(title=ctx.typo.text(title, 18), content=photo_box(ctx, sha, title, CERTIFICATE_SIZE),
+                                actions=[ft.TextButton(ctx._("Close"), on_click=lambda e: shown.close())])
+        shown = ShownDialog(ctx, dialog)
+
+    return [big_button(ctx, ctx._("View the certificate"), show, icon=ft.Icons.IMAGE, filled=False)]
+
+
 def balance_text(ctx: AppContext, bal: dict | None) -> str:
     """A leave balance in words (the numbers from the domain)."""
     if bal is None:
@@ -184,6 +206,7 @@ def detail_view(ctx: AppContext, route: str, request_id: str) -> ft.View:
         body.append(t.text(ctx._("Reason: {reason}", reason=row["note"]), 14))
     if row.get("balance"):
         body.append(t.text(balance_text(ctx, row["balance"]), 14))
+    body += certificate_button(ctx, row)  # issue 10, delegation
     body += [section(ctx, ctx._("Approval route"), route_lines(ctx, row, people)),
              section(ctx, ctx._("History"), history_lines(ctx, row, people))]
     mine = row["requester_id"] == ctx.user["id"]

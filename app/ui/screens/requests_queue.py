@@ -13,7 +13,9 @@ from app.store.requests import approval_queue, request_context
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.screen_state import QueueState, answered_elsewhere, draft_field, keep_in_place, screen_state
-from app.ui.screens.requests import actions, balance_text, history_lines, names, route_lines, what_text
+from app.ui.screens.requests import (
+    actions, balance_text, certificate_button, history_lines, names, route_lines, what_text,
+)
 
 ROUTE = "/approvals/requests"
 
@@ -69,6 +71,7 @@ def _item(ctx: AppContext, row: dict, context: dict, people: dict[str, str], sta
         t.text(people.get(row["requester_id"], row["requester_id"]), 15, weight=ft.FontWeight.BOLD),
         t.text(what_text(ctx, row), 15), t.text(_age_text(ctx, row["age_hours"]), 14, color=ft.Colors.GREY_700),
         *([t.text(ctx._("Reason: {reason}", reason=row["note"]), 14)] if row.get("note") else []),
+        *certificate_button(ctx, row),  # issue 10, delegation
         *_context_lines(ctx, row, context), *route_lines(ctx, row, people), *history_lines(ctx, row, people),
         ft.Semantics(container=True, content=comment),  # its own node: else every text above was its name
         answered_elsewhere(ctx, state, item) if gone else ft.Row([
