@@ -49,7 +49,7 @@ def _value(page, field, expected: str) -> str:
     """What a field shows: Flutter fills the accessibility copy of a field only once it has the
     focus, so focus it and read the focused editing element (``expected`` only bounds the wait)."""
     field.click()
-    return harness._wait_to_hold(page, field, expected)
+    return harness.wait_to_hold(page, field, expected)
 
 
 def _boxes(locator) -> list[dict]:
