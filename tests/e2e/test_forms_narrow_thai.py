@@ -2,7 +2,8 @@
 Chromium): the date and time fields of the roster's shift form, the open-shift form and New
 request hold their layout. Each field takes the screen's width inside the 412 px (no overflow),
 its calendar or clock button sits inside it on its line (never wrapped alone onto a line of
-its own), and the button still opens the picker by its Thai name."""
+its own), and the button still opens the picker by its Thai name. My availability's weekly
+window keeps From, To (each with its clock inside) and Remove on one line."""
 
 from __future__ import annotations
 
@@ -29,19 +30,20 @@ def thai_phone(chromium, web_client):
     d.close()
 
 
-def _check_field(page, t, label: str, picker: str) -> None:
-    """``label``'s field lies inside the screen, wider than half of it (not squeezed), and the
-    button named ``picker`` sits inside the field, on its line."""
+def _check_field(page, t, label: str, picker: str, min_width: float = WIDTH / 2) -> dict:
+    """``label``'s field lies inside the screen, at least ``min_width`` wide (not squeezed), and
+    the button named ``picker`` sits inside the field, on its line. The field's box."""
     field = page.get_by_label(label, exact=True)
     field.scroll_into_view_if_needed()
     button = page.get_by_role("button", name=t.gettext(picker, field=label), exact=True)
     expect(button).to_be_visible()
     box, inner = field.bounding_box(), button.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, f"{label!r} overflows the screen: {box}"
-    assert box["width"] > WIDTH / 2, f"{label!r} squeezed: {box}"
+    assert box["width"] >= min_width, f"{label!r} squeezed: {box}"
     assert box["x"] <= inner["x"] and inner["x"] + inner["width"] <= box["x"] + box["width"] + 1, (label, box, inner)
     centre = inner["y"] + inner["height"] / 2
     assert box["y"] <= centre <= box["y"] + box["height"], f"{label!r}'s button off its line: {box} {inner}"
+    return box
 
 
 def _opens_picker(page, t, label: str, picker: str) -> None:
@@ -78,9 +80,10 @@ def test_the_roster_shift_form_and_the_open_shift_form_hold_at_412px_in_thai(tha
     page.screenshot(path=ARTIFACTS / "open-shift-form-thai-412px.png")
 
 
-def test_new_requests_day_fields_hold_at_412px_in_thai(thai_phone):
+def test_new_requests_day_fields_and_an_availability_window_hold_at_412px_in_thai(thai_phone):
     """Chan, in Thai, opens New request (annual leave): First day and Last day lie inside the
-    screen with their calendar inside the field; the calendar opens."""
+    screen with their calendar inside the field; the calendar opens. In My availability, a
+    Monday window's From and To (clock inside each) and Remove share one line."""
     page, t = thai_phone.page, thai_phone.tr
     log_in(page, t)
     expect_home(page, t)
@@ -94,3 +97,19 @@ def test_new_requests_day_fields_hold_at_412px_in_thai(thai_phone):
     _opens_picker(page, t, last, "Pick on the calendar: {field}")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "new-request-thai-412px.png")
+
+    page.close()
+    page = thai_phone.open()  # the app loaded again, still signed in, at Home
+    expect_home(page, t)
+    tab(page, t, "Me").click()
+    page.get_by_role("button", name=re.compile("^" + re.escape(t.gettext("My availability")))).click()
+    expect(heading(page, t, "My availability")).to_be_visible(timeout=15_000)
+    monday = t.babel_locale.days["format"]["wide"][0]
+    page.get_by_role("button", name=t.gettext("Add hours on {day}", day=monday), exact=True).click()
+    start, end = (_check_field(page, t, t.gettext(label), "Pick on the clock: {field}", min_width=96)
+                  for label in ("From", "To"))
+    remove = page.get_by_role("button", name=t.gettext("Remove"), exact=True).first.bounding_box()
+    assert abs(start["y"] - end["y"]) < 2 and start["x"] + start["width"] <= end["x"], (start, end)
+    assert end["x"] + end["width"] <= remove["x"] and remove["x"] + remove["width"] <= WIDTH, (end, remove)
+    assert start["y"] <= remove["y"] + remove["height"] / 2 <= start["y"] + start["height"], (start, remove)
+    _opens_picker(page, t, t.gettext("To"), "Pick on the clock: {field}")
