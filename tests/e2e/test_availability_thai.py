@@ -14,21 +14,17 @@ import pytest
 from playwright.sync_api import expect
 
 from . import harness
-from .conftest import ARTIFACTS, Device, expect_home, heading, log_in, tab, tr
+from .conftest import ARTIFACTS, expect_home, heading, log_in, tab, thai_device
 
 pytestmark = pytest.mark.e2e
 
-LOCALE = "th"
 STAFF_NO, PIN, USER_ID = "S3005", "5555", "u-s05"  # Somchai Phongsri, Tsim Sha Tsui (seed.py)
 WINDOWS = [("09:00", "13:00"), ("17:00", "21:00")]
 
 
 @pytest.fixture(scope="module")
 def thai_phone(chromium, web_client):
-    """A 412 px phone whose browser speaks Thai, opened on the Thai login screen."""
-    d = Device(chromium, web_client, locale="th-TH")
-    d.tr = tr(LOCALE)
-    d.open(route="?hl=th")
+    d = thai_device(chromium, web_client)
     yield d
     d.close()
 

@@ -8,42 +8,50 @@ window keeps From, To (each with its clock inside) and Remove on one line."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, Device, expect_home, heading, log_in, tab, tr
+from .conftest import ARTIFACTS, expect_home, heading, log_in, tab, thai_device
 
 pytestmark = pytest.mark.e2e
 
-LOCALE = "th"
 WIDTH = 412
 
 
 @pytest.fixture()
 def thai_phone(chromium, web_client):
-    """A 412 px phone whose browser speaks Thai, opened on the Thai login screen."""
-    d = Device(chromium, web_client, locale="th-TH")
-    d.tr = tr(LOCALE)
-    d.open(route="?hl=th")
+    d = thai_device(chromium, web_client)
     yield d
     d.close()
 
 
-def _check_field(page, t, label: str, picker: str, min_width: float = WIDTH / 2) -> dict:
+def _settled(*locators) -> list[dict]:
+    """The boxes of ``locators`` once two readings agree (Flutter may still be scrolling the
+    field into view, moving everything between two readings)."""
+    boxes, deadline = None, time.monotonic() + 5
+    while True:
+        again = [locator.bounding_box() for locator in locators]
+        if again == boxes or time.monotonic() > deadline:
+            return again
+        boxes = again
+        time.sleep(0.2)
+
+
+def _check_field(page, t, label: str, picker: str, min_width: float = WIDTH / 2) -> None:
     """``label``'s field lies inside the screen, at least ``min_width`` wide (not squeezed), and
-    the button named ``picker`` sits inside the field, on its line. The field's box."""
+    the button named ``picker`` sits inside the field, on its line."""
     field = page.get_by_label(label, exact=True)
     field.scroll_into_view_if_needed()
     button = page.get_by_role("button", name=t.gettext(picker, field=label), exact=True)
     expect(button).to_be_visible()
-    box, inner = field.bounding_box(), button.bounding_box()
+    box, inner = _settled(field, button)
     assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, f"{label!r} overflows the screen: {box}"
     assert box["width"] >= min_width, f"{label!r} squeezed: {box}"
     assert box["x"] <= inner["x"] and inner["x"] + inner["width"] <= box["x"] + box["width"] + 1, (label, box, inner)
     centre = inner["y"] + inner["height"] / 2
     assert box["y"] <= centre <= box["y"] + box["height"], f"{label!r}'s button off its line: {box} {inner}"
-    return box
 
 
 def _opens_picker(page, t, label: str, picker: str) -> None:
@@ -106,9 +114,11 @@ def test_new_requests_day_fields_and_an_availability_window_hold_at_412px_in_tha
     expect(heading(page, t, "My availability")).to_be_visible(timeout=15_000)
     monday = t.babel_locale.days["format"]["wide"][0]
     page.get_by_role("button", name=t.gettext("Add hours on {day}", day=monday), exact=True).click()
-    start, end = (_check_field(page, t, t.gettext(label), "Pick on the clock: {field}", min_width=96)
-                  for label in ("From", "To"))
-    remove = page.get_by_role("button", name=t.gettext("Remove"), exact=True).first.bounding_box()
+    for label in ("From", "To"):
+        _check_field(page, t, t.gettext(label), "Pick on the clock: {field}", min_width=96)
+    start, end, remove = _settled(page.get_by_label(t.gettext("From"), exact=True),
+                                  page.get_by_label(t.gettext("To"), exact=True),
+                                  page.get_by_role("button", name=t.gettext("Remove"), exact=True).first)
     assert abs(start["y"] - end["y"]) < 2 and start["x"] + start["width"] <= end["x"], (start, end)
     assert end["x"] + end["width"] <= remove["x"] and remove["x"] + remove["width"] <= WIDTH, (end, remove)
     assert start["y"] <= remove["y"] + remove["height"] / 2 <= start["y"] + start["height"], (start, remove)

@@ -83,8 +83,8 @@ def _remove_window(form: Form, weekday: int, window: Window, state: Availability
     state.revision += 1
 
 
-def _field(ctx: AppContext, label: str, value: str, on_change, expand: int | None = None) -> ft.TextField:
-    return ft.TextField(label=label, value=value, expand=expand, dense=True,
+def _field(ctx: AppContext, label: str, value: str, on_change) -> ft.TextField:
+    return ft.TextField(label=label, value=value, dense=True,
                         text_style=ctx.typo.style(15), on_change=on_change)
 
 
@@ -93,7 +93,8 @@ def _window_row(ctx: AppContext, form: Form, weekday: int, window: Window, state
     field's clock button is inside it)."""
     return ft.Row([
         # Translators: the start and end time of a weekly window a person can work ("From 09:00 To 18:00").
-        time_field(ctx, ctx._("From"), window.start, lambda text: setattr(window, "start", text), expand=1, dense=True),
+        time_field(ctx, ctx._("From"), window.start, lambda text: setattr(window, "start", text),
+                   expand=1, dense=True),
         time_field(ctx, ctx._("To"), window.end, lambda text: setattr(window, "end", text), expand=1, dense=True),
         ft.IconButton(icon=ft.Icon(ft.Icons.DELETE_OUTLINE, semantics_label=ctx._("Remove")), tooltip=ctx._("Remove"),
                       on_click=lambda e: _remove_window(form, weekday, window, state)),
