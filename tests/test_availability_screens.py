@@ -75,15 +75,16 @@ def test_my_availability_set_offline_shows_at_once_and_reaches_the_server(server
 
 
 def test_dates_typed_wrong_are_refused_with_a_message_and_nothing_is_queued(server, device):
-    """A first day typed as "24/12" is refused on the phone with how to write it; nothing waits
-    to sync and what was typed stays to be fixed."""
+    """A first day typed as "24/12" is refused on the phone with how to write it (the words every
+    date field uses, issue 10 pickers); nothing waits to sync and what was typed stays to be fixed."""
     chan = device("S3001", "1111")
     notices = []
     chan.notify = lambda message, error=False: notices.append((message, error))
     view = screen.view(chan)
     _field(view, chan._("First day (YYYY-MM-DD)")).on_change(_typed("24/12"))
     _button(view, chan._("Add days off")).on_click(None)
-    assert notices == [(chan._("Write the dates like 2026-12-24."), True)]
+    assert notices == [(chan._("Write the date as YYYY-MM-DD, for example {example}, or pick it on the calendar.",
+                                example="2027-01-31"), True)]
     with chan.store.reading() as db:
         assert outbox.pending(db, 10) == []
     assert _field(screen.view(chan), chan._("First day (YYYY-MM-DD)")).value == "24/12"
@@ -155,7 +156,8 @@ def test_a_window_is_removed_and_adding_stops_at_the_rules_limit_of_21(server, d
     tuesday = chan.tr.babel_locale.days["format"]["wide"][1]
     _add(chan, screen.view(chan), tuesday).on_click(None)
     assert len(_window_rows(screen.view(chan))) == 1
-    remove = next(c for c in walk(_window_rows(screen.view(chan))[0]) if isinstance(c, ft.IconButton))
+    remove = next(c for c in walk(_window_rows(screen.view(chan))[0])
+                  if isinstance(c, ft.IconButton) and c.tooltip == chan._("Remove"))
     remove.on_click(None)
     assert _window_rows(screen.view(chan)) == []
     state.form.week = [[screen.Window(a, b) for a, b in (("06:00", "10:00"), ("11:00", "15:00"), ("16:00", "20:00"))]

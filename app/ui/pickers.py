@@ -1,10 +1,14 @@
-"""Issue 10, pickers: a date or time text field with a calendar or clock button beside it.
+"""Issue 10, pickers: a date or time text field with a calendar or clock button at its end.
 
 The button opens Flutter's own date or time picker (Flet's ``DatePicker`` / ``TimePicker``) in the
 user's language and fills the field in the field's format (YYYY-MM-DD, HH:MM on a 24-hour clock).
 Typing stays possible (a keyboard, a screen reader, an old phone): text in the wrong form is
 marked under the field when it loses focus, and refused with the same message when the form is
 sent (``InputError``, shown by ``AppContext.act``).
+
+The button sits inside the field (its trailing icon), not beside it: the field takes no more
+width than a plain one, so two fields and a button still share one line on a 412 px phone in
+any language (My availability's From / To / Remove).
 """
 
 import re
@@ -91,7 +95,7 @@ def _checked_field(ctx: AppContext, label: str, value: str, on_value: Callable[[
             e.control.error = error
             ctx.page.update(e.control)
 
-    return ft.TextField(label=label, value=value, on_change=typed, on_blur=left, expand=True, error_max_lines=3,
+    return ft.TextField(label=label, value=value, on_change=typed, on_blur=left, error_max_lines=3,
                         text_style=ctx.typo.style(15), **kw)
 
 
@@ -101,17 +105,19 @@ def _filled(ctx: AppContext, field: ft.TextField, text: str, on_value: Callable[
     ctx.page.update(field)
 
 
-def _beside(ctx: AppContext, field: ft.TextField, icon, name: str, open_picker) -> ft.Control:
-    button = ft.IconButton(icon=ft.Icon(icon, semantics_label=name), tooltip=name, on_click=open_picker,
-                           width=ctx.display.touch, height=ctx.display.touch)
-    return ft.Row([field, button], spacing=4, vertical_alignment=ft.CrossAxisAlignment.START)
+def _with_button(ctx: AppContext, field: ft.TextField, icon, name: str, open_picker) -> ft.TextField:
+    """``field`` with the picker's button as its trailing icon (a full touch target, named)."""
+    field.suffix_icon = ft.IconButton(icon=ft.Icon(icon, semantics_label=name), tooltip=name,
+                                      on_click=open_picker, width=ctx.display.touch, height=ctx.display.touch)
+    return field
 
 
 def date_field(ctx: AppContext, label: str, value: str, on_value: Callable[[str], None], *,
-               first: date, last: date) -> ft.Control:
-    """A YYYY-MM-DD field and a calendar button that fills it (days from ``first`` to ``last``)."""
+               first: date, last: date, **kw) -> ft.TextField:
+    """A YYYY-MM-DD field with a calendar button that fills it (days from ``first`` to ``last``);
+    ``kw`` goes to the ``TextField`` (``dense``, ``expand``)."""
     field = _checked_field(ctx, label, value, on_value, lambda text: parse_day(ctx, text),
-                           keyboard_type=ft.KeyboardType.DATETIME)
+                           keyboard_type=ft.KeyboardType.DATETIME, **kw)
     today = ctx.tr.to_local(ctx.tr.now()).date()
 
     def picked(e) -> None:
@@ -130,13 +136,14 @@ def date_field(ctx: AppContext, label: str, value: str, on_value: Callable[[str]
             confirm_text=ctx._("OK"), on_change=picked))
 
     # Translators: {field} is the name of a date field, e.g. "First day (YYYY-MM-DD)".
-    return _beside(ctx, field, ft.Icons.CALENDAR_MONTH, ctx._("Pick on the calendar: {field}", field=label),
+    return _with_button(ctx, field, ft.Icons.CALENDAR_MONTH, ctx._("Pick on the calendar: {field}", field=label),
                    open_calendar)
 
 
-def time_field(ctx: AppContext, label: str, value: str, on_value: Callable[[str], None]) -> ft.Control:
-    """An HH:MM field and a clock button that fills it (24-hour clock, as the field is written)."""
-    field = _checked_field(ctx, label, value, on_value, lambda text: parse_time(ctx, text))
+def time_field(ctx: AppContext, label: str, value: str, on_value: Callable[[str], None], **kw) -> ft.TextField:
+    """An HH:MM field with a clock button that fills it (24-hour clock, as the field is written);
+    ``kw`` goes to the ``TextField``."""
+    field = _checked_field(ctx, label, value, on_value, lambda text: parse_time(ctx, text), **kw)
 
     def picked(e) -> None:
         _filled(ctx, field, e.control.value.strftime("%H:%M"), on_value)
@@ -151,4 +158,4 @@ def time_field(ctx: AppContext, label: str, value: str, on_value: Callable[[str]
             help_text=label, cancel_text=ctx._("Cancel"), confirm_text=ctx._("OK"), on_change=picked))
 
     # Translators: {field} is the name of a time field, e.g. "Start (HH:MM)".
-    return _beside(ctx, field, ft.Icons.SCHEDULE, ctx._("Pick on the clock: {field}", field=label), open_clock)
+    return _with_button(ctx, field, ft.Icons.SCHEDULE, ctx._("Pick on the clock: {field}", field=label), open_clock)

@@ -188,6 +188,14 @@ class Device:
         self.context.close()
 
 
+def thai_device(browser, web: WebClient) -> Device:
+    """A 412 px phone whose browser speaks Thai, opened on the Thai login screen."""
+    d = Device(browser, web, locale="th-TH")
+    d.tr = tr("th")
+    d.open(route="?hl=th")
+    return d
+
+
 @pytest.fixture(scope="module")
 def device(chromium, web_client):
     """The module's device (one browser context)."""

@@ -14,21 +14,17 @@ import pytest
 from playwright.sync_api import expect
 
 from . import harness
-from .conftest import ARTIFACTS, Device, expect_home, heading, log_in, tab, tr
+from .conftest import ARTIFACTS, expect_home, heading, log_in, tab, thai_device
 
 pytestmark = pytest.mark.e2e
 
-LOCALE = "th"
 STAFF_NO, PIN, USER_ID = "S3005", "5555", "u-s05"  # Somchai Phongsri, Tsim Sha Tsui (seed.py)
 WINDOWS = [("09:00", "13:00"), ("17:00", "21:00")]
 
 
 @pytest.fixture(scope="module")
 def thai_phone(chromium, web_client):
-    """A 412 px phone whose browser speaks Thai, opened on the Thai login screen."""
-    d = Device(chromium, web_client, locale="th-TH")
-    d.tr = tr(LOCALE)
-    d.open(route="?hl=th")
+    d = thai_device(chromium, web_client)
     yield d
     d.close()
 
@@ -49,7 +45,7 @@ def _value(page, field, expected: str) -> str:
     """What a field shows: Flutter fills the accessibility copy of a field only once it has the
     focus, so focus it and read the focused editing element (``expected`` only bounds the wait)."""
     field.click()
-    return harness._wait_to_hold(page, field, expected)
+    return harness.wait_to_hold(page, field, expected)
 
 
 def _boxes(locator) -> list[dict]:

@@ -6,7 +6,8 @@ store colleagues' phones get the times (not the notes), so their shift rules kno
 marks a shift that ignores it.
 
 Laid out for a 412 px phone in any language: each weekday is a heading line of its own (one
-size for all), and each window is one line: from, to, remove.
+size for all), and each window is one line: from, to, remove. Times and days are typed or picked
+on the clock / calendar (the button is the field's trailing icon, so the line holds).
 """
 
 from dataclasses import dataclass, field
@@ -17,7 +18,8 @@ import flet as ft
 from app.domain.availability import MAX_WINDOWS
 from app.store.availability import AvailabilityActions, days_off, stored_windows
 from app.ui.chrome import big_button, frame, section
-from app.ui.context import AppContext
+from app.ui.context import AppContext, InputError
+from app.ui.pickers import date_field, day_error, parse_day, time_field
 from app.ui.screen_state import screen_state
 
 ROUTE = "/me/availability"
@@ -81,17 +83,19 @@ def _remove_window(form: Form, weekday: int, window: Window, state: Availability
     state.revision += 1
 
 
-def _field(ctx: AppContext, label: str, value: str, on_change, expand: int | None = None) -> ft.TextField:
-    return ft.TextField(label=label, value=value, expand=expand, dense=True,
+def _field(ctx: AppContext, label: str, value: str, on_change) -> ft.TextField:
+    return ft.TextField(label=label, value=value, dense=True,
                         text_style=ctx.typo.style(15), on_change=on_change)
 
 
 def _window_row(ctx: AppContext, form: Form, weekday: int, window: Window, state: AvailabilityState) -> ft.Control:
-    """From, to and remove on one line: the two fields share the width, so none wraps."""
+    """From, to and remove on one line: the two fields share the width, so none wraps (each
+    field's clock button is inside it)."""
     return ft.Row([
         # Translators: the start and end time of a weekly window a person can work ("From 09:00 To 18:00").
-        _field(ctx, ctx._("From"), window.start, lambda e: setattr(window, "start", e.control.value), expand=1),
-        _field(ctx, ctx._("To"), window.end, lambda e: setattr(window, "end", e.control.value), expand=1),
+        time_field(ctx, ctx._("From"), window.start, lambda text: setattr(window, "start", text),
+                   expand=1, dense=True),
+        time_field(ctx, ctx._("To"), window.end, lambda text: setattr(window, "end", text), expand=1, dense=True),
         ft.IconButton(icon=ft.Icon(ft.Icons.DELETE_OUTLINE, semantics_label=ctx._("Remove")), tooltip=ctx._("Remove"),
                       on_click=lambda e: _remove_window(form, weekday, window, state)),
     ], spacing=8, wrap=False)
@@ -125,11 +129,13 @@ def _week_section(ctx: AppContext, form: Form, state: AvailabilityState) -> ft.C
 
 
 def _add_days_off(ctx: AppContext, form: Form, state: AvailabilityState) -> None:
-    try:
-        first = date.fromisoformat(form.first_day.strip())
-        last = date.fromisoformat(form.last_day.strip()) if form.last_day.strip() else first
-    except ValueError:
-        ctx.notify(ctx._("Write the dates like 2026-12-24."), error=True)
+    try:  # issue 10, pickers: the same words as under the field (how to write it, or pick it)
+        first = parse_day(ctx, form.first_day)
+        if first is None:
+            raise InputError(day_error(ctx))
+        last = parse_day(ctx, form.last_day) or first
+    except InputError as exc:
+        ctx.notify(exc.message, error=True)
         return
     added: list[str] = []
     ctx.act(lambda: added.append(_actions(ctx).add_days_off(first, last, form.note)), ctx._("Days off saved."))
@@ -141,6 +147,13 @@ def _add_days_off(ctx: AppContext, form: Form, state: AvailabilityState) -> None
 def _remove(ctx: AppContext, day_off_id: str, state: AvailabilityState) -> None:
     ctx.act(lambda: _actions(ctx).remove_days_off(day_off_id), ctx._("Removed."))
     state.revision += 1
+
+
+def _day_field(ctx: AppContext, label: str, form: Form, name: str, today: date) -> ft.Control:
+    """Issue 10, pickers: typed as YYYY-MM-DD or picked on the calendar (from today to the end of
+    the year after next: days off are marked ahead)."""
+    return date_field(ctx, label, getattr(form, name), lambda text: setattr(form, name, text), dense=True,
+                      first=today, last=date(today.year + 2, 12, 31))
 
 
 def _days_off_section(ctx: AppContext, form: Form, state: AvailabilityState) -> ft.Control:
@@ -162,10 +175,8 @@ def _days_off_section(ctx: AppContext, form: Form, state: AvailabilityState) -> 
         rows = [t.text(ctx._("No days off marked."), 14, color=ft.Colors.GREY_700)]
     return section(ctx, ctx._("Days I cannot work"), [
         *rows,
-        _field(ctx, ctx._("First day (YYYY-MM-DD)"), form.first_day,
-               lambda e: setattr(form, "first_day", e.control.value)),
-        _field(ctx, ctx._("Last day (leave empty for one day)"), form.last_day,
-               lambda e: setattr(form, "last_day", e.control.value)),
+        _day_field(ctx, ctx._("First day (YYYY-MM-DD)"), form, "first_day", today),
+        _day_field(ctx, ctx._("Last day (leave empty for one day)"), form, "last_day", today),
         _field(ctx, ctx._("Reason (optional)"), form.note, lambda e: setattr(form, "note", e.control.value)),
         big_button(ctx, ctx._("Add days off"), lambda e: _add_days_off(ctx, form, state), icon=ft.Icons.EVENT_BUSY,
                    filled=False),

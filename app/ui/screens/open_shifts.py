@@ -5,7 +5,7 @@ roster week (with the claimants to pick from, "Edit open shift" and "Cancel open
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import flet as ft
 
@@ -16,6 +16,7 @@ from app.store.open_shift_actions import OpenShiftActions, claims_of, store_open
 from app.ui.chrome import big_button, section
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
+from app.ui.pickers import parse_time, time_field
 from app.ui.screens.trades import findings_text, override_fields  # the trades' warning texts and reasons
 
 #: How far ahead My shifts lists the open shifts of my stores.
@@ -94,13 +95,9 @@ def claim_act(ctx: AppContext, open_shift_id: str, state) -> None:
 
 
 # -- managers: the form and the week's open shifts on the roster ------------------------------
-def _parse(value: str) -> time:
-    return time.fromisoformat(value.strip())  # ValueError: "Please check what you entered."
-
-
 def _save(ctx: AppContext, form: OpenShiftForm, state) -> None:
     def do() -> None:
-        starts_at, ends_at = roster.shift_times(form.day, _parse(form.start), _parse(form.end))
+        starts_at, ends_at = roster.shift_times(form.day, parse_time(ctx, form.start), parse_time(ctx, form.end))
         if form.open_shift_id:
             _actions(ctx).edit_open_shift(form.open_shift_id, starts_at=starts_at, ends_at=ends_at,
                                           slots=int(form.slots.strip()), role=form.role)
@@ -125,8 +122,9 @@ def form_section(ctx: AppContext, form: OpenShiftForm, state) -> ft.Control:
 
     fields = [
         t.text(ctx.tr.format_date(form.day, "full"), 15),
-        field(ctx._("Start (HH:MM)"), "start"),
-        field(ctx._("End (HH:MM)"), "end"),
+        # Issue 10, pickers: typed as HH:MM or picked on the clock (an unclear time says how to write it).
+        time_field(ctx, ctx._("Start (HH:MM)"), form.start, lambda text: setattr(form, "start", text)),
+        time_field(ctx, ctx._("End (HH:MM)"), form.end, lambda text: setattr(form, "end", text)),
         field(ctx._("Role"), "role", max_length=64),
         field(ctx._("Places"), "slots", keyboard_type=ft.KeyboardType.NUMBER),
         ft.Row([big_button(ctx, ctx._("Save shift") if form.open_shift_id else ctx._("Add open shift"),
