@@ -4,6 +4,7 @@ waiting to sync), refusals in the reader's language; approvers open a sick-leave
 their queue, and a phone without the photo and without a network says so."""
 
 import asyncio
+from types import SimpleNamespace
 from datetime import date, timedelta
 
 import flet as ft
@@ -20,6 +21,8 @@ from app.ui.screens import me, requests, requests_queue
 from tests.servers import server_engine, server_rows
 from tests.test_accessible_names import nameless, walk
 from tests.test_availability_screens import _field, _typed
+from tests.test_pickers import _capture, _picker_button, _type
+from tests.test_pickers_forms import _pick
 from tests.test_request_device import _photo
 from tests.test_trades_screens import _button, _texts, device  # noqa: F401 - the signed-in device fixture
 
@@ -174,3 +177,28 @@ def test_a_hand_over_the_server_refuses_is_undone_on_the_phone_with_the_reason(s
         refused = [(r["type"], r["reason"]) for r in outbox.rejected(db)]
     assert refused == [("delegation.set", "forbidden_role")]
     assert chan_manager.reason_text("forbidden_role") != Translator("en").reason_message("forbidden_role")
+
+
+def test_the_delegation_days_come_from_the_calendar_and_a_day_typed_another_way_says_how(server, device):
+    """Delegate my approvals in Indonesian: the First day field has a calendar button that opens in
+    Indonesian and fills the field with the day picked; a last day typed as "12/3" is marked under
+    the field and refused with how to write a date, and nothing waits to sync."""
+    wati = device("M2003", "7300", "id")
+    dialogs, notices = _capture(wati)
+    view = screen.view(wati)
+    first = wati._("First day (YYYY-MM-DD)")
+    _picker_button(view, wati._("Pick on the calendar: {field}", field=first)).on_click(None)
+    calendar = _pick(dialogs, date(2027, 4, 6))
+    assert isinstance(calendar, ft.DatePicker) and calendar.locale == ft.Locale("id")
+    assert _field(view, first).value == "2027-04-06"
+    last = _field(view, wati._("Last day (YYYY-MM-DD)"))
+    _type(last, "12/3")
+    last.on_blur(SimpleNamespace(control=last))
+    how = wati._("Write the date as YYYY-MM-DD, for example {example}, or pick it on the calendar.",
+                 example="2027-01-31")
+    assert last.error == how and how != Translator("en")._(
+        "Write the date as YYYY-MM-DD, for example {example}, or pick it on the calendar.", example="2027-01-31")
+    next(c for c in walk(view) if isinstance(c, ft.RadioGroup)).on_change(_typed("u-am-hk"))
+    _button(view, wati._("Hand over my approvals")).on_click(None)
+    assert notices == [(how, True)]
+    assert _pending_types(wati) == []

@@ -16,7 +16,9 @@ from app.domain.roles import Role
 from app.store.requests import delegate_choices, delegations_from, people_names
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.context import InputError
 from app.ui.dialogs import confirm
+from app.ui.pickers import date_field, day_error, parse_day
 from app.ui.screen_state import screen_state
 from app.ui.screens.requests import actions, role_name
 
@@ -60,10 +62,12 @@ def _hand_over(ctx: AppContext, state: DelegationState) -> None:
         ctx.notify(ctx._("Pick who approves for you."), error=True)
         return
     try:
-        first = date.fromisoformat(form.first_day.strip())
-        last = date.fromisoformat(form.last_day.strip())
-    except ValueError:
-        ctx.notify(ctx._("Write the dates like 2026-12-24."), error=True)
+        first, last = parse_day(ctx, form.first_day), parse_day(ctx, form.last_day)
+    except InputError as exc:
+        ctx.notify(exc.message, error=True)
+        return
+    if first is None or last is None:
+        ctx.notify(day_error(ctx), error=True)
         return
     done: list[str] = []
     ctx.act(lambda: done.append(actions(ctx).delegate(form.delegate_id, first, last)),
@@ -99,19 +103,19 @@ def _picker(ctx: AppContext, form: DelegationForm) -> ft.Control:
     return ft.RadioGroup(ft.Column(radios, spacing=2), value=form.delegate_id, on_change=picked)
 
 
-def _day_field(ctx: AppContext, label: str, value: str, on_change) -> ft.TextField:
-    return ft.TextField(label=label, value=value, dense=True, width=220, text_style=ctx.typo.style(15),
-                        keyboard_type=ft.KeyboardType.DATETIME, on_change=on_change)
+def _day_field(ctx: AppContext, label: str, form: DelegationForm, name: str) -> ft.TextField:
+    today = _today(ctx)
+    # A hand-over may start today and last up to a year (the rule in app.domain.requests.chains).
+    return date_field(ctx, label, getattr(form, name), lambda text: setattr(form, name, text),
+                      first=today, last=today + timedelta(days=2 * 366), dense=True, width=240)
 
 
 def _new_section(ctx: AppContext, state: DelegationState) -> ft.Control:
     form = state.form
     return section(ctx, ctx._("Hand over to"), [
         _picker(ctx, form),
-        ft.Row([_day_field(ctx, ctx._("First day (YYYY-MM-DD)"), form.first_day,
-                           lambda e: setattr(form, "first_day", e.control.value)),
-                _day_field(ctx, ctx._("Last day (YYYY-MM-DD)"), form.last_day,
-                           lambda e: setattr(form, "last_day", e.control.value))], wrap=True, spacing=8),
+        ft.Row([_day_field(ctx, ctx._("First day (YYYY-MM-DD)"), form, "first_day"),
+                _day_field(ctx, ctx._("Last day (YYYY-MM-DD)"), form, "last_day")], wrap=True, spacing=8),
         big_button(ctx, ctx._("Hand over my approvals"), lambda e: _hand_over(ctx, state), icon=ft.Icons.SEND),
     ])
 
