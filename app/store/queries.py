@@ -123,8 +123,10 @@ def broadcasts(db: Database, user_id: str, *, unread_only: bool = False) -> list
         # their own unread list is what was addressed to them.
         + (" WHERE r.read_at IS NULL AND (b.recipient_ids IS NULL"
            " OR EXISTS (SELECT 1 FROM json_each(b.recipient_ids) WHERE value = ?))"
+           # Issue 11, broadcasts: what I sent myself is not news to me.
+           " AND b.author_id IS NOT ?"
            if unread_only else "") + " ORDER BY b.created_at DESC, b.id DESC",
-        [user_id, *([user_id] if unread_only else [])])
+        [user_id, *([user_id, user_id] if unread_only else [])])
     return [Broadcast(r["id"], r["title"], r["body"] or "", _dt(r["created_at"]), r["author_name"],
                       _dt(r["read_at"]), r["sync_state"], r.get("kind") or "normal", _shift_lines(db, r),
                       _recipients(db, r))

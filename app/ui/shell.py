@@ -137,7 +137,8 @@ class Shell:
         """Issue 10, tradeflow: a shift's trade options and a staff member's trades (no input
         fields there) follow the server too; a manager's trades keep their reason fields."""
         return route in self.READ_ONLY or route.startswith("/shifts/") or (
-            route == trades.ROUTE and not self.ctx.is_manager)
+            route == trades.ROUTE and not self.ctx.is_manager) or (
+            route == broadcast.ROUTE)  # issue 11, broadcasts: receipts follow; typing is kept in its state
 
     # -- routing ---------------------------------------------------------------------------
     @property
@@ -184,7 +185,7 @@ class Shell:
         }
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
-                       "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
+                       broadcast.ROUTE: lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
                        staff_pins.ROUTE: lambda: staff_pins.view(ctx), roster.ROUTE: lambda: roster.view(ctx),
                        chain_settings.ROUTE: lambda: chain_settings.view(ctx),  # issue 10, availability
                        requests_queue.ROUTE: lambda: requests_queue.view(ctx)}
