@@ -129,6 +129,9 @@ class Reason(StrEnum):
     OPEN_SHIFT_BAD_SLOTS = open_shifts.REASON_BAD_SLOTS
     # issue 10, tradeflow: one waiting request per shift
     TRADE_ALREADY_OPEN = trades.REASON_ALREADY_OPEN
+    # -- issue 11, broadcasts: audiences (app.domain.broadcasts) and acknowledgements ------
+    BROADCAST_AUDIENCE_EMPTY = "broadcast_audience_empty"
+    BROADCAST_NOT_URGENT = "broadcast_not_urgent"
 
 
 class Flag(StrEnum):
