@@ -1,7 +1,9 @@
 """Issue 11, broadcasts, on real synced phones (real API): the sender's own broadcasts are not
-"unread" on their Home, and a half-typed broadcast survives any redraw of its screen (a sync that
-brings receipts, a language change), byte for byte, CJK included."""
+"unread" on their Home, a half-typed broadcast survives any redraw of its screen (a sync that
+brings receipts, a language change), byte for byte, CJK included; sending to two stores asks
+first with the count of people; receipts per store and per person."""
 
+import asyncio
 from types import SimpleNamespace
 
 import flet as ft
@@ -10,6 +12,7 @@ from app.sync import SyncEngine
 from app.ui.screens import home
 from app.ui.shell import Shell
 from tests.test_accessible_names import walk
+from tests.test_me_calendar_feed import DialogPage, button
 from tests.test_trades_screens import _texts, device  # noqa: F401  (signed-in, synced phones)
 
 TITLE = "早更提示 Early shift"
@@ -72,3 +75,59 @@ def test_a_redraw_keeps_the_half_typed_broadcast_byte_for_byte(device):
                           ["u-sm-cwb", TITLE]).fetchall()
     assert [tuple(r) for r in sent] == [(TITLE, BODY)]
     assert [f.value for f in _fields(manager.page.views[-1])] == ["", ""]  # the next one starts empty
+
+
+def _run_tasks(page) -> None:
+    """Run what buttons started in the background (the Page stand-in keeps them)."""
+    while page.tasks:
+        handler, args, kwargs = page.tasks.pop(0)
+        asyncio.run(handler(*args, **kwargs))
+
+
+def _button(view, label: str):
+    return next(c for c in walk(view) if isinstance(c, (ft.FilledButton, ft.OutlinedButton))
+                and label in _texts(c.content))
+
+
+def test_two_stores_ask_first_with_the_count_and_receipts_follow_per_store_and_person(device):
+    """HK Island's area manager (CWB and Sha Tin) writes to their staff: "Count people" shows
+    "Reaches 4 people" (Fatima, at both stores, once); Send asks "Send this broadcast to 2
+    stores?" with that count and queues nothing until confirmed. After Siti reads it, the
+    receipts screen shows CWB "Read 1 of 3 (33.3%)" and "Not read yet only" hides Siti."""
+    manager = device("A1002", "8200")
+    manager.page = DialogPage()
+    shell = Shell(manager)
+    manager.page.route = "/broadcast"
+    shell.render()
+    title = _fields(manager.page.views[-1])[0]
+    _type(title, "Stocktake Sunday")
+    who = next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.Dropdown))
+    who.value = "staff"
+    who.on_select(SimpleNamespace(control=who, data="staff"))
+    _button(manager.page.views[-1], "Count people").on_click(None)
+    _run_tasks(manager.page)
+    assert "Reaches 4 people" in _texts(manager.page.views[-1])
+    _button(manager.page.views[-1], "Send").on_click(None)
+    dialog = manager.page.shown[-1]
+    assert "Send this broadcast to 2 stores? · Reaches 4 people" in _texts(dialog)
+    with manager.store.reading() as db:
+        assert db.execute("SELECT count(*) FROM outbox WHERE type='broadcast.create'").fetchone()[0] == 0
+    button(dialog, "Send").on_click(None)
+    asyncio.run(dialog.on_dismiss(None))
+    with manager.store.reading() as db:
+        [sent] = [r[0] for r in db.execute("SELECT id FROM broadcasts WHERE title='Stocktake Sunday'")]
+    SyncEngine(manager.store, manager.api).sync_once()
+    siti = device("S3002", "2222")
+    siti.actions.mark_broadcast_read(sent)
+    SyncEngine(siti.store, siti.api).sync_once()
+    manager.page.route = f"/broadcast/{sent}"
+    shell.render()
+    _run_tasks(manager.page)
+    receipts = _texts(manager.page.views[-1])
+    assert any(t.startswith("Read 1 of 3 (33.3%)") for t in receipts), receipts
+    assert "Siti Rahayu" in receipts and "Chan Tai Man 陳大文" in receipts
+    switch = next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.Switch))
+    switch.value = True
+    switch.on_change(SimpleNamespace(control=switch, data="true"))
+    receipts = _texts(manager.page.views[-1])
+    assert "Siti Rahayu" not in receipts and "Chan Tai Man 陳大文" in receipts

@@ -11,9 +11,9 @@ from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
 from app.ui.screens import (
-    approvals, availability, broadcast, calendar_feed, chain_settings, clock, face_setup, home, kiosk, login, me,
-    my_punches, punch, rejected, requests, requests_new, requests_queue, roster, shifts, staff_pins, tasks, team,
-    trades,
+    approvals, availability, broadcast, broadcast_receipts, broadcasts, calendar_feed, chain_settings, clock,
+    face_setup, home, kiosk, login, me, my_punches, punch, rejected, requests, requests_new, requests_queue, roster,
+    shifts, staff_pins, tasks, team, trades,
 )
 from app.ui.sync_status import SyncRunner
 
@@ -138,7 +138,8 @@ class Shell:
         fields there) follow the server too; a manager's trades keep their reason fields."""
         return route in self.READ_ONLY or route.startswith("/shifts/") or (
             route == trades.ROUTE and not self.ctx.is_manager) or (
-            route == broadcast.ROUTE)  # issue 11, broadcasts: receipts follow; typing is kept in its state
+            route == broadcast.ROUTE) or (  # issue 11, broadcasts: receipts follow; typing is kept in its state
+            route == broadcasts.ROUTE or route.startswith(broadcasts.ROUTE + "/"))  # the feed has no input
 
     # -- routing ---------------------------------------------------------------------------
     @property
@@ -182,6 +183,7 @@ class Shell:
             trades.ROUTE: lambda: trades.view(ctx),
             requests.ROUTE: lambda: requests.view(ctx),  # issue 10, requests
             requests.NEW_ROUTE: lambda: requests_new.view(ctx),
+            broadcasts.ROUTE: lambda: broadcasts.view(ctx),  # issue 11, broadcasts
         }
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
@@ -191,8 +193,12 @@ class Shell:
                        requests_queue.ROUTE: lambda: requests_queue.view(ctx)}
         if route.startswith(requests.ROUTE + "/") and route not in routes:
             return requests.detail_view(ctx, route, route.rsplit("/", 1)[1])  # one of my requests
+        if route.startswith(broadcasts.ROUTE + "/"):
+            return broadcasts.detail_view(ctx, route, route.rsplit("/", 1)[1])  # issue 11: one broadcast
         if route.startswith("/shifts/"):
             return trades.shift_view(ctx, route, route.rsplit("/", 1)[1])  # a tapped shift: trade it
+        if ctx.is_manager and route.startswith(broadcast_receipts.ROUTE + "/"):
+            return broadcast_receipts.view(ctx, route, route.rsplit("/", 1)[1])  # issue 11: a sent one's receipts
         if ctx.is_manager and route.startswith("/team/"):
             return punch.view(ctx, route, route.rsplit("/", 1)[1])  # a tapped punch
         return routes.get(route, routes["/home"])()

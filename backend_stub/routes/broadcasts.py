@@ -44,7 +44,7 @@ def read_broadcast(broadcast_id: str, caller: CurrentUser, conn: DbRead) -> dict
     if not broadcasts.may_read(conn, caller.actor, broadcast_id):
         raise _hidden(broadcast_id)
     row = conn.execute(select(db.broadcasts).where(db.broadcasts.c.id == broadcast_id)).mappings().one()
-    return dict(row)
+    return {k: broadcast_receipts.utc(v) for k, v in row.items()}
 
 
 @router.get("/{broadcast_id}/receipts", responses=errors(400, 401, 404))

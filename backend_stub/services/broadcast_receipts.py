@@ -5,12 +5,19 @@ reads): how many were reached, delivered (their phone pulled it), read and ackno
 person, one query, optionally only those who have not read it yet.
 """
 
+from datetime import UTC, datetime
+
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from backend_stub import db
 
 STATUSES = ("all", "unread", "unacknowledged")
+
+
+def utc(value):
+    """A stored time as aware UTC (SQLite hands back naive datetimes; only UTC is stored)."""
+    return value.replace(tzinfo=UTC) if isinstance(value, datetime) and value.tzinfo is None else value
 
 
 def _percent(part: int, whole: int) -> float:
@@ -51,7 +58,7 @@ def per_person(conn: Connection, broadcast_id: str, status: str = "all") -> list
         query = query.where(rd.read_at.is_(None))
     elif status == "unacknowledged":
         query = query.where(r.acknowledged_at.is_(None))
-    return [dict(row._mapping) for row in conn.execute(query)]
+    return [{k: utc(v) for k, v in row._mapping.items()} for row in conn.execute(query)]
 
 
 def receipts(conn: Connection, broadcast_id: str, status: str = "all") -> dict:

@@ -10,11 +10,15 @@ from dataclasses import dataclass, field
 
 import flet as ft
 
+from app.domain.broadcasts import NORMAL, URGENT
+from app.domain.roles import Role
 from app.store import queries
 from app.ui import shift_news
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.dialogs import confirm
 from app.ui.screen_state import screen_state
+from app.ui.screens.broadcast_receipts import ask_server
 
 ROUTE = "/broadcast"
 
@@ -26,27 +30,72 @@ class BroadcastDraft:
     title: str = ""
     body: str = ""
     stores: dict[str, bool] = field(default_factory=dict)  # store id -> ticked (absent: ticked)
+    role: str = "everyone"  # or one Role value
+    urgent: bool = False
+    pinned: bool = False
 
 
 @ft.observable
 @dataclass
 class BroadcastState:
     draft: BroadcastDraft = field(default_factory=BroadcastDraft)
+    #: Issue 11: the server's count of the audience last asked about, and that audience.
+    count: dict | None = None
+    counted_for: tuple = ()
+    count_problem: str | None = None
+
+
+def _audience(ctx: AppContext, draft: BroadcastDraft) -> dict:
+    stores = [sid for sid in ctx.user["store_ids"] if draft.stores.get(sid, True)]
+    return {"store_ids": stores, "role": None if draft.role == "everyone" else draft.role}
+
+
+def _key(audience: dict) -> tuple:
+    return tuple(audience["store_ids"]), audience["role"]
+
+
+async def _count(ctx: AppContext, state: BroadcastState) -> None:
+    """Ask the server how many people the chosen audience reaches (online only)."""
+    audience = _audience(ctx, state.draft)
+    answer, problem = await ask_server(ctx, lambda: ctx.api.broadcast_audience_count(audience))
+    state.counted_for, state.count_problem = _key(audience), problem
+    state.count = answer  # redraws
+
+
+def _count_text(ctx: AppContext, state: BroadcastState) -> str | None:
+    if state.count_problem:
+        return state.count_problem
+    if state.count is None or state.counted_for != _key(_audience(ctx, state.draft)):
+        return None
+    people = state.count["people"]
+    return ctx.tr.ngettext("Reaches {count} person", "Reaches {count} people", people)
 
 
 def _send(ctx: AppContext, state: BroadcastState) -> None:
     draft = state.draft
-    stores = [sid for sid in ctx.user["store_ids"] if draft.stores.get(sid, True)]
+    audience = _audience(ctx, draft)
+    stores = audience["store_ids"]
     if not draft.title.strip() or not stores:
         ctx.notify(ctx._("Add a title and choose at least one store."), error=True)
         return
 
     def create() -> None:
-        ctx.actions.create_broadcast(stores, draft.title.strip(), draft.body)
+        ctx.actions.create_broadcast(stores, draft.title.strip(), draft.body, role=audience["role"],
+                                     kind=URGENT if draft.urgent else NORMAL, pinned=draft.pinned)
         state.draft.title = state.draft.body = ""  # sent: the redraw after it starts a new one
         state.draft.stores.clear()
+        state.draft.urgent = state.draft.pinned = False
 
-    ctx.act(create, ctx._("Broadcast saved. It will be sent when online."))
+    def send_now() -> None:
+        ctx.act(create, ctx._("Broadcast saved. It will be sent when online."))
+
+    if len(stores) < 2:
+        send_now()
+        return
+    # Issue 11: more than one store is a wide audience: ask first, with the count when known.
+    question = ctx.tr.ngettext("Send this broadcast to {count} store?", "Send this broadcast to {count} stores?",
+                               len(stores))
+    confirm(ctx, ctx._("Send"), ctx.tr.join(question, _count_text(ctx, state)), ctx._("Send"), send_now)
 
 
 def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> list[ft.Control]:
@@ -59,7 +108,20 @@ def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> l
     picks = [ft.Checkbox(label=names.get(sid, sid), value=draft.stores.get(sid, True), label_style=t.style(15),
                          on_change=lambda e, sid=sid: draft.stores.__setitem__(sid, bool(e.control.value)))
              for sid in ctx.user["store_ids"]]
-    return [title, body, *picks, big_button(ctx, ctx._("Send"), lambda e: _send(ctx, state), icon=ft.Icons.SEND)]
+    roles = {"everyone": ctx._("Everyone"), Role.STAFF.value: ctx._("Staff"), Role.STORE_MANAGER.value: ctx._("Store managers")}
+    role = ft.Dropdown(label=ctx._("Who"), value=draft.role, text_style=t.style(15),
+                       options=[ft.dropdown.Option(key=k, text=v) for k, v in roles.items()],
+                       on_select=lambda e: setattr(draft, "role", e.control.value or "everyone"))
+    switches = [ft.Switch(label=ctx._("Urgent: everyone must acknowledge it"), value=draft.urgent,
+                          label_text_style=t.style(15), on_change=lambda e: setattr(draft, "urgent", bool(e.control.value))),
+                ft.Switch(label=ctx._("Pin to the top"), value=draft.pinned, label_text_style=t.style(15),
+                          on_change=lambda e: setattr(draft, "pinned", bool(e.control.value)))]
+    counted = _count_text(ctx, state)
+    return [title, body, *picks, role, *switches,
+            ft.Row([big_button(ctx, ctx._("Count people"), lambda e: ctx.page.run_task(_count, ctx, state),
+                               icon=ft.Icons.GROUPS, filled=False),
+                    *([t.text(counted, 15)] if counted else [])], wrap=True),
+            big_button(ctx, ctx._("Send"), lambda e: _send(ctx, state), icon=ft.Icons.SEND)]
 
 
 def view(ctx: AppContext) -> ft.View:
@@ -76,7 +138,9 @@ def view(ctx: AppContext) -> ft.View:
             title=t.text(shift_news.title(ctx, b), 15),  # issue 10, shiftnews
             # Translators: read receipts of a broadcast: {read} staff have read it, of {total} who got it.
             subtitle=t.text(ctx._("Read by {read} of {total}", read=ctx.tr.format_number(r.read),
-                                  total=ctx.tr.format_number(r.audience)), 13)))
+                                  total=ctx.tr.format_number(r.audience)), 13),
+            # Issue 11: receipts per store and per person, from the server.
+            on_click=lambda e, bid=b.id: ctx.page.navigate(f"{ROUTE}/{bid}")))
     return frame(ctx, ROUTE, ctx._("Broadcast"), [
         section(ctx, ctx._("New broadcast"), _compose(ctx, state, names)),
         section(ctx, ctx._("Recent broadcasts"), history or [t.text(ctx._("Nothing sent yet."), 15)]),
