@@ -47,7 +47,7 @@ def read_broadcast(broadcast_id: str, caller: CurrentUser, conn: DbRead) -> dict
     return {k: broadcast_receipts.utc(v) for k, v in row.items()}
 
 
-@router.get("/{broadcast_id}/receipts", responses=errors(400, 401, 404))
+@router.get("/{broadcast_id}/receipts", responses=errors(401, 404))
 def receipts(broadcast_id: str, caller: CurrentUser, conn: DbRead,
              status: Annotated[str, Query(pattern="^(all|unread|unacknowledged)$")] = "all") -> dict[str, Any]:
     """Delivered, read and acknowledged, per store (counts and percentages) and per person."""
