@@ -12,7 +12,7 @@ from app.sync import SyncEngine
 from app.ui.screens import home
 from app.ui.shell import Shell
 from tests.test_accessible_names import walk
-from tests.test_me_calendar_feed import DialogPage, button
+from tests.test_me_calendar_feed import OFFLINE, DialogPage, button, offline_api
 from tests.test_trades_screens import _texts, device  # noqa: F401  (signed-in, synced phones)
 
 TITLE = "早更提示 Early shift"
@@ -131,3 +131,22 @@ def test_two_stores_ask_first_with_the_count_and_receipts_follow_per_store_and_p
     switch.on_change(SimpleNamespace(control=switch, data="true"))
     receipts = _texts(manager.page.views[-1])
     assert "Siti Rahayu" not in receipts and "Chan Tai Man 陳大文" in receipts
+
+
+def test_offline_the_count_says_the_server_cannot_be_reached_and_sending_still_works(device):
+    """With no connection, "Count people" answers in the manager's language that the server
+    cannot be reached; sending (one store: no question) is queued on the phone all the same."""
+    manager = device("M2001", "7100", "zh_Hant_HK")
+    manager.page = DialogPage()
+    manager.api = offline_api(manager)
+    shell = Shell(manager)
+    manager.page.route = "/broadcast"
+    shell.render()
+    _type(_fields(manager.page.views[-1])[0], TITLE)
+    _button(manager.page.views[-1], manager._("Count people")).on_click(None)
+    _run_tasks(manager.page)
+    said = manager._(OFFLINE)
+    assert said != OFFLINE and said in _texts(manager.page.views[-1])
+    _button(manager.page.views[-1], manager._("Send")).on_click(None)
+    with manager.store.reading() as db:
+        assert db.execute("SELECT count(*) FROM outbox WHERE type='broadcast.create'").fetchone()[0] == 1

@@ -39,10 +39,16 @@ class BroadcastDraft:
 @dataclass
 class BroadcastState:
     draft: BroadcastDraft = field(default_factory=BroadcastDraft)
-    #: Issue 11: the server's count of the audience last asked about, and that audience.
-    count: dict | None = None
-    counted_for: tuple = ()
-    count_problem: str | None = None
+    counted: "Counted | None" = None  # issue 11: set once per answer (one redraw)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The server's count of an audience (``key``), or why there is none."""
+
+    key: tuple
+    people: int | None
+    problem: str | None
 
 
 def _audience(ctx: AppContext, draft: BroadcastDraft) -> dict:
@@ -58,17 +64,17 @@ async def _count(ctx: AppContext, state: BroadcastState) -> None:
     """Ask the server how many people the chosen audience reaches (online only)."""
     audience = _audience(ctx, state.draft)
     answer, problem = await ask_server(ctx, lambda: ctx.api.broadcast_audience_count(audience))
-    state.counted_for, state.count_problem = _key(audience), problem
-    state.count = answer  # redraws
+    state.counted = Counted(_key(audience), answer and answer["people"], problem)  # redraws
 
 
 def _count_text(ctx: AppContext, state: BroadcastState) -> str | None:
-    if state.count_problem:
-        return state.count_problem
-    if state.count is None or state.counted_for != _key(_audience(ctx, state.draft)):
+    """What the last count says, if it still counts the audience chosen now."""
+    counted = state.counted
+    if counted is None or counted.key != _key(_audience(ctx, state.draft)):
         return None
-    people = state.count["people"]
-    return ctx.tr.ngettext("Reaches {count} person", "Reaches {count} people", people)
+    if counted.people is None:
+        return counted.problem
+    return ctx.tr.ngettext("Reaches {count} person", "Reaches {count} people", counted.people)
 
 
 def _send(ctx: AppContext, state: BroadcastState) -> None:
