@@ -150,3 +150,27 @@ def test_offline_the_count_says_the_server_cannot_be_reached_and_sending_still_w
     _button(manager.page.views[-1], manager._("Send")).on_click(None)
     with manager.store.reading() as db:
         assert db.execute("SELECT count(*) FROM outbox WHERE type='broadcast.create'").fetchone()[0] == 1
+
+
+def test_chosen_people_reach_only_them(device):
+    """The CWB manager chooses "Chosen people", ticks Siti: "Count people" says 1 person, and once
+    sent and synced, Siti has it on her phone and Chan (same store) does not."""
+    manager = device("M2001", "7100")
+    manager.page = DialogPage()
+    shell = Shell(manager)
+    manager.page.route = "/broadcast"
+    shell.render()
+    _type(_fields(manager.page.views[-1])[0], "Your uniform is ready")
+    who = next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.Dropdown))
+    who.on_select(SimpleNamespace(control=SimpleNamespace(value="people"), data="people"))
+    siti = next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.Checkbox) and c.label == "Siti Rahayu")
+    siti.on_change(SimpleNamespace(control=SimpleNamespace(value=True), data="true"))
+    _button(manager.page.views[-1], "Count people").on_click(None)
+    _run_tasks(manager.page)
+    assert "Reaches 1 person" in _texts(manager.page.views[-1])
+    _button(manager.page.views[-1], "Send").on_click(None)
+    assert manager.page.shown == [] or all(isinstance(d, ft.SnackBar) for d in manager.page.shown)  # one person: no question
+    SyncEngine(manager.store, manager.api).sync_once()
+    for staff_no, pin, has_it in (("S3002", "2222", True), ("S3001", "1111", False)):
+        phone = device(staff_no, pin)
+        assert ("Your uniform is ready" in _texts(home.view(phone))) is has_it, staff_no

@@ -104,7 +104,9 @@ class Actions:
         row = {"id": p.broadcast_id, "author_id": self.actor.user_id, "title": p.title,
                "body": p.body, "created_at": self._now().isoformat(), "kind": p.kind, "pinned": int(p.pinned),
                "store_ids": json.dumps(sorted(broadcasts.places(audience, areas))),
-               "audience": json.dumps({"store_ids": store_ids, "area": area, "role": role, "user_ids": list(user_ids)})}
+               "audience": json.dumps({"store_ids": store_ids, "area": area, "role": role, "user_ids": list(user_ids)}),
+               # named people alone: who it reaches is known here already (else the server says)
+               "recipient_ids": json.dumps(sorted(user_ids)) if user_ids and not (store_ids or area or role) else None}
         self._record("broadcast.create", p, f"broadcast:{p.broadcast_id}",
                      lambda db: db["broadcasts"].insert(row, alter=False))
         return p.broadcast_id

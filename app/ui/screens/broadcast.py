@@ -30,9 +30,14 @@ class BroadcastDraft:
     title: str = ""
     body: str = ""
     stores: dict[str, bool] = field(default_factory=dict)  # store id -> ticked (absent: ticked)
-    role: str = "everyone"  # or one Role value
+    role: str = "everyone"  # or one Role value, or PEOPLE (the people ticked in ``people``)
+    people: dict[str, bool] = field(default_factory=dict)  # person id -> ticked
     urgent: bool = False
     pinned: bool = False
+
+    def reset(self) -> None:
+        """Start a new one, in place (the fields on screen hold this object)."""
+        self.__init__()
 
 
 @ft.observable
@@ -51,13 +56,19 @@ class Counted:
     problem: str | None
 
 
+PEOPLE = "people"
+
+
 def _audience(ctx: AppContext, draft: BroadcastDraft) -> dict:
+    """What the sender chose, as the server takes it (app.protocol BroadcastAudience)."""
+    if draft.role == PEOPLE:
+        return {"store_ids": [], "role": None, "user_ids": sorted(uid for uid, on in draft.people.items() if on)}
     stores = [sid for sid in ctx.user["store_ids"] if draft.stores.get(sid, True)]
-    return {"store_ids": stores, "role": None if draft.role == "everyone" else draft.role}
+    return {"store_ids": stores, "role": None if draft.role == "everyone" else draft.role, "user_ids": []}
 
 
 def _key(audience: dict) -> tuple:
-    return tuple(audience["store_ids"]), audience["role"]
+    return tuple(audience["store_ids"]), audience["role"], tuple(audience["user_ids"])
 
 
 async def _count(ctx: AppContext, state: BroadcastState) -> None:
@@ -77,20 +88,28 @@ def _count_text(ctx: AppContext, state: BroadcastState) -> str | None:
     return ctx.tr.ngettext("Reaches {count} person", "Reaches {count} people", counted.people)
 
 
+def _choose_who(ctx: AppContext, draft: BroadcastDraft, who: str) -> None:
+    """Choosing chosen people (or leaving them) shows other checkboxes: redraw then."""
+    redraw = (who == PEOPLE) != (draft.role == PEOPLE)
+    draft.role = who
+    if redraw:
+        ctx.rerender()
+
+
 def _send(ctx: AppContext, state: BroadcastState) -> None:
     draft = state.draft
     audience = _audience(ctx, draft)
     stores = audience["store_ids"]
-    if not draft.title.strip() or not stores:
-        ctx.notify(ctx._("Add a title and choose at least one store."), error=True)
+    if not draft.title.strip() or not (stores or audience["user_ids"]):
+        ctx.notify(ctx._("Add a title and choose at least one person.") if draft.role == PEOPLE
+                   else ctx._("Add a title and choose at least one store."), error=True)
         return
 
     def create() -> None:
         ctx.actions.create_broadcast(stores, draft.title.strip(), draft.body, role=audience["role"],
-                                     kind=URGENT if draft.urgent else NORMAL, pinned=draft.pinned)
-        state.draft.title = state.draft.body = ""  # sent: the redraw after it starts a new one
-        state.draft.stores.clear()
-        state.draft.urgent = state.draft.pinned = False
+                                     user_ids=tuple(audience["user_ids"]), kind=URGENT if draft.urgent else NORMAL,
+                                     pinned=draft.pinned)
+        state.draft.reset()  # sent: the redraw after it starts a new one
 
     def send_now() -> None:
         ctx.act(create, ctx._("Broadcast saved. It will be sent when online."))
@@ -111,19 +130,27 @@ def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> l
     body = ft.TextField(label=ctx._("Message"), multiline=True, min_lines=3, max_length=5000,
                         text_style=t.style(16), value=draft.body,
                         on_change=lambda e: setattr(draft, "body", e.control.value or ""))
-    picks = [ft.Checkbox(label=names.get(sid, sid), value=draft.stores.get(sid, True), label_style=t.style(15),
-                         on_change=lambda e, sid=sid: draft.stores.__setitem__(sid, bool(e.control.value)))
-             for sid in ctx.user["store_ids"]]
-    roles = {"everyone": ctx._("Everyone"), Role.STAFF.value: ctx._("Staff"), Role.STORE_MANAGER.value: ctx._("Store managers")}
+    roles = {"everyone": ctx._("Everyone"), Role.STAFF.value: ctx._("Staff"),
+             Role.STORE_MANAGER.value: ctx._("Store managers"), PEOPLE: ctx._("Chosen people")}
     role = ft.Dropdown(label=ctx._("Who"), value=draft.role, text_style=t.style(15),
                        options=[ft.dropdown.Option(key=k, text=v) for k, v in roles.items()],
-                       on_select=lambda e: setattr(draft, "role", e.control.value or "everyone"))
+                       on_select=lambda e: _choose_who(ctx, draft, e.control.value or "everyone"))
+    if draft.role == PEOPLE:  # issue 11: named people of my stores instead of stores
+        with ctx.store.reading() as db:
+            people = queries.people_of_stores(db, ctx.user["store_ids"], ctx.user["id"])
+        picks = [ft.Checkbox(label=p["name"], value=draft.people.get(p["id"], False), label_style=t.style(15),
+                             on_change=lambda e, uid=p["id"]: draft.people.__setitem__(uid, bool(e.control.value)))
+                 for p in people]
+    else:
+        picks = [ft.Checkbox(label=names.get(sid, sid), value=draft.stores.get(sid, True), label_style=t.style(15),
+                             on_change=lambda e, sid=sid: draft.stores.__setitem__(sid, bool(e.control.value)))
+                 for sid in ctx.user["store_ids"]]
     switches = [ft.Switch(label=ctx._("Urgent: everyone must acknowledge it"), value=draft.urgent,
                           label_text_style=t.style(15), on_change=lambda e: setattr(draft, "urgent", bool(e.control.value))),
                 ft.Switch(label=ctx._("Pin to the top"), value=draft.pinned, label_text_style=t.style(15),
                           on_change=lambda e: setattr(draft, "pinned", bool(e.control.value)))]
     counted = _count_text(ctx, state)
-    return [title, body, *picks, role, *switches,
+    return [title, body, role, *picks, *switches,
             ft.Row([big_button(ctx, ctx._("Count people"), lambda e: ctx.page.run_task(_count, ctx, state),
                                icon=ft.Icons.GROUPS, filled=False),
                     *([t.text(counted, 15)] if counted else [])], wrap=True),
