@@ -1,8 +1,10 @@
 """Issue 11, broadcasts, on real synced phones (real API): the Broadcasts feed (pinned on top,
 unread first), opening one records "read" and Acknowledge records the acknowledgement on the
 phone at once, offline, and both reach the server later with the times they happened; the
-sender's receipts then show who acknowledged and who has not."""
+sender's receipts then show who acknowledged and who has not; an urgent one blocks every screen
+until acknowledged."""
 
+import asyncio
 import time
 from datetime import datetime
 
@@ -11,7 +13,9 @@ import flet as ft
 from app.domain.roles import Role
 from app.sync import SyncEngine
 from app.ui.screens import broadcasts, home
+from app.ui.shell import Shell
 from tests.test_accessible_names import nameless, walk
+from tests.test_me_calendar_feed import DialogPage, button
 from tests.test_trades_screens import _texts, device  # noqa: F401  (signed-in, synced phones)
 
 
@@ -94,3 +98,29 @@ def test_the_sender_opening_their_own_broadcast_records_no_read(device):
     broadcasts.detail_view(manager, f"{broadcasts.ROUTE}/{sent}", sent)
     with manager.store.reading() as db:
         assert db.execute("SELECT count(*) FROM outbox WHERE type='broadcast.read'").fetchone()[0] == 0
+
+
+def test_an_urgent_broadcast_blocks_every_screen_until_acknowledged(device):
+    """Chan's phone, on any screen, shows the urgent broadcast in a dialog only Acknowledge
+    closes; redraws (a sync) do not stack a second one, nor does one drawn while it closes; once
+    acknowledged it is read and acknowledged on his phone and does not come back."""
+    manager = device("M2001", "7100")
+    sent = manager.actions.create_broadcast(["st-cwb"], "Typhoon: close at 15:00", "請準時落閘。",
+                                            role=Role.STAFF, kind="urgent")
+    _sync(manager)
+    chan = device("S3001", "1111")
+    chan.page = DialogPage()
+    shell = Shell(chan)
+    for route in ("/home", "/shifts"):
+        chan.page.route = route
+        shell.render()
+    dialogs = [d for d in chan.page.shown if isinstance(d, ft.AlertDialog)]
+    assert len(dialogs) == 1 and dialogs[0].modal
+    assert "Urgent · Typhoon: close at 15:00" in _texts(dialogs[0]) and "請準時落閘。" in _texts(dialogs[0])
+    button(dialogs[0], "Acknowledge").on_click(None)
+    shell.render()  # a sync redraw while it closes
+    assert [d for d in chan.page.shown if isinstance(d, ft.AlertDialog)] == dialogs
+    asyncio.run(dialogs[0].on_dismiss(None))
+    assert _stored(chan, "broadcast_acks", sent, "acknowledged_at") and _stored(chan, "broadcast_reads", sent, "read_at")
+    shell.render()
+    assert [d for d in chan.page.shown if isinstance(d, ft.AlertDialog)] == dialogs

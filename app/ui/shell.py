@@ -7,6 +7,7 @@ import flet as ft
 from app.platform import offload, startup_mark
 from app.protocol import TokenPair
 from app.store import outbox
+from app.ui import urgent
 from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
@@ -220,3 +221,5 @@ class Shell:
         self.page.views.clear()
         self.page.views.extend(stack)
         self.page.update()
+        if self.ctx.user is not None and not kiosk.locked(self.ctx):
+            urgent.remind(self.ctx)  # issue 11: an unacknowledged urgent broadcast blocks every screen
