@@ -15,7 +15,6 @@ from app.sync import SyncEngine
 from app.ui.screens import broadcasts, home
 from app.ui.shell import Shell
 from tests.test_accessible_names import nameless, walk
-from tests.test_me_calendar_feed import DialogPage, button
 from tests.test_trades_screens import _texts, device  # noqa: F401  (signed-in, synced phones)
 
 
@@ -101,26 +100,24 @@ def test_the_sender_opening_their_own_broadcast_records_no_read(device):
 
 
 def test_an_urgent_broadcast_blocks_every_screen_until_acknowledged(device):
-    """Chan's phone, on any screen, shows the urgent broadcast in a dialog only Acknowledge
-    closes; redraws (a sync) do not stack a second one, nor does one drawn while it closes; once
-    acknowledged it is read and acknowledged on his phone and does not come back."""
+    """Chan's phone, on any screen, shows the urgent broadcast on top with only Acknowledge (no
+    tabs, Back stays); once tapped it is read and acknowledged on his phone and the screen below
+    comes back."""
     manager = device("M2001", "7100")
     sent = manager.actions.create_broadcast(["st-cwb"], "Typhoon: close at 15:00", "請準時落閘。",
                                             role=Role.STAFF, kind="urgent")
     _sync(manager)
     chan = device("S3001", "1111")
-    chan.page = DialogPage()
     shell = Shell(chan)
     for route in ("/home", "/shifts"):
         chan.page.route = route
         shell.render()
-    dialogs = [d for d in chan.page.shown if isinstance(d, ft.AlertDialog)]
-    assert len(dialogs) == 1 and dialogs[0].modal
-    assert "Urgent · Typhoon: close at 15:00" in _texts(dialogs[0]) and "請準時落閘。" in _texts(dialogs[0])
-    button(dialogs[0], "Acknowledge").on_click(None)
-    shell.render()  # a sync redraw while it closes
-    assert [d for d in chan.page.shown if isinstance(d, ft.AlertDialog)] == dialogs
-    asyncio.run(dialogs[0].on_dismiss(None))
+        top = chan.page.views[-1]
+        assert "Urgent · Typhoon: close at 15:00" in _texts(top) and "請準時落閘。" in _texts(top)
+        assert top.navigation_bar is None and top.route == route
+    asyncio.run(shell._view_pop(None))
+    assert "Urgent · Typhoon: close at 15:00" in _texts(chan.page.views[-1])
+    _button(chan.page.views[-1], "Acknowledge").on_click(None)
     assert _stored(chan, "broadcast_acks", sent, "acknowledged_at") and _stored(chan, "broadcast_reads", sent, "read_at")
-    shell.render()
-    assert [d for d in chan.page.shown if isinstance(d, ft.AlertDialog)] == dialogs
+    assert "Urgent · Typhoon: close at 15:00" not in _texts(chan.page.views[-1])
+    assert chan.page.views[-1].route == "/shifts"

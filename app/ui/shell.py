@@ -157,8 +157,8 @@ class Shell:
         startup_mark(f"route {self.route} sent")
 
     async def _view_pop(self, e: ft.ViewPopEvent) -> None:
-        if kiosk.locked(self.ctx):
-            self.render()  # Android back / a route pop never leaves kiosk mode
+        if kiosk.locked(self.ctx) or (self.ctx.user is not None and urgent.waiting(self.ctx)):
+            self.render()  # Android back / a route pop never leaves kiosk mode, nor an urgent broadcast
             return
         if len(self.page.views) > 1:
             self.page.views.pop()
@@ -218,8 +218,8 @@ class Shell:
                 stack.append(self._screen(parent))
             if route != "/home":
                 stack.append(self._screen(route))
+        if self.ctx.user is not None and not kiosk.locked(self.ctx) and (waiting := urgent.waiting(self.ctx)):
+            stack.append(urgent.view(self.ctx, route, waiting))  # issue 11: blocks every screen until acknowledged
         self.page.views.clear()
         self.page.views.extend(stack)
         self.page.update()
-        if self.ctx.user is not None and not kiosk.locked(self.ctx):
-            urgent.remind(self.ctx)  # issue 11: an unacknowledged urgent broadcast blocks every screen
