@@ -149,6 +149,16 @@ def broadcasts(db: Database, user_id: str, *, unread_only: bool = False, feed: b
             for r in rows]
 
 
+def unacknowledged_urgent(db: Database, user_id: str) -> Broadcast | None:
+    """Issue 11: the oldest urgent broadcast sent to me that I have not acknowledged (one
+    indexed look-up: the shell asks on every redraw)."""
+    row = db.execute(
+        "SELECT b.id FROM broadcasts b LEFT JOIN broadcast_acks a ON a.id = b.id || ':' || :me"
+        " WHERE b.kind = 'urgent' AND a.id IS NULL AND" + _ADDRESSED + " ORDER BY b.created_at, b.id LIMIT 1",
+        {"me": user_id}).fetchone()
+    return broadcast(db, user_id, row[0]) if row else None
+
+
 def broadcast(db: Database, user_id: str, broadcast_id: str) -> Broadcast | None:
     """Issue 11: one broadcast as ``user_id`` sees it (None when this phone does not hold it)."""
     return next(iter(broadcasts(db, user_id, only=broadcast_id)), None)

@@ -21,9 +21,7 @@ from app.ui.context import AppContext
 def waiting(ctx: AppContext) -> queries.Broadcast | None:
     """The oldest urgent broadcast sent to me that I have not acknowledged."""
     with ctx.store.reading() as db:
-        mine = queries.broadcasts(db, ctx.user["id"], feed=True)
-    open_ = [b for b in mine if b.urgent and b.acknowledged_at is None]
-    return min(open_, key=lambda b: (b.created_at is None, b.created_at, b.id), default=None)
+        return queries.unacknowledged_urgent(db, ctx.user["id"])
 
 
 def _acknowledge(ctx: AppContext, broadcast_id: str) -> None:
