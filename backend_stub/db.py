@@ -202,6 +202,10 @@ broadcasts = Table(
     # (broadcast_recipients); their text is built on the device from ``shift_ids`` (JSON list).
     Column("kind", String(24), nullable=False, default="normal", server_default="normal"),
     Column("shift_ids", Text, nullable=False, default="[]", server_default="[]"),
+    # Issue 11, broadcasts: pinned ones stay on top of the feed; ``audience`` is what the sender
+    # chose (JSON: store_ids, area, role, user_ids), resolved into broadcast_recipients at sending.
+    Column("pinned", Boolean, nullable=False, default=False, server_default=sa_false()),
+    Column("audience", Text, nullable=False, default="{}", server_default="{}"),
 )
 
 broadcast_stores = Table(
@@ -215,7 +219,13 @@ broadcast_recipients = Table(
     "broadcast_recipients", metadata,
     Column("broadcast_id", String(64), ForeignKey("broadcasts.id"), primary_key=True),
     Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
+    # Issue 11, broadcasts: the store the person is counted under in receipts, when their phone
+    # pulled it (delivered) and when they acknowledged an urgent one (their phone's time).
+    Column("store_id", String(64)),
+    _ts("delivered_at"),
+    _ts("acknowledged_at"),
 )
+Index("ix_broadcast_recipients_user", broadcast_recipients.c.user_id)
 
 broadcast_reads = Table(
     "broadcast_reads", metadata,

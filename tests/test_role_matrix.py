@@ -68,6 +68,10 @@ _GATED = [
     ("POST", "/staff/u-s02/reset-pin", {}),
     ("GET", "/me/calendar-feed", {}),
     ("POST", "/me/calendar-feed", {}),
+    # issue 11, broadcasts
+    ("POST", "/broadcasts/audience-count", {"json": {"store_ids": [STORE]}}),
+    ("GET", "/broadcasts/bc-0003", {}),
+    ("GET", "/broadcasts/bc-0003/receipts", {}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}

@@ -113,6 +113,9 @@ REASON_MESSAGES = MessageMap(
         "open_shift_cancelled": N_("This open shift was cancelled."),
         # issue 10, tradeflow
         "trade_already_open": N_("This shift already has a request waiting. Cancel it to ask again."),
+        # -- issue 11, broadcasts ------------------------------------------------------------
+        "broadcast_audience_empty": N_("Choose who should get this broadcast."),
+        "broadcast_not_urgent": N_("Only urgent broadcasts are acknowledged."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

@@ -5,10 +5,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.domain import open_shifts
+from app.domain import broadcasts, open_shifts
 from app.domain.approvals import MIN_REASON_LENGTH
 from app.domain.availability import MAX_NOTE, MAX_WINDOWS
 from app.domain.requests.kinds import RequestType
+from app.domain.roles import Role
 from app.domain.timesheet_query import MAX_MESSAGE, MIN_MESSAGE
 from app.protocol.fields import StrictBool, StrictFloat, WireTime
 
@@ -54,13 +55,35 @@ class TaskComplete(_Payload):
     photo_sha256: Sha256 | None = None
 
 
-class BroadcastCreate(_Payload):
-    """A manager sends a broadcast to stores."""
+class BroadcastAudience(_Payload):
+    """Issue 11, broadcasts: who a broadcast is for (app.domain.broadcasts.Audience): stores, an
+    area, one role among them, named people. Also the body of ``POST /broadcasts/audience-count``."""
+
+    store_ids: list[Id] = Field(default_factory=list, max_length=500)
+    area: Id | None = None
+    role: Role | None = None
+    user_ids: list[Id] = Field(default_factory=list, max_length=broadcasts.MAX_NAMED)
+
+    def audience(self) -> broadcasts.Audience:
+        return broadcasts.Audience(tuple(self.store_ids), self.area, self.role, tuple(self.user_ids))
+
+
+class BroadcastCreate(BroadcastAudience):
+    """A manager sends a broadcast to an audience (issue 11: urgent ones must be acknowledged)."""
 
     broadcast_id: Id
-    store_ids: list[Id] = Field(min_length=1, max_length=500)
     title: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
     body: Annotated[str, StringConstraints(max_length=5000)] = ""
+    kind: Literal["normal", "urgent"] = broadcasts.NORMAL
+    pinned: StrictBool = False
+
+
+class BroadcastAcknowledge(_Payload):
+    """Issue 11, broadcasts: the person acknowledges an urgent broadcast (when they tapped it)."""
+
+    broadcast_id: Id
+    user_id: Id
+    acknowledged_at: WireTime
 
 
 class LocationFix(_Payload):
@@ -382,6 +405,7 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "note.delete": NoteDelete,
     "task.complete": TaskComplete,
     "broadcast.create": BroadcastCreate,
+    "broadcast.acknowledge": BroadcastAcknowledge,  # issue 11, broadcasts
     "punch.record": PunchRecord,
     "punch.confirm": PunchConfirm,
     "punch.correct": PunchCorrect,

@@ -138,6 +138,9 @@ class Reason(StrEnum):
     TRADE_ALREADY_OPEN = trades.REASON_ALREADY_OPEN
     # issue 10, delegation: one hand-over at a time per approver
     DELEGATION_OVERLAPS = request_kinds.REASON_DELEGATION_OVERLAPS
+    # -- issue 11, broadcasts: audiences (app.domain.broadcasts) and acknowledgements ------
+    BROADCAST_AUDIENCE_EMPTY = "broadcast_audience_empty"
+    BROADCAST_NOT_URGENT = "broadcast_not_urgent"
 
 
 class Flag(StrEnum):

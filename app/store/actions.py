@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime
 from pathlib import Path
 
-from app.domain import approvals
+from app.domain import approvals, broadcasts
 from app.domain.access import require_manager_of, require_may_sign_off, require_self, require_store
 from app.domain.attendance import HONG_KONG
 from app.domain.roles import Actor, Role
@@ -47,6 +47,8 @@ class Actions:
         with self._store.reading() as db:
             if db.execute("SELECT 1 FROM broadcast_reads WHERE id=?", [key]).fetchone():
                 return 0
+            if not _addressed_to(db, broadcast_id, self.actor.user_id):
+                return 0  # issue 11: the sender (or a manager following it) opening it is no receipt
         p = m.BroadcastRead(broadcast_id=broadcast_id, user_id=self.actor.user_id, read_at=self._now())
         row = {"id": key, "broadcast_id": broadcast_id, "user_id": self.actor.user_id,
                "read_at": p.read_at.isoformat(), "sync_state": "pending"}
@@ -86,17 +88,42 @@ class Actions:
 
         return self._record("task.complete", p, f"task:{task_id}", write)
 
-    def create_broadcast(self, store_ids: list[str], title: str, body: str) -> str:
-        """A manager sends a broadcast to their stores; returns its id."""
-        require_manager_of(self.actor, store_ids)
-        p = m.BroadcastCreate(broadcast_id=f"bc-{uuid.uuid4().hex}", store_ids=store_ids,
-                              title=title, body=body)
+    def create_broadcast(self, store_ids: list[str], title: str, body: str, *, area: str | None = None,
+                         role: Role | None = None, user_ids: tuple[str, ...] = (), kind: str = "normal",
+                         pinned: bool = False) -> str:
+        """A manager sends a broadcast to an audience (issue 11: an area, a role, named people;
+        the server resolves who it reaches); returns its id."""
+        with self._store.reading() as db:
+            areas = {}
+            for row in db.query("SELECT id, area FROM stores"):
+                areas.setdefault(row["area"], []).append(row["id"])
+        audience = broadcasts.Audience(tuple(store_ids), area, role, tuple(user_ids))
+        require_manager_of(self.actor, broadcasts.places(audience, areas))
+        p = m.BroadcastCreate(broadcast_id=f"bc-{uuid.uuid4().hex}", store_ids=store_ids, area=area, role=role,
+                              user_ids=list(user_ids), title=title, body=body, kind=kind, pinned=pinned)
         row = {"id": p.broadcast_id, "author_id": self.actor.user_id, "title": p.title,
-               "body": p.body, "created_at": self._now().isoformat(),
-               "store_ids": json.dumps(store_ids)}
+               "body": p.body, "created_at": self._now().isoformat(), "kind": p.kind, "pinned": int(p.pinned),
+               "store_ids": json.dumps(sorted(broadcasts.places(audience, areas))),
+               "audience": json.dumps({"store_ids": store_ids, "area": area, "role": role, "user_ids": list(user_ids)}),
+               # named people alone: who it reaches is known here already (else the server says)
+               "recipient_ids": json.dumps(sorted(user_ids)) if user_ids and not (store_ids or area or role) else None}
         self._record("broadcast.create", p, f"broadcast:{p.broadcast_id}",
-                     lambda db: db["broadcasts"].insert(row))
+                     lambda db: db["broadcasts"].insert(row, alter=False))
         return p.broadcast_id
+
+    def acknowledge_broadcast(self, broadcast_id: str) -> int:
+        """Issue 11: acknowledge an urgent broadcast, offline too, with the time it was tapped
+        (acknowledging twice sends once)."""
+        key = f"{broadcast_id}:{self.actor.user_id}"
+        with self._store.reading() as db:
+            if db.execute("SELECT 1 FROM broadcast_acks WHERE id=?", [key]).fetchone():
+                return 0
+        p = m.BroadcastAcknowledge(broadcast_id=broadcast_id, user_id=self.actor.user_id,
+                                   acknowledged_at=self._now())
+        row = {"id": key, "broadcast_id": broadcast_id, "user_id": self.actor.user_id,
+               "acknowledged_at": p.acknowledged_at.isoformat(), "sync_state": "pending"}
+        return self._record("broadcast.acknowledge", p, f"broadcast_ack:{key}",
+                            lambda db: db["broadcast_acks"].insert(row))
 
     def ask_about_day(self, store_id: str, day: date, message: str) -> str:
         """"This looks wrong": ask the store's managers to check a day of my record; returns its id."""
@@ -215,3 +242,12 @@ class PunchActions(Actions):
         self._record("punch.correct", p, f"punch_correction:{p.correction_id}",
                      lambda db: db["punch_corrections"].insert(row))
         return p.correction_id
+
+
+def _addressed_to(db, broadcast_id: str, user_id: str) -> bool:
+    """Issue 11: whether this phone's copy of a broadcast is for ``user_id`` to read (unknown
+    here: yes, the server decides)."""
+    row = db.execute("SELECT author_id, recipient_ids FROM broadcasts WHERE id=?", [broadcast_id]).fetchone()
+    if row is None:
+        return True
+    return row[0] != user_id and (row[1] is None or user_id in json.loads(row[1]))

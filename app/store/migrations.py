@@ -180,6 +180,16 @@ def _m013_shift_news(db: Database) -> None:
     broadcasts.add_column("recipient_ids", str)  # none: everyone of its stores
 
 
+def _m014_broadcast_audiences(db: Database) -> None:
+    """Issue 11, broadcasts: pinned broadcasts and what the sender chose (audience), and my
+    acknowledgements of urgent ones (queued offline with the time I tapped)."""
+    broadcasts = db["broadcasts"]
+    broadcasts.add_column("pinned", int, not_null_default=0)
+    broadcasts.add_column("audience", str)
+    db["broadcast_acks"].create({"id": str, "broadcast_id": str, "user_id": str, "acknowledged_at": str,
+                                 "sync_state": str}, pk="id")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -194,6 +204,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (11, _m011_open_shifts),  # issue 10, openshifts
     (12, _m012_request_screens),  # issue 10, requests
     (13, _m013_shift_news),  # issue 10, shiftnews
+    (14, _m014_broadcast_audiences),  # issue 11, broadcasts
 ]
 
 

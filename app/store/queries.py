@@ -88,6 +88,13 @@ class Broadcast:
     kind: str = "normal"  # issue 10, shiftnews: "shift_change" ones have no text, only lines
     shift_lines: tuple["ShiftNewsLine", ...] = ()
     recipients: tuple[tuple[str, str], ...] = ()  # (id, name) of the people it is addressed to
+    pinned: bool = False  # issue 11, broadcasts: kept on top of the feed
+    acknowledged_at: datetime | None = None  # issue 11: when I acknowledged it (urgent ones)
+    author_id: str = ""
+
+    @property
+    def urgent(self) -> bool:
+        return self.kind == "urgent"
 
 
 @dataclass(frozen=True)
@@ -113,22 +120,48 @@ def _recipients(db: Database, row: dict) -> tuple[tuple[str, str], ...]:
     return tuple((uid, names.get(uid, uid)) for uid in ids)
 
 
-def broadcasts(db: Database, user_id: str, *, unread_only: bool = False) -> list[Broadcast]:
-    """Broadcasts this device knows, newest first, with the user's read receipt if any."""
+#: Issue 10, shiftnews / issue 11: a broadcast is mine to read when it names me among its
+#: recipients (or names nobody: everyone of its stores) and I did not send it.
+_ADDRESSED = (" (b.recipient_ids IS NULL OR EXISTS (SELECT 1 FROM json_each(b.recipient_ids) WHERE value = :me))"
+              " AND b.author_id IS NOT :me")
+
+
+def broadcasts(db: Database, user_id: str, *, unread_only: bool = False, feed: bool = False,
+               only: str | None = None) -> list[Broadcast]:
+    """Broadcasts this device knows, newest first, with the user's read receipt if any.
+
+    ``unread_only``: those addressed to the user and not read yet (Home). ``feed`` (issue 11):
+    those addressed to the user, pinned on top, then unread, then newest. ``only``: that one.
+    """
+    where = " WHERE b.id = :only" if only else ""
+    if unread_only or feed:
+        where = " WHERE" + _ADDRESSED + (" AND r.read_at IS NULL" if unread_only else "")
+    order = " ORDER BY " + ("b.pinned DESC, r.read_at IS NOT NULL, " if feed else "") + "b.created_at DESC, b.id DESC"
     rows = db.query(
-        "SELECT b.*, coalesce(u.name, b.author_id) AS author_name, r.read_at, r.sync_state"
-        " FROM broadcasts b LEFT JOIN users u ON u.id = b.author_id"
-        " LEFT JOIN broadcast_reads r ON r.broadcast_id = b.id AND r.user_id = ?"
-        # Issue 10, shiftnews: the store's managers hold each person's shift news (for receipts):
-        # their own unread list is what was addressed to them.
-        + (" WHERE r.read_at IS NULL AND (b.recipient_ids IS NULL"
-           " OR EXISTS (SELECT 1 FROM json_each(b.recipient_ids) WHERE value = ?))"
-           if unread_only else "") + " ORDER BY b.created_at DESC, b.id DESC",
-        [user_id, *([user_id] if unread_only else [])])
+        "SELECT b.*, coalesce(u.name, b.author_id) AS author_name, r.read_at, r.sync_state,"
+        " a.acknowledged_at FROM broadcasts b LEFT JOIN users u ON u.id = b.author_id"
+        " LEFT JOIN broadcast_reads r ON r.broadcast_id = b.id AND r.user_id = :me"
+        " LEFT JOIN broadcast_acks a ON a.broadcast_id = b.id AND a.user_id = :me" + where + order,
+        {"me": user_id, "only": only})
     return [Broadcast(r["id"], r["title"], r["body"] or "", _dt(r["created_at"]), r["author_name"],
                       _dt(r["read_at"]), r["sync_state"], r.get("kind") or "normal", _shift_lines(db, r),
-                      _recipients(db, r))
+                      _recipients(db, r), bool(r.get("pinned")), _dt(r["acknowledged_at"]), r["author_id"])
             for r in rows]
+
+
+def unacknowledged_urgent(db: Database, user_id: str) -> Broadcast | None:
+    """Issue 11: the oldest urgent broadcast sent to me that I have not acknowledged (one
+    indexed look-up: the shell asks on every redraw)."""
+    row = db.execute(
+        "SELECT b.id FROM broadcasts b LEFT JOIN broadcast_acks a ON a.id = b.id || ':' || :me"
+        " WHERE b.kind = 'urgent' AND a.id IS NULL AND" + _ADDRESSED + " ORDER BY b.created_at, b.id LIMIT 1",
+        {"me": user_id}).fetchone()
+    return broadcast(db, user_id, row[0]) if row else None
+
+
+def broadcast(db: Database, user_id: str, broadcast_id: str) -> Broadcast | None:
+    """Issue 11: one broadcast as ``user_id`` sees it (None when this phone does not hold it)."""
+    return next(iter(broadcasts(db, user_id, only=broadcast_id)), None)
 
 
 @dataclass(frozen=True)

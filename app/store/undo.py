@@ -42,6 +42,7 @@ TABLES = {
     # issue 10, openshifts
     "open_shift": "open_shifts",
     "open_shift_claim": "open_shift_claims",
+    "broadcast_ack": "broadcast_acks",  # issue 11, broadcasts
 }
 
 #: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group

@@ -195,6 +195,15 @@ class ApiClient:
         """HQ replaces the shift-trade settings; ``ApiError`` with ``chain_settings_invalid`` if bad."""
         return self._authed("PUT", "/chain/settings/shift-trades", json=settings).json()
 
+    # -- issue 11, broadcasts: the audience count and receipts need the server ------------------
+    def broadcast_audience_count(self, audience: dict) -> dict:
+        """How many people an audience reaches, per store (online only; ``ApiError`` if refused)."""
+        return self._authed("POST", "/broadcasts/audience-count", json=audience).json()
+
+    def broadcast_receipts(self, broadcast_id: str, status: str = "all") -> dict:
+        """Delivered, read and acknowledged per store and per person (sender and their managers)."""
+        return self._authed("GET", f"/broadcasts/{broadcast_id}/receipts", params={"status": status}).json()
+
     def refresh(self) -> TokenPair:
         """Swap the refresh token for new tokens; ``AuthRequired`` when the session is over."""
         if not self.refresh_token:

@@ -7,13 +7,14 @@ import flet as ft
 from app.platform import offload, startup_mark
 from app.protocol import TokenPair
 from app.store import outbox
+from app.ui import urgent
 from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
 from app.ui.screens import (
-    approvals, availability, broadcast, calendar_feed, chain_settings, clock, delegation, face_setup, home, kiosk,
-    login, me, my_punches, punch, rejected, requests, requests_new, requests_queue, roster, shifts, staff_pins, tasks,
-    team, trades,
+    approvals, availability, broadcast, broadcast_receipts, broadcasts, calendar_feed, chain_settings, clock,
+    delegation, face_setup, home, kiosk, login, me, my_punches, punch, rejected, requests, requests_new,
+    requests_queue, roster, shifts, staff_pins, tasks, team, trades,
 )
 from app.ui.sync_status import SyncRunner
 
@@ -138,8 +139,11 @@ class Shell:
     KEEPS_TYPING = (trades.ROUTE, "/approvals", requests_queue.ROUTE)
 
     def _redraws_on_sync(self, route: str) -> bool:
-        """Issue 10, tradeflow: a shift's trade options (no input fields there) follow the server too."""
-        return route in self.READ_ONLY or route in self.KEEPS_TYPING or route.startswith("/shifts/")
+        """Issue 10, tradeflow: a shift's trade options (no input fields there) follow the server
+        too; queues keep what is typed in their state (KEEPS_TYPING)."""
+        return route in self.READ_ONLY or route in self.KEEPS_TYPING or route.startswith("/shifts/") or (
+            route == broadcast.ROUTE) or (  # issue 11, broadcasts: receipts follow; typing is kept in its state
+            route == broadcasts.ROUTE or route.startswith(broadcasts.ROUTE + "/"))  # the feed has no input
 
     # -- routing ---------------------------------------------------------------------------
     @property
@@ -156,8 +160,8 @@ class Shell:
         startup_mark(f"route {self.route} sent")
 
     async def _view_pop(self, e: ft.ViewPopEvent) -> None:
-        if kiosk.locked(self.ctx):
-            self.render()  # Android back / a route pop never leaves kiosk mode
+        if kiosk.locked(self.ctx) or (self.ctx.user is not None and urgent.waiting(self.ctx)):
+            self.render()  # Android back / a route pop never leaves kiosk mode, nor an urgent broadcast
             return
         if len(self.page.views) > 1:
             self.page.views.pop()
@@ -183,18 +187,23 @@ class Shell:
             trades.ROUTE: lambda: trades.view(ctx),
             requests.ROUTE: lambda: requests.view(ctx),  # issue 10, requests
             requests.NEW_ROUTE: lambda: requests_new.view(ctx),
+            broadcasts.ROUTE: lambda: broadcasts.view(ctx),  # issue 11, broadcasts
         }
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
-                       "/broadcast": lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
+                       broadcast.ROUTE: lambda: broadcast.view(ctx), "/kiosk": lambda: kiosk.view(ctx),
                        staff_pins.ROUTE: lambda: staff_pins.view(ctx), roster.ROUTE: lambda: roster.view(ctx),
                        chain_settings.ROUTE: lambda: chain_settings.view(ctx),  # issue 10, availability
                        requests_queue.ROUTE: lambda: requests_queue.view(ctx),
                        delegation.ROUTE: lambda: delegation.view(ctx)}  # issue 10, delegation
         if route.startswith(requests.ROUTE + "/") and route not in routes:
             return requests.detail_view(ctx, route, route.rsplit("/", 1)[1])  # one of my requests
+        if route.startswith(broadcasts.ROUTE + "/"):
+            return broadcasts.detail_view(ctx, route, route.rsplit("/", 1)[1])  # issue 11: one broadcast
         if route.startswith("/shifts/"):
             return trades.shift_view(ctx, route, route.rsplit("/", 1)[1])  # a tapped shift: trade it
+        if ctx.is_manager and route.startswith(broadcast_receipts.ROUTE + "/"):
+            return broadcast_receipts.view(ctx, route, route.rsplit("/", 1)[1])  # issue 11: a sent one's receipts
         if ctx.is_manager and route.startswith("/team/"):
             return punch.view(ctx, route, route.rsplit("/", 1)[1])  # a tapped punch
         return routes.get(route, routes["/home"])()
@@ -213,6 +222,8 @@ class Shell:
                 stack.append(self._screen(parent))
             if route != "/home":
                 stack.append(self._screen(route))
+        if self.ctx.user is not None and not kiosk.locked(self.ctx) and (waiting := urgent.waiting(self.ctx)):
+            stack.append(urgent.view(self.ctx, route, waiting))  # issue 11: blocks every screen until acknowledged
         self.page.views.clear()
         self.page.views.extend(stack)
         self.page.update()

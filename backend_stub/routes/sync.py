@@ -9,6 +9,7 @@ from app.protocol import MAX_PULL_PAGE, PullResponse, PushRequest, PushResponse,
 from backend_stub.deps import DatabaseGate, SettingsDep
 from backend_stub.errors import BadRequest, Conflict, Forbidden, PayloadTooLarge
 from backend_stub.openapi import errors
+from backend_stub.services import broadcasts
 from backend_stub.services.changes import decode_cursor, pull
 from backend_stub.services.push import apply_batch
 
@@ -43,4 +44,7 @@ def pull_changes(
     with gate.read() as tx:
         after, tag = decode_cursor(cursor)
         page = pull(tx.conn, tx.caller.actor, tx.caller.device_id, after, limit, tag)
+    if page.broadcast_ids:  # issue 11, broadcasts: delivered = the person's phone pulled it
+        with gate.write() as tx:
+            broadcasts.mark_delivered(tx.conn, tx.caller.actor.user_id, page.broadcast_ids, datetime.now(UTC))
     return Response(page.to_json(), media_type="application/json")  # already PullResponse's JSON

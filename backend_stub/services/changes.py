@@ -147,6 +147,8 @@ class Page:
     tag: str
     has_more: bool
     last_applied_seq: int
+    #: Issue 11, broadcasts: the broadcasts in this page (their delivery is recorded on pull).
+    broadcast_ids: tuple[str, ...] = ()
 
     def to_json(self) -> str:
         """The page as ``PullResponse`` JSON."""
@@ -202,7 +204,8 @@ def pull(conn: Connection, actor: Actor, device_id: str, after: int, limit: int,
     # into a model to serialise it again cost a pull of 100 changes about a millisecond.
     changes = [f'{{"seq":{r.seq},"entity":{json.dumps(r.entity)},"id":{json.dumps(r.entity_id)},'
                f'"op":{json.dumps(r.op)},"data":{"null" if r.data is None else r.data}}}' for r in rows]
+    sent = tuple(r.entity_id for r in rows if r.entity == "broadcast" and r.op == "upsert")
     if len(rows) == limit:
         last = rows[-1]
-        return Page(changes, last.seq, _tag(last.created_at, last.entity, last.entity_id), True, last_seq)
-    return Page(changes, head, head_tag, False, last_seq)
+        return Page(changes, last.seq, _tag(last.created_at, last.entity, last.entity_id), True, last_seq, sent)
+    return Page(changes, head, head_tag, False, last_seq, sent)

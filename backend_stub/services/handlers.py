@@ -18,7 +18,7 @@ from app.domain.roles import Actor
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
-from backend_stub.services import photo_refs, shift_news
+from backend_stub.services import broadcasts, photo_refs, shift_news
 from backend_stub.services.changes import emit
 from backend_stub.services.outcomes import Rejected
 from backend_stub.services.staged import StagedInserts
@@ -94,6 +94,12 @@ def _broadcast_read(conn: Connection, p: m.BroadcastRead, ctx: Context) -> None:
     conn.execute(db.broadcast_reads.insert(), row)
     data = {"id": f"{p.broadcast_id}:{p.user_id}", **row}
     emit(conn, "broadcast_read", data["id"], data, audience="user", user_id=p.user_id)
+    sent = _one(conn, db.broadcasts, p.broadcast_id)
+    if addressed and sent["kind"] != shift_news.SHIFT_CHANGE:
+        # Issue 11, broadcasts: receipts reach the sender and their managers only.
+        for user_id in sorted(broadcasts.followers(conn, sent["author_id"]) - {p.user_id}):
+            emit(conn, "broadcast_read", data["id"], data, audience="user", user_id=user_id)
+        return
     emit(conn, "broadcast_read", data["id"], data, audience="managers",
          store_ids=[s for s in targets if ctx.actor.covers(s)])
 
@@ -141,17 +147,13 @@ def _task_complete(conn: Connection, p: m.TaskComplete, ctx: Context) -> None:
 
 
 def _broadcast_create(conn: Connection, p: m.BroadcastCreate, ctx: Context) -> None:
-    require_manager_of(ctx.actor, p.store_ids)
     if _one(conn, db.broadcasts, p.broadcast_id):
         raise Rejected(Reason.CONFLICT, "A broadcast with this id already exists.")
-    row = {"id": p.broadcast_id, "author_id": ctx.actor.user_id, "title": p.title,
-           "body": p.body, "created_at": ctx.event_time, "kind": "normal"}
-    conn.execute(db.broadcasts.insert(), row)
-    store_ids = sorted(set(p.store_ids))
-    conn.execute(db.broadcast_stores.insert(),
-                 [{"broadcast_id": p.broadcast_id, "store_id": s} for s in store_ids])
-    emit(conn, "broadcast", p.broadcast_id, {**row, "store_ids": store_ids},
-         audience="store", store_ids=store_ids)
+    broadcasts.send(conn, p, ctx.actor, ctx.event_time)  # issue 11, broadcasts: audiences
+
+
+def _broadcast_acknowledge(conn: Connection, p: m.BroadcastAcknowledge, ctx: Context) -> None:
+    broadcasts.acknowledge(conn, p, ctx.actor, ctx.received_at)  # issue 11, broadcasts
 
 
 #: Types whose handler only reads before it stages its one insert in ``ctx.staged``: it
@@ -165,4 +167,5 @@ BASIC_HANDLERS: dict[str, Handler] = {
     "note.delete": _note_delete,
     "task.complete": _task_complete,
     "broadcast.create": _broadcast_create,
+    "broadcast.acknowledge": _broadcast_acknowledge,  # issue 11, broadcasts
 }

@@ -1,33 +1,169 @@
-"""Broadcast (managers): send a message to stores and follow its read receipts."""
+"""Broadcast (managers): send a message to stores and follow its read receipts.
+
+Issue 11, broadcasts: what is typed lives in the screen's state (``BroadcastDraft``), never only
+in the fields: a redraw (a sync bringing receipts, a language change, a reconnect) builds new
+fields, and text kept only in the old ones was lost, once mid-word ("請早15分鐘返工..." arrived
+as "箱。Please...": the IME's last character went into the fresh field).
+"""
+
+from dataclasses import dataclass, field
 
 import flet as ft
 
+from app.domain.broadcasts import NORMAL, URGENT
+from app.domain.roles import Role
 from app.store import queries
 from app.ui import shift_news
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.dialogs import confirm
+from app.ui.screen_state import screen_state
+from app.ui.screens.broadcast_receipts import ask_server
+
+ROUTE = "/broadcast"
+
+
+@dataclass
+class BroadcastDraft:
+    """What the sender has typed and chosen so far; typing into it redraws nothing."""
+
+    title: str = ""
+    body: str = ""
+    stores: dict[str, bool] = field(default_factory=dict)  # store id -> ticked (absent: ticked)
+    role: str = "everyone"  # or one Role value, or PEOPLE (the people ticked in ``people``)
+    people: dict[str, bool] = field(default_factory=dict)  # person id -> ticked
+    urgent: bool = False
+    pinned: bool = False
+
+    def reset(self) -> None:
+        """Start a new one, in place (the fields on screen hold this object)."""
+        self.__init__()
+
+
+@ft.observable
+@dataclass
+class BroadcastState:
+    draft: BroadcastDraft = field(default_factory=BroadcastDraft)
+    counted: "Counted | None" = None  # issue 11: set once per answer (one redraw)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The server's count of an audience (``key``), or why there is none."""
+
+    key: tuple
+    people: int | None
+    problem: str | None
+
+
+PEOPLE = "people"
+
+
+def _audience(ctx: AppContext, draft: BroadcastDraft) -> dict:
+    """What the sender chose, as the server takes it (app.protocol BroadcastAudience)."""
+    if draft.role == PEOPLE:
+        return {"store_ids": [], "role": None, "user_ids": sorted(uid for uid, on in draft.people.items() if on)}
+    stores = [sid for sid in ctx.user["store_ids"] if draft.stores.get(sid, True)]
+    return {"store_ids": stores, "role": None if draft.role == "everyone" else draft.role, "user_ids": []}
+
+
+def _key(audience: dict) -> tuple:
+    return tuple(audience["store_ids"]), audience["role"], tuple(audience["user_ids"])
+
+
+async def _count(ctx: AppContext, state: BroadcastState) -> None:
+    """Ask the server how many people the chosen audience reaches (online only)."""
+    audience = _audience(ctx, state.draft)
+    answer, problem = await ask_server(ctx, lambda: ctx.api.broadcast_audience_count(audience))
+    state.counted = Counted(_key(audience), answer and answer["people"], problem)  # redraws
+
+
+def _count_text(ctx: AppContext, state: BroadcastState) -> str | None:
+    """What the last count says, if it still counts the audience chosen now."""
+    counted = state.counted
+    if counted is None or counted.key != _key(_audience(ctx, state.draft)):
+        return None
+    if counted.people is None:
+        return counted.problem
+    return ctx.tr.ngettext("Reaches {count} person", "Reaches {count} people", counted.people)
+
+
+def _choose_who(ctx: AppContext, draft: BroadcastDraft, who: str) -> None:
+    """Choosing chosen people (or leaving them) shows other checkboxes: redraw then."""
+    redraw = (who == PEOPLE) != (draft.role == PEOPLE)
+    draft.role = who
+    if redraw:
+        ctx.rerender()
+
+
+def _send(ctx: AppContext, state: BroadcastState) -> None:
+    draft = state.draft
+    audience = _audience(ctx, draft)
+    stores = audience["store_ids"]
+    if not draft.title.strip() or not (stores or audience["user_ids"]):
+        ctx.notify(ctx._("Add a title and choose at least one person.") if draft.role == PEOPLE
+                   else ctx._("Add a title and choose at least one store."), error=True)
+        return
+
+    def create() -> None:
+        ctx.actions.create_broadcast(stores, draft.title.strip(), draft.body, role=audience["role"],
+                                     user_ids=tuple(audience["user_ids"]), kind=URGENT if draft.urgent else NORMAL,
+                                     pinned=draft.pinned)
+        state.draft.reset()  # sent: the redraw after it starts a new one
+
+    def send_now() -> None:
+        ctx.act(create, ctx._("Broadcast saved. It will be sent when online."))
+
+    if len(stores) < 2:
+        send_now()
+        return
+    # Issue 11: more than one store is a wide audience: ask first, with the count when known.
+    question = ctx.tr.ngettext("Send this broadcast to {count} store?", "Send this broadcast to {count} stores?",
+                               len(stores))
+    confirm(ctx, ctx._("Send"), ctx.tr.join(question, _count_text(ctx, state)), ctx._("Send"), send_now)
+
+
+def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> list[ft.Control]:
+    t, draft = ctx.typo, state.draft
+    title = ft.TextField(label=ctx._("Title"), max_length=200, text_style=t.style(16), value=draft.title,
+                         on_change=lambda e: setattr(draft, "title", e.control.value or ""))
+    body = ft.TextField(label=ctx._("Message"), multiline=True, min_lines=3, max_length=5000,
+                        text_style=t.style(16), value=draft.body,
+                        on_change=lambda e: setattr(draft, "body", e.control.value or ""))
+    roles = {"everyone": ctx._("Everyone"), Role.STAFF.value: ctx._("Staff"),
+             Role.STORE_MANAGER.value: ctx._("Store managers"), PEOPLE: ctx._("Chosen people")}
+    role = ft.Dropdown(label=ctx._("Who"), value=draft.role, text_style=t.style(15),
+                       options=[ft.dropdown.Option(key=k, text=v) for k, v in roles.items()],
+                       on_select=lambda e: _choose_who(ctx, draft, e.control.value or "everyone"))
+    if draft.role == PEOPLE:  # issue 11: named people of my stores instead of stores
+        with ctx.store.reading() as db:
+            people = queries.people_of_stores(db, ctx.user["store_ids"], ctx.user["id"])
+        picks = [ft.Checkbox(label=p["name"], value=draft.people.get(p["id"], False), label_style=t.style(15),
+                             on_change=lambda e, uid=p["id"]: draft.people.__setitem__(uid, bool(e.control.value)))
+                 for p in people]
+    else:
+        picks = [ft.Checkbox(label=names.get(sid, sid), value=draft.stores.get(sid, True), label_style=t.style(15),
+                             on_change=lambda e, sid=sid: draft.stores.__setitem__(sid, bool(e.control.value)))
+                 for sid in ctx.user["store_ids"]]
+    switches = [ft.Switch(label=ctx._("Urgent: everyone must acknowledge it"), value=draft.urgent,
+                          label_text_style=t.style(15), on_change=lambda e: setattr(draft, "urgent", bool(e.control.value))),
+                ft.Switch(label=ctx._("Pin to the top"), value=draft.pinned, label_text_style=t.style(15),
+                          on_change=lambda e: setattr(draft, "pinned", bool(e.control.value)))]
+    counted = _count_text(ctx, state)
+    return [title, body, role, *picks, *switches,
+            ft.Row([big_button(ctx, ctx._("Count people"), lambda e: ctx.page.run_task(_count, ctx, state),
+                               icon=ft.Icons.GROUPS, filled=False),
+                    *([t.text(counted, 15)] if counted else [])], wrap=True),
+            big_button(ctx, ctx._("Send"), lambda e: _send(ctx, state), icon=ft.Icons.SEND)]
 
 
 def view(ctx: AppContext) -> ft.View:
     t = ctx.typo
+    state = screen_state(ctx, ROUTE, BroadcastState)
     with ctx.store.reading() as db:
         names = queries.store_names(db)
         sent = queries.broadcasts(db, ctx.user["id"])[:20]
         receipts = {b.id: queries.read_receipts(db, b.id) for b in sent}
-    title = ft.TextField(label=ctx._("Title"), max_length=200, text_style=t.style(16))
-    body = ft.TextField(label=ctx._("Message"), multiline=True, min_lines=3, max_length=5000,
-                        text_style=t.style(16))
-    picks = {sid: ft.Checkbox(label=names.get(sid, sid), value=True, label_style=t.style(15))
-             for sid in ctx.user["store_ids"]}
-
-    def send(e) -> None:
-        stores = [sid for sid, box in picks.items() if box.value]
-        if not (title.value or "").strip() or not stores:
-            ctx.notify(ctx._("Add a title and choose at least one store."), error=True)
-            return
-        ctx.act(lambda: ctx.actions.create_broadcast(stores, title.value.strip(), body.value or ""),
-                ctx._("Broadcast saved. It will be sent when online."))
-
     history = []
     for b in sent:
         r = receipts[b.id]
@@ -35,9 +171,10 @@ def view(ctx: AppContext) -> ft.View:
             title=t.text(shift_news.title(ctx, b), 15),  # issue 10, shiftnews
             # Translators: read receipts of a broadcast: {read} staff have read it, of {total} who got it.
             subtitle=t.text(ctx._("Read by {read} of {total}", read=ctx.tr.format_number(r.read),
-                                  total=ctx.tr.format_number(r.audience)), 13)))
-    return frame(ctx, "/broadcast", ctx._("Broadcast"), [
-        section(ctx, ctx._("New broadcast"), [title, body, *picks.values(),
-                                               big_button(ctx, ctx._("Send"), send, icon=ft.Icons.SEND)]),
+                                  total=ctx.tr.format_number(r.audience)), 13),
+            # Issue 11: receipts per store and per person, from the server.
+            on_click=lambda e, bid=b.id: ctx.page.navigate(f"{ROUTE}/{bid}")))
+    return frame(ctx, ROUTE, ctx._("Broadcast"), [
+        section(ctx, ctx._("New broadcast"), _compose(ctx, state, names)),
         section(ctx, ctx._("Recent broadcasts"), history or [t.text(ctx._("Nothing sent yet."), 15)]),
     ])

@@ -68,6 +68,9 @@ def view(ctx: AppContext) -> ft.View:
     if not items:
         items = [t.text(ctx._("You have read every broadcast."), 15)]
     title = ctx.tr.ngettext("{count} unread broadcast", "{count} unread broadcasts", len(unread))
+    # Issue 11, broadcasts: every broadcast, read ones too, stays on the Broadcasts screen.
+    items.append(big_button(ctx, ctx._("All broadcasts"), lambda e: ctx.page.navigate("/broadcasts"),
+                            icon=ft.Icons.CAMPAIGN, filled=False))
     body.append(section(ctx, title, items))
     task_rows = [ft.Row([ft.Icon(ft.Icons.RADIO_BUTTON_UNCHECKED, size=18), t.text(task.title, 15, expand=True)])
                  for task in open_tasks[:5]]

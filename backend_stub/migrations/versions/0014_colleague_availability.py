@@ -22,8 +22,8 @@ from backend_stub.engine import insert_changes
 from backend_stub.services.changes import to_json
 
 revision = '0014_colleague_availability'
-# Issue 10, availview: written beside 0012/0013 (same parent); the merge re-chains it last.
-down_revision = '0011_shift_change_broadcasts'
+# Issue 10, availview: after 0013 (written beside it; re-chained at the merge).
+down_revision = '0013_broadcast_audiences'
 branch_labels = None
 depends_on = None
 

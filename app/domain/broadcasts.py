@@ -1,0 +1,95 @@
+"""Issue 11, broadcasts: who a broadcast reaches, who may address whom, and who may follow its
+receipts. Pure rules: the server resolves audiences with them (and counts them before sending);
+the phone checks the sender's scope with the same functions before queueing.
+
+An audience is places (stores, or every store of an area), optionally narrowed to one role, plus
+named people. Each person is reached once, counted under the first of their stores the
+broadcast reaches (or their first store, for someone named).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from app.domain.access import AccessDenied
+from app.domain.roles import Actor, Role
+
+NORMAL = "normal"
+URGENT = "urgent"  # must be acknowledged
+SHIFT_CHANGE = "shift_change"  # written by publishing a roster (issue 10, shiftnews)
+KINDS = (NORMAL, URGENT)  # what a sender may choose
+MAX_NAMED = 500
+
+
+@dataclass(frozen=True)
+class Audience:
+    """What the sender chose: stores, an area, a role among them, named people."""
+
+    store_ids: tuple[str, ...] = ()
+    area: str | None = None
+    role: Role | None = None
+    user_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who may receive a broadcast: their role and the stores they work at."""
+
+    id: str
+    role: Role
+    store_ids: tuple[str, ...] = field(default_factory=tuple)
+
+
+def places(audience: Audience, area_stores: Mapping[str, Iterable[str]]) -> set[str]:
+    """The stores an audience names, directly or through its area."""
+    found = set(audience.store_ids)
+    if audience.area is not None:
+        found |= set(area_stores.get(audience.area, ()))
+    return found
+
+
+def check_may_address(actor: Actor, audience: Audience, area_stores: Mapping[str, Iterable[str]],
+                      named: Iterable[Person]) -> None:
+    """A manager addresses only their own stores, an area all of whose stores they manage, and
+    people who work at one of their stores; HQ (covering every store) may address anyone."""
+    if not actor.role.is_manager:
+        raise AccessDenied("forbidden_role", "Only managers can send broadcasts.")
+    if not (audience.store_ids or audience.area or audience.user_ids or audience.role):
+        raise AccessDenied("broadcast_audience_empty", "Choose who should get this broadcast.")
+    if audience.area is not None and not set(area_stores.get(audience.area, ())):
+        raise AccessDenied("broadcast_audience_empty", "This area has no stores.")
+    outside = sorted(places(audience, area_stores) - actor.store_ids)
+    if outside:
+        raise AccessDenied("forbidden_role", f"You do not manage store(s): {', '.join(outside)}.")
+    known = {p.id: p for p in named}
+    for user_id in audience.user_ids:
+        person = known.get(user_id)
+        if person is None or not actor.store_ids & set(person.store_ids):
+            raise AccessDenied("forbidden_role", f"{user_id} does not work at one of your stores.")
+
+
+def resolve(actor: Actor, audience: Audience, area_stores: Mapping[str, Iterable[str]],
+            people: Iterable[Person]) -> dict[str, str | None]:
+    """Each person reached -> the store they are counted under; never the sender. A role alone
+    (no places) means that role in the sender's own stores."""
+    where = places(audience, area_stores) or (set(actor.store_ids) if audience.role else set())
+    named = set(audience.user_ids)
+    reached: dict[str, str | None] = {}
+    for person in people:
+        if person.id == actor.user_id:
+            continue
+        at = sorted(s for s in person.store_ids if s in where)
+        if at and (audience.role is None or person.role is audience.role):
+            reached[person.id] = at[0]
+        elif person.id in named:
+            reached[person.id] = min(person.store_ids, default=None)
+    return reached
+
+
+def may_follow_receipts(actor: Actor, author_id: str, author_role: Role, author_store_ids: Iterable[str]) -> bool:
+    """Receipts are the sender's, and their managers': someone above them covering one of their
+    stores (HQ covers all)."""
+    if actor.user_id == author_id:
+        return True
+    if not actor.role.is_manager or not actor.role.outranks(author_role):
+        return False
+    return actor.role is Role.HQ_ADMIN or bool(actor.store_ids & set(author_store_ids))

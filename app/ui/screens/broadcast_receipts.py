@@ -1,0 +1,117 @@
+"""Issue 11, broadcasts: a sent broadcast's receipts for its sender and their managers, from
+the server (online only): delivered, read and acknowledged per store with percentages, and per
+person with times, optionally only those who have not read it yet."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import flet as ft
+
+from app.platform import offload
+from app.store import queries
+from app.sync import AuthRequired, NetworkError, RequestRejected, TransientError
+from app.ui.chrome import big_button, frame, section
+from app.ui.context import AppContext
+from app.ui.screen_state import screen_state
+
+ROUTE = "/broadcast"  # + "/<id>"
+
+
+async def ask_server(ctx: AppContext, call: Callable[[], Any]) -> tuple[Any, str | None]:
+    """Run an online-only request off the event loop: its answer, or why there is none (translated)."""
+    try:
+        return await offload(call), None
+    except (NetworkError, TransientError):
+        return None, ctx._("Cannot reach the server. Check your connection and try again.")
+    except RequestRejected as exc:
+        return None, ctx.reason_text(exc.code)
+    except AuthRequired:
+        return None, ctx._("Please log in again.")
+
+
+@dataclass
+class Fetching:
+    """The broadcast whose receipts are being asked for (changing it redraws nothing)."""
+
+    broadcast_id: str | None = None
+
+
+@ft.observable
+@dataclass
+class ReceiptsState:
+    answers: dict[str, dict] = field(default_factory=dict)  # broadcast id -> the server's answer
+    problem: str | None = None
+    fetching: Fetching = field(default_factory=Fetching)
+    unread_only: bool = False
+
+
+async def _load(ctx: AppContext, state: ReceiptsState, broadcast_id: str) -> None:
+    answer, problem = await ask_server(ctx, lambda: ctx.api.broadcast_receipts(broadcast_id))
+    state.fetching.broadcast_id = None
+    if answer is not None:
+        state.answers = {**state.answers, broadcast_id: answer}  # redraws
+    else:
+        state.problem = problem  # redraws
+
+
+def _pct(ctx: AppContext, value: float) -> str:
+    return ctx.tr.format_percent(value / 100, "#,##0.#%")
+
+
+def _store_line(ctx: AppContext, row: dict, names: dict[str, str]) -> ft.Control:
+    t = ctx.typo
+    # Translators: receipts of one store: counts of people and their share, e.g. "Read 3 of 4 (75%)".
+    read = ctx._("Read {read} of {total} ({percent})", read=ctx.tr.format_number(row["read"]),
+                 total=ctx.tr.format_number(row["people"]), percent=_pct(ctx, row["read_pct"]))
+    # Translators: receipts of one store: how many phones got it and how many acknowledged it.
+    more = ctx._("Delivered {delivered} · Acknowledged {acknowledged}",
+                 delivered=_pct(ctx, row["delivered_pct"]), acknowledged=_pct(ctx, row["acknowledged_pct"]))
+    return ft.ListTile(title=t.text(names.get(row["store_id"] or "", row["store_id"] or "—"), 15),
+                       subtitle=t.text(f"{read}\n{more}", 13))
+
+
+def _when(ctx: AppContext, value: str | None) -> str:
+    return ctx.tr.format_datetime(datetime.fromisoformat(value), "short") if value else ""
+
+
+def _person_line(ctx: AppContext, p: dict) -> ft.Control:
+    if p["acknowledged_at"]:
+        status = ctx._("Acknowledged at {time}", time=_when(ctx, p["acknowledged_at"]))
+    elif p["read_at"]:
+        status = ctx._("Read at {time}", time=_when(ctx, p["read_at"]))
+    elif p["delivered_at"]:
+        status = ctx._("On their phone, not read yet")
+    else:
+        status = ctx._("Not on their phone yet")
+    return ft.ListTile(title=ctx.typo.text(p["name"], 15), subtitle=ctx.typo.text(status, 13))
+
+
+def view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
+    t, state = ctx.typo, screen_state(ctx, ROUTE + "/receipts", ReceiptsState)
+    answer = state.answers.get(broadcast_id)
+    if answer is None and state.fetching.broadcast_id != broadcast_id and state.problem is None:
+        state.fetching.broadcast_id = broadcast_id
+        ctx.page.run_task(_load, ctx, state, broadcast_id)
+    with ctx.store.reading() as db:
+        names = queries.store_names(db)
+        b = queries.broadcast(db, ctx.user["id"], broadcast_id)
+    body: list[ft.Control] = [t.text(b.title if b else broadcast_id, 18, weight=ft.FontWeight.BOLD)]
+    if answer is None:
+        body.append(t.text(state.problem or ctx._("Loading…"), 15))
+        if state.problem:
+            body.append(big_button(ctx, ctx._("Try again"), lambda e: setattr(state, "problem", None),
+                                   icon=ft.Icons.REFRESH, filled=False))
+        return frame(ctx, route, ctx._("Receipts"), body, back=True)
+    body.append(big_button(ctx, ctx._("Refresh"), lambda e: setattr(
+        state, "answers", {k: v for k, v in state.answers.items() if k != broadcast_id}),
+        icon=ft.Icons.REFRESH, filled=False))
+    body.append(section(ctx, ctx._("By store"), [_store_line(ctx, row, names) for row in answer["stores"]]))
+    people = [p for p in answer["people"] if not (state.unread_only and p["read_at"])]
+    body.append(section(ctx, ctx._("By person"), [
+        ft.Switch(label=ctx._("Not read yet only"), value=state.unread_only, label_text_style=t.style(15),
+                  on_change=lambda e: setattr(state, "unread_only", bool(e.control.value))),
+        *[_person_line(ctx, p) for p in people],
+    ]))
+    return frame(ctx, route, ctx._("Receipts"), body, back=True)

@@ -1,0 +1,123 @@
+"""Issue 11, broadcasts, on real synced phones (real API): the Broadcasts feed (pinned on top,
+unread first), opening one records "read" and Acknowledge records the acknowledgement on the
+phone at once, offline, and both reach the server later with the times they happened; the
+sender's receipts then show who acknowledged and who has not; an urgent one blocks every screen
+until acknowledged."""
+
+import asyncio
+import time
+from datetime import datetime
+
+import flet as ft
+
+from app.domain.roles import Role
+from app.sync import SyncEngine
+from app.ui.screens import broadcasts, home
+from app.ui.shell import Shell
+from tests.test_accessible_names import nameless, walk
+from tests.test_trades_screens import _texts, device  # noqa: F401  (signed-in, synced phones)
+
+
+def _sync(*phones) -> None:
+    for ctx in phones:
+        SyncEngine(ctx.store, ctx.api).sync_once()
+
+
+def _button(view, label: str):
+    return next(c for c in walk(view) if isinstance(c, (ft.FilledButton, ft.OutlinedButton))
+                and label in _texts(c.content))
+
+
+def _stored(ctx, table: str, broadcast_id: str, column: str) -> str:
+    with ctx.store.reading() as db:
+        return db.execute(f"SELECT {column} FROM {table} WHERE broadcast_id=? AND user_id=?",
+                          [broadcast_id, ctx.user["id"]]).fetchone()[0]
+
+
+def _at(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def test_read_and_acknowledged_offline_reach_the_sender_with_their_real_times(device):
+    """The CWB manager sends an urgent broadcast to his staff. Chan opens it on Broadcasts while
+    his phone is not syncing: "read" and, on tapping Acknowledge, "acknowledged" are recorded on
+    the phone at once with those times. When his phone syncs later, the manager's receipts show
+    Chan read and acknowledged at exactly those times (before the sync), and Siti not yet."""
+    manager = device("M2001", "7100")
+    sent = manager.actions.create_broadcast(["st-cwb"], "Fire exit blocked", "請勿使用後門。", role=Role.STAFF,
+                                            kind="urgent")
+    _sync(manager)
+    chan = device("S3001", "1111")
+    feed = broadcasts.view(chan)
+    assert nameless(feed) == []
+    assert _texts(feed).index("Fire exit blocked") < _texts(feed).index("Stock count tonight")
+    detail = broadcasts.detail_view(chan, f"{broadcasts.ROUTE}/{sent}", sent)
+    assert "請勿使用後門。" in _texts(detail) and "Please confirm you have read this." in _texts(detail)
+    read_at = _stored(chan, "broadcast_reads", sent, "read_at")
+    _button(detail, "Acknowledge").on_click(None)
+    acked_at = _stored(chan, "broadcast_acks", sent, "acknowledged_at")
+    detail = broadcasts.detail_view(chan, f"{broadcasts.ROUTE}/{sent}", sent)
+    assert not any("Acknowledge" == t for t in _texts(detail))
+    time.sleep(1.1)  # the sync happens clearly later than the taps
+    synced_at = datetime.now().astimezone()
+    _sync(chan)
+    receipts = manager.api.broadcast_receipts(sent)
+    people = {p["user_id"]: p for p in receipts["people"]}
+    assert _at(people["u-s01"]["read_at"]) == _at(read_at) < synced_at
+    assert _at(people["u-s01"]["acknowledged_at"]) == _at(acked_at) < synced_at
+    assert people["u-s02"]["read_at"] is None and people["u-s02"]["acknowledged_at"] is None
+    assert receipts["stores"][0]["acknowledged"] == 1 and receipts["stores"][0]["people"] == 3
+
+
+def test_feed_puts_pinned_on_top_then_unread_and_home_links_to_it(device):
+    """Chan's feed: a pinned broadcast first (even once read), then unread ones, then what he
+    has read. Home counts the unread ones and "All broadcasts" opens the feed."""
+    manager = device("M2001", "7100")
+    pinned = manager.actions.create_broadcast(["st-cwb"], "Uniform policy", "Name badge on the left.", pinned=True)
+    manager.actions.create_broadcast(["st-cwb"], "New price tags", "From Monday.")
+    _sync(manager)
+    chan = device("S3001", "1111")
+    chan.actions.mark_broadcast_read(pinned)
+    chan.actions.mark_broadcast_read("bc-0003")  # "Stock count tonight": read
+    titles = [t for t in _texts(broadcasts.view(chan)) if t in (
+        "Uniform policy", "New price tags", "Typhoon signal No. 8 procedure", "Stock count tonight")]
+    assert titles[0] == "Uniform policy" and titles[-1] == "Stock count tonight"
+    assert set(titles[1:3]) == {"New price tags", "Typhoon signal No. 8 procedure"}
+    page = home.view(chan)
+    assert "2 unread broadcasts" in _texts(page)
+    _button(page, "All broadcasts").on_click(None)
+    assert chan.page.route == broadcasts.ROUTE
+
+
+def test_the_sender_opening_their_own_broadcast_records_no_read(device):
+    """The manager opens what he sent: no read receipt is queued (it would count him as a reader
+    and the server would refuse it)."""
+    manager = device("M2001", "7100")
+    sent = manager.actions.create_broadcast(["st-cwb"], "Cash-up at 21:30", "")
+    broadcasts.detail_view(manager, f"{broadcasts.ROUTE}/{sent}", sent)
+    with manager.store.reading() as db:
+        assert db.execute("SELECT count(*) FROM outbox WHERE type='broadcast.read'").fetchone()[0] == 0
+
+
+def test_an_urgent_broadcast_blocks_every_screen_until_acknowledged(device):
+    """Chan's phone, on any screen, shows the urgent broadcast on top with only Acknowledge (no
+    tabs, Back stays); once tapped it is read and acknowledged on his phone and the screen below
+    comes back."""
+    manager = device("M2001", "7100")
+    sent = manager.actions.create_broadcast(["st-cwb"], "Typhoon: close at 15:00", "請準時落閘。",
+                                            role=Role.STAFF, kind="urgent")
+    _sync(manager)
+    chan = device("S3001", "1111")
+    shell = Shell(chan)
+    for route in ("/home", "/shifts"):
+        chan.page.route = route
+        shell.render()
+        top = chan.page.views[-1]
+        assert "Urgent · Typhoon: close at 15:00" in _texts(top) and "請準時落閘。" in _texts(top)
+        assert top.navigation_bar is None and top.route == route
+    asyncio.run(shell._view_pop(None))
+    assert "Urgent · Typhoon: close at 15:00" in _texts(chan.page.views[-1])
+    _button(chan.page.views[-1], "Acknowledge").on_click(None)
+    assert _stored(chan, "broadcast_acks", sent, "acknowledged_at") and _stored(chan, "broadcast_reads", sent, "read_at")
+    assert "Urgent · Typhoon: close at 15:00" not in _texts(chan.page.views[-1])
+    assert chan.page.views[-1].route == "/shifts"
