@@ -121,9 +121,11 @@ def _recipients(db: Database, row: dict) -> tuple[tuple[str, str], ...]:
 
 
 #: Issue 10, shiftnews / issue 11: a broadcast is mine to read when it names me among its
-#: recipients (or names nobody: everyone of its stores) and I did not send it.
-_ADDRESSED = (" (b.recipient_ids IS NULL OR EXISTS (SELECT 1 FROM json_each(b.recipient_ids) WHERE value = :me))"
-              " AND b.author_id IS NOT :me")
+#: recipients, or names nobody (everyone of its stores) and I did not send it. Named, it is mine
+#: even when I am its author: a shift change my own action caused (a trade I accepted that the
+#: chain approved at once) is still news to me.
+_ADDRESSED = (" (EXISTS (SELECT 1 FROM json_each(b.recipient_ids) WHERE value = :me)"
+              " OR (b.recipient_ids IS NULL AND b.author_id IS NOT :me))")
 
 
 def broadcasts(db: Database, user_id: str, *, unread_only: bool = False, feed: bool = False,
