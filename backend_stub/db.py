@@ -546,3 +546,19 @@ open_shift_claims = Table(
     _ts("decided_at"),
     UniqueConstraint("open_shift_id", "user_id", name="uq_open_shift_claims_person"),
 )
+
+# Issue 11, bcfollow: "remind them". Each reminder a broadcast's sender (or their manager) sent:
+# who sent it and when, what it waited for ("read", or "acknowledge" for urgent ones), and the
+# people it reached, resolved on the server when it arrived (those not read / acknowledged yet).
+broadcast_reminders = Table(
+    "broadcast_reminders", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("broadcast_id", String(64), ForeignKey("broadcasts.id"), nullable=False),
+    Column("sent_by", String(64), ForeignKey("users.id"), nullable=False),
+    _ts("sent_at", nullable=False),
+    _ts("received_at", nullable=False),
+    Column("waiting_for", String(16), nullable=False),
+    Column("people", Integer, nullable=False),
+    Column("recipient_ids", Text, nullable=False, default="[]"),
+)
+Index("ix_broadcast_reminders_broadcast", broadcast_reminders.c.broadcast_id)

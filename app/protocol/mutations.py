@@ -86,6 +86,16 @@ class BroadcastAcknowledge(_Payload):
     acknowledged_at: WireTime
 
 
+class BroadcastRemind(_Payload):
+    """Issue 11, bcfollow: "remind them": the sender (or their manager) reminds those who have not
+    read a broadcast yet (not acknowledged, for an urgent one). The server decides who that is
+    when it arrives."""
+
+    reminder_id: Id
+    broadcast_id: Id
+    sent_at: WireTime
+
+
 class LocationFix(_Payload):
     """A location fix as the device's geolocator reported it."""
 
@@ -406,6 +416,7 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "task.complete": TaskComplete,
     "broadcast.create": BroadcastCreate,
     "broadcast.acknowledge": BroadcastAcknowledge,  # issue 11, broadcasts
+    "broadcast.remind": BroadcastRemind,  # issue 11, bcfollow
     "punch.record": PunchRecord,
     "punch.confirm": PunchConfirm,
     "punch.correct": PunchCorrect,

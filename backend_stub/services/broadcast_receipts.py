@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from backend_stub import db
+from backend_stub.services import broadcast_reminders
 
 STATUSES = ("all", "unread", "unacknowledged")
 
@@ -66,5 +67,6 @@ def receipts(conn: Connection, broadcast_id: str, status: str = "all") -> dict:
     stores = per_store(conn, broadcast_id)
     total = {k: sum(s[k] for s in stores) for k in ("people", "delivered", "read", "acknowledged")}
     total |= {f"{k}_pct": _percent(total[k], total["people"]) for k in ("delivered", "read", "acknowledged")}
+    reminders = [{k: utc(v) for k, v in r.items()} for r in broadcast_reminders.sent_reminders(conn, broadcast_id)]
     return {"broadcast_id": broadcast_id, "total": total, "stores": stores,
-            "people": per_person(conn, broadcast_id, status)}
+            "people": per_person(conn, broadcast_id, status), "reminders": reminders}

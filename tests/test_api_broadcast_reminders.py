@@ -1,0 +1,68 @@
+"""Issue 11, bcfollow, on the server (both backends): "remind them" reaches exactly those who have
+not read a broadcast (not acknowledged, for an urgent one) when the reminder arrives, is recorded
+with who sent it, when and to how many, and only the sender and the sender's managers may send it."""
+
+from datetime import UTC, datetime, timedelta
+
+from tests.test_api_broadcasts import CWB_MANAGER, _receipts, _send
+from tests.test_api_push import pull_all
+from tests.test_api_trades import _one
+
+CHAN, SITI, FATIMA = "u-s01", "u-s02", "u-s08"
+
+
+def _remind(api, user_id: str, broadcast_id: str, reminder_id: str, sent_at: datetime | None = None) -> dict:
+    return _one(api, user_id, "broadcast.remind", {"reminder_id": reminder_id, "broadcast_id": broadcast_id,
+                                                    "sent_at": (sent_at or datetime.now(UTC)).isoformat()})
+
+
+def _reminders(api, user_id: str) -> list[dict]:
+    return [c["data"] for c in pull_all(api, user_id) if c["entity"] == "broadcast_reminder"]
+
+
+def test_a_reminder_reaches_only_those_who_have_not_read_it_when_it_arrives(api):
+    """The CWB manager taps "remind them" at 10:00 while offline; Chan reads the broadcast at
+    10:05 and his read arrives first. When the reminder arrives it reaches Siti and Fatima (not
+    read) and not Chan; the receipts list it: sent by the manager at 10:00, to 2 people."""
+    assert _send(api, CWB_MANAGER, "bc-stock", store_ids=["st-cwb"], role="staff")["status"] == "applied"
+    tapped = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
+    read = {"broadcast_id": "bc-stock", "user_id": CHAN, "read_at": (tapped + timedelta(minutes=5)).isoformat()}
+    assert _one(api, CHAN, "broadcast.read", read)["status"] == "applied"
+    assert _remind(api, CWB_MANAGER, "bc-stock", "rm-stock-1", tapped)["status"] == "applied"
+    assert _reminders(api, CHAN) == []
+    for person in (SITI, FATIMA):
+        got = _reminders(api, person)
+        assert [(r["broadcast_id"], r["waiting_for"]) for r in got] == [("bc-stock", "read")], person
+    sent = _receipts(api, CWB_MANAGER, "bc-stock").json()["reminders"]
+    assert [(r["sent_by"], r["people"], r["waiting_for"]) for r in sent] == [(CWB_MANAGER, 2, "read")]
+    assert datetime.fromisoformat(sent[0]["sent_at"]).replace(tzinfo=UTC) == tapped
+
+
+def test_an_urgent_reminder_chases_those_who_have_not_acknowledged(api):
+    """Urgent: Chan read it but did not acknowledge, Siti acknowledged. The reminder reaches Chan
+    and Fatima, not Siti."""
+    assert _send(api, CWB_MANAGER, "bc-fire", kind="urgent", store_ids=["st-cwb"], role="staff")[
+        "status"] == "applied"
+    now = datetime.now(UTC)
+    assert _one(api, CHAN, "broadcast.read", {"broadcast_id": "bc-fire", "user_id": CHAN,
+                                              "read_at": now.isoformat()})["status"] == "applied"
+    assert _one(api, SITI, "broadcast.acknowledge", {"broadcast_id": "bc-fire", "user_id": SITI,
+                                                     "acknowledged_at": now.isoformat()})["status"] == "applied"
+    assert _remind(api, CWB_MANAGER, "bc-fire", "rm-fire-1")["status"] == "applied"
+    assert [r["waiting_for"] for r in _reminders(api, CHAN)] == ["acknowledge"]
+    assert len(_reminders(api, FATIMA)) == 1
+    assert _reminders(api, SITI) == []
+
+
+def test_only_the_sender_and_their_managers_may_remind(api):
+    """A staff member who got it and the Sha Tin manager (another store's) are refused as if it
+    did not exist, and nothing is recorded or sent; the HK Island area manager (the sender's
+    manager) may remind."""
+    assert _send(api, CWB_MANAGER, "bc-rota", store_ids=["st-cwb"], role="staff")["status"] == "applied"
+    for outsider in (CHAN, "u-sm-st"):
+        refused = _remind(api, outsider, "bc-rota", f"rm-{outsider}")
+        assert (refused["status"], refused["reason"]) == ("rejected", "not_found"), outsider
+    assert _receipts(api, CWB_MANAGER, "bc-rota").json()["reminders"] == []
+    assert _reminders(api, SITI) == []
+    assert _remind(api, "u-am-hk", "bc-rota", "rm-am")["status"] == "applied"
+    assert [r["sent_by"] for r in _receipts(api, CWB_MANAGER, "bc-rota").json()["reminders"]] == ["u-am-hk"]
