@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from app.domain import approvals, broadcasts
-from app.domain.access import require_manager_of, require_may_sign_off, require_self, require_store
+from app.domain.access import AccessDenied, require_manager_of, require_may_sign_off, require_self, require_store
 from app.domain.attendance import HONG_KONG
 from app.domain.roles import Actor, Role
 from app.domain.timesheet_query import check_timesheet_query
@@ -124,6 +124,18 @@ class Actions:
                "acknowledged_at": p.acknowledged_at.isoformat(), "sync_state": "pending"}
         return self._record("broadcast.acknowledge", p, f"broadcast_ack:{key}",
                             lambda db: db["broadcast_acks"].insert(row))
+
+    def remind_broadcast(self, broadcast_id: str) -> str:
+        """Issue 11, bcfollow: "remind them", offline too: the server reminds those who have not
+        read (urgent: acknowledged) it when this arrives. Returns the reminder's id."""
+        if not self.actor.role.is_manager:
+            raise AccessDenied("forbidden_role", "Only managers can send reminders.")
+        p = m.BroadcastRemind(reminder_id=f"rm-{uuid.uuid4().hex}", broadcast_id=broadcast_id, sent_at=self._now())
+        row = {"id": p.reminder_id, "broadcast_id": broadcast_id, "sent_by": self.actor.user_id,
+               "sent_at": p.sent_at.isoformat(), "waiting_for": None, "people": None, "sync_state": "pending"}
+        self._record("broadcast.remind", p, f"broadcast_reminder:{p.reminder_id}",
+                     lambda db: db["broadcast_reminders"].insert(row))
+        return p.reminder_id
 
     def ask_about_day(self, store_id: str, day: date, message: str) -> str:
         """"This looks wrong": ask the store's managers to check a day of my record; returns its id."""

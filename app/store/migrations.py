@@ -190,6 +190,13 @@ def _m014_broadcast_audiences(db: Database) -> None:
                                  "sync_state": str}, pk="id")
 
 
+def _m015_broadcast_reminders(db: Database) -> None:
+    """Issue 11, bcfollow: reminders of broadcasts: those I sent (queued offline) and those sent
+    to me (I had not read or acknowledged it yet when the server got it)."""
+    db["broadcast_reminders"].create({"id": str, "broadcast_id": str, "sent_by": str, "sent_at": str,
+                                      "waiting_for": str, "people": int, "sync_state": str}, pk="id")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -205,6 +212,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (12, _m012_request_screens),  # issue 10, requests
     (13, _m013_shift_news),  # issue 10, shiftnews
     (14, _m014_broadcast_audiences),  # issue 11, broadcasts
+    (15, _m015_broadcast_reminders),  # issue 11, bcfollow
 ]
 
 

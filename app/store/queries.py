@@ -161,6 +161,25 @@ def unacknowledged_urgent(db: Database, user_id: str) -> Broadcast | None:
     return broadcast(db, user_id, row[0]) if row else None
 
 
+def reminded_ids(db: Database, user_id: str) -> set[str]:
+    """Issue 11, bcfollow: broadcasts I was reminded of and still have not read (urgent: not
+    acknowledged)."""
+    return {row[0] for row in db.execute(
+        "SELECT DISTINCT b.id FROM broadcast_reminders m JOIN broadcasts b ON b.id = m.broadcast_id"
+        " LEFT JOIN broadcast_reads r ON r.broadcast_id = b.id AND r.user_id = :me"
+        " LEFT JOIN broadcast_acks a ON a.broadcast_id = b.id AND a.user_id = :me WHERE" + _ADDRESSED +
+        " AND CASE WHEN b.kind = 'urgent' THEN a.id IS NULL ELSE r.id IS NULL END", {"me": user_id})}
+
+
+def broadcast_reminders(db: Database, broadcast_id: str) -> list[dict]:
+    """Issue 11, bcfollow: the reminders of a broadcast this phone holds (sent from here, or
+    pulled by its sender and their managers), newest first; ``people`` is None until the server
+    has it."""
+    return list(db.query("SELECT m.*, coalesce(u.name, m.sent_by) AS sent_by_name FROM broadcast_reminders m"
+                         " LEFT JOIN users u ON u.id = m.sent_by WHERE m.broadcast_id = ?"
+                         " ORDER BY m.sent_at DESC, m.id", [broadcast_id]))
+
+
 def broadcast(db: Database, user_id: str, broadcast_id: str) -> Broadcast | None:
     """Issue 11: one broadcast as ``user_id`` sees it (None when this phone does not hold it)."""
     return next(iter(broadcasts(db, user_id, only=broadcast_id)), None)

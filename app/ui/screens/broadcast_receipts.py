@@ -14,6 +14,7 @@ from app.store import queries
 from app.sync import AuthRequired, NetworkError, RequestRejected, TransientError
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.dialogs import confirm
 from app.ui.screen_state import screen_state
 
 ROUTE = "/broadcast"  # + "/<id>"
@@ -88,6 +89,41 @@ def _person_line(ctx: AppContext, p: dict) -> ft.Control:
     return ft.ListTile(title=ctx.typo.text(p["name"], 15), subtitle=ctx.typo.text(status, 13))
 
 
+def _not_yet_text(ctx: AppContext, count: int, urgent: bool) -> str:
+    if urgent:
+        return ctx.tr.ngettext("{count} person has not acknowledged it yet",
+                               "{count} people have not acknowledged it yet", count)
+    return ctx.tr.ngettext("{count} person has not read it yet", "{count} people have not read it yet", count)
+
+
+def _reminder_line(ctx: AppContext, r: dict) -> ft.Control:
+    when = ctx.tr.format_datetime(datetime.fromisoformat(r["sent_at"]), "short")
+    if r["people"] is None:
+        status = ctx._("Reminder waiting to be sent")
+    else:
+        status = ctx.tr.ngettext("Reminded {count} person", "Reminded {count} people", r["people"])
+    return ctx.typo.text(ctx.tr.join(status, r["sent_by_name"], when), 13)
+
+
+def _remind_section(ctx: AppContext, b: queries.Broadcast | None, answer: dict, reminders: list[dict]) -> ft.Control:
+    """Issue 11, bcfollow: "remind them": the server reminds whoever has still not read
+    (urgent: acknowledged) it when the reminder arrives, so it may be sent offline."""
+    urgent = bool(b and b.urgent)
+    total = answer["total"]
+    count = total["people"] - total["acknowledged" if urgent else "read"]
+    rows: list[ft.Control] = [ctx.typo.text(_not_yet_text(ctx, count, urgent), 15)]
+    if count and b is not None:
+        def send() -> None:
+            ctx.act(lambda: ctx.actions.remind_broadcast(b.id), done=ctx._(
+                "Reminder queued: it reaches whoever has not read it yet when it gets to the server."))
+
+        rows.append(big_button(ctx, ctx._("Remind them"), lambda e: confirm(
+            ctx, ctx._("Remind them?"), _not_yet_text(ctx, count, urgent), ctx._("Send reminder"), send),
+            icon=ft.Icons.NOTIFICATIONS_ACTIVE))
+    rows += [_reminder_line(ctx, r) for r in reminders]
+    return section(ctx, ctx._("Reminders"), rows)
+
+
 def view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
     t, state = ctx.typo, screen_state(ctx, ROUTE + "/receipts", ReceiptsState)
     answer = state.answers.get(broadcast_id)
@@ -97,6 +133,7 @@ def view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
     with ctx.store.reading() as db:
         names = queries.store_names(db)
         b = queries.broadcast(db, ctx.user["id"], broadcast_id)
+        reminders = queries.broadcast_reminders(db, broadcast_id)
     body: list[ft.Control] = [t.text(b.title if b else broadcast_id, 18, weight=ft.FontWeight.BOLD)]
     if answer is None:
         body.append(t.text(state.problem or ctx._("Loading…"), 15))
@@ -107,6 +144,7 @@ def view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
     body.append(big_button(ctx, ctx._("Refresh"), lambda e: setattr(
         state, "answers", {k: v for k, v in state.answers.items() if k != broadcast_id}),
         icon=ft.Icons.REFRESH, filled=False))
+    body.append(_remind_section(ctx, b, answer, reminders))
     body.append(section(ctx, ctx._("By store"), [_store_line(ctx, row, names) for row in answer["stores"]]))
     people = [p for p in answer["people"] if not (state.unread_only and p["read_at"])]
     body.append(section(ctx, ctx._("By person"), [

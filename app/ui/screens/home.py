@@ -39,8 +39,10 @@ def view(ctx: AppContext) -> ft.View:
     with ctx.store.reading() as db:
         today = queries.todays_shift(db, user["id"], local_day_start(ctx))
         unread = queries.broadcasts(db, user["id"], unread_only=True)
+        reminded = queries.reminded_ids(db, user["id"])  # issue 11, bcfollow: those first
         open_tasks = queries.tasks(db, user["store_ids"], open_only=True)
         punches = queries.punches(db, [user["id"]], ctx.tr.now() - timedelta(days=2))
+    unread.sort(key=lambda b: b.id not in reminded)
     clocked_out = attendance.state_of(punches) is attendance.AttendanceState.OUT
     body: list[ft.Control] = [
         t.text(ctx._("Hello, {name}", name=user["name"]), 22, weight=ft.FontWeight.BOLD),
@@ -56,6 +58,8 @@ def view(ctx: AppContext) -> ft.View:
     for b in unread[:5]:
         # Issue 10, shiftnews: a shift change is written here, in the reader's language.
         items.append(ft.Column([
+            *([t.text(ctx._("Reminder: please read this"), 14, color=ft.Colors.DEEP_ORANGE_900,
+                      weight=ft.FontWeight.W_600)] if b.id in reminded else []),
             t.text(shift_news.title(ctx, b), 16, weight=ft.FontWeight.W_600),
             *[t.text(line, 14, max_lines=3) for line in shift_news.lines(ctx, b)],
             t.text(ctx.tr.join(b.author_name, b.created_at and ctx.tr.format_datetime(b.created_at, 'short')),

@@ -1,0 +1,52 @@
+"""Issue 11, bcfollow, on the phones against a real server: "remind them" on a broadcast's
+receipts asks first, is queued offline as one action, and after sync reaches only those who
+have not read it (their Home says so); the receipts list the reminder with how many it reached."""
+
+import asyncio
+
+from app.sync import SyncEngine
+from app.ui.screens import home
+from app.ui.shell import Shell
+from tests.test_broadcast_screens import _button, _run_tasks
+from tests.test_me_calendar_feed import DialogPage, button
+from tests.test_trades_screens import _texts, device  # noqa: F401  (signed-in, synced phones)
+
+REMINDER = "Reminder: please read this"
+
+
+def _sync(ctx) -> None:
+    SyncEngine(ctx.store, ctx.api).sync_once()
+
+
+def test_remind_them_reaches_only_who_has_not_read_and_shows_on_their_home(device):
+    """Chan Siu Ming sends "Uniform check" to CWB staff; Chan Tai Man reads it. On the receipts,
+    "2 people have not read it yet" and Remind them asks first (nothing queued before "Send
+    reminder"); synced, Siti's Home puts it first marked "Reminder: please read this", Chan's does
+    not mention it, and the receipts show "Reminded 2 people"."""
+    manager = device("M2001", "7100")
+    manager.page = DialogPage()
+    sent = manager.actions.create_broadcast(["st-cwb"], "Uniform check", "Name badges on, please.", role="staff")
+    _sync(manager)
+    chan, siti = device("S3001", "1111"), device("S3002", "2222")
+    chan.actions.mark_broadcast_read(sent)
+    _sync(chan)
+    shell = Shell(manager)
+    manager.page.route = f"/broadcast/{sent}"
+    shell.render()
+    _run_tasks(manager.page)
+    assert "2 people have not read it yet" in _texts(manager.page.views[-1])
+    _button(manager.page.views[-1], "Remind them").on_click(None)
+    dialog = manager.page.shown[-1]
+    with manager.store.reading() as db:
+        assert db.execute("SELECT count(*) FROM outbox WHERE type='broadcast.remind'").fetchone()[0] == 0
+    button(dialog, "Send reminder").on_click(None)
+    asyncio.run(dialog.on_dismiss(None))
+    assert "Reminder waiting to be sent" in " ".join(_texts(manager.page.views[-1]))
+    _sync(manager)
+    _sync(siti)
+    _sync(chan)
+    siti_home = _texts(home.view(siti))
+    assert REMINDER in siti_home and siti_home.index(REMINDER) + 1 == siti_home.index("Uniform check")
+    assert REMINDER not in _texts(home.view(chan))
+    shell.render()
+    assert any(t.startswith("Reminded 2 people") for t in _texts(manager.page.views[-1]))
