@@ -66,3 +66,23 @@ def test_only_the_sender_and_their_managers_may_remind(api):
     assert _reminders(api, SITI) == []
     assert _remind(api, "u-am-hk", "bc-rota", "rm-am")["status"] == "applied"
     assert [r["sent_by"] for r in _receipts(api, CWB_MANAGER, "bc-rota").json()["reminders"]] == ["u-am-hk"]
+
+
+def test_receipts_count_read_and_acknowledged_by_the_readers_language(api):
+    """Urgent to CWB staff: Chan (no language set) switches his phone to Traditional Chinese, which
+    reaches the server; Siti (Indonesian) reads and acknowledges, Fatima (Arabic) does nothing.
+    The receipts count, per language: ar 0 of 1, id 1 of 1 (100 %), zh_Hant_HK 0 of 1. Nobody can
+    set another person's language, nor one the app does not offer."""
+    assert _send(api, CWB_MANAGER, "bc-lang", kind="urgent", store_ids=["st-cwb"], role="staff")[
+        "status"] == "applied"
+    assert _one(api, CHAN, "user.locale", {"user_id": CHAN, "locale": "zh_Hant_HK"})["status"] == "applied"
+    now = datetime.now(UTC).isoformat()
+    assert _one(api, SITI, "broadcast.read", {"broadcast_id": "bc-lang", "user_id": SITI, "read_at": now})[
+        "status"] == "applied"
+    assert _one(api, SITI, "broadcast.acknowledge", {"broadcast_id": "bc-lang", "user_id": SITI,
+                                                     "acknowledged_at": now})["status"] == "applied"
+    languages = _receipts(api, CWB_MANAGER, "bc-lang").json()["languages"]
+    assert [(x["locale"], x["people"], x["read"], x["acknowledged"], x["read_pct"]) for x in languages] == [
+        ("ar", 1, 0, 0, 0.0), ("id", 1, 1, 1, 100.0), ("zh_Hant_HK", 1, 0, 0, 0.0)]
+    assert _one(api, CHAN, "user.locale", {"user_id": SITI, "locale": "en"})["status"] == "rejected"
+    assert _one(api, CHAN, "user.locale", {"user_id": CHAN, "locale": "xx"})["status"] == "rejected"

@@ -4,6 +4,7 @@ have not read it (their Home says so); the receipts list the reminder with how m
 
 import asyncio
 
+from app.i18n import SUPPORTED_LOCALES
 from app.sync import SyncEngine
 from app.ui.screens import home
 from app.ui.shell import Shell
@@ -50,3 +51,25 @@ def test_remind_them_reaches_only_who_has_not_read_and_shows_on_their_home(devic
     assert REMINDER not in _texts(home.view(chan))
     shell.render()
     assert any(t.startswith("Reminded 2 people") for t in _texts(manager.page.views[-1]))
+
+
+def test_a_language_chosen_on_the_phone_counts_in_the_receipts_by_language(device):
+    """Chan Tai Man (no language on the server) picks 繁體中文 on his phone, which queues it for
+    the server; after sync the manager's receipts of a broadcast to CWB staff show, by language,
+    Chan's language, Bahasa Indonesia (Siti) and العربية (Fatima) each "Read 0 of 1 (0%)"."""
+    manager, chan = device("M2001", "7100"), device("S3001", "1111")
+    manager.page = DialogPage()
+    chan.set_locale("zh_Hant_HK")
+    with chan.store.reading() as db:
+        assert db.execute("SELECT count(*) FROM outbox WHERE type='user.locale'").fetchone()[0] == 1
+    _sync(chan)
+    sent = manager.actions.create_broadcast(["st-cwb"], "Lockers", "Empty your locker by Friday.", role="staff")
+    _sync(manager)
+    shell = Shell(manager)
+    manager.page.route = f"/broadcast/{sent}"
+    shell.render()
+    _run_tasks(manager.page)
+    texts = _texts(manager.page.views[-1])
+    languages = texts[texts.index("By language") + 1:texts.index("By person")]
+    assert languages == ["العربية", "Read 0 of 1 (0%)", "Bahasa Indonesia", "Read 0 of 1 (0%)",
+                         SUPPORTED_LOCALES["zh_Hant_HK"], "Read 0 of 1 (0%)"], languages

@@ -11,6 +11,7 @@ from app.domain.availability import MAX_NOTE, MAX_WINDOWS
 from app.domain.requests.kinds import RequestType
 from app.domain.roles import Role
 from app.domain.timesheet_query import MAX_MESSAGE, MIN_MESSAGE
+from app.i18n.locales import SUPPORTED_LOCALES
 from app.protocol.fields import StrictBool, StrictFloat, WireTime
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -94,6 +95,14 @@ class BroadcastRemind(_Payload):
     reminder_id: Id
     broadcast_id: Id
     sent_at: WireTime
+
+
+class UserLocaleSet(_Payload):
+    """Issue 11, bcfollow: the language a person chose on their phone, so the server knows it
+    (receipts' read rate by the readers' language)."""
+
+    user_id: Id
+    locale: Literal[tuple(SUPPORTED_LOCALES)]  # type: ignore[valid-type]
 
 
 class LocationFix(_Payload):
@@ -417,6 +426,7 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "broadcast.create": BroadcastCreate,
     "broadcast.acknowledge": BroadcastAcknowledge,  # issue 11, broadcasts
     "broadcast.remind": BroadcastRemind,  # issue 11, bcfollow
+    "user.locale": UserLocaleSet,  # issue 11, bcfollow
     "punch.record": PunchRecord,
     "punch.confirm": PunchConfirm,
     "punch.correct": PunchCorrect,

@@ -125,6 +125,11 @@ class Actions:
         return self._record("broadcast.acknowledge", p, f"broadcast_ack:{key}",
                             lambda db: db["broadcast_acks"].insert(row))
 
+    def set_my_locale(self, locale: str) -> int:
+        """Issue 11, bcfollow: tell the server the language I chose (read rate by language)."""
+        p = m.UserLocaleSet(user_id=self.actor.user_id, locale=locale)
+        return self._record("user.locale", p, f"user_locale:{self.actor.user_id}", lambda db: None)
+
     def remind_broadcast(self, broadcast_id: str) -> str:
         """Issue 11, bcfollow: "remind them", offline too: the server reminds those who have not
         read (urgent: acknowledged) it when this arrives. Returns the reminder's id."""

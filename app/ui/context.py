@@ -87,8 +87,17 @@ class AppContext:
     def set_locale(self, locale: str) -> None:
         self.tr.set_locale(locale)
         self.store.set_meta("locale", locale)
+        self.tell_server_my_locale()
         self.apply_look()
         self.rerender()
+
+    def tell_server_my_locale(self) -> None:
+        """Issue 11, bcfollow: the server keeps each person's language (receipts by language):
+        queue the one chosen on this phone when signed in and the server has another."""
+        locale = self.store.get_meta("locale")
+        if self.user is not None and locale and self.user.get("locale") != locale:
+            self.actions.set_my_locale(locale)
+            self.user = {**self.user, "locale": locale}
 
     def set_display(self, **changes) -> None:
         for key, value in changes.items():

@@ -48,6 +48,20 @@ def per_store(conn: Connection, broadcast_id: str) -> list[dict]:
     return out
 
 
+def per_language(conn: Connection, broadcast_id: str) -> list[dict]:
+    """Issue 11, bcfollow: read and acknowledged per the readers' language setting (``None``:
+    never set), one aggregate query."""
+    r, rd, u = db.broadcast_recipients.c, db.broadcast_reads.c, db.users.c
+    rows = conn.execute(
+        select(u.locale, func.count().label("people"), func.count(rd.read_at).label("read"),
+               func.count(r.acknowledged_at).label("acknowledged"))
+        .select_from(_joined().join(db.users, u.id == r.user_id))
+        .where(r.broadcast_id == broadcast_id).group_by(u.locale).order_by(u.locale.is_(None), u.locale))  # not set: last, on both backends
+    return [{"locale": row.locale, "people": row.people, "read": row.read, "acknowledged": row.acknowledged,
+             "read_pct": _percent(row.read, row.people), "acknowledged_pct": _percent(row.acknowledged, row.people)}
+            for row in rows]
+
+
 def per_person(conn: Connection, broadcast_id: str, status: str = "all") -> list[dict]:
     """Each person reached with their delivered/read/acknowledged times (``status``: only those
     not read yet, or not acknowledged yet)."""
@@ -69,4 +83,5 @@ def receipts(conn: Connection, broadcast_id: str, status: str = "all") -> dict:
     total |= {f"{k}_pct": _percent(total[k], total["people"]) for k in ("delivered", "read", "acknowledged")}
     reminders = [{k: utc(v) for k, v in r.items()} for r in broadcast_reminders.sent_reminders(conn, broadcast_id)]
     return {"broadcast_id": broadcast_id, "total": total, "stores": stores,
-            "people": per_person(conn, broadcast_id, status), "reminders": reminders}
+            "people": per_person(conn, broadcast_id, status), "reminders": reminders,
+            "languages": per_language(conn, broadcast_id)}

@@ -8,9 +8,10 @@ sender's managers may remind (the same people who follow its receipts).
 
 import json
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, update
 
 from app.domain import broadcasts as rules
+from app.domain.access import require_self
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
@@ -61,4 +62,10 @@ def sent_reminders(conn, broadcast_id: str) -> list[dict]:
     return [dict(row._mapping) for row in rows]
 
 
-REMINDER_HANDLERS = {"broadcast.remind": remind}
+def set_locale(conn, p: m.UserLocaleSet, ctx) -> None:
+    """The language a person chose on their phone (their own only)."""
+    require_self(ctx.actor, p.user_id)
+    conn.execute(update(db.users).where(db.users.c.id == p.user_id).values(locale=p.locale))
+
+
+REMINDER_HANDLERS = {"broadcast.remind": remind, "user.locale": set_locale}

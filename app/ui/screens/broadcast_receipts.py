@@ -9,6 +9,7 @@ from typing import Any
 
 import flet as ft
 
+from app.i18n import SUPPORTED_LOCALES
 from app.platform import offload
 from app.store import queries
 from app.sync import AuthRequired, NetworkError, RequestRejected, TransientError
@@ -61,11 +62,21 @@ def _pct(ctx: AppContext, value: float) -> str:
     return ctx.tr.format_percent(value / 100, "#,##0.#%")
 
 
+def _read_text(ctx: AppContext, row: dict) -> str:
+    # Translators: receipts of one store: counts of people and their share, e.g. "Read 3 of 4 (75%)".
+    return ctx._("Read {read} of {total} ({percent})", read=ctx.tr.format_number(row["read"]),
+                 total=ctx.tr.format_number(row["people"]), percent=_pct(ctx, row["read_pct"]))
+
+
+def _language_line(ctx: AppContext, row: dict) -> ft.Control:
+    """Issue 11, bcfollow: the read rate of those whose phone is in one language."""
+    name = SUPPORTED_LOCALES.get(row["locale"] or "", row["locale"]) or ctx._("Language not set")
+    return ft.ListTile(title=ctx.typo.text(name, 15), subtitle=ctx.typo.text(_read_text(ctx, row), 13))
+
+
 def _store_line(ctx: AppContext, row: dict, names: dict[str, str]) -> ft.Control:
     t = ctx.typo
-    # Translators: receipts of one store: counts of people and their share, e.g. "Read 3 of 4 (75%)".
-    read = ctx._("Read {read} of {total} ({percent})", read=ctx.tr.format_number(row["read"]),
-                 total=ctx.tr.format_number(row["people"]), percent=_pct(ctx, row["read_pct"]))
+    read = _read_text(ctx, row)
     # Translators: receipts of one store: how many phones got it and how many acknowledged it.
     more = ctx._("Delivered {delivered} · Acknowledged {acknowledged}",
                  delivered=_pct(ctx, row["delivered_pct"]), acknowledged=_pct(ctx, row["acknowledged_pct"]))
@@ -146,6 +157,7 @@ def view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
         icon=ft.Icons.REFRESH, filled=False))
     body.append(_remind_section(ctx, b, answer, reminders))
     body.append(section(ctx, ctx._("By store"), [_store_line(ctx, row, names) for row in answer["stores"]]))
+    body.append(section(ctx, ctx._("By language"), [_language_line(ctx, row) for row in answer["languages"]]))
     people = [p for p in answer["people"] if not (state.unread_only and p["read_at"])]
     body.append(section(ctx, ctx._("By person"), [
         ft.Switch(label=ctx._("Not read yet only"), value=state.unread_only, label_text_style=t.style(15),
