@@ -192,9 +192,11 @@ def _m014_broadcast_audiences(db: Database) -> None:
 
 def _m015_broadcast_reminders(db: Database) -> None:
     """Issue 11, bcfollow: reminders of broadcasts: those I sent (queued offline) and those sent
-    to me (I had not read or acknowledged it yet when the server got it)."""
+    to me (I had not read or acknowledged it yet when the server got it); urgent ones put off."""
     db["broadcast_reminders"].create({"id": str, "broadcast_id": str, "sent_by": str, "sent_at": str,
                                       "waiting_for": str, "people": int, "sync_state": str}, pk="id")
+    # urgent broadcasts put off on this phone ("Later"): when first shown and last put off
+    db["urgent_put_off"].create({"id": str, "first_shown": str, "put_off_at": str}, pk="id")
 
 
 MIGRATIONS: list[tuple[int, Migration]] = [

@@ -195,6 +195,10 @@ class ApiClient:
         """HQ replaces the shift-trade settings; ``ApiError`` with ``chain_settings_invalid`` if bad."""
         return self._authed("PUT", "/chain/settings/shift-trades", json=settings).json()
 
+    def change_urgent_repeats(self, settings: dict) -> dict:
+        """Issue 11, bcfollow: HQ sets how often urgent broadcasts put off come back."""
+        return self._authed("PUT", "/chain/settings/urgent-repeats", json=settings).json()
+
     # -- issue 11, broadcasts: the audience count and receipts need the server ------------------
     def broadcast_audience_count(self, audience: dict) -> dict:
         """How many people an audience reaches, per store (online only; ``ApiError`` if refused)."""

@@ -5,6 +5,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import flet as ft
 
@@ -45,6 +46,8 @@ class AppContext:
     runner: SyncRunner | None = None
     vault: TokenVault | None = None
     rerender: Callable[[], None] = lambda: None
+    #: Issue 11, bcfollow: when this app started (an urgent broadcast put off before shows again).
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     #: Issue 10, roster: each screen's observable state (app.ui.screen_state), per user.
     screen_states: dict = field(default_factory=dict)
     #: Installable web app only: False when the browser did not promise to keep the device's

@@ -161,7 +161,7 @@ class Shell:
         startup_mark(f"route {self.route} sent")
 
     async def _view_pop(self, e: ft.ViewPopEvent) -> None:
-        if kiosk.locked(self.ctx) or (self.ctx.user is not None and urgent.waiting(self.ctx)):
+        if kiosk.locked(self.ctx) or (self.ctx.user is not None and urgent.waiting(self.ctx, self.page.route)):
             self.render()  # Android back / a route pop never leaves kiosk mode, nor an urgent broadcast
             return
         if len(self.page.views) > 1:
@@ -223,7 +223,7 @@ class Shell:
                 stack.append(self._screen(parent))
             if route != "/home":
                 stack.append(self._screen(route))
-        if self.ctx.user is not None and not kiosk.locked(self.ctx) and (waiting := urgent.waiting(self.ctx)):
+        if self.ctx.user is not None and not kiosk.locked(self.ctx) and (waiting := urgent.waiting(self.ctx, route)):
             stack.append(urgent.view(self.ctx, route, waiting))  # issue 11: blocks every screen until acknowledged
         self.page.views.clear()
         self.page.views.extend(stack)

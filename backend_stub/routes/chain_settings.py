@@ -12,11 +12,12 @@ from fastapi import APIRouter, Body
 
 from app.domain.access import AccessDenied
 from app.domain.availability import AvailabilityInvalid
+from app.domain.urgent_repeats import URGENT_REPEATS
 from app.protocol import Reason
 from backend_stub.deps import CurrentUser, DbRead, DbSession
 from backend_stub.errors import BadRequest, Forbidden
 from backend_stub.openapi import errors
-from backend_stub.services import availability
+from backend_stub.services import availability, urgent_repeats
 
 router = APIRouter(prefix="/chain", tags=["chain"])
 
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/chain", tags=["chain"])
 @router.get("/settings", responses=errors(401))
 def chain_settings(caller: CurrentUser, conn: DbRead) -> dict[str, Any]:
     """The chain's settings, with the defaults filled in."""
-    return availability.settings_view(conn)
+    return {**availability.settings_view(conn), URGENT_REPEATS: urgent_repeats.load(conn).to_dict()}
 
 
 @router.put("/settings/shift-trades", responses=errors(400, 401, 403))
@@ -33,6 +34,17 @@ def change_shift_trade_settings(caller: CurrentUser, conn: DbSession,
     """HQ replaces the shift-trade settings (missing keys take the defaults)."""
     try:
         return availability.change_settings(conn, caller.actor, body, datetime.now(UTC))
+    except AvailabilityInvalid as exc:
+        raise BadRequest(Reason(exc.reason), exc.message) from None
+    except AccessDenied as exc:
+        raise Forbidden(Reason(exc.reason), exc.message) from None
+
+
+@router.put("/settings/urgent-repeats", responses=errors(400, 401, 403))
+def change_urgent_repeats(caller: CurrentUser, conn: DbSession, body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+    """Issue 11, bcfollow: HQ sets how often (and how long) an urgent broadcast put off comes back."""
+    try:
+        return urgent_repeats.change(conn, caller.actor, body, datetime.now(UTC))
     except AvailabilityInvalid as exc:
         raise BadRequest(Reason(exc.reason), exc.message) from None
     except AccessDenied as exc:
