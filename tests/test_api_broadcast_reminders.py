@@ -4,6 +4,7 @@ with who sent it, when and to how many, and only the sender and the sender's man
 
 from datetime import UTC, datetime, timedelta
 
+from tests.test_api_bad_input import bearer
 from tests.test_api_broadcasts import CWB_MANAGER, _receipts, _send
 from tests.test_api_push import pull_all
 from tests.test_api_trades import _one
@@ -86,3 +87,20 @@ def test_receipts_count_read_and_acknowledged_by_the_readers_language(api):
         ("ar", 1, 0, 0, 0.0), ("id", 1, 1, 1, 100.0), ("zh_Hant_HK", 1, 0, 0, 0.0)]
     assert _one(api, CHAN, "user.locale", {"user_id": SITI, "locale": "en"})["status"] == "rejected"
     assert _one(api, CHAN, "user.locale", {"user_id": CHAN, "locale": "xx"})["status"] == "rejected"
+
+
+def test_hq_sets_how_often_urgent_broadcasts_come_back_and_every_phone_pulls_it(api):
+    """The defaults are every 5 minutes for an hour. Staff cannot change them; a zero is refused
+    with chain_settings_invalid and nothing changes; HQ's every 10 for 30 is shown and pulled."""
+    staff, hq = bearer(api, CHAN), bearer(api, "u-hq")
+    url = "/v1/chain/settings/urgent-repeats"
+    assert api.get("/v1/chain/settings", headers=staff).json()["urgent_repeats"] == {
+        "every_minutes": 5, "for_minutes": 60}
+    assert api.put(url, json={"every_minutes": 10, "for_minutes": 30}, headers=staff).status_code == 403
+    bad = api.put(url, json={"every_minutes": 0, "for_minutes": 30}, headers=hq)
+    assert bad.status_code == 400 and bad.json()["code"] == "chain_settings_invalid"
+    assert api.put(url, json={"every_minutes": 10, "for_minutes": 30}, headers=hq).status_code == 200
+    assert api.get("/v1/chain/settings", headers=staff).json()["urgent_repeats"] == {
+        "every_minutes": 10, "for_minutes": 30}
+    pulled = [c["data"] for c in pull_all(api, CHAN) if c["entity"] == "chain_setting" and c["id"] == "urgent_repeats"]
+    assert pulled[-1]["settings"] == {"every_minutes": 10, "for_minutes": 30}

@@ -6,6 +6,8 @@ import asyncio
 
 import flet as ft
 
+from app.domain.urgent_repeats import RepeatSettings
+from app.store import urgent_put_off
 from app.store.availability import load_settings
 from app.sync import SyncEngine
 from app.ui.screens import chain_settings as screen
@@ -48,3 +50,24 @@ def test_hq_changes_the_weekly_limit_and_a_staff_phone_gets_it_and_bad_numbers_a
     with chan.store.reading() as db:
         assert load_settings(db).weekly_cap_hours == 40
     hq.api.change_shift_trade_settings({})  # back to the defaults for the other tests
+
+
+def test_hq_sets_how_often_an_urgent_broadcast_put_off_comes_back(server, device):
+    """Issue 11, bcfollow: HQ's Chain settings show "every 5 minutes" and "for 60" (the defaults);
+    0 is refused on the phone and the server keeps 5; 10 for 30 is saved and Chan's phone has it
+    after a sync."""
+    hq, chan = device("A0001", "9000"), device("S3001", "1111")
+    view = screen.view(hq)
+    every = _field(view, hq._("Show an urgent broadcast put off again every (minutes)"))
+    period = _field(view, hq._("… during the first (minutes) after it was shown"))
+    assert (every.value, period.value) == ("5", "60")
+    every.on_change(_typed("0"))
+    assert _save(hq, view) == [(hq.reason_text("chain_settings_invalid"), True)]
+    assert hq.api.chain_settings()["urgent_repeats"]["every_minutes"] == 5
+    every.on_change(_typed("10"))
+    period.on_change(_typed("30"))
+    assert _save(hq, view)[-1][1] is False
+    SyncEngine(chan.store, chan.api).sync_once()
+    with chan.store.reading() as db:
+        assert urgent_put_off.repeat_settings(db) == RepeatSettings(every_minutes=10, for_minutes=30)
+    hq.api.change_urgent_repeats({})  # back to the defaults for the other tests

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 import flet as ft
 
-from app.domain.availability import AvailabilityInvalid, settings_from
+from app.domain.availability import REASON_BAD_SETTINGS, AvailabilityInvalid, settings_from
+from app.domain.urgent_repeats import RepeatSettings
 from app.platform import offload
+from app.store import urgent_put_off
 from app.store.availability import load_settings
 from app.sync import AuthRequired, NetworkError, RequestRejected, TransientError
 from app.ui.chrome import big_button, frame, section
@@ -26,6 +28,7 @@ class SettingsForm:
 
     values: dict = field(default_factory=dict)
     loaded: bool = False
+    repeats: dict = field(default_factory=dict)  # issue 11, bcfollow: urgent broadcasts put off
 
 
 @ft.observable
@@ -52,11 +55,21 @@ def _submitted(form: SettingsForm) -> dict:
     return data
 
 
+def _repeats_submitted(form: SettingsForm) -> dict:
+    """Issue 11, bcfollow: the urgent-repeat minutes as typed, whole numbers when they are."""
+    return {k: int(v) if str(v).strip().isdigit() else v for k, v in form.repeats.items()}
+
+
 async def _save(ctx: AppContext, form: SettingsForm) -> None:
-    data = _submitted(form)
+    data, repeats = _submitted(form), _repeats_submitted(form)
     try:
         settings_from(data)  # instant feedback; the server checks again
+        try:
+            RepeatSettings.from_dict(repeats)
+        except ValueError:
+            raise AvailabilityInvalid(REASON_BAD_SETTINGS, "Invalid urgent-repeat settings.") from None
         await offload(ctx.api.change_shift_trade_settings, data)
+        await offload(ctx.api.change_urgent_repeats, repeats)
     except AvailabilityInvalid as exc:
         ctx.notify(ctx.reason_text(exc.reason), error=True)
     except RequestRejected as exc:
@@ -74,6 +87,7 @@ def view(ctx: AppContext) -> ft.View:
     if not form.loaded:
         with ctx.store.reading() as db:
             form.values, form.loaded = load_settings(db).to_dict(), True
+            form.repeats = urgent_put_off.repeat_settings(db).to_dict()
     t, values = ctx.typo, form.values
 
     def typed(key: str):
@@ -86,8 +100,13 @@ def view(ctx: AppContext) -> ft.View:
     fields.append(ft.Switch(label=ctx._("Approve a trade at once when no rule warns"),
                             value=bool(values["auto_approve"]), label_text_style=t.style(15),
                             on_change=lambda e: values.__setitem__("auto_approve", bool(e.control.value))))
+    repeats = [ft.TextField(label=label, value=str(form.repeats[key]), keyboard_type=ft.KeyboardType.NUMBER,
+                            text_style=t.style(15), on_change=lambda e, k=key: form.repeats.__setitem__(k, e.control.value))
+               for key, label in (("every_minutes", ctx._("Show an urgent broadcast put off again every (minutes)")),
+                                  ("for_minutes", ctx._("… during the first (minutes) after it was shown")))]
     return frame(ctx, ROUTE, ctx._("Chain settings"), [
         t.text(ctx._("The rules every store uses when staff swap, offer or cover shifts."), 15),
         section(ctx, ctx._("Shift trades"), fields),
+        section(ctx, ctx._("Urgent broadcasts"), repeats),
         big_button(ctx, ctx._("Save settings"), lambda e: ctx.page.run_task(_save, ctx, form), icon=ft.Icons.SAVE),
     ], back=True)
