@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.test_api_bad_input import bearer
 from tests.test_api_broadcasts import CWB_MANAGER, _receipts, _send
-from tests.test_api_push import pull_all
+from tests.test_api_push import mutation, pull_all, push
 from tests.test_api_trades import _one
 
 CHAN, SITI, FATIMA = "u-s01", "u-s02", "u-s08"
@@ -104,3 +104,27 @@ def test_hq_sets_how_often_urgent_broadcasts_come_back_and_every_phone_pulls_it(
         "every_minutes": 10, "for_minutes": 30}
     pulled = [c["data"] for c in pull_all(api, CHAN) if c["entity"] == "chain_setting" and c["id"] == "urgent_repeats"]
     assert pulled[-1]["settings"] == {"every_minutes": 10, "for_minutes": 30}
+
+
+def _not_acknowledged(api, user_id: str):
+    return api.get("/v1/broadcasts/not-acknowledged", headers=bearer(api, user_id))
+
+
+def test_after_the_reminder_period_the_store_manager_on_duty_sees_who_has_not_acknowledged(api):
+    """An urgent broadcast the CWB manager queued offline two hours ago (past the hour of
+    reminders) and one sent just now: Siti acknowledged the old one. The CWB manager is shown the
+    old one with Chan and Fatima (at CWB), not Siti and not the new one; the Sha Tin manager and
+    the HK Island area manager (no shift now) are shown nothing; staff are refused."""
+    old = {"broadcast_id": "bc-old", "title": "Evacuation route changed", "kind": "urgent",
+           "store_ids": ["st-cwb"], "role": "staff"}
+    sent = push(api, CWB_MANAGER, [mutation(1, "broadcast.create", old, age_s=2 * 3600)], device_id="dev-bcf-old")
+    assert sent.json()["results"][0]["status"] == "applied", sent.text
+    assert _send(api, CWB_MANAGER, "bc-new", kind="urgent", store_ids=["st-cwb"], role="staff")["status"] == "applied"
+    ack = {"broadcast_id": "bc-old", "user_id": SITI, "acknowledged_at": datetime.now(UTC).isoformat()}
+    assert _one(api, SITI, "broadcast.acknowledge", ack)["status"] == "applied"
+    listed = _not_acknowledged(api, CWB_MANAGER)
+    assert listed.status_code == 200, listed.text
+    assert [(b["broadcast_id"], sorted(p["user_id"] for p in b["people"])) for b in listed.json()] == [
+        ("bc-old", [CHAN, FATIMA])]
+    assert _not_acknowledged(api, "u-sm-st").json() == [] and _not_acknowledged(api, "u-am-hk").json() == []
+    assert _not_acknowledged(api, CHAN).status_code == 403

@@ -7,6 +7,7 @@ and the sender's managers) and ``GET /broadcasts/{id}/receipts`` (the sender and
 Someone else gets 404 either way, so a broadcast's existence is not given away.
 """
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -19,7 +20,7 @@ from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead
 from backend_stub.errors import BadRequest, Forbidden, NotFound
 from backend_stub.openapi import errors
-from backend_stub.services import broadcast_receipts, broadcasts
+from backend_stub.services import broadcast_receipts, broadcasts, overdue_acknowledgements
 
 router = APIRouter(prefix="/broadcasts", tags=["broadcasts"])
 
@@ -32,6 +33,16 @@ def audience_count(body: BroadcastAudience, caller: CurrentUser, conn: DbRead) -
     except AccessDenied as exc:
         error = BadRequest if exc.reason == Reason.BROADCAST_AUDIENCE_EMPTY else Forbidden
         raise error(Reason(exc.reason), exc.message) from None
+
+
+@router.get("/not-acknowledged", responses=errors(401, 403))
+def not_acknowledged(caller: CurrentUser, conn: DbRead) -> list[dict[str, Any]]:
+    """Issue 11, bcfollow: for the manager on duty of a store, who there has still not
+    acknowledged an urgent broadcast after the reminder period."""
+    if not caller.actor.role.is_manager:
+        raise Forbidden(Reason.FORBIDDEN_ROLE, "Only managers see who has not acknowledged.")
+    found = overdue_acknowledgements.not_acknowledged(conn, caller.actor, datetime.now(UTC))
+    return [{**item, "sent_at": broadcast_receipts.utc(item["sent_at"])} for item in found]
 
 
 def _hidden(broadcast_id: str) -> NotFound:
