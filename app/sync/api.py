@@ -208,6 +208,10 @@ class ApiClient:
         """Delivered, read and acknowledged per store and per person (sender and their managers)."""
         return self._authed("GET", f"/broadcasts/{broadcast_id}/receipts", params={"status": status}).json()
 
+    def broadcasts_not_acknowledged(self) -> list[dict]:
+        """Issue 11, bcfollow: for the manager on duty, who has not acknowledged after reminders."""
+        return self._authed("GET", "/broadcasts/not-acknowledged").json()
+
     def refresh(self) -> TokenPair:
         """Swap the refresh token for new tokens; ``AuthRequired`` when the session is over."""
         if not self.refresh_token:

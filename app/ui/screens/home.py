@@ -6,7 +6,7 @@ import flet as ft
 
 from app.domain import attendance
 from app.store import queries
-from app.ui import shift_news
+from app.ui import not_acknowledged, shift_news
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 
@@ -40,6 +40,7 @@ def view(ctx: AppContext) -> ft.View:
         today = queries.todays_shift(db, user["id"], local_day_start(ctx))
         unread = queries.broadcasts(db, user["id"], unread_only=True)
         reminded = queries.reminded_ids(db, user["id"])  # issue 11, bcfollow: those first
+        store_names = queries.store_names(db)
         open_tasks = queries.tasks(db, user["store_ids"], open_only=True)
         punches = queries.punches(db, [user["id"]], ctx.tr.now() - timedelta(days=2))
     unread.sort(key=lambda b: b.id not in reminded)
@@ -76,6 +77,8 @@ def view(ctx: AppContext) -> ft.View:
     items.append(big_button(ctx, ctx._("All broadcasts"), lambda e: ctx.page.navigate("/broadcasts"),
                             icon=ft.Icons.CAMPAIGN, filled=False))
     body.append(section(ctx, title, items))
+    if (late := not_acknowledged.home_section(ctx, store_names)) is not None:  # issue 11, bcfollow
+        body.append(late)
     task_rows = [ft.Row([ft.Icon(ft.Icons.RADIO_BUTTON_UNCHECKED, size=18), t.text(task.title, 15, expand=True)])
                  for task in open_tasks[:5]]
     # Translators: section title; {count} is the number of open tasks.
