@@ -28,24 +28,24 @@ def chain_settings(caller: CurrentUser, conn: DbRead) -> dict[str, Any]:
     return {**availability.settings_view(conn), URGENT_REPEATS: urgent_repeats.load(conn).to_dict()}
 
 
-@router.put("/settings/shift-trades", responses=errors(400, 401, 403))
-def change_shift_trade_settings(caller: CurrentUser, conn: DbSession,
-                                body: dict[str, Any] = Body(...)) -> dict[str, Any]:
-    """HQ replaces the shift-trade settings (missing keys take the defaults)."""
+def _change(change, caller, conn, body: dict[str, Any]) -> dict[str, Any]:
+    """Run one settings change: bad settings are ``400``, someone other than HQ ``403``."""
     try:
-        return availability.change_settings(conn, caller.actor, body, datetime.now(UTC))
+        return change(conn, caller.actor, body, datetime.now(UTC))
     except AvailabilityInvalid as exc:
         raise BadRequest(Reason(exc.reason), exc.message) from None
     except AccessDenied as exc:
         raise Forbidden(Reason(exc.reason), exc.message) from None
+
+
+@router.put("/settings/shift-trades", responses=errors(400, 401, 403))
+def change_shift_trade_settings(caller: CurrentUser, conn: DbSession,
+                                body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+    """HQ replaces the shift-trade settings (missing keys take the defaults)."""
+    return _change(availability.change_settings, caller, conn, body)
 
 
 @router.put("/settings/urgent-repeats", responses=errors(400, 401, 403))
 def change_urgent_repeats(caller: CurrentUser, conn: DbSession, body: dict[str, Any] = Body(...)) -> dict[str, Any]:
     """Issue 11, bcfollow: HQ sets how often (and how long) an urgent broadcast put off comes back."""
-    try:
-        return urgent_repeats.change(conn, caller.actor, body, datetime.now(UTC))
-    except AvailabilityInvalid as exc:
-        raise BadRequest(Reason(exc.reason), exc.message) from None
-    except AccessDenied as exc:
-        raise Forbidden(Reason(exc.reason), exc.message) from None
+    return _change(urgent_repeats.change, caller, conn, body)
