@@ -4,6 +4,7 @@ with who sent it, when and to how many, and only the sender and the sender's man
 
 from datetime import UTC, datetime, timedelta
 
+from backend_stub import db
 from tests.test_api_bad_input import bearer
 from tests.test_api_broadcasts import CWB_MANAGER, _receipts, _send
 from tests.test_api_push import mutation, pull_all, push
@@ -128,3 +129,22 @@ def test_after_the_reminder_period_the_store_manager_on_duty_sees_who_has_not_ac
         ("bc-old", [CHAN, FATIMA])]
     assert _not_acknowledged(api, "u-sm-st").json() == [] and _not_acknowledged(api, "u-am-hk").json() == []
     assert _not_acknowledged(api, CHAN).status_code == 403
+
+
+def test_a_manager_with_a_published_shift_there_now_is_on_duty_too(api):
+    """HK Island's area manager is shown nothing for CWB until he has a published shift at CWB
+    now; then he sees who there has not acknowledged (a draft shift would not count)."""
+    old = {"broadcast_id": "bc-duty", "title": "Alarm code changed", "kind": "urgent",
+           "store_ids": ["st-cwb"], "role": "staff"}
+    sent = push(api, CWB_MANAGER, [mutation(1, "broadcast.create", old, age_s=3 * 3600)], device_id="dev-bcf-duty")
+    assert sent.json()["results"][0]["status"] == "applied", sent.text
+    now = datetime.now(UTC)
+    shift = {"id": "sh-am-now", "store_id": "st-cwb", "user_id": "u-am-hk", "starts_at": now - timedelta(hours=1),
+             "ends_at": now + timedelta(hours=3), "status": "draft"}
+    with api.engine.begin() as conn:  # the roster as it stands (a manager wrote it earlier)
+        conn.execute(db.shifts.insert(), shift)
+    assert _not_acknowledged(api, "u-am-hk").json() == []
+    with api.engine.begin() as conn:
+        conn.execute(db.shifts.update().where(db.shifts.c.id == "sh-am-now").values(status="published"))
+    listed = _not_acknowledged(api, "u-am-hk").json()
+    assert [(b["broadcast_id"], len(b["people"])) for b in listed] == [("bc-duty", 3)]

@@ -24,7 +24,7 @@ def on_duty_stores(conn: Connection, actor: Actor, now: datetime) -> set[str]:
         return set()
     s = db.shifts.c
     working = set(conn.execute(select(s.store_id).where(
-        s.user_id == actor.user_id, s.starts_at <= now, s.ends_at > now, s.status != "cancelled")).scalars())
+        s.user_id == actor.user_id, s.starts_at <= now, s.ends_at > now, s.status == "published")).scalars())
     return working | (set(actor.store_ids) if actor.role is Role.STORE_MANAGER else set())
 
 
