@@ -56,7 +56,8 @@ def per_language(conn: Connection, broadcast_id: str) -> list[dict]:
         select(u.locale, func.count().label("people"), func.count(rd.read_at).label("read"),
                func.count(r.acknowledged_at).label("acknowledged"))
         .select_from(_joined().join(db.users, u.id == r.user_id))
-        .where(r.broadcast_id == broadcast_id).group_by(u.locale).order_by(u.locale.is_(None), u.locale))  # not set: last, on both backends
+        .where(r.broadcast_id == broadcast_id).group_by(u.locale)
+        .order_by(u.locale.is_(None), u.locale))  # not set: last, on both backends
     return [{"locale": row.locale, "people": row.people, "read": row.read, "acknowledged": row.acknowledged,
              "read_pct": _percent(row.read, row.people), "acknowledged_pct": _percent(row.acknowledged, row.people)}
             for row in rows]

@@ -101,7 +101,8 @@ def view(ctx: AppContext) -> ft.View:
                             value=bool(values["auto_approve"]), label_text_style=t.style(15),
                             on_change=lambda e: values.__setitem__("auto_approve", bool(e.control.value))))
     repeats = [ft.TextField(label=label, value=str(form.repeats[key]), keyboard_type=ft.KeyboardType.NUMBER,
-                            text_style=t.style(15), on_change=lambda e, k=key: form.repeats.__setitem__(k, e.control.value))
+                            text_style=t.style(15),
+                            on_change=lambda e, k=key: form.repeats.__setitem__(k, e.control.value))
                for key, label in (("every_minutes", ctx._("Show an urgent broadcast put off again every (minutes)")),
                                   ("for_minutes", ctx._("… during the first (minutes) after it was shown")))]
     return frame(ctx, ROUTE, ctx._("Chain settings"), [
