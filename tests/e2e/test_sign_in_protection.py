@@ -44,8 +44,10 @@ def wait_for_failures(api_server, count: int, timeout_s: float = 15) -> None:
 
 
 def try_pin(page, t, pin: str) -> None:
-    """Type another PIN (the app keeps the staff number and clears the PIN after a refusal)."""
-    harness.type_into(page, page.get_by_label(t.gettext("PIN"), exact=True), pin, clear=False)
+    """Type another PIN (the app keeps the staff number and clears the PIN after a refusal).
+    Typed with the field checked (``clear=True``): on a busy machine keys typed before Flutter
+    has the field were lost, and a PIN sent short counted as one more wrong try."""
+    harness.type_into(page, page.get_by_label(t.gettext("PIN"), exact=True), pin)
     page.get_by_role("button", name=t.gettext("Log in"), exact=True).click()
 
 
