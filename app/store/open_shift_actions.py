@@ -140,7 +140,7 @@ class OpenShiftActions(TradeActions):
         holds (the server refuses it "changed meanwhile" if that is no longer the current one)."""
         with self._store.reading() as db:
             before = self._managed(db, open_shift_id)
-        after = open_shifts.check_edit(before, before.version, starts_at, ends_at, slots, role)
+        after = open_shifts.check_edit(before, before.version, starts_at, ends_at, slots, role, self._now())
         p = m.OpenShiftEdit(open_shift_id=open_shift_id, version=before.version, starts_at=starts_at,
                             ends_at=ends_at, role=role, slots=slots)
         values = [_iso(p.starts_at), _iso(p.ends_at), p.role, slots, after.version, _iso(self._now()), open_shift_id]
@@ -153,7 +153,7 @@ class OpenShiftActions(TradeActions):
         confirmed those people keep their shifts (else ``RosterRefused`` naming how many)."""
         with self._store.reading() as db:
             shift = self._managed(db, open_shift_id)
-        left = open_shifts.check_cancel(shift, shift.version, keep_filled)
+        left = open_shifts.check_cancel(shift, shift.version, keep_filled, self._now())
         p = m.OpenShiftCancel(open_shift_id=open_shift_id, version=shift.version, keep_filled=keep_filled)
 
         def write(db: Database) -> None:
