@@ -123,3 +123,14 @@ def test_the_places_filled_are_named_in_every_language(locale, code):
     assert "7" in text and "{" not in text
     if locale != "en":
         assert text != shift_rule_message(Translator("en"), code, {"filled": 7})
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_a_started_open_shift_is_refused_in_every_language(locale):
+    """Issue 10, issue10fix: "already started" reads in each language (not the English text)."""
+    text = shift_rule_message(Translator(locale), "open_shift_started", {"starts_at": "2026-12-01T01:00:00+00:00"})
+    assert text and "{" not in text
+    if locale != "en":
+        assert text != shift_rule_message(Translator("en"), "open_shift_started", {})
+    else:
+        assert "already started" in text
