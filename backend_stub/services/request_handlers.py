@@ -23,9 +23,9 @@ from app.domain.roles import Role
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
-from backend_stub.services import photo_refs, trade_handlers
+from backend_stub.services import photo_refs
 from backend_stub.services.changes import emit
-from backend_stub.services.handlers import Context, person_store_ids
+from backend_stub.services.handlers import Context, lock_people, person_store_ids
 from backend_stub.services.outcomes import Rejected
 
 _MANAGER_ROLES = [r.value for r in Role if r.is_manager]
@@ -232,7 +232,7 @@ def delegation_set(conn: Connection, p: m.DelegationSet, ctx: Context) -> None:
     # Issue 10, issue10fix: hold the delegator's row before reading their hand-overs, so two
     # overlapping ones pushed at once (two phones) are checked one after the other on
     # PostgreSQL: the second sees the first and is refused. SQLite's writer runs one at a time.
-    trade_handlers._lock_people(conn, {me.user_id})
+    lock_people(conn, {me.user_id})
     chains.check_delegation(me, delegate, p.first_day, p.last_day, _delegations(conn))
     row = {"id": p.delegation_id, "delegator_id": me.user_id, "delegate_id": delegate.user_id,
            "first_day": p.first_day.isoformat(), "last_day": p.last_day.isoformat()}
