@@ -181,6 +181,11 @@ def _require_current(shift: OpenShift, base_version: int) -> None:
                                    version=shift.version)
 
 
+def may_change(shift: OpenShift, now: datetime) -> bool:
+    """Whether a manager may still edit or cancel ``shift`` at ``now`` (the roster offers it then)."""
+    return shift.status != roster.CANCELLED and (shift.status == roster.DRAFT or shift.starts_at > now)
+
+
 def _require_not_started(starts_at: datetime, now: datetime) -> None:
     # Once it has started its places are history (people may be working them): changing or
     # cancelling it then would rewrite what happened, as a trade of a started shift would.
