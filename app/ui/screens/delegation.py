@@ -75,7 +75,7 @@ def _hand_over(ctx: AppContext, state: DelegationState) -> None:
     done: list[str] = []
     ctx.act(lambda: done.append(actions(ctx).delegate(form.delegate_id, first, last)),
             ctx._("Your approvals are handed over for those days."))
-    if done:  # refused: what was picked and typed stays, to be fixed
+    if done:  # handed over: pick anew (a refusal keeps what was picked and typed, to be fixed)
         form.delegate_id = None
         state.revision += 1
 
