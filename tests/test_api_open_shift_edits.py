@@ -3,7 +3,7 @@ role or places, or cancels it. Places never go below those filled; an edit made 
 version is refused "changed meanwhile"; new times re-check the claims still waiting; cancelling
 closes the waiting claims (their people pull it) and keeps the shifts already given."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -160,3 +160,26 @@ def test_a_bad_edit_is_refused_and_changes_nothing(api, what):
     result = _one(api, MANAGER, "open_shift.edit", {k: v for k, v in body.items() if v is not None})
     assert (result["status"], result["reason"]) == ("rejected", "invalid_payload")
     assert _stored(api, open_id)["slots"] == 1
+
+
+def test_an_open_shift_that_has_started_is_neither_edited_nor_cancelled(api):
+    """Issue 10, issue10fix: the open shift began an hour ago (Chan works its place): the
+    manager's edit (even moving it to next week) and cancel are refused "open_shift_started",
+    saying it has already started, and it stays as it was, published, Chan's claim kept."""
+    day = future_monday(25)
+    add_published(api, "os-begun", day, slots=2)
+    assert claim(api, "u-s01", "oc-begun", "os-begun")["status"] == "applied"
+    begun = datetime.now(UTC) - timedelta(hours=1)
+    with api.engine.begin() as conn:  # time has passed: the shift is under way
+        conn.execute(db.open_shifts.update().where(db.open_shifts.c.id == "os-begun").values(
+            starts_at=begun, ends_at=begun + timedelta(hours=8)))
+    version = _stored(api, "os-begun")["version"]
+    edited = _one(api, MANAGER, "open_shift.edit", edit("os-begun", day + timedelta(days=7), version, slots=3))
+    cancelled = _one(api, MANAGER, "open_shift.cancel", {"open_shift_id": "os-begun", "version": version,
+                                                         "keep_filled": True})
+    for refused in (edited, cancelled):
+        assert (refused["status"], refused["reason"]) == ("rejected", "open_shift_started")
+        assert "already started" in refused["message"]
+    stored = _stored(api, "os-begun")
+    assert (stored["slots"], stored["status"], stored["version"]) == (2, "published", version)
+    assert rows(api, db.open_shift_claims, id="oc-begun")[0]["state"] == "approved"

@@ -34,13 +34,13 @@ EDIT_REFUSED = [
 def test_an_edit_is_refused_with_the_rule_and_its_number(what, shift_, version, start, end, slots, reason, details):
     """Each refused edit names its rule, and the number that broke it where there is one."""
     with pytest.raises(roster.RosterRefused) as refused:
-        open_shifts.check_edit(shift_, version, start, end, slots, "cashier")
+        open_shifts.check_edit(shift_, version, start, end, slots, "cashier", NOW)
     assert (refused.value.reason, refused.value.details) == (reason, details)
 
 
 def test_an_edit_keeps_what_is_filled_and_raises_the_version():
     """As many places as filled is fine; the result keeps the filled count and the version goes up."""
-    after = open_shifts.check_edit(OPEN, 4, at(3, 10), at(3, 18), 2, "stock")
+    after = open_shifts.check_edit(OPEN, 4, at(3, 10), at(3, 18), 2, "stock", NOW)
     assert (after.slots, after.filled, after.version, after.role, after.remaining) == (2, 2, 5, "stock", 0)
     assert open_shifts.times_changed(OPEN, after)
     assert not open_shifts.times_changed(OPEN, replace(OPEN, slots=5, version=5))
@@ -60,12 +60,35 @@ CANCEL_CASES = [
 def test_what_cancelling_leaves_or_why_it_is_refused(what, shift_, keep, outcome):
     """Cancelling: a draft goes, a published one is cancelled; places filled need the confirmation."""
     try:
-        left = open_shifts.check_cancel(shift_, shift_.version, keep)
+        left = open_shifts.check_cancel(shift_, shift_.version, keep, NOW)
     except roster.RosterRefused as refused:
         left = refused.reason
         if outcome == "open_shift_has_filled":
             assert refused.details == {"filled": 2}
     assert left == outcome
+
+
+STARTED = replace(OPEN, starts_at=at(-7, 8), ends_at=at(-7, 16))
+
+
+def test_an_open_shift_that_has_started_or_is_past_can_be_neither_edited_nor_cancelled():
+    """Issue 10, issue10fix: an open shift that began at 08:00 (now 09:00), or one of last week,
+    is refused "open_shift_started" for an edit (even to later times) and for a cancel; an edit
+    that moves a future one to a start already past is refused the same way. A draft nobody saw
+    may still be removed."""
+    past = replace(OPEN, starts_at=at(-14, 9), ends_at=at(-14, 17))
+    for shift_ in (STARTED, past):
+        for start, end in ((shift_.starts_at, shift_.ends_at), (at(3, 9), at(3, 17))):
+            with pytest.raises(roster.RosterRefused) as refused:
+                open_shifts.check_edit(shift_, 4, start, end, 3, "cashier", NOW)
+            assert refused.value.reason == "open_shift_started"
+        with pytest.raises(roster.RosterRefused) as refused:
+            open_shifts.check_cancel(shift_, 4, True, NOW)
+        assert refused.value.reason == "open_shift_started"
+    with pytest.raises(roster.RosterRefused) as refused:
+        open_shifts.check_edit(OPEN, 4, at(-8, 9), at(-8, 17), 3, "cashier", NOW)
+    assert refused.value.reason == "open_shift_started"
+    assert open_shifts.check_cancel(replace(STARTED, status=roster.DRAFT, filled=0), 4, False, NOW) is None
 
 
 def test_a_waiting_claim_after_new_times_stays_or_is_refused_by_the_rules():
@@ -100,3 +123,14 @@ def test_the_places_filled_are_named_in_every_language(locale, code):
     assert "7" in text and "{" not in text
     if locale != "en":
         assert text != shift_rule_message(Translator("en"), code, {"filled": 7})
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_a_started_open_shift_is_refused_in_every_language(locale):
+    """Issue 10, issue10fix: "already started" reads in each language (not the English text)."""
+    text = shift_rule_message(Translator(locale), "open_shift_started", {"starts_at": "2026-12-01T01:00:00+00:00"})
+    assert text and "{" not in text
+    if locale != "en":
+        assert text != shift_rule_message(Translator("en"), "open_shift_started", {})
+    else:
+        assert "already started" in text

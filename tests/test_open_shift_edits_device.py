@@ -14,6 +14,8 @@ from app.config import ClientConfig
 from app.domain import open_shifts, roster
 from app.i18n import Translator
 from app.store import outbox
+from app.store.clock import DeviceClock
+from app.store.open_shift_actions import OpenShiftActions
 from app.ui.context import AppContext
 from app.ui.screens import rejected
 from tests.test_accessible_names import Page, walk
@@ -131,3 +133,34 @@ def test_cancelling_closes_the_waiting_claim_and_undoes_a_claim_sent_after_it(wo
     assert siti.rejected() == [("open_shift.claim", "open_shift_not_open")]
     assert siti.one("open_shifts", open_id)["status"] == roster.CANCELLED
 
+
+
+class _LaterClock(DeviceClock):
+    """The phone's clock once time has passed (a test cannot wait for the shift to start)."""
+
+    def __init__(self, now: datetime) -> None:
+        super().__init__()
+        self._later = now
+
+    def now(self) -> datetime:
+        return self._later
+
+
+def test_an_open_shift_that_has_started_is_refused_on_the_phone_at_once(world):
+    """Issue 10, issue10fix: at 10:00 on the day of a 09:00-17:00 open shift, the manager's
+    phone refuses editing it (even to the next day) and cancelling it "open_shift_started" at
+    once: nothing is queued and the open shift stays as it was."""
+    engine, phone = world
+    day = future_monday(44) + timedelta(days=2)
+    manager = phone("M2001", "7100")
+    open_id = _published_open_shift(manager, day, slots=2)
+    later = OpenShiftActions(manager.store, _LaterClock(at(day, 10)), manager.actor)
+    with pytest.raises(roster.RosterRefused) as edited:
+        later.edit_open_shift(open_id, starts_at=at(day + timedelta(days=1), 9),
+                              ends_at=at(day + timedelta(days=1), 17), slots=3)
+    with pytest.raises(roster.RosterRefused) as cancelled:
+        later.cancel_open_shift(open_id)
+    assert edited.value.reason == cancelled.value.reason == "open_shift_started"
+    assert _waiting(manager) == 0
+    kept = manager.one("open_shifts", open_id)
+    assert (kept["slots"], kept["status"], kept["sync_state"]) == (2, roster.PUBLISHED, "synced")

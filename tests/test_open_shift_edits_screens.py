@@ -3,10 +3,11 @@ manager taps "Edit open shift" (the form comes filled in) or "Cancel open shift"
 first, saying who keeps their shift); a refusal names the number filled in the manager's
 language; a claimant's My shifts shows their claim cancelled or no longer possible, in theirs."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from app.domain import open_shifts as rules
+from app.domain.attendance import HONG_KONG
 from app.domain import roster as roster_rules
 from app.i18n.reasons import shift_rule_message
 from app.store.open_shift_actions import OpenShiftActions
@@ -138,3 +139,23 @@ def test_a_claim_refused_by_new_times_shows_the_rule_on_the_claimants_phone(devi
     assert chan._("No longer possible after the manager's change") in text
     assert chan._("No longer possible after the manager's change") != "No longer possible after the manager's change"
     assert chan.tr.format_date(at(thursday, 9), "medium") in text  # the overlapping shift, named
+
+
+def test_an_open_shift_that_has_started_offers_no_edit_or_cancel_on_the_roster(device):
+    """Issue 10, issue10fix: last week's open shift (published) is listed on the manager's
+    roster without "Edit open shift" or "Cancel open shift"; next week's still has both."""
+    this_monday = roster_rules.week_start(datetime.now(HONG_KONG).date())
+    manager = device("M2001", "7100")
+    past = _published(manager, this_monday - timedelta(days=7), slots=2)
+    _published(manager, this_monday + timedelta(days=7), slots=2)
+    assert _rows(manager, f"SELECT status, sync_state FROM open_shifts WHERE id='{past}'") == [
+        {"status": "published", "sync_state": "synced"}]
+    _roster_week(manager, this_monday - timedelta(days=7))
+    last_week = roster.view(manager)
+    assert manager._("Open shift") in " ".join(_texts(last_week))
+    assert _buttons(last_week, manager._("Edit open shift")) == []
+    assert _buttons(last_week, manager._("Cancel open shift")) == []
+    _roster_week(manager, this_monday + timedelta(days=7))
+    next_week = roster.view(manager)
+    assert len(_buttons(next_week, manager._("Edit open shift"))) == 1
+    assert len(_buttons(next_week, manager._("Cancel open shift"))) == 1

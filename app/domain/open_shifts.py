@@ -45,6 +45,8 @@ REASON_CHANGED = "open_shift_changed"
 REASON_BELOW_FILLED = "open_shift_below_filled"
 REASON_HAS_FILLED = "open_shift_has_filled"
 REASON_CANCELLED = "open_shift_cancelled"
+# -- issue 10, issue10fix: a started (or past) open shift is kept as it was
+REASON_STARTED = "open_shift_started"
 
 
 class ClaimRefused(AccessDenied):
@@ -179,11 +181,27 @@ def _require_current(shift: OpenShift, base_version: int) -> None:
                                    version=shift.version)
 
 
+def may_change(shift: OpenShift, now: datetime) -> bool:
+    """Whether a manager may still edit or cancel ``shift`` at ``now`` (the roster offers it then)."""
+    return shift.status != roster.CANCELLED and (shift.status == roster.DRAFT or shift.starts_at > now)
+
+
+def _require_not_started(starts_at: datetime, now: datetime) -> None:
+    # Once it has started its places are history (people may be working them): changing or
+    # cancelling it then would rewrite what happened, as a trade of a started shift would.
+    if starts_at <= now:
+        raise roster.RosterRefused(REASON_STARTED, "This open shift has already started; it can no longer be changed.",
+                                   starts_at=starts_at.isoformat())
+
+
 def check_edit(shift: OpenShift, base_version: int, starts_at: datetime, ends_at: datetime, slots: int,
-               role: str, rules: roster.RosterRules = roster.RosterRules()) -> OpenShift:
+               role: str, now: datetime, rules: roster.RosterRules = roster.RosterRules()) -> OpenShift:
     """The open shift after the manager's edit (made on ``base_version``), or ``RosterRefused``:
-    cancelled, changed meanwhile, a bad span or number of places, or fewer places than are filled."""
+    cancelled, changed meanwhile, started (or moved to a start already past at ``now``), a bad
+    span or number of places, or fewer places than are filled."""
     _require_current(shift, base_version)
+    _require_not_started(shift.starts_at, now)
+    _require_not_started(starts_at, now)
     check_open_shift(starts_at, ends_at, slots, rules)
     if slots < shift.filled:
         raise roster.RosterRefused(REASON_BELOW_FILLED, f"Places already filled: {shift.filled}; keep at least that many.",
@@ -202,10 +220,13 @@ def after_recheck(check: TradeCheck) -> str:
     return WAITING if check.allowed else REFUSED
 
 
-def check_cancel(shift: OpenShift, base_version: int, keep_filled: bool) -> str | None:
+def check_cancel(shift: OpenShift, base_version: int, keep_filled: bool, now: datetime) -> str | None:
     """What cancelling leaves (None: a draft is removed; else ``roster.CANCELLED``), or
-    ``RosterRefused``; places already filled need the manager's ``keep_filled`` confirmation."""
+    ``RosterRefused`` (also once a published one has started at ``now``: a draft nobody saw
+    may still go); places already filled need the manager's ``keep_filled`` confirmation."""
     _require_current(shift, base_version)
+    if shift.status != roster.DRAFT:
+        _require_not_started(shift.starts_at, now)
     if shift.filled and not keep_filled:
         raise roster.RosterRefused(REASON_HAS_FILLED, f"Places already filled: {shift.filled}; confirm that those people keep their shifts.",
                                    filled=shift.filled)

@@ -111,6 +111,8 @@ REASON_MESSAGES = MessageMap(
         "open_shift_below_filled": N_("More places are already filled than this. Keep at least that many places."),
         "open_shift_has_filled": N_("Some people already have a place on this open shift. Confirm that they keep their shifts."),
         "open_shift_cancelled": N_("This open shift was cancelled."),
+        # issue 10, issue10fix
+        "open_shift_started": N_("This open shift has already started, so it can no longer be changed or cancelled."),
         # issue 10, tradeflow
         "trade_already_open": N_("This shift already has a request waiting. Cancel it to ask again."),
         # -- issue 11, broadcasts ------------------------------------------------------------

@@ -27,7 +27,8 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
-def _model(row: dict) -> open_shifts.OpenShift:
+def as_open_shift(row: dict) -> open_shifts.OpenShift:
+    """A stored open shift as the rules see it."""
     return open_shifts.OpenShift(row["id"], row["store_id"], row["role"] or "",
                                  datetime.fromisoformat(row["starts_at"]), datetime.fromisoformat(row["ends_at"]),
                                  row["slots"], row["status"] or roster.DRAFT, row["filled"] or 0, row["version"] or 1)
@@ -40,7 +41,7 @@ def store_open_shifts(db: Database, store_ids, start: datetime, end: datetime, p
     if published_only:
         where += " AND status='published'"
     rows = db.query(f"SELECT * FROM open_shifts WHERE {where} ORDER BY starts_at, id", [*ids, _iso(start), _iso(end)])
-    return [{**r, "remaining": _model(r).remaining} for r in rows]
+    return [{**r, "remaining": as_open_shift(r).remaining} for r in rows]
 
 
 def claims_of(db: Database, open_shift_id: str) -> list[dict]:
@@ -80,7 +81,7 @@ class OpenShiftActions(TradeActions):
         me = self.actor.user_id
         with self._store.reading() as db:
             # No store check of its own: the chain's store rule (own stores or an allowed group) decides.
-            shift = _model(self._open_shift(db, open_shift_id))
+            shift = as_open_shift(self._open_shift(db, open_shift_id))
             mine = [c["user_id"] for c in claims_of(db, open_shift_id) if c["state"] in open_shifts.LIVE_CLAIMS]
             index = self._roster(db, [shift.as_shift()], {me})
             chain = load_settings(db)
@@ -117,7 +118,7 @@ class OpenShiftActions(TradeActions):
                 raise open_shifts.ClaimRefused(Reason.NOT_FOUND, "This claim no longer exists.")
             claim = rows[0]
             require_manager_of(self.actor, [claim["store_id"]])
-            shift = _model(self._open_shift(db, claim["open_shift_id"]))
+            shift = as_open_shift(self._open_shift(db, claim["open_shift_id"]))
             open_shifts.check_pick(shift, claim["state"], approve)
             kept = self._pick_check(db, claim, shift, overrides) if approve else []
         p = m.OpenShiftPick(claim_id=claim_id, approve=approve, overrides=[
@@ -130,7 +131,7 @@ class OpenShiftActions(TradeActions):
 
     # -- issue 10, openshiftedit: the manager edits or cancels an open shift -------------------
     def _managed(self, db: Database, open_shift_id: str) -> open_shifts.OpenShift:
-        shift = _model(self._open_shift(db, open_shift_id))
+        shift = as_open_shift(self._open_shift(db, open_shift_id))
         require_manager_of(self.actor, [shift.store_id])
         return shift
 
@@ -140,7 +141,7 @@ class OpenShiftActions(TradeActions):
         holds (the server refuses it "changed meanwhile" if that is no longer the current one)."""
         with self._store.reading() as db:
             before = self._managed(db, open_shift_id)
-        after = open_shifts.check_edit(before, before.version, starts_at, ends_at, slots, role)
+        after = open_shifts.check_edit(before, before.version, starts_at, ends_at, slots, role, self._now())
         p = m.OpenShiftEdit(open_shift_id=open_shift_id, version=before.version, starts_at=starts_at,
                             ends_at=ends_at, role=role, slots=slots)
         values = [_iso(p.starts_at), _iso(p.ends_at), p.role, slots, after.version, _iso(self._now()), open_shift_id]
@@ -153,7 +154,7 @@ class OpenShiftActions(TradeActions):
         confirmed those people keep their shifts (else ``RosterRefused`` naming how many)."""
         with self._store.reading() as db:
             shift = self._managed(db, open_shift_id)
-        left = open_shifts.check_cancel(shift, shift.version, keep_filled)
+        left = open_shifts.check_cancel(shift, shift.version, keep_filled, self._now())
         p = m.OpenShiftCancel(open_shift_id=open_shift_id, version=shift.version, keep_filled=keep_filled)
 
         def write(db: Database) -> None:

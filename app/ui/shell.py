@@ -137,7 +137,8 @@ class Shell:
 
     #: Issue 10, pickers: decision queues keep what is being typed in their screen state
     #: (app.ui.screen_state.Drafts), so they follow the server too.
-    KEEPS_TYPING = (trades.ROUTE, "/approvals", requests_queue.ROUTE)
+    KEEPS_TYPING = (trades.ROUTE, "/approvals", requests_queue.ROUTE,
+                    delegation.ROUTE)  # issue 10, issue10fix: its form lives in DelegationState
 
     def _redraws_on_sync(self, route: str) -> bool:
         """Issue 10, tradeflow: a shift's trade options (no input fields there) follow the server

@@ -58,6 +58,13 @@ def _one(conn: Connection, table, key: str) -> dict | None:
     return None if row is None else dict(row)
 
 
+def lock_people(conn: Connection, people) -> None:
+    """Serialise actions touching the same people (sorted: two lockers never deadlock): hold
+    their user rows before reading what a rule checks (their shifts, their hand-overs)."""
+    ids = sorted(p for p in people if p)
+    conn.execute(select(db.users.c.id).where(db.users.c.id.in_(ids)).order_by(db.users.c.id).with_for_update()).all()
+
+
 def person_store_ids(conn: Connection, user_id: str) -> set[str]:
     """The stores a person works at (their own stores; the HQ admin works at none)."""
     return set(conn.execute(select(db.user_stores.c.store_id).where(

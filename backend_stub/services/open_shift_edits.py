@@ -72,7 +72,7 @@ def open_shift_edit(conn: Connection, p: m.OpenShiftEdit, ctx: Context) -> None:
     before = handlers._model(row)
     try:
         after = open_shifts.check_edit(before, p.version, p.starts_at.astimezone(UTC), p.ends_at.astimezone(UTC),
-                                       p.slots, p.role)
+                                       p.slots, p.role, ctx.received_at)
     except roster.RosterRefused as exc:
         raise handlers._refuse(exc) from None
     values = {"starts_at": after.starts_at, "ends_at": after.ends_at, "role": p.role, "slots": p.slots,
@@ -87,7 +87,7 @@ def open_shift_cancel(conn: Connection, p: m.OpenShiftCancel, ctx: Context) -> N
     """Cancel the places still open; waiting claims are closed as cancelled (their people told)."""
     row = _load_managed(conn, p.open_shift_id, ctx)
     try:
-        left = open_shifts.check_cancel(handlers._model(row), p.version, p.keep_filled)
+        left = open_shifts.check_cancel(handlers._model(row), p.version, p.keep_filled, ctx.received_at)
     except roster.RosterRefused as exc:
         raise handlers._refuse(exc) from None
     for claim in _waiting_claims(conn, row["id"]):

@@ -25,7 +25,7 @@ from app.protocol import mutations as m
 from backend_stub import db
 from backend_stub.services import photo_refs
 from backend_stub.services.changes import emit
-from backend_stub.services.handlers import Context, person_store_ids
+from backend_stub.services.handlers import Context, lock_people, person_store_ids
 from backend_stub.services.outcomes import Rejected
 
 _MANAGER_ROLES = [r.value for r in Role if r.is_manager]
@@ -229,6 +229,10 @@ def delegation_set(conn: Connection, p: m.DelegationSet, ctx: Context) -> None:
     people = {x.user_id: x for x in _approvers(conn)}
     delegate = people.get(p.delegate_id) or Person(p.delegate_id, Role.STAFF)
     me = people.get(ctx.actor.user_id) or Person(ctx.actor.user_id, ctx.actor.role)
+    # Issue 10, issue10fix: hold the delegator's row before reading their hand-overs, so two
+    # overlapping ones pushed at once (two phones) are checked one after the other on
+    # PostgreSQL: the second sees the first and is refused. SQLite's writer runs one at a time.
+    lock_people(conn, {me.user_id})
     chains.check_delegation(me, delegate, p.first_day, p.last_day, _delegations(conn))
     row = {"id": p.delegation_id, "delegator_id": me.user_id, "delegate_id": delegate.user_id,
            "first_day": p.first_day.isoformat(), "last_day": p.last_day.isoformat()}

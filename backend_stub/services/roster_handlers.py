@@ -19,7 +19,7 @@ from app.protocol import mutations as m
 from backend_stub import db
 from backend_stub.services import open_shift_handlers, shift_news
 from backend_stub.services.changes import emit
-from backend_stub.services.handlers import Context, person_store_ids
+from backend_stub.services.handlers import Context, lock_people, person_store_ids
 from backend_stub.services.outcomes import Rejected
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,10 @@ def _around(conn: Connection, user_id: str, start: datetime, end: datetime) -> l
 
 
 def _check(conn: Connection, shift: roster.ShiftSpan) -> None:
+    # Issue 10, issue10fix: hold the person before reading their shifts, so two managers giving
+    # them overlapping shifts at once are checked one after the other (PostgreSQL; SQLite's
+    # writer already runs one at a time): the second sees the first and is refused.
+    lock_people(conn, {shift.user_id})
     roster.check_shift(shift, person_store_ids(conn, shift.user_id),
                        _around(conn, shift.user_id, shift.starts_at, shift.ends_at))
 

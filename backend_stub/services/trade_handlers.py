@@ -27,7 +27,7 @@ from backend_stub import db
 from backend_stub.services import roster_handlers, shift_news
 from backend_stub.services.availability import load_availability, load_settings
 from backend_stub.services.changes import emit
-from backend_stub.services.handlers import Context, person_store_ids
+from backend_stub.services.handlers import Context, lock_people, person_store_ids
 from backend_stub.services.outcomes import Rejected
 
 log = logging.getLogger(__name__)
@@ -52,10 +52,7 @@ def _load_shift(conn: Connection, shift_id: str, lock: bool = False) -> dict:
     return dict(row)
 
 
-def _lock_people(conn: Connection, people) -> None:
-    """Serialise actions touching the same people (sorted: two lockers never deadlock)."""
-    ids = sorted(p for p in people if p)
-    conn.execute(select(db.users.c.id).where(db.users.c.id.in_(ids)).order_by(db.users.c.id).with_for_update()).all()
+_lock_people = lock_people  # moved to handlers (issue10fix): rosters and delegations serialise too
 
 
 def _person(conn: Connection, user_id: str) -> Person:

@@ -29,11 +29,14 @@ DEFAULT_DAYS = 7
 
 @dataclass
 class DelegationForm:
-    """What has been typed and picked (typing redraws nothing, so a field keeps its focus)."""
+    """What has been typed and picked (typing redraws nothing, so a field keeps its focus); a
+    redraw when a sync brings news builds the form again from here, focus included."""
 
     delegate_id: str | None = None
-    first_day: str = ""
+    first_day: str | None = None  # None: not shown yet (then: from today, for a week)
     last_day: str = ""
+    focused: str | None = None  # the day field being typed in
+    built: dict[str, ft.TextField] = field(default_factory=dict)  # the last drawn day fields
 
 
 @ft.observable
@@ -49,7 +52,7 @@ def _today(ctx: AppContext) -> date:
 
 def _state(ctx: AppContext) -> DelegationState:
     state = screen_state(ctx, ROUTE, DelegationState)
-    if not state.form.first_day:  # a first visit: from today, for a week
+    if state.form.first_day is None:  # a first visit (a day cleared to be typed anew stays empty)
         today = _today(ctx)
         state.form.first_day = today.isoformat()
         state.form.last_day = (today + timedelta(days=DEFAULT_DAYS - 1)).isoformat()
@@ -72,7 +75,7 @@ def _hand_over(ctx: AppContext, state: DelegationState) -> None:
     done: list[str] = []
     ctx.act(lambda: done.append(actions(ctx).delegate(form.delegate_id, first, last)),
             ctx._("Your approvals are handed over for those days."))
-    if done:  # refused: what was picked and typed stays, to be fixed
+    if done:  # handed over: pick anew (a refusal keeps what was picked and typed, to be fixed)
         form.delegate_id = None
         state.revision += 1
 
@@ -106,8 +109,22 @@ def _picker(ctx: AppContext, form: DelegationForm) -> ft.Control:
 def _day_field(ctx: AppContext, label: str, form: DelegationForm, name: str) -> ft.TextField:
     today = _today(ctx)
     # A hand-over may start today and last up to a year (the rule in app.domain.requests.chains).
-    return date_field(ctx, label, getattr(form, name), lambda text: setattr(form, name, text),
-                      first=today, last=today + timedelta(days=2 * 366), dense=True, width=240)
+    built = date_field(ctx, label, getattr(form, name) or "", lambda text: setattr(form, name, text),
+                       first=today, last=today + timedelta(days=2 * 366), dense=True, width=240,
+                       autofocus=form.focused == name)
+    checked = built.on_blur
+
+    def focused(e) -> None:
+        form.focused = name
+
+    def left(e) -> None:
+        # A blur from a field a redraw replaced is not the person leaving the field.
+        if form.built.get(name) is e.control and form.focused == name:
+            form.focused = None
+        checked(e)
+
+    built.on_focus, built.on_blur, form.built[name] = focused, left, built
+    return built
 
 
 def _new_section(ctx: AppContext, state: DelegationState) -> ft.Control:

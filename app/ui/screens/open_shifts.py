@@ -12,7 +12,7 @@ import flet as ft
 from app.domain import open_shifts, roster
 from app.i18n.markers import N_
 from app.i18n.reasons import shift_rule_message
-from app.store.open_shift_actions import OpenShiftActions, claims_of, store_open_shifts
+from app.store.open_shift_actions import OpenShiftActions, as_open_shift, claims_of, store_open_shifts
 from app.ui.chrome import big_button, section
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
@@ -166,6 +166,7 @@ def week_block(ctx: AppContext, store_id: str, monday: date, state) -> list[ft.C
         rows = store_open_shifts(db, [store_id], start, end, published_only=False)
         claims = {r["id"]: claims_of(db, r["id"]) for r in rows}
     out: list[ft.Control] = []
+    now = ctx.tr.now()
     for row in rows:
         cancelled = row["status"] == roster.CANCELLED
         draft = ctx._("Draft") if row["status"] == roster.DRAFT else None
@@ -173,7 +174,8 @@ def week_block(ctx: AppContext, store_id: str, monday: date, state) -> list[ft.C
         head = ctx.tr.join(ctx._("Open shift"), _when(ctx, row), row["role"], places, draft)
         out.append(ctx.typo.text(head, 14, weight=ft.FontWeight.BOLD,
                                  color=ft.Colors.ORANGE_900 if draft else None))
-        if not cancelled:
+        # Issue 10, issue10fix: once it has started it is kept as it was (no edit, no cancel).
+        if not cancelled and (row["sync_state"] == "pending" or open_shifts.may_change(as_open_shift(row), now)):
             out.append(_manage_row(ctx, row, state))
         out += [_claimant_row(ctx, c, state) for c in claims[row["id"]]]
     return out
