@@ -137,6 +137,7 @@ def roster_copy_week(conn: Connection, p: m.RosterCopyWeek, ctx: Context) -> Non
     last_week = [span(r) for r in _store_week(conn, p.store_id, p.week_start - timedelta(days=7))]
     start, end = roster.week_bounds(p.week_start)
     people = {s.user_id for s in last_week}
+    lock_people(conn, people)  # as _check does: a shift given meanwhile is seen, not doubled
     existing = [s for uid in people for s in _around(conn, uid, start, end + timedelta(days=1))]
     plan = roster.plan_copy_week(p.copy_key, last_week, existing,
                                  {uid: person_store_ids(conn, uid) for uid in people})
