@@ -206,6 +206,8 @@ broadcasts = Table(
     # chose (JSON: store_ids, area, role, user_ids), resolved into broadcast_recipients at sending.
     Column("pinned", Boolean, nullable=False, default=False, server_default=sa_false()),
     Column("audience", Text, nullable=False, default="{}", server_default="{}"),
+    # Issue 11, bcwrite: the sender's other-language versions (JSON: code -> {title, body}).
+    Column("translations", Text, nullable=False, default="{}", server_default="{}"),
 )
 
 broadcast_stores = Table(

@@ -126,3 +126,29 @@ def test_urgent_receipts_per_store_and_person_delivered_read_and_acknowledged(ap
     assert plain["status"] == "rejected" and plain["reason"] == "broadcast_not_urgent"
     outsider = _one(api, "u-s03", "broadcast.acknowledge", {**ack, "user_id": "u-s03"})
     assert outsider["status"] == "rejected" and outsider["reason"] == "not_found"
+
+
+# -- Issue 11, bcwrite: translations ------------------------------------------------------------------
+
+INDONESIAN = {"id": {"title": "Lift tidak berfungsi", "body": "Silakan gunakan tangga."}}
+
+
+def test_translations_are_stored_pulled_and_read_with_the_original(api):
+    """The CWB manager adds an Indonesian version: Siti's pull and a direct read carry the
+    original and the Indonesian title and text, exactly as written."""
+    assert _send(api, CWB_MANAGER, "bc-lift-id", store_ids=["st-cwb"], translations=INDONESIAN)["status"] == "applied"
+    pulled = _pulled(api, "u-s02", "bc-lift-id")
+    assert pulled and pulled[-1]["data"]["title"] == "Lift out of service"
+    assert pulled[-1]["data"]["translations"] == INDONESIAN
+    read = api.get("/v1/broadcasts/bc-lift-id", headers=bearer(api, "u-s02")).json()
+    assert read["body"] == "請用樓梯。" and read["translations"] == INDONESIAN
+
+
+def test_a_translation_in_an_unsupported_language_or_too_long_is_refused_and_nothing_is_sent(api):
+    """A version in Klingon, one with no title, or one with a title over 200 characters is
+    refused with a clear reason; the broadcast is not sent to anyone."""
+    for bad in ({"tlh": {"title": "nuqneH"}}, {"id": {"title": " ", "body": "x"}}, {"th": {"title": "ก" * 201}}):
+        result = _send(api, CWB_MANAGER, "bc-bad-lang", store_ids=["st-cwb"], translations=bad)
+        assert result["status"] == "rejected", result
+        assert _pulled(api, "u-s02", "bc-bad-lang") == []
+    assert api.get("/v1/broadcasts/bc-bad-lang", headers=bearer(api, CWB_MANAGER)).status_code == 404

@@ -101,7 +101,7 @@ def test_two_stores_ask_first_with_the_count_and_receipts_follow_per_store_and_p
     shell.render()
     title = _fields(manager.page.views[-1])[0]
     _type(title, "Stocktake Sunday")
-    who = next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.Dropdown))
+    who = next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.Dropdown) and c.label == "Who")
     who.value = "staff"
     who.on_select(SimpleNamespace(control=who, data="staff"))
     _button(manager.page.views[-1], "Count people").on_click(None)
@@ -161,7 +161,7 @@ def test_chosen_people_reach_only_them(device):
     manager.page.route = "/broadcast"
     shell.render()
     _type(_fields(manager.page.views[-1])[0], "Your uniform is ready")
-    who = next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.Dropdown))
+    who = next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.Dropdown) and c.label == "Who")
     who.on_select(SimpleNamespace(control=SimpleNamespace(value="people"), data="people"))
     siti = next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.Checkbox) and c.label == "Siti Rahayu")
     siti.on_change(SimpleNamespace(control=SimpleNamespace(value=True), data="true"))

@@ -121,3 +121,31 @@ def test_an_urgent_broadcast_blocks_every_screen_until_acknowledged(device):
     assert _stored(chan, "broadcast_acks", sent, "acknowledged_at") and _stored(chan, "broadcast_reads", sent, "read_at")
     assert "Urgent · Typhoon: close at 15:00" not in _texts(chan.page.views[-1])
     assert chan.page.views[-1].route == "/shifts"
+
+
+def test_siti_reads_the_indonesian_version_and_can_show_the_original(device):
+    """Issue 11, bcwrite: the CWB manager writes in Chinese and adds Indonesian. Siti (phone in
+    Indonesian) sees the Indonesian title in her feed and text in the detail; "Show original"
+    (in Indonesian) shows the Chinese as written, and back. Chan (English, no English version)
+    sees the original."""
+    manager = device("M2001", "7100")
+    sent = manager.actions.create_broadcast(
+        ["st-cwb"], "後門維修", "請勿使用後門。", role=Role.STAFF,
+        translations={"id": {"title": "Pintu belakang diperbaiki", "body": "Jangan gunakan pintu belakang."}})
+    _sync(manager)
+    siti = device("S3002", "2222", locale="id")
+    assert "Pintu belakang diperbaiki" in _texts(broadcasts.view(siti))
+    route = f"{broadcasts.ROUTE}/{sent}"
+    detail = broadcasts.detail_view(siti, route, sent)
+    assert "Jangan gunakan pintu belakang." in _texts(detail) and "請勿使用後門。" not in _texts(detail)
+    show_original = siti._("Show original")
+    assert show_original != "Show original"  # a real Indonesian label
+    _button(detail, show_original).on_click(None)
+    detail = broadcasts.detail_view(siti, route, sent)
+    assert "後門維修" in _texts(detail) and "請勿使用後門。" in _texts(detail)
+    assert "Jangan gunakan pintu belakang." not in _texts(detail)
+    _button(detail, siti._("Show translation")).on_click(None)
+    assert "Jangan gunakan pintu belakang." in _texts(broadcasts.detail_view(siti, route, sent))
+    chan = device("S3001", "1111")
+    detail = broadcasts.detail_view(chan, route, sent)
+    assert "請勿使用後門。" in _texts(detail) and not any("Show original" == t for t in _texts(detail))

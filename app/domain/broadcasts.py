@@ -93,3 +93,44 @@ def may_follow_receipts(actor: Actor, author_id: str, author_role: Role, author_
     if not actor.role.is_manager or not actor.role.outranks(author_role):
         return False
     return actor.role is Role.HQ_ADMIN or bool(actor.store_ids & set(author_store_ids))
+
+
+# -- Issue 11, bcwrite: translations the sender adds ------------------------------------------------
+
+MAX_TITLE = 200
+MAX_BODY = 5000
+
+
+@dataclass(frozen=True)
+class Version:
+    """The text a reader is shown: its title and body, and the language it is written in
+    (None: the original, as the sender wrote it)."""
+
+    title: str
+    body: str
+    locale: str | None = None
+
+
+def in_language(title: str, body: str, translations: Mapping[str, Mapping[str, str]] | None,
+                locale: str) -> Version:
+    """The reader's language version of a broadcast, falling back to the original when the
+    sender added none for that language."""
+    chosen = (translations or {}).get(locale)
+    if not chosen or not (chosen.get("title") or "").strip():
+        return Version(title, body)
+    return Version(chosen["title"], chosen.get("body") or "", locale)
+
+
+def addressable_areas(store_ids: Iterable[str], area_stores: Mapping[str, Iterable[str]]) -> list[str]:
+    """Issue 11, bcwrite: the areas a manager may send to: those all of whose stores they manage
+    (as ``check_may_address`` allows), for the area picker."""
+    mine = set(store_ids)
+    return sorted(a for a, stores in area_stores.items() if a and set(stores) and set(stores) <= mine)
+
+
+def matches(query: str, *texts: str) -> bool:
+    """Issue 11, bcwrite, feed search: every word of ``query`` appears (any case) in one of
+    ``texts`` (the title and text, as written and in the reader's language)."""
+    words = query.casefold().split()
+    haystack = "\n".join(texts).casefold()
+    return all(w in haystack for w in words)

@@ -11,6 +11,7 @@ from app.domain.availability import MAX_NOTE, MAX_WINDOWS
 from app.domain.requests.kinds import RequestType
 from app.domain.roles import Role
 from app.domain.timesheet_query import MAX_MESSAGE, MIN_MESSAGE
+from app.i18n.locales import SUPPORTED_LOCALES
 from app.protocol.fields import StrictBool, StrictFloat, WireTime
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -68,14 +69,36 @@ class BroadcastAudience(_Payload):
         return broadcasts.Audience(tuple(self.store_ids), self.area, self.role, tuple(self.user_ids))
 
 
+BroadcastTitle = Annotated[str, StringConstraints(min_length=1, max_length=broadcasts.MAX_TITLE,
+                                                  strip_whitespace=True)]
+BroadcastBody = Annotated[str, StringConstraints(max_length=broadcasts.MAX_BODY)]
+
+
+class BroadcastTranslation(_Payload):
+    """Issue 11, bcwrite: a broadcast's title and text in another language, added by the sender."""
+
+    title: BroadcastTitle
+    body: BroadcastBody = ""
+
+
+def _supported_languages(translations: dict) -> dict:
+    unknown = sorted(set(translations) - set(SUPPORTED_LOCALES))
+    if unknown:
+        raise ValueError(f"not a supported language: {', '.join(unknown)}")
+    return translations
+
+
 class BroadcastCreate(BroadcastAudience):
     """A manager sends a broadcast to an audience (issue 11: urgent ones must be acknowledged)."""
 
     broadcast_id: Id
-    title: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-    body: Annotated[str, StringConstraints(max_length=5000)] = ""
+    title: BroadcastTitle
+    body: BroadcastBody = ""
     kind: Literal["normal", "urgent"] = broadcasts.NORMAL
     pinned: StrictBool = False
+    # Issue 11, bcwrite: language code -> that language's version (supported languages only).
+    translations: Annotated[dict[str, BroadcastTranslation], Field(max_length=len(SUPPORTED_LOCALES)),
+                            AfterValidator(_supported_languages)] = Field(default_factory=dict)
 
 
 class BroadcastAcknowledge(_Payload):

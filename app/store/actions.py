@@ -19,6 +19,7 @@ from app.domain.timesheet_query import check_timesheet_query
 from app.protocol import mutations as m
 from app.store.database import Locked
 from app.store.clock import DeviceClock
+from app.store import queries
 from app.store.outbox import enqueue
 from app.store.undo import remember
 
@@ -90,23 +91,24 @@ class Actions:
 
     def create_broadcast(self, store_ids: list[str], title: str, body: str, *, area: str | None = None,
                          role: Role | None = None, user_ids: tuple[str, ...] = (), kind: str = "normal",
-                         pinned: bool = False) -> str:
+                         pinned: bool = False, translations: dict[str, dict[str, str]] | None = None) -> str:
         """A manager sends a broadcast to an audience (issue 11: an area, a role, named people;
-        the server resolves who it reaches); returns its id."""
+        the server resolves who it reaches; ``translations``: language code -> {title, body});
+        returns its id."""
         with self._store.reading() as db:
-            areas = {}
-            for row in db.query("SELECT id, area FROM stores"):
-                areas.setdefault(row["area"], []).append(row["id"])
+            areas = queries.area_stores(db)
         audience = broadcasts.Audience(tuple(store_ids), area, role, tuple(user_ids))
         require_manager_of(self.actor, broadcasts.places(audience, areas))
         p = m.BroadcastCreate(broadcast_id=f"bc-{uuid.uuid4().hex}", store_ids=store_ids, area=area, role=role,
-                              user_ids=list(user_ids), title=title, body=body, kind=kind, pinned=pinned)
+                              user_ids=list(user_ids), title=title, body=body, kind=kind, pinned=pinned,
+                              translations=translations or {})
         row = {"id": p.broadcast_id, "author_id": self.actor.user_id, "title": p.title,
                "body": p.body, "created_at": self._now().isoformat(), "kind": p.kind, "pinned": int(p.pinned),
                "store_ids": json.dumps(sorted(broadcasts.places(audience, areas))),
                "audience": json.dumps({"store_ids": store_ids, "area": area, "role": role, "user_ids": list(user_ids)}),
                # named people alone: who it reaches is known here already (else the server says)
-               "recipient_ids": json.dumps(sorted(user_ids)) if user_ids and not (store_ids or area or role) else None}
+               "recipient_ids": json.dumps(sorted(user_ids)) if user_ids and not (store_ids or area or role) else None,
+               "translations": json.dumps({c: t.model_dump() for c, t in p.translations.items()})}
         self._record("broadcast.create", p, f"broadcast:{p.broadcast_id}",
                      lambda db: db["broadcasts"].insert(row, alter=False))
         return p.broadcast_id

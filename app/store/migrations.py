@@ -190,6 +190,11 @@ def _m014_broadcast_audiences(db: Database) -> None:
                                  "sync_state": str}, pk="id")
 
 
+def _m016_broadcast_versions(db: Database) -> None:
+    """Issue 11, bcwrite: a broadcast's other-language versions (JSON: code -> {title, body})."""
+    db["broadcasts"].add_column("translations", str)
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -205,6 +210,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (12, _m012_request_screens),  # issue 10, requests
     (13, _m013_shift_news),  # issue 10, shiftnews
     (14, _m014_broadcast_audiences),  # issue 11, broadcasts
+    (16, _m016_broadcast_versions),  # issue 11, bcwrite
 ]
 
 

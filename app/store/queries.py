@@ -1,7 +1,7 @@
 """Read models for screens. Screens read only the local database, so they render offline."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
@@ -91,6 +91,7 @@ class Broadcast:
     pinned: bool = False  # issue 11, broadcasts: kept on top of the feed
     acknowledged_at: datetime | None = None  # issue 11: when I acknowledged it (urgent ones)
     author_id: str = ""
+    translations: dict = field(default_factory=dict)  # issue 11, bcwrite: code -> {title, body}
 
     @property
     def urgent(self) -> bool:
@@ -147,7 +148,8 @@ def broadcasts(db: Database, user_id: str, *, unread_only: bool = False, feed: b
         {"me": user_id, "only": only})
     return [Broadcast(r["id"], r["title"], r["body"] or "", _dt(r["created_at"]), r["author_name"],
                       _dt(r["read_at"]), r["sync_state"], r.get("kind") or "normal", _shift_lines(db, r),
-                      _recipients(db, r), bool(r.get("pinned")), _dt(r["acknowledged_at"]), r["author_id"])
+                      _recipients(db, r), bool(r.get("pinned")), _dt(r["acknowledged_at"]), r["author_id"],
+                      json.loads(r.get("translations") or "{}"))
             for r in rows]
 
 
@@ -207,6 +209,14 @@ def tasks(db: Database, store_ids: list[str], *, open_only: bool = False) -> lis
 
 def store_names(db: Database) -> dict[str, str]:
     return {r["id"]: r["name"] for r in db.query("SELECT id, name FROM stores ORDER BY name")}
+
+
+def area_stores(db: Database) -> dict[str, list[str]]:
+    """Each area -> the stores this phone knows in it."""
+    areas: dict[str, list[str]] = {}
+    for row in db.query("SELECT id, area FROM stores ORDER BY id"):
+        areas.setdefault(row["area"], []).append(row["id"])
+    return areas
 
 
 # -- attendance: rows as domain objects, for the rules in app.domain.attendance --------------

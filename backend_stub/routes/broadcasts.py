@@ -7,6 +7,7 @@ and the sender's managers) and ``GET /broadcasts/{id}/receipts`` (the sender and
 Someone else gets 404 either way, so a broadcast's existence is not given away.
 """
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -44,7 +45,8 @@ def read_broadcast(broadcast_id: str, caller: CurrentUser, conn: DbRead) -> dict
     if not broadcasts.may_read(conn, caller.actor, broadcast_id):
         raise _hidden(broadcast_id)
     row = conn.execute(select(db.broadcasts).where(db.broadcasts.c.id == broadcast_id)).mappings().one()
-    return {k: broadcast_receipts.utc(v) for k, v in row.items()}
+    found = {k: broadcast_receipts.utc(v) for k, v in row.items()}
+    return {**found, "translations": json.loads(row["translations"] or "{}")}  # issue 11, bcwrite
 
 
 @router.get("/{broadcast_id}/receipts", responses=errors(401, 404))

@@ -93,8 +93,10 @@ def send(conn: Connection, p: m.BroadcastCreate, actor: Actor, created_at: datet
     if not reached:
         raise Rejected(Reason.BROADCAST_AUDIENCE_EMPTY, "Nobody is in this audience.")
     chosen = {"store_ids": p.store_ids, "area": p.area, "role": p.role, "user_ids": p.user_ids}
+    translations = {code: t.model_dump() for code, t in sorted(p.translations.items())}  # issue 11, bcwrite
     row = {"id": p.broadcast_id, "author_id": actor.user_id, "title": p.title, "body": p.body,
-           "created_at": created_at, "kind": p.kind, "pinned": p.pinned, "audience": json.dumps(chosen)}
+           "created_at": created_at, "kind": p.kind, "pinned": p.pinned, "audience": json.dumps(chosen),
+           "translations": json.dumps(translations)}
     conn.execute(db.broadcasts.insert(), row)
     store_ids = sorted({s for s in reached.values() if s} | set(p.store_ids))
     if store_ids:
@@ -102,7 +104,7 @@ def send(conn: Connection, p: m.BroadcastCreate, actor: Actor, created_at: datet
                                                    for s in store_ids])
     conn.execute(db.broadcast_recipients.insert(), [
         {"broadcast_id": p.broadcast_id, "user_id": uid, "store_id": sid} for uid, sid in sorted(reached.items())])
-    data = {**row, "audience": chosen, "store_ids": store_ids, "recipient_ids": sorted(reached)}
+    data = {**row, "audience": chosen, "translations": translations, "store_ids": store_ids, "recipient_ids": sorted(reached)}
     for user_id in sorted(set(reached) | followers(conn, actor.user_id)):
         emit(conn, "broadcast", p.broadcast_id, data, audience="user", user_id=user_id)
 

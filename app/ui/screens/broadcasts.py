@@ -5,15 +5,44 @@ detail shows its full text; opening it records "read" (offline too, with the tim
 opened); an urgent one shows Acknowledge until I tap it.
 """
 
+from dataclasses import dataclass, field, replace
+
 import flet as ft
 
+from app.domain.broadcasts import in_language, matches
 from app.store import queries
 from app.store.queries import Broadcast
 from app.ui import shift_news
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.screen_state import screen_state
 
 ROUTE = "/broadcasts"
+
+
+@dataclass
+class Typed:
+    """What is typed in the search field (typing redraws nothing)."""
+
+    text: str = ""
+
+
+@ft.observable
+@dataclass
+class ReadingState:
+    """Issue 11, bcwrite: the broadcast shown as its sender wrote it ("Show original"), if any,
+    and the feed's search (applied on Enter or the search button)."""
+
+    original_of: str = ""
+    typed: Typed = field(default_factory=Typed)
+    searched: str = ""
+
+
+def in_my_language(ctx: AppContext, b: Broadcast) -> tuple[Broadcast, bool]:
+    """The broadcast as I read it: my language's version when the sender added one (issue 11,
+    bcwrite), and whether that is a translation."""
+    version = in_language(b.title, b.body, b.translations, ctx.tr.locale)
+    return replace(b, title=version.title, body=version.body), version.locale is not None
 
 
 def _byline(ctx: AppContext, b: Broadcast) -> str:
@@ -32,6 +61,7 @@ def _marks(ctx: AppContext, b: Broadcast) -> list[str]:
 
 def _tile(ctx: AppContext, b: Broadcast) -> ft.Control:
     t = ctx.typo
+    b = in_my_language(ctx, b)[0]
     unread = b.read_at is None
     return ft.ListTile(
         leading=ft.Icon(ft.Icons.PUSH_PIN if b.pinned else ft.Icons.CAMPAIGN,
@@ -41,12 +71,31 @@ def _tile(ctx: AppContext, b: Broadcast) -> ft.Control:
         on_click=lambda e, bid=b.id: ctx.page.navigate(f"{ROUTE}/{bid}"))
 
 
+def _search_row(ctx: AppContext, state: ReadingState) -> ft.Control:
+    def search(_e=None) -> None:
+        state.searched = state.typed.text.strip()  # redraws
+
+    box = ft.TextField(label=ctx._("Search broadcasts"), value=state.typed.text, text_style=ctx.typo.style(15),
+                       expand=True, on_change=lambda e: setattr(state.typed, "text", e.control.value or ""),
+                       on_submit=search)
+    return ft.Row([box, ft.IconButton(ft.Icons.SEARCH, tooltip=ctx._("Search broadcasts"), on_click=search)])
+
+
+def _found(ctx: AppContext, b: Broadcast, query: str) -> bool:
+    """Search looks in the text as written and in my language's version."""
+    mine = in_my_language(ctx, b)[0]
+    return matches(query, b.title, b.body, mine.title, mine.body, shift_news.title(ctx, b))
+
+
 def view(ctx: AppContext) -> ft.View:
-    """The feed: every broadcast sent to me."""
+    """The feed: every broadcast sent to me (issue 11, bcwrite: searchable)."""
+    state = screen_state(ctx, ROUTE, ReadingState)
     with ctx.store.reading() as db:
         feed = queries.broadcasts(db, ctx.user["id"], feed=True)
-    rows = [_tile(ctx, b) for b in feed] or [ctx.typo.text(ctx._("No broadcasts yet."), 15)]
-    return frame(ctx, ROUTE, ctx._("Broadcasts"), rows, back=True)
+    found = [b for b in feed if _found(ctx, b, state.searched)]
+    empty = ctx._("No broadcasts match your search.") if feed else ctx._("No broadcasts yet.")
+    rows = [_tile(ctx, b) for b in found] or [ctx.typo.text(empty, 15)]
+    return frame(ctx, ROUTE, ctx._("Broadcasts"), [_search_row(ctx, state), *rows], back=True)
 
 
 def _opened(ctx: AppContext, b: Broadcast) -> None:
@@ -67,6 +116,19 @@ def _acknowledge_row(ctx: AppContext, b: Broadcast) -> list[ft.Control]:
                 lambda: ctx.actions.acknowledge_broadcast(b.id), ctx._("Acknowledged.")), icon=ft.Icons.TASK_ALT)]
 
 
+def _original_toggle(ctx: AppContext, state: ReadingState, broadcast_id: str, is_translation: bool,
+                     original: bool) -> list[ft.Control]:
+    """Issue 11, bcwrite: a translated broadcast can be read as its sender wrote it, and back."""
+    if not is_translation:
+        return []
+    if original:
+        return [big_button(ctx, ctx._("Show translation"), lambda e: setattr(state, "original_of", ""),
+                           icon=ft.Icons.TRANSLATE, filled=False)]
+    return [ctx.typo.text(ctx._("Translated by the sender"), 13, color=ft.Colors.GREY_800),
+            big_button(ctx, ctx._("Show original"), lambda e: setattr(state, "original_of", broadcast_id),
+                       icon=ft.Icons.TRANSLATE, filled=False)]
+
+
 def detail_view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
     """One broadcast's full text; opening it records "read"."""
     t = ctx.typo
@@ -75,6 +137,10 @@ def detail_view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
     if b is None:
         return frame(ctx, route, ctx._("Broadcast"), [t.text(ctx.reason_text("not_found"), 15)], back=True)
     _opened(ctx, b)
+    state = screen_state(ctx, ROUTE, ReadingState)
+    translated, is_translation = in_my_language(ctx, b)
+    original = is_translation and state.original_of == b.id
+    b = b if original else translated
     body: list[ft.Control] = [
         t.text(shift_news.title(ctx, b), 20, weight=ft.FontWeight.BOLD),
         t.text(ctx.tr.join(*[m for m in _marks(ctx, b) if m != ctx._("Unread")], _byline(ctx, b)), 13,
@@ -82,5 +148,6 @@ def detail_view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
         *[t.text(line, 16, selectable=True) for line in shift_news.lines(ctx, b)],
         ft.Row(shift_news.open_button(ctx, b), wrap=True),
         *_acknowledge_row(ctx, b),
+        *_original_toggle(ctx, state, b.id, is_translation, original),
     ]
     return frame(ctx, route, ctx._("Broadcast"), [section(ctx, ctx._("Message"), body)], back=True)
