@@ -174,3 +174,45 @@ def test_chosen_people_reach_only_them(device):
     for staff_no, pin, has_it in (("S3002", "2222", True), ("S3001", "1111", False)):
         phone = device(staff_no, pin)
         assert ("Your uniform is ready" in _texts(home.view(phone))) is has_it, staff_no
+
+
+def test_an_area_and_an_indonesian_version_chosen_on_broadcast_reach_the_server(device):
+    """Issue 11, bcwrite: Kowloon's area manager writes a broadcast, adds an Indonesian version
+    ("Add a language": title and message fields appear) and picks his area instead of ticking
+    stores (the store boxes go): Send asks "Send this broadcast to 2 stores?"; once confirmed and
+    synced, the server holds the area as the audience and the Indonesian version."""
+    manager = device("A1001", "8100")
+    manager.page = DialogPage()
+    shell = Shell(manager)
+    manager.page.route = "/broadcast"
+    shell.render()
+    _type(_fields(manager.page.views[-1])[0], "盤點 Stocktake")
+
+    def dropdown(label: str) -> ft.Dropdown:
+        return next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.Dropdown) and c.label == label)
+
+    add = dropdown("Add a language")
+    add.value = "id"
+    add.on_select(SimpleNamespace(control=add, data="id"))
+    labels = {f.label: f for f in _fields(manager.page.views[-1])}
+    _type(labels["Title (Bahasa Indonesia)"], "Stok opname")
+    _type(labels["Message (Bahasa Indonesia)"], "Hari Minggu jam 8.")
+    def store_boxes() -> list[str]:
+        return [c.label for c in walk(manager.page.views[-1]) if isinstance(c, ft.Checkbox)]
+
+    assert "Mong Kok (Langham Place)" in store_boxes()
+    area = dropdown("Area")
+    area.value = "kowloon"
+    area.on_select(SimpleNamespace(control=area, data="kowloon"))
+    assert store_boxes() == []
+    _button(manager.page.views[-1], "Send").on_click(None)
+    dialog = manager.page.shown[-1]
+    assert "Send this broadcast to 2 stores?" in _texts(dialog)
+    button(dialog, "Send").on_click(None)
+    asyncio.run(dialog.on_dismiss(None))
+    SyncEngine(manager.store, manager.api).sync_once()
+    with manager.store.reading() as db:
+        [sent] = [r[0] for r in db.execute("SELECT id FROM broadcasts WHERE title='盤點 Stocktake'")]
+    stored = manager.api._authed("GET", f"/broadcasts/{sent}").json()
+    assert '"area": "kowloon"' in stored["audience"] and '"store_ids": []' in stored["audience"]
+    assert stored["translations"] == {"id": {"title": "Stok opname", "body": "Hari Minggu jam 8."}}

@@ -8,11 +8,14 @@ import asyncio
 import time
 from datetime import datetime
 
+from types import SimpleNamespace
+
 import flet as ft
 
 from app.domain.roles import Role
 from app.sync import SyncEngine
 from app.ui.screens import broadcasts, home
+from app.ui.screen_state import screen_state
 from app.ui.shell import Shell
 from tests.test_accessible_names import nameless, walk
 from tests.test_trades_screens import _texts, device  # noqa: F401  (signed-in, synced phones)
@@ -135,6 +138,8 @@ def test_siti_reads_the_indonesian_version_and_can_show_the_original(device):
     _sync(manager)
     siti = device("S3002", "2222", locale="id")
     assert "Pintu belakang diperbaiki" in _texts(broadcasts.view(siti))
+    home_texts = _texts(home.view(siti))
+    assert "Pintu belakang diperbaiki" in home_texts and "Jangan gunakan pintu belakang." in home_texts
     route = f"{broadcasts.ROUTE}/{sent}"
     detail = broadcasts.detail_view(siti, route, sent)
     assert "Jangan gunakan pintu belakang." in _texts(detail) and "請勿使用後門。" not in _texts(detail)
@@ -149,3 +154,28 @@ def test_siti_reads_the_indonesian_version_and_can_show_the_original(device):
     chan = device("S3001", "1111")
     detail = broadcasts.detail_view(chan, route, sent)
     assert "請勿使用後門。" in _texts(detail) and not any("Show original" == t for t in _texts(detail))
+
+
+def test_search_finds_a_broadcast_by_its_words_as_written_and_in_my_language(device):
+    """Issue 11, bcwrite: Siti (Indonesian) searches her feed: a word of the Indonesian version
+    ("TANGGA", any case) or of the Chinese original finds the broadcast and leaves the others out;
+    a word in none says no broadcast matches."""
+    manager = device("M2001", "7100")
+    manager.actions.create_broadcast(["st-cwb"], "升降機維修", "請用樓梯。", role=Role.STAFF,
+                                     translations={"id": {"title": "Lift diperbaiki", "body": "Gunakan tangga."}})
+    _sync(manager)
+    siti = device("S3002", "2222", locale="id")
+    feed = broadcasts.view(siti)
+    assert "Lift diperbaiki" in _texts(feed) and "Stock count tonight" in _texts(feed)
+    state = screen_state(siti, broadcasts.ROUTE, broadcasts.ReadingState)
+    for query in ("TANGGA", "樓梯"):
+        search = next(c for c in walk(feed) if isinstance(c, ft.TextField))
+        search.on_change(SimpleNamespace(control=SimpleNamespace(value=query)))
+        search.on_submit(None)
+        feed = broadcasts.view(siti)
+        assert "Lift diperbaiki" in _texts(feed) and "Stock count tonight" not in _texts(feed), query
+    state.typed.text = "xyzzy"
+    next(c for c in walk(feed) if isinstance(c, ft.IconButton)
+         and c.tooltip == siti._("Search broadcasts")).on_click(None)
+    feed = broadcasts.view(siti)
+    assert siti._("No broadcasts match your search.") in _texts(feed) and "Lift diperbaiki" not in _texts(feed)

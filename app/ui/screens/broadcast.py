@@ -122,12 +122,16 @@ def _send(ctx: AppContext, state: BroadcastState) -> None:
     def send_now() -> None:
         ctx.act(create, ctx._("Broadcast saved. It will be sent when online."))
 
-    if len(stores) < 2 and not audience["area"]:
+    reached = stores
+    if audience["area"]:  # issue 11, bcwrite: every store of the area
+        with ctx.store.reading() as db:
+            reached = queries.area_stores(db).get(audience["area"], [])
+    if len(reached) < 2:
         send_now()
         return
     # Issue 11: more than one store is a wide audience: ask first, with the count when known.
     question = ctx.tr.ngettext("Send this broadcast to {count} store?", "Send this broadcast to {count} stores?",
-                               len(stores))
+                               len(reached))
     confirm(ctx, ctx._("Send"), ctx.tr.join(question, _count_text(ctx, state)), ctx._("Send"), send_now)
 
 

@@ -5,11 +5,11 @@ detail shows its full text; opening it records "read" (offline too, with the tim
 opened); an urgent one shows Acknowledge until I tap it.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import flet as ft
 
-from app.domain.broadcasts import in_language, matches
+from app.domain.broadcasts import matches
 from app.store import queries
 from app.store.queries import Broadcast
 from app.ui import shift_news
@@ -38,13 +38,6 @@ class ReadingState:
     searched: str = ""
 
 
-def in_my_language(ctx: AppContext, b: Broadcast) -> tuple[Broadcast, bool]:
-    """The broadcast as I read it: my language's version when the sender added one (issue 11,
-    bcwrite), and whether that is a translation."""
-    version = in_language(b.title, b.body, b.translations, ctx.tr.locale)
-    return replace(b, title=version.title, body=version.body), version.locale is not None
-
-
 def _byline(ctx: AppContext, b: Broadcast) -> str:
     return ctx.tr.join(b.author_name, b.created_at and ctx.tr.format_datetime(b.created_at, "short"))
 
@@ -61,7 +54,6 @@ def _marks(ctx: AppContext, b: Broadcast) -> list[str]:
 
 def _tile(ctx: AppContext, b: Broadcast) -> ft.Control:
     t = ctx.typo
-    b = in_my_language(ctx, b)[0]
     unread = b.read_at is None
     return ft.ListTile(
         leading=ft.Icon(ft.Icons.PUSH_PIN if b.pinned else ft.Icons.CAMPAIGN,
@@ -83,8 +75,7 @@ def _search_row(ctx: AppContext, state: ReadingState) -> ft.Control:
 
 def _found(ctx: AppContext, b: Broadcast, query: str) -> bool:
     """Search looks in the text as written and in my language's version."""
-    mine = in_my_language(ctx, b)[0]
-    return matches(query, b.title, b.body, mine.title, mine.body, shift_news.title(ctx, b))
+    return matches(query, b.title, b.body, shift_news.title(ctx, b), *shift_news.lines(ctx, b))
 
 
 def view(ctx: AppContext) -> ft.View:
@@ -138,14 +129,13 @@ def detail_view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
         return frame(ctx, route, ctx._("Broadcast"), [t.text(ctx.reason_text("not_found"), 15)], back=True)
     _opened(ctx, b)
     state = screen_state(ctx, ROUTE, ReadingState)
-    translated, is_translation = in_my_language(ctx, b)
+    is_translation = shift_news.version(ctx, b).locale is not None
     original = is_translation and state.original_of == b.id
-    b = b if original else translated
     body: list[ft.Control] = [
-        t.text(shift_news.title(ctx, b), 20, weight=ft.FontWeight.BOLD),
+        t.text(shift_news.title(ctx, b, original=original), 20, weight=ft.FontWeight.BOLD),
         t.text(ctx.tr.join(*[m for m in _marks(ctx, b) if m != ctx._("Unread")], _byline(ctx, b)), 13,
                color=ft.Colors.GREY_800),
-        *[t.text(line, 16, selectable=True) for line in shift_news.lines(ctx, b)],
+        *[t.text(line, 16, selectable=True) for line in shift_news.lines(ctx, b, original=original)],
         ft.Row(shift_news.open_button(ctx, b), wrap=True),
         *_acknowledge_row(ctx, b),
         *_original_toggle(ctx, state, b.id, is_translation, original),
