@@ -135,7 +135,9 @@ def detail_view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
         t.text(shift_news.title(ctx, b, original=original), 20, weight=ft.FontWeight.BOLD),
         t.text(ctx.tr.join(*[m for m in _marks(ctx, b) if m != ctx._("Unread")], _byline(ctx, b)), 13,
                color=ft.Colors.GREY_800),
-        *[t.text(line, 16, selectable=True) for line in shift_news.lines(ctx, b, original=original)],
+        # Selectable text is left out of the page's accessibility tree (Flutter web): named again.
+        *[t.text(line, 16, selectable=True, semantics_label=line)
+          for line in shift_news.lines(ctx, b, original=original)],
         ft.Row(shift_news.open_button(ctx, b), wrap=True),
         *_acknowledge_row(ctx, b),
         *_original_toggle(ctx, state, b.id, is_translation, original),
