@@ -206,8 +206,12 @@ broadcasts = Table(
     # chose (JSON: store_ids, area, role, user_ids), resolved into broadcast_recipients at sending.
     Column("pinned", Boolean, nullable=False, default=False, server_default=sa_false()),
     Column("audience", Text, nullable=False, default="{}", server_default="{}"),
-    # Issue 11, bcwrite: the sender's other-language versions (JSON: code -> {title, body}).
+    # Issue 11, bcwrite: the sender's other-language versions (JSON: code -> {title, body}), and
+    # edits: the current version's number, who wrote it and when (none: the sender, at sending).
     Column("translations", Text, nullable=False, default="{}", server_default="{}"),
+    Column("version", Integer, nullable=False, default=1, server_default="1"),
+    Column("edited_by", String(64)),
+    _ts("edited_at"),
 )
 
 broadcast_stores = Table(
@@ -547,4 +551,16 @@ open_shift_claims = Table(
     Column("decided_by", String(64)),
     _ts("decided_at"),
     UniqueConstraint("open_shift_id", "user_id", name="uq_open_shift_claims_person"),
+)
+
+#: Issue 11, bcwrite: each earlier version of an edited broadcast, who wrote it and when.
+broadcast_versions = Table(
+    "broadcast_versions", metadata,
+    Column("broadcast_id", String(64), ForeignKey("broadcasts.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("translations", Text, nullable=False),
+    Column("written_by", String(64), nullable=False),
+    _ts("written_at", nullable=False),
 )

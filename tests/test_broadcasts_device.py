@@ -14,6 +14,7 @@ import flet as ft
 
 from app.domain.roles import Role
 from app.sync import SyncEngine
+from app.store import queries
 from app.ui.screens import broadcasts, home
 from app.ui.screen_state import screen_state
 from app.ui.shell import Shell
@@ -179,3 +180,28 @@ def test_search_finds_a_broadcast_by_its_words_as_written_and_in_my_language(dev
          and c.tooltip == siti._("Search broadcasts")).on_click(None)
     feed = broadcasts.view(siti)
     assert siti._("No broadcasts match your search.") in _texts(feed) and "Lift diperbaiki" not in _texts(feed)
+
+
+def test_an_edited_urgent_broadcast_asks_chan_again_and_shows_what_changed(device):
+    """Issue 11, bcwrite: Chan acknowledged an urgent broadcast; the manager edits its text on his
+    phone. After both sync, his acknowledgement is gone from his phone, its detail asks him to
+    confirm again and shows the new text, "Edited at ..." and the text before the edit."""
+    manager = device("M2001", "7100")
+    sent = manager.actions.create_broadcast(["st-cwb"], "Back door closed", "Use the front door.", role=Role.STAFF,
+                                            kind="urgent")
+    _sync(manager)
+    chan = device("S3001", "1111")
+    chan.actions.acknowledge_broadcast(sent)
+    _sync(chan)
+    with chan.store.reading() as db:
+        assert queries.broadcast(db, "u-s01", sent).acknowledged_at is not None
+    _sync(manager)
+    manager.actions.edit_broadcast(sent, "Back and side doors closed", "Use the front door only.")
+    _sync(manager, chan)
+    with chan.store.reading() as db:
+        assert queries.broadcast(db, "u-s01", sent).acknowledged_at is None  # asked again
+    detail = _texts(broadcasts.detail_view(chan, f"{broadcasts.ROUTE}/{sent}", sent))
+    assert "Back and side doors closed" in detail and "Use the front door only." in detail
+    assert any(t.startswith("Edited at ") for t in detail) and "Before the edit:" in detail
+    assert detail.index("Before the edit:") < detail.index("Back door closed")
+    assert "Use the front door." in detail and "Please confirm you have read this." in detail

@@ -134,3 +134,19 @@ def matches(query: str, *texts: str) -> bool:
     words = query.casefold().split()
     haystack = "\n".join(texts).casefold()
     return all(w in haystack for w in words)
+
+
+# -- Issue 11, bcwrite: editing a sent broadcast ----------------------------------------------------
+
+REASON_EDITED_MEANWHILE = "broadcast_edited_meanwhile"
+
+
+def check_may_edit(actor: Actor, author_id: str, author_role: Role, author_store_ids: Iterable[str],
+                   kind: str, current_version: int, base_version: int) -> None:
+    """The sender and their managers (as for receipts) edit a broadcast they write (not a shift
+    change: publishing a roster writes those), and only the version they saw: an edit made on an
+    older version would silently undo someone else's."""
+    if kind == SHIFT_CHANGE or not may_follow_receipts(actor, author_id, author_role, author_store_ids):
+        raise AccessDenied("forbidden_role", "Only its sender and their managers can edit this broadcast.")
+    if base_version != current_version:
+        raise AccessDenied(REASON_EDITED_MEANWHILE, "This broadcast was edited meanwhile. Open it again.")

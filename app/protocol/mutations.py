@@ -88,6 +88,11 @@ def _supported_languages(translations: dict) -> dict:
     return translations
 
 
+#: Language code -> that language's version (supported languages only).
+BroadcastTranslations = Annotated[dict[str, BroadcastTranslation], Field(max_length=len(SUPPORTED_LOCALES)),
+                                  AfterValidator(_supported_languages)]
+
+
 class BroadcastCreate(BroadcastAudience):
     """A manager sends a broadcast to an audience (issue 11: urgent ones must be acknowledged)."""
 
@@ -96,9 +101,18 @@ class BroadcastCreate(BroadcastAudience):
     body: BroadcastBody = ""
     kind: Literal["normal", "urgent"] = broadcasts.NORMAL
     pinned: StrictBool = False
-    # Issue 11, bcwrite: language code -> that language's version (supported languages only).
-    translations: Annotated[dict[str, BroadcastTranslation], Field(max_length=len(SUPPORTED_LOCALES)),
-                            AfterValidator(_supported_languages)] = Field(default_factory=dict)
+    translations: BroadcastTranslations = Field(default_factory=dict)
+
+
+class BroadcastEdit(_Payload):
+    """Issue 11, bcwrite: the sender (or their manager) edits a sent broadcast's text; the
+    version they saw (``base_version``) must still be the current one."""
+
+    broadcast_id: Id
+    base_version: int = Field(ge=1)
+    title: BroadcastTitle
+    body: BroadcastBody = ""
+    translations: BroadcastTranslations = Field(default_factory=dict)
 
 
 class BroadcastAcknowledge(_Payload):
@@ -429,6 +443,7 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "task.complete": TaskComplete,
     "broadcast.create": BroadcastCreate,
     "broadcast.acknowledge": BroadcastAcknowledge,  # issue 11, broadcasts
+    "broadcast.edit": BroadcastEdit,  # issue 11, bcwrite
     "punch.record": PunchRecord,
     "punch.confirm": PunchConfirm,
     "punch.correct": PunchCorrect,

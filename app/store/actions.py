@@ -24,6 +24,11 @@ from app.store.outbox import enqueue
 from app.store.undo import remember
 
 
+def _translations_json(p: m.BroadcastCreate | m.BroadcastEdit) -> str:
+    """Issue 11, bcwrite: a broadcast's other-language versions as the phone stores them."""
+    return json.dumps({code: t.model_dump() for code, t in p.translations.items()})
+
+
 class Actions:
     """Everything a signed-in user can do, offline."""
 
@@ -108,10 +113,26 @@ class Actions:
                "audience": json.dumps({"store_ids": store_ids, "area": area, "role": role, "user_ids": list(user_ids)}),
                # named people alone: who it reaches is known here already (else the server says)
                "recipient_ids": json.dumps(sorted(user_ids)) if user_ids and not (store_ids or area or role) else None,
-               "translations": json.dumps({c: t.model_dump() for c, t in p.translations.items()})}
+               "translations": _translations_json(p)}
         self._record("broadcast.create", p, f"broadcast:{p.broadcast_id}",
                      lambda db: db["broadcasts"].insert(row, alter=False))
         return p.broadcast_id
+
+    def edit_broadcast(self, broadcast_id: str, title: str, body: str,
+                       translations: dict[str, dict[str, str]] | None = None) -> int:
+        """Issue 11, bcwrite: edit a sent broadcast's text (the version this phone holds; the
+        server refuses it if someone edited it meanwhile)."""
+        with self._store.reading() as db:
+            row = db.execute("SELECT version, title, body FROM broadcasts WHERE id=?", [broadcast_id]).fetchone()
+        if row is None:
+            raise LookupError(broadcast_id)
+        p = m.BroadcastEdit(broadcast_id=broadcast_id, base_version=row[0] or 1, title=title, body=body,
+                            translations=translations or {})
+        change = {"title": p.title, "body": p.body, "version": p.base_version + 1,
+                  "translations": _translations_json(p),
+                  "edited_at": self._now().isoformat(), "previous": json.dumps({"title": row[1], "body": row[2]})}
+        return self._record("broadcast.edit", p, f"broadcast:{broadcast_id}",
+                            lambda db: db["broadcasts"].update(broadcast_id, change))
 
     def acknowledge_broadcast(self, broadcast_id: str) -> int:
         """Issue 11: acknowledge an urgent broadcast, offline too, with the time it was tapped

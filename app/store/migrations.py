@@ -191,8 +191,13 @@ def _m014_broadcast_audiences(db: Database) -> None:
 
 
 def _m016_broadcast_versions(db: Database) -> None:
-    """Issue 11, bcwrite: a broadcast's other-language versions (JSON: code -> {title, body})."""
-    db["broadcasts"].add_column("translations", str)
+    """Issue 11, bcwrite: a broadcast's other-language versions (JSON: code -> {title, body}), and
+    edits: its version, when it was last edited and the text before (JSON: {title, body})."""
+    broadcasts = db["broadcasts"]
+    broadcasts.add_column("translations", str)
+    broadcasts.add_column("version", int, not_null_default=1)
+    broadcasts.add_column("edited_at", str)
+    broadcasts.add_column("previous", str)
 
 
 MIGRATIONS: list[tuple[int, Migration]] = [

@@ -92,6 +92,9 @@ class Broadcast:
     acknowledged_at: datetime | None = None  # issue 11: when I acknowledged it (urgent ones)
     author_id: str = ""
     translations: dict = field(default_factory=dict)  # issue 11, bcwrite: code -> {title, body}
+    version: int = 1  # issue 11, bcwrite: edits
+    edited_at: datetime | None = None
+    previous: dict | None = None  # the text before the last edit: {title, body}
 
     @property
     def urgent(self) -> bool:
@@ -149,7 +152,8 @@ def broadcasts(db: Database, user_id: str, *, unread_only: bool = False, feed: b
     return [Broadcast(r["id"], r["title"], r["body"] or "", _dt(r["created_at"]), r["author_name"],
                       _dt(r["read_at"]), r["sync_state"], r.get("kind") or "normal", _shift_lines(db, r),
                       _recipients(db, r), bool(r.get("pinned")), _dt(r["acknowledged_at"]), r["author_id"],
-                      json.loads(r.get("translations") or "{}"))
+                      json.loads(r.get("translations") or "{}"), r.get("version") or 1, _dt(r.get("edited_at")),
+                      json.loads(r.get("previous") or "null"))
             for r in rows]
 
 

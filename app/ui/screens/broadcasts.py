@@ -120,6 +120,18 @@ def _original_toggle(ctx: AppContext, state: ReadingState, broadcast_id: str, is
                        icon=ft.Icons.TRANSLATE, filled=False)]
 
 
+def _what_changed(ctx: AppContext, b: Broadcast) -> list[ft.Control]:
+    """Issue 11, bcwrite: an edited broadcast says when, and shows the text before the edit."""
+    if not b.previous:
+        return []
+    t, grey = ctx.typo, ft.Colors.GREY_800
+    before = [b.previous.get("title") or "", b.previous.get("body") or ""]
+    return [t.text(ctx._("Edited at {time}", time=ctx.tr.format_datetime(b.edited_at, "short")) if b.edited_at
+                   else ctx._("Edited"), 14, weight=ft.FontWeight.W_600),
+            t.text(ctx._("Before the edit:"), 13, color=grey),
+            *[t.text(line, 14, color=grey, semantics_label=line) for line in before if line]]
+
+
 def detail_view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
     """One broadcast's full text; opening it records "read"."""
     t = ctx.typo
@@ -139,6 +151,7 @@ def detail_view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
         *[t.text(line, 16, selectable=True, semantics_label=line)
           for line in shift_news.lines(ctx, b, original=original)],
         ft.Row(shift_news.open_button(ctx, b), wrap=True),
+        *_what_changed(ctx, b),
         *_acknowledge_row(ctx, b),
         *_original_toggle(ctx, state, b.id, is_translation, original),
     ]

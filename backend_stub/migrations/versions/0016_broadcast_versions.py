@@ -1,7 +1,8 @@
-"""broadcast versions: broadcasts.translations
+"""broadcast versions: broadcasts.translations, .version, .edited_by, .edited_at; broadcast_versions
 
-Issue 11, bcwrite: the sender may add a broadcast's title and text in other languages; each
-reader sees their language's version (JSON: language code -> {title, body}).
+Issue 11, bcwrite: the sender may add a broadcast's title and text in other languages (JSON:
+language code -> {title, body}); a sent broadcast may be edited, keeping each earlier version
+with who wrote it and when.
 
 Revision ID: 0016_broadcast_versions
 Revises: 0014_colleague_availability
@@ -21,8 +22,25 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('broadcasts') as batch:
         batch.add_column(sa.Column('translations', sa.Text(), nullable=False, server_default='{}'))
+        batch.add_column(sa.Column('version', sa.Integer(), nullable=False, server_default='1'))
+        batch.add_column(sa.Column('edited_by', sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column('edited_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        'broadcast_versions',
+        sa.Column('broadcast_id', sa.String(length=64), sa.ForeignKey('broadcasts.id'), primary_key=True),
+        sa.Column('version', sa.Integer(), primary_key=True),
+        sa.Column('title', sa.String(length=200), nullable=False),
+        sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('translations', sa.Text(), nullable=False),
+        sa.Column('written_by', sa.String(length=64), nullable=False),
+        sa.Column('written_at', sa.DateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('broadcast_versions')
     with op.batch_alter_table('broadcasts') as batch:
+        batch.drop_column('edited_at')
+        batch.drop_column('edited_by')
+        batch.drop_column('version')
         batch.drop_column('translations')
