@@ -205,3 +205,26 @@ def test_an_edited_urgent_broadcast_asks_chan_again_and_shows_what_changed(devic
     assert any(t.startswith("Edited at ") for t in detail) and "Before the edit:" in detail
     assert detail.index("Before the edit:") < detail.index("Back door closed")
     assert "Use the front door." in detail and "Please confirm you have read this." in detail
+
+
+def test_the_sender_edits_a_broadcast_on_its_screen_and_the_reader_sees_the_new_text(device):
+    """Issue 11, bcwrite: the CWB manager opens his broadcast, taps Edit (fields hold its text),
+    changes the title and text and saves; after both sync, Siti reads the new text with the old
+    one under "Before the edit:". Siti's own view of it has no Edit."""
+    manager = device("M2001", "7100")
+    sent = manager.actions.create_broadcast(["st-cwb"], "Staff party Friday", "At 19:00.", role=Role.STAFF)
+    _sync(manager)
+    route = f"{broadcasts.ROUTE}/{sent}"
+    _button(broadcasts.detail_view(manager, route, sent), "Edit").on_click(None)
+    view = broadcasts.detail_view(manager, route, sent)
+    title, body = [c for c in walk(view) if isinstance(c, ft.TextField)]
+    assert (title.value, body.value) == ("Staff party Friday", "At 19:00.")
+    title.on_change(SimpleNamespace(control=SimpleNamespace(value="Staff party Saturday")))
+    body.on_change(SimpleNamespace(control=SimpleNamespace(value="At 19:30.")))
+    _button(view, "Save changes").on_click(None)
+    _sync(manager)
+    siti = device("S3002", "2222")
+    detail = _texts(broadcasts.detail_view(siti, route, sent))
+    assert "Staff party Saturday" in detail and "At 19:30." in detail
+    assert detail.index("Before the edit:") < detail.index("Staff party Friday") and "At 19:00." in detail
+    assert not any("Edit" == t for t in detail)
