@@ -212,6 +212,10 @@ broadcasts = Table(
     Column("version", Integer, nullable=False, default=1, server_default="1"),
     Column("edited_by", String(64)),
     _ts("edited_at"),
+    # Send later / expire: "held" until send_at, "sent", then "expired" (app.domain.broadcasts.stage).
+    _ts("send_at"),
+    _ts("expires_at"),
+    Column("stage", String(12), nullable=False, default="sent", server_default="sent"),
 )
 
 broadcast_stores = Table(

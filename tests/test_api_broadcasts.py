@@ -4,6 +4,7 @@ nobody outside the audience pulls, reads or follows a broadcast; urgent ones are
 receipts (delivered on pull, read, acknowledged) per store and per person for the sender and
 their managers only."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 from tests.test_api_bad_input import bearer
@@ -202,3 +203,33 @@ def test_editing_an_urgent_broadcast_asks_everyone_to_acknowledge_again(api):
     assert people["u-s01"]["acknowledged_at"] is None
     acks = [c for c in pull_all(api, "u-s01") if c["entity"] == "broadcast_ack" and c["id"] == "bc-edit-urgent:u-s01"]
     assert acks[-1]["op"] == "delete"
+
+
+# -- Issue 11, bcwrite: send later, expire ------------------------------------------------------------
+
+def test_a_broadcast_sent_later_reaches_its_readers_only_then_and_is_taken_back_when_it_expires(api):
+    """The CWB manager schedules a notice 2 seconds ahead, expiring 4 seconds after that: until it
+    is due, Chan neither pulls nor reads it (the manager does); once due, Chan pulls and reads it;
+    once expired, his pull takes it off his phone and a direct read fails; the manager still has it.
+    An expiry before the sending time is refused and nothing is sent."""
+    now = datetime.now(UTC)
+    at, until = now + timedelta(seconds=2), now + timedelta(seconds=6)
+    sent = _send(api, CWB_MANAGER, "bc-later", store_ids=["st-cwb"], send_at=at.isoformat(),
+                 expires_at=until.isoformat())
+    assert sent["status"] == "applied", sent
+    assert _pulled(api, "u-s01", "bc-later") == []
+    assert api.get("/v1/broadcasts/bc-later", headers=bearer(api, "u-s01")).status_code == 404
+    assert _pulled(api, CWB_MANAGER, "bc-later")
+    while datetime.now(UTC) < at:
+        time.sleep(0.2)
+    assert _pulled(api, "u-s01", "bc-later")[-1]["op"] != "delete"
+    assert api.get("/v1/broadcasts/bc-later", headers=bearer(api, "u-s01")).status_code == 200
+    while datetime.now(UTC) < until:
+        time.sleep(0.2)
+    assert _pulled(api, "u-s01", "bc-later")[-1]["op"] == "delete"
+    assert api.get("/v1/broadcasts/bc-later", headers=bearer(api, "u-s01")).status_code == 404
+    assert api.get("/v1/broadcasts/bc-later", headers=bearer(api, CWB_MANAGER)).status_code == 200
+    bad = _send(api, CWB_MANAGER, "bc-backwards", store_ids=["st-cwb"], send_at=until.isoformat(),
+                expires_at=at.isoformat())
+    assert bad["status"] == "rejected" and bad["reason"] == "broadcast_bad_schedule", bad
+    assert api.get("/v1/broadcasts/bc-backwards", headers=bearer(api, CWB_MANAGER)).status_code == 404

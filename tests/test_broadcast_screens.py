@@ -4,6 +4,7 @@ brings receipts, a language change), byte for byte, CJK included; sending to two
 first with the count of people; receipts per store and per person."""
 
 import asyncio
+import json
 from types import SimpleNamespace
 
 import flet as ft
@@ -56,16 +57,16 @@ def test_a_redraw_keeps_the_half_typed_broadcast_byte_for_byte(device):
     shell = Shell(manager)
     manager.page.route = "/broadcast"
     shell.render()
-    title, body = _fields(manager.page.views[-1])
+    title, body = _fields(manager.page.views[-1])[:2]
     _type(title, TITLE)
     _type(body, BODY)
     shell.render()
-    title, body = _fields(manager.page.views[-1])
+    title, body = _fields(manager.page.views[-1])[:2]
     assert (title.value, body.value) == (TITLE, BODY)
     before = manager.page.views[-1]
     shell._synced(SimpleNamespace(pulled=1, applied=0, rejected=0))
     assert manager.page.views[-1] is not before  # the sync redrew it (its receipts follow)
-    title, body = _fields(manager.page.views[-1])
+    title, body = _fields(manager.page.views[-1])[:2]
     assert (title.value, body.value) == (TITLE, BODY)
     send = next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.FilledButton)
                 and "Send" in _texts(c.content))
@@ -74,7 +75,8 @@ def test_a_redraw_keeps_the_half_typed_broadcast_byte_for_byte(device):
         sent = db.execute("SELECT title, body FROM broadcasts WHERE author_id=? AND title=?",
                           ["u-sm-cwb", TITLE]).fetchall()
     assert [tuple(r) for r in sent] == [(TITLE, BODY)]
-    assert [f.value for f in _fields(manager.page.views[-1])] == ["", ""]  # the next one starts empty
+    assert [f.value for f in _fields(manager.page.views[-1])] == [""] * 6  # the next one starts empty (issue 11,
+    # bcwrite: title, message, send later day and time, expiry day and time)
 
 
 def _run_tasks(page) -> None:
@@ -216,3 +218,39 @@ def test_an_area_and_an_indonesian_version_chosen_on_broadcast_reach_the_server(
     stored = manager.api._authed("GET", f"/broadcasts/{sent}").json()
     assert '"area": "kowloon"' in stored["audience"] and '"store_ids": []' in stored["audience"]
     assert stored["translations"] == {"id": {"title": "Stok opname", "body": "Hari Minggu jam 8."}}
+
+
+def test_send_later_and_expire_are_typed_on_broadcast_and_an_expiry_before_sending_is_refused(device):
+    """Issue 11, bcwrite: the CWB manager writes a notice to send tomorrow at 09:00 (Hong Kong)
+    that expires at 08:00: refused, nothing queued; with the expiry at 18:00 it is queued with
+    exactly those times."""
+    from datetime import datetime, time, timedelta
+
+    from app.domain.attendance.common import HONG_KONG
+
+    manager = device("M2001", "7100")
+    manager.page = DialogPage()
+    shell = Shell(manager)
+    manager.page.route = "/broadcast"
+    shell.render()
+    tomorrow = (datetime.now(HONG_KONG) + timedelta(days=1)).date()
+    fields = _fields(manager.page.views[-1])
+    _type(fields[0], "Fire drill")
+    by_label = {f.label: f for f in fields if f.label != "At (HH:MM)"}
+    at = [f for f in fields if f.label == "At (HH:MM)"]
+    _type(by_label["Send later on (YYYY-MM-DD)"], tomorrow.isoformat())
+    _type(at[0], "09:00")
+    _type(by_label["Expires on (YYYY-MM-DD)"], tomorrow.isoformat())
+    _type(at[1], "08:00")
+
+    def queued() -> list[str]:
+        with manager.store.reading() as db:
+            return [r[0] for r in db.execute("SELECT payload FROM outbox WHERE type='broadcast.create'")]
+
+    _button(manager.page.views[-1], "Send").on_click(None)
+    assert queued() == []
+    _type(at[1], "18:00")
+    _button(manager.page.views[-1], "Send").on_click(None)
+    [payload] = [json.loads(p) for p in queued()]
+    assert datetime.fromisoformat(payload["send_at"]) == datetime.combine(tomorrow, time(9), HONG_KONG)
+    assert datetime.fromisoformat(payload["expires_at"]) == datetime.combine(tomorrow, time(18), HONG_KONG)

@@ -6,7 +6,7 @@ until acknowledged."""
 
 import asyncio
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from types import SimpleNamespace
 
@@ -228,3 +228,19 @@ def test_the_sender_edits_a_broadcast_on_its_screen_and_the_reader_sees_the_new_
     assert "Staff party Saturday" in detail and "At 19:30." in detail
     assert detail.index("Before the edit:") < detail.index("Staff party Friday") and "At 19:00." in detail
     assert not any("Edit" == t for t in detail)
+
+
+def test_an_expired_broadcast_leaves_chans_feed_even_offline(device):
+    """Issue 11, bcwrite: the manager sends a notice expiring 3 seconds later; Chan's phone pulls
+    it and shows it; once it expired his feed and Home no longer show it, without any sync."""
+    manager = device("M2001", "7100")
+    until = datetime.now().astimezone() + timedelta(seconds=3)
+    manager.actions.create_broadcast(["st-cwb"], "Flash sale today only", "Until 3pm.", role=Role.STAFF,
+                                     expires_at=until)
+    _sync(manager)
+    chan = device("S3001", "1111")
+    assert "Flash sale today only" in _texts(broadcasts.view(chan))
+    while datetime.now().astimezone() < until:
+        time.sleep(0.2)
+    assert "Flash sale today only" not in _texts(broadcasts.view(chan))
+    assert "Flash sale today only" not in _texts(home.view(chan))

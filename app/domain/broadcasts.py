@@ -9,6 +9,7 @@ broadcast reaches (or their first store, for someone named).
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from app.domain.access import AccessDenied
 from app.domain.roles import Actor, Role
@@ -150,3 +151,24 @@ def check_may_edit(actor: Actor, author_id: str, author_role: Role, author_store
         raise AccessDenied("forbidden_role", "Only its sender and their managers can edit this broadcast.")
     if base_version != current_version:
         raise AccessDenied(REASON_EDITED_MEANWHILE, "This broadcast was edited meanwhile. Open it again.")
+
+
+# -- Issue 11, bcwrite: send later, expire -----------------------------------------------------------
+
+REASON_BAD_SCHEDULE = "broadcast_bad_schedule"
+HELD, SENT, EXPIRED = "held", "sent", "expired"  # where a broadcast is in its life on the server
+
+
+def check_schedule(now: datetime, send_at: datetime | None, expires_at: datetime | None) -> None:
+    """A broadcast expires after it is sent (and after now): one that is never shown is a mistake."""
+    if expires_at is not None and expires_at <= max(now, send_at or now):
+        raise AccessDenied(REASON_BAD_SCHEDULE, "A broadcast must expire after it is sent.")
+
+
+def stage(now: datetime, send_at: datetime | None, expires_at: datetime | None) -> str:
+    """Held until its time to send, sent, or expired (no longer shown to its readers)."""
+    if expires_at is not None and expires_at <= now:
+        return EXPIRED
+    if send_at is not None and send_at > now:
+        return HELD
+    return SENT

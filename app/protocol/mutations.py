@@ -102,6 +102,9 @@ class BroadcastCreate(BroadcastAudience):
     kind: Literal["normal", "urgent"] = broadcasts.NORMAL
     pinned: StrictBool = False
     translations: BroadcastTranslations = Field(default_factory=dict)
+    # Issue 11, bcwrite: the server holds it until ``send_at`` and hides it after ``expires_at``.
+    send_at: WireTime | None = None
+    expires_at: WireTime | None = None
 
 
 class BroadcastEdit(_Payload):

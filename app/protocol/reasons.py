@@ -143,6 +143,7 @@ class Reason(StrEnum):
     BROADCAST_NOT_URGENT = "broadcast_not_urgent"
     # -- issue 11, bcwrite: an edit made on an older version of a broadcast --------------
     BROADCAST_EDITED_MEANWHILE = broadcasts.REASON_EDITED_MEANWHILE
+    BROADCAST_BAD_SCHEDULE = broadcasts.REASON_BAD_SCHEDULE
 
 
 class Flag(StrEnum):

@@ -96,7 +96,8 @@ class Actions:
 
     def create_broadcast(self, store_ids: list[str], title: str, body: str, *, area: str | None = None,
                          role: Role | None = None, user_ids: tuple[str, ...] = (), kind: str = "normal",
-                         pinned: bool = False, translations: dict[str, dict[str, str]] | None = None) -> str:
+                         pinned: bool = False, translations: dict[str, dict[str, str]] | None = None,
+                         send_at: datetime | None = None, expires_at: datetime | None = None) -> str:
         """A manager sends a broadcast to an audience (issue 11: an area, a role, named people;
         the server resolves who it reaches; ``translations``: language code -> {title, body});
         returns its id."""
@@ -104,16 +105,18 @@ class Actions:
             areas = queries.area_stores(db)
         audience = broadcasts.Audience(tuple(store_ids), area, role, tuple(user_ids))
         require_manager_of(self.actor, broadcasts.places(audience, areas))
+        broadcasts.check_schedule(self._now(), send_at, expires_at)  # issue 11, bcwrite
         p = m.BroadcastCreate(broadcast_id=f"bc-{uuid.uuid4().hex}", store_ids=store_ids, area=area, role=role,
                               user_ids=list(user_ids), title=title, body=body, kind=kind, pinned=pinned,
-                              translations=translations or {})
+                              translations=translations or {}, send_at=send_at, expires_at=expires_at)
         row = {"id": p.broadcast_id, "author_id": self.actor.user_id, "title": p.title,
                "body": p.body, "created_at": self._now().isoformat(), "kind": p.kind, "pinned": int(p.pinned),
                "store_ids": json.dumps(sorted(broadcasts.places(audience, areas))),
                "audience": json.dumps({"store_ids": store_ids, "area": area, "role": role, "user_ids": list(user_ids)}),
                # named people alone: who it reaches is known here already (else the server says)
                "recipient_ids": json.dumps(sorted(user_ids)) if user_ids and not (store_ids or area or role) else None,
-               "translations": _translations_json(p)}
+               "translations": _translations_json(p),
+               "send_at": p.send_at and p.send_at.isoformat(), "expires_at": p.expires_at and p.expires_at.isoformat()}
         self._record("broadcast.create", p, f"broadcast:{p.broadcast_id}",
                      lambda db: db["broadcasts"].insert(row, alter=False))
         return p.broadcast_id

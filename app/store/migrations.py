@@ -192,12 +192,15 @@ def _m014_broadcast_audiences(db: Database) -> None:
 
 def _m016_broadcast_versions(db: Database) -> None:
     """Issue 11, bcwrite: a broadcast's other-language versions (JSON: code -> {title, body}), and
-    edits: its version, when it was last edited and the text before (JSON: {title, body})."""
+    edits: its version, when it was last edited and the text before (JSON: {title, body}); when it
+    is sent and when it expires."""
     broadcasts = db["broadcasts"]
     broadcasts.add_column("translations", str)
     broadcasts.add_column("version", int, not_null_default=1)
     broadcasts.add_column("edited_at", str)
     broadcasts.add_column("previous", str)
+    broadcasts.add_column("send_at", str)  # send later, expire: hidden from readers outside them
+    broadcasts.add_column("expires_at", str)
 
 
 MIGRATIONS: list[tuple[int, Migration]] = [

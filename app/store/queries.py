@@ -128,8 +128,15 @@ def _recipients(db: Database, row: dict) -> tuple[tuple[str, str], ...]:
 #: recipients, or names nobody (everyone of its stores) and I did not send it. Named, it is mine
 #: even when I am its author: a shift change my own action caused (a trade I accepted that the
 #: chain approved at once) is still news to me.
+#: Issue 11, bcwrite: and it is due (sent, not expired), by this phone's clock, offline too.
 _ADDRESSED = (" (EXISTS (SELECT 1 FROM json_each(b.recipient_ids) WHERE value = :me)"
-              " OR (b.recipient_ids IS NULL AND b.author_id IS NOT :me))")
+              " OR (b.recipient_ids IS NULL AND b.author_id IS NOT :me))"
+              " AND (b.send_at IS NULL OR julianday(b.send_at) <= julianday(:now))"
+              " AND (b.expires_at IS NULL OR julianday(b.expires_at) > julianday(:now))")
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 def broadcasts(db: Database, user_id: str, *, unread_only: bool = False, feed: bool = False,
@@ -148,7 +155,7 @@ def broadcasts(db: Database, user_id: str, *, unread_only: bool = False, feed: b
         " a.acknowledged_at FROM broadcasts b LEFT JOIN users u ON u.id = b.author_id"
         " LEFT JOIN broadcast_reads r ON r.broadcast_id = b.id AND r.user_id = :me"
         " LEFT JOIN broadcast_acks a ON a.broadcast_id = b.id AND a.user_id = :me" + where + order,
-        {"me": user_id, "only": only})
+        {"me": user_id, "only": only, "now": _now_iso()})
     return [Broadcast(r["id"], r["title"], r["body"] or "", _dt(r["created_at"]), r["author_name"],
                       _dt(r["read_at"]), r["sync_state"], r.get("kind") or "normal", _shift_lines(db, r),
                       _recipients(db, r), bool(r.get("pinned")), _dt(r["acknowledged_at"]), r["author_id"],
@@ -163,7 +170,7 @@ def unacknowledged_urgent(db: Database, user_id: str) -> Broadcast | None:
     row = db.execute(
         "SELECT b.id FROM broadcasts b LEFT JOIN broadcast_acks a ON a.id = b.id || ':' || :me"
         " WHERE b.kind = 'urgent' AND a.id IS NULL AND" + _ADDRESSED + " ORDER BY b.created_at, b.id LIMIT 1",
-        {"me": user_id}).fetchone()
+        {"me": user_id, "now": _now_iso()}).fetchone()
     return broadcast(db, user_id, row[0]) if row else None
 
 

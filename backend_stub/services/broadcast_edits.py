@@ -21,6 +21,7 @@ from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
 from backend_stub.services import broadcasts
+from backend_stub.services.broadcast_schedule import feed_data
 from backend_stub.services.changes import emit
 from backend_stub.services.outcomes import Rejected
 
@@ -62,16 +63,13 @@ def edit(conn: Connection, p: m.BroadcastEdit, actor: Actor, at: datetime) -> No
     new = {"title": p.title, "body": p.body, "translations": json.dumps(translations), "version": b["version"] + 1,
            "edited_by": actor.user_id, "edited_at": at}
     conn.execute(update(db.broadcasts).where(_B.id == b["id"]).values(**new))
-    recipients = sorted(conn.execute(select(_R.user_id).where(_R.broadcast_id == b["id"])).scalars())
-    s = db.broadcast_stores.c
-    store_ids = sorted(conn.execute(select(s.store_id).where(s.broadcast_id == b["id"])).scalars())
+    data, recipients = feed_data(conn, {**b, **new})
     told = broadcasts.followers(conn, b["author_id"])
     if b["kind"] == rules.URGENT:
         _again_for_everyone(conn, b["id"], told)
-    data = {**b, **new, "audience": json.loads(b["audience"] or "{}"), "translations": translations,
-            "store_ids": store_ids, "recipient_ids": recipients,
-            "previous": {"title": b["title"], "body": b["body"]}}
-    for user_id in sorted(set(recipients) | told):
+    data["previous"] = {"title": b["title"], "body": b["body"]}
+    readers = set(recipients) if b["stage"] == rules.SENT else set()  # held or expired: not theirs yet/now
+    for user_id in sorted(readers | told):
         emit(conn, "broadcast", b["id"], data, audience="user", user_id=user_id)
 
 

@@ -7,17 +7,20 @@ as "箱。Please...": the IME's last character went into the fresh field).
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import flet as ft
 
+from app.domain.attendance.common import HONG_KONG
 from app.domain.broadcasts import NORMAL, URGENT, addressable_areas
 from app.i18n.locales import SUPPORTED_LOCALES
 from app.domain.roles import Role
 from app.store import queries
 from app.ui import shift_news
 from app.ui.chrome import big_button, frame, section
-from app.ui.context import AppContext
+from app.ui.context import AppContext, InputError
 from app.ui.dialogs import confirm
+from app.ui.pickers import date_field, parse_day, parse_time, time_field
 from app.ui.screen_state import screen_state
 from app.ui.screens.broadcast_receipts import ask_server
 
@@ -39,6 +42,11 @@ class BroadcastDraft:
     # and the sender's other-language versions (code -> {"title", "body"}).
     area: str = ""
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Send later / expire (Hong Kong time, as typed or picked; empty: now / never).
+    send_day: str = ""
+    send_time: str = ""
+    expire_day: str = ""
+    expire_time: str = ""
 
     def reset(self) -> None:
         """Start a new one, in place (the fields on screen hold this object)."""
@@ -112,11 +120,19 @@ def _send(ctx: AppContext, state: BroadcastState) -> None:
                    else ctx._("Add a title and choose at least one store."), error=True)
         return
 
+    try:
+        send_at = _when(ctx, draft.send_day, draft.send_time)
+        expires_at = _when(ctx, draft.expire_day, draft.expire_time)
+    except InputError as exc:
+        ctx.notify(exc.message, error=True)
+        return
+
     def create() -> None:
         ctx.actions.create_broadcast(stores, draft.title.strip(), draft.body, area=audience["area"],
                                      role=audience["role"], user_ids=tuple(audience["user_ids"]),
                                      kind=URGENT if draft.urgent else NORMAL, pinned=draft.pinned,
-                                     translations=_written_translations(draft))
+                                     translations=_written_translations(draft), send_at=send_at,
+                                     expires_at=expires_at)
         state.draft.reset()  # sent: the redraw after it starts a new one
 
     def send_now() -> None:
@@ -133,6 +149,31 @@ def _send(ctx: AppContext, state: BroadcastState) -> None:
     question = ctx.tr.ngettext("Send this broadcast to {count} store?", "Send this broadcast to {count} stores?",
                                len(reached))
     confirm(ctx, ctx._("Send"), ctx.tr.join(question, _count_text(ctx, state)), ctx._("Send"), send_now)
+
+
+def _when(ctx: AppContext, day_text: str, time_text: str) -> datetime | None:
+    """A typed day and time in Hong Kong (None when no day: now, or never); InputError saying how
+    to write them otherwise."""
+    day = parse_day(ctx, day_text)
+    if day is None:
+        return None
+    return datetime.combine(day, parse_time(ctx, time_text), HONG_KONG)
+
+
+def _schedule_fields(ctx: AppContext, draft: BroadcastDraft) -> list[ft.Control]:
+    """Issue 11, bcwrite: send later and expire, each a day and a time (the pickers' fields)."""
+    today = ctx.tr.to_local(ctx.tr.now()).date()
+    last = today + timedelta(days=366)
+
+    def pair(day_label: str, day: str, time_label: str, time_name: str) -> ft.Row:
+        return ft.Row([
+            date_field(ctx, day_label, getattr(draft, day), lambda text: setattr(draft, day, text), first=today,
+                       last=last, dense=True, expand=2),
+            time_field(ctx, time_label, getattr(draft, time_name), lambda text: setattr(draft, time_name, text),
+                       dense=True, expand=1)])
+
+    return [pair(ctx._("Send later on (YYYY-MM-DD)"), "send_day", ctx._("At (HH:MM)"), "send_time"),
+            pair(ctx._("Expires on (YYYY-MM-DD)"), "expire_day", ctx._("At (HH:MM)"), "expire_time")]
 
 
 def _written_translations(draft: BroadcastDraft) -> dict[str, dict[str, str]]:
@@ -216,6 +257,7 @@ def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> l
     counted = _count_text(ctx, state)
     where = [] if draft.role == PEOPLE else _area_picker(ctx, draft, names)
     return [title, body, *_translation_fields(ctx, draft), role, *where, *picks, *switches,
+            *_schedule_fields(ctx, draft),
             ft.Row([big_button(ctx, ctx._("Count people"), lambda e: ctx.page.run_task(_count, ctx, state),
                                icon=ft.Icons.GROUPS, filled=False),
                     *([t.text(counted, 15)] if counted else [])], wrap=True),
