@@ -31,6 +31,16 @@ def _type(field: ft.TextField, text: str) -> None:
         field.on_change(SimpleNamespace(control=field, data=text))
 
 
+def _on_broadcast(device, staff_no: str, pin: str):
+    """A signed-in phone showing the Broadcast screen (its dialogs recorded), and its shell."""
+    manager = device(staff_no, pin)
+    manager.page = DialogPage()
+    shell = Shell(manager)
+    manager.page.route = "/broadcast"
+    shell.render()
+    return manager, shell
+
+
 def test_the_senders_own_broadcasts_are_not_unread_on_their_home(device):
     """Chan Siu Ming (CWB manager) wrote "Stock count tonight" and sends another one now: neither
     shows as unread on his own Home, before or after sync; Chan Tai Man (CWB staff) has both
@@ -157,11 +167,7 @@ def test_offline_the_count_says_the_server_cannot_be_reached_and_sending_still_w
 def test_chosen_people_reach_only_them(device):
     """The CWB manager chooses "Chosen people", ticks Siti: "Count people" says 1 person, and once
     sent and synced, Siti has it on her phone and Chan (same store) does not."""
-    manager = device("M2001", "7100")
-    manager.page = DialogPage()
-    shell = Shell(manager)
-    manager.page.route = "/broadcast"
-    shell.render()
+    manager, _shell = _on_broadcast(device, "M2001", "7100")
     _type(_fields(manager.page.views[-1])[0], "Your uniform is ready")
     who = next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.Dropdown) and c.label == "Who")
     who.on_select(SimpleNamespace(control=SimpleNamespace(value="people"), data="people"))
@@ -183,11 +189,7 @@ def test_an_area_and_an_indonesian_version_chosen_on_broadcast_reach_the_server(
     ("Add a language": title and message fields appear) and picks his area instead of ticking
     stores (the store boxes go): Send asks "Send this broadcast to 2 stores?"; once confirmed and
     synced, the server holds the area as the audience and the Indonesian version."""
-    manager = device("A1001", "8100")
-    manager.page = DialogPage()
-    shell = Shell(manager)
-    manager.page.route = "/broadcast"
-    shell.render()
+    manager, _shell = _on_broadcast(device, "A1001", "8100")
     _type(_fields(manager.page.views[-1])[0], "盤點 Stocktake")
 
     def dropdown(label: str) -> ft.Dropdown:
@@ -228,11 +230,7 @@ def test_send_later_and_expire_are_typed_on_broadcast_and_an_expiry_before_sendi
 
     from app.domain.attendance.common import HONG_KONG
 
-    manager = device("M2001", "7100")
-    manager.page = DialogPage()
-    shell = Shell(manager)
-    manager.page.route = "/broadcast"
-    shell.render()
+    manager, _shell = _on_broadcast(device, "M2001", "7100")
     tomorrow = (datetime.now(HONG_KONG) + timedelta(days=1)).date()
     fields = _fields(manager.page.views[-1])
     _type(fields[0], "Fire drill")
