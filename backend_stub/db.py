@@ -206,6 +206,16 @@ broadcasts = Table(
     # chose (JSON: store_ids, area, role, user_ids), resolved into broadcast_recipients at sending.
     Column("pinned", Boolean, nullable=False, default=False, server_default=sa_false()),
     Column("audience", Text, nullable=False, default="{}", server_default="{}"),
+    # Issue 11, bcwrite: the sender's other-language versions (JSON: code -> {title, body}), and
+    # edits: the current version's number, who wrote it and when (none: the sender, at sending).
+    Column("translations", Text, nullable=False, default="{}", server_default="{}"),
+    Column("version", Integer, nullable=False, default=1, server_default="1"),
+    Column("edited_by", String(64)),
+    _ts("edited_at"),
+    # Send later / expire: "held" until send_at, "sent", then "expired" (app.domain.broadcasts.stage).
+    _ts("send_at"),
+    _ts("expires_at"),
+    Column("stage", String(12), nullable=False, default="sent", server_default="sent"),
 )
 
 broadcast_stores = Table(
@@ -562,3 +572,15 @@ broadcast_reminders = Table(
     Column("recipient_ids", Text, nullable=False, default="[]"),
 )
 Index("ix_broadcast_reminders_broadcast", broadcast_reminders.c.broadcast_id)
+
+#: Issue 11, bcwrite: each earlier version of an edited broadcast, who wrote it and when.
+broadcast_versions = Table(
+    "broadcast_versions", metadata,
+    Column("broadcast_id", String(64), ForeignKey("broadcasts.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("translations", Text, nullable=False),
+    Column("written_by", String(64), nullable=False),
+    _ts("written_at", nullable=False),
+)

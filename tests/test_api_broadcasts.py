@@ -4,6 +4,7 @@ nobody outside the audience pulls, reads or follows a broadcast; urgent ones are
 receipts (delivered on pull, read, acknowledged) per store and per person for the sender and
 their managers only."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 from tests.test_api_bad_input import bearer
@@ -126,3 +127,109 @@ def test_urgent_receipts_per_store_and_person_delivered_read_and_acknowledged(ap
     assert plain["status"] == "rejected" and plain["reason"] == "broadcast_not_urgent"
     outsider = _one(api, "u-s03", "broadcast.acknowledge", {**ack, "user_id": "u-s03"})
     assert outsider["status"] == "rejected" and outsider["reason"] == "not_found"
+
+
+# -- Issue 11, bcwrite: translations ------------------------------------------------------------------
+
+INDONESIAN = {"id": {"title": "Lift tidak berfungsi", "body": "Silakan gunakan tangga."}}
+
+
+def test_translations_are_stored_pulled_and_read_with_the_original(api):
+    """The CWB manager adds an Indonesian version: Siti's pull and a direct read carry the
+    original and the Indonesian title and text, exactly as written."""
+    assert _send(api, CWB_MANAGER, "bc-lift-id", store_ids=["st-cwb"], translations=INDONESIAN)["status"] == "applied"
+    pulled = _pulled(api, "u-s02", "bc-lift-id")
+    assert pulled and pulled[-1]["data"]["title"] == "Lift out of service"
+    assert pulled[-1]["data"]["translations"] == INDONESIAN
+    read = api.get("/v1/broadcasts/bc-lift-id", headers=bearer(api, "u-s02")).json()
+    assert read["body"] == "請用樓梯。" and read["translations"] == INDONESIAN
+
+
+def test_a_translation_in_an_unsupported_language_or_too_long_is_refused_and_nothing_is_sent(api):
+    """A version in Klingon, one with no title, or one with a title over 200 characters is
+    refused with a clear reason; the broadcast is not sent to anyone."""
+    for bad in ({"tlh": {"title": "nuqneH"}}, {"id": {"title": " ", "body": "x"}}, {"th": {"title": "ก" * 201}}):
+        result = _send(api, CWB_MANAGER, "bc-bad-lang", store_ids=["st-cwb"], translations=bad)
+        assert result["status"] == "rejected", result
+        assert _pulled(api, "u-s02", "bc-bad-lang") == []
+    assert api.get("/v1/broadcasts/bc-bad-lang", headers=bearer(api, CWB_MANAGER)).status_code == 404
+
+
+# -- Issue 11, bcwrite: editing a sent broadcast ----------------------------------------------------
+
+def _edit(api, user_id: str, broadcast_id: str, base_version: int, title: str, body: str = "") -> dict:
+    return _one(api, user_id, "broadcast.edit", {"broadcast_id": broadcast_id, "base_version": base_version,
+                                                  "title": title, "body": body})
+
+
+def _versions(api, user_id: str, broadcast_id: str):
+    return api.get(f"/v1/broadcasts/{broadcast_id}/versions", headers=bearer(api, user_id))
+
+
+def test_an_edit_keeps_the_history_and_an_edit_on_an_old_version_is_refused(api):
+    """The CWB manager fixes the lift notice; the HK Island area manager (his manager) edits it
+    again. Its versions list all three texts with who wrote each and when; an edit still based on
+    version 1 is refused as "edited meanwhile" and changes nothing; Chan (staff) can neither edit it
+    nor see its history."""
+    assert _send(api, CWB_MANAGER, "bc-edit", store_ids=["st-cwb"])["status"] == "applied"
+    assert _edit(api, CWB_MANAGER, "bc-edit", 1, "Lift out of service until 3pm", "請用樓梯。")["status"] == "applied"
+    assert _edit(api, "u-am-hk", "bc-edit", 2, "Lift repaired", "可以用升降機。")["status"] == "applied"
+    stale = _edit(api, CWB_MANAGER, "bc-edit", 1, "Lift out of service all day")
+    assert stale["status"] == "rejected" and stale["reason"] == "broadcast_edited_meanwhile", stale
+    history = _versions(api, CWB_MANAGER, "bc-edit").json()
+    assert [(v["version"], v["title"], v["written_by"]) for v in history] == [
+        (1, "Lift out of service", CWB_MANAGER), (2, "Lift out of service until 3pm", CWB_MANAGER),
+        (3, "Lift repaired", "u-am-hk")]
+    assert history[0]["written_at"] <= history[1]["written_at"] <= history[2]["written_at"]
+    refused = _edit(api, "u-s01", "bc-edit", 3, "Lift fine")
+    assert refused["status"] == "rejected" and refused["reason"] == "forbidden_role", refused
+    assert _versions(api, "u-s01", "bc-edit").status_code == 404
+    pulled = _pulled(api, "u-s01", "bc-edit")[-1]["data"]
+    assert pulled["title"] == "Lift repaired" and pulled["version"] == 3
+    assert pulled["previous"] == {"title": "Lift out of service until 3pm", "body": "請用樓梯。"}
+
+
+def test_editing_an_urgent_broadcast_asks_everyone_to_acknowledge_again(api):
+    """Chan acknowledged the urgent lift notice; the manager edits it: Chan's acknowledgement is
+    cleared in the receipts and taken off his phone (his pull deletes it), so he is asked again."""
+    assert _send(api, CWB_MANAGER, "bc-edit-urgent", kind="urgent", store_ids=["st-cwb"])["status"] == "applied"
+    ack = _one(api, "u-s01", "broadcast.acknowledge", {"broadcast_id": "bc-edit-urgent", "user_id": "u-s01",
+                                                       "acknowledged_at": datetime.now(UTC).isoformat()})
+    assert ack["status"] == "applied", ack
+    people = {p["user_id"]: p for p in _receipts(api, CWB_MANAGER, "bc-edit-urgent").json()["people"]}
+    assert people["u-s01"]["acknowledged_at"]
+    assert _edit(api, CWB_MANAGER, "bc-edit-urgent", 1, "Lift out of service: use stairs B")["status"] == "applied"
+    people = {p["user_id"]: p for p in _receipts(api, CWB_MANAGER, "bc-edit-urgent").json()["people"]}
+    assert people["u-s01"]["acknowledged_at"] is None
+    acks = [c for c in pull_all(api, "u-s01") if c["entity"] == "broadcast_ack" and c["id"] == "bc-edit-urgent:u-s01"]
+    assert acks[-1]["op"] == "delete"
+
+
+# -- Issue 11, bcwrite: send later, expire ------------------------------------------------------------
+
+def test_a_broadcast_sent_later_reaches_its_readers_only_then_and_is_taken_back_when_it_expires(api):
+    """The CWB manager schedules a notice 2 seconds ahead, expiring 4 seconds after that: until it
+    is due, Chan neither pulls nor reads it (the manager does); once due, Chan pulls and reads it;
+    once expired, his pull takes it off his phone and a direct read fails; the manager still has it.
+    An expiry before the sending time is refused and nothing is sent."""
+    now = datetime.now(UTC)
+    at, until = now + timedelta(seconds=2), now + timedelta(seconds=6)
+    sent = _send(api, CWB_MANAGER, "bc-later", store_ids=["st-cwb"], send_at=at.isoformat(),
+                 expires_at=until.isoformat())
+    assert sent["status"] == "applied", sent
+    assert _pulled(api, "u-s01", "bc-later") == []
+    assert api.get("/v1/broadcasts/bc-later", headers=bearer(api, "u-s01")).status_code == 404
+    assert _pulled(api, CWB_MANAGER, "bc-later")
+    while datetime.now(UTC) < at:
+        time.sleep(0.2)
+    assert _pulled(api, "u-s01", "bc-later")[-1]["op"] != "delete"
+    assert api.get("/v1/broadcasts/bc-later", headers=bearer(api, "u-s01")).status_code == 200
+    while datetime.now(UTC) < until:
+        time.sleep(0.2)
+    assert _pulled(api, "u-s01", "bc-later")[-1]["op"] == "delete"
+    assert api.get("/v1/broadcasts/bc-later", headers=bearer(api, "u-s01")).status_code == 404
+    assert api.get("/v1/broadcasts/bc-later", headers=bearer(api, CWB_MANAGER)).status_code == 200
+    bad = _send(api, CWB_MANAGER, "bc-backwards", store_ids=["st-cwb"], send_at=until.isoformat(),
+                expires_at=at.isoformat())
+    assert bad["status"] == "rejected" and bad["reason"] == "broadcast_bad_schedule", bad
+    assert api.get("/v1/broadcasts/bc-backwards", headers=bearer(api, CWB_MANAGER)).status_code == 404

@@ -9,6 +9,7 @@ broadcast reaches (or their first store, for someone named).
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from app.domain.access import AccessDenied
 from app.domain.roles import Actor, Role
@@ -93,3 +94,81 @@ def may_follow_receipts(actor: Actor, author_id: str, author_role: Role, author_
     if not actor.role.is_manager or not actor.role.outranks(author_role):
         return False
     return actor.role is Role.HQ_ADMIN or bool(actor.store_ids & set(author_store_ids))
+
+
+# -- Issue 11, bcwrite: translations the sender adds ------------------------------------------------
+
+MAX_TITLE = 200
+MAX_BODY = 5000
+
+
+@dataclass(frozen=True)
+class Version:
+    """The text a reader is shown: its title and body, and the language it is written in
+    (None: the original, as the sender wrote it)."""
+
+    title: str
+    body: str
+    locale: str | None = None
+
+
+def in_language(title: str, body: str, translations: Mapping[str, Mapping[str, str]] | None,
+                locale: str) -> Version:
+    """The reader's language version of a broadcast, falling back to the original when the
+    sender added none for that language."""
+    chosen = (translations or {}).get(locale)
+    if not chosen or not (chosen.get("title") or "").strip():
+        return Version(title, body)
+    return Version(chosen["title"], chosen.get("body") or "", locale)
+
+
+def addressable_areas(store_ids: Iterable[str], area_stores: Mapping[str, Iterable[str]]) -> list[str]:
+    """Issue 11, bcwrite: the areas a manager may send to: those all of whose stores they manage
+    (as ``check_may_address`` allows), for the area picker."""
+    mine = set(store_ids)
+    return sorted(a for a, stores in area_stores.items() if a and set(stores) and set(stores) <= mine)
+
+
+def matches(query: str, *texts: str) -> bool:
+    """Issue 11, bcwrite, feed search: every word of ``query`` appears (any case) in one of
+    ``texts`` (the title and text, as written and in the reader's language)."""
+    words = query.casefold().split()
+    haystack = "\n".join(texts).casefold()
+    return all(w in haystack for w in words)
+
+
+# -- Issue 11, bcwrite: editing a sent broadcast ----------------------------------------------------
+
+REASON_EDITED_MEANWHILE = "broadcast_edited_meanwhile"
+
+
+def check_may_edit(actor: Actor, author_id: str, author_role: Role, author_store_ids: Iterable[str],
+                   kind: str, current_version: int, base_version: int) -> None:
+    """The sender and their managers (as for receipts) edit a broadcast they write (not a shift
+    change: publishing a roster writes those), and only the version they saw: an edit made on an
+    older version would silently undo someone else's."""
+    if kind == SHIFT_CHANGE or not may_follow_receipts(actor, author_id, author_role, author_store_ids):
+        raise AccessDenied("forbidden_role", "Only its sender and their managers can edit this broadcast.")
+    if base_version != current_version:
+        raise AccessDenied(REASON_EDITED_MEANWHILE, "This broadcast was edited meanwhile. Open it again.")
+
+
+# -- Issue 11, bcwrite: send later, expire -----------------------------------------------------------
+
+REASON_BAD_SCHEDULE = "broadcast_bad_schedule"
+HELD, SENT, EXPIRED = "held", "sent", "expired"  # where a broadcast is in its life on the server
+
+
+def check_schedule(now: datetime, send_at: datetime | None, expires_at: datetime | None) -> None:
+    """A broadcast expires after it is sent (and after now): one that is never shown is a mistake."""
+    if expires_at is not None and expires_at <= max(now, send_at or now):
+        raise AccessDenied(REASON_BAD_SCHEDULE, "A broadcast must expire after it is sent.")
+
+
+def stage(now: datetime, send_at: datetime | None, expires_at: datetime | None) -> str:
+    """Held until its time to send, sent, or expired (no longer shown to its readers)."""
+    if expires_at is not None and expires_at <= now:
+        return EXPIRED
+    if send_at is not None and send_at > now:
+        return HELD
+    return SENT

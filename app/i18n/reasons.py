@@ -118,6 +118,9 @@ REASON_MESSAGES = MessageMap(
         # -- issue 11, broadcasts ------------------------------------------------------------
         "broadcast_audience_empty": N_("Choose who should get this broadcast."),
         "broadcast_not_urgent": N_("Only urgent broadcasts are acknowledged."),
+        # issue 11, bcwrite
+        "broadcast_edited_meanwhile": N_("This broadcast was edited meanwhile. Open it again and redo your change."),
+        "broadcast_bad_schedule": N_("A broadcast must expire after it is sent."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

@@ -69,14 +69,53 @@ class BroadcastAudience(_Payload):
         return broadcasts.Audience(tuple(self.store_ids), self.area, self.role, tuple(self.user_ids))
 
 
+BroadcastTitle = Annotated[str, StringConstraints(min_length=1, max_length=broadcasts.MAX_TITLE,
+                                                  strip_whitespace=True)]
+BroadcastBody = Annotated[str, StringConstraints(max_length=broadcasts.MAX_BODY)]
+
+
+class BroadcastTranslation(_Payload):
+    """Issue 11, bcwrite: a broadcast's title and text in another language, added by the sender."""
+
+    title: BroadcastTitle
+    body: BroadcastBody = ""
+
+
+def _supported_languages(translations: dict) -> dict:
+    unknown = sorted(set(translations) - set(SUPPORTED_LOCALES))
+    if unknown:
+        raise ValueError(f"not a supported language: {', '.join(unknown)}")
+    return translations
+
+
+#: Language code -> that language's version (supported languages only).
+BroadcastTranslations = Annotated[dict[str, BroadcastTranslation], Field(max_length=len(SUPPORTED_LOCALES)),
+                                  AfterValidator(_supported_languages)]
+
+
 class BroadcastCreate(BroadcastAudience):
     """A manager sends a broadcast to an audience (issue 11: urgent ones must be acknowledged)."""
 
     broadcast_id: Id
-    title: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-    body: Annotated[str, StringConstraints(max_length=5000)] = ""
+    title: BroadcastTitle
+    body: BroadcastBody = ""
     kind: Literal["normal", "urgent"] = broadcasts.NORMAL
     pinned: StrictBool = False
+    translations: BroadcastTranslations = Field(default_factory=dict)
+    # Issue 11, bcwrite: the server holds it until ``send_at`` and hides it after ``expires_at``.
+    send_at: WireTime | None = None
+    expires_at: WireTime | None = None
+
+
+class BroadcastEdit(_Payload):
+    """Issue 11, bcwrite: the sender (or their manager) edits a sent broadcast's text; the
+    version they saw (``base_version``) must still be the current one."""
+
+    broadcast_id: Id
+    base_version: int = Field(ge=1)
+    title: BroadcastTitle
+    body: BroadcastBody = ""
+    translations: BroadcastTranslations = Field(default_factory=dict)
 
 
 class BroadcastAcknowledge(_Payload):
@@ -427,6 +466,7 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "broadcast.acknowledge": BroadcastAcknowledge,  # issue 11, broadcasts
     "broadcast.remind": BroadcastRemind,  # issue 11, bcfollow
     "user.locale": UserLocaleSet,  # issue 11, bcfollow
+    "broadcast.edit": BroadcastEdit,  # issue 11, bcwrite
     "punch.record": PunchRecord,
     "punch.confirm": PunchConfirm,
     "punch.correct": PunchCorrect,

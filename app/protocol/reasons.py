@@ -10,7 +10,7 @@ it) and the members below take their values from there, so each code is written 
 
 from enum import StrEnum
 
-from app.domain import approvals, attendance, availability, open_shifts, roster, shift_rules, timesheet, trades
+from app.domain import approvals, attendance, availability, broadcasts, open_shifts, roster, shift_rules, timesheet, trades
 from app.domain.requests import kinds as request_kinds
 
 
@@ -143,6 +143,9 @@ class Reason(StrEnum):
     # -- issue 11, broadcasts: audiences (app.domain.broadcasts) and acknowledgements ------
     BROADCAST_AUDIENCE_EMPTY = "broadcast_audience_empty"
     BROADCAST_NOT_URGENT = "broadcast_not_urgent"
+    # -- issue 11, bcwrite: an edit made on an older version of a broadcast --------------
+    BROADCAST_EDITED_MEANWHILE = broadcasts.REASON_EDITED_MEANWHILE
+    BROADCAST_BAD_SCHEDULE = broadcasts.REASON_BAD_SCHEDULE
 
 
 class Flag(StrEnum):

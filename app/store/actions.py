@@ -19,8 +19,14 @@ from app.domain.timesheet_query import check_timesheet_query
 from app.protocol import mutations as m
 from app.store.database import Locked
 from app.store.clock import DeviceClock
+from app.store import queries
 from app.store.outbox import enqueue
 from app.store.undo import remember
+
+
+def _translations_json(p: m.BroadcastCreate | m.BroadcastEdit) -> str:
+    """Issue 11, bcwrite: a broadcast's other-language versions as the phone stores them."""
+    return json.dumps({code: t.model_dump() for code, t in p.translations.items()})
 
 
 class Actions:
@@ -90,26 +96,46 @@ class Actions:
 
     def create_broadcast(self, store_ids: list[str], title: str, body: str, *, area: str | None = None,
                          role: Role | None = None, user_ids: tuple[str, ...] = (), kind: str = "normal",
-                         pinned: bool = False) -> str:
+                         pinned: bool = False, translations: dict[str, dict[str, str]] | None = None,
+                         send_at: datetime | None = None, expires_at: datetime | None = None) -> str:
         """A manager sends a broadcast to an audience (issue 11: an area, a role, named people;
-        the server resolves who it reaches); returns its id."""
+        the server resolves who it reaches; ``translations``: language code -> {title, body});
+        returns its id."""
         with self._store.reading() as db:
-            areas = {}
-            for row in db.query("SELECT id, area FROM stores"):
-                areas.setdefault(row["area"], []).append(row["id"])
+            areas = queries.area_stores(db)
         audience = broadcasts.Audience(tuple(store_ids), area, role, tuple(user_ids))
         require_manager_of(self.actor, broadcasts.places(audience, areas))
+        broadcasts.check_schedule(self._now(), send_at, expires_at)  # issue 11, bcwrite
         p = m.BroadcastCreate(broadcast_id=f"bc-{uuid.uuid4().hex}", store_ids=store_ids, area=area, role=role,
-                              user_ids=list(user_ids), title=title, body=body, kind=kind, pinned=pinned)
+                              user_ids=list(user_ids), title=title, body=body, kind=kind, pinned=pinned,
+                              translations=translations or {}, send_at=send_at, expires_at=expires_at)
         row = {"id": p.broadcast_id, "author_id": self.actor.user_id, "title": p.title,
                "body": p.body, "created_at": self._now().isoformat(), "kind": p.kind, "pinned": int(p.pinned),
                "store_ids": json.dumps(sorted(broadcasts.places(audience, areas))),
                "audience": json.dumps({"store_ids": store_ids, "area": area, "role": role, "user_ids": list(user_ids)}),
                # named people alone: who it reaches is known here already (else the server says)
-               "recipient_ids": json.dumps(sorted(user_ids)) if user_ids and not (store_ids or area or role) else None}
+               "recipient_ids": json.dumps(sorted(user_ids)) if user_ids and not (store_ids or area or role) else None,
+               "translations": _translations_json(p),
+               "send_at": p.send_at and p.send_at.isoformat(), "expires_at": p.expires_at and p.expires_at.isoformat()}
         self._record("broadcast.create", p, f"broadcast:{p.broadcast_id}",
                      lambda db: db["broadcasts"].insert(row, alter=False))
         return p.broadcast_id
+
+    def edit_broadcast(self, broadcast_id: str, title: str, body: str,
+                       translations: dict[str, dict[str, str]] | None = None) -> int:
+        """Issue 11, bcwrite: edit a sent broadcast's text (the version this phone holds; the
+        server refuses it if someone edited it meanwhile)."""
+        with self._store.reading() as db:
+            row = db.execute("SELECT version, title, body FROM broadcasts WHERE id=?", [broadcast_id]).fetchone()
+        if row is None:
+            raise LookupError(broadcast_id)
+        p = m.BroadcastEdit(broadcast_id=broadcast_id, base_version=row[0] or 1, title=title, body=body,
+                            translations=translations or {})
+        change = {"title": p.title, "body": p.body, "version": p.base_version + 1,
+                  "translations": _translations_json(p),
+                  "edited_at": self._now().isoformat(), "previous": json.dumps({"title": row[1], "body": row[2]})}
+        return self._record("broadcast.edit", p, f"broadcast:{broadcast_id}",
+                            lambda db: db["broadcasts"].update(broadcast_id, change))
 
     def acknowledge_broadcast(self, broadcast_id: str) -> int:
         """Issue 11: acknowledge an urgent broadcast, offline too, with the time it was tapped

@@ -199,6 +199,19 @@ def _m015_broadcast_reminders(db: Database) -> None:
     db["urgent_put_off"].create({"id": str, "first_shown": str, "put_off_at": str}, pk="id")
 
 
+def _m016_broadcast_versions(db: Database) -> None:
+    """Issue 11, bcwrite: a broadcast's other-language versions (JSON: code -> {title, body}), and
+    edits: its version, when it was last edited and the text before (JSON: {title, body}); when it
+    is sent and when it expires."""
+    broadcasts = db["broadcasts"]
+    broadcasts.add_column("translations", str)
+    broadcasts.add_column("version", int, not_null_default=1)
+    broadcasts.add_column("edited_at", str)
+    broadcasts.add_column("previous", str)
+    broadcasts.add_column("send_at", str)  # send later, expire: hidden from readers outside them
+    broadcasts.add_column("expires_at", str)
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -215,6 +228,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (13, _m013_shift_news),  # issue 10, shiftnews
     (14, _m014_broadcast_audiences),  # issue 11, broadcasts
     (15, _m015_broadcast_reminders),  # issue 11, bcfollow
+    (16, _m016_broadcast_versions),  # issue 11, bcwrite
 ]
 
 

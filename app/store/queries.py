@@ -1,7 +1,7 @@
 """Read models for screens. Screens read only the local database, so they render offline."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
@@ -91,6 +91,10 @@ class Broadcast:
     pinned: bool = False  # issue 11, broadcasts: kept on top of the feed
     acknowledged_at: datetime | None = None  # issue 11: when I acknowledged it (urgent ones)
     author_id: str = ""
+    translations: dict = field(default_factory=dict)  # issue 11, bcwrite: code -> {title, body}
+    version: int = 1  # issue 11, bcwrite: edits
+    edited_at: datetime | None = None
+    previous: dict | None = None  # the text before the last edit: {title, body}
 
     @property
     def urgent(self) -> bool:
@@ -124,8 +128,15 @@ def _recipients(db: Database, row: dict) -> tuple[tuple[str, str], ...]:
 #: recipients, or names nobody (everyone of its stores) and I did not send it. Named, it is mine
 #: even when I am its author: a shift change my own action caused (a trade I accepted that the
 #: chain approved at once) is still news to me.
+#: Issue 11, bcwrite: and it is due (sent, not expired), by this phone's clock, offline too.
 _ADDRESSED = (" (EXISTS (SELECT 1 FROM json_each(b.recipient_ids) WHERE value = :me)"
-              " OR (b.recipient_ids IS NULL AND b.author_id IS NOT :me))")
+              " OR (b.recipient_ids IS NULL AND b.author_id IS NOT :me))"
+              " AND (b.send_at IS NULL OR julianday(b.send_at) <= julianday(:now))"
+              " AND (b.expires_at IS NULL OR julianday(b.expires_at) > julianday(:now))")
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 def broadcasts(db: Database, user_id: str, *, unread_only: bool = False, feed: bool = False,
@@ -144,10 +155,12 @@ def broadcasts(db: Database, user_id: str, *, unread_only: bool = False, feed: b
         " a.acknowledged_at FROM broadcasts b LEFT JOIN users u ON u.id = b.author_id"
         " LEFT JOIN broadcast_reads r ON r.broadcast_id = b.id AND r.user_id = :me"
         " LEFT JOIN broadcast_acks a ON a.broadcast_id = b.id AND a.user_id = :me" + where + order,
-        {"me": user_id, "only": only})
+        {"me": user_id, "only": only, "now": _now_iso()})
     return [Broadcast(r["id"], r["title"], r["body"] or "", _dt(r["created_at"]), r["author_name"],
                       _dt(r["read_at"]), r["sync_state"], r.get("kind") or "normal", _shift_lines(db, r),
-                      _recipients(db, r), bool(r.get("pinned")), _dt(r["acknowledged_at"]), r["author_id"])
+                      _recipients(db, r), bool(r.get("pinned")), _dt(r["acknowledged_at"]), r["author_id"],
+                      json.loads(r.get("translations") or "{}"), r.get("version") or 1, _dt(r.get("edited_at")),
+                      json.loads(r.get("previous") or "null"))
             for r in rows]
 
 
@@ -157,7 +170,7 @@ def unacknowledged_urgent(db: Database, user_id: str) -> Broadcast | None:
     row = db.execute(
         "SELECT b.id FROM broadcasts b LEFT JOIN broadcast_acks a ON a.id = b.id || ':' || :me"
         " WHERE b.kind = 'urgent' AND a.id IS NULL AND" + _ADDRESSED + " ORDER BY b.created_at, b.id LIMIT 1",
-        {"me": user_id}).fetchone()
+        {"me": user_id, "now": _now_iso()}).fetchone()
     return broadcast(db, user_id, row[0]) if row else None
 
 
@@ -226,6 +239,14 @@ def tasks(db: Database, store_ids: list[str], *, open_only: bool = False) -> lis
 
 def store_names(db: Database) -> dict[str, str]:
     return {r["id"]: r["name"] for r in db.query("SELECT id, name FROM stores ORDER BY name")}
+
+
+def area_stores(db: Database) -> dict[str, list[str]]:
+    """Each area -> the stores this phone knows in it."""
+    areas: dict[str, list[str]] = {}
+    for row in db.query("SELECT id, area FROM stores ORDER BY id"):
+        areas.setdefault(row["area"], []).append(row["id"])
+    return areas
 
 
 # -- attendance: rows as domain objects, for the rules in app.domain.attendance --------------

@@ -1,12 +1,14 @@
 """Issue 10, shiftnews: a "shift change" broadcast in the reader's language. The server sends only
 which shifts changed and how; the words, dates and times are written here from this phone's
-copy of the shifts."""
+copy of the shifts. Issue 11, bcwrite: any other broadcast in the reader's language too, when its
+sender added that language's version (else as written)."""
 
 from datetime import timedelta
 
 import flet as ft
 
 from app.domain import roster
+from app.domain.broadcasts import Version, in_language
 from app.store.queries import Broadcast, ShiftNewsLine
 from app.ui.chrome import big_button
 from app.ui.context import AppContext
@@ -14,10 +16,16 @@ from app.ui.context import AppContext
 SHIFT_CHANGE = "shift_change"
 
 
-def title(ctx: AppContext, b: Broadcast) -> str:
-    """The heading: "Your shifts changed" for its reader, "Shift change for Siti" for a manager."""
+def version(ctx: AppContext, b: Broadcast) -> Version:
+    """Issue 11, bcwrite: the sender's version in my language, else the original."""
+    return in_language(b.title, b.body, b.translations, ctx.tr.locale)
+
+
+def title(ctx: AppContext, b: Broadcast, *, original: bool = False) -> str:
+    """The heading: "Your shifts changed" for its reader, "Shift change for Siti" for a manager;
+    any other broadcast's title in my language (``original``: as written)."""
     if b.kind != SHIFT_CHANGE:
-        return b.title
+        return b.title if original else version(ctx, b).title
     if not b.recipients or any(uid == ctx.user["id"] for uid, _ in b.recipients):
         return ctx._("Your shifts changed")
     # Translators: a manager's list of sent broadcasts; {name} is the person whose shifts changed.
@@ -37,10 +45,12 @@ def _line(ctx: AppContext, line: ShiftNewsLine) -> str:
     return ctx._("Changed shift: {day}, {time}", day=day, time=hours)
 
 
-def lines(ctx: AppContext, b: Broadcast) -> list[str]:
-    """One line per linked shift this phone holds (date, hours, added/changed/cancelled)."""
+def lines(ctx: AppContext, b: Broadcast, *, original: bool = False) -> list[str]:
+    """One line per linked shift this phone holds (date, hours, added/changed/cancelled); any
+    other broadcast's text in my language (``original``: as written)."""
     if b.kind != SHIFT_CHANGE:
-        return [b.body] if b.body else []
+        body = b.body if original else version(ctx, b).body
+        return [body] if body else []
     return [_line(ctx, line) for line in b.shift_lines if line.shift is not None]
 
 

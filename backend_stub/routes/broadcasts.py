@@ -7,6 +7,7 @@ and the sender's managers) and ``GET /broadcasts/{id}/receipts`` (the sender and
 Someone else gets 404 either way, so a broadcast's existence is not given away.
 """
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -20,7 +21,7 @@ from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead
 from backend_stub.errors import BadRequest, Forbidden, NotFound
 from backend_stub.openapi import errors
-from backend_stub.services import broadcast_receipts, broadcasts, overdue_acknowledgements
+from backend_stub.services import broadcast_edits, broadcast_receipts, broadcasts, overdue_acknowledgements
 
 router = APIRouter(prefix="/broadcasts", tags=["broadcasts"])
 
@@ -55,7 +56,8 @@ def read_broadcast(broadcast_id: str, caller: CurrentUser, conn: DbRead) -> dict
     if not broadcasts.may_read(conn, caller.actor, broadcast_id):
         raise _hidden(broadcast_id)
     row = conn.execute(select(db.broadcasts).where(db.broadcasts.c.id == broadcast_id)).mappings().one()
-    return {k: broadcast_receipts.utc(v) for k, v in row.items()}
+    found = {k: broadcast_receipts.utc(v) for k, v in row.items()}
+    return {**found, "translations": json.loads(row["translations"] or "{}")}  # issue 11, bcwrite
 
 
 @router.get("/{broadcast_id}/receipts", responses=errors(401, 404))
@@ -67,3 +69,13 @@ def receipts(broadcast_id: str, caller: CurrentUser, conn: DbRead,
     if author is None or not broadcasts.may_follow(conn, caller.actor, author):
         raise _hidden(broadcast_id)
     return broadcast_receipts.receipts(conn, broadcast_id, status)
+
+
+@router.get("/{broadcast_id}/versions", responses=errors(401, 404))
+def broadcast_versions(broadcast_id: str, caller: CurrentUser, conn: DbRead) -> list[dict[str, Any]]:
+    """Issue 11, bcwrite: every version of a broadcast, who wrote it and when (the sender and
+    their managers, as for receipts)."""
+    author = conn.execute(select(db.broadcasts.c.author_id).where(db.broadcasts.c.id == broadcast_id)).scalar()
+    if author is None or not broadcasts.may_follow(conn, caller.actor, author):
+        raise _hidden(broadcast_id)
+    return [{k: broadcast_receipts.utc(v) for k, v in r.items()} for r in broadcast_edits.history(conn, broadcast_id)]

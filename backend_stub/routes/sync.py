@@ -9,7 +9,7 @@ from app.protocol import MAX_PULL_PAGE, PullResponse, PushRequest, PushResponse,
 from backend_stub.deps import DatabaseGate, SettingsDep
 from backend_stub.errors import BadRequest, Conflict, Forbidden, PayloadTooLarge
 from backend_stub.openapi import errors
-from backend_stub.services import broadcasts
+from backend_stub.services import broadcast_schedule, broadcasts
 from backend_stub.services.changes import decode_cursor, pull
 from backend_stub.services.push import apply_batch
 
@@ -41,6 +41,11 @@ def pull_changes(
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 500,
 ) -> Response:
     """Changes since ``cursor`` that the caller's role and stores may see."""
+    with gate.read() as tx:  # issue 11, bcwrite: broadcasts due to be sent or to expire, first
+        due = broadcast_schedule.any_due(tx.conn, datetime.now(UTC))
+    if due:
+        with gate.write() as tx:
+            broadcast_schedule.move_due(tx.conn, datetime.now(UTC))
     with gate.read() as tx:
         after, tag = decode_cursor(cursor)
         page = pull(tx.conn, tx.caller.actor, tx.caller.device_id, after, limit, tag)

@@ -88,13 +88,17 @@ def send(conn: Connection, p: m.BroadcastCreate, actor: Actor, created_at: datet
     sender's managers."""
     try:
         reached = resolve(conn, actor, p.audience())
+        rules.check_schedule(created_at, p.send_at, p.expires_at)  # issue 11, bcwrite
     except AccessDenied as exc:
         raise Rejected(Reason(exc.reason), exc.message) from None
     if not reached:
         raise Rejected(Reason.BROADCAST_AUDIENCE_EMPTY, "Nobody is in this audience.")
     chosen = {"store_ids": p.store_ids, "area": p.area, "role": p.role, "user_ids": p.user_ids}
+    translations = {code: t.model_dump() for code, t in sorted(p.translations.items())}  # issue 11, bcwrite
     row = {"id": p.broadcast_id, "author_id": actor.user_id, "title": p.title, "body": p.body,
-           "created_at": created_at, "kind": p.kind, "pinned": p.pinned, "audience": json.dumps(chosen)}
+           "created_at": created_at, "kind": p.kind, "pinned": p.pinned, "audience": json.dumps(chosen),
+           "translations": json.dumps(translations), "send_at": p.send_at, "expires_at": p.expires_at,
+           "stage": rules.stage(created_at, p.send_at, p.expires_at)}
     conn.execute(db.broadcasts.insert(), row)
     store_ids = sorted({s for s in reached.values() if s} | set(p.store_ids))
     if store_ids:
@@ -102,8 +106,10 @@ def send(conn: Connection, p: m.BroadcastCreate, actor: Actor, created_at: datet
                                                    for s in store_ids])
     conn.execute(db.broadcast_recipients.insert(), [
         {"broadcast_id": p.broadcast_id, "user_id": uid, "store_id": sid} for uid, sid in sorted(reached.items())])
-    data = {**row, "audience": chosen, "store_ids": store_ids, "recipient_ids": sorted(reached)}
-    for user_id in sorted(set(reached) | followers(conn, actor.user_id)):
+    data = {**row, "audience": chosen, "translations": translations, "store_ids": store_ids, "recipient_ids": sorted(reached)}
+    # Issue 11, bcwrite: one to send later reaches its readers then (broadcast_schedule.release_due).
+    readers = set(reached) if row["stage"] == rules.SENT else set()
+    for user_id in sorted(readers | followers(conn, actor.user_id)):
         emit(conn, "broadcast", p.broadcast_id, data, audience="user", user_id=user_id)
 
 
@@ -150,9 +156,12 @@ def mark_delivered(conn: Connection, user_id: str, broadcast_ids: Iterable[str],
 def may_read(conn: Connection, actor: Actor, broadcast_id: str) -> bool:
     """Whether ``actor`` may read a broadcast: sent to them (or, for one without recipients, to
     one of their stores), or theirs to follow."""
-    b = conn.execute(select(db.broadcasts.c.author_id).where(db.broadcasts.c.id == broadcast_id)).first()
+    b = conn.execute(select(db.broadcasts.c.author_id, db.broadcasts.c.stage).where(
+        db.broadcasts.c.id == broadcast_id)).first()
     if b is None:
         return False
+    if b.stage != rules.SENT:  # issue 11, bcwrite: held or expired: its sender and managers only
+        return may_follow(conn, actor, b.author_id)
     r = db.broadcast_recipients.c
     addressed = conn.execute(select(r.user_id).where(r.broadcast_id == broadcast_id).limit(1)).first()
     if addressed is None:  # before issue 11: everyone of its stores

@@ -6,6 +6,7 @@ table is rejected per item as ``unknown_mutation_type``.
 
 from app.protocol.mutations import VOID
 from backend_stub.services.availability import AVAILABILITY_HANDLERS
+from backend_stub.services.broadcast_edits import BROADCAST_EDIT_HANDLERS
 from backend_stub.services.broadcast_reminders import REMINDER_HANDLERS
 from backend_stub.services.handlers import BASIC_HANDLERS, Handler
 from backend_stub.services.open_shift_edits import OPEN_SHIFT_EDIT_HANDLERS
@@ -34,5 +35,6 @@ HANDLERS: dict[str, Handler] = {
     **OPEN_SHIFT_HANDLERS,  # issue 10, openshifts
     **OPEN_SHIFT_EDIT_HANDLERS,  # issue 10, openshiftedit
     **REMINDER_HANDLERS,  # issue 11, bcfollow
+    **BROADCAST_EDIT_HANDLERS,  # issue 11, bcwrite
     VOID: _void,
 }

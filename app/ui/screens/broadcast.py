@@ -7,16 +7,20 @@ as "箱。Please...": the IME's last character went into the fresh field).
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import flet as ft
 
-from app.domain.broadcasts import NORMAL, URGENT
+from app.domain.attendance.common import HONG_KONG
+from app.domain.broadcasts import NORMAL, URGENT, addressable_areas
+from app.i18n.locales import SUPPORTED_LOCALES
 from app.domain.roles import Role
 from app.store import queries
 from app.ui import shift_news
 from app.ui.chrome import big_button, frame, section
-from app.ui.context import AppContext
+from app.ui.context import AppContext, InputError
 from app.ui.dialogs import confirm
+from app.ui.pickers import date_field, parse_day, parse_time, time_field
 from app.ui.screen_state import screen_state
 from app.ui.screens.broadcast_receipts import ask_server
 
@@ -34,6 +38,15 @@ class BroadcastDraft:
     people: dict[str, bool] = field(default_factory=dict)  # person id -> ticked
     urgent: bool = False
     pinned: bool = False
+    # Issue 11, bcwrite: every store of an area instead of ticked stores ("": the ticked stores),
+    # and the sender's other-language versions (code -> {"title", "body"}).
+    area: str = ""
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Send later / expire (Hong Kong time, as typed or picked; empty: now / never).
+    send_day: str = ""
+    send_time: str = ""
+    expire_day: str = ""
+    expire_time: str = ""
 
     def reset(self) -> None:
         """Start a new one, in place (the fields on screen hold this object)."""
@@ -62,13 +75,15 @@ PEOPLE = "people"
 def _audience(ctx: AppContext, draft: BroadcastDraft) -> dict:
     """What the sender chose, as the server takes it (app.protocol BroadcastAudience)."""
     if draft.role == PEOPLE:
-        return {"store_ids": [], "role": None, "user_ids": sorted(uid for uid, on in draft.people.items() if on)}
-    stores = [sid for sid in ctx.user["store_ids"] if draft.stores.get(sid, True)]
-    return {"store_ids": stores, "role": None if draft.role == "everyone" else draft.role, "user_ids": []}
+        return {"store_ids": [], "area": None, "role": None,
+                "user_ids": sorted(uid for uid, on in draft.people.items() if on)}
+    stores = [] if draft.area else [sid for sid in ctx.user["store_ids"] if draft.stores.get(sid, True)]
+    return {"store_ids": stores, "area": draft.area or None, "role": None if draft.role == "everyone" else draft.role,
+            "user_ids": []}
 
 
 def _key(audience: dict) -> tuple:
-    return tuple(audience["store_ids"]), audience["role"], tuple(audience["user_ids"])
+    return tuple(audience["store_ids"]), audience["area"], audience["role"], tuple(audience["user_ids"])
 
 
 async def _count(ctx: AppContext, state: BroadcastState) -> None:
@@ -100,27 +115,115 @@ def _send(ctx: AppContext, state: BroadcastState) -> None:
     draft = state.draft
     audience = _audience(ctx, draft)
     stores = audience["store_ids"]
-    if not draft.title.strip() or not (stores or audience["user_ids"]):
+    if not draft.title.strip() or not (stores or audience["area"] or audience["user_ids"]):
         ctx.notify(ctx._("Add a title and choose at least one person.") if draft.role == PEOPLE
                    else ctx._("Add a title and choose at least one store."), error=True)
         return
 
+    try:
+        send_at = _when(ctx, draft.send_day, draft.send_time)
+        expires_at = _when(ctx, draft.expire_day, draft.expire_time)
+    except InputError as exc:
+        ctx.notify(exc.message, error=True)
+        return
+
     def create() -> None:
-        ctx.actions.create_broadcast(stores, draft.title.strip(), draft.body, role=audience["role"],
-                                     user_ids=tuple(audience["user_ids"]), kind=URGENT if draft.urgent else NORMAL,
-                                     pinned=draft.pinned)
+        ctx.actions.create_broadcast(stores, draft.title.strip(), draft.body, area=audience["area"],
+                                     role=audience["role"], user_ids=tuple(audience["user_ids"]),
+                                     kind=URGENT if draft.urgent else NORMAL, pinned=draft.pinned,
+                                     translations=_written_translations(draft), send_at=send_at,
+                                     expires_at=expires_at)
         state.draft.reset()  # sent: the redraw after it starts a new one
 
     def send_now() -> None:
         ctx.act(create, ctx._("Broadcast saved. It will be sent when online."))
 
-    if len(stores) < 2:
+    reached = stores
+    if audience["area"]:  # issue 11, bcwrite: every store of the area
+        with ctx.store.reading() as db:
+            reached = queries.area_stores(db).get(audience["area"], [])
+    if len(reached) < 2:
         send_now()
         return
     # Issue 11: more than one store is a wide audience: ask first, with the count when known.
     question = ctx.tr.ngettext("Send this broadcast to {count} store?", "Send this broadcast to {count} stores?",
-                               len(stores))
+                               len(reached))
     confirm(ctx, ctx._("Send"), ctx.tr.join(question, _count_text(ctx, state)), ctx._("Send"), send_now)
+
+
+def _when(ctx: AppContext, day_text: str, time_text: str) -> datetime | None:
+    """A typed day and time in Hong Kong (None when no day: now, or never); InputError saying how
+    to write them otherwise."""
+    day = parse_day(ctx, day_text)
+    if day is None:
+        return None
+    return datetime.combine(day, parse_time(ctx, time_text), HONG_KONG)
+
+
+def _schedule_fields(ctx: AppContext, draft: BroadcastDraft) -> list[ft.Control]:
+    """Issue 11, bcwrite: send later and expire, each a day and a time (the pickers' fields)."""
+    today = ctx.tr.to_local(ctx.tr.now()).date()
+    last = today + timedelta(days=366)
+
+    def pair(day_label: str, day: str, time_label: str, time_name: str) -> ft.Row:
+        return ft.Row([
+            date_field(ctx, day_label, getattr(draft, day), lambda text: setattr(draft, day, text), first=today,
+                       last=last, dense=True, expand=2),
+            time_field(ctx, time_label, getattr(draft, time_name), lambda text: setattr(draft, time_name, text),
+                       dense=True, expand=1)])
+
+    return [pair(ctx._("Send later on (YYYY-MM-DD)"), "send_day", ctx._("At (HH:MM)"), "send_time"),
+            pair(ctx._("Expires on (YYYY-MM-DD)"), "expire_day", ctx._("At (HH:MM)"), "expire_time")]
+
+
+def _written_translations(draft: BroadcastDraft) -> dict[str, dict[str, str]]:
+    """The other-language versions with a title (an untouched language is left out)."""
+    return {code: {"title": t["title"].strip(), "body": t["body"]}
+            for code, t in draft.translations.items() if t["title"].strip()}
+
+
+def _choose(ctx: AppContext, change) -> None:
+    """A choice that shows or hides fields (an area, a language added or removed): redraw."""
+    change()
+    ctx.rerender()
+
+
+def _translation_fields(ctx: AppContext, draft: BroadcastDraft) -> list[ft.Control]:
+    """Issue 11, bcwrite: the title and text in each language the sender added, and a menu to
+    add another (each reader sees their language's version)."""
+    t, fields = ctx.typo, []
+    for code, text in draft.translations.items():
+        language = SUPPORTED_LOCALES[code]
+        fields += [
+            ft.TextField(label=ctx._("Title ({language})", language=language), max_length=200,
+                         text_style=t.style(16), value=text["title"],
+                         on_change=lambda e, x=text: x.__setitem__("title", e.control.value or "")),
+            ft.TextField(label=ctx._("Message ({language})", language=language), multiline=True, min_lines=2,
+                         max_length=5000, text_style=t.style(16), value=text["body"],
+                         on_change=lambda e, x=text: x.__setitem__("body", e.control.value or "")),
+            big_button(ctx, ctx._("Remove"), lambda e, c=code: _choose(ctx, lambda: draft.translations.pop(c, None)),
+                       icon=ft.Icons.DELETE_OUTLINE, filled=False)]
+    others = [c for c in SUPPORTED_LOCALES if c not in draft.translations]
+    add = ft.Dropdown(label=ctx._("Add a language"), value=None, text_style=t.style(15),
+                      options=[ft.dropdown.Option(key=c, text=SUPPORTED_LOCALES[c]) for c in others],
+                      on_select=lambda e: e.control.value and _choose(
+                          ctx, lambda: draft.translations.setdefault(e.control.value, {"title": "", "body": ""})))
+    return [*fields, add] if others else fields
+
+
+def _area_picker(ctx: AppContext, draft: BroadcastDraft, names: dict[str, str]) -> list[ft.Control]:
+    """Issue 11, bcwrite: every store of an area (one all of whose stores I manage), shown by its
+    stores' names."""
+    with ctx.store.reading() as db:
+        areas = queries.area_stores(db)
+    mine = addressable_areas(ctx.user["store_ids"], areas)
+    if not mine:
+        return []
+    options = [ft.dropdown.Option(key="", text=ctx._("The stores ticked below"))]
+    options += [ft.dropdown.Option(key=a, text=ctx.tr.join(*(names.get(s, s) for s in areas[a]))) for a in mine]
+    return [ft.Dropdown(label=ctx._("Area"), value=draft.area if draft.area in mine else "", options=options,
+                        text_style=ctx.typo.style(15),
+                        on_select=lambda e: _choose(ctx, lambda: setattr(draft, "area", e.control.value or "")))]
 
 
 def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> list[ft.Control]:
@@ -141,6 +244,8 @@ def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> l
         picks = [ft.Checkbox(label=p["name"], value=draft.people.get(p["id"], False), label_style=t.style(15),
                              on_change=lambda e, uid=p["id"]: draft.people.__setitem__(uid, bool(e.control.value)))
                  for p in people]
+    elif draft.area:
+        picks = []
     else:
         picks = [ft.Checkbox(label=names.get(sid, sid), value=draft.stores.get(sid, True), label_style=t.style(15),
                              on_change=lambda e, sid=sid: draft.stores.__setitem__(sid, bool(e.control.value)))
@@ -150,7 +255,9 @@ def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> l
                 ft.Switch(label=ctx._("Pin to the top"), value=draft.pinned, label_text_style=t.style(15),
                           on_change=lambda e: setattr(draft, "pinned", bool(e.control.value)))]
     counted = _count_text(ctx, state)
-    return [title, body, role, *picks, *switches,
+    where = [] if draft.role == PEOPLE else _area_picker(ctx, draft, names)
+    return [title, body, *_translation_fields(ctx, draft), role, *where, *picks, *switches,
+            *_schedule_fields(ctx, draft),
             ft.Row([big_button(ctx, ctx._("Count people"), lambda e: ctx.page.run_task(_count, ctx, state),
                                icon=ft.Icons.GROUPS, filled=False),
                     *([t.text(counted, 15)] if counted else [])], wrap=True),

@@ -5,15 +5,40 @@ detail shows its full text; opening it records "read" (offline too, with the tim
 opened); an urgent one shows Acknowledge until I tap it.
 """
 
+from dataclasses import dataclass, field
+
 import flet as ft
 
+from app.domain.broadcasts import KINDS, matches
 from app.store import queries
 from app.store.queries import Broadcast
 from app.ui import shift_news
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.screen_state import screen_state
 
 ROUTE = "/broadcasts"
+
+
+@dataclass
+class Typed:
+    """What is typed in the search field (typing redraws nothing)."""
+
+    text: str = ""
+
+
+@ft.observable
+@dataclass
+class ReadingState:
+    """Issue 11, bcwrite: the broadcast shown as its sender wrote it ("Show original"), if any,
+    and the feed's search (applied on Enter or the search button)."""
+
+    original_of: str = ""
+    typed: Typed = field(default_factory=Typed)
+    searched: str = ""
+    editing: str = ""  # the sender's broadcast being edited here
+    edit: Typed = field(default_factory=Typed)  # its new title (``text``) ...
+    edit_body: Typed = field(default_factory=Typed)  # ... and text
 
 
 def _byline(ctx: AppContext, b: Broadcast) -> str:
@@ -41,12 +66,30 @@ def _tile(ctx: AppContext, b: Broadcast) -> ft.Control:
         on_click=lambda e, bid=b.id: ctx.page.navigate(f"{ROUTE}/{bid}"))
 
 
+def _search_row(ctx: AppContext, state: ReadingState) -> ft.Control:
+    def search(_e=None) -> None:
+        state.searched = state.typed.text.strip()  # redraws
+
+    box = ft.TextField(label=ctx._("Search broadcasts"), value=state.typed.text, text_style=ctx.typo.style(15),
+                       expand=True, on_change=lambda e: setattr(state.typed, "text", e.control.value or ""),
+                       on_submit=search)
+    return ft.Row([box, ft.IconButton(ft.Icons.SEARCH, tooltip=ctx._("Search broadcasts"), on_click=search)])
+
+
+def _found(ctx: AppContext, b: Broadcast, query: str) -> bool:
+    """Search looks in the text as written and in my language's version."""
+    return matches(query, b.title, b.body, shift_news.title(ctx, b), *shift_news.lines(ctx, b))
+
+
 def view(ctx: AppContext) -> ft.View:
-    """The feed: every broadcast sent to me."""
+    """The feed: every broadcast sent to me (issue 11, bcwrite: searchable)."""
+    state = screen_state(ctx, ROUTE, ReadingState)
     with ctx.store.reading() as db:
         feed = queries.broadcasts(db, ctx.user["id"], feed=True)
-    rows = [_tile(ctx, b) for b in feed] or [ctx.typo.text(ctx._("No broadcasts yet."), 15)]
-    return frame(ctx, ROUTE, ctx._("Broadcasts"), rows, back=True)
+    found = [b for b in feed if _found(ctx, b, state.searched)]
+    empty = ctx._("No broadcasts match your search.") if feed else ctx._("No broadcasts yet.")
+    rows = [_tile(ctx, b) for b in found] or [ctx.typo.text(empty, 15)]
+    return frame(ctx, ROUTE, ctx._("Broadcasts"), [_search_row(ctx, state), *rows], back=True)
 
 
 def _opened(ctx: AppContext, b: Broadcast) -> None:
@@ -67,6 +110,60 @@ def _acknowledge_row(ctx: AppContext, b: Broadcast) -> list[ft.Control]:
                 lambda: ctx.actions.acknowledge_broadcast(b.id), ctx._("Acknowledged.")), icon=ft.Icons.TASK_ALT)]
 
 
+def _original_toggle(ctx: AppContext, state: ReadingState, broadcast_id: str, is_translation: bool,
+                     original: bool) -> list[ft.Control]:
+    """Issue 11, bcwrite: a translated broadcast can be read as its sender wrote it, and back."""
+    if not is_translation:
+        return []
+    if original:
+        return [big_button(ctx, ctx._("Show translation"), lambda e: setattr(state, "original_of", ""),
+                           icon=ft.Icons.TRANSLATE, filled=False)]
+    return [ctx.typo.text(ctx._("Translated by the sender"), 13, color=ft.Colors.GREY_800),
+            big_button(ctx, ctx._("Show original"), lambda e: setattr(state, "original_of", broadcast_id),
+                       icon=ft.Icons.TRANSLATE, filled=False)]
+
+
+def _what_changed(ctx: AppContext, b: Broadcast) -> list[ft.Control]:
+    """Issue 11, bcwrite: an edited broadcast says when, and shows the text before the edit."""
+    if not b.previous:
+        return []
+    t, grey = ctx.typo, ft.Colors.GREY_800
+    before = [b.previous.get("title") or "", b.previous.get("body") or ""]
+    return [t.text(ctx._("Edited at {time}", time=ctx.tr.format_datetime(b.edited_at, "short")) if b.edited_at
+                   else ctx._("Edited"), 14, weight=ft.FontWeight.W_600),
+            t.text(ctx._("Before the edit:"), 13, color=grey),
+            *[t.text(line, 14, color=grey, semantics_label=line) for line in before if line]]
+
+
+def _edit_rows(ctx: AppContext, state: ReadingState, b: Broadcast) -> list[ft.Control]:
+    """Issue 11, bcwrite: the sender edits their broadcast (the server keeps each version; an
+    urgent one is acknowledged again)."""
+    if b.author_id != ctx.user["id"] or b.kind not in KINDS:
+        return []
+    if state.editing != b.id:
+        def start(_e) -> None:
+            state.edit.text, state.edit_body.text = b.title, b.body
+            state.editing = b.id  # redraws
+
+        return [big_button(ctx, ctx._("Edit"), start, icon=ft.Icons.EDIT, filled=False)]
+    t = ctx.typo
+
+    def save(_e) -> None:
+        def done() -> None:
+            ctx.actions.edit_broadcast(b.id, state.edit.text.strip(), state.edit_body.text, b.translations)
+            state.editing = ""
+
+        if state.edit.text.strip():
+            ctx.act(done, ctx._("Broadcast saved. It will be sent when online."))
+
+    return [ft.TextField(label=ctx._("Title"), max_length=200, text_style=t.style(16), value=state.edit.text,
+                         on_change=lambda e: setattr(state.edit, "text", e.control.value or "")),
+            ft.TextField(label=ctx._("Message"), multiline=True, min_lines=3, max_length=5000, text_style=t.style(16),
+                         value=state.edit_body.text,
+                         on_change=lambda e: setattr(state.edit_body, "text", e.control.value or "")),
+            big_button(ctx, ctx._("Save changes"), save, icon=ft.Icons.SAVE)]
+
+
 def detail_view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
     """One broadcast's full text; opening it records "read"."""
     t = ctx.typo
@@ -75,12 +172,20 @@ def detail_view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
     if b is None:
         return frame(ctx, route, ctx._("Broadcast"), [t.text(ctx.reason_text("not_found"), 15)], back=True)
     _opened(ctx, b)
+    state = screen_state(ctx, ROUTE, ReadingState)
+    is_translation = shift_news.version(ctx, b).locale is not None
+    original = is_translation and state.original_of == b.id
     body: list[ft.Control] = [
-        t.text(shift_news.title(ctx, b), 20, weight=ft.FontWeight.BOLD),
+        t.text(shift_news.title(ctx, b, original=original), 20, weight=ft.FontWeight.BOLD),
         t.text(ctx.tr.join(*[m for m in _marks(ctx, b) if m != ctx._("Unread")], _byline(ctx, b)), 13,
                color=ft.Colors.GREY_800),
-        *[t.text(line, 16, selectable=True) for line in shift_news.lines(ctx, b)],
+        # Selectable text is left out of the page's accessibility tree (Flutter web): named again.
+        *[t.text(line, 16, selectable=True, semantics_label=line)
+          for line in shift_news.lines(ctx, b, original=original)],
         ft.Row(shift_news.open_button(ctx, b), wrap=True),
+        *_what_changed(ctx, b),
         *_acknowledge_row(ctx, b),
+        *_original_toggle(ctx, state, b.id, is_translation, original),
+        *_edit_rows(ctx, state, b),
     ]
     return frame(ctx, route, ctx._("Broadcast"), [section(ctx, ctx._("Message"), body)], back=True)
