@@ -129,7 +129,7 @@ def _recipients(db: Database, row: dict) -> tuple[tuple[str, str], ...]:
 #: even when I am its author: a shift change my own action caused (a trade I accepted that the
 #: chain approved at once) is still news to me.
 #: Issue 11, bcwrite: and it is due (sent, not expired), by this phone's clock, offline too.
-_ADDRESSED = (" (EXISTS (SELECT 1 FROM json_each(b.recipient_ids) WHERE value = :me)"
+ADDRESSED = (" (EXISTS (SELECT 1 FROM json_each(b.recipient_ids) WHERE value = :me)"
               " OR (b.recipient_ids IS NULL AND b.author_id IS NOT :me))"
               " AND (b.send_at IS NULL OR julianday(b.send_at) <= julianday(:now))"
               " AND (b.expires_at IS NULL OR julianday(b.expires_at) > julianday(:now))")
@@ -137,6 +137,11 @@ _ADDRESSED = (" (EXISTS (SELECT 1 FROM json_each(b.recipient_ids) WHERE value = 
 
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat()
+
+
+def addressed_params(user_id: str) -> dict:
+    """The parameters ``ADDRESSED`` needs: me, and now (for send-later and expiry)."""
+    return {"me": user_id, "now": _now_iso()}
 
 
 def broadcasts(db: Database, user_id: str, *, unread_only: bool = False, feed: bool = False,
@@ -148,7 +153,7 @@ def broadcasts(db: Database, user_id: str, *, unread_only: bool = False, feed: b
     """
     where = " WHERE b.id = :only" if only else ""
     if unread_only or feed:
-        where = " WHERE" + _ADDRESSED + (" AND r.read_at IS NULL" if unread_only else "")
+        where = " WHERE" + ADDRESSED + (" AND r.read_at IS NULL" if unread_only else "")
     order = " ORDER BY " + ("b.pinned DESC, r.read_at IS NOT NULL, " if feed else "") + "b.created_at DESC, b.id DESC"
     rows = db.query(
         "SELECT b.*, coalesce(u.name, b.author_id) AS author_name, r.read_at, r.sync_state,"
@@ -169,8 +174,8 @@ def unacknowledged_urgent(db: Database, user_id: str) -> Broadcast | None:
     indexed look-up: the shell asks on every redraw)."""
     row = db.execute(
         "SELECT b.id FROM broadcasts b LEFT JOIN broadcast_acks a ON a.id = b.id || ':' || :me"
-        " WHERE b.kind = 'urgent' AND a.id IS NULL AND" + _ADDRESSED + " ORDER BY b.created_at, b.id LIMIT 1",
-        {"me": user_id, "now": _now_iso()}).fetchone()
+        " WHERE b.kind = 'urgent' AND a.id IS NULL AND" + ADDRESSED + " ORDER BY b.created_at, b.id LIMIT 1",
+        addressed_params(user_id)).fetchone()
     return broadcast(db, user_id, row[0]) if row else None
 
 
@@ -180,8 +185,8 @@ def reminded_ids(db: Database, user_id: str) -> set[str]:
     return {row[0] for row in db.execute(
         "SELECT DISTINCT b.id FROM broadcast_reminders m JOIN broadcasts b ON b.id = m.broadcast_id"
         " LEFT JOIN broadcast_reads r ON r.broadcast_id = b.id AND r.user_id = :me"
-        " LEFT JOIN broadcast_acks a ON a.broadcast_id = b.id AND a.user_id = :me WHERE" + _ADDRESSED +
-        " AND CASE WHEN b.kind = 'urgent' THEN a.id IS NULL ELSE r.id IS NULL END", {"me": user_id})}
+        " LEFT JOIN broadcast_acks a ON a.broadcast_id = b.id AND a.user_id = :me WHERE" + ADDRESSED +
+        " AND CASE WHEN b.kind = 'urgent' THEN a.id IS NULL ELSE r.id IS NULL END", addressed_params(user_id))}
 
 
 def broadcast_reminders(db: Database, broadcast_id: str) -> list[dict]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from app.domain.urgent_repeats import URGENT_REPEATS, RepeatSettings
-from app.store.queries import _ADDRESSED
+from app.store.queries import ADDRESSED, addressed_params
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,8 @@ def waiting(db: Database, user_id: str) -> list[tuple[str, datetime | None, date
     rows = db.execute(
         "SELECT b.id, p.first_shown, p.put_off_at FROM broadcasts b"
         " LEFT JOIN broadcast_acks a ON a.id = b.id || ':' || :me LEFT JOIN urgent_put_off p ON p.id = b.id"
-        " WHERE b.kind = 'urgent' AND a.id IS NULL AND" + _ADDRESSED + " ORDER BY b.created_at, b.id",
-        {"me": user_id}).fetchall()
+        " WHERE b.kind = 'urgent' AND a.id IS NULL AND" + ADDRESSED + " ORDER BY b.created_at, b.id",
+        addressed_params(user_id)).fetchall()
     return [(r[0], r[1] and datetime.fromisoformat(r[1]), r[2] and datetime.fromisoformat(r[2])) for r in rows]
 
 
