@@ -233,3 +233,14 @@ def test_a_broadcast_sent_later_reaches_its_readers_only_then_and_is_taken_back_
                 expires_at=at.isoformat())
     assert bad["status"] == "rejected" and bad["reason"] == "broadcast_bad_schedule", bad
     assert api.get("/v1/broadcasts/bc-backwards", headers=bearer(api, CWB_MANAGER)).status_code == 404
+
+
+def test_the_audience_count_path_is_not_read_as_a_broadcast_id(api):
+    """`/v1/broadcasts/audience-count` is the audience count only: OPTIONS lists exactly POST
+    (the fuzzer found GET advertised there, answered as a broadcast called "audience-count"),
+    and a GET is 405 naming it; a broadcast id still reads as one."""
+    options = api.options("/v1/broadcasts/audience-count")
+    assert options.status_code == 204 and options.headers["allow"] == "OPTIONS, POST"
+    got = api.get("/v1/broadcasts/audience-count", headers=bearer(api, "u-s01"))
+    assert got.status_code == 405 and got.headers["allow"] == "OPTIONS, POST"
+    assert api.get("/v1/broadcasts/bc-nothing-here", headers=bearer(api, "u-s01")).status_code == 404

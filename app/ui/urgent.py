@@ -72,8 +72,9 @@ def view(ctx: AppContext, route: str, b: queries.Broadcast) -> ft.View:
     heading = ctx.tr.join(ctx._("Urgent"), shift_news.title(ctx, b))
     return ft.View(
         route=route,
-        appbar=ft.AppBar(title=t.text(heading, 20, weight=ft.FontWeight.BOLD), automatically_imply_leading=False,
-                         bgcolor=ft.Colors.RED_100),
+        # White on the error red: the pair the contrast check holds (tests/test_contrast.py).
+        appbar=ft.AppBar(title=t.text(heading, 20, weight=ft.FontWeight.BOLD, color=ft.Colors.WHITE),
+                         automatically_imply_leading=False, bgcolor=ft.Colors.RED_900),
         controls=[ft.ListView([section(ctx, ctx._("Message"), [
             t.text(ctx.tr.join(b.author_name, b.created_at and ctx.tr.format_datetime(b.created_at, "short")), 13,
                    color=ft.Colors.GREY_800),

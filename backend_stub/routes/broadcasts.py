@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from starlette.convertors import StringConvertor, register_url_convertor
 from sqlalchemy import select
 
 from app.domain.access import AccessDenied
@@ -24,6 +25,17 @@ from backend_stub.openapi import errors
 from backend_stub.services import broadcast_edits, broadcast_receipts, broadcasts, overdue_acknowledgements
 
 router = APIRouter(prefix="/broadcasts", tags=["broadcasts"])
+
+
+class BroadcastIdConvertor(StringConvertor):
+    """A broadcast id in a path: never the name of a route beside it, so
+    ``/broadcasts/audience-count`` is only that route (no GET answers there as a broadcast
+    "audience-count", and its ``Allow`` lists exactly the methods documented)."""
+
+    regex = r"(?!(?:audience-count|not-acknowledged)(?:/|$))[^/]+"
+
+
+register_url_convertor("broadcast_id", BroadcastIdConvertor())
 
 
 @router.post("/audience-count", responses=errors(400, 401, 403))
@@ -50,7 +62,7 @@ def _hidden(broadcast_id: str) -> NotFound:
     return NotFound(Reason.NOT_FOUND, f"No broadcast {broadcast_id} for you.")
 
 
-@router.get("/{broadcast_id}", responses=errors(401, 404))
+@router.get("/{broadcast_id:broadcast_id}", responses=errors(401, 404))
 def read_broadcast(broadcast_id: str, caller: CurrentUser, conn: DbRead) -> dict[str, Any]:
     """One broadcast, for someone it was sent to, its sender or the sender's managers."""
     if not broadcasts.may_read(conn, caller.actor, broadcast_id):

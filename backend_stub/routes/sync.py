@@ -34,6 +34,21 @@ def push(body: PushRequest, gate: DatabaseGate, settings: SettingsDep) -> Respon
     return Response(answer.model_dump_json(), media_type="application/json")
 
 
+def _move_due_broadcasts(gate: DatabaseGate) -> None:
+    """Issue 11, bcwrite: broadcasts due to be sent or to expire go on before a pull; asked of
+    the database only when this process's watch says one may be due (not on every pull)."""
+    now = datetime.now(UTC)
+    if not broadcast_schedule.due_watch.should_look(now):
+        return
+    with gate.read() as tx:
+        due = broadcast_schedule.next_due(tx.conn)
+    if due is not None and due <= now:
+        with gate.write() as tx:
+            broadcast_schedule.move_due(tx.conn, now)
+            due = broadcast_schedule.next_due(tx.conn)
+    broadcast_schedule.due_watch.looked(now, due)
+
+
 @router.get("/pull", response_model=PullResponse, responses=errors(BadRequest))
 def pull_changes(
     gate: DatabaseGate,
@@ -41,11 +56,7 @@ def pull_changes(
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 500,
 ) -> Response:
     """Changes since ``cursor`` that the caller's role and stores may see."""
-    with gate.read() as tx:  # issue 11, bcwrite: broadcasts due to be sent or to expire, first
-        due = broadcast_schedule.any_due(tx.conn, datetime.now(UTC))
-    if due:
-        with gate.write() as tx:
-            broadcast_schedule.move_due(tx.conn, datetime.now(UTC))
+    _move_due_broadcasts(gate)
     with gate.read() as tx:
         after, tag = decode_cursor(cursor)
         page = pull(tx.conn, tx.caller.actor, tx.caller.device_id, after, limit, tag)

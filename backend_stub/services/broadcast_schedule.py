@@ -8,9 +8,10 @@ themselves, offline too.
 """
 
 import json
-from datetime import datetime
+import threading
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from app.domain import broadcasts as rules
@@ -34,9 +35,40 @@ def _due(now: datetime):
     return (_B.stage != rules.EXPIRED) & or_((_B.stage == rules.HELD) & (_B.send_at <= now), _B.expires_at <= now)
 
 
-def any_due(conn: Connection, now: datetime) -> bool:
-    """Whether a broadcast is due to be sent or to expire (read only: most pulls find none)."""
-    return conn.execute(select(_B.id).where(_due(now)).limit(1)).first() is not None
+def next_due(conn: Connection) -> datetime | None:
+    """The earliest time a broadcast is due to be sent or to expire (None: nothing scheduled)."""
+    send = conn.execute(select(func.min(_B.send_at)).where(_B.stage == rules.HELD)).scalar()
+    expire = conn.execute(select(func.min(_B.expires_at)).where(_B.stage != rules.EXPIRED)).scalar()
+    times = [utc(t) for t in (send, expire) if t is not None]
+    return min(times) if times else None
+
+
+class DueWatch:
+    """When this server process next needs to look for broadcasts due, so that a pull (the hot
+    path of every phone) does not ask the database each time. It knows the earliest time due that
+    this process has seen (its own writes tell it at once, ``scheduled``), and looks again at
+    least every ``refresh`` for those another worker process wrote (sent up to that much late)."""
+
+    def __init__(self, refresh: timedelta = timedelta(seconds=15)) -> None:
+        self.refresh, self._next, self._lock = refresh, None, threading.Lock()
+
+    def should_look(self, now: datetime) -> bool:
+        with self._lock:
+            return self._next is None or now >= self._next
+
+    def looked(self, now: datetime, due: datetime | None) -> None:
+        with self._lock:
+            self._next = min(now + self.refresh, due) if due else now + self.refresh
+
+    def scheduled(self, *times: datetime | None) -> None:
+        with self._lock:
+            for t in times:
+                if t is not None and self._next is not None:
+                    self._next = min(self._next, utc(t))
+
+
+#: This process's watch (each uvicorn worker has its own).
+due_watch = DueWatch()
 
 
 def move_due(conn: Connection, now: datetime) -> None:
@@ -52,4 +84,4 @@ def move_due(conn: Connection, now: datetime) -> None:
                  audience="user", user_id=user_id)
 
 
-__all__ = ["any_due", "feed_data", "move_due"]
+__all__ = ["DueWatch", "due_watch", "feed_data", "move_due", "next_due"]

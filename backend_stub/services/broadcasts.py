@@ -21,6 +21,7 @@ from app.domain.roles import Actor, Role
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
+from backend_stub.services import broadcast_schedule
 from backend_stub.services.changes import emit
 from backend_stub.services.outcomes import Rejected
 
@@ -100,6 +101,7 @@ def send(conn: Connection, p: m.BroadcastCreate, actor: Actor, created_at: datet
            "translations": json.dumps(translations), "send_at": p.send_at, "expires_at": p.expires_at,
            "stage": rules.stage(created_at, p.send_at, p.expires_at)}
     conn.execute(db.broadcasts.insert(), row)
+    broadcast_schedule.due_watch.scheduled(p.send_at, p.expires_at)  # this process looks then
     store_ids = sorted({s for s in reached.values() if s} | set(p.store_ids))
     if store_ids:
         conn.execute(db.broadcast_stores.insert(), [{"broadcast_id": p.broadcast_id, "store_id": s}

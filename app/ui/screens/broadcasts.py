@@ -104,7 +104,7 @@ def _acknowledge_row(ctx: AppContext, b: Broadcast) -> list[ft.Control]:
         return []
     if b.acknowledged_at is not None:
         return [ctx.typo.text(ctx._("Acknowledged at {time}", time=ctx.tr.format_datetime(b.acknowledged_at, "short")),
-                              14, color=ft.Colors.GREEN_900)]
+                              14, color=ft.Colors.GREEN_800)]
     return [ctx.typo.text(ctx._("Please confirm you have read this."), 14, color=ft.Colors.RED_900),
             big_button(ctx, ctx._("Acknowledge"), lambda e: ctx.act(
                 lambda: ctx.actions.acknowledge_broadcast(b.id), ctx._("Acknowledged.")), icon=ft.Icons.TASK_ALT)]

@@ -59,7 +59,7 @@ def view(ctx: AppContext) -> ft.View:
     for b in unread[:5]:
         # Issue 10, shiftnews: a shift change is written here, in the reader's language.
         items.append(ft.Column([
-            *([t.text(ctx._("Reminder: please read this"), 14, color=ft.Colors.DEEP_ORANGE_900,
+            *([t.text(ctx._("Reminder: please read this"), 14, color=ft.Colors.ORANGE_900,
                       weight=ft.FontWeight.W_600)] if b.id in reminded else []),
             t.text(shift_news.title(ctx, b), 16, weight=ft.FontWeight.W_600),
             *[t.text(line, 14, max_lines=3) for line in shift_news.lines(ctx, b)],
