@@ -73,3 +73,17 @@ def test_a_language_chosen_on_the_phone_counts_in_the_receipts_by_language(devic
     languages = texts[texts.index("By language") + 1:texts.index("By person")]
     assert languages == ["العربية", "Read 0 of 1 (0%)", "Bahasa Indonesia", "Read 0 of 1 (0%)",
                          SUPPORTED_LOCALES["zh_Hant_HK"], "Read 0 of 1 (0%)"], languages
+
+
+def test_signing_in_on_a_shared_phone_keeps_the_persons_own_language_on_the_server(device):
+    """Siti (Bahasa Indonesia on the server) signs in on a phone the last person left in Thai:
+    nothing is queued to change her language on the server; choosing Thai herself on Me does."""
+    siti = device("S3002", "2222")
+    assert siti.user.get("locale") == "id"
+    siti.store.set_meta("locale", "th")
+    siti.tell_server_my_locale(signing_in=True)
+    with siti.store.reading() as db:
+        assert db.execute("SELECT count(*) FROM outbox WHERE type='user.locale'").fetchone()[0] == 0
+    siti.set_locale("th")
+    with siti.store.reading() as db:
+        assert db.execute("SELECT count(*) FROM outbox WHERE type='user.locale'").fetchone()[0] == 1

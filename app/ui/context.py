@@ -94,10 +94,14 @@ class AppContext:
         self.apply_look()
         self.rerender()
 
-    def tell_server_my_locale(self) -> None:
+    def tell_server_my_locale(self, *, signing_in: bool = False) -> None:
         """Issue 11, bcfollow: the server keeps each person's language (receipts by language):
-        queue the one chosen on this phone when signed in and the server has another."""
+        queue the one chosen on this phone when signed in and the server has another. At sign-in
+        only a person with no language on the server is told: on a shared phone the language
+        left by the last person must not overwrite the next person's own."""
         locale = self.store.get_meta("locale")
+        if signing_in and self.user is not None and self.user.get("locale"):
+            return
         if self.user is not None and locale and self.user.get("locale") != locale:
             self.actions.set_my_locale(locale)
             self.user = {**self.user, "locale": locale}

@@ -70,7 +70,7 @@ class Shell:
             self.ctx.set_locale(user["locale"])
         self._notice = None
         self._signed_in(user)
-        self.ctx.tell_server_my_locale()  # issue 11, bcfollow: chosen here before signing in
+        self.ctx.tell_server_my_locale(signing_in=True)  # issue 11, bcfollow: chosen before signing in
         self.page.navigate("/home")
 
     def _forget_last_persons_refusals(self, user_id: str) -> None:
