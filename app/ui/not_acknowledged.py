@@ -33,7 +33,9 @@ class NotAcknowledgedState:
 
 async def _load(ctx: AppContext, state: NotAcknowledgedState) -> None:
     answer, _problem = await ask_server(ctx, ctx.api.broadcasts_not_acknowledged)
-    if answer is not None and answer != state.answer:
+    # Only a change someone would see redraws: an empty answer after none shows nothing new, and a
+    # redraw of the screen in use (Home, or where the manager went meanwhile) is not free.
+    if answer is not None and answer != (state.answer or []):
         state.answer = answer  # redraws
 
 
