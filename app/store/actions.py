@@ -16,6 +16,7 @@ from app.domain.access import AccessDenied, require_manager_of, require_may_sign
 from app.domain.attendance import HONG_KONG
 from app.domain.roles import Actor, Role
 from app.domain.timesheet_query import check_timesheet_query
+from app.protocol import Reason
 from app.protocol import mutations as m
 from app.store.database import Locked
 from app.store.clock import DeviceClock
@@ -160,7 +161,7 @@ class Actions:
         """Issue 11, bcfollow: "remind them", offline too: the server reminds those who have not
         read (urgent: acknowledged) it when this arrives. Returns the reminder's id."""
         if not self.actor.role.is_manager:
-            raise AccessDenied("forbidden_role", "Only managers can send reminders.")
+            raise AccessDenied(Reason.FORBIDDEN_ROLE, "Only managers can send reminders.")
         p = m.BroadcastRemind(reminder_id=f"rm-{uuid.uuid4().hex}", broadcast_id=broadcast_id, sent_at=self._now())
         row = {"id": p.reminder_id, "broadcast_id": broadcast_id, "sent_by": self.actor.user_id,
                "sent_at": p.sent_at.isoformat(), "waiting_for": None, "people": None, "sync_state": "pending"}

@@ -13,7 +13,8 @@ from app.ui.context import AppContext
 from app.ui.screen_state import screen_state
 from app.ui.screens.broadcast_receipts import ask_server
 
-ROUTE = "/home/not-acknowledged"
+#: Its screen-state key (a section of Home, not a route of its own).
+STATE_KEY = "home:not-acknowledged"
 ASK_EVERY_S = 60.0
 
 
@@ -51,7 +52,7 @@ def home_section(ctx: AppContext, store_names: dict[str, str]) -> ft.Control | N
     """The section, for a manager, when the server listed someone (None otherwise)."""
     if not ctx.is_manager:
         return None
-    state = screen_state(ctx, ROUTE, NotAcknowledgedState)
+    state = screen_state(ctx, STATE_KEY, NotAcknowledgedState)
     if state.asked.at is None or time.monotonic() - state.asked.at > ASK_EVERY_S:
         state.asked.at = time.monotonic()
         ctx.page.run_task(_load, ctx, state)
