@@ -87,11 +87,11 @@ def delegations_from(db, today: date, viewer: Actor) -> list[dict]:
             if viewer.role is Role.HQ_ADMIN or viewer.user_id in (r["delegator_id"], r["delegate_id"])]
 
 
-def delegate_choices(db, actor: Actor) -> list[tuple[str, str]]:
-    """Issue 10, delegation: (id, name) of the managers ``actor`` may hand approvals to, by name."""
+def delegate_choices(db, actor: Actor) -> list[tuple[str, str, Role]]:
+    """Issue 10, delegation: (id, name, role) of the managers ``actor`` may hand approvals to, by name."""
     me = Person(actor.user_id, actor.role)
     names = people_names(db)
-    return sorted(((p.user_id, names.get(p.user_id, p.user_id)) for p in approvers(db)
+    return sorted(((p.user_id, names.get(p.user_id, p.user_id), p.role) for p in approvers(db)
                    if chains.may_delegate_to(me, p)), key=lambda c: c[1])
 
 

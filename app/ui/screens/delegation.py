@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 import flet as ft
 
-from app.domain.roles import Role
 from app.store.requests import delegate_choices, delegations_from, people_names
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
@@ -94,9 +93,8 @@ def _picker(ctx: AppContext, form: DelegationForm) -> ft.Control:
     t = ctx.typo
     with ctx.store.reading() as db:
         choices = delegate_choices(db, ctx.actor)
-        roles = {r[0]: r[1] for r in db.execute("SELECT id, role FROM users")}
-    radios = [ft.Radio(value=uid, label=ctx.tr.join(name, role_name(ctx, roles.get(uid, Role.STORE_MANAGER.value))),
-                       label_style=t.style(15)) for uid, name in choices]
+    radios = [ft.Radio(value=uid, label=ctx.tr.join(name, role_name(ctx, role.value)), label_style=t.style(15))
+              for uid, name, role in choices]
 
     def picked(e) -> None:
         form.delegate_id = e.control.value
