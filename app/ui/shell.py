@@ -137,15 +137,17 @@ class Shell:
 
     #: Issue 10, pickers: decision queues keep what is being typed in their screen state
     #: (app.ui.screen_state.Drafts), so they follow the server too.
-    KEEPS_TYPING = (trades.ROUTE, "/approvals", requests_queue.ROUTE,
-                    delegation.ROUTE)  # issue 10, issue10fix: its form lives in DelegationState
+    #: Issue 10/11: screens with fields that keep what is typed in their screen state (queues,
+    #: delegation, the broadcast being written), so they follow the server too.
+    KEEPS_TYPING = (trades.ROUTE, "/approvals", requests_queue.ROUTE, delegation.ROUTE, broadcast.ROUTE,
+                    broadcasts.ROUTE)
+    #: Routes below these (a shift's trade options, one broadcast) have no fields of their own.
+    READ_ONLY_BELOW = ("/shifts/", broadcasts.ROUTE + "/")
 
     def _redraws_on_sync(self, route: str) -> bool:
-        """Issue 10, tradeflow: a shift's trade options (no input fields there) follow the server
-        too; queues keep what is typed in their state (KEEPS_TYPING)."""
-        return route in self.READ_ONLY or route in self.KEEPS_TYPING or route.startswith("/shifts/") or (
-            route == broadcast.ROUTE) or (  # issue 11, broadcasts: receipts follow; typing is kept in its state
-            route == broadcasts.ROUTE or route.startswith(broadcasts.ROUTE + "/"))  # the feed has no input
+        """Whether a sync that brought changes redraws ``route`` (never a screen that would lose
+        what is being typed)."""
+        return route in self.READ_ONLY or route in self.KEEPS_TYPING or route.startswith(self.READ_ONLY_BELOW)
 
     # -- routing ---------------------------------------------------------------------------
     @property
