@@ -38,6 +38,20 @@ def tabs_for(ctx: AppContext) -> list[Destination]:
     return MANAGER_TABS if ctx.is_manager else STAFF_TABS
 
 
+def tapped_index(e: ft.Event) -> int:
+    """The destination a tap on the bottom bar chose, from the event itself.
+
+    Why not ``e.control.selected_index``: when a sync redraws the screen between Flutter's
+    "selected_index" patch and its "change" event, Flet hands the event to the new bar (same id,
+    index still the old one) and the patch went to the old bar: the tab would light up and the
+    screen stay where it was. The event carries the tapped index.
+    """
+    try:
+        return int(e.data)
+    except (TypeError, ValueError):
+        return e.control.selected_index
+
+
 def status_strip(ctx: AppContext) -> ft.Control:
     """Always-visible sync status: online/offline, waiting actions, last sync, Sync now.
 
@@ -117,7 +131,7 @@ def frame(ctx: AppContext, route: str, title: str, body: list[ft.Control], *,
         nav = ft.NavigationBar(
             destinations=[ft.NavigationBarDestination(icon=t.icon, label=ctx._(t.label)) for t in tabs],
             selected_index=selected if selected is not None else 0,
-            on_change=lambda e: ctx.page.navigate(tabs[e.control.selected_index].route),
+            on_change=lambda e: ctx.page.navigate(tabs[tapped_index(e)].route),
             height=64 + (16 if ctx.display.large_text else 0),
         )
     return ft.View(
