@@ -6,6 +6,7 @@ import flet as ft
 
 from app.i18n import N_
 from app.ui.context import AppContext
+from app.ui.redraw import REFRESHED_ON_ITS_OWN
 from app.ui.sync_status import healthy, last_sync_text, state_text
 from app.ui.theme import colour, strip_background
 
@@ -104,6 +105,7 @@ def status_slot(ctx: AppContext) -> ft.Control:
     """The status strip of the current view, remembered so a sync can refresh it alone
     (re-rendering the whole view would wipe what the user is typing)."""
     slot = status_strip(ctx)
+    slot.data = REFRESHED_ON_ITS_OWN  # a sync redraws the screen only when something else changed
     ctx.page.data["status_slot"] = slot
     return slot
 

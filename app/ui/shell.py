@@ -11,6 +11,7 @@ from app.ui import urgent
 from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
+from app.ui.redraw import look_of
 from app.ui.screens import (
     approvals, availability, broadcast, broadcast_receipts, broadcasts, calendar_feed, chain_settings, clock,
     delegation, face_setup, home, kiosk, login, me, my_punches, punch, rejected, requests, requests_new,
@@ -133,7 +134,9 @@ class Shell:
     def _synced(self, report) -> None:
         changed = report is not None and (report.pulled or report.applied or report.rejected)
         if changed and self.ctx.user is not None and self._redraws_on_sync(self.route):
-            self.render()
+            # Read-only screens only when they would look different (app.ui.redraw says why);
+            # a screen with fields rebuilds them from its state, and its drafts hold the fields drawn.
+            self.render(only_if_changed=self.route in self.READ_ONLY or self.route.startswith(self.READ_ONLY_BELOW))
 
     #: Issue 10, pickers: decision queues keep what is being typed in their screen state
     #: (app.ui.screen_state.Drafts), so they follow the server too.
@@ -212,8 +215,20 @@ class Shell:
             return punch.view(ctx, route, route.rsplit("/", 1)[1])  # a tapped punch
         return routes.get(route, routes["/home"])()
 
-    def render(self) -> None:
-        """Rebuild the view stack for the current route from the local database."""
+    def render(self, *, only_if_changed: bool = False) -> None:
+        """Rebuild the view stack for the current route from the local database (only when it
+        would look different from what is shown, if asked)."""
+        shown_slot = self.page.data.get("status_slot")
+        stack = self._stack()
+        if only_if_changed and look_of(stack) == look_of(self.page.views):
+            self.page.data["status_slot"] = shown_slot  # the strip on screen is still the one to refresh
+            return
+        self.page.views.clear()
+        self.page.views.extend(stack)
+        self.page.update()
+
+    def _stack(self) -> list[ft.View]:
+        """The views for the current route, bottom first."""
         route = self.route if self.route not in ("", "/") else "/home"
         if self.ctx.user is None:
             stack = [self._screen("/login")]
@@ -228,6 +243,4 @@ class Shell:
                 stack.append(self._screen(route))
         if self.ctx.user is not None and not kiosk.locked(self.ctx) and (waiting := urgent.waiting(self.ctx, route)):
             stack.append(urgent.view(self.ctx, route, waiting))  # issue 11: blocks every screen until acknowledged
-        self.page.views.clear()
-        self.page.views.extend(stack)
-        self.page.update()
+        return stack
