@@ -144,8 +144,9 @@ class Shell:
     #: delegation, the broadcast being written), so they follow the server too.
     KEEPS_TYPING = (trades.ROUTE, "/approvals", requests_queue.ROUTE, delegation.ROUTE, broadcast.ROUTE,
                     broadcasts.ROUTE)
-    #: Routes below these (a shift's trade options, one broadcast) have no fields of their own.
-    READ_ONLY_BELOW = ("/shifts/", broadcasts.ROUTE + "/")
+    #: Routes below these (a shift's trade options, one broadcast, a sent one's receipts) have no
+    #: fields of their own.
+    READ_ONLY_BELOW = ("/shifts/", broadcasts.ROUTE + "/", broadcast_receipts.ROUTE + "/")
 
     def _redraws_on_sync(self, route: str) -> bool:
         """Whether a sync that brought changes redraws ``route`` (never a screen that would lose

@@ -38,6 +38,9 @@ class Fetching:
     """The broadcast whose receipts are being asked for (changing it redraws nothing)."""
 
     broadcast_id: str | None = None
+    #: broadcast id -> how many of its reminders had reached the server when its answer was asked
+    #: for: one more arriving (by a sync) asks again, so the counts follow the reminder.
+    reminders_answered: dict[str, int] = field(default_factory=dict)
 
 
 @ft.observable
@@ -138,13 +141,16 @@ def _remind_section(ctx: AppContext, b: queries.Broadcast | None, answer: dict, 
 def view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
     t, state = ctx.typo, screen_state(ctx, ROUTE + "/receipts", ReceiptsState)
     answer = state.answers.get(broadcast_id)
-    if answer is None and state.fetching.broadcast_id != broadcast_id and state.problem is None:
-        state.fetching.broadcast_id = broadcast_id
-        ctx.page.run_task(_load, ctx, state, broadcast_id)
     with ctx.store.reading() as db:
         names = queries.store_names(db)
         b = queries.broadcast(db, ctx.user["id"], broadcast_id)
         reminders = queries.broadcast_reminders(db, broadcast_id)
+    reached = sum(r["people"] is not None for r in reminders)
+    asked_at = state.fetching.reminders_answered.setdefault(broadcast_id, reached)
+    stale = answer is not None and reached > asked_at  # a reminder reached the server since
+    if (answer is None or stale) and state.fetching.broadcast_id != broadcast_id and state.problem is None:
+        state.fetching.broadcast_id, state.fetching.reminders_answered[broadcast_id] = broadcast_id, reached
+        ctx.page.run_task(_load, ctx, state, broadcast_id)
     body: list[ft.Control] = [t.text(b.title if b else broadcast_id, 18, weight=ft.FontWeight.BOLD)]
     if answer is None:
         body.append(t.text(state.problem or ctx._("Loading…"), 15))
