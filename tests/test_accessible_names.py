@@ -25,7 +25,10 @@ from tests.conftest import login as sign_in
 PRESS = ("on_click", "on_tap", "on_long_press")
 #: Controls that are pressable by nature (their handler may be set later or by a parent).
 PRESSABLE = (ft.IconButton, ft.Button, ft.TextButton, ft.OutlinedButton, ft.FilledButton,
-             ft.FloatingActionButton, ft.Switch, ft.Checkbox, ft.Radio, ft.ListTile)
+             ft.FloatingActionButton, ft.Switch, ft.Checkbox, ft.Radio, ft.ListTile, ft.Dropdown)
+#: Controls the browser announces only by these (a Dropdown's label and options are drawn, not
+#: spoken: Chromium's accessibility tree said "button" for each of Broadcast's menus).
+SPOKEN_ONLY_BY = {ft.Dropdown: ("tooltip",)}
 
 
 class Page(SimpleNamespace):
@@ -69,6 +72,9 @@ def walk(control):
 
 def spoken(control) -> str:
     """What a screen reader announces for ``control``: its label, tooltip or text inside."""
+    if type(control) in SPOKEN_ONLY_BY:
+        return next((v for a in SPOKEN_ONLY_BY[type(control)] if isinstance(v := getattr(control, a, None), str)
+                     and v.strip()), "")
     for attr in ("semantics_label", "tooltip", "label", "text", "value", "content"):
         value = getattr(control, attr, None)
         if isinstance(value, ft.Tooltip):
@@ -91,10 +97,15 @@ def pressable(control) -> bool:
     return any(getattr(control, name, None) for name in PRESS)
 
 
-def nameless(view) -> list[str]:
-    """Pressable controls in ``view`` that a screen reader could only call 'button'."""
-    return [f"{type(c).__name__}({getattr(c, 'icon', '')})" for c in walk(view)
-            if pressable(c) and not spoken(c)]
+def nameless(view, named_above: bool = False) -> list[str]:
+    """Pressable controls in ``view`` that a screen reader could only call 'button' (a
+    ``Semantics`` with a label names what it holds)."""
+    found = [] if named_above or not pressable(view) or spoken(view) else [
+        f"{type(view).__name__}({getattr(view, 'icon', '')})"]
+    named = named_above or (isinstance(view, ft.Semantics) and bool(view.label))
+    for child in children(view):
+        found += nameless(child, named)
+    return found
 
 
 MANAGER_ONLY = ("/team", "/approvals", "/broadcast", "/kiosk", "/approvals/requests", "/me/delegation")
@@ -174,3 +185,12 @@ def test_the_check_catches_a_nameless_icon_button():
         ft.Container(ft.Icon(ft.Icons.SYNC), on_click=lambda e: None),
     ])])
     assert nameless(view) == [f"IconButton({ft.Icons.CHECK})", "Container()"]
+
+
+def test_the_check_catches_a_dropdown_named_only_by_its_drawn_label():
+    """A Dropdown's label is not spoken in the browser: bare it is reported; inside a labelled
+    Semantics (app.ui.chrome.menu) it is named."""
+    options = [ft.dropdown.Option(key="a", text="A")]
+    view = ft.View(route="/x", controls=[ft.Dropdown(label="Who", options=options),
+                                         ft.Semantics(label="Area", content=ft.Dropdown(label="Area", options=options))])
+    assert nameless(view) == ["Dropdown()"]

@@ -162,3 +162,9 @@ def big_button(ctx: AppContext, label: str, on_click, *, icon=None, filled: bool
     cls = ft.FilledButton if filled else ft.OutlinedButton
     return cls(content=ctx.typo.text(label, 16), icon=icon, on_click=on_click, disabled=disabled,
                height=ctx.display.touch)
+
+
+def menu(label: str, **kw) -> ft.Semantics:
+    """A Dropdown named ``label`` for screen readers too: the browser announces a bare Dropdown
+    only as "button" (its label is drawn, not spoken)."""
+    return ft.Semantics(label=label, content=ft.Dropdown(label=label, **kw))

@@ -17,7 +17,7 @@ from app.store import Actions, DeviceStore
 from app.sync import ApiClient, SyncEngine
 from app.ui.sync_status import SyncRunner, SyncStatus
 from app.ui.web_assets import remember_look
-from app.ui.theme import Display, Typography, build_theme, colour
+from app.ui.theme import Display, Typography, build_theme, colour, flutter_locales
 from app.ui.token_vault import TokenVault
 
 logger = logging.getLogger(__name__)
@@ -84,6 +84,7 @@ class AppContext:
         """Theme, font and direction for the current language and display settings."""
         self.page.theme = build_theme(self.tr.locale, self.display)
         self.page.rtl = is_rtl(self.tr.locale)
+        self.page.locale_configuration = flutter_locales(self.tr.locale)
         self.page.title = self._("Shopfloor")
         remember_look(self.page, self.tr.locale, self.display.large_text)
 

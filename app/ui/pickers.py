@@ -18,18 +18,11 @@ from datetime import UTC, date, datetime, time, timedelta
 import flet as ft
 
 from app.ui.context import AppContext, InputError
+from app.ui.theme import flutter_locale
 
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 #: Example values in the messages (a date and a time anyone can read at a glance).
 _EXAMPLE_DAY, _EXAMPLE_TIME = date(2027, 1, 31), time(18, 30)
-
-
-def flutter_locale(locale: str) -> ft.Locale:
-    """The app's locale code (``zh_Hant_HK``, ``th``) as Flutter's locale (language, script, country)."""
-    language, *rest = locale.split("_")
-    script = next((p for p in rest if len(p) == 4), None)
-    country = next((p for p in rest if len(p) == 2), None)
-    return ft.Locale(language, country, script)
 
 
 def _to_flutter(day: date) -> datetime:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import flet as ft
 
+from app.i18n import SUPPORTED_LOCALES
 from app.ui.fonts import fallback_families_for, font_family_for
 
 
@@ -105,3 +106,18 @@ class Typography:
     def style(self, size: float = 16) -> ft.TextStyle:
         return ft.TextStyle(size=size * self.display.scale, font_family=self.family,
                             font_family_fallback=self.fallback)
+
+
+def flutter_locale(locale: str) -> ft.Locale:
+    """The app's locale code (``zh_Hant_HK``, ``th``) as Flutter's locale (language, script, country)."""
+    language, *rest = locale.split("_")
+    script = next((p for p in rest if len(p) == 4), None)
+    country = next((p for p in rest if len(p) == 2), None)
+    return ft.Locale(language, country, script)
+
+
+def flutter_locales(locale: str) -> ft.LocaleConfiguration:
+    """Flutter's own texts (the Back button's name, a field's "characters remaining", the text
+    selection menu) in the app's language, not English."""
+    return ft.LocaleConfiguration(supported_locales=[flutter_locale(code) for code in SUPPORTED_LOCALES],
+                                  current_locale=flutter_locale(locale))

@@ -43,8 +43,10 @@ DEVICE_ID_KEY = "flutter.shopfloor.device_id"  # SharedPreferences key in localS
 STAFF_NO, PIN, STAFF_NAME = "S3001", "1111", "Chan Tai Man 陳大文"
 DEFAULT_LOCALE = "zh_Hant_HK"
 
-# Flutter's own (Material) back-arrow tooltip; the app does not localise Material strings.
-BACK = "Back"
+#: Flutter's own (Material) name of the Back arrow in each language: the app sets Flutter's
+#: locale (app.ui.theme.flutter_locales), so Flutter's texts are in the app's language too.
+FLUTTER_BACK = {"zh_Hant_HK": "返回", "zh_Hans": "返回", "en": "Back", "ar": "رجوع", "id": "Kembali",
+                "ms": "Kembali", "th": "กลับ", "vi": "Quay lại"}
 VIEWPORT_CENTRE_X = harness.PHONE_VIEWPORT["width"] / 2
 
 
@@ -211,6 +213,18 @@ def heading(page, t: Translator, msgid: str):
     return page.get_by_role("heading", name=t.gettext(msgid), exact=True)
 
 
+def expect_every_button_named(page) -> None:
+    """Every control a person can press on the screen has an accessible name."""
+    snapshot = page.locator("flt-semantics-host").aria_snapshot()
+    unnamed = [line for line in snapshot.splitlines() if re.fullmatch(r"\s*- button:?", line)]
+    assert not unnamed, snapshot
+
+
+def back(page, t: Translator):
+    """The Back arrow of the screen shown in ``t``'s language."""
+    return page.get_by_role("button", name=FLUTTER_BACK[t.locale], exact=True)
+
+
 def tab(page, t: Translator, msgid: str):
     return page.get_by_role("tab", name=t.gettext(msgid), exact=True)
 
@@ -257,7 +271,7 @@ def switch_language(device: Device, code: str) -> Translator:
     new = tr(code)
     expect(heading(page, new, "Language")).to_be_visible()
     device.tr = new
-    page.get_by_role("button", name=BACK, exact=True).click()
+    back(page, new).click()
     expect(heading(page, new, "Me")).to_be_visible()
     tab(page, new, "Home").click()
     page.mouse.move(VIEWPORT_CENTRE_X, 28)  # off the tab, so no tooltip covers the screen

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DEFAULT_LOCALE, Device, expect_home, heading, log_in, tab, tr
+from .conftest import DEFAULT_LOCALE, Device, expect_every_button_named, expect_home, heading, log_in, tab, tr
 
 pytestmark = pytest.mark.e2e
 
@@ -77,6 +78,9 @@ def test_remind_them_reaches_only_the_one_who_has_not_acknowledged(chromium, web
     expect_home(page, t)
     tab(page, t, "Broadcast").click()
     expect(heading(page, t, "Broadcast")).to_be_visible(timeout=15_000)
+    # The compose form in the reader's language: menus named, Flutter's own counters in Chinese.
+    expect_every_button_named(page)
+    expect(page.get_by_text(re.compile("characters remaining"))).to_have_count(0)
     sent_tile = page.get_by_role("button", name=TITLE)
     deadline = time.monotonic() + 40
     while not sent_tile.count():  # the manager's phone pulls its own broadcast

@@ -34,7 +34,7 @@ from .clock_helpers import (
     store,
     wait_until,
 )
-from .conftest import ARTIFACTS, BACK, Device, log_in, tab
+from .conftest import ARTIFACTS, Device, back, log_in, tab
 
 pytestmark = pytest.mark.e2e
 
@@ -121,12 +121,12 @@ def open_clock(d: Device):
     page = d.page or d.open()
     t = d.tr
     login_field = page.get_by_label(t.gettext("Staff number"), exact=True)
-    clock_tab, back = tab(page, t, "Clock"), page.get_by_role("button", name=BACK, exact=True)
-    expect(login_field.or_(clock_tab).or_(back)).to_be_visible(timeout=20_000)
+    clock_tab, arrow = tab(page, t, "Clock"), back(page, t)
+    expect(login_field.or_(clock_tab).or_(arrow)).to_be_visible(timeout=20_000)
     if login_field.is_visible():
         log_in(page, t)
-    elif back.is_visible():
-        back.click()
+    elif arrow.is_visible():
+        arrow.click()
     clock_tab.click()
     expect(page.get_by_role("heading", name=t.gettext("Clock"), exact=True)).to_be_visible()
     return page, t

@@ -12,7 +12,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import BACK, DEFAULT_LOCALE, Device, expect_home, heading, log_in, tab, tr
+from .conftest import DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, tab, tr
 from .test_leave_flow import _shown, _wait_for, _wait_shown
 
 pytestmark = pytest.mark.e2e
@@ -32,7 +32,7 @@ def _open_delegation(page, t) -> None:
             expect(page.get_by_role("radio", name=re.compile("^" + re.escape(DELEGATE)))).to_be_visible(timeout=3_000)
             return
         assert time.monotonic() < deadline, "the other managers never reached the phone"
-        page.get_by_role("button", name=BACK, exact=True).click()
+        back(page, t).click()
 
 
 def test_a_manager_hands_over_her_approvals_for_a_week_then_ends_it(chromium, web_client, api_server):

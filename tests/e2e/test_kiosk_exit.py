@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import harness
-from .conftest import BACK, DEFAULT_LOCALE, expect_home, heading, log_in, tab, tr
+from .conftest import DEFAULT_LOCALE, back, expect_home, heading, log_in, tab, tr
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +22,7 @@ MANAGER_NO, MANAGER_PIN = "M2001", "7100"  # seeded store manager of Causeway Ba
 def _expect_kiosk_only(page, t) -> None:
     """The kiosk and nothing else: no Back arrow, no tabs to the manager's screens."""
     expect(heading(page, t, "Kiosk")).to_be_visible(timeout=20_000)
-    expect(page.get_by_role("button", name=BACK, exact=True)).to_have_count(0)
+    expect(back(page, t)).to_have_count(0)
     expect(tab(page, t, "Approvals")).to_have_count(0)
     expect(tab(page, t, "Me")).to_have_count(0)
 

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import harness
-from .conftest import BACK, DEFAULT_LOCALE, Device, expect_home, heading, log_in, switch_language, tab, tr
+from .conftest import DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, switch_language, tab, tr
 
 pytestmark = pytest.mark.e2e
 
@@ -108,7 +108,7 @@ def _manager_approves(chromium, web_client, api_server, staff_no: str, pin: str,
             _wait_shown(page, PERSON, timeout_s=3)
             break
         assert time.monotonic() < deadline, "the request never reached the manager's queue"
-        page.get_by_role("button", name=BACK, exact=True).click()
+        back(page, t).click()
     # The context to decide: the balance with these 5 days held, and no shift in the dates.
     _wait_shown(page, t.gettext("Leave left: {available} of {entitled} days ({used} taken, {held} waiting)",
                                 available="7", entitled="12", used="0", held="5"))
@@ -138,7 +138,7 @@ def test_annual_leave_walks_two_levels_and_the_staff_member_sees_it_approved(chr
 
     # Back on the staff phone: the list redraws when the sync brings the decision.
     _wait_shown(page, t.gettext("Approved"), timeout_s=40)
-    page.get_by_role("button", name=BACK, exact=True).click()
+    back(page, t).click()
     expect(heading(page, t, "Me")).to_be_visible(timeout=15_000)
     vi = switch_language(staff, "vi")
     page = staff.page

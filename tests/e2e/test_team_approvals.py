@@ -21,7 +21,8 @@ from tests.test_api_punches import _photo, _punch
 from tests.test_api_push import BOOT, SENT_MONO, mutation
 
 from .clock_helpers import server_punches, wait_until
-from .conftest import BACK, STAFF_NAME, Device, expect_home, heading, log_in, switch_language, tab
+from .conftest import (STAFF_NAME, Device, back, expect_every_button_named, expect_home, heading, log_in,
+                       switch_language, tab)
 
 pytestmark = pytest.mark.e2e
 
@@ -29,13 +30,6 @@ CWB_MANAGER = ("M2001", "7100")  # Causeway Bay's store manager
 MK_MANAGER = ("M2002", "7200")  # Mong Kok's: Chan Tai Man is not theirs
 HK_AREA_MANAGER = ("A1002", "8200")  # Causeway Bay and Sha Tin
 STAFF_USER, STAFF_DEVICE = "u-s01", "phone-chan-e2e"
-
-
-def expect_every_button_named(page) -> None:
-    """Every control a person can press on the screen has an accessible name."""
-    snapshot = page.locator("flt-semantics-host").aria_snapshot()
-    unnamed = [line for line in snapshot.splitlines() if re.fullmatch(r"\s*- button:?", line)]
-    assert not unnamed, snapshot
 
 
 def _api(api_server, method: str, path: str, headers: dict, **kw) -> httpx.Response:
@@ -86,7 +80,7 @@ def test_manager_sees_the_clock_in_off_the_roster_and_approves_it(device, api_se
     expect(page.get_by_text(re.compile(re.escape(t.gettext("inside the store"))))).to_be_visible()
     expect(page.get_by_role("img", name=t.gettext("Selfie"), exact=True)).to_be_visible(timeout=20_000)
     expect_every_button_named(page)
-    page.get_by_role("button", name=BACK, exact=True).click()
+    back(page, t).click()
     expect(heading(page, t, "Team")).to_be_visible()
 
     tab(page, t, "Approvals").click()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from app.i18n.translator import FSI, PDI
 
-from .conftest import BACK, PIN, STAFF_NO, Device, expect_home, heading, log_in, switch_language, tab, tr
+from .conftest import PIN, STAFF_NO, Device, back, expect_home, heading, log_in, switch_language, tab, tr
 
 STORE = "Sha Tin (New Town Plaza)"  # backend_stub/seed.py, where S3008 works
 
@@ -58,7 +58,7 @@ def test_sync_strip_is_one_line_in_long_languages_with_large_text(chromium, web_
         tab(page, t, "Me").click()
         page.get_by_role("button", name=re.compile("^" + re.escape(t.gettext("Display")))).click()
         page.get_by_role("switch", name=t.gettext("Large text")).click()
-        page.get_by_role("button", name=BACK, exact=True).click()
+        back(page, t).click()
         expect(heading(page, t, "Me")).to_be_visible()
         tab(page, t, "Home").click()
         expect_home(page, t)

@@ -17,7 +17,7 @@ from app.i18n.reasons import REASON_MESSAGES
 
 from . import harness
 from .clock_helpers import add_shift_starting_soon, store
-from .conftest import BACK, Device, expect_home, heading, log_in, tab, tr
+from .conftest import Device, back, expect_home, heading, log_in, tab, tr
 from .test_sign_in_protection import THROTTLED, as_pattern, try_pin
 
 pytestmark = pytest.mark.e2e
@@ -140,7 +140,7 @@ def test_the_next_person_on_the_phone_does_not_see_the_last_ones_refused_actions
     page, t = thai_phone.page, thai_phone.tr
     rejected = page.get_by_text(t.ngettext("{count} rejected", "{count} rejected", 1), exact=True)
     expect(rejected).to_be_visible(timeout=15_000)  # still his, while he is signed in
-    page.get_by_role("button", name=BACK, exact=True).click()  # from the rejected list
+    back(page, t).click()  # from the rejected list
     tab(page, t, "Me").click()
     page.get_by_role("button", name=re.compile(re.escape(t.gettext("Log out")))).first.click()
     log_in(page, t, MANAGER_NO, MANAGER_PIN)

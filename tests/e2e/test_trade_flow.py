@@ -18,7 +18,7 @@ from tests.servers import server_engine
 from tests.trade_world import add_shift, at, future_monday
 
 from . import harness
-from .conftest import BACK, DEFAULT_LOCALE, Device, expect_home, heading, log_in, tab, tr
+from .conftest import DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, tab, tr
 from .test_roster_flow import _mentioning, _wait_for, _wait_shown
 
 pytestmark = pytest.mark.e2e
@@ -126,11 +126,11 @@ def test_offer_accept_approve_and_both_weeks_show_the_new_holder(chromium, web_c
 
     # Chan's open shift screen follows the server: the request is decided, nothing to cancel.
     expect(cancel).to_have_count(0, timeout=30_000)
-    page.get_by_role("button", name=BACK, exact=True).click()
+    back(page, t).click()
     expect(heading(page, t, "My shifts")).to_be_visible(timeout=15_000)
     _wait_shown(page, _week_label(t, traded_shift["monday"]))  # still on that week
     expect(_mentioning(page, ROLE)).to_have_count(0, timeout=30_000)
-    siti.page.get_by_role("button", name=BACK, exact=True).click()
+    back(siti.page, siti.tr).click()
     _my_week(siti, traded_shift["monday"])
     expect(_mentioning(siti.page, ROLE).first).to_be_visible(timeout=30_000)
     siti.close()

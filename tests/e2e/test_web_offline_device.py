@@ -23,7 +23,7 @@ from webapp.serve import serving
 
 from . import harness
 from .clock_helpers import add_shift_starting_soon, face_camera_clip, read_only, server_punches, store
-from .conftest import BACK, expect_home, log_in, tab, tr
+from .conftest import back, expect_home, log_in, tab, tr
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -134,7 +134,7 @@ def test_loaded_once_online_signs_in_and_sets_up_face_check(phone):
     page.get_by_role("button", name=T.gettext("Face check"), exact=True).click()
     page.get_by_role("button", name=T.gettext("I agree, set up face check"), exact=True).click()
     expect(page.get_by_text(T.gettext("Face check is on."), exact=True).first).to_be_visible(timeout=SLOW)
-    page.get_by_role("button", name=BACK, exact=True).click()
+    back(page, T).click()
     tab(page, T, "Home").click()
     expect_home(page, T)
     page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=60_000)

@@ -17,7 +17,7 @@ from app.i18n.locales import SUPPORTED_LOCALES
 from app.domain.roles import Role
 from app.store import queries
 from app.ui import shift_news
-from app.ui.chrome import big_button, frame, section
+from app.ui.chrome import big_button, frame, menu, section
 from app.ui.context import AppContext, InputError
 from app.ui.dialogs import confirm
 from app.ui.pickers import date_field, parse_day, parse_time, time_field
@@ -204,10 +204,10 @@ def _translation_fields(ctx: AppContext, draft: BroadcastDraft) -> list[ft.Contr
             big_button(ctx, ctx._("Remove"), lambda e, c=code: _choose(ctx, lambda: draft.translations.pop(c, None)),
                        icon=ft.Icons.DELETE_OUTLINE, filled=False)]
     others = [c for c in SUPPORTED_LOCALES if c not in draft.translations]
-    add = ft.Dropdown(label=ctx._("Add a language"), value=None, text_style=t.style(15),
-                      options=[ft.dropdown.Option(key=c, text=SUPPORTED_LOCALES[c]) for c in others],
-                      on_select=lambda e: e.control.value and _choose(
-                          ctx, lambda: draft.translations.setdefault(e.control.value, {"title": "", "body": ""})))
+    add = menu(ctx._("Add a language"), value=None, text_style=t.style(15),
+               options=[ft.dropdown.Option(key=c, text=SUPPORTED_LOCALES[c]) for c in others],
+               on_select=lambda e: e.control.value and _choose(
+                   ctx, lambda: draft.translations.setdefault(e.control.value, {"title": "", "body": ""})))
     return [*fields, add] if others else fields
 
 
@@ -221,9 +221,9 @@ def _area_picker(ctx: AppContext, draft: BroadcastDraft, names: dict[str, str]) 
         return []
     options = [ft.dropdown.Option(key="", text=ctx._("The stores ticked below"))]
     options += [ft.dropdown.Option(key=a, text=ctx.tr.join(*(names.get(s, s) for s in areas[a]))) for a in mine]
-    return [ft.Dropdown(label=ctx._("Area"), value=draft.area if draft.area in mine else "", options=options,
-                        text_style=ctx.typo.style(15),
-                        on_select=lambda e: _choose(ctx, lambda: setattr(draft, "area", e.control.value or "")))]
+    return [menu(ctx._("Area"), value=draft.area if draft.area in mine else "", options=options,
+                 text_style=ctx.typo.style(15),
+                 on_select=lambda e: _choose(ctx, lambda: setattr(draft, "area", e.control.value or "")))]
 
 
 def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> list[ft.Control]:
@@ -235,9 +235,9 @@ def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> l
                         on_change=lambda e: setattr(draft, "body", e.control.value or ""))
     roles = {"everyone": ctx._("Everyone"), Role.STAFF.value: ctx._("Staff"),
              Role.STORE_MANAGER.value: ctx._("Store managers"), PEOPLE: ctx._("Chosen people")}
-    role = ft.Dropdown(label=ctx._("Who"), value=draft.role, text_style=t.style(15),
-                       options=[ft.dropdown.Option(key=k, text=v) for k, v in roles.items()],
-                       on_select=lambda e: _choose_who(ctx, draft, e.control.value or "everyone"))
+    role = menu(ctx._("Who"), value=draft.role, text_style=t.style(15),
+                options=[ft.dropdown.Option(key=k, text=v) for k, v in roles.items()],
+                on_select=lambda e: _choose_who(ctx, draft, e.control.value or "everyone"))
     if draft.role == PEOPLE:  # issue 11: named people of my stores instead of stores
         with ctx.store.reading() as db:
             people = queries.people_of_stores(db, ctx.user["store_ids"], ctx.user["id"])
