@@ -8,6 +8,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from app.domain.clock import offset_from_exchange
+from app.platform import make_lock
 from app.protocol import (
     CalendarFeedPublic,
     LoginRequest,
@@ -63,6 +64,9 @@ class ApiClient:
         self.access_token: str | None = None
         self.refresh_token: str | None = None
         self._on_tokens, self._on_offset = on_tokens, on_offset
+        #: One refresh at a time: two requests refused together (a sync round and a screen asking the
+        #: server) must not both swap the one refresh token; the second uses the first one's tokens.
+        self._refreshing = make_lock()
         self._http = httpx.Client(base_url=base_url.rstrip("/") + "/v1", transport=transport,
                                   timeout=timeout)
 
@@ -127,19 +131,25 @@ class ApiClient:
         Statuses in ``allow`` are returned instead of raised.
         """
         if self.access_token is None:
-            self.refresh()
+            self._refresh_unless_done(None)
         for attempt in (0, 1):
-            resp = self._send(method, url, headers={**(headers or {}),
-                                                    "Authorization": f"Bearer {self.access_token}"}, **kw)
+            used = self.access_token
+            resp = self._send(method, url, headers={**(headers or {}), "Authorization": f"Bearer {used}"}, **kw)
             if resp.status_code != 401 or self._pin_refused(resp):
                 break
             if attempt == 0:
-                self.refresh()
+                self._refresh_unless_done(used)
         else:
             raise AuthRequired("access token refused after refresh")
         if resp.status_code not in allow:
             self._raise_for(resp)
         return resp
+
+    def _refresh_unless_done(self, refused: str | None) -> None:
+        """Refresh, unless another request already did since ``refused`` was the access token."""
+        with self._refreshing:
+            if self.access_token is None or self.access_token == refused:
+                self.refresh()
 
     @staticmethod
     def _pin_refused(resp: httpx.Response) -> bool:
