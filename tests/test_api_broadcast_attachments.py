@@ -15,12 +15,13 @@ from PIL import Image
 
 from app.domain.access import AccessDenied
 from app.domain.roles import Role
-from app.sync import SyncEngine
+from app.sync import NetworkError, SyncEngine
 from app.store import queries
 from tests.servers import server_rows
 from tests.test_api_bad_input import bearer
 from tests.test_api_push import pull_all
 from tests.test_api_trades import _one
+from tests.test_me_calendar_feed import offline_api
 from tests.test_trades_screens import device  # noqa: F401  (signed-in, synced phones)
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -49,12 +50,15 @@ def _stored_on_server(server, data: bytes) -> bool:
 
 def test_cwb_staff_fetch_the_photo_and_pdf_the_manager_attached_offline(server, device):
     """The CWB manager attaches a photo and a PDF while offline: the broadcast and both files wait
-    on his phone and nothing is on the server. Once his phone syncs, Siti (CWB staff) pulls the
+    on his phone (a sync without a connection changes nothing) and nothing is on the server. Once his phone syncs, Siti (CWB staff) pulls the
     broadcast naming both files and fetches each byte for byte, the PDF as application/pdf."""
     manager = device("M2001", "7100")
     photo = png()
     sent = manager.actions.create_broadcast(["st-cwb"], "New window display", "See the plan.", role=Role.STAFF,
                                             attachments=[("display.png", photo), ("plan.pdf", PDF)])
+    assert _pending(manager) == (1, 2)
+    with pytest.raises(NetworkError):  # no connection: everything stays queued
+        SyncEngine(manager.store, offline_api(manager), sleep=lambda s: None).sync_once()
     assert _pending(manager) == (1, 2)
     assert not _stored_on_server(server, photo) and not _stored_on_server(server, PDF)
     SyncEngine(manager.store, manager.api).sync_once()
