@@ -37,8 +37,6 @@ _OFFSET = {"Upload-Offset": {"description": "Bytes received so far (`done` once 
 STATUS_RESPONSES = {200: {"description": "Stored", "content": None},
                     404: {"description": "Not stored yet", "headers": _OFFSET, "content": None}}
 UPLOAD_RESPONSES = {200: {"description": "Already stored", "headers": _OFFSET, "content": None},
-                    # Issue 11, bcattach: 413 over 8 MB (a photo) or 10 MB (a PDF); 415 neither a
-                    # photo nor a PDF; 422 an undecodable photo or a PDF without its end (pdf_corrupt).
                     201: {"description": "Stored", "headers": _OFFSET, "content": None},
                     202: {"description": "Chunk received, send the next", "headers": _OFFSET, "content": None},
                     **errors(BadRequest, Conflict, PayloadTooLarge, UnsupportedMedia,
@@ -87,7 +85,9 @@ def photo_status(sha: PhotoAddress, caller: CurrentUser, engine: EngineDep, sett
 @router.put("/{sha}", response_class=Response, responses=UPLOAD_RESPONSES)
 async def upload_photo(sha: PhotoAddress, request: Request, caller: CurrentUser, engine: EngineDep,
                        settings: SettingsDep) -> Response:
-    """Store a photo (or the next chunk of one). Repeating an upload stores nothing new."""
+    """Store a photo or a broadcast's PDF file (or the next chunk of one). Repeating an upload stores
+    nothing new. Refused, keeping nothing: 413 over 8 MB (a photo) or 10 MB (a PDF); 415 neither a
+    JPEG/PNG/WebP photo nor a PDF; 422 an undecodable photo, or a PDF without its end (`pdf_corrupt`)."""
     _check_sha(sha)
     body = await request.body()
     # Hashing and decoding the photo are blocking: off the event loop.
