@@ -11,6 +11,8 @@ import flet as ft
 
 from app.store import queries
 from app.sync import SyncEngine
+from app.ui import broadcast_files
+from app.ui.capture import CaptureError
 from app.ui.screens import broadcast, broadcasts
 from app.ui.screen_state import screen_state
 from tests.test_accessible_names import nameless, walk
@@ -115,3 +117,28 @@ def test_a_file_not_on_the_server_yet_shows_as_arriving_and_offline_says_so(devi
     button(_detail(siti, sent), siti._("Download PDF")).on_click(None)
     _run_tasks(siti)
     assert picker.saved == [("rules.pdf", pdf)]
+
+
+def test_take_photo_adds_the_cameras_picture_and_a_cancelled_camera_adds_nothing(device, monkeypatch):
+    """Take photo on Broadcast adds the camera's picture to the broadcast (listed, then sent with
+    it); when no photo was taken the manager is told so and the files stay as they were."""
+    manager, _shell = _on_broadcast(device, "M2001", "7100")
+    shot = png((90, 90, 200))
+
+    async def camera(_ctx):  # stands in for the phone's camera (no camera here)
+        return shot
+
+    monkeypatch.setattr(broadcast_files, "camera_photo", camera)
+    button(manager.page.views[-1], "Take photo").on_click(None)
+    _run_tasks(manager)
+    draft = screen_state(manager, broadcast.ROUTE, broadcast.BroadcastState).draft
+    assert [data for _, data in draft.files] == [shot]
+
+    async def cancelled(_ctx):
+        raise CaptureError("No photo was taken.")
+
+    monkeypatch.setattr(broadcast_files, "camera_photo", cancelled)
+    button(manager.page.views[-1], "Take photo").on_click(None)
+    _run_tasks(manager)
+    assert manager.page.shown[-1].content.value == "No photo was taken."
+    assert [data for _, data in draft.files] == [shot]

@@ -1,6 +1,7 @@
 """Issue 11, bcattach: a broadcast's photos and PDF files on screen.
 
-Writing (Broadcast): "Add photo" and "Add PDF" pick files; each is checked at once by the rule
+Writing (Broadcast): "Take photo" (the camera, or a photo file without one), "Add photo" and
+"Add PDF" pick files; each is checked at once by the rule
 the server also applies (``app.domain.attachments``): a bad one is refused with its reason and
 nothing changes. Chosen files live in the draft (a redraw keeps them) and are queued with the
 broadcast. Reading (a broadcast's detail): photos are shown, a PDF can be downloaded. Files not
@@ -18,6 +19,7 @@ from app.domain import attachments
 from app.domain.access import AccessDenied
 from app.store import broadcast_files
 from app.store.queries import Broadcast
+from app.ui.capture import CaptureError, camera_photo
 from app.ui.chrome import big_button
 from app.ui.context import AppContext
 from app.ui.screen_state import screen_state
@@ -60,6 +62,17 @@ async def _pick(ctx: AppContext, files: list[tuple[str, bytes]], pdf: bool) -> N
         ctx.rerender()
 
 
+async def _shoot(ctx: AppContext, files: list[tuple[str, bytes]]) -> None:
+    """Take a photo with the camera (or choose one) and add it."""
+    try:
+        data = await camera_photo(ctx)
+    except CaptureError as exc:
+        ctx.notify(exc.message, error=True)
+        return
+    if add_file(ctx, files, f"photo-{ctx.tr.to_local(ctx.tr.now()):%Y%m%d-%H%M%S}", data):
+        ctx.rerender()
+
+
 def attach_controls(ctx: AppContext, files: list[tuple[str, bytes]]) -> list[ft.Control]:
     """The files chosen so far (each with Remove) and the buttons adding more."""
     t = ctx.typo
@@ -74,7 +87,9 @@ def attach_controls(ctx: AppContext, files: list[tuple[str, bytes]]) -> list[ft.
                                   on_click=lambda e, i=i: remove(i))])
             for i, (name, data) in enumerate(files)]
     return [t.text(ctx._("Photos and PDF files"), 15, weight=ft.FontWeight.W_600), *rows,
-            ft.Row([big_button(ctx, ctx._("Add photo"), lambda e: ctx.page.run_task(_pick, ctx, files, False),
+            ft.Row([big_button(ctx, ctx._("Take photo"), lambda e: ctx.page.run_task(_shoot, ctx, files),
+                               icon=ft.Icons.PHOTO_CAMERA, filled=False),
+                    big_button(ctx, ctx._("Add photo"), lambda e: ctx.page.run_task(_pick, ctx, files, False),
                                icon=ft.Icons.ADD_PHOTO_ALTERNATE, filled=False),
                     big_button(ctx, ctx._("Add PDF"), lambda e: ctx.page.run_task(_pick, ctx, files, True),
                                icon=ft.Icons.PICTURE_AS_PDF, filled=False)], wrap=True)]
