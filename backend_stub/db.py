@@ -584,3 +584,17 @@ broadcast_versions = Table(
     Column("written_by", String(64), nullable=False),
     _ts("written_at", nullable=False),
 )
+
+#: Issue 11, bcattach: the photos and PDF files a broadcast carries, by content address (the
+#: ``photos`` row and file arrive through ``PUT /photos``, possibly after the broadcast itself:
+#: until then the file is "arriving"). Only the sender's own uploads are ever served through it.
+broadcast_attachments = Table(
+    "broadcast_attachments", metadata,
+    Column("broadcast_id", String(64), ForeignKey("broadcasts.id"), primary_key=True),
+    Column("sha256", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("size", Integer, nullable=False),
+)
+Index("ix_broadcast_attachments_sha", broadcast_attachments.c.sha256)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, FastAPI
 
+from app.domain.attachments import MAX_PDF_BYTES
 from backend_stub import fault_hooks
 from backend_stub.access_log import AccessLogMiddleware
 from backend_stub.cors import allow_web_app
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     install_handlers(app)
     app.add_middleware(BodyLimitMiddleware, default=settings.max_body_bytes,
-                       photos=settings.max_photo_bytes)
+                       photos=max(settings.max_photo_bytes, MAX_PDF_BYTES))  # issue 11, bcattach: PDFs
 
     v1 = APIRouter(prefix="/v1")
 

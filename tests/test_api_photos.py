@@ -124,10 +124,10 @@ def test_interrupted_upload_resumes_from_the_reported_offset(api):
     assert files == [address]
 
 
-@pytest.mark.parametrize("data", [b"%PDF-1.7 not a photo" * 10, b"GIF89a" + b"\0" * 100, b""],
-                         ids=["pdf", "gif", "empty"])
+@pytest.mark.parametrize("data", [b"GIF89a" + b"\0" * 100, b""], ids=["gif", "empty"])
 def test_non_image_is_refused_and_nothing_stored(api, data):
-    """A body that is not a JPEG/PNG/WebP answers 415, whatever its Content-Type says, and stores nothing."""
+    """A body that is not a JPEG/PNG/WebP answers 415, whatever its Content-Type says, and stores nothing
+    (issue 11, bcattach: a PDF is a broadcast's file, pinned in test_api_broadcast_attachments)."""
     resp = put(api, data, **{"Content-Type": "image/png"})
     assert resp.status_code == 415
     assert resp.json()["code"] == "unsupported_media_type"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.domain.attachments import sniff_image_type  # the photo types accepted anywhere
 from app.face.errors import NotAnImageError
 
 #: Refuse images above this many pixels, read from the header before any pixel is
@@ -25,8 +26,6 @@ _JPEG_DECODE_SIDE = 2048
 #: Transparent pixels are composited onto this colour. White is what a user sees behind a
 #: transparent PNG, so detection sees the same picture they do.
 _BACKGROUND = (255, 255, 255)
-#: The photo types accepted anywhere (uploads, enrolment, kiosk): magic bytes -> MIME type.
-_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 
 
 class UnsupportedImageError(NotAnImageError):
@@ -48,16 +47,6 @@ class ImageInfo:
     content_type: str
     width: int
     height: int
-
-
-def sniff_image_type(head: bytes) -> str | None:
-    """The image type from the file's first bytes (never trust the client's Content-Type)."""
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 @contextmanager

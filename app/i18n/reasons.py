@@ -121,6 +121,9 @@ REASON_MESSAGES = MessageMap(
         # issue 11, bcwrite
         "broadcast_edited_meanwhile": N_("This broadcast was edited meanwhile. Open it again and redo your change."),
         "broadcast_bad_schedule": N_("A broadcast must expire after it is sent."),
+        # issue 11, bcattach
+        "broadcast_too_many_files": N_("A broadcast can carry at most 5 files."),
+        "pdf_corrupt": N_("This PDF is damaged or incomplete. Choose another file."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

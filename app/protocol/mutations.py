@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain import broadcasts, open_shifts
+from app.domain.attachments import MAX_FILES, MAX_PDF_BYTES
 from app.domain.approvals import MIN_REASON_LENGTH
 from app.domain.availability import MAX_NOTE, MAX_WINDOWS
 from app.domain.requests.kinds import RequestType
@@ -93,6 +94,22 @@ BroadcastTranslations = Annotated[dict[str, BroadcastTranslation], Field(max_len
                                   AfterValidator(_supported_languages)]
 
 
+class BroadcastAttachment(_Payload):
+    """Issue 11, bcattach: one photo or PDF a broadcast carries, uploaded separately by its
+    SHA-256 (``PUT /photos``); ``name`` is what readers see."""
+
+    sha256: Sha256
+    kind: Literal["image/jpeg", "image/png", "image/webp", "application/pdf"]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+    size: int = Field(ge=1, le=MAX_PDF_BYTES)
+
+
+def _distinct_files(files: list) -> list:
+    if len({f.sha256 for f in files}) != len(files):
+        raise ValueError("the same file is attached twice")
+    return files
+
+
 class BroadcastCreate(BroadcastAudience):
     """A manager sends a broadcast to an audience (issue 11: urgent ones must be acknowledged)."""
 
@@ -105,6 +122,9 @@ class BroadcastCreate(BroadcastAudience):
     # Issue 11, bcwrite: the server holds it until ``send_at`` and hides it after ``expires_at``.
     send_at: WireTime | None = None
     expires_at: WireTime | None = None
+    # Issue 11, bcattach: its photos and PDF files (each uploaded by the sender).
+    attachments: Annotated[list[BroadcastAttachment], Field(max_length=MAX_FILES),
+                           AfterValidator(_distinct_files)] = Field(default_factory=list)
 
 
 class BroadcastEdit(_Payload):

@@ -10,7 +10,7 @@ it) and the members below take their values from there, so each code is written 
 
 from enum import StrEnum
 
-from app.domain import approvals, attendance, availability, broadcasts, open_shifts, roster, shift_rules, timesheet, trades
+from app.domain import approvals, attachments, attendance, availability, broadcasts, open_shifts, roster, shift_rules, timesheet, trades
 from app.domain.requests import kinds as request_kinds
 
 
@@ -146,6 +146,9 @@ class Reason(StrEnum):
     # -- issue 11, bcwrite: an edit made on an older version of a broadcast --------------
     BROADCAST_EDITED_MEANWHILE = broadcasts.REASON_EDITED_MEANWHILE
     BROADCAST_BAD_SCHEDULE = broadcasts.REASON_BAD_SCHEDULE
+    # -- issue 11, bcattach: photos and PDF files on a broadcast (app.domain.attachments) ---
+    BROADCAST_TOO_MANY_FILES = attachments.REASON_TOO_MANY_FILES
+    PDF_CORRUPT = attachments.REASON_PDF_CORRUPT
 
 
 class Flag(StrEnum):

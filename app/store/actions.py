@@ -8,6 +8,7 @@ checked here with the same domain functions the server runs.
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from app.protocol import Reason
 from app.protocol import mutations as m
 from app.store.database import Locked
 from app.store.clock import DeviceClock
-from app.store import queries
+from app.store import broadcast_files, queries
 from app.store.outbox import enqueue
 from app.store.undo import remember
 
@@ -98,18 +99,21 @@ class Actions:
     def create_broadcast(self, store_ids: list[str], title: str, body: str, *, area: str | None = None,
                          role: Role | None = None, user_ids: tuple[str, ...] = (), kind: str = "normal",
                          pinned: bool = False, translations: dict[str, dict[str, str]] | None = None,
-                         send_at: datetime | None = None, expires_at: datetime | None = None) -> str:
+                         send_at: datetime | None = None, expires_at: datetime | None = None,
+                         attachments: Sequence[tuple[str, bytes]] = ()) -> str:
         """A manager sends a broadcast to an audience (issue 11: an area, a role, named people;
-        the server resolves who it reaches; ``translations``: language code -> {title, body});
-        returns its id."""
+        the server resolves who it reaches; ``translations``: language code -> {title, body};
+        ``attachments``: (name, bytes) of photos and PDF files, queued for upload); returns its id."""
         with self._store.reading() as db:
             areas = queries.area_stores(db)
         audience = broadcasts.Audience(tuple(store_ids), area, role, tuple(user_ids))
         require_manager_of(self.actor, broadcasts.places(audience, areas))
         broadcasts.check_schedule(self._now(), send_at, expires_at)  # issue 11, bcwrite
+        kept = broadcast_files.prepare(self._store, attachments)  # issue 11, bcattach
         p = m.BroadcastCreate(broadcast_id=f"bc-{uuid.uuid4().hex}", store_ids=store_ids, area=area, role=role,
                               user_ids=list(user_ids), title=title, body=body, kind=kind, pinned=pinned,
-                              translations=translations or {}, send_at=send_at, expires_at=expires_at)
+                              translations=translations or {}, send_at=send_at, expires_at=expires_at,
+                              attachments=[described for described, _ in kept])
         row = {"id": p.broadcast_id, "author_id": self.actor.user_id, "title": p.title,
                "body": p.body, "created_at": self._now().isoformat(), "kind": p.kind, "pinned": int(p.pinned),
                "store_ids": json.dumps(sorted(broadcasts.places(audience, areas))),
@@ -117,9 +121,14 @@ class Actions:
                # named people alone: who it reaches is known here already (else the server says)
                "recipient_ids": json.dumps(sorted(user_ids)) if user_ids and not (store_ids or area or role) else None,
                "translations": _translations_json(p),
-               "send_at": p.send_at and p.send_at.isoformat(), "expires_at": p.expires_at and p.expires_at.isoformat()}
-        self._record("broadcast.create", p, f"broadcast:{p.broadcast_id}",
-                     lambda db: db["broadcasts"].insert(row, alter=False))
+               "send_at": p.send_at and p.send_at.isoformat(), "expires_at": p.expires_at and p.expires_at.isoformat(),
+               "attachments": json.dumps([described for described, _ in kept])}
+
+        def write(db) -> None:
+            db["broadcasts"].insert(row, alter=False)
+            broadcast_files.queue(db, kept, row["created_at"])
+
+        self._record("broadcast.create", p, f"broadcast:{p.broadcast_id}", write)
         return p.broadcast_id
 
     def edit_broadcast(self, broadcast_id: str, title: str, body: str,

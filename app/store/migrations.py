@@ -212,6 +212,12 @@ def _m016_broadcast_versions(db: Database) -> None:
     broadcasts.add_column("expires_at", str)
 
 
+def _m017_broadcast_attachments(db: Database) -> None:
+    """Issue 11, bcattach: a broadcast's photos and PDF files (JSON list of {sha256, kind, name,
+    size}); the files themselves go through the photo queue (``photo_uploads``)."""
+    db["broadcasts"].add_column("attachments", str)
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -229,6 +235,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (14, _m014_broadcast_audiences),  # issue 11, broadcasts
     (15, _m015_broadcast_reminders),  # issue 11, bcfollow
     (16, _m016_broadcast_versions),  # issue 11, bcwrite
+    (17, _m017_broadcast_attachments),  # issue 11, bcattach
 ]
 
 

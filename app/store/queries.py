@@ -95,6 +95,7 @@ class Broadcast:
     version: int = 1  # issue 11, bcwrite: edits
     edited_at: datetime | None = None
     previous: dict | None = None  # the text before the last edit: {title, body}
+    attachments: list = field(default_factory=list)  # issue 11, bcattach: {sha256, kind, name, size}
 
     @property
     def urgent(self) -> bool:
@@ -165,7 +166,7 @@ def broadcasts(db: Database, user_id: str, *, unread_only: bool = False, feed: b
                       _dt(r["read_at"]), r["sync_state"], r.get("kind") or "normal", _shift_lines(db, r),
                       _recipients(db, r), bool(r.get("pinned")), _dt(r["acknowledged_at"]), r["author_id"],
                       json.loads(r.get("translations") or "{}"), r.get("version") or 1, _dt(r.get("edited_at")),
-                      json.loads(r.get("previous") or "null"))
+                      json.loads(r.get("previous") or "null"), json.loads(r.get("attachments") or "[]"))
             for r in rows]
 
 

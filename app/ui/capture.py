@@ -64,14 +64,28 @@ async def camera_frames(ctx: AppContext, count: int = 3, gap_s: float = 0.5) -> 
         return await picked_photo(ctx)
 
 
-async def _camera_frames(ctx: AppContext, count: int, gap_s: float) -> list[bytes]:
+async def camera_photo(ctx: AppContext) -> bytes:
+    """Issue 11, bcattach: one photo with the back camera (a broadcast's photo); without a usable
+    camera, a photo file chosen instead."""
+    try:
+        return (await _camera_frames(ctx, 1, 0, title=ctx._("Take photo"), hint=ctx._("Hold the phone still."),
+                                     lens="back"))[0]
+    except (CaptureError, IndexError):
+        if ctx.page.data.pop("no_file_fallback", False):
+            raise CaptureError(ctx._("No photo was taken.")) from None
+        return (await picked_photo(ctx))[0]
+
+
+async def _camera_frames(ctx: AppContext, count: int, gap_s: float, *, title: str | None = None,
+                         hint: str | None = None, lens: str = "front") -> list[bytes]:
+    """``count`` pictures from the ``lens`` camera (the face check's words unless told others)."""
     await later.ready()  # the browser app loads the camera after its first view
     import flet_camera as fc
 
     cam = fc.Camera(width=300, height=300, preview_enabled=True)
-    hint = ctx.typo.text(ctx._("Look at the camera and turn your head slightly."), 16)
+    hint = ctx.typo.text(hint or ctx._("Look at the camera and turn your head slightly."), 16)
     cancelled = asyncio.Event()
-    dialog = ft.AlertDialog(modal=True, title=ctx.typo.text(ctx._("Face check"), 18),
+    dialog = ft.AlertDialog(modal=True, title=ctx.typo.text(title or ctx._("Face check"), 18),
                             content=ft.Column([cam, hint], tight=True, width=300),
                             actions=[ft.TextButton(ctx._("Cancel"), on_click=lambda e: cancelled.set())])
     shown = ShownDialog(ctx, dialog)
@@ -81,7 +95,7 @@ async def _camera_frames(ctx: AppContext, count: int, gap_s: float) -> list[byte
             cameras = await cam.get_available_cameras()
             if not cameras:
                 raise CaptureError(ctx._("No camera found."))
-            front = next((c for c in cameras if "front" in str(getattr(c, "lens_direction", "")).lower()),
+            front = next((c for c in cameras if lens in str(getattr(c, "lens_direction", "")).lower()),
                          cameras[0])
             await cam.initialize(front, fc.ResolutionPreset.MEDIUM, enable_audio=False)
             await asyncio.sleep(0.6)

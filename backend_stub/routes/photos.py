@@ -5,6 +5,10 @@ else 404 with ``Upload-Offset`` (bytes of the caller's own partial upload). ``PU
 /photos/{sha}`` sends the whole file or, with ``Content-Range: bytes start-end/total``, the
 next chunk from ``Upload-Offset``. ``GET`` returns it to those who may read it
 (``app.domain.access.may_read_photo``); to anyone else it does not exist.
+
+Issue 11, bcattach: the same upload carries a broadcast's files: JPEG, PNG or WebP photos and
+PDF files (``%PDF-`` ... ``%%EOF``, at most 10 MB; ``app.domain.attachments``). A broadcast's file is
+read by the broadcast's audience, its sender and the sender's managers (404 to anyone else).
 """
 
 import re
@@ -16,6 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from app.domain import attachments
 from app.domain.access import may_read_certificate
 from app.domain.attendance import HONG_KONG
 from app.domain.roles import Actor
@@ -36,8 +41,8 @@ UPLOAD_RESPONSES = {200: {"description": "Already stored", "headers": _OFFSET, "
                     202: {"description": "Chunk received, send the next", "headers": _OFFSET, "content": None},
                     **errors(BadRequest, Conflict, PayloadTooLarge, UnsupportedMedia,
                                              uploads.UnprocessablePhoto)}
-PHOTO_RESPONSES = {200: {"description": "The photo",
-                         "content": {kind: {} for kind in ("image/jpeg", "image/png", "image/webp")}},
+PHOTO_RESPONSES = {200: {"description": "The photo (or a broadcast's PDF file)",
+                         "content": {kind: {} for kind in sorted(attachments.KINDS)}},
                    **errors(NotFound)}
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _SERVED_PHOTO_HEADERS = {"X-Content-Type-Options": "nosniff",
@@ -80,7 +85,9 @@ def photo_status(sha: PhotoAddress, caller: CurrentUser, engine: EngineDep, sett
 @router.put("/{sha}", response_class=Response, responses=UPLOAD_RESPONSES)
 async def upload_photo(sha: PhotoAddress, request: Request, caller: CurrentUser, engine: EngineDep,
                        settings: SettingsDep) -> Response:
-    """Store a photo (or the next chunk of one). Repeating an upload stores nothing new."""
+    """Store a photo or a broadcast's PDF file (or the next chunk of one). Repeating an upload stores
+    nothing new. Refused, keeping nothing: 413 over 8 MB (a photo) or 10 MB (a PDF); 415 neither a
+    JPEG/PNG/WebP photo nor a PDF; 422 an undecodable photo, or a PDF without its end (`pdf_corrupt`)."""
     _check_sha(sha)
     body = await request.body()
     # Hashing and decoding the photo are blocking: off the event loop.
@@ -92,7 +99,8 @@ async def upload_photo(sha: PhotoAddress, request: Request, caller: CurrentUser,
 @router.get("/{sha}", response_class=Response, responses=PHOTO_RESPONSES)
 def get_photo(sha: PhotoAddress, caller: CurrentUser, engine: EngineDep, settings: SettingsDep) -> Response:
     """The photo bytes: its uploader, managers of a store where a record cites it, HQ; a sick-leave
-    certificate only to the people with a part in its request."""
+    certificate only to the people with a part in its request; a broadcast's photo or PDF to the
+    broadcast's audience, sender and the sender's managers (issue 11). 404 to anyone else."""
     row = _readable(engine, caller.actor, _check_sha(sha))
     if row is None:
         raise NotFound(Reason.NOT_FOUND, "No such photo")

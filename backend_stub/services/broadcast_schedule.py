@@ -27,8 +27,11 @@ def feed_data(conn: Connection, b: dict) -> tuple[dict, list[str]]:
     recipients = sorted(conn.execute(select(_R.user_id).where(_R.broadcast_id == b["id"])).scalars())
     s = db.broadcast_stores.c
     store_ids = sorted(conn.execute(select(s.store_id).where(s.broadcast_id == b["id"])).scalars())
+    a = db.broadcast_attachments.c  # issue 11, bcattach: its photos and PDF files
+    files = [dict(f) for f in conn.execute(select(a.sha256, a.kind, a.name, a.size).where(
+        a.broadcast_id == b["id"]).order_by(a.position)).mappings()]
     return {**b, "audience": json.loads(b["audience"] or "{}"), "translations": json.loads(b["translations"] or "{}"),
-            "store_ids": store_ids, "recipient_ids": recipients}, recipients
+            "store_ids": store_ids, "recipient_ids": recipients, "attachments": files}, recipients
 
 
 def _due(now: datetime):

@@ -21,7 +21,7 @@ from app.domain.roles import Actor, Role
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
-from backend_stub.services import broadcast_schedule
+from backend_stub.services import broadcast_attachments, broadcast_schedule
 from backend_stub.services.changes import emit
 from backend_stub.services.outcomes import Rejected
 
@@ -101,6 +101,7 @@ def send(conn: Connection, p: m.BroadcastCreate, actor: Actor, created_at: datet
            "translations": json.dumps(translations), "send_at": p.send_at, "expires_at": p.expires_at,
            "stage": rules.stage(created_at, p.send_at, p.expires_at)}
     conn.execute(db.broadcasts.insert(), row)
+    files = broadcast_attachments.attach(conn, p, actor.user_id)  # issue 11, bcattach
     broadcast_schedule.due_watch.scheduled(p.send_at, p.expires_at)  # this process looks then
     store_ids = sorted({s for s in reached.values() if s} | set(p.store_ids))
     if store_ids:
@@ -108,7 +109,8 @@ def send(conn: Connection, p: m.BroadcastCreate, actor: Actor, created_at: datet
                                                    for s in store_ids])
     conn.execute(db.broadcast_recipients.insert(), [
         {"broadcast_id": p.broadcast_id, "user_id": uid, "store_id": sid} for uid, sid in sorted(reached.items())])
-    data = {**row, "audience": chosen, "translations": translations, "store_ids": store_ids, "recipient_ids": sorted(reached)}
+    data = {**row, "audience": chosen, "translations": translations, "store_ids": store_ids, "recipient_ids": sorted(reached),
+            "attachments": files}
     # Issue 11, bcwrite: one to send later reaches its readers then (broadcast_schedule.release_due).
     readers = set(reached) if row["stage"] == rules.SENT else set()
     for user_id in sorted(readers | followers(conn, actor.user_id)):

@@ -13,9 +13,11 @@ from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.engine import Connection
 
 from app.domain.access import may_read_photo
+from app.domain.attachments import IMAGE_TYPES
 from app.domain.roles import Actor
 from app.protocol import Reason
 from backend_stub import db
+from backend_stub.services import broadcast_attachments
 from backend_stub.services.outcomes import Rejected
 from backend_stub.settings import Settings
 
@@ -36,12 +38,14 @@ def require_own_photos(conn: Connection, shas: Iterable[str | None], uploader_id
     wanted = {s for s in shas if s}
     if not wanted:
         return
-    owners = dict(conn.execute(select(db.photos.c.sha256, db.photos.c.uploaded_by)
-                               .where(db.photos.c.sha256.in_(wanted))).all())
-    if wanted - owners.keys():
+    rows = conn.execute(select(db.photos.c.sha256, db.photos.c.uploaded_by, db.photos.c.content_type)
+                        .where(db.photos.c.sha256.in_(wanted))).all()
+    if wanted - {r.sha256 for r in rows}:
         raise Rejected(Reason.INVALID_PAYLOAD, "A photo of this action has not been uploaded.")
-    if any(owner != uploader_id for owner in owners.values()):
+    if any(r.uploaded_by != uploader_id for r in rows):
         raise Rejected(Reason.PHOTO_NOT_YOURS, "A photo of this action was uploaded by someone else.")
+    if any(r.content_type not in IMAGE_TYPES for r in rows):  # issue 11, bcattach: a PDF is no photo
+        raise Rejected(Reason.UNSUPPORTED_MEDIA_TYPE, "A file of this action is not a photo.")
 
 
 def citing_stores(conn: Connection, sha: str) -> set[str]:
@@ -55,13 +59,16 @@ def may_read(conn: Connection, actor: Actor, sha: str, uploaded_by: str) -> bool
     """The read rule of ``app.domain.access.may_read_photo`` against the stored records."""
     if may_read_photo(actor, uploaded_by, ()):
         return True  # the uploader or HQ: no need to look for citing records
-    return actor.role.is_manager and may_read_photo(actor, uploaded_by, citing_stores(conn, sha))
+    if actor.role.is_manager and may_read_photo(actor, uploaded_by, citing_stores(conn, sha)):
+        return True
+    return broadcast_attachments.may_read(conn, actor, sha, uploaded_by)  # issue 11, bcattach
 
 
 def is_cited(conn: Connection, sha: str) -> bool:
-    """True while any punch or task still cites the photo."""
+    """True while any punch, task or broadcast (issue 11, bcattach) still cites the photo."""
     return bool(conn.execute(select(
-        exists().where(_citing_punches(sha)) | exists().where(db.tasks.c.photo_sha256 == sha))).scalar())
+        exists().where(_citing_punches(sha)) | exists().where(db.tasks.c.photo_sha256 == sha))).scalar()) \
+        or broadcast_attachments.is_cited(conn, sha)
 
 
 def delete_uncited(conn: Connection, settings: Settings, shas: Iterable[str]) -> int:

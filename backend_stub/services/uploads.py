@@ -25,8 +25,9 @@ from app.face.imaging import (
     NotAnImageError,
     UnsupportedImageError,
     inspect_image,
-    sniff_image_type,
 )
+from app.domain import attachments
+from app.domain.access import AccessDenied
 from app.protocol import Reason
 from backend_stub import db
 from backend_stub.errors import ApiError, BadRequest, Conflict, PayloadTooLarge, UnsupportedMedia
@@ -76,6 +77,18 @@ def check_image(data: bytes, settings: Settings) -> ImageInfo:
         raise UnprocessablePhoto(Reason.IMAGE_CORRUPT, "The photo is damaged or incomplete") from None
 
 
+def check_upload(data: bytes, settings: Settings) -> str:
+    """Issue 11, bcattach: a complete upload's type: a photo (``check_image``) or a PDF
+    (``app.domain.attachments.check_file``: its start and end markers); refused like a photo."""
+    if attachments.sniff_kind(data[:16]) != attachments.PDF:
+        return check_image(data, settings).content_type
+    try:
+        return attachments.check_file(data, settings.max_photo_bytes)
+    except AccessDenied as exc:
+        error = {Reason.PAYLOAD_TOO_LARGE: PayloadTooLarge, Reason.PDF_CORRUPT: UnprocessablePhoto}
+        raise error.get(Reason(exc.reason), UnsupportedMedia)(Reason(exc.reason), exc.message) from None
+
+
 def part_path(settings: Settings, sha: str, user_id: str) -> Path:
     """Where ``user_id``'s partial upload of ``sha`` grows (one per uploader)."""
     uploader = hashlib.sha256(user_id.encode()).hexdigest()[:16]
@@ -111,7 +124,7 @@ def _finish(engine: Engine, settings: Settings, part: Path, sha: str, user_id: s
         data = part.read_bytes()
         if hashlib.sha256(data).hexdigest() != sha:
             raise BadRequest(Reason.HASH_MISMATCH, "The uploaded bytes do not match the photo's SHA-256")
-        info = check_image(data, settings)
+        content_type = check_upload(data, settings)
     except ApiError:
         part.unlink(missing_ok=True)
         raise
@@ -120,7 +133,7 @@ def _finish(engine: Engine, settings: Settings, part: Path, sha: str, user_id: s
             part.unlink(missing_ok=True)  # the same bytes were already kept: one copy per content
             return Stored(200, "done")
         part.replace(settings.photo_dir / sha)  # atomic: a reader sees the whole photo or none
-        conn.execute(db.photos.insert().values(sha256=sha, size=len(data), content_type=info.content_type,
+        conn.execute(db.photos.insert().values(sha256=sha, size=len(data), content_type=content_type,
                                                uploaded_by=user_id, created_at=datetime.now(UTC)))
     return Stored(201, "done")
 
@@ -134,15 +147,19 @@ def store_chunk(engine: Engine, settings: Settings, sha: str, body: bytes, crang
     """
     with _lock(sha):
         start, total = _range(crange, body)
-        if total > settings.max_photo_bytes:
-            raise PayloadTooLarge(Reason.PAYLOAD_TOO_LARGE,
-                                  f"A photo may be at most {settings.max_photo_bytes} bytes")
+        # Issue 11, bcattach: a PDF (a broadcast's file) may be larger than a photo; a later
+        # chunk's kind is unknown here (the whole file is checked when complete).
+        kind = attachments.sniff_kind(body[:16]) if start == 0 else attachments.PDF
+        most = max(attachments.limit(kind, settings.max_photo_bytes), 0 if start == 0 else settings.max_photo_bytes)
+        if total > most:
+            raise PayloadTooLarge(Reason.PAYLOAD_TOO_LARGE, f"This file may be at most {most} bytes",
+                                  {"max_bytes": most})
         part = part_path(settings, sha, user_id)
         have = part.stat().st_size if part.exists() else 0
         if start != have:
             raise Conflict(Reason.UPLOAD_OFFSET_MISMATCH, f"Resume from byte {have}", {"upload_offset": have})
-        if start == 0 and sniff_image_type(body[:16]) is None:
-            raise UnsupportedMedia(Reason.UNSUPPORTED_MEDIA_TYPE, "Only JPEG, PNG or WebP photos are accepted")
+        if start == 0 and attachments.sniff_kind(body[:16]) is None:
+            raise UnsupportedMedia(Reason.UNSUPPORTED_MEDIA_TYPE, "Only JPEG, PNG or WebP photos or PDF files are accepted")
         with part.open("ab") as fh:
             fh.write(body)
         if have + len(body) < total:

@@ -16,7 +16,7 @@ from app.domain.broadcasts import NORMAL, URGENT, addressable_areas
 from app.i18n.locales import SUPPORTED_LOCALES
 from app.domain.roles import Role
 from app.store import queries
-from app.ui import shift_news
+from app.ui import broadcast_files, shift_news
 from app.ui.chrome import big_button, frame, menu, section
 from app.ui.context import AppContext, InputError
 from app.ui.dialogs import confirm
@@ -47,6 +47,7 @@ class BroadcastDraft:
     send_time: str = ""
     expire_day: str = ""
     expire_time: str = ""
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # issue 11, bcattach: (name, bytes)
 
     def reset(self) -> None:
         """Start a new one, in place (the fields on screen hold this object)."""
@@ -132,7 +133,7 @@ def _send(ctx: AppContext, state: BroadcastState) -> None:
                                      role=audience["role"], user_ids=tuple(audience["user_ids"]),
                                      kind=URGENT if draft.urgent else NORMAL, pinned=draft.pinned,
                                      translations=_written_translations(draft), send_at=send_at,
-                                     expires_at=expires_at)
+                                     expires_at=expires_at, attachments=draft.files)
         state.draft.reset()  # sent: the redraw after it starts a new one
 
     def send_now() -> None:
@@ -257,7 +258,7 @@ def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> l
     counted = _count_text(ctx, state)
     where = [] if draft.role == PEOPLE else _area_picker(ctx, draft, names)
     return [title, body, *_translation_fields(ctx, draft), role, *where, *picks, *switches,
-            *_schedule_fields(ctx, draft),
+            *_schedule_fields(ctx, draft), *_attach_part(ctx, draft),
             ft.Row([big_button(ctx, ctx._("Count people"), lambda e: ctx.page.run_task(_count, ctx, state),
                                icon=ft.Icons.GROUPS, filled=False),
                     *([t.text(counted, 15)] if counted else [])], wrap=True),
@@ -285,3 +286,11 @@ def view(ctx: AppContext) -> ft.View:
         section(ctx, ctx._("New broadcast"), _compose(ctx, state, names)),
         section(ctx, ctx._("Recent broadcasts"), history or [t.text(ctx._("Nothing sent yet."), 15)]),
     ])
+
+
+# -- Issue 11, bcattach: "Attach": photos and PDF files sent with the broadcast ------------------
+
+
+def _attach_part(ctx: AppContext, draft: BroadcastDraft) -> list[ft.Control]:
+    """The files chosen (kept in the draft across redraws) and Add photo / Add PDF."""
+    return broadcast_files.attach_controls(ctx, draft.files)

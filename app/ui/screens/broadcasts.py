@@ -12,7 +12,7 @@ import flet as ft
 from app.domain.broadcasts import KINDS, matches
 from app.store import queries
 from app.store.queries import Broadcast
-from app.ui import shift_news
+from app.ui import broadcast_files, shift_news
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.screen_state import screen_state
@@ -183,6 +183,7 @@ def detail_view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
         *[t.text(line, 16, selectable=True, semantics_label=line)
           for line in shift_news.lines(ctx, b, original=original)],
         ft.Row(shift_news.open_button(ctx, b), wrap=True),
+        *broadcast_files.attachment_rows(ctx, b),  # issue 11, bcattach
         *_what_changed(ctx, b),
         *_acknowledge_row(ctx, b),
         *_original_toggle(ctx, state, b.id, is_translation, original),
