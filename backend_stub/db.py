@@ -584,3 +584,15 @@ broadcast_versions = Table(
     Column("written_by", String(64), nullable=False),
     _ts("written_at", nullable=False),
 )
+
+# Issue 11, bcsaved: a manager's saved audiences (a name and the audience as sent: JSON of
+# app.protocol BroadcastAudience). Each is its owner's only; one name once per owner.
+saved_audiences = Table(
+    "saved_audiences", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("name", String(80), nullable=False),
+    Column("audience", Text, nullable=False),
+    _ts("saved_at", nullable=False),
+    UniqueConstraint("owner_id", "name", name="uq_saved_audiences_owner_name"),
+)

@@ -121,6 +121,8 @@ REASON_MESSAGES = MessageMap(
         # issue 11, bcwrite
         "broadcast_edited_meanwhile": N_("This broadcast was edited meanwhile. Open it again and redo your change."),
         "broadcast_bad_schedule": N_("A broadcast must expire after it is sent."),
+        # issue 11, bcsaved
+        "saved_audience_out_of_scope": N_("This saved audience includes stores or people you no longer manage. Choose the audience again and save it anew."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

@@ -11,6 +11,7 @@ it) and the members below take their values from there, so each code is written 
 from enum import StrEnum
 
 from app.domain import approvals, attendance, availability, broadcasts, open_shifts, roster, shift_rules, timesheet, trades
+from app.domain import saved_audiences  # issue 11, bcsaved
 from app.domain.requests import kinds as request_kinds
 
 
@@ -146,6 +147,8 @@ class Reason(StrEnum):
     # -- issue 11, bcwrite: an edit made on an older version of a broadcast --------------
     BROADCAST_EDITED_MEANWHILE = broadcasts.REASON_EDITED_MEANWHILE
     BROADCAST_BAD_SCHEDULE = broadcasts.REASON_BAD_SCHEDULE
+    # -- issue 11, bcsaved: a saved audience outside the stores its owner manages now ----
+    SAVED_AUDIENCE_OUT_OF_SCOPE = saved_audiences.REASON_OUT_OF_SCOPE
 
 
 class Flag(StrEnum):

@@ -22,6 +22,7 @@ from app.ui.context import AppContext, InputError
 from app.ui.dialogs import confirm
 from app.ui.pickers import date_field, parse_day, parse_time, time_field
 from app.ui.screen_state import screen_state
+from app.ui.screens import saved_audiences
 from app.ui.screens.broadcast_receipts import ask_server
 
 ROUTE = "/broadcast"
@@ -256,7 +257,8 @@ def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> l
                           on_change=lambda e: setattr(draft, "pinned", bool(e.control.value)))]
     counted = _count_text(ctx, state)
     where = [] if draft.role == PEOPLE else _area_picker(ctx, draft, names)
-    return [title, body, *_translation_fields(ctx, draft), role, *where, *picks, *switches,
+    return [title, body, *_translation_fields(ctx, draft), *_saved_audience(ctx, draft), role, *where, *picks,
+            *switches,
             *_schedule_fields(ctx, draft),
             ft.Row([big_button(ctx, ctx._("Count people"), lambda e: ctx.page.run_task(_count, ctx, state),
                                icon=ft.Icons.GROUPS, filled=False),
@@ -285,3 +287,10 @@ def view(ctx: AppContext) -> ft.View:
         section(ctx, ctx._("New broadcast"), _compose(ctx, state, names)),
         section(ctx, ctx._("Recent broadcasts"), history or [t.text(ctx._("Nothing sent yet."), 15)]),
     ])
+
+
+# -- Issue 11, bcsaved: saved audiences (app/ui/screens/saved_audiences.py) ------------------------
+
+def _saved_audience(ctx: AppContext, draft: BroadcastDraft) -> list[ft.Control]:
+    """Choose a saved audience (it fills the stores, area, role and people), or save this one."""
+    return saved_audiences.part(ctx, draft, lambda: _audience(ctx, draft))
