@@ -224,6 +224,10 @@ class ApiClient:
     def delete_saved_audience(self, audience_id: str) -> None:
         self._authed("DELETE", f"/saved-audiences/{audience_id}")
 
+    def broadcast_versions(self, broadcast_id: str) -> list[dict]:
+        """Issue 11, bcsaved: every version of a broadcast, oldest first (its sender and their managers)."""
+        return self._authed("GET", f"/broadcasts/{broadcast_id}/versions").json()
+
     def refresh(self) -> TokenPair:
         """Swap the refresh token for new tokens; ``AuthRequired`` when the session is over."""
         if not self.refresh_token:

@@ -294,3 +294,8 @@ def view(ctx: AppContext) -> ft.View:
 def _saved_audience(ctx: AppContext, draft: BroadcastDraft) -> list[ft.Control]:
     """Choose a saved audience (it fills the stores, area, role and people), or save this one."""
     return saved_audiences.part(ctx, draft, lambda: _audience(ctx, draft))
+
+
+# -- Issue 11, bcsaved: the same language fields when editing a sent broadcast (Broadcasts) ------------
+translation_fields = _translation_fields
+written_translations = _written_translations
