@@ -3,6 +3,7 @@ chooses it again on Broadcast (it fills the draft); each manager sees and uses o
 saved audience reaching a store its owner no longer manages is refused, saying so, when chosen and
 when sent to (the same rule as any audience)."""
 
+import asyncio
 from types import SimpleNamespace
 
 import flet as ft
@@ -14,6 +15,7 @@ from tests.test_accessible_names import walk
 from tests.test_api_bad_input import bearer
 from tests.test_api_broadcasts import _send
 from tests.test_broadcast_screens import _button, _fields, _on_broadcast, _run_tasks, _type
+from tests.test_me_calendar_feed import button
 from tests.test_trades_screens import _texts, device  # noqa: F401  (signed-in, synced phones)
 
 AREA_MANAGER, CWB_MANAGER = "u-am-hk", "u-sm-cwb"
@@ -56,8 +58,7 @@ def test_a_saved_audience_with_a_store_no_longer_managed_is_refused(api):
                                                   db.user_stores.c.store_id == "st-st"))
     [item] = _saved(api, AREA_MANAGER)
     assert item["problem"]["code"] == "saved_audience_out_of_scope" and "st-st" in item["problem"]["message"]
-    audience = {k: v for k, v in item["audience"].items()}
-    sent = _send(api, AREA_MANAGER, "bc-saved-old", **audience)
+    sent = _send(api, AREA_MANAGER, "bc-saved-old", **item["audience"])
     assert sent["status"] == "rejected" and sent["reason"] == "forbidden_role"
 
 
@@ -72,8 +73,9 @@ def _choose(dropdown: ft.Dropdown, value: str) -> None:
 
 def test_save_the_audience_then_choose_it_for_the_next_broadcast(device):
     """Chan Siu Ming picks "Staff" on Broadcast, names it "CWB staff" and taps Save this audience:
-    "Audience saved." and it is listed under Saved audience. A new broadcast starts with
-    Everyone; choosing "CWB staff" sets Who back to Staff, and sending reaches CWB's 3 staff."""
+    "Audience saved." and it is listed under Saved audience. Who set back to Everyone, choosing
+    "CWB staff" sets it to Staff again, and the count is CWB's 3 staff. Delete saved audience asks
+    first; confirmed, it is gone from the server and the screen."""
     manager, shell = _on_broadcast(device, "M2001", "7100")
     _run_tasks(manager.page)
     _choose(_dropdown(manager.page.views[-1], "Who"), "staff")
@@ -92,6 +94,14 @@ def test_save_the_audience_then_choose_it_for_the_next_broadcast(device):
     _button(view, "Count people").on_click(None)
     _run_tasks(manager.page)
     assert "Reaches 3 people" in _texts(manager.page.views[-1])
+    _button(manager.page.views[-1], "Delete saved audience").on_click(None)
+    dialog = manager.page.shown[-1]
+    assert "Delete the saved audience CWB staff?" in _texts(dialog)
+    button(dialog, "Delete").on_click(None)
+    asyncio.run(dialog.on_dismiss(None))
+    _run_tasks(manager.page)
+    assert manager.api.saved_audiences() == []
+    assert not any(isinstance(c, ft.Dropdown) and c.label == "Saved audience" for c in walk(manager.page.views[-1]))
 
 
 def test_choosing_a_saved_audience_no_longer_in_scope_says_why_and_changes_nothing(server, device):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import flet as ft
 
+from app.domain.saved_audiences import MAX_NAME
 from app.ui.chrome import big_button
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
@@ -114,7 +115,7 @@ def part(ctx: AppContext, draft, audience: Callable[[], dict]) -> list[ft.Contro
         controls.append(big_button(ctx, ctx._("Delete saved audience"), lambda e: confirm(
             ctx, ctx._("Delete saved audience"), question, ctx._("Delete"),
             lambda: ctx.page.run_task(_delete, ctx, state, chosen["id"])), icon=ft.Icons.DELETE_OUTLINE, filled=False))
-    name = ft.TextField(label=ctx._("Name of this audience"), max_length=80, text_style=t.style(15),
+    name = ft.TextField(label=ctx._("Name of this audience"), max_length=MAX_NAME, text_style=t.style(15),
                         value=state.typing.name, dense=True,
                         on_change=lambda e: setattr(state.typing, "name", e.control.value or ""))
     controls.append(ft.Row([ft.Container(name, expand=True), big_button(
