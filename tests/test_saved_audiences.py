@@ -15,7 +15,7 @@ from tests.test_accessible_names import walk
 from tests.test_api_bad_input import bearer
 from tests.test_api_broadcasts import _send
 from tests.test_broadcast_screens import _button, _fields, _on_broadcast, _run_tasks, _type
-from tests.test_me_calendar_feed import button
+from tests.test_me_calendar_feed import OFFLINE, button, offline_api
 from tests.test_trades_screens import _texts, device  # noqa: F401  (signed-in, synced phones)
 
 AREA_MANAGER, CWB_MANAGER = "u-am-hk", "u-sm-cwb"
@@ -121,3 +121,26 @@ def test_choosing_a_saved_audience_no_longer_in_scope_says_why_and_changes_nothi
     assert errors == ["This saved audience includes stores or people you no longer manage. "
                       "Choose the audience again and save it anew."]
     assert _dropdown(manager.page.views[-1], "Who").value == "everyone"
+
+
+def test_offline_the_saved_audiences_say_so_and_writing_goes_on(device):
+    """Offline, Broadcast says the server cannot be reached where the saved audiences would be
+    (with Try again); Save this audience says the same and saves nothing; the broadcast itself is
+    still queued on Send."""
+    def offline(staff_no: str, pin: str):
+        ctx = device(staff_no, pin)
+        ctx.api = offline_api(ctx)
+        return ctx
+
+    manager, _shell = _on_broadcast(offline, "M2001", "7100")
+    _run_tasks(manager.page)
+    view = manager.page.views[-1]
+    assert OFFLINE in _texts(view) and _button(view, "Try again")
+    _type(next(f for f in _fields(view) if f.label == "Name of this audience"), "CWB")
+    _button(view, "Save this audience").on_click(None)
+    _run_tasks(manager.page)
+    assert [c.content.value for c in manager.page.shown if isinstance(c, ft.SnackBar)] == [OFFLINE]
+    _type(_fields(manager.page.views[-1])[0], "Delivery at 7")
+    _button(manager.page.views[-1], "Send").on_click(None)
+    with manager.store.reading() as db:
+        assert db.execute("SELECT count(*) FROM outbox WHERE type='broadcast.create'").fetchone()[0] == 1
