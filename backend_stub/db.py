@@ -598,3 +598,15 @@ broadcast_attachments = Table(
     Column("size", Integer, nullable=False),
 )
 Index("ix_broadcast_attachments_sha", broadcast_attachments.c.sha256)
+
+# Issue 11, bcsaved: a manager's saved audiences (a name and the audience as sent: JSON of
+# app.protocol BroadcastAudience). Each is its owner's only; one name once per owner.
+saved_audiences = Table(
+    "saved_audiences", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("name", String(80), nullable=False),
+    Column("audience", Text, nullable=False),
+    _ts("saved_at", nullable=False),
+    UniqueConstraint("owner_id", "name", name="uq_saved_audiences_owner_name"),
+)

@@ -16,7 +16,7 @@ from backend_stub.errors import install_handlers
 from backend_stub.limits import BodyLimitMiddleware
 from backend_stub.methods import install_methods
 from backend_stub.openapi import document_errors
-from backend_stub.routes import auth, broadcasts, calendar, chain_settings, face, kiosk, photos, sync
+from backend_stub.routes import auth, broadcasts, calendar, chain_settings, face, kiosk, photos, saved_audiences, sync
 from backend_stub.services.housekeeping import run_housekeeping
 from backend_stub.settings import Settings
 
@@ -61,7 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (auth.router, sync.router, photos.router, face.router, face.staff_router, kiosk.router,
                    auth.staff_router, calendar.router, calendar.me_router,
                    chain_settings.router,  # issue 10, availability: the chain's settings
-                   broadcasts.router):  # issue 11, broadcasts: audience count, receipts
+                   broadcasts.router,  # issue 11, broadcasts: audience count, receipts
+                   saved_audiences.router):  # issue 11, bcsaved
         v1.include_router(router)
     app.include_router(v1)
     document_errors(app)

@@ -85,8 +85,8 @@ def test_a_redraw_keeps_the_half_typed_broadcast_byte_for_byte(device):
         sent = db.execute("SELECT title, body FROM broadcasts WHERE author_id=? AND title=?",
                           ["u-sm-cwb", TITLE]).fetchall()
     assert [tuple(r) for r in sent] == [(TITLE, BODY)]
-    assert [f.value for f in _fields(manager.page.views[-1])] == [""] * 6  # the next one starts empty (issue 11,
-    # bcwrite: title, message, send later day and time, expiry day and time)
+    assert [f.value for f in _fields(manager.page.views[-1])] == [""] * 7  # the next one starts empty (issue 11,
+    # bcwrite: title, message, send later day and time, expiry day and time; bcsaved: the audience name)
 
 
 def _run_tasks(page) -> None:

@@ -142,12 +142,18 @@ def matches(query: str, *texts: str) -> bool:
 REASON_EDITED_MEANWHILE = "broadcast_edited_meanwhile"
 
 
+def may_edit(actor: Actor, author_id: str, author_role: Role, author_store_ids: Iterable[str], kind: str) -> bool:
+    """Issue 11, bcsaved: who may edit a broadcast (the phone shows Edit to them only): its sender
+    and their managers, as for receipts; never a shift change."""
+    return kind != SHIFT_CHANGE and may_follow_receipts(actor, author_id, author_role, author_store_ids)
+
+
 def check_may_edit(actor: Actor, author_id: str, author_role: Role, author_store_ids: Iterable[str],
                    kind: str, current_version: int, base_version: int) -> None:
     """The sender and their managers (as for receipts) edit a broadcast they write (not a shift
     change: publishing a roster writes those), and only the version they saw: an edit made on an
     older version would silently undo someone else's."""
-    if kind == SHIFT_CHANGE or not may_follow_receipts(actor, author_id, author_role, author_store_ids):
+    if not may_edit(actor, author_id, author_role, author_store_ids, kind):
         raise AccessDenied("forbidden_role", "Only its sender and their managers can edit this broadcast.")
     if base_version != current_version:
         raise AccessDenied(REASON_EDITED_MEANWHILE, "This broadcast was edited meanwhile. Open it again.")

@@ -1,8 +1,11 @@
 """Issue 11, bcfollow: when an urgent broadcast not acknowledged yet shows again.
 
 The urgent screen may be put off ("Later"); while the broadcast is not acknowledged it comes back
-by itself every ``every_minutes`` during the first ``for_minutes`` after it was first shown, and
-always at the next app start and before the next clock-in. Both numbers are the chain's settings
+by itself every ``every_minutes`` during the first ``for_minutes`` after it was sent, and always at
+the next app start and before the next clock-in. The period counts from sending (issue 11,
+bcsaved), as the server's "not acknowledged after reminders" does: counted from when each phone
+first showed it, a phone that was off for a while kept asking after the manager on duty had
+already been told. Both numbers are the chain's settings
 (key ``URGENT_REPEATS`` of its settings). Pure: the caller passes the times (the clock injected).
 """
 
@@ -41,18 +44,23 @@ class RepeatSettings:
         return asdict(self)
 
 
-def comes_back_at(first_shown: datetime, put_off_at: datetime, settings: RepeatSettings) -> datetime | None:
+def sent_at(created_at: datetime, send_at: datetime | None) -> datetime:
+    """When a broadcast was sent: its send-later time, else when it was written."""
+    return max(created_at, send_at) if send_at is not None else created_at
+
+
+def comes_back_at(sent: datetime, put_off_at: datetime, settings: RepeatSettings) -> datetime | None:
     """When the screen put off at ``put_off_at`` shows again by itself; None once that would be
-    after the repeat period (it then waits for the next app start or clock-in)."""
+    after the repeat period from sending (it then waits for the next app start or clock-in)."""
     at = put_off_at + timedelta(minutes=settings.every_minutes)
-    return at if at <= first_shown + timedelta(minutes=settings.for_minutes) else None
+    return at if at <= sent + timedelta(minutes=settings.for_minutes) else None
 
 
-def shows_now(now: datetime, first_shown: datetime | None, put_off_at: datetime | None, settings: RepeatSettings,
+def shows_now(now: datetime, sent: datetime, put_off_at: datetime | None, settings: RepeatSettings,
               *, app_started_at: datetime, clocking_in: bool = False) -> bool:
     """Whether the urgent screen of a broadcast not acknowledged yet shows now: never put off, put
     off before this app start, before a clock-in, or its time to come back has come."""
-    if first_shown is None or put_off_at is None or clocking_in or put_off_at < app_started_at:
+    if put_off_at is None or clocking_in or put_off_at < app_started_at:
         return True
-    back = comes_back_at(first_shown, put_off_at, settings)
+    back = comes_back_at(sent, put_off_at, settings)
     return back is not None and now >= back

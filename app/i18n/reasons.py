@@ -124,6 +124,8 @@ REASON_MESSAGES = MessageMap(
         # issue 11, bcattach
         "broadcast_too_many_files": N_("A broadcast can carry at most 5 files."),
         "pdf_corrupt": N_("This PDF is damaged or incomplete. Choose another file."),
+        # issue 11, bcsaved
+        "saved_audience_out_of_scope": N_("This saved audience includes stores or people you no longer manage. Choose the audience again and save it anew."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

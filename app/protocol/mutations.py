@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.domain import broadcasts, open_shifts
+from app.domain import broadcasts, open_shifts, saved_audiences
 from app.domain.attachments import MAX_FILES, MAX_PDF_BYTES
 from app.domain.approvals import MIN_REASON_LENGTH
 from app.domain.availability import MAX_NOTE, MAX_WINDOWS
@@ -68,6 +68,12 @@ class BroadcastAudience(_Payload):
 
     def audience(self) -> broadcasts.Audience:
         return broadcasts.Audience(tuple(self.store_ids), self.area, self.role, tuple(self.user_ids))
+
+
+class SavedAudienceSave(BroadcastAudience):
+    """Issue 11, bcsaved: the body of ``POST /saved-audiences``: an audience and its name."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=saved_audiences.MAX_NAME, strip_whitespace=True)]
 
 
 BroadcastTitle = Annotated[str, StringConstraints(min_length=1, max_length=broadcasts.MAX_TITLE,

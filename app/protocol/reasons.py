@@ -11,6 +11,7 @@ it) and the members below take their values from there, so each code is written 
 from enum import StrEnum
 
 from app.domain import approvals, attachments, attendance, availability, broadcasts, open_shifts, roster, shift_rules, timesheet, trades
+from app.domain import saved_audiences  # issue 11, bcsaved
 from app.domain.requests import kinds as request_kinds
 
 
@@ -149,6 +150,8 @@ class Reason(StrEnum):
     # -- issue 11, bcattach: photos and PDF files on a broadcast (app.domain.attachments) ---
     BROADCAST_TOO_MANY_FILES = attachments.REASON_TOO_MANY_FILES
     PDF_CORRUPT = attachments.REASON_PDF_CORRUPT
+    # -- issue 11, bcsaved: a saved audience outside the stores its owner manages now ----
+    SAVED_AUDIENCE_OUT_OF_SCOPE = saved_audiences.REASON_OUT_OF_SCOPE
 
 
 class Flag(StrEnum):

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from app.domain import urgent_repeats as repeat_rules
 from app.domain.urgent_repeats import URGENT_REPEATS, RepeatSettings
-from app.store.queries import ADDRESSED, addressed_params
+from app.store.queries import ADDRESSED, _aware, addressed_params  # _aware: a stored time, UTC if no zone
 
 log = logging.getLogger(__name__)
 
@@ -25,15 +26,24 @@ def repeat_settings(db: Database) -> RepeatSettings:
         return RepeatSettings()
 
 
-def waiting(db: Database, user_id: str) -> list[tuple[str, datetime | None, datetime | None]]:
-    """Each urgent broadcast sent to me and not acknowledged, oldest first, with when it was
-    first shown and last put off here (None: never put off)."""
+def waiting(db: Database, user_id: str) -> list[tuple[str, datetime, datetime | None]]:
+    """Each urgent broadcast sent to me and not acknowledged, oldest first, with when it was sent
+    (the repeat period counts from then) and last put off here (None: never put off)."""
     rows = db.execute(
-        "SELECT b.id, p.first_shown, p.put_off_at FROM broadcasts b"
+        "SELECT b.id, b.created_at, b.send_at, p.put_off_at FROM broadcasts b"
         " LEFT JOIN broadcast_acks a ON a.id = b.id || ':' || :me LEFT JOIN urgent_put_off p ON p.id = b.id"
         " WHERE b.kind = 'urgent' AND a.id IS NULL AND" + ADDRESSED + " ORDER BY b.created_at, b.id",
         addressed_params(user_id)).fetchall()
-    return [(r[0], r[1] and datetime.fromisoformat(r[1]), r[2] and datetime.fromisoformat(r[2])) for r in rows]
+    return [(r[0], _sent(r[1], r[2]), r[3] and datetime.fromisoformat(r[3])) for r in rows]
+
+
+def sent_at(db: Database, broadcast_id: str) -> datetime:
+    """When the broadcast was sent (as pulled)."""
+    return _sent(*db.execute("SELECT created_at, send_at FROM broadcasts WHERE id=?", [broadcast_id]).fetchone())
+
+
+def _sent(created_at: str, send_at: str | None) -> datetime:
+    return repeat_rules.sent_at(_aware(created_at), send_at and _aware(send_at))
 
 
 def put_off(db: Database, broadcast_id: str, shown_at: datetime, now: datetime) -> None:

@@ -222,6 +222,22 @@ class ApiClient:
         """Issue 11, bcfollow: for the manager on duty, who has not acknowledged after reminders."""
         return self._authed("GET", "/broadcasts/not-acknowledged").json()
 
+    # -- issue 11, bcsaved: a manager's saved audiences (online only) -----------------------------
+    def saved_audiences(self) -> list[dict]:
+        """The caller's saved audiences, each with ``problem`` when it is no longer theirs to use."""
+        return self._authed("GET", "/saved-audiences").json()
+
+    def save_audience(self, name: str, audience: dict) -> dict:
+        """Save ``audience`` under ``name`` (the same name replaces it); ``RequestRejected`` if refused."""
+        return self._authed("POST", "/saved-audiences", json={**audience, "name": name}).json()
+
+    def delete_saved_audience(self, audience_id: str) -> None:
+        self._authed("DELETE", f"/saved-audiences/{audience_id}")
+
+    def broadcast_versions(self, broadcast_id: str) -> list[dict]:
+        """Issue 11, bcsaved: every version of a broadcast, oldest first (its sender and their managers)."""
+        return self._authed("GET", f"/broadcasts/{broadcast_id}/versions").json()
+
     def refresh(self) -> TokenPair:
         """Swap the refresh token for new tokens; ``AuthRequired`` when the session is over."""
         if not self.refresh_token:

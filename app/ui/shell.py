@@ -13,7 +13,7 @@ from app.ui.context import AppContext
 from app.ui.dialogs import confirm
 from app.ui.redraw import look_of
 from app.ui.screens import (
-    approvals, availability, broadcast, broadcast_receipts, broadcasts, calendar_feed, chain_settings, clock,
+    approvals, availability, broadcast, broadcast_history, broadcast_receipts, broadcasts, calendar_feed, chain_settings, clock,
     delegation, face_setup, home, kiosk, login, me, my_punches, punch, rejected, requests, requests_new,
     requests_queue, roster, shifts, staff_pins, tasks, team, trades,
 )
@@ -206,6 +206,8 @@ class Shell:
                        delegation.ROUTE: lambda: delegation.view(ctx)}  # issue 10, delegation
         if route.startswith(requests.ROUTE + "/") and route not in routes:
             return requests.detail_view(ctx, route, route.rsplit("/", 1)[1])  # one of my requests
+        if route.startswith(broadcasts.ROUTE + "/") and route.endswith(broadcast_history.SUFFIX):  # issue 11, bcsaved
+            return broadcast_history.view(ctx, route, route.rsplit("/", 2)[1])
         if route.startswith(broadcasts.ROUTE + "/"):
             return broadcasts.detail_view(ctx, route, route.rsplit("/", 1)[1])  # issue 11: one broadcast
         if route.startswith("/shifts/"):

@@ -6,7 +6,7 @@ Acknowledge, which records "read" and "acknowledged" with the time tapped (offli
 does not leave it. The next one, if any, follows.
 
 Issue 11, bcfollow: "Later" puts it off on this phone; it comes back by itself every few minutes
-for the chain's period after it was first shown, at the next app start and before the next
+for the chain's period after it was sent, at the next app start and before the next
 clock-in (the rule: app.domain.urgent_repeats).
 
 A screen, not a dialog: the shell redraws by replacing its views (a sync, a route change), and a
@@ -15,7 +15,6 @@ the close was never reported). A view is rebuilt with the rest, so it is never s
 """
 
 import asyncio
-from datetime import datetime
 
 import flet as ft
 
@@ -35,8 +34,8 @@ def waiting(ctx: AppContext, route: str = "") -> queries.Broadcast | None:
     now, clocking_in = ctx.store.clock.now(), route.startswith(CLOCK_IN_ROUTE)
     with ctx.store.reading() as db:
         settings = urgent_put_off.repeat_settings(db)
-        for broadcast_id, first_shown, put_off_at in urgent_put_off.waiting(db, ctx.user["id"]):
-            if shows_now(now, first_shown, put_off_at, settings, app_started_at=ctx.started_at,
+        for broadcast_id, sent, put_off_at in urgent_put_off.waiting(db, ctx.user["id"]):
+            if shows_now(now, sent, put_off_at, settings, app_started_at=ctx.started_at,
                          clocking_in=clocking_in):
                 return queries.broadcast(db, ctx.user["id"], broadcast_id)
     return None
@@ -51,8 +50,7 @@ def _put_off(ctx: AppContext, broadcast_id: str, shown_at) -> None:
     now = ctx.store.clock.now()
     with ctx.store.transaction() as db:
         urgent_put_off.put_off(db, broadcast_id, shown_at, now)
-        first = db.execute("SELECT first_shown FROM urgent_put_off WHERE id=?", [broadcast_id]).fetchone()[0]
-        back = comes_back_at(datetime.fromisoformat(first), now, urgent_put_off.repeat_settings(db))
+        back = comes_back_at(urgent_put_off.sent_at(db, broadcast_id), now, urgent_put_off.repeat_settings(db))
     if back is not None:
         ctx.page.run_task(_come_back, ctx, (back - now).total_seconds())
     ctx.rerender()

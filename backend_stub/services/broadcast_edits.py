@@ -82,7 +82,10 @@ def history(conn: Connection, broadcast_id: str) -> list[dict]:
     rows.append({"broadcast_id": broadcast_id, "version": b["version"], "title": b["title"], "body": b["body"],
                  "translations": b["translations"], "written_by": b["edited_by"] or b["author_id"],
                  "written_at": b["edited_at"] or b["created_at"]})
-    return [{**r, "translations": json.loads(r["translations"] or "{}")} for r in rows]
+    names = dict(conn.execute(select(db.users.c.id, db.users.c.name).where(  # issue 11, bcsaved: the History screen
+        db.users.c.id.in_({r["written_by"] for r in rows}))).all())
+    return [{**r, "translations": json.loads(r["translations"] or "{}"),
+             "written_by_name": names.get(r["written_by"], r["written_by"])} for r in rows]
 
 
 def _broadcast_edit(conn: Connection, p: m.BroadcastEdit, ctx) -> None:

@@ -22,6 +22,7 @@ from app.ui.context import AppContext, InputError
 from app.ui.dialogs import confirm
 from app.ui.pickers import date_field, parse_day, parse_time, time_field
 from app.ui.screen_state import screen_state
+from app.ui.screens import saved_audiences
 from app.ui.screens.broadcast_receipts import ask_server
 
 ROUTE = "/broadcast"
@@ -257,8 +258,8 @@ def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> l
                           on_change=lambda e: setattr(draft, "pinned", bool(e.control.value)))]
     counted = _count_text(ctx, state)
     where = [] if draft.role == PEOPLE else _area_picker(ctx, draft, names)
-    return [title, body, *_translation_fields(ctx, draft), role, *where, *picks, *switches,
-            *_schedule_fields(ctx, draft), *_attach_part(ctx, draft),
+    return [title, body, *_translation_fields(ctx, draft), *_saved_audience(ctx, draft), role, *where, *picks,
+            *switches, *_schedule_fields(ctx, draft), *_attach_part(ctx, draft),
             ft.Row([big_button(ctx, ctx._("Count people"), lambda e: ctx.page.run_task(_count, ctx, state),
                                icon=ft.Icons.GROUPS, filled=False),
                     *([t.text(counted, 15)] if counted else [])], wrap=True),
@@ -294,3 +295,15 @@ def view(ctx: AppContext) -> ft.View:
 def _attach_part(ctx: AppContext, draft: BroadcastDraft) -> list[ft.Control]:
     """The files chosen (kept in the draft across redraws) and Add photo / Add PDF."""
     return broadcast_files.attach_controls(ctx, draft.files)
+
+
+# -- Issue 11, bcsaved: saved audiences (app/ui/screens/saved_audiences.py) ------------------------
+
+def _saved_audience(ctx: AppContext, draft: BroadcastDraft) -> list[ft.Control]:
+    """Choose a saved audience (it fills the stores, area, role and people), or save this one."""
+    return saved_audiences.part(ctx, draft, lambda: _audience(ctx, draft))
+
+
+# -- Issue 11, bcsaved: the same language fields when editing a sent broadcast (Broadcasts) ------------
+translation_fields = _translation_fields
+written_translations = _written_translations

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 
 import flet as ft
 
-from app.domain.broadcasts import KINDS, matches
+from app.domain.broadcasts import matches
 from app.store import queries
 from app.store.queries import Broadcast
 from app.ui import broadcast_files, shift_news
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.screen_state import screen_state
+from app.ui.screens import broadcast_history
 
 ROUTE = "/broadcasts"
 
@@ -39,6 +40,7 @@ class ReadingState:
     editing: str = ""  # the sender's broadcast being edited here
     edit: Typed = field(default_factory=Typed)  # its new title (``text``) ...
     edit_body: Typed = field(default_factory=Typed)  # ... and text
+    versions: broadcast_history.Versions = field(default_factory=broadcast_history.Versions)  # bcsaved: languages
 
 
 def _byline(ctx: AppContext, b: Broadcast) -> str:
@@ -135,35 +137,6 @@ def _what_changed(ctx: AppContext, b: Broadcast) -> list[ft.Control]:
             *[t.text(line, 14, color=grey, semantics_label=line) for line in before if line]]
 
 
-def _edit_rows(ctx: AppContext, state: ReadingState, b: Broadcast) -> list[ft.Control]:
-    """Issue 11, bcwrite: the sender edits their broadcast (the server keeps each version; an
-    urgent one is acknowledged again)."""
-    if b.author_id != ctx.user["id"] or b.kind not in KINDS:
-        return []
-    if state.editing != b.id:
-        def start(_e) -> None:
-            state.edit.text, state.edit_body.text = b.title, b.body
-            state.editing = b.id  # redraws
-
-        return [big_button(ctx, ctx._("Edit"), start, icon=ft.Icons.EDIT, filled=False)]
-    t = ctx.typo
-
-    def save(_e) -> None:
-        def done() -> None:
-            ctx.actions.edit_broadcast(b.id, state.edit.text.strip(), state.edit_body.text, b.translations)
-            state.editing = ""
-
-        if state.edit.text.strip():
-            ctx.act(done, ctx._("Broadcast saved. It will be sent when online."))
-
-    return [ft.TextField(label=ctx._("Title"), max_length=200, text_style=t.style(16), value=state.edit.text,
-                         on_change=lambda e: setattr(state.edit, "text", e.control.value or "")),
-            ft.TextField(label=ctx._("Message"), multiline=True, min_lines=3, max_length=5000, text_style=t.style(16),
-                         value=state.edit_body.text,
-                         on_change=lambda e: setattr(state.edit_body, "text", e.control.value or "")),
-            big_button(ctx, ctx._("Save changes"), save, icon=ft.Icons.SAVE)]
-
-
 def detail_view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
     """One broadcast's full text; opening it records "read"."""
     t = ctx.typo
@@ -187,6 +160,6 @@ def detail_view(ctx: AppContext, route: str, broadcast_id: str) -> ft.View:
         *_what_changed(ctx, b),
         *_acknowledge_row(ctx, b),
         *_original_toggle(ctx, state, b.id, is_translation, original),
-        *_edit_rows(ctx, state, b),
+        *broadcast_history.edit_rows(ctx, state, b, route),  # issue 11, bcsaved
     ]
     return frame(ctx, route, ctx._("Broadcast"), [section(ctx, ctx._("Message"), body)], back=True)
