@@ -7,7 +7,7 @@ import pytest
 
 import backend_stub.main  # noqa: F401  (imports every route, so every ApiError subclass exists)
 from app.domain import (
-    approvals, attendance, availability, broadcasts, open_shifts, roster, shift_rules, timesheet, trades,
+    approvals, attendance, availability, broadcast_checks, broadcasts, open_shifts, roster, shift_rules, timesheet, trades,
 )
 from app.domain.requests import kinds as request_kinds
 from app.face.errors import QualityCode
@@ -136,7 +136,7 @@ def test_every_member_is_sent_somewhere():
         used_reasons |= {Reason[name] for name in _enum_refs(tree, "Reason")}
         used_flags |= {Flag[name] for name in _enum_refs(tree, "Flag")}
     used_reasons |= {Reason(v) for mod in (attendance, approvals, roster, shift_rules, request_kinds, trades,
-                                           availability, open_shifts, broadcasts)
+                                           availability, open_shifts, broadcasts, broadcast_checks)
                      for k, v in vars(mod).items()
                      if k.startswith("REASON_")}
     used_reasons |= {Reason(str(code)) for code in QualityCode}

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.domain import broadcasts, open_shifts
+from app.domain import broadcast_checks, broadcasts, open_shifts
 from app.domain.approvals import MIN_REASON_LENGTH
 from app.domain.availability import MAX_NOTE, MAX_WINDOWS
 from app.domain.requests.kinds import RequestType
@@ -93,6 +93,20 @@ BroadcastTranslations = Annotated[dict[str, BroadcastTranslation], Field(max_len
                                   AfterValidator(_supported_languages)]
 
 
+class BroadcastCheck(_Payload):
+    """Issue 11, bccheck: an urgent broadcast's one-question check (the rule:
+    app.domain.broadcast_checks.check_valid, called by the phone and the server, which refuses a
+    bad one with ``broadcast_bad_check``; only the wire's outer limits are here)."""
+
+    question: Annotated[str, StringConstraints(max_length=4 * broadcast_checks.MAX_QUESTION)]
+    choices: list[Annotated[str, StringConstraints(max_length=4 * broadcast_checks.MAX_CHOICE)]] = Field(
+        max_length=4 * broadcast_checks.MAX_CHOICES)
+    right: int = Field(ge=-1, le=4 * broadcast_checks.MAX_CHOICES)
+
+    def rule(self) -> broadcast_checks.Check:
+        return broadcast_checks.Check(self.question, tuple(self.choices), self.right)
+
+
 class BroadcastCreate(BroadcastAudience):
     """A manager sends a broadcast to an audience (issue 11: urgent ones must be acknowledged)."""
 
@@ -105,6 +119,7 @@ class BroadcastCreate(BroadcastAudience):
     # Issue 11, bcwrite: the server holds it until ``send_at`` and hides it after ``expires_at``.
     send_at: WireTime | None = None
     expires_at: WireTime | None = None
+    check: BroadcastCheck | None = None  # issue 11, bccheck: urgent ones only
 
 
 class BroadcastEdit(_Payload):
@@ -124,6 +139,7 @@ class BroadcastAcknowledge(_Payload):
     broadcast_id: Id
     user_id: Id
     acknowledged_at: WireTime
+    answer: int | None = Field(default=None, ge=0, le=4 * broadcast_checks.MAX_CHOICES)  # issue 11, bccheck
 
 
 class BroadcastRemind(_Payload):

@@ -10,6 +10,7 @@ it) and the members below take their values from there, so each code is written 
 
 from enum import StrEnum
 
+from app.domain import broadcast_checks
 from app.domain import approvals, attendance, availability, broadcasts, open_shifts, roster, shift_rules, timesheet, trades
 from app.domain.requests import kinds as request_kinds
 
@@ -146,6 +147,9 @@ class Reason(StrEnum):
     # -- issue 11, bcwrite: an edit made on an older version of a broadcast --------------
     BROADCAST_EDITED_MEANWHILE = broadcasts.REASON_EDITED_MEANWHILE
     BROADCAST_BAD_SCHEDULE = broadcasts.REASON_BAD_SCHEDULE
+    # -- issue 11, bccheck: an urgent broadcast's one-question check ----------------------
+    BROADCAST_BAD_CHECK = broadcast_checks.REASON_BAD_CHECK
+    BROADCAST_WRONG_ANSWER = broadcast_checks.REASON_WRONG_ANSWER
 
 
 class Flag(StrEnum):
