@@ -16,7 +16,7 @@ from app.store import urgent_put_off
 from app.sync import SyncEngine
 from app.ui.screens import broadcasts
 from app.ui.shell import Shell
-from tests.test_accessible_names import walk
+from tests.test_accessible_names import nameless, walk
 from tests.test_broadcast_screens import _button, _fields, _on_broadcast, _type
 from tests.test_trades_screens import _texts, device  # noqa: F401  (signed-in, synced phones)
 
@@ -112,7 +112,7 @@ def test_a_wrong_answer_records_nothing_and_the_right_one_acknowledges_for_the_m
     shell = Shell(chan)
     cover = _cover(shell)
     texts = _texts(cover)
-    assert HEADING in texts and QUESTION in texts
+    assert HEADING in texts and QUESTION in texts and nameless(cover) == []
     assert [r.label for r in walk(cover) if isinstance(r, ft.Radio)] == ["Front door", "Back door", "Lift"]
     _answer(chan, "Lift")
     assert HEADING in _texts(chan.page.views[-1]) and WRONG in _texts(chan.page.views[-1])
