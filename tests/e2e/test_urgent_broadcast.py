@@ -28,12 +28,13 @@ def _manager_token(api_server) -> str:
     return resp.json()["access_token"]
 
 
-def _send_urgent(api_server, token: str) -> str:
-    """The manager's phone pushes an urgent broadcast to CWB's staff (as the app does)."""
+def _send_urgent(api_server, token: str, **extra) -> str:
+    """The manager's phone pushes an urgent broadcast to CWB's staff (as the app does; ``extra``:
+    more of its fields, such as issue 11 bccheck's check question)."""
     now = datetime.now(UTC).isoformat()
     clock = {"device_time": now, "monotonic_ms": 1_000, "boot_id": "boot-e2e"}
     payload = {"broadcast_id": f"bc-e2e-{uuid4().hex[:12]}", "title": TITLE, "body": "Black rainstorm: stay inside.",
-               "kind": "urgent", "store_ids": ["st-cwb"], "role": "staff"}
+               "kind": "urgent", "store_ids": ["st-cwb"], "role": "staff", **extra}
     body = {"device_id": "dev-e2e-urgent-manager", "sent": clock, "mutations": [
         {"seq": 1, "idempotency_key": str(uuid4()), "type": "broadcast.create", "payload": payload, "clock": clock}]}
     resp = httpx.post(f"{api_server.url}/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"},
