@@ -177,3 +177,21 @@ def test_an_acknowledgement_without_the_answer_is_refused_and_undone_on_the_phon
     assert _acks(chan, sent) == [] and sent in _waiting(chan)
     assert HEADING in _texts(_cover(Shell(chan)))
     assert manager.api.broadcast_receipts(sent)["stores"][0]["acknowledged"] == 0
+
+
+def test_an_edit_asks_the_check_question_again_with_nothing_picked(device):
+    """Chan answered right; the manager edits the urgent broadcast: Chan's cover comes back with
+    the same question and no choice picked, and Acknowledge without one records nothing."""
+    manager, sent = _sent_with_check(device)
+    chan = device("S3001", "1111")
+    _cover(Shell(chan))
+    _answer(chan, "Back door")
+    _sync(chan)
+    manager.actions.edit_broadcast(sent, "Fire drill at 15:00", "Leave by the back door. Not the lift!")
+    _sync(manager, chan)
+    assert sent in _waiting(chan) and _acks(chan, sent) == []
+    cover = _cover(Shell(chan))
+    assert QUESTION in _texts(cover)
+    assert next(c for c in walk(cover) if isinstance(c, ft.RadioGroup)).value is None
+    _button(cover, "Acknowledge").on_click(None)
+    assert _acks(chan, sent) == []

@@ -90,6 +90,7 @@ def _acknowledge(ctx: AppContext, broadcast_id: str, check: Check | None, state:
             raise
         ctx.actions.mark_broadcast_read(broadcast_id)  # it was open on screen: read too
         ctx.actions.acknowledge_broadcast(broadcast_id, answer)
+        state.picked.pop(broadcast_id, None)  # asked again after an edit: nothing picked yet
         if state.wrong == broadcast_id:
             state.wrong = ""
 
