@@ -50,6 +50,14 @@ def _receipts(api_server, token: str, broadcast_id: str) -> dict[str, dict]:
     return {p["user_id"]: p for p in resp.json()["people"]}
 
 
+def _wait_acknowledged(api_server, token: str, broadcast_id: str) -> None:
+    """Until the manager's receipts show Chan (u-s01) acknowledged (his phone syncs every 3 s)."""
+    deadline = time.monotonic() + 40
+    while not _receipts(api_server, token, broadcast_id)["u-s01"]["acknowledged_at"]:
+        assert time.monotonic() < deadline, "Chan's acknowledgement never reached the server"
+        time.sleep(0.5)
+
+
 def test_urgent_broadcast_blocks_staff_until_acknowledged_and_the_manager_sees_who(chromium, web_client,
                                                                                    api_server):
     """Chan logs in: the urgent broadcast covers Home with only Acknowledge (the tabs are gone);
@@ -69,10 +77,7 @@ def test_urgent_broadcast_blocks_staff_until_acknowledged_and_the_manager_sees_w
     acknowledge.click()
     expect(urgent).to_have_count(0, timeout=15_000)
     expect_home(page, t)
-    deadline = time.monotonic() + 40
-    while not _receipts(api_server, token, sent)["u-s01"]["acknowledged_at"]:
-        assert time.monotonic() < deadline, "Chan's acknowledgement never reached the server"
-        time.sleep(0.5)
+    _wait_acknowledged(api_server, token, sent)
     people = _receipts(api_server, token, sent)
     assert people["u-s01"]["read_at"] and people["u-s02"]["acknowledged_at"] is None
     staff.close()

@@ -6,13 +6,12 @@ it (real API, Flet web client, Chromium)."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 
 from .conftest import DEFAULT_LOCALE, Device, expect_home, log_in, tr
-from .test_urgent_broadcast import TITLE, _manager_token, _receipts, _send_urgent
+from .test_urgent_broadcast import TITLE, _manager_token, _send_urgent, _wait_acknowledged
 
 pytestmark = pytest.mark.e2e
 
@@ -51,8 +50,5 @@ def test_the_urgent_cover_asks_the_check_question_until_the_right_answer(chromiu
     page.get_by_role("button", name=t.gettext("Acknowledge"), exact=True).click()
     expect(urgent).to_have_count(0, timeout=15_000)
     expect_home(page, t)
-    deadline = time.monotonic() + 40
-    while not _receipts(api_server, token, sent)["u-s01"]["acknowledged_at"]:
-        assert time.monotonic() < deadline, "Chan's acknowledgement never reached the server"
-        time.sleep(0.5)
+    _wait_acknowledged(api_server, token, sent)
     staff.close()
