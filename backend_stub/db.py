@@ -216,6 +216,8 @@ broadcasts = Table(
     _ts("send_at"),
     _ts("expires_at"),
     Column("stage", String(12), nullable=False, default="sent", server_default="sent"),
+    # Issue 11, bccheck: an urgent one's check question (JSON: question, choices, right; none: no check).
+    Column("check_question", Text),
 )
 
 broadcast_stores = Table(

@@ -7,8 +7,8 @@ import pytest
 
 import backend_stub.main  # noqa: F401  (imports every route, so every ApiError subclass exists)
 from app.domain import (
-    approvals, attachments, attendance, availability, broadcasts, open_shifts, roster, saved_audiences, shift_rules,
-    timesheet, trades,
+    approvals, attachments, attendance, availability, broadcast_checks, broadcasts, open_shifts, roster,
+    saved_audiences, shift_rules, timesheet, trades,
 )
 from app.domain.requests import kinds as request_kinds
 from app.face.errors import QualityCode
@@ -117,8 +117,8 @@ def test_enum_references_name_real_members():
 
 def test_domain_codes_are_members():
     """The shift rules' and access checks' plain-string codes (the domain imports nothing above it) are all members."""
-    reasons = {v for mod in (attendance, roster, shift_rules, request_kinds, trades, attachments,
-                                        saved_audiences) for k, v in vars(mod).items()
+    reasons = {v for mod in (attendance, roster, shift_rules, request_kinds, trades, attachments, saved_audiences,
+                             broadcast_checks) for k, v in vars(mod).items()
                if k.startswith("REASON_")}
     flags = {v for mod in (attendance, timesheet, shift_rules) for k, v in vars(mod).items() if k.startswith("FLAG_")}
     denied = {s for _path, _line, arg in _code_sites(("app/domain",)) for s in _literal_strings(arg)}
@@ -138,7 +138,8 @@ def test_every_member_is_sent_somewhere():
         used_reasons |= {Reason[name] for name in _enum_refs(tree, "Reason")}
         used_flags |= {Flag[name] for name in _enum_refs(tree, "Flag")}
     used_reasons |= {Reason(v) for mod in (attendance, approvals, roster, shift_rules, request_kinds, trades,
-                                           availability, open_shifts, broadcasts, attachments, saved_audiences)
+                                           availability, open_shifts, broadcasts, attachments, saved_audiences,
+                                           broadcast_checks)
                      for k, v in vars(mod).items()
                      if k.startswith("REASON_")}
     used_reasons |= {Reason(str(code)) for code in QualityCode}

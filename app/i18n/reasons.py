@@ -126,6 +126,9 @@ REASON_MESSAGES = MessageMap(
         "pdf_corrupt": N_("This PDF is damaged or incomplete. Choose another file."),
         # issue 11, bcsaved
         "saved_audience_out_of_scope": N_("This saved audience includes stores or people you no longer manage. Choose the audience again and save it anew."),
+        # -- issue 11, bccheck: the urgent broadcast's check question
+        "broadcast_bad_check": N_("Check the question: write it, give 2 to 4 different choices and mark the right one."),
+        "broadcast_wrong_answer": N_("That is not the right answer. Read the message again and try again."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

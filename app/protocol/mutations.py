@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.domain import broadcasts, open_shifts, saved_audiences
+from app.domain import broadcast_checks, broadcasts, open_shifts, saved_audiences
 from app.domain.attachments import MAX_FILES, MAX_PDF_BYTES
 from app.domain.approvals import MIN_REASON_LENGTH
 from app.domain.availability import MAX_NOTE, MAX_WINDOWS
@@ -114,6 +114,18 @@ def _distinct_files(files: list) -> list:
     if len({f.sha256 for f in files}) != len(files):
         raise ValueError("the same file is attached twice")
     return files
+class BroadcastCheck(_Payload):
+    """Issue 11, bccheck: an urgent broadcast's one-question check (the rule:
+    app.domain.broadcast_checks.check_valid, called by the phone and the server, which refuses a
+    bad one with ``broadcast_bad_check``; only the wire's outer limits are here)."""
+
+    question: Annotated[str, StringConstraints(max_length=4 * broadcast_checks.MAX_QUESTION)]
+    choices: list[Annotated[str, StringConstraints(max_length=4 * broadcast_checks.MAX_CHOICE)]] = Field(
+        max_length=4 * broadcast_checks.MAX_CHOICES)
+    right: int = Field(ge=-1, le=4 * broadcast_checks.MAX_CHOICES)
+
+    def rule(self) -> broadcast_checks.Check:
+        return broadcast_checks.Check(self.question, tuple(self.choices), self.right)
 
 
 class BroadcastCreate(BroadcastAudience):
@@ -131,6 +143,7 @@ class BroadcastCreate(BroadcastAudience):
     # Issue 11, bcattach: its photos and PDF files (each uploaded by the sender).
     attachments: Annotated[list[BroadcastAttachment], Field(max_length=MAX_FILES),
                            AfterValidator(_distinct_files)] = Field(default_factory=list)
+    check: BroadcastCheck | None = None  # issue 11, bccheck: urgent ones only
 
 
 class BroadcastEdit(_Payload):
@@ -150,6 +163,7 @@ class BroadcastAcknowledge(_Payload):
     broadcast_id: Id
     user_id: Id
     acknowledged_at: WireTime
+    answer: int | None = Field(default=None, ge=0, le=4 * broadcast_checks.MAX_CHOICES)  # issue 11, bccheck
 
 
 class BroadcastRemind(_Payload):

@@ -11,6 +11,7 @@ it) and the members below take their values from there, so each code is written 
 from enum import StrEnum
 
 from app.domain import approvals, attachments, attendance, availability, broadcasts, open_shifts, roster, shift_rules, timesheet, trades
+from app.domain import broadcast_checks  # issue 11, bccheck
 from app.domain import saved_audiences  # issue 11, bcsaved
 from app.domain.requests import kinds as request_kinds
 
@@ -152,6 +153,9 @@ class Reason(StrEnum):
     PDF_CORRUPT = attachments.REASON_PDF_CORRUPT
     # -- issue 11, bcsaved: a saved audience outside the stores its owner manages now ----
     SAVED_AUDIENCE_OUT_OF_SCOPE = saved_audiences.REASON_OUT_OF_SCOPE
+    # -- issue 11, bccheck: an urgent broadcast's one-question check ----------------------
+    BROADCAST_BAD_CHECK = broadcast_checks.REASON_BAD_CHECK
+    BROADCAST_WRONG_ANSWER = broadcast_checks.REASON_WRONG_ANSWER
 
 
 class Flag(StrEnum):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from app.domain import approvals, broadcasts
+from app.domain import approvals, broadcast_checks, broadcasts
 from app.domain.access import AccessDenied, require_manager_of, require_may_sign_off, require_self, require_store
 from app.domain.attendance import HONG_KONG
 from app.domain.roles import Actor, Role
@@ -100,20 +100,23 @@ class Actions:
                          role: Role | None = None, user_ids: tuple[str, ...] = (), kind: str = "normal",
                          pinned: bool = False, translations: dict[str, dict[str, str]] | None = None,
                          send_at: datetime | None = None, expires_at: datetime | None = None,
-                         attachments: Sequence[tuple[str, bytes]] = ()) -> str:
+                         attachments: Sequence[tuple[str, bytes]] = (),
+                         check: broadcast_checks.Check | None = None) -> str:
         """A manager sends a broadcast to an audience (issue 11: an area, a role, named people;
         the server resolves who it reaches; ``translations``: language code -> {title, body};
-        ``attachments``: (name, bytes) of photos and PDF files, queued for upload); returns its id."""
+        ``attachments``: (name, bytes) of photos and PDF files, queued for upload; ``check``: an
+        urgent one's check question); returns its id."""
         with self._store.reading() as db:
             areas = queries.area_stores(db)
         audience = broadcasts.Audience(tuple(store_ids), area, role, tuple(user_ids))
         require_manager_of(self.actor, broadcasts.places(audience, areas))
         broadcasts.check_schedule(self._now(), send_at, expires_at)  # issue 11, bcwrite
+        broadcast_checks.check_valid(check, kind)  # issue 11, bccheck: urgent ones' check question
         kept = broadcast_files.prepare(self._store, attachments)  # issue 11, bcattach
         p = m.BroadcastCreate(broadcast_id=f"bc-{uuid.uuid4().hex}", store_ids=store_ids, area=area, role=role,
                               user_ids=list(user_ids), title=title, body=body, kind=kind, pinned=pinned,
                               translations=translations or {}, send_at=send_at, expires_at=expires_at,
-                              attachments=[described for described, _ in kept])
+                              attachments=[described for described, _ in kept], check=check and check.as_dict())
         row = {"id": p.broadcast_id, "author_id": self.actor.user_id, "title": p.title,
                "body": p.body, "created_at": self._now().isoformat(), "kind": p.kind, "pinned": int(p.pinned),
                "store_ids": json.dumps(sorted(broadcasts.places(audience, areas))),
@@ -122,7 +125,8 @@ class Actions:
                "recipient_ids": json.dumps(sorted(user_ids)) if user_ids and not (store_ids or area or role) else None,
                "translations": _translations_json(p),
                "send_at": p.send_at and p.send_at.isoformat(), "expires_at": p.expires_at and p.expires_at.isoformat(),
-               "attachments": json.dumps([described for described, _ in kept])}
+               "attachments": json.dumps([described for described, _ in kept]),
+               "check_question": check and json.dumps(check.as_dict())}
 
         def write(db) -> None:
             db["broadcasts"].insert(row, alter=False)
@@ -147,15 +151,18 @@ class Actions:
         return self._record("broadcast.edit", p, f"broadcast:{broadcast_id}",
                             lambda db: db["broadcasts"].update(broadcast_id, change))
 
-    def acknowledge_broadcast(self, broadcast_id: str) -> int:
+    def acknowledge_broadcast(self, broadcast_id: str, answer: int | None = None) -> int:
         """Issue 11: acknowledge an urgent broadcast, offline too, with the time it was tapped
-        (acknowledging twice sends once)."""
+        (acknowledging twice sends once). Issue 11, bccheck: one asking a check question needs
+        the right ``answer`` (the index of the choice picked): a wrong one records nothing."""
         key = f"{broadcast_id}:{self.actor.user_id}"
         with self._store.reading() as db:
             if db.execute("SELECT 1 FROM broadcast_acks WHERE id=?", [key]).fetchone():
                 return 0
+            check = queries.broadcast_check(db, broadcast_id)
+        broadcast_checks.check_answer(check, answer)
         p = m.BroadcastAcknowledge(broadcast_id=broadcast_id, user_id=self.actor.user_id,
-                                   acknowledged_at=self._now())
+                                   acknowledged_at=self._now(), answer=answer)
         row = {"id": key, "broadcast_id": broadcast_id, "user_id": self.actor.user_id,
                "acknowledged_at": p.acknowledged_at.isoformat(), "sync_state": "pending"}
         return self._record("broadcast.acknowledge", p, f"broadcast_ack:{key}",

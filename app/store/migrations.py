@@ -218,6 +218,12 @@ def _m017_broadcast_attachments(db: Database) -> None:
     db["broadcasts"].add_column("attachments", str)
 
 
+def _m018_broadcast_checks(db: Database) -> None:
+    """Issue 11, bccheck: an urgent broadcast's check question (JSON: question, choices, right),
+    pulled with it so the answer is checked offline too."""
+    db["broadcasts"].add_column("check_question", str)
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -236,6 +242,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (15, _m015_broadcast_reminders),  # issue 11, bcfollow
     (16, _m016_broadcast_versions),  # issue 11, bcwrite
     (17, _m017_broadcast_attachments),  # issue 11, bcattach
+    (18, _m018_broadcast_checks),  # issue 11, bccheck
 ]
 
 

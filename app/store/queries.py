@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
+from app.domain import broadcast_checks
 from app.domain.roles import Actor, Role
 
 
@@ -178,6 +179,12 @@ def unacknowledged_urgent(db: Database, user_id: str) -> Broadcast | None:
         " WHERE b.kind = 'urgent' AND a.id IS NULL AND" + ADDRESSED + " ORDER BY b.created_at, b.id LIMIT 1",
         addressed_params(user_id)).fetchone()
     return broadcast(db, user_id, row[0]) if row else None
+
+
+def broadcast_check(db: Database, broadcast_id: str) -> broadcast_checks.Check | None:
+    """Issue 11, bccheck: the check question an urgent broadcast asks (None: none)."""
+    row = db.execute("SELECT check_question FROM broadcasts WHERE id=?", [broadcast_id]).fetchone()
+    return broadcast_checks.Check.from_dict(json.loads(row[0] or "null")) if row else None
 
 
 def reminded_ids(db: Database, user_id: str) -> set[str]:

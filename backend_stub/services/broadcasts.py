@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Connection
 
+from app.domain import broadcast_checks as checks
 from app.domain import broadcasts as rules
 from app.domain.access import AccessDenied, require_self
 from app.domain.roles import Actor, Role
@@ -90,6 +91,7 @@ def send(conn: Connection, p: m.BroadcastCreate, actor: Actor, created_at: datet
     try:
         reached = resolve(conn, actor, p.audience())
         rules.check_schedule(created_at, p.send_at, p.expires_at)  # issue 11, bcwrite
+        checks.check_valid(p.check and p.check.rule(), p.kind)  # issue 11, bccheck
     except AccessDenied as exc:
         raise Rejected(Reason(exc.reason), exc.message) from None
     if not reached:
@@ -99,7 +101,8 @@ def send(conn: Connection, p: m.BroadcastCreate, actor: Actor, created_at: datet
     row = {"id": p.broadcast_id, "author_id": actor.user_id, "title": p.title, "body": p.body,
            "created_at": created_at, "kind": p.kind, "pinned": p.pinned, "audience": json.dumps(chosen),
            "translations": json.dumps(translations), "send_at": p.send_at, "expires_at": p.expires_at,
-           "stage": rules.stage(created_at, p.send_at, p.expires_at)}
+           "stage": rules.stage(created_at, p.send_at, p.expires_at),
+           "check_question": p.check and json.dumps(p.check.rule().as_dict())}  # issue 11, bccheck
     conn.execute(db.broadcasts.insert(), row)
     files = broadcast_attachments.attach(conn, p, actor.user_id)  # issue 11, bcattach
     broadcast_schedule.due_watch.scheduled(p.send_at, p.expires_at)  # this process looks then
@@ -128,8 +131,8 @@ def recipient(conn: Connection, broadcast_id: str, user_id: str) -> dict | None:
 def acknowledge(conn: Connection, p: m.BroadcastAcknowledge, actor: Actor, received_at: datetime) -> None:
     """The person acknowledges an urgent broadcast sent to them; the first acknowledgement stands."""
     require_self(actor, p.user_id)
-    kind = conn.execute(select(db.broadcasts.c.kind, db.broadcasts.c.author_id).where(
-        db.broadcasts.c.id == p.broadcast_id)).first()
+    b = db.broadcasts.c
+    kind = conn.execute(select(b.kind, b.author_id, b.check_question).where(b.id == p.broadcast_id)).first()
     mine = recipient(conn, p.broadcast_id, p.user_id)
     if kind is None or mine is None:  # never say whether someone else's broadcast exists
         raise Rejected(Reason.NOT_FOUND, "This broadcast was not sent to you.")
@@ -137,6 +140,7 @@ def acknowledge(conn: Connection, p: m.BroadcastAcknowledge, actor: Actor, recei
         raise Rejected(Reason.BROADCAST_NOT_URGENT, "Only urgent broadcasts are acknowledged.")
     if mine["acknowledged_at"] is not None:
         return
+    _check_answer(kind.check_question, p.answer)  # issue 11, bccheck
     r = db.broadcast_recipients.c
     conn.execute(update(db.broadcast_recipients).where(r.broadcast_id == p.broadcast_id, r.user_id == p.user_id)
                  .values(acknowledged_at=p.acknowledged_at))
@@ -145,6 +149,13 @@ def acknowledge(conn: Connection, p: m.BroadcastAcknowledge, actor: Actor, recei
             "acknowledged_at": p.acknowledged_at, "received_at": received_at}
     for user_id in sorted({p.user_id} | followers(conn, kind.author_id)):
         emit(conn, "broadcast_ack", key, data, audience="user", user_id=user_id)
+
+
+def _check_answer(stored: str | None, answer: int | None) -> None:
+    """Issue 11, bccheck: an urgent broadcast asking a check question is acknowledged only with
+    the right answer (the phone checked it too; the server never trusts that)."""
+    if not checks.answer_is_right(checks.Check.from_dict(json.loads(stored or "null")), answer):
+        raise Rejected(Reason.BROADCAST_WRONG_ANSWER, "That is not the right answer.")
 
 
 def mark_delivered(conn: Connection, user_id: str, broadcast_ids: Iterable[str], at: datetime) -> None:

@@ -28,12 +28,13 @@ def _manager_token(api_server) -> str:
     return resp.json()["access_token"]
 
 
-def _send_urgent(api_server, token: str) -> str:
-    """The manager's phone pushes an urgent broadcast to CWB's staff (as the app does)."""
+def _send_urgent(api_server, token: str, **extra) -> str:
+    """The manager's phone pushes an urgent broadcast to CWB's staff (as the app does; ``extra``:
+    more of its fields, such as issue 11 bccheck's check question)."""
     now = datetime.now(UTC).isoformat()
     clock = {"device_time": now, "monotonic_ms": 1_000, "boot_id": "boot-e2e"}
     payload = {"broadcast_id": f"bc-e2e-{uuid4().hex[:12]}", "title": TITLE, "body": "Black rainstorm: stay inside.",
-               "kind": "urgent", "store_ids": ["st-cwb"], "role": "staff"}
+               "kind": "urgent", "store_ids": ["st-cwb"], "role": "staff", **extra}
     body = {"device_id": "dev-e2e-urgent-manager", "sent": clock, "mutations": [
         {"seq": 1, "idempotency_key": str(uuid4()), "type": "broadcast.create", "payload": payload, "clock": clock}]}
     resp = httpx.post(f"{api_server.url}/v1/sync/push", json=body, headers={"Authorization": f"Bearer {token}"},
@@ -47,6 +48,14 @@ def _receipts(api_server, token: str, broadcast_id: str) -> dict[str, dict]:
                      headers={"Authorization": f"Bearer {token}"}, timeout=30)
     assert resp.status_code == 200, resp.text
     return {p["user_id"]: p for p in resp.json()["people"]}
+
+
+def _wait_acknowledged(api_server, token: str, broadcast_id: str) -> None:
+    """Until the manager's receipts show Chan (u-s01) acknowledged (his phone syncs every 3 s)."""
+    deadline = time.monotonic() + 40
+    while not _receipts(api_server, token, broadcast_id)["u-s01"]["acknowledged_at"]:
+        assert time.monotonic() < deadline, "Chan's acknowledgement never reached the server"
+        time.sleep(0.5)
 
 
 def test_urgent_broadcast_blocks_staff_until_acknowledged_and_the_manager_sees_who(chromium, web_client,
@@ -68,10 +77,7 @@ def test_urgent_broadcast_blocks_staff_until_acknowledged_and_the_manager_sees_w
     acknowledge.click()
     expect(urgent).to_have_count(0, timeout=15_000)
     expect_home(page, t)
-    deadline = time.monotonic() + 40
-    while not _receipts(api_server, token, sent)["u-s01"]["acknowledged_at"]:
-        assert time.monotonic() < deadline, "Chan's acknowledgement never reached the server"
-        time.sleep(0.5)
+    _wait_acknowledged(api_server, token, sent)
     people = _receipts(api_server, token, sent)
     assert people["u-s01"]["read_at"] and people["u-s02"]["acknowledged_at"] is None
     staff.close()

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import flet as ft
 
 from app.domain.attendance.common import HONG_KONG
+from app.domain.broadcast_checks import MAX_CHOICE, MAX_CHOICES, MAX_QUESTION, Check
 from app.domain.broadcasts import NORMAL, URGENT, addressable_areas
 from app.i18n.locales import SUPPORTED_LOCALES
 from app.domain.roles import Role
@@ -49,6 +50,12 @@ class BroadcastDraft:
     expire_day: str = ""
     expire_time: str = ""
     files: list[tuple[str, bytes]] = field(default_factory=list)  # issue 11, bcattach: (name, bytes)
+    # Issue 11, bccheck: an urgent one's check question: its choices (empty ones left out) and
+    # the index of the right one among these fields (-1: none marked yet).
+    check_on: bool = False
+    check_question: str = ""
+    check_choices: list[str] = field(default_factory=lambda: [""] * MAX_CHOICES)
+    check_right: int = -1
 
     def reset(self) -> None:
         """Start a new one, in place (the fields on screen hold this object)."""
@@ -134,7 +141,7 @@ def _send(ctx: AppContext, state: BroadcastState) -> None:
                                      role=audience["role"], user_ids=tuple(audience["user_ids"]),
                                      kind=URGENT if draft.urgent else NORMAL, pinned=draft.pinned,
                                      translations=_written_translations(draft), send_at=send_at,
-                                     expires_at=expires_at, attachments=draft.files)
+                                     expires_at=expires_at, attachments=draft.files, check=_written_check(draft))
         state.draft.reset()  # sent: the redraw after it starts a new one
 
     def send_now() -> None:
@@ -253,13 +260,14 @@ def _compose(ctx: AppContext, state: BroadcastState, names: dict[str, str]) -> l
                              on_change=lambda e, sid=sid: draft.stores.__setitem__(sid, bool(e.control.value)))
                  for sid in ctx.user["store_ids"]]
     switches = [ft.Switch(label=ctx._("Urgent: everyone must acknowledge it"), value=draft.urgent,
-                          label_text_style=t.style(15), on_change=lambda e: setattr(draft, "urgent", bool(e.control.value))),
+                          label_text_style=t.style(15),  # issue 11, bccheck: shows the check question's part
+                          on_change=lambda e: _choose(ctx, lambda: setattr(draft, "urgent", bool(e.control.value)))),
                 ft.Switch(label=ctx._("Pin to the top"), value=draft.pinned, label_text_style=t.style(15),
                           on_change=lambda e: setattr(draft, "pinned", bool(e.control.value)))]
     counted = _count_text(ctx, state)
     where = [] if draft.role == PEOPLE else _area_picker(ctx, draft, names)
     return [title, body, *_translation_fields(ctx, draft), *_saved_audience(ctx, draft), role, *where, *picks,
-            *switches, *_schedule_fields(ctx, draft), *_attach_part(ctx, draft),
+            *switches, *_check_fields(ctx, draft), *_schedule_fields(ctx, draft), *_attach_part(ctx, draft),
             ft.Row([big_button(ctx, ctx._("Count people"), lambda e: ctx.page.run_task(_count, ctx, state),
                                icon=ft.Icons.GROUPS, filled=False),
                     *([t.text(counted, 15)] if counted else [])], wrap=True),
@@ -307,3 +315,43 @@ def _saved_audience(ctx: AppContext, draft: BroadcastDraft) -> list[ft.Control]:
 # -- Issue 11, bcsaved: the same language fields when editing a sent broadcast (Broadcasts) ------------
 translation_fields = _translation_fields
 written_translations = _written_translations
+
+
+# -- Issue 11, bccheck: an urgent broadcast's check question ---------------------------------------
+
+def _written_check(draft: BroadcastDraft) -> Check | None:
+    """The check question as written (None: not urgent, or none asked). Empty choices are left
+    out; the right one is counted among those kept (-1 when it was an empty one: refused by
+    app.domain.broadcast_checks with a clear message)."""
+    if not (draft.urgent and draft.check_on):
+        return None
+    kept = [i for i, text in enumerate(draft.check_choices) if text.strip()]
+    right = kept.index(draft.check_right) if draft.check_right in kept else -1
+    return Check(draft.check_question.strip(), tuple(draft.check_choices[i].strip() for i in kept), right)
+
+
+def _check_fields(ctx: AppContext, draft: BroadcastDraft) -> list[ft.Control]:
+    """For an urgent broadcast: "Ask a check question", then the question, up to 4 choices and
+    which one is right (everyone must pick it before Acknowledge counts)."""
+    if not draft.urgent:
+        return []
+    t = ctx.typo
+    ask = ft.Switch(label=ctx._("Ask a check question before Acknowledge"), value=draft.check_on,
+                    label_text_style=t.style(15),
+                    on_change=lambda e: _choose(ctx, lambda: setattr(draft, "check_on", bool(e.control.value))))
+    if not draft.check_on:
+        return [ask]
+    question = ft.TextField(label=ctx._("Check question"), max_length=MAX_QUESTION, text_style=t.style(16),
+                            value=draft.check_question,
+                            on_change=lambda e: setattr(draft, "check_question", e.control.value or ""))
+    names = [ctx._("Choice {number}", number=ctx.tr.format_number(i + 1)) for i in range(MAX_CHOICES)]
+    choices = [ft.TextField(label=name, max_length=MAX_CHOICE, text_style=t.style(15), value=draft.check_choices[i],
+                            on_change=lambda e, i=i: draft.check_choices.__setitem__(i, e.control.value or ""))
+               for i, name in enumerate(names)]
+    right = menu(ctx._("Right answer"), text_style=t.style(15),
+                 value=str(draft.check_right) if draft.check_right >= 0 else None,
+                 options=[ft.dropdown.Option(key=str(i), text=name) for i, name in enumerate(names)],
+                 on_select=lambda e: setattr(draft, "check_right", int(e.control.value or -1)))
+    return [ask, question, *choices,
+            # Translators: under the choices of a check question: empty choices are left out.
+            t.text(ctx._("Give 2 to 4 choices; empty ones are left out."), 13, color=ft.Colors.GREY_800), right]

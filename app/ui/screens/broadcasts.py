@@ -12,7 +12,7 @@ import flet as ft
 from app.domain.broadcasts import matches
 from app.store import queries
 from app.store.queries import Broadcast
-from app.ui import broadcast_files, shift_news
+from app.ui import broadcast_files, shift_news, urgent
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.screen_state import screen_state
@@ -108,8 +108,7 @@ def _acknowledge_row(ctx: AppContext, b: Broadcast) -> list[ft.Control]:
         return [ctx.typo.text(ctx._("Acknowledged at {time}", time=ctx.tr.format_datetime(b.acknowledged_at, "short")),
                               14, color=ft.Colors.GREEN_800)]
     return [ctx.typo.text(ctx._("Please confirm you have read this."), 14, color=ft.Colors.RED_900),
-            big_button(ctx, ctx._("Acknowledge"), lambda e: ctx.act(
-                lambda: ctx.actions.acknowledge_broadcast(b.id), ctx._("Acknowledged.")), icon=ft.Icons.TASK_ALT)]
+            *urgent.acknowledge_part(ctx, b.id)]  # issue 11, bccheck: with its check question, as on the cover
 
 
 def _original_toggle(ctx: AppContext, state: ReadingState, broadcast_id: str, is_translation: bool,

@@ -4,7 +4,7 @@ Issue 11, bcsaved: a manager saves the audience of a broadcast under a name and 
 later; each saved audience is its owner's only.
 
 Revision ID: 0019_saved_audiences
-Revises: 0017_broadcast_attachments
+Revises: 0018_broadcast_checks
 Create Date: 2026-12-01 15:10:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 revision = '0019_saved_audiences'
 # Issue 11, bcsaved: written beside 0017/0018 (other parts of issue 11); re-chained at the merge.
-down_revision = '0017_broadcast_attachments'
+down_revision = '0018_broadcast_checks'
 branch_labels = None
 depends_on = None
 
