@@ -24,6 +24,7 @@ import contextlib
 import json
 import re
 import sqlite3
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -218,6 +219,22 @@ def expect_every_button_named(page) -> None:
     snapshot = page.locator("flt-semantics-host").aria_snapshot()
     unnamed = [line for line in snapshot.splitlines() if re.fullmatch(r"\s*- button:?", line)]
     assert not unnamed, snapshot
+
+
+def shown(page, text: str) -> bool:
+    """Some text or accessible name on the page contains ``text`` (bidi marks and all: a selector
+    cannot carry Arabic dates; Flutter merges a section's texts into one name)."""
+    script = ("t => document.body.innerText.includes(t) || [...document.querySelectorAll('[aria-label]')]"
+              ".some(e => e.getAttribute('aria-label').includes(t))")
+    return page.evaluate(script, text)
+
+
+def wait_shown(page, text: str, timeout_s: float = 20) -> None:
+    """Wait until ``text`` is shown (see ``shown``)."""
+    deadline = time.monotonic() + timeout_s
+    while not shown(page, text):
+        assert time.monotonic() < deadline, f"not shown: {text!r}"
+        time.sleep(0.2)
 
 
 def back(page, t: Translator):

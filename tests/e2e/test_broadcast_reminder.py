@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import (DEFAULT_LOCALE, VIEWPORT_CENTRE_X, Device, expect_every_button_named, expect_home, heading,
-                       log_in, tab, tr)
+                       log_in, tab, tr, wait_shown)
 
 pytestmark = pytest.mark.e2e
 
@@ -47,17 +47,8 @@ def _reminders(api_server) -> list:
                 db.execute("SELECT people, recipient_ids FROM broadcast_reminders").fetchall()]
 
 
-def _shown(page, text: str) -> bool:
-    script = ("t => document.body.innerText.includes(t) || [...document.querySelectorAll('[aria-label]')]"
-              ".some(e => e.getAttribute('aria-label').includes(t))")
-    return page.evaluate(script, text)
 
 
-def _wait_shown(page, text: str, timeout_s: float = 40) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not _shown(page, text):
-        assert time.monotonic() < deadline, f"never shown: {text}"
-        time.sleep(0.3)
 
 
 def test_remind_them_reaches_only_the_one_who_has_not_acknowledged(chromium, web_client, api_server):
@@ -91,9 +82,9 @@ def test_remind_them_reaches_only_the_one_who_has_not_acknowledged(chromium, web
         time.sleep(0.5)
     sent_tile.first.click()
     expect(heading(page, t, "Receipts")).to_be_visible(timeout=15_000)
-    _wait_shown(page, CHAN)
-    _wait_shown(page, t.gettext("Acknowledged at {time}").split("{time}")[0].strip())
-    _wait_shown(page, t.gettext("Not on their phone yet"))
+    wait_shown(page, CHAN)
+    wait_shown(page, t.gettext("Acknowledged at {time}").split("{time}")[0].strip())
+    wait_shown(page, t.gettext("Not on their phone yet"))
     page.get_by_role("button", name=t.gettext("Remind them"), exact=True).click()
     page.get_by_role("button", name=t.gettext("Send reminder"), exact=True).click()
 
@@ -102,7 +93,7 @@ def test_remind_them_reaches_only_the_one_who_has_not_acknowledged(chromium, web
         assert time.monotonic() < deadline, "the reminder never reached the server"
         time.sleep(0.5)
     assert _reminders(api_server) == [(1, ["u-s02"])]
-    _wait_shown(page, t.ngettext("Reminded {count} person", "Reminded {count} people", 1).format(count=1))
+    wait_shown(page, t.ngettext("Reminded {count} person", "Reminded {count} people", 1).format(count=1))
     manager.close()
 
     siti = Device(chromium, web_client)
@@ -113,5 +104,5 @@ def test_remind_them_reaches_only_the_one_who_has_not_acknowledged(chromium, web
     expect(later).to_be_visible(timeout=40_000)
     later.click()
     expect_home(page, t_id)
-    _wait_shown(page, t_id.gettext("Reminder: please read this"))
+    wait_shown(page, t_id.gettext("Reminder: please read this"))
     siti.close()

@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import expect
 
 from . import harness
-from .conftest import DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, switch_language, tab, tr
+from .conftest import (DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, switch_language, tab, tr,
+                       wait_shown)
 
 pytestmark = pytest.mark.e2e
 
@@ -37,18 +38,8 @@ def _wait_for(api_server, sql: str, expected, timeout_s: float = 40) -> None:
         time.sleep(0.5)
 
 
-def _shown(page, text: str) -> bool:
-    script = ("t => document.body.innerText.includes(t) || [...document.querySelectorAll('[aria-label]')]"
-              ".some(e => e.getAttribute('aria-label').includes(t))")
-    return page.evaluate(script, text)
 
 
-def _wait_shown(page, text: str, timeout_s: float = 20) -> None:
-    """Some text or accessible name on the page contains ``text`` (bidi marks and all)."""
-    deadline = time.monotonic() + timeout_s
-    while not _shown(page, text):
-        assert time.monotonic() < deadline, f"not shown: {text!r}"
-        time.sleep(0.2)
 
 
 def _tile(page, title: str):
@@ -65,7 +56,7 @@ def _review_until_route_known(page, t) -> None:
     while True:
         page.get_by_role("button", name=t.gettext("Review"), exact=True).click()
         with contextlib.suppress(AssertionError):
-            _wait_shown(page, step_two, timeout_s=3)
+            wait_shown(page, step_two, timeout_s=3)
             return
         assert time.monotonic() < deadline, "the route never showed the area manager"
 
@@ -81,14 +72,14 @@ def _staff_sends_five_days(page, t) -> None:
     harness.type_into(page, page.get_by_label(t.gettext("Reason"), exact=True), "Family trip", delay=40)
     _review_until_route_known(page, t)
     # The whole route, up front: the store manager first, then the area manager (over 3 days).
-    _wait_shown(page, t.gettext("Step {number}: {role}: {names}", number=1, role=t.gettext("Store manager"),
+    wait_shown(page, t.gettext("Step {number}: {role}: {names}", number=1, role=t.gettext("Store manager"),
                                 names=STORE_MANAGER))
-    _wait_shown(page, t.ngettext("{count} day", "{count} days", 5))
-    _wait_shown(page, t.gettext("Leave left: {available} of {entitled} days ({used} taken, {held} waiting)",
+    wait_shown(page, t.ngettext("{count} day", "{count} days", 5))
+    wait_shown(page, t.gettext("Leave left: {available} of {entitled} days ({used} taken, {held} waiting)",
                                 available="12", entitled="12", used="0", held="0"))
     page.get_by_role("button", name=t.gettext("Send request"), exact=True).click()
     expect(heading(page, t, "Requests")).to_be_visible(timeout=15_000)
-    _wait_shown(page, t.gettext("Waiting for {role}: {names}", role=t.gettext("Store manager"), names=STORE_MANAGER))
+    wait_shown(page, t.gettext("Waiting for {role}: {names}", role=t.gettext("Store manager"), names=STORE_MANAGER))
 
 
 def _manager_approves(chromium, web_client, api_server, staff_no: str, pin: str, decided: list) -> None:
@@ -105,14 +96,14 @@ def _manager_approves(chromium, web_client, api_server, staff_no: str, pin: str,
         _tile(page, t.gettext("Leave and other requests")).click()
         expect(heading(page, t, "Leave and other requests")).to_be_visible(timeout=15_000)
         with contextlib.suppress(AssertionError):
-            _wait_shown(page, PERSON, timeout_s=3)
+            wait_shown(page, PERSON, timeout_s=3)
             break
         assert time.monotonic() < deadline, "the request never reached the manager's queue"
         back(page, t).click()
     # The context to decide: the balance with these 5 days held, and no shift in the dates.
-    _wait_shown(page, t.gettext("Leave left: {available} of {entitled} days ({used} taken, {held} waiting)",
+    wait_shown(page, t.gettext("Leave left: {available} of {entitled} days ({used} taken, {held} waiting)",
                                 available="7", entitled="12", used="0", held="5"))
-    _wait_shown(page, t.gettext("No shifts in these dates."))
+    wait_shown(page, t.gettext("No shifts in these dates."))
     page.get_by_role("button", name=t.gettext("Approve"), exact=True).click()
     _wait_for(api_server, "SELECT action, user_id FROM request_decisions WHERE action='approve' ORDER BY id", decided)
     manager.close()
@@ -137,7 +128,7 @@ def test_annual_leave_walks_two_levels_and_the_staff_member_sees_it_approved(chr
     _wait_for(api_server, "SELECT status FROM requests", [("approved",)])
 
     # Back on the staff phone: the list redraws when the sync brings the decision.
-    _wait_shown(page, t.gettext("Approved"), timeout_s=40)
+    wait_shown(page, t.gettext("Approved"), timeout_s=40)
     back(page, t).click()
     expect(heading(page, t, "Me")).to_be_visible(timeout=15_000)
     vi = switch_language(staff, "vi")
@@ -146,9 +137,9 @@ def test_annual_leave_walks_two_levels_and_the_staff_member_sees_it_approved(chr
     _tile(page, vi.gettext("Requests")).click()
     _tile(page, vi.gettext("Annual leave")).click()
     expect(heading(page, vi, "Request")).to_be_visible(timeout=15_000)
-    _wait_shown(page, vi.gettext("Approved"))
+    wait_shown(page, vi.gettext("Approved"))
     for who in (STORE_MANAGER, AREA_MANAGER):
-        _wait_shown(page, vi.join(vi.gettext("Approved"), who))
-    _wait_shown(page, vi.gettext("Step {number}: {role}: {names}", number=2, role=vi.gettext("Area manager"),
+        wait_shown(page, vi.join(vi.gettext("Approved"), who))
+    wait_shown(page, vi.gettext("Step {number}: {role}: {names}", number=2, role=vi.gettext("Area manager"),
                                  names=AREA_MANAGER))
     staff.close()

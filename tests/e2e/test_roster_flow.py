@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from app.domain.attendance import HONG_KONG
 
 from . import harness
-from .conftest import DEFAULT_LOCALE, Device, heading, log_in, expect_home, switch_language, tab, tr
+from .conftest import DEFAULT_LOCALE, Device, expect_home, heading, log_in, switch_language, tab, tr, wait_shown
 
 pytestmark = pytest.mark.e2e
 
@@ -42,15 +42,6 @@ def _mentioning(page, text: str):
     return page.get_by_role("button", name=pattern).or_(page.get_by_text(pattern))
 
 
-def _wait_shown(page, text: str, timeout_s: float = 15) -> None:
-    """Wait until some text or accessible name on the page contains ``text`` (bidi marks and
-    all: a selector cannot carry Arabic dates)."""
-    script = ("t => document.body.innerText.includes(t) || [...document.querySelectorAll('[aria-label]')]"
-              ".some(e => e.getAttribute('aria-label').includes(t))")
-    deadline = time.monotonic() + timeout_s
-    while not page.evaluate(script, text):
-        assert time.monotonic() < deadline, f"not shown: {text!r}"
-        time.sleep(0.2)
 
 
 def _two_weeks_ahead(page, t) -> None:
@@ -61,7 +52,7 @@ def _two_weeks_ahead(page, t) -> None:
         page.get_by_role("button", name=t.gettext("Next week"), exact=True).click()
         monday = today - timedelta(days=today.weekday()) + timedelta(weeks=step)
         label = t.gettext("Week of {date}", date=t.format_date(monday, "medium"))
-        _wait_shown(page, label)
+        wait_shown(page, label)
 
 
 def _add_shift(page, t, day_index: int, start: str | None, end: str | None, role: str) -> None:
