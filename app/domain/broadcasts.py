@@ -178,3 +178,22 @@ def stage(now: datetime, send_at: datetime | None, expires_at: datetime | None) 
     if send_at is not None and send_at > now:
         return HELD
     return SENT
+
+
+# -- Issue 11, probe11: what readers may do with a broadcast held for later or taken back ----------
+
+REASON_NOT_SHOWN = "broadcast_not_shown"
+
+
+def readers_had(stage_now: str) -> bool:
+    """Whether its readers have had the broadcast, so a read or an acknowledgement of it counts:
+    not while it is held for later (nobody had it); an expired one was had (a read made offline
+    before it expired still counts)."""
+    return stage_now != HELD
+
+
+def check_may_remind(stage_now: str) -> None:
+    """"Remind them" only while the broadcast shows to its readers: a reminder of one held for
+    later or taken back after it expired would ask people to read what they cannot open."""
+    if stage_now != SENT:
+        raise AccessDenied(REASON_NOT_SHOWN, "This broadcast is held for later or expired: nobody can be reminded.")

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
+from app.domain import broadcasts as broadcast_rules
 from app.domain.access import require_manager_of, require_self, require_store
 from app.domain.roles import Actor
 from app.protocol import Reason
@@ -91,6 +92,9 @@ def _broadcast_read(conn: Connection, p: m.BroadcastRead, ctx: Context) -> None:
     addressed = shift_news.recipients(conn, p.broadcast_id)  # issue 10, shiftnews
     if addressed and p.user_id not in addressed:
         raise Rejected(Reason.FORBIDDEN_ROLE, "This broadcast was not sent to you.")
+    sent = _one(conn, db.broadcasts, p.broadcast_id)
+    if not broadcast_rules.readers_had(sent["stage"]):  # issue 11, probe11: held for later, not theirs yet
+        raise Rejected(Reason.NOT_FOUND, "This broadcast was not sent to you.")
     key = (db.broadcast_reads.c.broadcast_id == p.broadcast_id) & (
         db.broadcast_reads.c.user_id == p.user_id
     )
@@ -101,7 +105,6 @@ def _broadcast_read(conn: Connection, p: m.BroadcastRead, ctx: Context) -> None:
     conn.execute(db.broadcast_reads.insert(), row)
     data = {"id": f"{p.broadcast_id}:{p.user_id}", **row}
     emit(conn, "broadcast_read", data["id"], data, audience="user", user_id=p.user_id)
-    sent = _one(conn, db.broadcasts, p.broadcast_id)
     if addressed and sent["kind"] != shift_news.SHIFT_CHANGE:
         # Issue 11, broadcasts: receipts reach the sender and their managers only.
         for user_id in sorted(broadcasts.followers(conn, sent["author_id"]) - {p.user_id}):
