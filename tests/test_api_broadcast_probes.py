@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-PINS = {"S3001": "1111", "M2001": "7100"}
+PINS = {"S3001": "1111", "S3002": "2222", "M2001": "7100"}
 
 
 class Phone:
@@ -24,9 +24,10 @@ class Phone:
         self.user_id = r.json()["user"]["id"]
         self.headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
 
-    def push(self, type_: str, payload: dict) -> dict:
+    def push(self, type_: str, payload: dict, clock_off: timedelta = timedelta()) -> dict:
+        """One action, its clock readings taken by a wall clock ``clock_off`` from the real time."""
         self.seq += 1
-        now = datetime.now(UTC).isoformat()
+        now = (datetime.now(UTC) + clock_off).isoformat()
         body = {"device_id": self.device_id, "sent": {"device_time": now, "monotonic_ms": 100_000, "boot_id": "b"},
                 "mutations": [{"seq": self.seq, "idempotency_key": str(uuid.uuid4()), "type": type_,
                                "payload": payload,
@@ -108,3 +109,33 @@ def test_remind_them_on_an_expired_broadcast_reaches_nobody(phones):
     assert [e for e, _ in _mentions(chan.pull(), gone) if e == "broadcast_reminder"] == []
     receipts = httpx.get(f"{manager.url}/broadcasts/{gone}/receipts", headers=manager.headers).json()
     assert receipts["total"]["read"] == 1
+
+
+def _receipt_times(manager: Phone, broadcast_id: str, user_id: str) -> tuple[datetime, datetime]:
+    answer = httpx.get(f"{manager.url}/broadcasts/{broadcast_id}/receipts", headers=manager.headers)
+    assert answer.status_code == 200, answer.text
+    person = next(p for p in answer.json()["people"] if p["user_id"] == user_id)
+    return tuple(datetime.fromisoformat(person[k]).replace(tzinfo=UTC) for k in ("read_at", "acknowledged_at"))
+
+
+def test_receipts_show_when_it_was_read_not_what_a_wrong_phone_clock_said(phones):
+    """Chan's phone clock runs 2 days ahead (the server flags its clock): he reads and
+    acknowledges an urgent broadcast now; the manager's receipts show both within the last
+    minute, not in 2 days. Siti's phone (clock right) claims she acknowledged in 2150: the
+    receipts never show a time after it reached the server."""
+    manager, chan, siti = phones["M2001"], phones["S3001"], phones["S3002"]
+    urgent = _urgent(manager)
+    ahead = timedelta(days=2)
+    at = (datetime.now(UTC) + ahead).isoformat()
+    read = chan.push("broadcast.read", {"broadcast_id": urgent, "user_id": chan.user_id, "read_at": at}, ahead)
+    ack = chan.push("broadcast.acknowledge", {"broadcast_id": urgent, "user_id": chan.user_id,
+                                              "acknowledged_at": at}, ahead)
+    assert [(r["status"], r["flags"]) for r in (read, ack)] == [("applied", ["clock_drift"])] * 2
+    now = datetime.now(UTC)
+    for when in _receipt_times(manager, urgent, chan.user_id):
+        assert now - timedelta(minutes=1) <= when <= now, when
+    assert siti.push("broadcast.read", {"broadcast_id": urgent, "user_id": siti.user_id,
+                                        "read_at": datetime.now(UTC).isoformat()})["status"] == "applied"
+    assert siti.push("broadcast.acknowledge", {"broadcast_id": urgent, "user_id": siti.user_id,
+                                               "acknowledged_at": "2150-01-01T00:00:00+00:00"})["status"] == "applied"
+    assert _receipt_times(manager, urgent, siti.user_id)[1] <= datetime.now(UTC)
