@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from app.domain.broadcasts import receipt_time
+
 PINS = {"S3001": "1111", "S3002": "2222", "M2001": "7100"}
 
 
@@ -139,3 +141,15 @@ def test_receipts_show_when_it_was_read_not_what_a_wrong_phone_clock_said(phones
     assert siti.push("broadcast.acknowledge", {"broadcast_id": urgent, "user_id": siti.user_id,
                                                "acknowledged_at": "2150-01-01T00:00:00+00:00"})["status"] == "applied"
     assert _receipt_times(manager, urgent, siti.user_id)[1] <= datetime.now(UTC)
+
+
+def test_receipt_time_rule_keeps_a_right_clock_and_corrects_a_wrong_one():
+    """app.domain.broadcasts.receipt_time: a phone with a right clock keeps the time it stamped
+    (read offline an hour ago: an hour ago); a flagged clock 2 days ahead is moved back by its
+    error; nothing is later than the server's receipt."""
+    arrived = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    hour_ago = arrived - timedelta(hours=1)
+    assert receipt_time(hour_ago, arrived, arrived, arrived, clock_wrong=False) == hour_ago
+    ahead = timedelta(days=2)
+    assert receipt_time(hour_ago + ahead, arrived + ahead, arrived, arrived, clock_wrong=True) == hour_ago
+    assert receipt_time(arrived + ahead, arrived, arrived, arrived, clock_wrong=False) == arrived
