@@ -3,7 +3,11 @@ receipts asks first, is queued offline as one action, and after sync reaches onl
 have not read it (their Home says so); the receipts list the reminder with how many it reached."""
 
 import asyncio
+from datetime import timedelta
 
+import pytest
+
+from app.domain.access import AccessDenied
 from app.i18n import SUPPORTED_LOCALES
 from app.sync import SyncEngine
 from app.ui.screens import home
@@ -87,3 +91,17 @@ def test_signing_in_on_a_shared_phone_keeps_the_persons_own_language_on_the_serv
     siti.set_locale("th")
     with siti.store.reading() as db:
         assert db.execute("SELECT count(*) FROM outbox WHERE type='user.locale'").fetchone()[0] == 1
+
+
+def test_remind_them_on_a_broadcast_held_for_later_is_refused_on_the_phone(device):
+    """Issue 11, probe11: the CWB manager writes "Stocktake" to send tomorrow; "remind them" on it
+    (offline too) is refused on his phone with broadcast_not_shown and nothing is queued, as the
+    server would refuse it: nobody has it yet to be reminded of."""
+    manager = device("M2001", "7100")
+    later = manager.actions._now() + timedelta(days=1)
+    held = manager.actions.create_broadcast(["st-cwb"], "Stocktake", "Tomorrow 8am.", role="staff", send_at=later)
+    with pytest.raises(AccessDenied) as refused:
+        manager.actions.remind_broadcast(held)
+    assert refused.value.reason == "broadcast_not_shown"
+    with manager.store.reading() as db:
+        assert db.execute("SELECT count(*) FROM outbox WHERE type='broadcast.remind'").fetchone()[0] == 0

@@ -178,3 +178,34 @@ def stage(now: datetime, send_at: datetime | None, expires_at: datetime | None) 
     if send_at is not None and send_at > now:
         return HELD
     return SENT
+
+
+# -- Issue 11, probe11: what readers may do with a broadcast held for later or taken back ----------
+
+REASON_NOT_SHOWN = "broadcast_not_shown"
+
+
+def readers_had(stage_now: str) -> bool:
+    """Whether its readers have had the broadcast, so a read or an acknowledgement of it counts:
+    not while it is held for later (nobody had it); an expired one was had (a read made offline
+    before it expired still counts)."""
+    return stage_now != HELD
+
+
+def check_may_remind(stage_now: str) -> None:
+    """"Remind them" only while the broadcast shows to its readers: a reminder of one held for
+    later or taken back after it expired would ask people to read what they cannot open."""
+    if stage_now != SENT:
+        raise AccessDenied(REASON_NOT_SHOWN, "This broadcast is held for later or expired: nobody can be reminded.")
+
+
+def receipt_time(claimed: datetime, device_time: datetime | None, estimated: datetime, received_at: datetime,
+                 clock_wrong: bool) -> datetime:
+    """When a read or acknowledgement happened, as receipts show it: the time the phone stamped,
+    moved by how far its clock was off when the server judged it wrong (``clock_wrong``: the push
+    was flagged clock_drift; ``estimated`` is the server's estimate of the moment the phone's
+    clock called ``device_time``), and never after it reached the server: a receipt "read in two
+    days" would mislead whoever chases the people who have not read it."""
+    if clock_wrong and device_time is not None:
+        claimed = claimed + (estimated - device_time)
+    return min(claimed, received_at)

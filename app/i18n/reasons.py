@@ -129,6 +129,8 @@ REASON_MESSAGES = MessageMap(
         # -- issue 11, bccheck: the urgent broadcast's check question
         "broadcast_bad_check": N_("Check the question: write it, give 2 to 4 different choices and mark the right one."),
         "broadcast_wrong_answer": N_("That is not the right answer. Read the message again and try again."),
+        # issue 11, probe11
+        "broadcast_not_shown": N_("This broadcast is waiting to be sent or has expired, so nobody can be reminded of it."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

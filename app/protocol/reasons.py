@@ -156,6 +156,8 @@ class Reason(StrEnum):
     # -- issue 11, bccheck: an urgent broadcast's one-question check ----------------------
     BROADCAST_BAD_CHECK = broadcast_checks.REASON_BAD_CHECK
     BROADCAST_WRONG_ANSWER = broadcast_checks.REASON_WRONG_ANSWER
+    # -- issue 11, probe11: "remind them" of a broadcast held for later or expired ---------
+    BROADCAST_NOT_SHOWN = broadcasts.REASON_NOT_SHOWN
 
 
 class Flag(StrEnum):

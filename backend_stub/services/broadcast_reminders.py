@@ -11,7 +11,7 @@ import json
 from sqlalchemy import and_, select, update
 
 from app.domain import broadcasts as rules
-from app.domain.access import require_self
+from app.domain.access import AccessDenied, require_self
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
@@ -35,11 +35,15 @@ def not_yet(conn, broadcast_id: str, waiting_for: str) -> list[str]:
 
 def remind(conn, p: m.BroadcastRemind, ctx) -> None:
     """Record the reminder and send it to exactly those who have not read/acknowledged yet."""
-    sent = conn.execute(select(db.broadcasts.c.author_id, db.broadcasts.c.kind).where(
+    sent = conn.execute(select(db.broadcasts.c.author_id, db.broadcasts.c.kind, db.broadcasts.c.stage).where(
         db.broadcasts.c.id == p.broadcast_id)).first()
     if sent is None or not broadcasts.may_follow(conn, ctx.actor, sent.author_id):
         # never say whether someone else's broadcast exists
         raise Rejected(Reason.NOT_FOUND, "No such broadcast of yours or your team's.")
+    try:
+        rules.check_may_remind(sent.stage)  # issue 11, probe11: held or expired: nobody to remind
+    except AccessDenied as exc:
+        raise Rejected(Reason(exc.reason), exc.message) from None
     waiting_for = ACKNOWLEDGE if sent.kind == rules.URGENT else READ
     people = not_yet(conn, p.broadcast_id, waiting_for)
     row = {"id": p.reminder_id, "broadcast_id": p.broadcast_id, "sent_by": ctx.actor.user_id,

@@ -132,9 +132,10 @@ def acknowledge(conn: Connection, p: m.BroadcastAcknowledge, actor: Actor, recei
     """The person acknowledges an urgent broadcast sent to them; the first acknowledgement stands."""
     require_self(actor, p.user_id)
     b = db.broadcasts.c
-    kind = conn.execute(select(b.kind, b.author_id, b.check_question).where(b.id == p.broadcast_id)).first()
+    kind = conn.execute(select(b.kind, b.author_id, b.check_question, b.stage).where(b.id == p.broadcast_id)).first()
     mine = recipient(conn, p.broadcast_id, p.user_id)
-    if kind is None or mine is None:  # never say whether someone else's broadcast exists
+    # Never say whether someone else's broadcast exists; one held for later is not theirs yet (probe11).
+    if kind is None or mine is None or not rules.readers_had(kind.stage):
         raise Rejected(Reason.NOT_FOUND, "This broadcast was not sent to you.")
     if kind.kind != rules.URGENT:
         raise Rejected(Reason.BROADCAST_NOT_URGENT, "Only urgent broadcasts are acknowledged.")

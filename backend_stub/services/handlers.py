@@ -13,9 +13,10 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
+from app.domain import broadcasts as broadcast_rules
 from app.domain.access import require_manager_of, require_self, require_store
 from app.domain.roles import Actor
-from app.protocol import Reason
+from app.protocol import Flag, Reason
 from app.protocol import mutations as m
 from backend_stub import db
 from backend_stub.services import broadcasts, photo_refs, shift_news
@@ -81,6 +82,13 @@ def broadcast_store_ids(conn: Connection, broadcast_id: str) -> list[str]:
     )
 
 
+def receipt_time(ctx: Context, claimed: datetime) -> datetime:
+    """Issue 11, probe11: a read or acknowledgement's time as receipts show it (the rule:
+    app.domain.broadcasts.receipt_time), from what the push layer judged of the phone's clock."""
+    return broadcast_rules.receipt_time(claimed, ctx.device_time, ctx.event_time, ctx.received_at,
+                                        Flag.CLOCK_DRIFT in ctx.flags)
+
+
 def _broadcast_read(conn: Connection, p: m.BroadcastRead, ctx: Context) -> None:
     require_self(ctx.actor, p.user_id)
     targets = broadcast_store_ids(conn, p.broadcast_id)
@@ -91,17 +99,19 @@ def _broadcast_read(conn: Connection, p: m.BroadcastRead, ctx: Context) -> None:
     addressed = shift_news.recipients(conn, p.broadcast_id)  # issue 10, shiftnews
     if addressed and p.user_id not in addressed:
         raise Rejected(Reason.FORBIDDEN_ROLE, "This broadcast was not sent to you.")
+    sent = _one(conn, db.broadcasts, p.broadcast_id)
+    if not broadcast_rules.readers_had(sent["stage"]):  # issue 11, probe11: held for later, not theirs yet
+        raise Rejected(Reason.NOT_FOUND, "This broadcast was not sent to you.")
     key = (db.broadcast_reads.c.broadcast_id == p.broadcast_id) & (
         db.broadcast_reads.c.user_id == p.user_id
     )
     if conn.execute(select(db.broadcast_reads.c.user_id).where(key)).first():
         return  # Read twice from two devices: the first receipt stands.
-    row = {"broadcast_id": p.broadcast_id, "user_id": p.user_id, "read_at": p.read_at,
+    row = {"broadcast_id": p.broadcast_id, "user_id": p.user_id, "read_at": receipt_time(ctx, p.read_at),
            "received_at": ctx.received_at}
     conn.execute(db.broadcast_reads.insert(), row)
     data = {"id": f"{p.broadcast_id}:{p.user_id}", **row}
     emit(conn, "broadcast_read", data["id"], data, audience="user", user_id=p.user_id)
-    sent = _one(conn, db.broadcasts, p.broadcast_id)
     if addressed and sent["kind"] != shift_news.SHIFT_CHANGE:
         # Issue 11, broadcasts: receipts reach the sender and their managers only.
         for user_id in sorted(broadcasts.followers(conn, sent["author_id"]) - {p.user_id}):
@@ -160,6 +170,7 @@ def _broadcast_create(conn: Connection, p: m.BroadcastCreate, ctx: Context) -> N
 
 
 def _broadcast_acknowledge(conn: Connection, p: m.BroadcastAcknowledge, ctx: Context) -> None:
+    p = p.model_copy(update={"acknowledged_at": receipt_time(ctx, p.acknowledged_at)})  # issue 11, probe11
     broadcasts.acknowledge(conn, p, ctx.actor, ctx.received_at)  # issue 11, broadcasts
 
 
