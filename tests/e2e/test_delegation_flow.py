@@ -12,8 +12,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, tab, tr
-from .test_leave_flow import _shown, _wait_for, _wait_shown
+from .conftest import DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, shown, tab, tr, wait_shown
+from .test_leave_flow import _wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -46,16 +46,16 @@ def test_a_manager_hands_over_her_approvals_for_a_week_then_ends_it(chromium, we
     _open_delegation(page, t)
     page.get_by_role("radio", name=re.compile("^" + re.escape(DELEGATE))).click()
     page.get_by_role("button", name=t.gettext("Hand over my approvals"), exact=True).click()
-    _wait_shown(page, t.gettext("In effect now"))
+    wait_shown(page, t.gettext("In effect now"))
     _wait_for(api_server, "SELECT delegator_id, delegate_id FROM approval_delegations", [("u-sm-mk", "u-sm-tst")])
 
     end = t.gettext("End delegation")
     page.get_by_role("button", name=end, exact=True).click()
-    _wait_shown(page, t.gettext("End this delegation?"))
+    wait_shown(page, t.gettext("End this delegation?"))
     page.get_by_role("button", name=end, exact=True).last.click()
     _wait_for(api_server, "SELECT delegator_id FROM approval_delegations", [])
     deadline = time.monotonic() + 15
-    while _shown(page, t.gettext("In effect now")):
+    while shown(page, t.gettext("In effect now")):
         assert time.monotonic() < deadline, "the ended delegation is still listed"
         time.sleep(0.3)
     manager.close()

@@ -18,8 +18,8 @@ from tests.servers import server_engine
 from tests.trade_world import add_shift, at, future_monday
 
 from . import harness
-from .conftest import DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, tab, tr
-from .test_roster_flow import _mentioning, _wait_for, _wait_shown
+from .conftest import DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, tab, tr, wait_shown
+from .test_roster_flow import _mentioning, _wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -69,8 +69,8 @@ def _my_week(device: Device, monday) -> None:
     for step in range(1, WEEKS_AHEAD + 1):
         page.get_by_role("button", name=t.gettext("Next week"), exact=True).click()
         shown = monday - timedelta(weeks=WEEKS_AHEAD - step)
-        _wait_shown(page, _week_label(t, shown))
-    _wait_shown(page, _week_label(t, monday))
+        wait_shown(page, _week_label(t, shown))
+    wait_shown(page, _week_label(t, monday))
 
 
 def _trades_screen(device: Device) -> None:
@@ -106,9 +106,9 @@ def test_offer_accept_approve_and_both_weeks_show_the_new_holder(chromium, web_c
     tab(siti.page, siti.tr, "Shifts").click()
     expect(heading(siti.page, siti.tr, "My shifts")).to_be_visible(timeout=15_000)
     _trades_screen(siti)
-    _wait_shown(siti.page, siti.tr.gettext("Waiting for the colleague"), timeout_s=30)
+    wait_shown(siti.page, siti.tr.gettext("Waiting for the colleague"), timeout_s=30)
     siti.page.get_by_role("button", name=siti.tr.gettext("Accept"), exact=True).click()
-    _wait_shown(siti.page, siti.tr.gettext("Waiting for the manager"))
+    wait_shown(siti.page, siti.tr.gettext("Waiting for the manager"))
     _wait_for(api_server, f"SELECT state FROM shift_trades WHERE shift_id='{traded_shift['id']}'",
               [("waiting_manager",)])
 
@@ -128,7 +128,7 @@ def test_offer_accept_approve_and_both_weeks_show_the_new_holder(chromium, web_c
     expect(cancel).to_have_count(0, timeout=30_000)
     back(page, t).click()
     expect(heading(page, t, "My shifts")).to_be_visible(timeout=15_000)
-    _wait_shown(page, _week_label(t, traded_shift["monday"]))  # still on that week
+    wait_shown(page, _week_label(t, traded_shift["monday"]))  # still on that week
     expect(_mentioning(page, ROLE)).to_have_count(0, timeout=30_000)
     back(siti.page, siti.tr).click()
     _my_week(siti, traded_shift["monday"])
