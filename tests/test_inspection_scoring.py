@@ -26,7 +26,7 @@ FLOOR = Section("floor", "Shop floor", (
     Item("exit", "Fire exit clear", ItemKind.YES_NO, weight=1, critical=True),
 ))
 FRIDGE = Section("fridge", "Chiller", (
-    Item("temp", "Chiller temperature (C)", ItemKind.NUMBER, weight=3, minimum=0, maximum=5),
+    Item("temp", "Chiller temperature (C)", ItemKind.NUMBER, weight=3, min_value=0, max_value=5),
     Item("label", "Price labels", ItemKind.CHOICE, choices=("all", "some", "none"), passing_choices=("all",)),
     Item("remark", "Remarks", ItemKind.TEXT),
 ))
@@ -105,7 +105,7 @@ def test_answers_that_cannot_be_scored_are_refused(answers, reason):
 
 
 @pytest.mark.parametrize("bad", [
-    _template(Section("s", "S", (Item("a", "A", ItemKind.NUMBER, minimum=5, maximum=1),))),
+    _template(Section("s", "S", (Item("a", "A", ItemKind.NUMBER, min_value=5, max_value=1),))),
     _template(Section("s", "S", (Item("a", "A", ItemKind.SCORE),))),
     _template(Section("s", "S", (Item("a", "A", ItemKind.CHOICE, choices=("x", "y"), passing_choices=("z",)),))),
     _template(Section("s", "S", (Item("a", "A", ItemKind.YES_NO, weight=0),))),
@@ -142,7 +142,7 @@ def _item(draw, n: int) -> tuple[Item, Answer]:
         top = draw(st.integers(1, 10))
         item, value = Item(f"i{n}", "Q", kind, weight, critical, max_score=top), draw(st.integers(0, top))
     elif kind is ItemKind.NUMBER:
-        item = Item(f"i{n}", "Q", kind, weight, critical, minimum=-5, maximum=5)
+        item = Item(f"i{n}", "Q", kind, weight, critical, min_value=-5, max_value=5)
         value = draw(st.floats(-1e6, 1e6, allow_nan=False))
     else:
         item = Item(f"i{n}", "Q", kind, weight, critical, choices=("a", "b", "c"), passing_choices=("a",))

@@ -98,8 +98,8 @@ def passed(item: Item, answer: Answer) -> bool | None:
     if item.kind is ItemKind.SCORE:
         return value >= (item.max_score if item.pass_score is None else item.pass_score)
     if item.kind is ItemKind.NUMBER:
-        return ((item.minimum is None or value >= item.minimum)
-                and (item.maximum is None or value <= item.maximum))
+        return ((item.min_value is None or value >= item.min_value)
+                and (item.max_value is None or value <= item.max_value))
     return value in item.passing_choices
 
 

@@ -23,6 +23,7 @@ MAX_LABEL = 200
 MAX_SCORE = 100
 MAX_WEIGHT = 100
 MAX_CHOICES = 20
+MAX_VERSION = 1_000_000
 DEFAULT_PASS_MARK = 80
 
 
@@ -44,7 +45,7 @@ SCORED_KINDS = frozenset({ItemKind.YES_NO, ItemKind.SCORE, ItemKind.NUMBER, Item
 @dataclass(frozen=True)
 class Item:
     """One question of a template. ``max_score``/``pass_score``: score items (0..max_score, at
-    least pass_score passes; default all of it). ``minimum``/``maximum``: number items (inclusive,
+    least pass_score passes; default all of it). ``min_value``/``max_value``: number items (inclusive,
     either side may be open). ``choices``/``passing_choices``: choice items."""
 
     id: str
@@ -56,8 +57,8 @@ class Item:
     note_required_when_failed: bool = False
     max_score: int | None = None
     pass_score: int | None = None
-    minimum: float | None = None
-    maximum: float | None = None
+    min_value: float | None = None
+    max_value: float | None = None
     choices: tuple[str, ...] = ()
     passing_choices: tuple[str, ...] = ()
 
@@ -133,9 +134,9 @@ def _item_problem(item: Item) -> str | None:
         if item.pass_score is not None and not 0 <= item.pass_score <= item.max_score:
             return f"Item {item.id}: the passing score must be from 0 to {item.max_score}."
     if item.kind is ItemKind.NUMBER:
-        if item.minimum is None and item.maximum is None:
+        if item.min_value is None and item.max_value is None:
             return f"Item {item.id}: a number item needs an acceptable range."
-        if item.minimum is not None and item.maximum is not None and item.minimum > item.maximum:
+        if item.min_value is not None and item.max_value is not None and item.min_value > item.max_value:
             return f"Item {item.id}: the lowest acceptable number is above the highest."
     if item.kind is ItemKind.CHOICE:
         if not 2 <= len(item.choices) <= MAX_CHOICES or len(set(item.choices)) != len(item.choices):
