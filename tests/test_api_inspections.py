@@ -81,6 +81,13 @@ def test_a_template_that_cannot_be_used_is_refused_and_not_kept(api):
     assert _count(api, db.inspection_templates) == 0
 
 
+def test_hq_cannot_write_a_template_for_an_area_with_no_store(api):
+    """HQ naming area "mars" (no store is there): 400 inspection_bad_template naming it, nothing kept."""
+    refused = _create(api, HQ, area="mars")
+    assert refused.status_code == 400 and refused.json()["code"] == "inspection_bad_template"
+    assert "mars" in refused.json()["message"] and _count(api, db.inspection_templates) == 0
+
+
 def test_template_reads_and_edits_are_scoped(api):
     """The CWB store manager may read HK Island's template but not edit it (403); Kowloon's area
     manager neither sees nor edits it (404); staff may not read it (403); HQ edits it (version 2)."""

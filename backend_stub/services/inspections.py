@@ -32,6 +32,10 @@ def _areas(conn: Connection, store_ids: Iterable[str]) -> set[str]:
     return set(conn.execute(select(db.stores.c.area).where(db.stores.c.id.in_(ids))).scalars()) if ids else set()
 
 
+def _all_areas(conn: Connection) -> set[str]:
+    return set(conn.execute(select(db.stores.c.area).distinct()).scalars())
+
+
 def _require_writer(actor: Actor) -> None:
     if actor.role not in _WRITERS:
         raise Forbidden(Reason.FORBIDDEN_ROLE, "Only area managers and HQ write templates and inspect stores.")
@@ -80,6 +84,8 @@ def create_template(conn: Connection, actor: Actor, body: InspectionTemplateCrea
     if not _may_edit_template(conn, actor, body.area):
         raise Forbidden(Reason.FORBIDDEN_ROLE, "Write templates for an area of your stores (only HQ writes "
                                                "templates for the whole chain).")
+    if body.area is not None and body.area not in _all_areas(conn):
+        raise BadRequest(Reason.INSPECTION_BAD_TEMPLATE, f"No store is in area {body.area}.")
     template = _checked(_from_body(uuid4().hex, 1, body.area, body))
     conn.execute(db.inspection_templates.insert().values(
         id=template.id, name=template.name, area=template.area, current_version=1,
@@ -177,11 +183,21 @@ def record_inspection(conn: Connection, actor: Actor, body: InspectionCreate, no
     _require_writer(actor)
     if not actor.covers(body.store_id):
         raise Forbidden(Reason.FORBIDDEN_ROLE, f"You do not cover store {body.store_id}.")
-    kept = conn.execute(select(db.inspections).where(db.inspections.c.id == body.id)).first()
-    if kept is not None:
-        if kept.inspector_id != actor.user_id:
-            raise Conflict(Reason.CONFLICT, f"Inspection {body.id} is someone else's.")
-        return _inspection_public(kept)
+    if _kept(conn, actor, body.id) is None:
+        _insert(conn, actor, body, now)
+    return _inspection_public(_kept(conn, actor, body.id))
+
+
+def _kept(conn: Connection, actor: Actor, inspection_id: str):
+    """The inspection already kept under this id (None: none); someone else's is a conflict."""
+    kept = conn.execute(select(db.inspections).where(db.inspections.c.id == inspection_id)).first()
+    if kept is not None and kept.inspector_id != actor.user_id:
+        raise Conflict(Reason.CONFLICT, f"Inspection {inspection_id} is someone else's.")
+    return kept
+
+
+def _insert(conn: Connection, actor: Actor, body: InspectionCreate, now: datetime) -> None:
+    """Score and keep it; a copy racing in (the phone retrying) keeps the first one only."""
     result = _scored(conn, actor, body)
     row = dict(id=body.id, template_id=body.template_id, template_version=body.template_version,
                store_id=body.store_id, inspector_id=actor.user_id, finished_at=body.finished_at,
@@ -189,8 +205,7 @@ def record_inspection(conn: Connection, actor: Actor, body: InspectionCreate, no
                score=result.percent, section_scores=json.dumps(result.sections), passed=result.passed,
                critical_failed=json.dumps(list(result.critical_failed)),
                findings=json.dumps([f.__dict__ | {"photos": list(f.photos)} for f in result.findings]))
-    conn.execute(db.inspections.insert().values(**row))
-    return _inspection_public(conn.execute(select(db.inspections).where(db.inspections.c.id == body.id)).first())
+    db.insert_missing(conn, db.inspections, **row)
 
 
 def get_inspection(conn: Connection, actor: Actor, inspection_id: str) -> dict:
