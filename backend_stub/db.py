@@ -637,7 +637,8 @@ inspection_template_versions = Table(
 
 # Issue 12, inspscore: a finished inspection, with the template version it was done with, its
 # answers (JSON), and the server's score (``score`` NULL: nothing applicable), per-section
-# scores, critical failures and findings (JSON), as app.domain.inspections.scoring gave them.
+# scores, critical failures and findings (JSON), as app.domain.inspections.scoring gave them;
+# ``geofence``/``distance_m``: the clock-in geofence rules' verdict on where the phone was (NULL: no fix).
 inspections = Table(
     "inspections", metadata,
     Column("id", String(64), primary_key=True),
@@ -647,6 +648,8 @@ inspections = Table(
     Column("inspector_id", String(64), ForeignKey("users.id"), nullable=False),
     _ts("finished_at", nullable=False),
     _ts("received_at", nullable=False),
+    Column("geofence", String(16)),
+    Column("distance_m", Float),
     Column("answers", Text, nullable=False),
     Column("score", Float),
     Column("section_scores", Text, nullable=False),

@@ -41,9 +41,11 @@ def _create(api, user_id: str = HK_AREA_MANAGER, **changes):
 
 
 def _inspect(api, template: dict, answers: list[dict], *, user_id: str = HK_AREA_MANAGER, store_id: str = "st-cwb",
-             inspection_id: str = "insp-1", finished_at: datetime | None = None, version: int | None = None):
+             inspection_id: str = "insp-1", finished_at: datetime | None = None, version: int | None = None,
+             fix: dict | None = None):
     body = {"id": inspection_id, "template_id": template["id"], "template_version": version or template["version"],
-            "store_id": store_id, "finished_at": (finished_at or datetime.now(UTC)).isoformat(), "answers": answers}
+            "store_id": store_id, "finished_at": (finished_at or datetime.now(UTC)).isoformat(), "answers": answers,
+            **({"fix": fix} if fix else {})}
     return api.post("/v1/inspections", json=body, headers=bearer(api, user_id))
 
 
@@ -207,3 +209,20 @@ def test_sending_the_same_inspection_again_keeps_one(api):
     first = _inspect(api, template, GOOD).json()
     assert _inspect(api, template, GOOD).json() == first
     assert _count(api, db.inspections) == 1
+
+
+def test_where_the_phone_was_is_judged_by_the_clock_in_geofence_rules(api):
+    """Finished inside Times Square: "inside"; finished at Langham Place, Mong Kok: "outside" (about
+    4.5 km away); no location sent: nothing recorded. Each is kept (a reader judges it)."""
+    template = _create(api).json()
+    now = datetime.now(UTC)
+    at = {"cwb": (22.27834, 114.18222), "mk": (22.31851, 114.16864)}
+    verdicts = []
+    for n, place in enumerate(("cwb", "mk", None)):
+        fix = place and {"latitude": at[place][0], "longitude": at[place][1], "accuracy_m": 10.0,
+                         "timestamp": now.isoformat()}
+        done = _inspect(api, template, GOOD, inspection_id=f"where-{n}", finished_at=now, fix=fix)
+        assert done.status_code == 201, done.text
+        verdicts.append((done.json()["geofence"], done.json()["distance_m"]))
+    assert verdicts[0] == ("inside", 0.0) and verdicts[2] == (None, None)
+    assert verdicts[1][0] == "outside" and 4000 < verdicts[1][1] < 5000

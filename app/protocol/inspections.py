@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.domain.inspections import scoring, templates
 from app.domain.inspections.templates import ItemKind
 from app.protocol.fields import StrictBool, WireTime
-from app.protocol.mutations import Id, Sha256
+from app.protocol.mutations import Id, LocationFix, Sha256
 
 Label = Annotated[str, StringConstraints(min_length=1, max_length=templates.MAX_LABEL, strip_whitespace=True)]
 Choice = Annotated[str, StringConstraints(min_length=1, max_length=templates.MAX_LABEL)]
@@ -88,7 +88,8 @@ class InspectionAnswer(_Body):
 
 class InspectionCreate(_Body):
     """``POST /inspections``: a finished inspection. ``id`` is made by the phone (sending it
-    again returns the same inspection); ``finished_at`` is the phone's time, kept as sent."""
+    again returns the same inspection); ``finished_at`` is the phone's time, kept as sent;
+    ``fix`` where it was then."""
 
     id: Id
     template_id: Id
@@ -96,6 +97,8 @@ class InspectionCreate(_Body):
     store_id: Id
     finished_at: WireTime
     answers: list[InspectionAnswer] = Field(max_length=templates.MAX_ITEMS)
+    fix: LocationFix | None = Field(default=None, description="Where the phone was when the inspection was "
+                                    "finished (judged by the clock-in geofence rules)")
 
 
 class FindingPublic(BaseModel):
@@ -120,6 +123,8 @@ class InspectionPublic(BaseModel):
     inspector_id: str
     finished_at: datetime
     received_at: datetime
+    geofence: str | None = Field(description="inside, uncertain, outside or refused (None: no location sent)")
+    distance_m: float | None
     score: float | None = Field(description="Weighted % of applicable items (None: nothing applicable)")
     section_scores: dict[str, float | None]
     passed: bool

@@ -14,7 +14,7 @@ from app.protocol.inspections import (
     InspectionTemplatePublic,
     InspectionTemplateUpdate,
 )
-from backend_stub.deps import CurrentUser, DbRead, DbSession
+from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
 from backend_stub.openapi import errors
 from backend_stub.services import inspections
 
@@ -43,9 +43,9 @@ def edit_template(template_id: str, body: InspectionTemplateUpdate, caller: Curr
 
 
 @router.post("", status_code=201, responses=errors(400, 401, 403, 404, 409))
-def record(body: InspectionCreate, caller: CurrentUser, conn: DbSession) -> InspectionPublic:
+def record(body: InspectionCreate, caller: CurrentUser, conn: DbSession, settings: SettingsDep) -> InspectionPublic:
     """A finished inspection, checked and scored by the server with the version it was done with."""
-    return inspections.record_inspection(conn, caller.actor, body, datetime.now(UTC))
+    return inspections.record_inspection(conn, caller.actor, body, datetime.now(UTC), settings.max_fix_accuracy_m)
 
 
 @router.get("/{inspection_id}", responses=errors(401, 404))

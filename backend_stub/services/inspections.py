@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from app.domain.access import AccessDenied
+from app.domain.geofence import Fence, Fix, decide
 from app.domain.inspections.scoring import Score, answer_from_dict, mark_repeated, score
 from app.domain.inspections.templates import Template, check_template, next_version
 from app.domain.roles import Actor, Role
@@ -157,9 +158,23 @@ def _inspection_public(row) -> dict:
     return {"id": row.id, "template_id": row.template_id, "template_version": row.template_version,
             "store_id": row.store_id, "inspector_id": row.inspector_id,
             "finished_at": db.aware(row.finished_at), "received_at": db.aware(row.received_at),
+            "geofence": row.geofence, "distance_m": row.distance_m,
             "score": row.score, "section_scores": json.loads(row.section_scores), "passed": row.passed,
             "critical_failed": json.loads(row.critical_failed), "findings": json.loads(row.findings),
             "answers": json.loads(row.answers)}
+
+
+def _where(conn: Connection, body: InspectionCreate, max_accuracy_m: float) -> dict:
+    """The clock-in geofence rules' verdict on where the phone was when it finished (recorded, as
+    a punch's is, for the reader to judge; an inspection is not refused for it)."""
+    if body.fix is None:
+        return {"geofence": None, "distance_m": None}
+    store = conn.execute(select(db.stores).where(db.stores.c.id == body.store_id)).first()
+    f = body.fix
+    decision = decide(Fix(f.latitude, f.longitude, f.accuracy_m, f.timestamp, f.mocked),
+                      Fence(store.id, store.latitude, store.longitude, store.radius_m), now=body.finished_at,
+                      max_accuracy_m=max_accuracy_m)
+    return {"geofence": decision.verdict.value, "distance_m": round(decision.distance_m, 1)}
 
 
 def _scored(conn: Connection, actor: Actor, body: InspectionCreate) -> Score:
@@ -178,13 +193,14 @@ def _scored(conn: Connection, actor: Actor, body: InspectionCreate) -> Score:
     return mark_repeated(result, _earlier_failures(conn, body))
 
 
-def record_inspection(conn: Connection, actor: Actor, body: InspectionCreate, now: datetime) -> dict:
+def record_inspection(conn: Connection, actor: Actor, body: InspectionCreate, now: datetime,
+                      max_accuracy_m: float) -> dict:
     """Check, score and keep a finished inspection; the same one sent again is answered as kept."""
     _require_writer(actor)
     if not actor.covers(body.store_id):
         raise Forbidden(Reason.FORBIDDEN_ROLE, f"You do not cover store {body.store_id}.")
     if _kept(conn, actor, body.id) is None:
-        _insert(conn, actor, body, now)
+        _insert(conn, actor, body, now, max_accuracy_m)
     return _inspection_public(_kept(conn, actor, body.id))
 
 
@@ -196,12 +212,12 @@ def _kept(conn: Connection, actor: Actor, inspection_id: str):
     return kept
 
 
-def _insert(conn: Connection, actor: Actor, body: InspectionCreate, now: datetime) -> None:
+def _insert(conn: Connection, actor: Actor, body: InspectionCreate, now: datetime, max_accuracy_m: float) -> None:
     """Score and keep it; a copy racing in (the phone retrying) keeps the first one only."""
     result = _scored(conn, actor, body)
     row = dict(id=body.id, template_id=body.template_id, template_version=body.template_version,
                store_id=body.store_id, inspector_id=actor.user_id, finished_at=body.finished_at,
-               received_at=now, answers=json.dumps([a.model_dump() for a in body.answers]),
+               received_at=now, **_where(conn, body, max_accuracy_m), answers=json.dumps([a.model_dump() for a in body.answers]),
                score=result.percent, section_scores=json.dumps(result.sections), passed=result.passed,
                critical_failed=json.dumps(list(result.critical_failed)),
                findings=json.dumps([f.__dict__ | {"photos": list(f.photos)} for f in result.findings]))

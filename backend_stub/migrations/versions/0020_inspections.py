@@ -44,6 +44,8 @@ def upgrade() -> None:
         sa.Column('inspector_id', sa.String(length=64), sa.ForeignKey('users.id'), nullable=False),
         sa.Column('finished_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('geofence', sa.String(length=16), nullable=True),
+        sa.Column('distance_m', sa.Float(), nullable=True),
         sa.Column('answers', sa.Text(), nullable=False),
         sa.Column('score', sa.Float(), nullable=True),
         sa.Column('section_scores', sa.Text(), nullable=False),
