@@ -136,7 +136,7 @@ def test_the_phone_cannot_send_its_own_score_or_skip_a_required_photo(api):
     assert _inspect(api, template, with_photo).json()["findings"][0]["photos"] == [PHOTO]
 
 
-def test_an_inspection_is_seen_by_hq_and_its_stores_managers_only(api, settings):
+def test_an_inspection_is_seen_by_hq_and_its_stores_managers_only(api):
     """HQ, HK Island's area manager and the CWB manager see it; Kowloon's area manager, the Mong
     Kok manager and the CWB staff member get 404; a forged token 401."""
     template = _create(api).json()
