@@ -49,6 +49,7 @@ def _responses(doc: dict, method: str, path: str) -> dict:
     ("get", "/v1/broadcasts/{broadcast_id}/receipts", {200, 401, 404, 422, 500}),
     # issue 12, inspscore
     ("post", "/v1/inspection-templates", {201, 400, 401, 403, 413, 422, 500}),
+    ("get", "/v1/inspection-templates", {200, 401, 403, 500}),
     ("get", "/v1/inspection-templates/{template_id}", {200, 401, 403, 404, 422, 500}),
     ("put", "/v1/inspection-templates/{template_id}", {200, 400, 401, 403, 404, 409, 413, 422, 500}),
     ("post", "/v1/inspections", {201, 400, 401, 403, 404, 409, 413, 422, 500}),

@@ -90,6 +90,26 @@ def test_hq_cannot_write_a_template_for_an_area_with_no_store(api):
     assert "mars" in refused.json()["message"] and _count(api, db.inspection_templates) == 0
 
 
+def test_each_manager_lists_the_templates_of_their_areas_and_the_chains(api):
+    """HQ's chain-wide "Opening check" and HK Island's "Store walk" (edited once): HK Island's area
+    manager and the CWB manager list both (the walk at version 2), Kowloon's area manager only the
+    chain's, staff get 403."""
+    walk = _create(api).json()
+    assert _create(api, HQ, area=None, name="Opening check").status_code == 201
+    path = f"/v1/inspection-templates/{walk['id']}"
+    assert api.put(path, json=EDIT, headers=bearer(api, HK_AREA_MANAGER)).status_code == 200
+
+    def listed(user_id: str) -> list[tuple[str, int]]:
+        answer = api.get("/v1/inspection-templates", headers=bearer(api, user_id))
+        assert answer.status_code == 200, answer.text
+        return [(t["name"], t["version"]) for t in answer.json()]
+
+    for user_id in (HK_AREA_MANAGER, CWB_MANAGER, HQ):
+        assert listed(user_id) == [("Opening check", 1), ("Store walk", 2)], user_id
+    assert listed(KLN_AREA_MANAGER) == [("Opening check", 1)]
+    assert api.get("/v1/inspection-templates", headers=bearer(api, CWB_STAFF)).status_code == 403
+
+
 def test_template_reads_and_edits_are_scoped(api):
     """The CWB store manager may read HK Island's template but not edit it (403); Kowloon's area
     manager neither sees nor edits it (404); staff may not read it (403); HQ edits it (version 2)."""

@@ -74,6 +74,7 @@ _GATED = [
     ("GET", "/broadcasts/bc-0003/receipts", {}),
     # issue 12, inspscore
     ("POST", "/inspection-templates", {"json": {"name": "Walk", "sections": []}}),
+    ("GET", "/inspection-templates", {}),
     ("GET", "/inspection-templates/tpl-x", {}),
     ("PUT", "/inspection-templates/tpl-x", {"json": {"name": "Walk", "sections": []}}),
     ("POST", "/inspections", {"json": {}}),

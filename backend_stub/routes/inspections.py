@@ -28,6 +28,12 @@ def create_template(body: InspectionTemplateCreate, caller: CurrentUser, conn: D
     return inspections.create_template(conn, caller.actor, body, datetime.now(UTC))
 
 
+@templates_router.get("", responses=errors(401, 403))
+def list_templates(caller: CurrentUser, conn: DbRead) -> list[InspectionTemplatePublic]:
+    """The current version of each template the caller may use (their stores' areas and the chain's)."""
+    return inspections.list_templates(conn, caller.actor)
+
+
 @templates_router.get("/{template_id}", responses=errors(401, 403, 404))
 def get_template(template_id: str, caller: CurrentUser, conn: DbRead,
                  version: int | None = Query(default=None, ge=1, le=MAX_VERSION)) -> InspectionTemplatePublic:

@@ -117,6 +117,20 @@ def get_template(conn: Connection, actor: Actor, template_id: str, version: int 
     return _public(Template.from_dict(json.loads(row.body)), row.written_by, row.written_at)
 
 
+def list_templates(conn: Connection, actor: Actor) -> list[dict]:
+    """The current version of every template the caller may see, by name."""
+    if not actor.role.is_manager:
+        raise Forbidden(Reason.FORBIDDEN_ROLE, "Only managers see inspection templates.")
+    t, v = db.inspection_templates.c, db.inspection_template_versions.c
+    query = (select(v.body, v.written_by, v.written_at)
+             .select_from(db.inspection_templates.join(db.inspection_template_versions,
+                                                       (v.template_id == t.id) & (v.version == t.current_version)))
+             .order_by(t.name, t.id))
+    if actor.role is not Role.HQ_ADMIN:
+        query = query.where(t.area.is_(None) | t.area.in_(sorted(_areas(conn, actor.store_ids))))
+    return [_public(Template.from_dict(json.loads(r.body)), r.written_by, r.written_at) for r in conn.execute(query)]
+
+
 def edit_template(conn: Connection, actor: Actor, template_id: str, body: InspectionTemplateUpdate,
                   now: datetime) -> dict:
     """The template's next version; earlier versions (and inspections done with them) stay."""
