@@ -612,3 +612,49 @@ saved_audiences = Table(
     _ts("saved_at", nullable=False),
     UniqueConstraint("owner_id", "name", name="uq_saved_audiences_owner_name"),
 )
+
+# Issue 12, inspscore: inspection templates. A template's versions are never changed: an edit
+# adds the next version (``body``: JSON of app.domain.inspections Template.as_dict). ``area``:
+# the area it is for (NULL: the whole chain, HQ's only).
+inspection_templates = Table(
+    "inspection_templates", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("area", String(64)),
+    Column("current_version", Integer, nullable=False),
+    Column("created_by", String(64), ForeignKey("users.id"), nullable=False),
+    _ts("created_at", nullable=False),
+)
+
+inspection_template_versions = Table(
+    "inspection_template_versions", metadata,
+    Column("template_id", String(64), ForeignKey("inspection_templates.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("body", Text, nullable=False),
+    Column("written_by", String(64), ForeignKey("users.id"), nullable=False),
+    _ts("written_at", nullable=False),
+)
+
+# Issue 12, inspscore: a finished inspection, with the template version it was done with, its
+# answers (JSON), and the server's score (``score`` NULL: nothing applicable), per-section
+# scores, critical failures and findings (JSON), as app.domain.inspections.scoring gave them;
+# ``geofence``/``distance_m``: the clock-in geofence rules' verdict on where the phone was (NULL: no fix).
+inspections = Table(
+    "inspections", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("template_id", String(64), nullable=False),
+    Column("template_version", Integer, nullable=False),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False),
+    Column("inspector_id", String(64), ForeignKey("users.id"), nullable=False),
+    _ts("finished_at", nullable=False),
+    _ts("received_at", nullable=False),
+    Column("geofence", String(16)),
+    Column("distance_m", Float),
+    Column("answers", Text, nullable=False),
+    Column("score", Float),
+    Column("section_scores", Text, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("critical_failed", Text, nullable=False),
+    Column("findings", Text, nullable=False),
+)
+Index("ix_inspections_store_template", inspections.c.store_id, inspections.c.template_id, inspections.c.finished_at)

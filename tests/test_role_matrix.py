@@ -72,6 +72,13 @@ _GATED = [
     ("POST", "/broadcasts/audience-count", {"json": {"store_ids": [STORE]}}),
     ("GET", "/broadcasts/bc-0003", {}),
     ("GET", "/broadcasts/bc-0003/receipts", {}),
+    # issue 12, inspscore
+    ("POST", "/inspection-templates", {"json": {"name": "Walk", "sections": []}}),
+    ("GET", "/inspection-templates", {}),
+    ("GET", "/inspection-templates/tpl-x", {}),
+    ("PUT", "/inspection-templates/tpl-x", {"json": {"name": "Walk", "sections": []}}),
+    ("POST", "/inspections", {"json": {}}),
+    ("GET", "/inspections/insp-x", {}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}

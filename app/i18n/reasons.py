@@ -131,6 +131,12 @@ REASON_MESSAGES = MessageMap(
         "broadcast_wrong_answer": N_("That is not the right answer. Read the message again and try again."),
         # issue 11, probe11
         "broadcast_not_shown": N_("This broadcast is waiting to be sent or has expired, so nobody can be reminded of it."),
+        # -- issue 12, inspscore: inspection templates and answers
+        "inspection_bad_template": N_("This template cannot be used yet. Check its sections, items, ranges and choices."),
+        "inspection_bad_answer": N_("An answer does not fit its question. Check the answer and try again."),
+        "inspection_unanswered": N_("Some questions have no answer yet. Answer them, or mark them not applicable."),
+        "inspection_photo_required": N_("A failed item needs a photo. Take one before finishing."),
+        "inspection_note_required": N_("A failed item needs a note. Write what is wrong before finishing."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

@@ -13,6 +13,7 @@ from enum import StrEnum
 from app.domain import approvals, attachments, attendance, availability, broadcasts, open_shifts, roster, shift_rules, timesheet, trades
 from app.domain import broadcast_checks  # issue 11, bccheck
 from app.domain import saved_audiences  # issue 11, bcsaved
+from app.domain.inspections import scoring as inspection_scoring, templates as inspection_templates  # issue 12, inspscore
 from app.domain.requests import kinds as request_kinds
 
 
@@ -158,6 +159,12 @@ class Reason(StrEnum):
     BROADCAST_WRONG_ANSWER = broadcast_checks.REASON_WRONG_ANSWER
     # -- issue 11, probe11: "remind them" of a broadcast held for later or expired ---------
     BROADCAST_NOT_SHOWN = broadcasts.REASON_NOT_SHOWN
+    # -- issue 12, inspscore: inspection templates and answers -----------------------------
+    INSPECTION_BAD_TEMPLATE = inspection_templates.REASON_BAD_TEMPLATE
+    INSPECTION_BAD_ANSWER = inspection_scoring.REASON_BAD_ANSWER
+    INSPECTION_UNANSWERED = inspection_scoring.REASON_UNANSWERED
+    INSPECTION_PHOTO_REQUIRED = inspection_scoring.REASON_PHOTO_REQUIRED
+    INSPECTION_NOTE_REQUIRED = inspection_scoring.REASON_NOTE_REQUIRED
 
 
 class Flag(StrEnum):

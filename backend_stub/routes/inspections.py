@@ -1,0 +1,60 @@
+"""Issue 12, inspscore: inspection templates (``/inspection-templates``) and finished inspections
+(``/inspections``), online. Templates are written by area managers and HQ; each ``PUT`` is the
+next version. See docs/inspections.md."""
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Query
+
+from app.domain.inspections.templates import MAX_VERSION
+from app.protocol.inspections import (
+    InspectionCreate,
+    InspectionPublic,
+    InspectionTemplateCreate,
+    InspectionTemplatePublic,
+    InspectionTemplateUpdate,
+)
+from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
+from backend_stub.openapi import errors
+from backend_stub.services import inspections
+
+templates_router = APIRouter(prefix="/inspection-templates", tags=["inspections"])
+router = APIRouter(prefix="/inspections", tags=["inspections"])
+
+
+@templates_router.post("", status_code=201, responses=errors(400, 401, 403))
+def create_template(body: InspectionTemplateCreate, caller: CurrentUser, conn: DbSession) -> InspectionTemplatePublic:
+    """A new template (version 1), by an area manager for an area of their stores, or by HQ."""
+    return inspections.create_template(conn, caller.actor, body, datetime.now(UTC))
+
+
+@templates_router.get("", responses=errors(401, 403))
+def list_templates(caller: CurrentUser, conn: DbRead) -> list[InspectionTemplatePublic]:
+    """The current version of each template the caller may use (their stores' areas and the chain's)."""
+    return inspections.list_templates(conn, caller.actor)
+
+
+@templates_router.get("/{template_id}", responses=errors(401, 403, 404))
+def get_template(template_id: str, caller: CurrentUser, conn: DbRead,
+                 version: int | None = Query(default=None, ge=1, le=MAX_VERSION)) -> InspectionTemplatePublic:
+    """The template's current version, or the ``version`` asked for."""
+    return inspections.get_template(conn, caller.actor, template_id, version)
+
+
+@templates_router.put("/{template_id}", responses=errors(400, 401, 403, 404, 409))
+def edit_template(template_id: str, body: InspectionTemplateUpdate, caller: CurrentUser,
+                  conn: DbSession) -> InspectionTemplatePublic:
+    """Save the template as its next version (inspections done with earlier ones keep theirs)."""
+    return inspections.edit_template(conn, caller.actor, template_id, body, datetime.now(UTC))
+
+
+@router.post("", status_code=201, responses=errors(400, 401, 403, 404, 409))
+def record(body: InspectionCreate, caller: CurrentUser, conn: DbSession, settings: SettingsDep) -> InspectionPublic:
+    """A finished inspection, checked and scored by the server with the version it was done with."""
+    return inspections.record_inspection(conn, caller.actor, body, datetime.now(UTC), settings.max_fix_accuracy_m)
+
+
+@router.get("/{inspection_id}", responses=errors(401, 404))
+def get_inspection(inspection_id: str, caller: CurrentUser, conn: DbRead) -> InspectionPublic:
+    """One inspection: for HQ and the managers of its store."""
+    return inspections.get_inspection(conn, caller.actor, inspection_id)

@@ -1,0 +1,246 @@
+"""Issue 12, inspscore: inspection templates and finished inspections on the server.
+
+Templates are written by area managers (for an area of their stores) and HQ (any area, or the
+whole chain); each edit is a new version and old versions stay as they were. A finished
+inspection is checked and scored again here with ``app.domain.inspections`` (the phone's score
+is never trusted) against the version it was done with, and kept with it. Who may see what:
+``_may_see_template`` and ``_may_see_inspection``; a record the caller may not see is "not found".
+"""
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from uuid import uuid4
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from app.domain.access import AccessDenied
+from app.domain.geofence import Fence, Fix, decide
+from app.domain.inspections.scoring import Score, answer_from_dict, mark_repeated, score
+from app.domain.inspections.templates import Template, check_template, next_version
+from app.domain.roles import Actor, Role
+from app.protocol import Reason
+from app.protocol.inspections import InspectionCreate, InspectionTemplateCreate, InspectionTemplateUpdate
+from backend_stub import db
+from backend_stub.errors import BadRequest, Conflict, Forbidden, NotFound
+
+_WRITERS = (Role.AREA_MANAGER, Role.HQ_ADMIN)
+
+
+def _areas(conn: Connection, store_ids: Iterable[str]) -> set[str]:
+    ids = list(store_ids)
+    return set(conn.execute(select(db.stores.c.area).where(db.stores.c.id.in_(ids))).scalars()) if ids else set()
+
+
+def _all_areas(conn: Connection) -> set[str]:
+    return set(conn.execute(select(db.stores.c.area).distinct()).scalars())
+
+
+def _require_writer(actor: Actor) -> None:
+    if actor.role not in _WRITERS:
+        raise Forbidden(Reason.FORBIDDEN_ROLE, "Only area managers and HQ write templates and inspect stores.")
+
+
+def _may_see_template(conn: Connection, actor: Actor, area: str | None) -> bool:
+    """HQ sees every template; other managers those for the whole chain or an area of their stores."""
+    return actor.role is Role.HQ_ADMIN or (actor.role.is_manager and (
+        area is None or area in _areas(conn, actor.store_ids)))
+
+
+def _may_edit_template(conn: Connection, actor: Actor, area: str | None) -> bool:
+    """HQ edits every template; an area manager those for an area of their stores."""
+    return actor.role is Role.HQ_ADMIN or (
+        actor.role is Role.AREA_MANAGER and area is not None and area in _areas(conn, actor.store_ids))
+
+
+def _checked(template: Template) -> Template:
+    try:
+        check_template(template)
+    except AccessDenied as exc:
+        raise BadRequest(Reason(exc.reason), exc.message) from None
+    return template
+
+
+def _from_body(template_id: str, version: int, area: str | None,
+               body: InspectionTemplateUpdate) -> Template:
+    return Template.from_dict({**body.model_dump(exclude={"area"}), "id": template_id, "version": version,
+                               "area": area})
+
+
+def _public(template: Template, written_by: str, written_at: datetime) -> dict:
+    return {**template.as_dict(), "written_by": written_by, "written_at": db.aware(written_at)}
+
+
+def _add_version(conn: Connection, template: Template, actor: Actor, now: datetime) -> dict:
+    conn.execute(db.inspection_template_versions.insert().values(
+        template_id=template.id, version=template.version, body=json.dumps(template.as_dict()),
+        written_by=actor.user_id, written_at=now))
+    return _public(template, actor.user_id, now)
+
+
+def create_template(conn: Connection, actor: Actor, body: InspectionTemplateCreate, now: datetime) -> dict:
+    """A new template at version 1."""
+    _require_writer(actor)
+    if not _may_edit_template(conn, actor, body.area):
+        raise Forbidden(Reason.FORBIDDEN_ROLE, "Write templates for an area of your stores (only HQ writes "
+                                               "templates for the whole chain).")
+    if body.area is not None and body.area not in _all_areas(conn):
+        raise BadRequest(Reason.INSPECTION_BAD_TEMPLATE, f"No store is in area {body.area}.")
+    template = _checked(_from_body(uuid4().hex, 1, body.area, body))
+    conn.execute(db.inspection_templates.insert().values(
+        id=template.id, name=template.name, area=template.area, current_version=1,
+        created_by=actor.user_id, created_at=now))
+    return _add_version(conn, template, actor, now)
+
+
+def _version_row(conn: Connection, template_id: str, version: int | None):
+    t, v = db.inspection_templates.c, db.inspection_template_versions.c
+    return conn.execute(
+        select(t.area, t.current_version, v.body, v.written_by, v.written_at)
+        .select_from(db.inspection_templates.join(db.inspection_template_versions, v.template_id == t.id))
+        .where(t.id == template_id, v.version == (t.current_version if version is None else version))
+    ).first()
+
+
+def _not_found(template_id: str) -> NotFound:
+    return NotFound(Reason.NOT_FOUND, f"No inspection template {template_id} you may see.")
+
+
+def get_template(conn: Connection, actor: Actor, template_id: str, version: int | None = None) -> dict:
+    """One version of a template (the current one when ``version`` is None)."""
+    if not actor.role.is_manager:
+        raise Forbidden(Reason.FORBIDDEN_ROLE, "Only managers see inspection templates.")
+    row = _version_row(conn, template_id, version)
+    if row is None or not _may_see_template(conn, actor, row.area):
+        raise _not_found(template_id)
+    return _public(Template.from_dict(json.loads(row.body)), row.written_by, row.written_at)
+
+
+def list_templates(conn: Connection, actor: Actor) -> list[dict]:
+    """The current version of every template the caller may see, by name."""
+    if not actor.role.is_manager:
+        raise Forbidden(Reason.FORBIDDEN_ROLE, "Only managers see inspection templates.")
+    t, v = db.inspection_templates.c, db.inspection_template_versions.c
+    query = (select(v.body, v.written_by, v.written_at)
+             .select_from(db.inspection_templates.join(db.inspection_template_versions,
+                                                       (v.template_id == t.id) & (v.version == t.current_version)))
+             .order_by(t.name, t.id))
+    if actor.role is not Role.HQ_ADMIN:
+        query = query.where(t.area.is_(None) | t.area.in_(sorted(_areas(conn, actor.store_ids))))
+    return [_public(Template.from_dict(json.loads(r.body)), r.written_by, r.written_at) for r in conn.execute(query)]
+
+
+def edit_template(conn: Connection, actor: Actor, template_id: str, body: InspectionTemplateUpdate,
+                  now: datetime) -> dict:
+    """The template's next version; earlier versions (and inspections done with them) stay."""
+    _require_writer(actor)
+    row = _version_row(conn, template_id, None)
+    if row is None or not _may_see_template(conn, actor, row.area):
+        raise _not_found(template_id)
+    if not _may_edit_template(conn, actor, row.area):
+        raise Forbidden(Reason.FORBIDDEN_ROLE, "Only HQ edits a template for the whole chain or another area.")
+    current = Template.from_dict(json.loads(row.body))
+    try:
+        template = next_version(current, _from_body(template_id, current.version, row.area, body))
+    except AccessDenied as exc:
+        raise BadRequest(Reason(exc.reason), exc.message) from None
+    moved = conn.execute(update(db.inspection_templates)
+                         .where(db.inspection_templates.c.id == template_id,
+                                db.inspection_templates.c.current_version == current.version)
+                         .values(current_version=template.version, name=template.name))
+    if moved.rowcount != 1:  # someone else's edit got in first: theirs is the next version
+        raise Conflict(Reason.CONFLICT, "This template was edited meanwhile. Open it again and redo your change.")
+    return _add_version(conn, template, actor, now)
+
+
+def _may_see_inspection(actor: Actor, store_id: str) -> bool:
+    """HQ, and the managers (area and store) of the inspected store."""
+    return actor.role is Role.HQ_ADMIN or (actor.role.is_manager and actor.covers(store_id))
+
+
+def _earlier_failures(conn: Connection, body: InspectionCreate) -> list[list[str]]:
+    """The failed item ids of the store's inspections with this template before this one, newest first."""
+    i = db.inspections.c
+    rows = conn.execute(select(i.findings).where(
+        i.store_id == body.store_id, i.template_id == body.template_id, i.finished_at < body.finished_at,
+        i.id != body.id).order_by(i.finished_at.desc()).limit(3)).scalars()
+    return [[f["item_id"] for f in json.loads(findings)] for findings in rows]
+
+
+def _inspection_public(row) -> dict:
+    return {"id": row.id, "template_id": row.template_id, "template_version": row.template_version,
+            "store_id": row.store_id, "inspector_id": row.inspector_id,
+            "finished_at": db.aware(row.finished_at), "received_at": db.aware(row.received_at),
+            "geofence": row.geofence, "distance_m": row.distance_m,
+            "score": row.score, "section_scores": json.loads(row.section_scores), "passed": row.passed,
+            "critical_failed": json.loads(row.critical_failed), "findings": json.loads(row.findings),
+            "answers": json.loads(row.answers)}
+
+
+def _where(conn: Connection, body: InspectionCreate, max_accuracy_m: float) -> dict:
+    """The clock-in geofence rules' verdict on where the phone was when it finished (recorded, as
+    a punch's is, for the reader to judge; an inspection is not refused for it)."""
+    if body.fix is None:
+        return {"geofence": None, "distance_m": None}
+    store = conn.execute(select(db.stores).where(db.stores.c.id == body.store_id)).first()
+    f = body.fix
+    decision = decide(Fix(f.latitude, f.longitude, f.accuracy_m, f.timestamp, f.mocked),
+                      Fence(store.id, store.latitude, store.longitude, store.radius_m), now=body.finished_at,
+                      max_accuracy_m=max_accuracy_m)
+    return {"geofence": decision.verdict.value, "distance_m": round(decision.distance_m, 1)}
+
+
+def _scored(conn: Connection, actor: Actor, body: InspectionCreate) -> Score:
+    """The inspection checked and scored with the template version it was done with."""
+    row = _version_row(conn, body.template_id, body.template_version)
+    if row is None or not _may_see_template(conn, actor, row.area):
+        raise _not_found(f"{body.template_id} version {body.template_version}")
+    store_area = conn.execute(select(db.stores.c.area).where(db.stores.c.id == body.store_id)).scalar()
+    if row.area is not None and row.area != store_area:
+        raise BadRequest(Reason.INSPECTION_BAD_TEMPLATE, "This template is for another area's stores.")
+    template = Template.from_dict(json.loads(row.body))
+    try:
+        result = score(template, [answer_from_dict(a.model_dump()) for a in body.answers])
+    except AccessDenied as exc:
+        raise BadRequest(Reason(exc.reason), exc.message) from None
+    return mark_repeated(result, _earlier_failures(conn, body))
+
+
+def record_inspection(conn: Connection, actor: Actor, body: InspectionCreate, now: datetime,
+                      max_accuracy_m: float) -> dict:
+    """Check, score and keep a finished inspection; the same one sent again is answered as kept."""
+    _require_writer(actor)
+    if not actor.covers(body.store_id):
+        raise Forbidden(Reason.FORBIDDEN_ROLE, f"You do not cover store {body.store_id}.")
+    if _kept(conn, actor, body.id) is None:
+        _insert(conn, actor, body, now, max_accuracy_m)
+    return _inspection_public(_kept(conn, actor, body.id))
+
+
+def _kept(conn: Connection, actor: Actor, inspection_id: str):
+    """The inspection already kept under this id (None: none); someone else's is a conflict."""
+    kept = conn.execute(select(db.inspections).where(db.inspections.c.id == inspection_id)).first()
+    if kept is not None and kept.inspector_id != actor.user_id:
+        raise Conflict(Reason.CONFLICT, f"Inspection {inspection_id} is someone else's.")
+    return kept
+
+
+def _insert(conn: Connection, actor: Actor, body: InspectionCreate, now: datetime, max_accuracy_m: float) -> None:
+    """Score and keep it; a copy racing in (the phone retrying) keeps the first one only."""
+    result = _scored(conn, actor, body)
+    row = dict(id=body.id, template_id=body.template_id, template_version=body.template_version,
+               store_id=body.store_id, inspector_id=actor.user_id, finished_at=body.finished_at,
+               received_at=now, **_where(conn, body, max_accuracy_m), answers=json.dumps([a.model_dump() for a in body.answers]),
+               score=result.percent, section_scores=json.dumps(result.sections), passed=result.passed,
+               critical_failed=json.dumps(list(result.critical_failed)),
+               findings=json.dumps([f.__dict__ | {"photos": list(f.photos)} for f in result.findings]))
+    db.insert_missing(conn, db.inspections, **row)
+
+
+def get_inspection(conn: Connection, actor: Actor, inspection_id: str) -> dict:
+    """One inspection, for HQ and the managers of its store; anyone else: not found."""
+    row = conn.execute(select(db.inspections).where(db.inspections.c.id == inspection_id)).first()
+    if row is None or not _may_see_inspection(actor, row.store_id):
+        raise NotFound(Reason.NOT_FOUND, f"No inspection {inspection_id} you may see.")
+    return _inspection_public(row)
