@@ -14,9 +14,9 @@ HK = __import__("zoneinfo").ZoneInfo("Asia/Hong_Kong")
 
 
 def camera_jpeg(width=4000, height=3000, orientation=6, when="2026:12:01 09:30:00", gps=True, seed=0) -> bytes:
-    """A camera-like JPEG: a red top-left corner, an Orientation tag, time, GPS and a serial number."""
+    """A camera-like JPEG: a bright red top-left corner, an Orientation tag, time, GPS and a serial number."""
     im = Image.new("RGB", (width, height), (40 + seed * 50 % 200, 90, 160))
-    im.paste((220, 20, 20), (0, 0, width // 4, height // 4))
+    im.paste((250, 60, 60), (0, 0, width // 4, height // 4))
     exif = Image.Exif()
     exif[0x0112] = orientation
     exif[0xA431] = "CAMERA-SERIAL-1234"  # BodySerialNumber: must never leave the phone
