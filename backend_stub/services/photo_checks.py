@@ -16,36 +16,23 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.domain.attendance import HONG_KONG
-from app.domain.availability import REASON_BAD_SETTINGS, AvailabilityInvalid, require_may_change_settings
 from app.domain.photo_checks import PHOTO_SETTINGS, PhotoSettings, review_flags
 from app.domain.roles import Actor
 from app.media.prepare import PhotoUnreadable, picture_hash, taken_at
 from backend_stub import db
-from backend_stub.services.changes import emit
+from backend_stub.services import keyed_settings
 
 log = logging.getLogger(__name__)
-_C = db.chain_settings.c
 
 
 def load(conn: Connection) -> PhotoSettings:
     """The chain's photo settings (the defaults until HQ stores some)."""
-    value = conn.execute(select(_C.value).where(_C.key == PHOTO_SETTINGS)).scalar()
-    return PhotoSettings() if value is None else PhotoSettings.from_dict(json.loads(value))
+    return keyed_settings.load(conn, PHOTO_SETTINGS, PhotoSettings.from_dict, PhotoSettings)
 
 
 def change(conn: Connection, actor: Actor, data: object, now: datetime) -> dict:
     """HQ replaces them; refused whole (nothing stored) when bad; every device pulls them."""
-    require_may_change_settings(actor)
-    try:
-        settings = PhotoSettings.from_dict(data)
-    except (ValueError, TypeError) as exc:
-        raise AvailabilityInvalid(REASON_BAD_SETTINGS, f"Invalid settings: {exc}") from None
-    values = {"value": json.dumps(settings.to_dict()), "updated_at": now, "updated_by": actor.user_id}
-    if not db.insert_missing(conn, db.chain_settings, key=PHOTO_SETTINGS, **values):
-        conn.execute(db.chain_settings.update().where(_C.key == PHOTO_SETTINGS).values(**values))
-    emit(conn, "chain_setting", PHOTO_SETTINGS, {"settings": settings.to_dict(), "updated_at": now}, audience="all")
-    log.info("chain settings %s changed by %s", PHOTO_SETTINGS, actor.user_id)
-    return settings.to_dict()
+    return keyed_settings.change(conn, actor, PHOTO_SETTINGS, PhotoSettings.from_dict, data, now)
 
 
 def record_details(conn: Connection, sha: str, data: bytes) -> None:
