@@ -103,3 +103,27 @@ def test_only_hq_changes_the_photo_settings_and_a_bad_one_changes_nothing(api):
     assert api.get("/v1/chain/settings", headers=staff).json()["photos"] == defaults
     assert api.put(url, json={"keep_time": False}, headers=hq).status_code == 200
     assert api.get("/v1/chain/settings", headers=staff).json()["photos"] == {**defaults, "keep_time": False}
+
+
+def test_a_file_that_is_no_photo_is_refused_on_the_phone_and_changes_nothing(tmp_path):
+    """Completing a task with a text file as its photo is refused (image_corrupt): the task stays
+    open, nothing is queued, no action waits to be sent."""
+    import pytest
+
+    from app.domain.access import AccessDenied
+    from app.domain.roles import Actor, Role
+
+    store = DeviceStore(tmp_path / "staff.db")
+    with store.transaction() as db:
+        db["tasks"].insert({"id": "tk-x", "store_id": "st-cwb", "title": "Photograph the promotion shelf",
+                            "status": "open", "sync_state": "synced"})
+    actions = Actions(store, store.clock, Actor("u-s01", Role.STAFF, frozenset({"st-cwb"})))
+
+    with pytest.raises(AccessDenied) as refused:
+        actions.complete_task("tk-x", "done", photo=b"Promotion shelf done, photo to follow\n")
+
+    assert refused.value.reason == "image_corrupt"
+    with store.reading() as db:
+        assert db.execute("SELECT status FROM tasks WHERE id='tk-x'").fetchone()[0] == "open"
+        assert db.execute("SELECT count(*) FROM photo_uploads").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
