@@ -15,12 +15,9 @@ import numpy as np
 
 from app.domain.attachments import sniff_image_type  # the photo types accepted anywhere
 from app.face.errors import NotAnImageError
-from app.media.prepare import to_rgb  # issue 12, photoprep: one RGB conversion for every photo
+# Issue 12, photoprep: one pixel limit and one RGB conversion for every photo.
+from app.media.prepare import MAX_PIXELS, to_rgb
 
-#: Refuse images above this many pixels, read from the header before any pixel is
-#: allocated. A 50 MP phone photo (8160x6120) passes; a 7999x7999 PNG bomb (64 MP, a few
-#: KB on the wire, ~1 GB once decoded) does not.
-MAX_PIXELS = 50_000_000
 #: JPEGs are decoded at a reduced DCT scale when this keeps the longest side at least
 #: this long: memory stays bounded on huge photos and a selfie's face stays sharp.
 _JPEG_DECODE_SIDE = 2048

@@ -21,7 +21,10 @@ from app.domain.photo_checks import HASH_SIDE, JPEG_QUALITY, MAX_SIDE, PhotoSett
 #: EXIF tags: the sub-IFDs, the times, and the orientation.
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
 _DATETIME, _DATETIME_ORIGINAL, _OFFSET_ORIGINAL = 0x0132, 0x9003, 0x9011
-#: Refuse pictures over this many pixels before decoding (as the server does: app.face.imaging).
+#: Refuse images above this many pixels, read from the header before any pixel is allocated
+#: (everywhere: the phone here, the server through app.face.imaging). A 50 MP phone photo
+#: (8160x6120) passes; a 7999x7999 PNG bomb (64 MP, a few KB on the wire, ~1 GB once
+#: decoded) does not.
 MAX_PIXELS = 50_000_000
 _WHITE = (255, 255, 255)
 
