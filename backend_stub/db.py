@@ -658,3 +658,22 @@ inspections = Table(
     Column("findings", Text, nullable=False),
 )
 Index("ix_inspections_store_template", inspections.c.store_id, inspections.c.template_id, inspections.c.finished_at)
+
+# Issue 12, photoprep: what the server read from a received photo (its picture hash and the
+# camera's time, app.media.prepare), and the reviewer's flags on a task's photo
+# (app.domain.photo_checks: a reused photo, a camera time far from the completion).
+photo_details = Table(
+    "photo_details", metadata,
+    Column("sha256", String(64), ForeignKey("photos.sha256"), primary_key=True),
+    Column("picture_hash", String(16)),
+    _ts("taken_at"),
+)
+Index("ix_photo_details_hash", photo_details.c.picture_hash)
+
+task_photo_flags = Table(
+    "task_photo_flags", metadata,
+    Column("task_id", String(64), ForeignKey("tasks.id"), primary_key=True),
+    Column("photo_sha256", String(64), nullable=False),
+    Column("flags", Text, nullable=False),  # JSON list of app.protocol Flag values
+    _ts("checked_at", nullable=False),
+)

@@ -15,17 +15,12 @@ import numpy as np
 
 from app.domain.attachments import sniff_image_type  # the photo types accepted anywhere
 from app.face.errors import NotAnImageError
+# Issue 12, photoprep: one pixel limit and one RGB conversion for every photo.
+from app.media.prepare import MAX_PIXELS, to_rgb
 
-#: Refuse images above this many pixels, read from the header before any pixel is
-#: allocated. A 50 MP phone photo (8160x6120) passes; a 7999x7999 PNG bomb (64 MP, a few
-#: KB on the wire, ~1 GB once decoded) does not.
-MAX_PIXELS = 50_000_000
 #: JPEGs are decoded at a reduced DCT scale when this keeps the longest side at least
 #: this long: memory stays bounded on huge photos and a selfie's face stays sharp.
 _JPEG_DECODE_SIDE = 2048
-#: Transparent pixels are composited onto this colour. White is what a user sees behind a
-#: transparent PNG, so detection sees the same picture they do.
-_BACKGROUND = (255, 255, 255)
 
 
 class UnsupportedImageError(NotAnImageError):
@@ -104,23 +99,7 @@ def _decode(data: bytes):
     with _open_checked(data, MAX_PIXELS) as im:
         # Phones store portrait photos landscape plus an Orientation tag; the detector
         # only finds upright faces, so apply the tag before anything else.
-        return _to_rgb(ImageOps.exif_transpose(im))
-
-
-def _to_rgb(im):
-    from PIL import Image
-
-    if im.mode == "RGB":
-        return im
-    has_alpha = im.mode in ("RGBA", "LA", "PA") or (
-        im.mode == "P" and "transparency" in im.info
-    )
-    if has_alpha:
-        rgba = im.convert("RGBA")
-        canvas = Image.new("RGB", rgba.size, _BACKGROUND)
-        canvas.paste(rgba, mask=rgba.getchannel("A"))
-        return canvas
-    return im.convert("RGB")
+        return to_rgb(ImageOps.exif_transpose(im))
 
 
 def load_image(data: bytes) -> np.ndarray:

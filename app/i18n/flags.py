@@ -28,7 +28,9 @@ FLAG_NAMES = MessageMap({
     Flag.FACE_RETRY: N_("selfie unclear, face not checked"), Flag.FACE_UNCHECKED: N_("face not checked"),
     # Issue 10, shiftrules: trade warnings a manager may override.
     Flag.OVERTIME: N_("overtime"), Flag.NO_REST_DAY: N_("no rest day in 7 days"),
-    Flag.CONTINUOUS_CONTRACT_AT_RISK: N_("continuous contract at risk (468 rule)")})
+    Flag.CONTINUOUS_CONTRACT_AT_RISK: N_("continuous contract at risk (468 rule)"),
+    # Issue 12, photoprep: a task photo for the reviewer to look at.
+    Flag.PHOTO_REUSED: N_("photo used before"), Flag.PHOTO_TIME_DIFFERS: N_("photo time far from completion")})
 
 #: A person's attendance status today (``app.domain.attendance.AttendanceStatus`` values).
 STATUS_NAMES = MessageMap({"in": N_("In"), "late": N_("Late"), "on_break": N_("On break"), "absent": N_("Absent"),

@@ -14,6 +14,7 @@ from app.domain import approvals, attachments, attendance, availability, broadca
 from app.domain import broadcast_checks  # issue 11, bccheck
 from app.domain import saved_audiences  # issue 11, bcsaved
 from app.domain.inspections import scoring as inspection_scoring, templates as inspection_templates  # issue 12, inspscore
+from app.domain import photo_checks  # issue 12, photoprep
 from app.domain.requests import kinds as request_kinds
 
 
@@ -210,3 +211,6 @@ class Flag(StrEnum):
     OVERTIME = shift_rules.FLAG_OVERTIME
     NO_REST_DAY = shift_rules.FLAG_NO_REST_DAY
     CONTINUOUS_CONTRACT_AT_RISK = shift_rules.FLAG_CONTINUOUS_CONTRACT
+    # -- issue 12, photoprep: a task photo the reviewer should look at (app.domain.photo_checks) --
+    PHOTO_REUSED = photo_checks.FLAG_REUSED
+    PHOTO_TIME_DIFFERS = photo_checks.FLAG_TIME_DIFFERS

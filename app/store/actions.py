@@ -21,7 +21,7 @@ from app.protocol import Reason
 from app.protocol import mutations as m
 from app.store.database import Locked
 from app.store.clock import DeviceClock
-from app.store import broadcast_files, queries
+from app.store import broadcast_files, queries, task_photos
 from app.store.outbox import enqueue
 from app.store.undo import remember
 
@@ -83,13 +83,18 @@ class Actions:
         return self._record("note.delete", m.NoteDelete(note_id=note_id), f"note:{note_id}",
                             lambda db: db.execute("DELETE FROM notes WHERE id=?", [note_id]))
 
-    def complete_task(self, task_id: str, comment: str = "", photo_sha256: str | None = None) -> int:
-        """Mark a task done."""
+    def complete_task(self, task_id: str, comment: str = "", photo_sha256: str | None = None,
+                      photo: bytes | None = None) -> int:
+        """Mark a task done; ``photo``: the camera's photo, prepared and queued (issue 12, photoprep)."""
+        kept = task_photos.prepare(self._store, photo) if photo is not None else None
+        photo_sha256 = kept[0] if kept else photo_sha256
         p = m.TaskComplete(task_id=task_id, user_id=self.actor.user_id, completed_at=self._now(),
                            comment=comment, photo_sha256=photo_sha256)
         require_self(self.actor, p.user_id)
 
         def write(db) -> None:
+            if kept:
+                task_photos.queue(db, kept, p.completed_at.isoformat())
             db.execute("UPDATE tasks SET status='done', completed_by=?, completed_at=?, comment=?,"
                        " photo_sha256=?, sync_state='pending' WHERE id=?",
                        [p.user_id, p.completed_at.isoformat(), comment, photo_sha256, task_id])

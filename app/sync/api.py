@@ -209,6 +209,10 @@ class ApiClient:
         """Issue 11, bcfollow: HQ sets how often urgent broadcasts put off come back."""
         return self._authed("PUT", "/chain/settings/urgent-repeats", json=settings).json()
 
+    def change_photo_settings(self, settings: dict) -> dict:
+        """Issue 12, photoprep: HQ sets what task photos keep (GPS, camera time) and the time gap allowed."""
+        return self._authed("PUT", "/chain/settings/photos", json=settings).json()
+
     # -- issue 11, broadcasts: the audience count and receipts need the server ------------------
     def broadcast_audience_count(self, audience: dict) -> dict:
         """How many people an audience reaches, per store (online only; ``ApiError`` if refused)."""

@@ -12,12 +12,13 @@ from fastapi import APIRouter, Body
 
 from app.domain.access import AccessDenied
 from app.domain.availability import AvailabilityInvalid
+from app.domain.photo_checks import PHOTO_SETTINGS
 from app.domain.urgent_repeats import URGENT_REPEATS
 from app.protocol import Reason
 from backend_stub.deps import CurrentUser, DbRead, DbSession
 from backend_stub.errors import BadRequest, Forbidden
 from backend_stub.openapi import errors
-from backend_stub.services import availability, urgent_repeats
+from backend_stub.services import availability, photo_checks, urgent_repeats
 
 router = APIRouter(prefix="/chain", tags=["chain"])
 
@@ -25,7 +26,8 @@ router = APIRouter(prefix="/chain", tags=["chain"])
 @router.get("/settings", responses=errors(401))
 def chain_settings(caller: CurrentUser, conn: DbRead) -> dict[str, Any]:
     """The chain's settings, with the defaults filled in."""
-    return {**availability.settings_view(conn), URGENT_REPEATS: urgent_repeats.load(conn).to_dict()}
+    return {**availability.settings_view(conn), URGENT_REPEATS: urgent_repeats.load(conn).to_dict(),
+            PHOTO_SETTINGS: photo_checks.load(conn).to_dict()}  # issue 12, photoprep
 
 
 def _change(change, caller, conn, body: dict[str, Any]) -> dict[str, Any]:
@@ -49,3 +51,10 @@ def change_shift_trade_settings(caller: CurrentUser, conn: DbSession,
 def change_urgent_repeats(caller: CurrentUser, conn: DbSession, body: dict[str, Any] = Body(...)) -> dict[str, Any]:
     """Issue 11, bcfollow: HQ sets how often (and how long) an urgent broadcast put off comes back."""
     return _change(urgent_repeats.change, caller, conn, body)
+
+
+@router.put("/settings/photos", responses=errors(400, 401, 403))
+def change_photo_settings(caller: CurrentUser, conn: DbSession, body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+    """Issue 12, photoprep: HQ sets what a task photo keeps (GPS, camera time) and how far its
+    camera time may be from the completion before the reviewer is told."""
+    return _change(photo_checks.change, caller, conn, body)

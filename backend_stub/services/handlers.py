@@ -19,7 +19,7 @@ from app.domain.roles import Actor
 from app.protocol import Flag, Reason
 from app.protocol import mutations as m
 from backend_stub import db
-from backend_stub.services import broadcasts, photo_refs, shift_news
+from backend_stub.services import broadcasts, photo_checks, photo_refs, shift_news
 from backend_stub.services.changes import emit
 from backend_stub.services.outcomes import Rejected
 from backend_stub.services.staged import StagedInserts
@@ -160,7 +160,10 @@ def _task_complete(conn: Connection, p: m.TaskComplete, ctx: Context) -> None:
     values = {"status": "done", "completed_by": p.user_id, "completed_at": p.completed_at,
               "comment": p.comment, "photo_sha256": p.photo_sha256}
     conn.execute(db.tasks.update().where(db.tasks.c.id == p.task_id).values(**values))
-    emit(conn, "task", p.task_id, {**task, **values}, audience="store", store_ids=[task["store_id"]])
+    # Issue 12, photoprep: a reused photo or a far camera time is flagged for the reviewer.
+    flags = photo_checks.check_task_photo(conn, p.task_id, p.photo_sha256, ctx.event_time)
+    emit(conn, "task", p.task_id, {**task, **values, "photo_flags": flags}, audience="store",
+         store_ids=[task["store_id"]])
 
 
 def _broadcast_create(conn: Connection, p: m.BroadcastCreate, ctx: Context) -> None:

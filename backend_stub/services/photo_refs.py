@@ -81,6 +81,7 @@ def delete_uncited(conn: Connection, settings: Settings, shas: Iterable[str]) ->
     for sha in sorted(set(shas)):
         if is_cited(conn, sha):
             continue
+        conn.execute(delete(db.photo_details).where(db.photo_details.c.sha256 == sha))  # issue 12, photoprep
         conn.execute(delete(db.photos).where(db.photos.c.sha256 == sha))
         path: Path = settings.photo_dir / sha
         if path.exists():

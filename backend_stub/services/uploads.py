@@ -30,6 +30,7 @@ from app.domain import attachments
 from app.domain.access import AccessDenied
 from app.protocol import Reason
 from backend_stub import db
+from backend_stub.services import photo_checks
 from backend_stub.errors import ApiError, BadRequest, Conflict, PayloadTooLarge, UnsupportedMedia
 from backend_stub.settings import Settings
 
@@ -135,6 +136,8 @@ def _finish(engine: Engine, settings: Settings, part: Path, sha: str, user_id: s
         part.replace(settings.photo_dir / sha)  # atomic: a reader sees the whole photo or none
         conn.execute(db.photos.insert().values(sha256=sha, size=len(data), content_type=content_type,
                                                uploaded_by=user_id, created_at=datetime.now(UTC)))
+        if content_type in attachments.IMAGE_TYPES:  # issue 12, photoprep: its picture hash and camera time
+            photo_checks.record_details(conn, sha, data)
     return Stored(201, "done")
 
 
