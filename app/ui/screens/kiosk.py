@@ -184,8 +184,10 @@ def view(ctx: AppContext) -> ft.View:
             confirm(who, [])
         ctx.page.update()
 
-    leave = ft.TextButton(ctx._("Leave kiosk mode"), icon=ft.Icons.LOCK_OPEN,
-                          on_click=lambda e: _ask_manager_pin(ctx))
+    # An icon with its name as tooltip: the words beside the title left it no room in Thai.
+    named = ctx._("Leave kiosk mode")
+    leave = ft.IconButton(icon=ft.Icon(ft.Icons.LOCK_OPEN, semantics_label=named), tooltip=named,
+                          width=ctx.display.touch, height=ctx.display.touch, on_click=lambda e: _ask_manager_pin(ctx))
     screen = frame(ctx, "/kiosk", ctx._("Kiosk"), [
         section(ctx, ctx._("Clock in or out here"), [status, offer, big_button(ctx, ctx._("Start"), start, icon=ft.Icons.FACE)]),
         section(ctx, ctx._("No face check?"), [staff_no, pin, big_button(ctx, ctx._("Continue"), with_pin, filled=False)]),
