@@ -47,21 +47,3 @@ def test_a_screen_with_fields_is_always_drawn_from_its_state(device):
     shell._synced(SyncReport(pulled=1))
     assert manager.page.views[-1] is not shown
 
-
-def test_a_redraw_keeps_the_bottom_bar_on_screen_when_it_looks_the_same(device):
-    """A sync brings a broadcast to Chan's Home: Home is drawn again, but with the very same
-    bottom bar (a tab tapped meanwhile still reaches it); a bar that changed is replaced."""
-    manager, chan = device("M2001", "7100"), device("S3001", "1111")
-    shell = Shell(chan)
-    chan.page.route = "/home"
-    shell.render()
-    shown = chan.page.views[-1]
-    manager.actions.create_broadcast(["st-cwb"], "Fire drill on Monday", "Meet at the back door.")
-    SyncEngine(manager.store, manager.api).sync_once()
-    shell._synced(SyncEngine(chan.store, chan.api).sync_once())
-    drawn = chan.page.views[-1]
-    assert drawn is not shown and "Fire drill on Monday" in _texts(drawn)
-    assert drawn.navigation_bar is shown.navigation_bar
-    chan.display.large_text = True  # a taller bar: a new one
-    shell.render()
-    assert chan.page.views[-1].navigation_bar is not drawn.navigation_bar

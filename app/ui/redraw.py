@@ -41,19 +41,6 @@ def _look(value: object) -> object:
     return type(value).__name__  # a handler or anything else that draws nothing by itself
 
 
-def keep_bars(shown: list[ft.View], drawn: list[ft.View]) -> None:
-    """Give each newly drawn view the bottom bar and title bar of the view it replaces when they
-    look the same: the controls on screen keep their ids, so a tab tapped just as a sync redraws
-    the screen still reaches its bar (a new bar would have left the tap with nobody)."""
-    for old, new in zip(shown, drawn):
-        if old.route != new.route:
-            continue
-        for bar in ("navigation_bar", "appbar"):
-            mine, theirs = getattr(old, bar), getattr(new, bar)
-            if mine is not None and theirs is not None and look_of([mine]) == look_of([theirs]):
-                setattr(new, bar, mine)
-
-
 def _drawn(field_name: str) -> bool:
     """Fields that change how a control looks (not its id, parent, handlers or app data)."""
     return not (field_name.startswith("_") or field_name.startswith("on_") or field_name == "data")

@@ -11,7 +11,7 @@ from app.ui import urgent
 from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
-from app.ui.redraw import keep_bars, look_of
+from app.ui.redraw import look_of
 from app.ui.screens import (
     approvals, availability, broadcast, broadcast_history, broadcast_receipts, broadcasts, calendar_feed, chain_settings, clock,
     delegation, face_setup, home, kiosk, login, me, my_punches, punch, rejected, requests, requests_new,
@@ -226,7 +226,6 @@ class Shell:
         if only_if_changed and look_of(stack) == look_of(self.page.views):
             self.page.data["status_slot"] = shown_slot  # the strip on screen is still the one to refresh
             return
-        keep_bars(self.page.views, stack)
         self.page.views.clear()
         self.page.views.extend(stack)
         self.page.update()

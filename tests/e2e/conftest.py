@@ -242,6 +242,20 @@ def back(page, t: Translator):
     return page.get_by_role("button", name=FLUTTER_BACK[t.locale], exact=True)
 
 
+def open_tab(page, t: Translator, msgid: str, heading_msgid: str | None = None, tries: int = 3) -> None:
+    """Tap a tab until its screen's heading shows, as a person taps again when nothing happened:
+    a tap that lands while a sync redraws the screen reaches no control (a known limit of
+    redrawing whole views, see app/ui/redraw.py)."""
+    for attempt in range(tries):
+        tab(page, t, msgid).click()
+        try:
+            expect(heading(page, t, heading_msgid or msgid)).to_be_visible(timeout=10_000)
+            return
+        except AssertionError:
+            if attempt == tries - 1:
+                raise
+
+
 def tab(page, t: Translator, msgid: str):
     return page.get_by_role("tab", name=t.gettext(msgid), exact=True)
 

@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import expect
 
 from . import harness
-from .conftest import (DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, switch_language, tab, tr,
-                       wait_shown)
+from .conftest import (DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, open_tab, switch_language, tab,
+                       tr, wait_shown)
 
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +62,7 @@ def _review_until_route_known(page, t) -> None:
 
 
 def _staff_sends_five_days(page, t) -> None:
-    tab(page, t, "Me").click()
+    open_tab(page, t, "Me")
     _tile(page, t.gettext("Requests")).click()
     expect(heading(page, t, "Requests")).to_be_visible(timeout=15_000)
     page.get_by_role("button", name=t.gettext("New request"), exact=True).click()
@@ -91,8 +91,7 @@ def _manager_approves(chromium, web_client, api_server, staff_no: str, pin: str,
     expect_home(page, t)
     deadline = time.monotonic() + 40
     while True:  # the queue reads the phone: come back until the pull has brought the request
-        tab(page, t, "Approvals").click()
-        expect(heading(page, t, "Approvals")).to_be_visible(timeout=15_000)
+        open_tab(page, t, "Approvals")
         _tile(page, t.gettext("Leave and other requests")).click()
         expect(heading(page, t, "Leave and other requests")).to_be_visible(timeout=15_000)
         with contextlib.suppress(AssertionError):
