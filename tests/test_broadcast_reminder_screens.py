@@ -105,3 +105,21 @@ def test_remind_them_on_a_broadcast_held_for_later_is_refused_on_the_phone(devic
     assert refused.value.reason == "broadcast_not_shown"
     with manager.store.reading() as db:
         assert db.execute("SELECT count(*) FROM outbox WHERE type='broadcast.remind'").fetchone()[0] == 0
+
+
+def test_receipts_of_a_broadcast_held_for_later_say_nobody_can_be_reminded_yet(device):
+    """Chan Siu Ming writes "Stocktake rota" to go out tomorrow: its receipts say nobody can be
+    reminded yet and offer no Remind them (the server would refuse it, broadcast_not_shown)."""
+    manager = device("M2001", "7100")
+    manager.page = DialogPage()
+    tomorrow = manager.store.clock.now() + timedelta(days=1)
+    sent = manager.actions.create_broadcast(["st-cwb"], "Stocktake rota", "See the list.", role="staff",
+                                            send_at=tomorrow)
+    _sync(manager)
+    shell = Shell(manager)
+    manager.page.route = f"/broadcast/{sent}"
+    shell.render()
+    _run_tasks(manager.page)
+    texts = _texts(manager.page.views[-1])
+    assert "Held until its sending time: nobody can be reminded yet." in texts
+    assert "Remind them" not in texts

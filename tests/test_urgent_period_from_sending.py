@@ -20,8 +20,8 @@ def _sent_minutes_ago(device, title: str, minutes: int) -> None:
     """The CWB manager's urgent broadcast to CWB staff, queued offline ``minutes`` ago, synced now."""
     manager = device("M2001", "7100")
     manager.actions.create_broadcast(["st-cwb"], title, "", role=Role.STAFF, kind="urgent")
-    with manager.store.transaction() as db:  # the phone's clocks when it was queued
-        db.execute("UPDATE outbox SET device_time=?, monotonic_ms=monotonic_ms-? WHERE type='broadcast.create'",
+    with manager.store.transaction() as db:  # queued before the phone restarted: its wall clock then
+        db.execute("UPDATE outbox SET device_time=?, boot_id='before-a-restart', monotonic_ms=? WHERE type='broadcast.create'",
                    [(datetime.now(UTC) - timedelta(minutes=minutes)).isoformat(), minutes * 60 * 1000])
     SyncEngine(manager.store, manager.api).sync_once()
 

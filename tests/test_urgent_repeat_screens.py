@@ -62,7 +62,7 @@ def test_the_store_managers_home_lists_who_has_not_acknowledged_after_the_remind
     sent = manager.actions.create_broadcast(["st-cwb"], "Fire exits blocked: clear them", "", role=Role.STAFF,
                                             kind="urgent")
     with manager.store.transaction() as db:  # queued offline two hours ago (the phone's clocks then)
-        db.execute("UPDATE outbox SET device_time=?, monotonic_ms=monotonic_ms-? WHERE type='broadcast.create'",
+        db.execute("UPDATE outbox SET device_time=?, boot_id='before-a-restart', monotonic_ms=? WHERE type='broadcast.create'",
                     [(datetime.now(UTC) - timedelta(hours=2)).isoformat(), 2 * 3600 * 1000])
     SyncEngine(manager.store, manager.api).sync_once()
     siti = device("S3002", "2222")

@@ -192,10 +192,15 @@ def readers_had(stage_now: str) -> bool:
     return stage_now != HELD
 
 
-def check_may_remind(stage_now: str) -> None:
+def may_remind(stage_now: str) -> bool:
     """"Remind them" only while the broadcast shows to its readers: a reminder of one held for
     later or taken back after it expired would ask people to read what they cannot open."""
-    if stage_now != SENT:
+    return stage_now == SENT
+
+
+def check_may_remind(stage_now: str) -> None:
+    """Refuses a reminder ``may_remind`` does not allow."""
+    if not may_remind(stage_now):
         raise AccessDenied(REASON_NOT_SHOWN, "This broadcast is held for later or expired: nobody can be reminded.")
 
 

@@ -11,7 +11,7 @@ from app.ui import urgent
 from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
 from app.ui.dialogs import confirm
-from app.ui.redraw import look_of
+from app.ui.redraw import keep_unchanged, look_of, marked_on_top
 from app.ui.screens import (
     approvals, availability, broadcast, broadcast_history, broadcast_receipts, broadcasts, calendar_feed, chain_settings, clock,
     delegation, face_setup, home, kiosk, login, me, my_punches, punch, rejected, requests, requests_new,
@@ -226,6 +226,8 @@ class Shell:
         if only_if_changed and look_of(stack) == look_of(self.page.views):
             self.page.data["status_slot"] = shown_slot  # the strip on screen is still the one to refresh
             return
+        stack = keep_unchanged(list(self.page.views), stack)
+        self.page.data["status_slot"] = marked_on_top(stack)  # a kept view's strip is the one shown
         self.page.views.clear()
         self.page.views.extend(stack)
         self.page.update()

@@ -83,6 +83,7 @@ def receipts(conn: Connection, broadcast_id: str, status: str = "all") -> dict:
     total = {k: sum(s[k] for s in stores) for k in ("people", "delivered", "read", "acknowledged")}
     total |= {f"{k}_pct": _percent(total[k], total["people"]) for k in ("delivered", "read", "acknowledged")}
     reminders = [{k: utc(v) for k, v in r.items()} for r in broadcast_reminders.sent_reminders(conn, broadcast_id)]
-    return {"broadcast_id": broadcast_id, "total": total, "stores": stores,
+    stage = conn.execute(select(db.broadcasts.c.stage).where(db.broadcasts.c.id == broadcast_id)).scalar()
+    return {"broadcast_id": broadcast_id, "stage": stage, "total": total, "stores": stores,
             "people": per_person(conn, broadcast_id, status), "reminders": reminders,
             "languages": per_language(conn, broadcast_id)}

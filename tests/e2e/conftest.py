@@ -256,6 +256,20 @@ def open_tab(page, t: Translator, msgid: str, heading_msgid: str | None = None, 
                 raise
 
 
+def choose(page, name: str, tries: int = 3) -> None:
+    """Tap the radio choice ``name`` until it shows chosen, as a person taps again when the dot
+    did not move (the same known limit as ``open_tab``)."""
+    radio = page.get_by_role("radio", name=name, exact=True)
+    for attempt in range(tries):
+        radio.click()
+        try:
+            expect(radio).to_be_checked(timeout=5_000)
+            return
+        except AssertionError:
+            if attempt == tries - 1:
+                raise
+
+
 def tab(page, t: Translator, msgid: str):
     return page.get_by_role("tab", name=t.gettext(msgid), exact=True)
 

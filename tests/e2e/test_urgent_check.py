@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DEFAULT_LOCALE, Device, expect_home, log_in, tr
+from .conftest import DEFAULT_LOCALE, Device, choose, expect_home, log_in, tr
 from .test_urgent_broadcast import TITLE, _manager_token, _send_urgent, _wait_acknowledged
 
 pytestmark = pytest.mark.e2e
@@ -41,12 +41,12 @@ def test_the_urgent_cover_asks_the_check_question_until_the_right_answer(chromiu
     expect(_shown(page, CHECK["question"])).to_be_visible()
     expect(page.get_by_role("radio", name="Stay inside the shop", exact=True)).to_be_visible()
     acknowledge = page.get_by_role("button", name=t.gettext("Acknowledge"), exact=True)
-    page.get_by_role("radio", name="Go home at once", exact=True).click()
+    choose(page, "Go home at once")
     acknowledge.click()
     wrong = t.reason_message("broadcast_wrong_answer")
     expect(_shown(page, wrong)).to_be_visible(timeout=15_000)
     expect(urgent).to_be_visible()
-    page.get_by_role("radio", name="Stay inside the shop", exact=True).click()
+    choose(page, "Stay inside the shop")
     page.get_by_role("button", name=t.gettext("Acknowledge"), exact=True).click()
     expect(urgent).to_have_count(0, timeout=15_000)
     expect_home(page, t)

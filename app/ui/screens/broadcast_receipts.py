@@ -9,6 +9,7 @@ from typing import Any
 
 import flet as ft
 
+from app.domain import broadcasts
 from app.i18n import SUPPORTED_LOCALES
 from app.platform import offload
 from app.store import queries
@@ -126,7 +127,12 @@ def _remind_section(ctx: AppContext, b: queries.Broadcast | None, answer: dict, 
     total = answer["total"]
     count = total["people"] - total["acknowledged" if urgent else "read"]
     rows: list[ft.Control] = [ctx.typo.text(_not_yet_text(ctx, count, urgent), 15)]
-    if count and b is not None:
+    stage = answer.get("stage") or broadcasts.SENT
+    if count and not broadcasts.may_remind(stage):  # issue 11, probe11: the server would refuse it
+        rows.append(ctx.typo.text(ctx._("Held until its sending time: nobody can be reminded yet.") if stage == broadcasts.HELD
+                                  else ctx._("Expired: it no longer shows, so nobody can be reminded."), 14,
+                                  color=ft.Colors.GREY_800))
+    elif count and b is not None:
         def send() -> None:
             ctx.act(lambda: ctx.actions.remind_broadcast(b.id), done=ctx._(
                 "Reminder queued: it reaches whoever has not read it yet when it gets to the server."))
