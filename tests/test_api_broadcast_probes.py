@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from app.domain.broadcasts import receipt_time
+from app.domain.broadcasts import receipt_time, shown_from
 
 PINS = {"S3001": "1111", "S3002": "2222", "M2001": "7100"}
 
@@ -153,3 +153,29 @@ def test_receipt_time_rule_keeps_a_right_clock_and_corrects_a_wrong_one():
     ahead = timedelta(days=2)
     assert receipt_time(hour_ago + ahead, arrived + ahead, arrived, arrived, clock_wrong=True) == hour_ago
     assert receipt_time(arrived + ahead, arrived, arrived, arrived, clock_wrong=False) == arrived
+
+
+def test_a_receipt_is_never_earlier_than_the_broadcast_was_sent(phones):
+    """Siti's phone (clock right) claims she read and acknowledged an urgent broadcast in 2001:
+    the receipts show both at or after it was sent, never before (nobody reads it earlier)."""
+    manager, siti = phones["M2001"], phones["S3002"]
+    before = datetime.now(UTC)
+    urgent = _urgent(manager)
+    long_ago = "2001-01-01T00:00:00+00:00"
+    assert siti.push("broadcast.read", {"broadcast_id": urgent, "user_id": siti.user_id,
+                                        "read_at": long_ago})["status"] == "applied"
+    assert siti.push("broadcast.acknowledge", {"broadcast_id": urgent, "user_id": siti.user_id,
+                                               "acknowledged_at": long_ago})["status"] == "applied"
+    for when in _receipt_times(manager, urgent, siti.user_id):
+        assert before - timedelta(seconds=5) <= when <= datetime.now(UTC), when
+
+
+def test_receipt_time_rule_never_goes_before_the_broadcast_showed():
+    """app.domain.broadcasts.receipt_time with ``shown_from``: a claim before the broadcast showed
+    is moved to when it showed; one after stays; shown_from is the later of sent and send-at."""
+    sent = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    arrived = sent + timedelta(hours=2)
+    assert receipt_time(sent - timedelta(days=1), arrived, arrived, arrived, False, sent) == sent
+    assert receipt_time(sent + timedelta(hours=1), arrived, arrived, arrived, False, sent) == sent + timedelta(hours=1)
+    assert shown_from(sent, sent + timedelta(hours=1)) == sent + timedelta(hours=1)
+    assert shown_from(sent, None) == sent

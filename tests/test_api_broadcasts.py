@@ -7,6 +7,9 @@ their managers only."""
 import time
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import update
+
+from backend_stub import db
 from tests.test_api_bad_input import bearer
 from tests.test_api_push import pull_all
 from tests.test_api_trades import _one
@@ -106,6 +109,9 @@ def test_urgent_receipts_per_store_and_person_delivered_read_and_acknowledged(ap
     Siti and Fatima. A normal broadcast cannot be acknowledged; someone outside cannot either."""
     assert _send(api, CWB_MANAGER, "bc-urgent", kind="urgent", store_ids=["st-cwb"], role="staff")[
         "status"] == "applied"
+    with api.engine.begin() as conn:  # sent an hour ago (a receipt is never before the sending)
+        conn.execute(update(db.broadcasts).where(db.broadcasts.c.id == "bc-urgent")
+                     .values(created_at=datetime.now(UTC) - timedelta(hours=1)))
     assert _pulled(api, "u-s01", "bc-urgent")[0]["data"]["kind"] == "urgent"
     read_at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
     acked_at = read_at + timedelta(minutes=1)

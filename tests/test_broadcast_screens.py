@@ -61,8 +61,8 @@ def test_the_senders_own_broadcasts_are_not_unread_on_their_home(device):
 
 def test_a_redraw_keeps_the_half_typed_broadcast_byte_for_byte(device):
     """The manager types a Chinese and English title and text on Broadcast; the screen is redrawn
-    (as a sync that brings news, a language change or a reconnect does): the new fields hold
-    exactly what was typed, and sending sends exactly that."""
+    (as a language change or a reconnect does): the new fields hold exactly what was typed; a
+    sync that changes nothing shown keeps the very fields; sending sends exactly what was typed."""
     manager = device("M2001", "7100")
     shell = Shell(manager)
     manager.page.route = "/broadcast"
@@ -75,7 +75,7 @@ def test_a_redraw_keeps_the_half_typed_broadcast_byte_for_byte(device):
     assert (title.value, body.value) == (TITLE, BODY)
     before = manager.page.views[-1]
     shell._synced(SimpleNamespace(pulled=1, applied=0, rejected=0))
-    assert manager.page.views[-1] is not before  # the sync redrew it (its receipts follow)
+    assert manager.page.views[-1] is before  # a sync that changed nothing shown keeps the very fields
     title, body = _fields(manager.page.views[-1])[:2]
     assert (title.value, body.value) == (TITLE, BODY)
     send = next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.FilledButton)

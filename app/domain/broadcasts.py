@@ -205,12 +205,19 @@ def check_may_remind(stage_now: str) -> None:
 
 
 def receipt_time(claimed: datetime, device_time: datetime | None, estimated: datetime, received_at: datetime,
-                 clock_wrong: bool) -> datetime:
+                 clock_wrong: bool, shown_from: datetime | None = None) -> datetime:
     """When a read or acknowledgement happened, as receipts show it: the time the phone stamped,
     moved by how far its clock was off when the server judged it wrong (``clock_wrong``: the push
     was flagged clock_drift; ``estimated`` is the server's estimate of the moment the phone's
-    clock called ``device_time``), and never after it reached the server: a receipt "read in two
-    days" would mislead whoever chases the people who have not read it."""
+    clock called ``device_time``), never after it reached the server (a receipt "read in two
+    days" would mislead whoever chases the people who have not read it), and never before the
+    broadcast showed (``shown_from``: sent, or its sending time): nobody reads it before then."""
     if clock_wrong and device_time is not None:
         claimed = claimed + (estimated - device_time)
-    return min(claimed, received_at)
+    claimed = min(claimed, received_at)
+    return claimed if shown_from is None else max(claimed, shown_from)
+
+
+def shown_from(created_at: datetime, send_at: datetime | None) -> datetime:
+    """When a broadcast first showed to its readers: when sent, or at its sending time."""
+    return max(created_at, send_at) if send_at is not None else created_at

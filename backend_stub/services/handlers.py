@@ -82,11 +82,13 @@ def broadcast_store_ids(conn: Connection, broadcast_id: str) -> list[str]:
     )
 
 
-def receipt_time(ctx: Context, claimed: datetime) -> datetime:
-    """Issue 11, probe11: a read or acknowledgement's time as receipts show it (the rule:
-    app.domain.broadcasts.receipt_time), from what the push layer judged of the phone's clock."""
+def receipt_time(ctx: Context, claimed: datetime, sent: dict) -> datetime:
+    """Issue 11, probe11: a read or acknowledgement's time of broadcast ``sent`` as receipts show
+    it (the rule: app.domain.broadcasts.receipt_time), from what the push layer judged of the
+    phone's clock."""
+    shown = broadcast_rules.shown_from(db.aware(sent["created_at"]), sent["send_at"] and db.aware(sent["send_at"]))
     return broadcast_rules.receipt_time(claimed, ctx.device_time, ctx.event_time, ctx.received_at,
-                                        Flag.CLOCK_DRIFT in ctx.flags)
+                                        Flag.CLOCK_DRIFT in ctx.flags, shown)
 
 
 def _broadcast_read(conn: Connection, p: m.BroadcastRead, ctx: Context) -> None:
@@ -107,7 +109,7 @@ def _broadcast_read(conn: Connection, p: m.BroadcastRead, ctx: Context) -> None:
     )
     if conn.execute(select(db.broadcast_reads.c.user_id).where(key)).first():
         return  # Read twice from two devices: the first receipt stands.
-    row = {"broadcast_id": p.broadcast_id, "user_id": p.user_id, "read_at": receipt_time(ctx, p.read_at),
+    row = {"broadcast_id": p.broadcast_id, "user_id": p.user_id, "read_at": receipt_time(ctx, p.read_at, sent),
            "received_at": ctx.received_at}
     conn.execute(db.broadcast_reads.insert(), row)
     data = {"id": f"{p.broadcast_id}:{p.user_id}", **row}
@@ -173,7 +175,9 @@ def _broadcast_create(conn: Connection, p: m.BroadcastCreate, ctx: Context) -> N
 
 
 def _broadcast_acknowledge(conn: Connection, p: m.BroadcastAcknowledge, ctx: Context) -> None:
-    p = p.model_copy(update={"acknowledged_at": receipt_time(ctx, p.acknowledged_at)})  # issue 11, probe11
+    sent = _one(conn, db.broadcasts, p.broadcast_id)
+    if sent is not None:  # issue 11, probe11 (one that does not exist is refused below)
+        p = p.model_copy(update={"acknowledged_at": receipt_time(ctx, p.acknowledged_at, sent)})
     broadcasts.acknowledge(conn, p, ctx.actor, ctx.received_at)  # issue 11, broadcasts
 
 
