@@ -229,3 +229,15 @@ def test_a_claim_still_waiting_when_the_shift_starts_expires(api):
         assert open_shift_handlers.expire_started(conn, starts + timedelta(minutes=1)) == 1
     assert rows(api, db.open_shift_claims, id="oc-exp")[0]["state"] == "expired"
     assert seen(api, "u-s02", "open_shift_claim")["oc-exp"]["state"] == "expired"
+
+
+def test_an_open_shift_starting_before_it_was_made_is_refused_and_nothing_is_kept(api):
+    """Issue 10 (noticed at review): an open shift for yesterday is refused (open_shift_in_past,
+    nobody could claim a place in the past) and no row is kept; tomorrow's is applied."""
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    result = _one(api, MANAGER, "open_shift.create", open_shift("os-past", yesterday))
+    assert (result["status"], result["reason"]) == ("rejected", "open_shift_in_past")
+    with api.engine.connect() as conn:
+        assert conn.execute(select(db.open_shifts).where(db.open_shifts.c.id == "os-past")).first() is None
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+    assert _one(api, MANAGER, "open_shift.create", open_shift("os-tomorrow", tomorrow))["status"] == "applied"

@@ -25,8 +25,17 @@ from tests.trade_world import add_shift, at, future_monday
 
 def _published(manager, monday, slots: int, start: int = 9, end: int = 17, day: int = 2) -> str:
     starts = at(monday + timedelta(days=day), start)
-    open_id = OpenShiftActions(manager.store, manager.store.clock, manager.actor).add_open_shift(
-        store_id="st-cwb", starts_at=starts, ends_at=starts + timedelta(hours=end - start), slots=slots)
+    clock, now = manager.store.clock, manager.store.clock.now
+    made = min(now(), starts - timedelta(days=7))  # an open shift is made before it starts
+    clock.now = lambda: made
+    try:
+        open_id = OpenShiftActions(manager.store, clock, manager.actor).add_open_shift(
+            store_id="st-cwb", starts_at=starts, ends_at=starts + timedelta(hours=end - start), slots=slots)
+    finally:
+        clock.now = now
+    if made < now():
+        with manager.store.transaction() as db:  # queued then, on a phone restarted since: its wall clock stands
+            db.execute("UPDATE outbox SET boot_id='before-a-restart' WHERE type='open_shift.create'")
     RosterActions(manager.store, manager.store.clock, manager.actor).publish_week("st-cwb", monday)
     _sync(manager)
     return open_id

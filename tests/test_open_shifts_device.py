@@ -106,3 +106,17 @@ def test_a_claim_the_device_knows_is_against_the_rules_is_refused_at_once_with_t
     assert refused.value.reason == "shift_overlap"
     with chan.store.reading() as db:
         assert claims_of(db, open_id) == [] and outbox.waiting_count(db) == 0
+
+
+def test_an_open_shift_for_yesterday_is_refused_on_the_phone_and_nothing_is_queued(phone):
+    """The manager picks yesterday by mistake: the phone refuses at once (open_shift_in_past,
+    the same rule the server checks) and neither a row nor an action is kept."""
+    manager = phone("M2001", "7100")
+    yesterday = manager.store.clock.now().date() - timedelta(days=1)
+    with pytest.raises(open_shifts.roster.RosterRefused) as refused:
+        _open(manager).add_open_shift(store_id="st-cwb", starts_at=at(yesterday, 9), ends_at=at(yesterday, 17),
+                                      slots=1)
+    assert refused.value.reason == open_shifts.REASON_IN_PAST
+    assert _visible(manager, yesterday) == {}
+    with manager.store.reading() as db:
+        assert outbox.waiting_count(db) == 0

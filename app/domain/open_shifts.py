@@ -47,6 +47,7 @@ REASON_HAS_FILLED = "open_shift_has_filled"
 REASON_CANCELLED = "open_shift_cancelled"
 # -- issue 10, issue10fix: a started (or past) open shift is kept as it was
 REASON_STARTED = "open_shift_started"
+REASON_IN_PAST = "open_shift_in_past"  # a new one starting before it was made
 
 
 class ClaimRefused(AccessDenied):
@@ -81,9 +82,12 @@ class OpenShift:
 
 
 def check_open_shift(starts_at: datetime, ends_at: datetime, slots: int,
-                     rules: roster.RosterRules = roster.RosterRules()) -> None:
-    """Raise unless a manager may add this open shift: a real span, not too long, 1 to MAX_SLOTS places."""
+                     rules: roster.RosterRules = roster.RosterRules(), *, now: datetime | None = None) -> None:
+    """Raise unless a manager may add this open shift: a real span, not too long, 1 to MAX_SLOTS
+    places, starting after ``now`` (when made: nobody can claim a place in the past)."""
     roster.check_times(starts_at, ends_at, rules)
+    if now is not None and starts_at <= now:
+        raise roster.RosterRefused(REASON_IN_PAST, "An open shift must start later than now.")
     if isinstance(slots, bool) or not isinstance(slots, int) or not 1 <= slots <= MAX_SLOTS:
         raise roster.RosterRefused(REASON_BAD_SLOTS, f"An open shift has 1 to {MAX_SLOTS} places.",
                                    limit=MAX_SLOTS)

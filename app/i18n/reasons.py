@@ -113,6 +113,7 @@ REASON_MESSAGES = MessageMap(
         "open_shift_cancelled": N_("This open shift was cancelled."),
         # issue 10, issue10fix
         "open_shift_started": N_("This open shift has already started, so it can no longer be changed or cancelled."),
+        "open_shift_in_past": N_("An open shift must start later than now. Check its day and time."),
         # issue 10, tradeflow
         "trade_already_open": N_("This shift already has a request waiting. Cancel it to ask again."),
         # -- issue 11, broadcasts ------------------------------------------------------------

@@ -140,6 +140,7 @@ class Reason(StrEnum):
     OPEN_SHIFT_CANCELLED = open_shifts.REASON_CANCELLED
     # -- issue 10, issue10fix: a started (or past) open shift is no longer edited or cancelled
     OPEN_SHIFT_STARTED = open_shifts.REASON_STARTED
+    OPEN_SHIFT_IN_PAST = open_shifts.REASON_IN_PAST
     # issue 10, tradeflow: one waiting request per shift
     TRADE_ALREADY_OPEN = trades.REASON_ALREADY_OPEN
     # issue 10, delegation: one hand-over at a time per approver

@@ -63,7 +63,7 @@ class OpenShiftActions(TradeActions):
                        role: str = "") -> str:
         """A new open shift with ``slots`` places, a draft on the store's roster; returns its id."""
         require_manager_of(self.actor, [store_id])
-        open_shifts.check_open_shift(starts_at, ends_at, slots)
+        open_shifts.check_open_shift(starts_at, ends_at, slots, now=self._now())
         p = m.OpenShiftCreate(open_shift_id=f"os-{uuid.uuid4().hex}", store_id=store_id, starts_at=starts_at,
                               ends_at=ends_at, role=role, slots=slots)
         now = _iso(self._now())

@@ -68,7 +68,7 @@ def open_shift_create(conn: Connection, p: m.OpenShiftCreate, ctx: Context) -> N
     require_manager_of(ctx.actor, [p.store_id])
     starts_at, ends_at = p.starts_at.astimezone(UTC), p.ends_at.astimezone(UTC)
     try:
-        open_shifts.check_open_shift(starts_at, ends_at, p.slots)
+        open_shifts.check_open_shift(starts_at, ends_at, p.slots, now=ctx.event_time)
     except roster.RosterRefused as exc:
         raise _refuse(exc) from None
     row = {"id": p.open_shift_id, "store_id": p.store_id, "starts_at": starts_at, "ends_at": ends_at,
