@@ -429,3 +429,13 @@ def test_shift_interval():
     start = dt.datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
     end = dt.datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
     assert Translator("zh_Hans").format_interval(start, end) == "09:00–18:00"
+
+
+def test_an_overlap_names_the_other_shifts_weekday_in_the_readers_language():
+    """Issue 10 (noticed at review): "Overlaps another shift" says which day by its weekday too,
+    so a manager sees at once it is Monday's shift (09:00-17:00 Hong Kong time)."""
+    from app.i18n.reasons import shift_rule_message
+    span = {"other_start": "2026-12-07T01:00:00+00:00", "other_end": "2026-12-07T09:00:00+00:00"}
+    english = shift_rule_message(Translator("en"), "shift_overlap", span)
+    assert english.startswith("Overlaps another shift: Mon, Dec 7, 2026") and "09:00" in english
+    assert "週一" in shift_rule_message(Translator("zh_Hant_HK"), "shift_overlap", span)

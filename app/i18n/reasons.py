@@ -213,7 +213,7 @@ def _detail_values(translator, details) -> dict[str, str]:
         elif key == "other_start":
             start = dt.datetime.fromisoformat(value)
             end = dt.datetime.fromisoformat(details["other_end"])
-            values["time"] = translator.join(translator.format_date(start, "medium"),
+            values["time"] = translator.join(translator.format_skeleton("yMMMEd", start),  # weekday too
                                              translator.format_interval(start, end), sep=" ")
         else:
             values[key] = str(value)
