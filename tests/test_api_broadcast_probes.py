@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from app.domain.broadcasts import receipt_time, shown_from
+from app.domain.broadcasts import receipt_time, sent_at
 
 PINS = {"S3001": "1111", "S3002": "2222", "M2001": "7100"}
 
@@ -172,10 +172,10 @@ def test_a_receipt_is_never_earlier_than_the_broadcast_was_sent(phones):
 
 def test_receipt_time_rule_never_goes_before_the_broadcast_showed():
     """app.domain.broadcasts.receipt_time with ``shown_from``: a claim before the broadcast showed
-    is moved to when it showed; one after stays; shown_from is the later of sent and send-at."""
+    is moved to when it showed; one after stays; sent_at is the later of written and send-at."""
     sent = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     arrived = sent + timedelta(hours=2)
     assert receipt_time(sent - timedelta(days=1), arrived, arrived, arrived, False, sent) == sent
     assert receipt_time(sent + timedelta(hours=1), arrived, arrived, arrived, False, sent) == sent + timedelta(hours=1)
-    assert shown_from(sent, sent + timedelta(hours=1)) == sent + timedelta(hours=1)
-    assert shown_from(sent, None) == sent
+    assert sent_at(sent, sent + timedelta(hours=1)) == sent + timedelta(hours=1)
+    assert sent_at(sent, None) == sent

@@ -218,6 +218,7 @@ def receipt_time(claimed: datetime, device_time: datetime | None, estimated: dat
     return claimed if shown_from is None else max(claimed, shown_from)
 
 
-def shown_from(created_at: datetime, send_at: datetime | None) -> datetime:
-    """When a broadcast first showed to its readers: when sent, or at its sending time."""
+def sent_at(created_at: datetime, send_at: datetime | None) -> datetime:
+    """When a broadcast was sent (first showed to its readers): its send-later time, else when
+    it was written."""
     return max(created_at, send_at) if send_at is not None else created_at

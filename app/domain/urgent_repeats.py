@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from app.domain.broadcasts import sent_at  # noqa: F401  (the period runs from sending)
+
 #: The key of these settings in the chain's settings (and its pulled entity id).
 URGENT_REPEATS = "urgent_repeats"
 MAX_MINUTES = 24 * 60
@@ -42,11 +44,6 @@ class RepeatSettings:
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
-
-
-def sent_at(created_at: datetime, send_at: datetime | None) -> datetime:
-    """When a broadcast was sent: its send-later time, else when it was written."""
-    return max(created_at, send_at) if send_at is not None else created_at
 
 
 def comes_back_at(sent: datetime, put_off_at: datetime, settings: RepeatSettings) -> datetime | None:

@@ -86,7 +86,7 @@ def receipt_time(ctx: Context, claimed: datetime, sent: dict) -> datetime:
     """Issue 11, probe11: a read or acknowledgement's time of broadcast ``sent`` as receipts show
     it (the rule: app.domain.broadcasts.receipt_time), from what the push layer judged of the
     phone's clock."""
-    shown = broadcast_rules.shown_from(db.aware(sent["created_at"]), sent["send_at"] and db.aware(sent["send_at"]))
+    shown = broadcast_rules.sent_at(db.aware(sent["created_at"]), sent["send_at"] and db.aware(sent["send_at"]))
     return broadcast_rules.receipt_time(claimed, ctx.device_time, ctx.event_time, ctx.received_at,
                                         Flag.CLOCK_DRIFT in ctx.flags, shown)
 
