@@ -179,3 +179,14 @@ def test_receipt_time_rule_never_goes_before_the_broadcast_showed():
     assert receipt_time(sent + timedelta(hours=1), arrived, arrived, arrived, False, sent) == sent + timedelta(hours=1)
     assert sent_at(sent, sent + timedelta(hours=1)) == sent + timedelta(hours=1)
     assert sent_at(sent, None) == sent
+
+
+def test_a_second_reminder_within_half_an_hour_is_refused_and_buzzes_nobody(phones):
+    """Issue 11, bcfollow: the manager taps "Remind them" twice in a row (two phones, or a forged
+    push): the second is refused broadcast_reminded_recently and Chan is reminded once."""
+    manager, chan = phones["M2001"], phones["S3001"]
+    urgent = _urgent(manager)
+    assert _remind(manager, urgent)["status"] == "applied"
+    again = _remind(manager, urgent)
+    assert (again["status"], again["reason"]) == ("rejected", "broadcast_reminded_recently"), again
+    assert [e for e, _ in _mentions(chan.pull(), urgent) if e == "broadcast_reminder"] == ["broadcast_reminder"]

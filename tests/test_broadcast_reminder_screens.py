@@ -27,7 +27,8 @@ def test_remind_them_reaches_only_who_has_not_read_and_shows_on_their_home(devic
     """Chan Siu Ming sends "Uniform check" to CWB staff; Chan Tai Man reads it. On the receipts,
     "2 people have not read it yet" and Remind them asks first (nothing queued before "Send
     reminder"); synced, Siti's Home puts it first marked "Reminder: please read this", Chan's does
-    not mention it, and the receipts show "Reminded 2 people"."""
+    not mention it, and the receipts show "Reminded 2 people" and when they can remind again (half
+an hour on; a second reminder now is refused on the phone)."""
     manager = device("M2001", "7100")
     manager.page = DialogPage()
     sent = manager.actions.create_broadcast(["st-cwb"], "Uniform check", "Name badges on, please.", role="staff")
@@ -55,6 +56,13 @@ def test_remind_them_reaches_only_who_has_not_read_and_shows_on_their_home(devic
     assert REMINDER not in _texts(home.view(chan))
     shell.render()
     assert any(t.startswith("Reminded 2 people") for t in _texts(manager.page.views[-1]))
+    # Half an hour between reminders: the button gives way to when it comes back, and the
+    # phone refuses a second one at once (nobody is buzzed every minute).
+    again = next(t for t in _texts(manager.page.views[-1]) if t.startswith("You can remind them again from"))
+    assert "Remind them" not in _texts(manager.page.views[-1]), again
+    with pytest.raises(AccessDenied) as refused:
+        manager.actions.remind_broadcast(sent)
+    assert refused.value.reason == "broadcast_reminded_recently"
 
 
 def test_a_language_chosen_on_the_phone_counts_in_the_receipts_by_language(device):

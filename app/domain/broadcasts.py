@@ -9,7 +9,7 @@ broadcast reaches (or their first store, for someone named).
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from app.domain.access import AccessDenied
 from app.domain.roles import Actor, Role
@@ -202,6 +202,25 @@ def check_may_remind(stage_now: str) -> None:
     """Refuses a reminder ``may_remind`` does not allow."""
     if not may_remind(stage_now):
         raise AccessDenied(REASON_NOT_SHOWN, "This broadcast is held for later or expired: nobody can be reminded.")
+
+
+#: Issue 11, bcfollow: the least time between two reminders of one broadcast, so a manager tapping
+#: "Remind them" again and again does not buzz the same people every minute.
+REMIND_GAP = timedelta(minutes=30)
+REASON_REMINDED_RECENTLY = "broadcast_reminded_recently"
+
+
+def next_reminder_at(last_sent: datetime | None) -> datetime | None:
+    """When "Remind them" may be used again after the latest reminder (None: now)."""
+    return None if last_sent is None else last_sent + REMIND_GAP
+
+
+def check_reminder_gap(last_sent: datetime | None, now: datetime) -> None:
+    """Refuses a reminder less than ``REMIND_GAP`` after the previous one of the same broadcast."""
+    again = next_reminder_at(last_sent)
+    if again is not None and now < again:
+        raise AccessDenied(REASON_REMINDED_RECENTLY,
+                           f"Reminded less than {REMIND_GAP.seconds // 60} minutes ago; try again later.")
 
 
 def receipt_time(claimed: datetime, device_time: datetime | None, estimated: datetime, received_at: datetime,

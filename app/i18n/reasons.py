@@ -132,6 +132,7 @@ REASON_MESSAGES = MessageMap(
         "broadcast_wrong_answer": N_("That is not the right answer. Read the message again and try again."),
         # issue 11, probe11
         "broadcast_not_shown": N_("This broadcast is waiting to be sent or has expired, so nobody can be reminded of it."),
+        "broadcast_reminded_recently": N_("They were reminded less than half an hour ago. Remind them again later."),
         # -- issue 12, inspscore: inspection templates and answers
         "inspection_bad_template": N_("This template cannot be used yet. Check its sections, items, ranges and choices."),
         "inspection_bad_answer": N_("An answer does not fit its question. Check the answer and try again."),

@@ -161,6 +161,7 @@ class Reason(StrEnum):
     BROADCAST_WRONG_ANSWER = broadcast_checks.REASON_WRONG_ANSWER
     # -- issue 11, probe11: "remind them" of a broadcast held for later or expired ---------
     BROADCAST_NOT_SHOWN = broadcasts.REASON_NOT_SHOWN
+    BROADCAST_REMINDED_RECENTLY = broadcasts.REASON_REMINDED_RECENTLY
     # -- issue 12, inspscore: inspection templates and answers -----------------------------
     INSPECTION_BAD_TEMPLATE = inspection_templates.REASON_BAD_TEMPLATE
     INSPECTION_BAD_ANSWER = inspection_scoring.REASON_BAD_ANSWER

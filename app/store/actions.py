@@ -185,9 +185,11 @@ class Actions:
             raise AccessDenied(Reason.FORBIDDEN_ROLE, "Only managers can send reminders.")
         with self._store.reading() as db:  # issue 11, probe11: held or expired here: as the server would say
             found = db.execute("SELECT send_at, expires_at FROM broadcasts WHERE id=?", [broadcast_id]).fetchone()
+            last = queries.last_reminder_at(db, broadcast_id)
         if found:
             when = [queries._aware(t) if t else None for t in found]
             broadcasts.check_may_remind(broadcasts.stage(self._now(), *when))
+        broadcasts.check_reminder_gap(last, self._now())
         p = m.BroadcastRemind(reminder_id=f"rm-{uuid.uuid4().hex}", broadcast_id=broadcast_id, sent_at=self._now())
         row = {"id": p.reminder_id, "broadcast_id": broadcast_id, "sent_by": self.actor.user_id,
                "sent_at": p.sent_at.isoformat(), "waiting_for": None, "people": None, "sync_state": "pending"}

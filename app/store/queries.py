@@ -206,6 +206,12 @@ def broadcast_reminders(db: Database, broadcast_id: str) -> list[dict]:
                          " ORDER BY m.sent_at DESC, m.id", [broadcast_id]))
 
 
+def last_reminder_at(db: Database, broadcast_id: str) -> datetime | None:
+    """Issue 11, bcfollow: when the latest reminder of a broadcast this phone holds was sent."""
+    latest = db.execute("SELECT max(sent_at) FROM broadcast_reminders WHERE broadcast_id = ?", [broadcast_id]).fetchone()[0]
+    return _aware(latest) if latest else None
+
+
 def broadcast(db: Database, user_id: str, broadcast_id: str) -> Broadcast | None:
     """Issue 11: one broadcast as ``user_id`` sees it (None when this phone does not hold it)."""
     return next(iter(broadcasts(db, user_id, only=broadcast_id)), None)

@@ -8,7 +8,7 @@ sender's managers may remind (the same people who follow its receipts).
 
 import json
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 
 from app.domain import broadcasts as rules
 from app.domain.access import AccessDenied, require_self
@@ -40,8 +40,13 @@ def remind(conn, p: m.BroadcastRemind, ctx) -> None:
     if sent is None or not broadcasts.may_follow(conn, ctx.actor, sent.author_id):
         # never say whether someone else's broadcast exists
         raise Rejected(Reason.NOT_FOUND, "No such broadcast of yours or your team's.")
+    r = db.broadcast_reminders.c
+    # Spaced by arrival: the server buzzes the people when a reminder arrives (and a phone's clock
+    # could be set to anything).
+    last = conn.execute(select(func.max(r.received_at)).where(r.broadcast_id == p.broadcast_id)).scalar()
     try:
         rules.check_may_remind(sent.stage)  # issue 11, probe11: held or expired: nobody to remind
+        rules.check_reminder_gap(last and db.aware(last), ctx.received_at)  # nobody buzzed every minute
     except AccessDenied as exc:
         raise Rejected(Reason(exc.reason), exc.message) from None
     waiting_for = ACKNOWLEDGE if sent.kind == rules.URGENT else READ

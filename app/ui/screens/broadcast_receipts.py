@@ -120,6 +120,13 @@ def _reminder_line(ctx: AppContext, r: dict) -> ft.Control:
     return ctx.typo.text(ctx.tr.join(status, r["sent_by_name"], when), 13)
 
 
+def _remind_again_at(ctx: AppContext, broadcast_id: str):
+    """When "Remind them" is offered again after the latest reminder (None: now)."""
+    with ctx.store.reading() as db:
+        again = broadcasts.next_reminder_at(queries.last_reminder_at(db, broadcast_id))
+    return again if again is not None and ctx.store.clock.now() < again else None
+
+
 def _remind_section(ctx: AppContext, b: queries.Broadcast | None, answer: dict, reminders: list[dict]) -> ft.Control:
     """Issue 11, bcfollow: "remind them": the server reminds whoever has still not read
     (urgent: acknowledged) it when the reminder arrives, so it may be sent offline."""
@@ -132,6 +139,9 @@ def _remind_section(ctx: AppContext, b: queries.Broadcast | None, answer: dict, 
         rows.append(ctx.typo.text(ctx._("Held until its sending time: nobody can be reminded yet.") if stage == broadcasts.HELD
                                   else ctx._("Expired: it no longer shows, so nobody can be reminded."), 14,
                                   color=ft.Colors.GREY_800))
+    elif count and b is not None and (again := _remind_again_at(ctx, b.id)) is not None:
+        rows.append(ctx.typo.text(ctx._("You can remind them again from {time}.",
+                                        time=ctx.tr.format_time(again, "short")), 14, color=ft.Colors.GREY_800))
     elif count and b is not None:
         def send() -> None:
             ctx.act(lambda: ctx.actions.remind_broadcast(b.id), done=ctx._(
