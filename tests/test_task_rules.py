@@ -57,6 +57,7 @@ def test_a_bad_new_task_is_refused(bad):
     (Assignees(role="store_manager"), "u-x", "staff", True, False),
     (Assignees(on_shift=True), "u-x", "staff", True, True),
     (Assignees(on_shift=True), "u-x", "staff", False, False),
+    (Assignees(), "u-x", "staff", False, True),  # a task from before issue 12: anyone at the store
 ])
 def test_who_is_an_assignee(assignees, user, role, on_shift, expected):
     """Named people, everyone of a role, or whoever has a shift at the store now."""
@@ -64,16 +65,18 @@ def test_who_is_an_assignee(assignees, user, role, on_shift, expected):
 
 
 def test_complete_sends_the_task_for_review():
-    """With every photo and tick, the task waits for review, the photos pending in round 1."""
+    """With every photo and tick, the task waits for review, the photos pending in round 1; a
+    first completion may add photos beyond those asked (up to 10)."""
     done = sent()
     assert done.status is TaskStatus.WAITING_REVIEW and done.completed_by == "u-s" and done.round == 1
     assert done.photos == (TaskPhoto(A, 1), TaskPhoto(B, 1))
+    assert len(t.complete(task(), "u-s", True, [A, B, C], {0, 1}).photos) == 3
 
 
 @pytest.mark.parametrize("code, kw, args", [
     (t.REASON_NOT_ASSIGNED, {}, ("u-x", False, [A, B], {0, 1})),
     (t.REASON_PHOTO_COUNT, {}, ("u-s", True, [A], {0, 1})),
-    (t.REASON_PHOTO_COUNT, {}, ("u-s", True, [A, B, C], {0, 1})),
+    (t.REASON_PHOTO_COUNT, {}, ("u-s", True, [f"{i:064x}" for i in range(11)], {0, 1})),
     (t.REASON_PHOTO_COUNT, {}, ("u-s", True, [A, A], {0, 1})),
     (t.REASON_CHECKLIST_INCOMPLETE, {}, ("u-s", True, [A, B], {0})),
     (t.REASON_CHECKLIST_INCOMPLETE, {}, ("u-s", True, [A, B], {0, 1, 5})),
@@ -123,6 +126,8 @@ def test_send_back_then_redo_only_the_rejected_photo():
     assert back.photos[1] == TaskPhoto(B, 1, Verdict.REJECTED, "Posters are not visible")
     refused(t.REASON_PHOTO_COUNT, t.complete, back, "u-s", True, [C, "d" * 64], {0, 1})
     refused(t.REASON_PHOTO_COUNT, t.complete, back, "u-s", True, [B], {0, 1})  # the rejected one again
+    three = t.complete(task(), "u-s", True, [A, B, C], {0, 1})
+    assert photos_to_send(t.review(three, MANAGER, False, {A: "dark", C: "blurred"})) == 2  # = rejected
     redo = t.complete(back, "u-s", True, [C], {0, 1})
     assert redo.round == 2 and redo.photos[-1] == TaskPhoto(C, 2)
     assert t.undo(redo, "u-s").status is TaskStatus.IN_PROGRESS and photos_to_send(t.undo(redo, "u-s")) == 1

@@ -74,6 +74,8 @@ class Assignees:
 
     def includes(self, user_id: str, role: str, on_shift_now: bool) -> bool:
         """Whether this person is an assignee (``on_shift_now``: they have a shift at the store now)."""
+        if not self.forms():
+            return True  # a task from before issue 12: anyone at its store
         if self.user_ids:
             return user_id in self.user_ids
         if self.role is not None:
@@ -124,12 +126,12 @@ class Task:
 
 
 def photos_to_send(task: Task) -> int:
-    """How many photos the next completion sends: the required number (at least one "after"
-    photo on a corrective task) less the photos already accepted, i.e. after a send-back just
-    the rejected ones."""
-    required = max(task.photos_required, 1 if task.after_photo_required else 0)
-    accepted = sum(1 for p in task.photos if p.verdict is Verdict.ACCEPTED)
-    return max(0, required - accepted)
+    """How many photos the next completion sends: after a send-back just the rejected ones of the
+    last round (the accepted ones are kept); else the required number (at least one "after"
+    photo on a corrective task; a first completion may add more, up to ``MAX_PHOTOS``)."""
+    if task.status is TaskStatus.IN_PROGRESS and task.round > 0:
+        return sum(1 for p in task.photos if p.round == task.round and p.verdict is Verdict.REJECTED)
+    return max(task.photos_required, 1 if task.after_photo_required else 0)
 
 
 def is_overdue(task: Task, now: datetime) -> bool:

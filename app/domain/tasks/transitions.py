@@ -57,8 +57,8 @@ def complete(task: Task, user_id: str, is_assignee: bool, photos: Sequence[str],
     a send-back just the rejected ones) and every checklist item ticked."""
     _require_assignee(is_assignee)
     _require_open(task)
-    wanted = photos_to_send(task)
-    if len(photos) != wanted:
+    wanted, redo = photos_to_send(task), task.status is TaskStatus.IN_PROGRESS
+    if len(photos) < wanted or len(photos) > (wanted if redo else MAX_PHOTOS):
         raise AccessDenied(REASON_PHOTO_COUNT, f"Send {wanted} photo(s) with this task.")
     if len(set(photos)) != len(photos) or set(photos) & {p.sha256 for p in task.photos}:
         raise AccessDenied(REASON_PHOTO_COUNT, "Each photo of a task must be a different one.")
