@@ -98,8 +98,9 @@ def create(conn: Connection, p: p_.TaskCreate, actor: Actor, now: datetime, *, i
                photos_required=p.photos_required, after_photo_required=after_photo, created_by=actor.user_id,
                created_at=now, comment="", inspection_id=inspection and inspection[0],
                finding_item_id=inspection and inspection[1])
-    if not db.insert_missing(conn, db.tasks, **row):
+    if conn.execute(select(_T.id).where(_T.id == p.task_id)).first():
         raise Rejected(Reason.CONFLICT, "A task with this id already exists.")
+    conn.execute(db.tasks.insert().values(**row))  # a racing twin: the push layer's conflict
     _emit(conn, p.task_id)
 
 
