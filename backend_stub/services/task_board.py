@@ -6,6 +6,7 @@ same transition the phone ran, writes the result and emits the task to its store
 the transition rules, scoped by the caller's role and stores (``app.domain.access``).
 """
 
+import hashlib
 import json
 from datetime import datetime
 
@@ -15,12 +16,13 @@ from sqlalchemy.engine import Connection
 from app.domain import roster
 from app.domain.access import require_manager_of, require_self, require_store, require_works_at
 from app.domain.tasks import transitions as rules
-from app.domain.tasks.model import Assignees, Task, TaskKind, TaskPhoto, TaskStatus, shown_status
-from app.domain.roles import Actor
+from app.domain.tasks.model import (TASK_SETTINGS, Assignees, Task, TaskKind, TaskPhoto, TaskSettings, TaskStatus,
+                                    kind_for_finding, shown_status)
+from app.domain.roles import Actor, Role
 from app.protocol import Reason
 from app.protocol import tasks as p_
 from backend_stub import db
-from backend_stub.services import photo_checks, photo_refs
+from backend_stub.services import keyed_settings, photo_checks, photo_refs
 from backend_stub.services.changes import emit
 from backend_stub.services.outcomes import Rejected
 
@@ -102,6 +104,42 @@ def create(conn: Connection, p: p_.TaskCreate, actor: Actor, now: datetime, *, i
         raise Rejected(Reason.CONFLICT, "A task with this id already exists.")
     conn.execute(db.tasks.insert().values(**row))  # a racing twin: the push layer's conflict
     _emit(conn, p.task_id)
+
+
+def load_settings(conn: Connection) -> TaskSettings:
+    """The chain's task settings (the defaults until HQ stores some)."""
+    return keyed_settings.load(conn, TASK_SETTINGS, TaskSettings.from_dict, TaskSettings)
+
+
+def change_settings(conn: Connection, actor: Actor, data: object, now: datetime) -> dict:
+    """HQ replaces them; refused whole when bad; every device pulls them."""
+    return keyed_settings.change(conn, actor, TASK_SETTINGS, TaskSettings.from_dict, data, now)
+
+
+def _store_managers(conn: Connection, store_id: str, now: datetime) -> tuple[str, ...]:
+    """The store managers of the store on duty now (a published shift running), else all of them."""
+    u, us, s = db.users.c, db.user_stores.c, db.shifts.c
+    managers = select(u.id).join(db.user_stores, us.user_id == u.id).where(
+        us.store_id == store_id, u.role == Role.STORE_MANAGER.value, u.active.is_(True))
+    on_duty = managers.join(db.shifts, s.user_id == u.id).where(
+        s.store_id == store_id, s.status == roster.PUBLISHED, s.starts_at <= now, s.ends_at >= now)
+    return tuple(sorted(set(conn.execute(on_duty).scalars()))) or tuple(sorted(conn.execute(managers).scalars()))
+
+
+def add_corrective(conn: Connection, inspection_id: str, store_id: str, inspector_id: str, finished_at: datetime,
+                   item_id: str, section: str, label: str, note: str) -> None:
+    """Issue 12: a failed inspection item's corrective task on the store's board, linked to the
+    finding, for the store's manager on duty (else its managers; else any store manager there),
+    due by the chain's setting, closed only with an "after" photo."""
+    task_id = "ct-" + hashlib.sha256(f"{inspection_id}:{item_id}".encode()).hexdigest()[:32]
+    managers = _store_managers(conn, store_id, finished_at)
+    assignees = Assignees(user_ids=managers) if managers else Assignees(role=Role.STORE_MANAGER.value)
+    row = dict(id=task_id, store_id=store_id, title=label, description=note, due_at=load_settings(conn).due(finished_at),
+               kind=kind_for_finding(section, label).value, status="to_do", assignees=json.dumps(assignees.as_dict()),
+               checklist="[]", photos_required=0, after_photo_required=True, created_by=inspector_id,
+               created_at=finished_at, comment="", inspection_id=inspection_id, finding_item_id=item_id)
+    db.insert_missing(conn, db.tasks, **row)  # the same inspection sent twice: one task per finding
+    _emit(conn, task_id)
 
 
 def _person_stores(conn: Connection, user_id: str) -> set[str]:
