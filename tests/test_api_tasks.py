@@ -65,7 +65,8 @@ def _refused(result: dict, reason: str) -> None:
 
 def test_create_complete_send_back_redo_approve(api):
     """The whole round: 2 photos + checklist, one photo sent back with a comment, the redo asks only
-    for it, approved; phones at the store pull each step with the photos and their verdicts."""
+    for it, approved; phones at the store pull each step with the photos and their verdicts; the
+    photos are read by the store's managers only."""
     b = Board(api)
     assert b.create()["status"] == "applied"
     first, second = b.upload(STAFF), b.upload(STAFF)
@@ -92,6 +93,10 @@ def test_create_complete_send_back_redo_approve(api):
     assert [(p["sha256"], p["verdict"], p["comment"]) for p in pulled[-1]["data"]["photos"]] == [
         (first, "accepted", ""), (second, "rejected", "Posters are not in the picture"), (redo, "accepted", "")]
     assert pulled[-1]["data"]["checklist"] == ["Price tags", "Posters"]
+    # Every photo sent is read by the store's managers, not another store's.
+    photo = f"/v1/photos/{redo}"
+    assert api.get(photo, headers=bearer(api, CWB_MANAGER)).status_code == 200
+    assert api.get(photo, headers=bearer(api, MK_MANAGER)).status_code == 404
 
 
 def test_who_may_create_a_task(api):
