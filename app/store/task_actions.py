@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from app.domain.access import AccessDenied, require_manager_of
+from app.domain.roles import Actor, Role
 from app.domain.roster import PUBLISHED
 from app.domain.tasks import transitions as rules
 from app.domain.tasks.model import Assignees, Task, TaskKind, TaskStatus, photos_from
@@ -138,3 +139,31 @@ class TaskBoardActions:
         return self._record("task.review", p, f"task:{task_id}", lambda db: db.execute(
             "UPDATE tasks SET status=?, photos=?, review_comment=?, reviewed_by=?, sync_state='pending' WHERE id=?",
             [after.status.value, _photos_json(after), comment, self.actor.user_id, task_id]))
+
+
+def _allowed(rule) -> bool:
+    try:
+        rule()
+    except AccessDenied:
+        return False
+    return True
+
+
+def listed(db: Database, user_id: str, role: str, store_ids: Collection[str], now: datetime) -> list[dict]:
+    """The tasks of these stores as screens list them: the row, the rules' ``task``, the status
+    shown (``overdue`` derived), whether the person is an assignee (``mine``), how many photos
+    the next completion sends (``photos_to_send``) and whether the rules let them undo it or
+    review it now (``may_undo``, ``may_review``). Open ones first, by due time."""
+    from app.domain.tasks.model import OPEN, photos_to_send, shown_status
+
+    marks = ",".join("?" * len(store_ids)) or "''"
+    actor, out = Actor(user_id, Role(role), frozenset(store_ids)), []
+    for row in db.query(f"SELECT * FROM tasks WHERE store_id IN ({marks}) ORDER BY due_at, title", list(store_ids)):
+        task = task_from_row(row)
+        here = task.assignees.on_shift and on_shift(db, user_id, task.store_id, now)
+        out.append({"row": row, "task": task, "shown": shown_status(task, now), "open": task.status in OPEN,
+                    "mine": task.assignees.includes(user_id, role, here), "photos_to_send": photos_to_send(task),
+                    "may_undo": _allowed(lambda: rules.undo(task, user_id)),
+                    "may_review": _allowed(lambda: rules.review(task, actor, True, {}))})
+    out.sort(key=lambda t: not t["open"])
+    return out
