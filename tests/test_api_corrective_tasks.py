@@ -3,6 +3,7 @@ store's board (SQLite and PostgreSQL, through the real API): linked to the findi
 manager, due by the chain's setting (24 h unless HQ changes it), a cleaning check for a cleaning
 item, closed only with an "after" photo; the same inspection sent again adds no task."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -67,3 +68,26 @@ def test_the_chain_sets_when_a_corrective_task_is_due(api):
     assert _inspect(api, template, _with(exit=False), finished_at=finished).status_code == 201
     [task] = _corrective(api)
     assert db.aware(task["due_at"]) == finished + timedelta(hours=48)
+
+
+def test_the_manager_on_duty_gets_the_corrective_task(api):
+    """Causeway Bay has two store managers: the one with a shift running when the inspection
+    finished gets the task; with nobody on duty, both do."""
+    with api.engine.begin() as conn:
+        pin_hash = conn.execute(select(db.users.c.pin_hash).where(db.users.c.id == CWB_MANAGER)).scalar()
+        conn.execute(db.users.insert().values(id="u-sm-cwb2", staff_no="M2009", name="Second manager",
+                                              role="store_manager", pin_hash=pin_hash, home_store_id="st-cwb",
+                                              locale="en", active=True))
+        conn.execute(db.user_stores.insert().values(user_id="u-sm-cwb2", store_id="st-cwb"))
+    template = _create(api).json()
+    finished = datetime.now(UTC).replace(microsecond=0)
+    assert _inspect(api, template, _with(exit=False), finished_at=finished, inspection_id="insp-off").status_code == 201
+    with api.engine.begin() as conn:
+        conn.execute(db.shifts.insert().values(id="sh-duty", store_id="st-cwb", user_id="u-sm-cwb2",
+                                               starts_at=finished - timedelta(hours=2),
+                                               ends_at=finished + timedelta(hours=2), position="Manager",
+                                               status="published"))
+    assert _inspect(api, template, _with(exit=False), finished_at=finished + timedelta(minutes=1),
+                    inspection_id="insp-on").status_code == 201
+    by_inspection = {t["inspection_id"]: json.loads(t["assignees"])["user_ids"] for t in _corrective(api)}
+    assert by_inspection == {"insp-off": ["u-sm-cwb", "u-sm-cwb2"], "insp-on": ["u-sm-cwb2"]}

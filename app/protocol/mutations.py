@@ -528,7 +528,7 @@ PAYLOADS: dict[str, type[BaseModel]] = {
 }
 
 # Issue 12, taskboard: the task board's mutations (task.create/complete/cant_do/undo/review).
-from app.protocol.tasks import TASK_PAYLOADS, TaskComplete  # noqa: E402  (needs _Payload above)
+from app.protocol.tasks import TASK_PAYLOADS, TaskComplete  # noqa: E402,F401  (needs _Payload above)
 
 PAYLOADS.update(TASK_PAYLOADS)
 
