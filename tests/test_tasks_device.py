@@ -117,3 +117,17 @@ def test_a_refused_completion_is_undone_and_cant_do_and_undo_sync(phones):
     seen = manager.task(task_id)
     assert (seen["status"], seen["cant_do_reason"], json.loads(seen["photos"])) == (
         "cant_do", "The stock has not arrived", [])
+
+
+def test_a_task_pulled_without_a_time_zone_is_read_as_utc(tmp_path):
+    """A due time stored without its zone is UTC on the phone: the overdue mark still works."""
+    from app.store.task_actions import listed
+
+    store = DeviceStore(tmp_path / "old.db")
+    with store.transaction() as db:
+        db["tasks"].insert({"id": "tk-old", "store_id": "st-cwb", "title": "Old", "status": "open",
+                            "due_at": "2026-01-01T09:00:00", "sync_state": "synced"})
+    with store.reading() as db:
+        [item] = listed(db, "u-s01", "staff", ["st-cwb"], datetime(2026, 1, 1, 9, 1, tzinfo=UTC))
+    store.close()
+    assert (item["shown"], item["mine"], item["photos_to_send"]) == ("overdue", True, 0)

@@ -10,7 +10,7 @@ undone by ``app.store.undo`` (the task as it was comes back); the server's copy 
 import json
 import uuid
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
@@ -24,7 +24,11 @@ from app.protocol import tasks as t
 
 
 def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    """A stored time; one without its zone (an older server's SQLite copy) is UTC."""
+    if not value:
+        return None
+    at = datetime.fromisoformat(value)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def task_from_row(row: Mapping) -> Task:
