@@ -4,7 +4,7 @@ one completion is kept with its photo, the other is refused (task_not_open) and 
 The store manager approves while the area manager sends a photo back: one review is kept, the
 other is refused (task_not_waiting_review), and the photos' verdicts are the kept one's."""
 
-import random
+from itertools import count
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from backend_stub import db
 from tests.servers import ApiServer, server_engine
-from tests.test_api_photos import sha
+from tests.test_api_photos import image, sha
 from tests.test_api_trades_race import _at_once
-from tests.test_photo_prepare import camera_jpeg
 
 _LOGINS = {"u-s01": ("S3001", "1111"), "u-s02": ("S3002", "2222"), "u-sm-cwb": ("M2001", "7100"),
            "u-am-hk": ("A1002", "8200")}
+_SIZES = count(40)  # each photo a different one
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ class Person:
         self.auth = {"Authorization": f"Bearer {token}"}
 
     def upload(self) -> str:
-        data = camera_jpeg(640, 480, seed=random.randrange(1000))
+        data = image("JPEG", size=next(_SIZES), noise=True)
         resp = httpx.put(f"{self.url}/v1/photos/{sha(data)}", content=data, headers=self.auth, timeout=30)
         assert resp.status_code in (200, 201), resp.text
         return sha(data)
