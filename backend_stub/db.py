@@ -264,13 +264,50 @@ tasks = Table(
     Column("title", String(200), nullable=False),
     Column("description", Text, nullable=False, default=""),
     _ts("due_at"),
-    Column("status", String(16), nullable=False, default="open"),
+    Column("status", String(16), nullable=False, default="to_do"),
     Column("completed_by", String(64)),
     _ts("completed_at"),
     Column("comment", Text, nullable=False, default=""),
     Column("photo_sha256", String(64)),
+    # Issue 12, taskboard: the board's fields (``description`` holds the instructions). JSON:
+    # ``assignees`` {user_ids, role, on_shift}, ``checklist`` [label], ``checklist_ticks`` [index].
+    Column("kind", String(32), nullable=False, server_default="other"),
+    Column("example_photo_sha256", String(64)),
+    Column("assignees", Text, nullable=False, server_default="{}"),
+    Column("checklist", Text, nullable=False, server_default="[]"),
+    Column("checklist_ticks", Text, nullable=False, server_default="[]"),
+    Column("photos_required", Integer, nullable=False, server_default="0"),
+    Column("after_photo_required", Boolean, nullable=False, server_default=sa_false()),
+    Column("round", Integer, nullable=False, server_default="0"),
+    Column("cant_do_reason", Text),
+    Column("review_comment", Text),
+    Column("reviewed_by", String(64)),
+    _ts("reviewed_at"),
+    Column("created_by", String(64)),
+    _ts("created_at"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    # Corrective tasks (issue 12): the inspection and failed item they came from.
+    Column("inspection_id", String(64)),
+    Column("finding_item_id", String(64)),
 )
 Index("ix_tasks_photo", tasks.c.photo_sha256)
+Index("ix_tasks_store_status", tasks.c.store_id, tasks.c.status)
+
+# Issue 12, taskboard: each photo sent with a task's completion (``round``: which completion),
+# the reviewer's verdict (pending/accepted/rejected) and comment, and its review flags (JSON).
+task_photos = Table(
+    "task_photos", metadata,
+    Column("task_id", String(64), ForeignKey("tasks.id"), primary_key=True),
+    Column("photo_sha256", String(64), primary_key=True),
+    Column("round", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("verdict", String(16), nullable=False),
+    Column("comment", Text, nullable=False, server_default=""),
+    Column("flags", Text, nullable=False, server_default="[]"),
+    Column("sent_by", String(64), nullable=False),
+    _ts("sent_at", nullable=False),
+)
+Index("ix_task_photos_sha", task_photos.c.photo_sha256)
 
 photos = Table(
     "photos", metadata,

@@ -18,6 +18,7 @@ from backend_stub.methods import install_methods
 from backend_stub.openapi import document_errors
 from backend_stub.routes import auth, broadcasts, calendar, chain_settings, face, kiosk, photos, saved_audiences, sync
 from backend_stub.routes import inspections  # issue 12, inspscore
+from backend_stub.routes import tasks  # issue 12, taskboard
 from backend_stub.services.housekeeping import run_housekeeping
 from backend_stub.settings import Settings
 
@@ -64,7 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    chain_settings.router,  # issue 10, availability: the chain's settings
                    broadcasts.router,  # issue 11, broadcasts: audience count, receipts
                    saved_audiences.router,  # issue 11, bcsaved
-                   inspections.templates_router, inspections.router):  # issue 12, inspscore
+                   inspections.templates_router, inspections.router,  # issue 12, inspscore
+                   tasks.router):  # issue 12, taskboard
         v1.include_router(router)
     app.include_router(v1)
     document_errors(app)

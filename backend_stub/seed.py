@@ -133,7 +133,7 @@ def seed_demo(engine: Engine, *, today: date | None = None, rng_seed: int = 7) -
         for i, (store, title) in enumerate([(s, t) for s in all_stores for t in (
                 "Check fire exits are clear", "Photograph the promotion shelf", "Restock fitting rooms")]):
             row = dict(id=f"tk-{i + 1:04d}", store_id=store, title=title, description="",
-                       due_at=_at(today, time(18, 0)), status="open", completed_by=None,
+                       due_at=_at(today, time(18, 0)), status="to_do", completed_by=None,
                        completed_at=None, comment="", photo_sha256=None)
             conn.execute(db.tasks.insert().values(**row))
             emit(conn, "task", row["id"], row, audience="store", store_ids=[store])

@@ -176,7 +176,7 @@ class World:
     def new_task(self, store: str) -> str:
         task_id = f"tk-m-{uuid4().hex[:10]}"
         self.insert(db.tasks, id=task_id, store_id=store, title="Matrix task", description="",
-                    due_at=datetime.now(UTC) + timedelta(hours=4), status="open", completed_by=None,
+                    due_at=datetime.now(UTC) + timedelta(hours=4), status="to_do", completed_by=None,
                     completed_at=None, comment="", photo_sha256=None)
         return task_id
 
@@ -256,7 +256,7 @@ def _task_complete(w: World, actor: str, subject: str, store: str, photo: str | 
     payload = {"task_id": task_id, "user_id": subject, "completed_at": "2026-01-01T00:00:00Z"}
     if photo:
         payload["photo_sha256"] = w.photos[photo] if photo in w.photos else w.upload(actor)
-    return payload, lambda: w.one(db.tasks, db.tasks.c.id == task_id)["status"] == "done"
+    return payload, lambda: w.one(db.tasks, db.tasks.c.id == task_id)["status"] == "waiting_review"
 
 
 def _punch_record(w: World, actor: str, subject: str, store: str, method: str = "pin", photo: str | None = None):

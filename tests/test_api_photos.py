@@ -219,4 +219,4 @@ def test_task_completion_needs_its_photo_uploaded_first(api):
     assert complete(2)["status"] == "applied"
     with api.engine.connect() as conn:
         task = conn.execute(select(db.tasks).where(db.tasks.c.id == "tk-0002")).mappings().one()
-    assert (task["status"], task["photo_sha256"]) == ("done", sha(data))
+    assert (task["status"], task["photo_sha256"]) == ("waiting_review", sha(data))  # issue 12: for review

@@ -82,7 +82,7 @@ def test_results_keep_batch_order_with_reason_code_and_message(api):
         ("rejected", "not_your_record"),
         ("applied", None),
         ("rejected", "invalid_payload"),
-        ("rejected", "conflict"),
+        ("rejected", "task_not_open"),  # issue 12, taskboard: already sent for review
         ("rejected", "forbidden_role"),
     ]
     for r in results:
@@ -94,7 +94,7 @@ def test_results_keep_batch_order_with_reason_code_and_message(api):
         task = conn.execute(select(db.tasks).where(db.tasks.c.id == "tk-0001")).mappings().one()
         recorded = conn.execute(select(db.mutations.c.seq, db.mutations.c.status, db.mutations.c.reason)
                                 .order_by(db.mutations.c.seq)).all()
-    assert task["status"] == "done" and task["completed_by"] == "u-s01"
+    assert task["status"] == "waiting_review" and task["completed_by"] == "u-s01"
     assert [tuple(r) for r in recorded] == [(r["seq"], r["status"], r["reason"]) for r in results]
 
 

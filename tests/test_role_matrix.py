@@ -79,6 +79,8 @@ _GATED = [
     ("PUT", "/inspection-templates/tpl-x", {"json": {"name": "Walk", "sections": []}}),
     ("POST", "/inspections", {"json": {}}),
     ("GET", "/inspections/insp-x", {}),
+    ("GET", f"/stores/{STORE}/tasks", {}),  # issue 12, taskboard
+    ("PUT", "/chain/settings/tasks", {"json": {"corrective_due_hours": 24}}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}
@@ -550,3 +552,65 @@ def test_erasing_nobody_is_not_found(world):
     """POST /v1/staff/u-nobody/erase-biometrics | HQ admin | 404 not_found."""
     resp = world.call("hq", "POST", "/staff/u-nobody/erase-biometrics")
     assert (resp.status_code, resp.json()["code"]) == (404, "not_found")
+
+
+# ---- issue 12, taskboard: the task board --------------------------------------------------------
+
+_TASK_CREATE = [  # (caller, store, outcome)
+    ("staff", CWB, "forbidden_role"),
+    ("sm", CWB, "applied"),
+    ("sm", MK, "forbidden_role"),
+    ("sm_other", CWB, "forbidden_role"),
+    ("am", CWB, "applied"),
+    ("am_other", CWB, "forbidden_role"),
+    ("hq", CWB, "applied"),
+]
+
+
+@pytest.mark.parametrize(("actor", "store", "outcome"), [
+    pytest.param(a, s, o, id=f"push task.create | {LABELS[a]}, at {s} | {o}") for a, s, o in _TASK_CREATE])
+def test_tasks_are_created_by_managers_of_the_store(world, actor, store, outcome):
+    """task.create: the store's manager, its area manager and HQ; anyone else is refused and nothing is stored."""
+    from uuid import uuid4
+
+    task_id = f"tk-mc-{uuid4().hex[:10]}"
+    result = world.push(actor, "task.create", {"task_id": task_id, "store_id": store, "title": "Matrix",
+                                               "assignees": {"role": "staff"}})
+    assert _outcome(result) == outcome, result
+    assert (world.count(db.tasks, db.tasks.c.id == task_id) == 1) is (outcome == "applied")
+
+
+_TASK_REVIEW = [  # (caller, outcome): a task of the store completed by its staff
+    ("staff", "forbidden_role"),
+    ("colleague", "forbidden_role"),
+    ("sm_other", "forbidden_role"),
+    ("am_other", "forbidden_role"),
+    ("sm", "applied"),
+    ("am", "applied"),
+    ("hq", "applied"),
+]
+
+
+@pytest.mark.parametrize(("actor", "outcome"), [
+    pytest.param(a, o, id=f"push task.review | {LABELS[a]}, store staff's completion | {o}") for a, o in _TASK_REVIEW])
+def test_completed_tasks_are_reviewed_by_managers_of_the_store(world, actor, outcome):
+    """task.review: a manager of the task's store (store, area, HQ); anyone else is refused and the task still waits."""
+    task_id = world.new_task(CWB)
+    done = world.push("staff", "task.complete", {"task_id": task_id, "user_id": "u-s01",
+                                                 "completed_at": datetime.now(HONG_KONG).isoformat()})
+    assert _outcome(done) == "applied", done
+    result = world.push(actor, "task.review", {"task_id": task_id, "approve": True})
+    assert _outcome(result) == outcome, result
+    status = world.one(db.tasks, db.tasks.c.id == task_id)["status"]
+    assert status == ("done" if outcome == "applied" else "waiting_review")
+
+
+@pytest.mark.parametrize(("actor", "status"), [
+    pytest.param(a, c, id=f"GET /v1/stores/{{id}}/tasks | {LABELS[a]}, at {CWB} | {c}")
+    for a, c in [("staff", 403), ("sm", 200), ("sm_other", 403), ("am", 200), ("am_other", 403), ("hq", 200)]])
+def test_the_task_board_is_for_managers_of_the_store(world, actor, status):
+    """The store's board: its managers, its area manager and HQ; staff and other stores' managers 403 forbidden_role."""
+    resp = world.call(actor, "GET", f"/stores/{CWB}/tasks")
+    assert resp.status_code == status, resp.text
+    if status == 403:
+        assert resp.json()["code"] == "forbidden_role"

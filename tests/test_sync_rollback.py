@@ -109,7 +109,7 @@ def test_every_action_type_is_undone_when_refused(server, tmp_path):
     engine = SyncEngine(store, api)
     engine.sync_once()
     with store.reading() as db:
-        task = db.execute("SELECT id, status, title FROM tasks WHERE status='open' LIMIT 1").fetchone()
+        task = db.execute("SELECT id, status, title FROM tasks WHERE status='to_do' LIMIT 1").fetchone()
         broadcast = db.execute("SELECT id FROM broadcasts LIMIT 1").fetchone()[0]
     actions = PunchActions(store, store.clock, _actor(store))
     kept = actions.add_note("st-cwb", "kept on the server")
@@ -135,7 +135,7 @@ def test_every_action_type_is_undone_when_refused(server, tmp_path):
     assert report.rejected == 4
     with store.reading() as db:
         rejected = {r["type"] for r in outbox.rejected(db)}
-        assert db.execute("SELECT status FROM tasks WHERE id=?", [task[0]]).fetchone()[0] == "open"
+        assert db.execute("SELECT status FROM tasks WHERE id=?", [task[0]]).fetchone()[0] == "to_do"
         assert db.execute("SELECT count(*) FROM broadcast_reads WHERE broadcast_id=?",
                           [broadcast]).fetchone()[0] == 0
         assert db.execute("SELECT count(*) FROM notes WHERE id='nt-forged'").fetchone()[0] == 0
@@ -153,7 +153,7 @@ def test_server_copy_pulled_while_waiting_is_shown_after_a_refusal(server, tmp_p
     engine = SyncEngine(store, api)
     engine.sync_once()
     with store.reading() as db:
-        task = db.execute("SELECT id FROM tasks WHERE status='open' LIMIT 1").fetchone()[0]
+        task = db.execute("SELECT id FROM tasks WHERE status='to_do' LIMIT 1").fetchone()[0]
     actions = Actions(store, store.clock, _actor(store))
     actions.complete_task(task, "mine")
     engine.pull()  # the pull before the push: the task is unchanged on the server
@@ -164,7 +164,7 @@ def test_server_copy_pulled_while_waiting_is_shown_after_a_refusal(server, tmp_p
                                data={"id": task, "title": "Renamed by the manager", "status": "open"})],
                    store.get_meta("pull_cursor") or "")
     with store.reading() as db:
-        assert db.execute("SELECT status FROM tasks WHERE id=?", [task]).fetchone()[0] == "done"
+        assert db.execute("SELECT status FROM tasks WHERE id=?", [task]).fetchone()[0] == "waiting_review"
     with store.transaction() as db:  # the server refuses the completion
         [mut] = outbox.pending(db, 10)
         from app.protocol import ItemResult, ItemStatus

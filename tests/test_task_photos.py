@@ -27,8 +27,8 @@ def _server_photo(server, sha: str) -> Image.Image:
 
 
 def _flags(server, *task_ids: str) -> dict[str, list[str]]:
-    """The reviewer's flags the server keeps on these tasks' photos."""
-    t = server_tables.task_photo_flags
+    """The reviewer's flags the server keeps on these tasks' photos (issue 12, taskboard: per photo)."""
+    t = server_tables.task_photos
     with server_engine(server).connect() as conn:
         rows = conn.execute(select(t).where(t.c.task_id.in_(task_ids))).mappings().all()
     return {row["task_id"]: json.loads(row["flags"]) for row in rows}
@@ -44,7 +44,7 @@ def test_task_photos_are_prepared_uploaded_and_a_reused_or_old_one_is_flagged(se
     engine = SyncEngine(store, login(server.url, store, "S3001", "1111"))
     engine.sync_once()  # pulls the tasks and the chain's photo settings
     with store.reading() as db:
-        first, second = [r[0] for r in db.execute("SELECT id FROM tasks WHERE status='open' ORDER BY id LIMIT 2")]
+        first, second = [r[0] for r in db.execute("SELECT id FROM tasks WHERE status='to_do' ORDER BY id LIMIT 2")]
     actions = Actions(store, store.clock, _actor(store))
     now = datetime.now(HONG_KONG)
     actions.complete_task(first, "shelf done", photo=camera_jpeg(when=_exif_time(now)))
@@ -74,7 +74,7 @@ def test_the_same_picture_for_another_task_is_flagged_as_reused(server, tmp_path
     engine = SyncEngine(store, login(server.url, store, "S3003", "3333"))  # Mong Kok's tasks
     engine.sync_once()
     with store.reading() as db:
-        first, second = [r[0] for r in db.execute("SELECT id FROM tasks WHERE status='open' ORDER BY id LIMIT 2")]
+        first, second = [r[0] for r in db.execute("SELECT id FROM tasks WHERE status='to_do' ORDER BY id LIMIT 2")]
     actions = Actions(store, store.clock, _actor(store))
     when = _exif_time(datetime.now(HONG_KONG))
     actions.complete_task(first, photo=camera_jpeg(when=when, orientation=3))  # a scene not sent before

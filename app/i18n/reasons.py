@@ -139,6 +139,18 @@ REASON_MESSAGES = MessageMap(
         "inspection_unanswered": N_("Some questions have no answer yet. Answer them, or mark them not applicable."),
         "inspection_photo_required": N_("A failed item needs a photo. Take one before finishing."),
         "inspection_note_required": N_("A failed item needs a note. Write what is wrong before finishing."),
+        # -- issue 12, taskboard: store tasks with photo proof
+        "task_bad_task": N_("This task cannot be saved. Give it a title, assignees, up to 10 photos and a short checklist."),
+        "task_not_assigned": N_("This task is not assigned to you."),
+        "task_not_open": N_("This task is no longer waiting to be done."),
+        "task_photo_count": N_("This task needs a different number of photos. Each photo must be a new one."),
+        "task_checklist_incomplete": N_("Tick every item of the checklist first."),
+        "task_reason_required": N_("Write why you cannot do this task."),
+        "task_not_undoable": N_("Only your own completion can be undone, and only before it is reviewed."),
+        "task_not_waiting_review": N_("This task is not waiting for review."),
+        "task_bad_review": N_("Approve the task, or choose the photos to send back."),
+        "task_comment_required": N_("Say what is wrong with each photo you send back."),
+        "task_own_work": N_("Someone else must review a task you completed."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

@@ -47,16 +47,6 @@ class NoteDelete(_Payload):
     note_id: Id
 
 
-class TaskComplete(_Payload):
-    """A task marked done, optionally with a comment and a photo (uploaded separately)."""
-
-    task_id: Id
-    user_id: Id
-    completed_at: WireTime
-    comment: Annotated[str, StringConstraints(max_length=2000)] = ""
-    photo_sha256: Sha256 | None = None
-
-
 class BroadcastAudience(_Payload):
     """Issue 11, broadcasts: who a broadcast is for (app.domain.broadcasts.Audience): stores, an
     area, one role among them, named people. Also the body of ``POST /broadcasts/audience-count``."""
@@ -501,7 +491,6 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "broadcast.read": BroadcastRead,
     "note.add": NoteAdd,
     "note.delete": NoteDelete,
-    "task.complete": TaskComplete,
     "broadcast.create": BroadcastCreate,
     "broadcast.acknowledge": BroadcastAcknowledge,  # issue 11, broadcasts
     "broadcast.remind": BroadcastRemind,  # issue 11, bcfollow
@@ -537,5 +526,10 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "open_shift.cancel": OpenShiftCancel,
     VOID: MutationVoid,
 }
+
+# Issue 12, taskboard: the task board's mutations (task.create/complete/cant_do/undo/review).
+from app.protocol.tasks import TASK_PAYLOADS, TaskComplete  # noqa: E402,F401  (needs _Payload above)
+
+PAYLOADS.update(TASK_PAYLOADS)
 
 

@@ -15,6 +15,7 @@ from app.domain import broadcast_checks  # issue 11, bccheck
 from app.domain import saved_audiences  # issue 11, bcsaved
 from app.domain.inspections import scoring as inspection_scoring, templates as inspection_templates  # issue 12, inspscore
 from app.domain import photo_checks  # issue 12, photoprep
+from app.domain.tasks import transitions as task_rules  # issue 12, taskboard
 from app.domain.requests import kinds as request_kinds
 
 
@@ -168,6 +169,18 @@ class Reason(StrEnum):
     INSPECTION_UNANSWERED = inspection_scoring.REASON_UNANSWERED
     INSPECTION_PHOTO_REQUIRED = inspection_scoring.REASON_PHOTO_REQUIRED
     INSPECTION_NOTE_REQUIRED = inspection_scoring.REASON_NOTE_REQUIRED
+    # -- issue 12, taskboard: store tasks with photo proof (app.domain.tasks) --------------
+    TASK_BAD_TASK = task_rules.REASON_BAD_TASK
+    TASK_NOT_ASSIGNED = task_rules.REASON_NOT_ASSIGNED
+    TASK_NOT_OPEN = task_rules.REASON_NOT_OPEN
+    TASK_PHOTO_COUNT = task_rules.REASON_PHOTO_COUNT
+    TASK_CHECKLIST_INCOMPLETE = task_rules.REASON_CHECKLIST_INCOMPLETE
+    TASK_REASON_REQUIRED = task_rules.REASON_REASON_REQUIRED
+    TASK_NOT_UNDOABLE = task_rules.REASON_NOT_UNDOABLE
+    TASK_NOT_WAITING_REVIEW = task_rules.REASON_NOT_WAITING_REVIEW
+    TASK_BAD_REVIEW = task_rules.REASON_BAD_REVIEW
+    TASK_COMMENT_REQUIRED = task_rules.REASON_COMMENT_REQUIRED
+    TASK_OWN_WORK = task_rules.REASON_OWN_WORK
 
 
 class Flag(StrEnum):

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from app.domain import approvals, broadcast_checks, broadcasts
-from app.domain.access import AccessDenied, require_manager_of, require_may_sign_off, require_self, require_store
+from app.domain.access import AccessDenied, require_manager_of, require_may_sign_off, require_store
 from app.domain.attendance import HONG_KONG
 from app.domain.roles import Actor, Role
 from app.domain.timesheet_query import check_timesheet_query
@@ -21,8 +21,9 @@ from app.protocol import Reason
 from app.protocol import mutations as m
 from app.store.database import Locked
 from app.store.clock import DeviceClock
-from app.store import broadcast_files, queries, task_photos
+from app.store import broadcast_files, queries
 from app.store.outbox import enqueue
+from app.store.task_actions import TaskBoardActions
 from app.store.undo import remember
 
 
@@ -31,7 +32,7 @@ def _translations_json(p: m.BroadcastCreate | m.BroadcastEdit) -> str:
     return json.dumps({code: t.model_dump() for code, t in p.translations.items()})
 
 
-class Actions:
+class Actions(TaskBoardActions):  # issue 12, taskboard: the task actions
     """Everything a signed-in user can do, offline."""
 
     def __init__(self, store: Locked, clock: DeviceClock, actor: Actor) -> None:
@@ -82,24 +83,6 @@ class Actions:
             require_manager_of(self.actor, [note[1]])
         return self._record("note.delete", m.NoteDelete(note_id=note_id), f"note:{note_id}",
                             lambda db: db.execute("DELETE FROM notes WHERE id=?", [note_id]))
-
-    def complete_task(self, task_id: str, comment: str = "", photo_sha256: str | None = None,
-                      photo: bytes | None = None) -> int:
-        """Mark a task done; ``photo``: the camera's photo, prepared and queued (issue 12, photoprep)."""
-        kept = task_photos.prepare(self._store, photo) if photo is not None else None
-        photo_sha256 = kept[0] if kept else photo_sha256
-        p = m.TaskComplete(task_id=task_id, user_id=self.actor.user_id, completed_at=self._now(),
-                           comment=comment, photo_sha256=photo_sha256)
-        require_self(self.actor, p.user_id)
-
-        def write(db) -> None:
-            if kept:
-                task_photos.queue(db, kept, p.completed_at.isoformat())
-            db.execute("UPDATE tasks SET status='done', completed_by=?, completed_at=?, comment=?,"
-                       " photo_sha256=?, sync_state='pending' WHERE id=?",
-                       [p.user_id, p.completed_at.isoformat(), comment, photo_sha256, task_id])
-
-        return self._record("task.complete", p, f"task:{task_id}", write)
 
     def create_broadcast(self, store_ids: list[str], title: str, body: str, *, area: str | None = None,
                          role: Role | None = None, user_ids: tuple[str, ...] = (), kind: str = "normal",

@@ -224,6 +224,19 @@ def _m018_broadcast_checks(db: Database) -> None:
     db["broadcasts"].add_column("check_question", str)
 
 
+def _m019_task_board(db: Database) -> None:
+    """Issue 12, taskboard: a task's board fields as pulled (JSON: ``assignees``, ``checklist``,
+    ``checklist_ticks``, ``photos`` [{sha256, round, verdict, comment, flags}]), its review and the
+    inspection finding of a corrective task; tasks kept as "open" become "to_do"."""
+    tasks = db["tasks"]
+    for name in ("kind", "example_photo_sha256", "assignees", "checklist", "checklist_ticks", "photos",
+                 "cant_do_reason", "review_comment", "reviewed_by", "inspection_id", "finding_item_id"):
+        tasks.add_column(name, str)
+    for name in ("photos_required", "after_photo_required", "round"):
+        tasks.add_column(name, int, not_null_default=0)
+    db.execute("UPDATE tasks SET status='to_do' WHERE status='open'")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -243,6 +256,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (16, _m016_broadcast_versions),  # issue 11, bcwrite
     (17, _m017_broadcast_attachments),  # issue 11, bcattach
     (18, _m018_broadcast_checks),  # issue 11, bccheck
+    (19, _m019_task_board),  # issue 12, taskboard
 ]
 
 

@@ -247,11 +247,12 @@ class Task:
 
 
 def tasks(db: Database, store_ids: list[str], *, open_only: bool = False) -> list[Task]:
-    """Tasks of the user's stores: open ones first, by due time."""
+    """Tasks of the user's stores: open ones (to do, sent back) first, by due time."""
     marks = ",".join("?" * len(store_ids)) or "''"
+    is_open = "status IN ('to_do', 'in_progress', 'open')"
     rows = db.query(
-        f"SELECT * FROM tasks WHERE store_id IN ({marks})" + (" AND status='open'" if open_only else "")
-        + " ORDER BY status != 'open', due_at, title", store_ids)
+        f"SELECT * FROM tasks WHERE store_id IN ({marks})" + (f" AND {is_open}" if open_only else "")
+        + f" ORDER BY NOT ({is_open}), due_at, title", store_ids)
     return [Task(r["id"], r["store_id"], r["title"], _dt(r["due_at"]), r["status"], r["sync_state"])
             for r in rows]
 

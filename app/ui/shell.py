@@ -15,7 +15,7 @@ from app.ui.redraw import keep_unchanged, look_of, marked_on_top
 from app.ui.screens import (
     approvals, availability, broadcast, broadcast_history, broadcast_receipts, broadcasts, calendar_feed, chain_settings, clock,
     delegation, face_setup, home, kiosk, login, me, my_punches, punch, rejected, requests, requests_new,
-    requests_queue, roster, shifts, staff_pins, tasks, team, trades,
+    requests_queue, roster, shifts, staff_pins, task_detail, tasks, team, trades,
 )
 from app.ui.sync_status import SyncRunner
 
@@ -210,6 +210,8 @@ class Shell:
             return broadcast_history.view(ctx, route, route.rsplit("/", 2)[1])
         if route.startswith(broadcasts.ROUTE + "/"):
             return broadcasts.detail_view(ctx, route, route.rsplit("/", 1)[1])  # issue 11: one broadcast
+        if route.startswith(tasks.ROUTE + "/"):
+            return task_detail.view(ctx, route, route.rsplit("/", 1)[1])  # issue 12, taskboard: one task
         if route.startswith("/shifts/"):
             return trades.shift_view(ctx, route, route.rsplit("/", 1)[1])  # a tapped shift: trade it
         if ctx.is_manager and route.startswith(broadcast_receipts.ROUTE + "/"):

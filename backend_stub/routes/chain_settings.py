@@ -13,12 +13,13 @@ from fastapi import APIRouter, Body
 from app.domain.access import AccessDenied
 from app.domain.availability import AvailabilityInvalid
 from app.domain.photo_checks import PHOTO_SETTINGS
+from app.domain.tasks.model import TASK_SETTINGS
 from app.domain.urgent_repeats import URGENT_REPEATS
 from app.protocol import Reason
 from backend_stub.deps import CurrentUser, DbRead, DbSession
 from backend_stub.errors import BadRequest, Forbidden
 from backend_stub.openapi import errors
-from backend_stub.services import availability, photo_checks, urgent_repeats
+from backend_stub.services import availability, photo_checks, task_board, urgent_repeats
 
 router = APIRouter(prefix="/chain", tags=["chain"])
 
@@ -27,7 +28,8 @@ router = APIRouter(prefix="/chain", tags=["chain"])
 def chain_settings(caller: CurrentUser, conn: DbRead) -> dict[str, Any]:
     """The chain's settings, with the defaults filled in."""
     return {**availability.settings_view(conn), URGENT_REPEATS: urgent_repeats.load(conn).to_dict(),
-            PHOTO_SETTINGS: photo_checks.load(conn).to_dict()}  # issue 12, photoprep
+            PHOTO_SETTINGS: photo_checks.load(conn).to_dict(),  # issue 12, photoprep
+            TASK_SETTINGS: task_board.load_settings(conn).to_dict()}  # issue 12, taskboard
 
 
 def _change(change, caller, conn, body: dict[str, Any]) -> dict[str, Any]:
@@ -58,3 +60,10 @@ def change_photo_settings(caller: CurrentUser, conn: DbSession, body: dict[str, 
     """Issue 12, photoprep: HQ sets what a task photo keeps (GPS, camera time) and how far its
     camera time may be from the completion before the reviewer is told."""
     return _change(photo_checks.change, caller, conn, body)
+
+
+@router.put("/settings/tasks", responses=errors(400, 401, 403))
+def change_task_settings(caller: CurrentUser, conn: DbSession, body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+    """Issue 12, taskboard: HQ sets how many hours a corrective task (from a failed inspection
+    item) has before it is overdue (``corrective_due_hours``, 1..336, default 24)."""
+    return _change(task_board.change_settings, caller, conn, body)

@@ -19,7 +19,7 @@ from app.domain.roles import Actor
 from app.protocol import Flag, Reason
 from app.protocol import mutations as m
 from backend_stub import db
-from backend_stub.services import broadcasts, photo_checks, photo_refs, shift_news
+from backend_stub.services import broadcasts, shift_news, task_board
 from backend_stub.services.changes import emit
 from backend_stub.services.outcomes import Rejected
 from backend_stub.services.staged import StagedInserts
@@ -151,21 +151,8 @@ def _note_delete(conn: Connection, p: m.NoteDelete, ctx: Context) -> None:
 
 
 def _task_complete(conn: Connection, p: m.TaskComplete, ctx: Context) -> None:
-    require_self(ctx.actor, p.user_id)
-    task = _one(conn, db.tasks, p.task_id)
-    if task is None:
-        raise Rejected(Reason.NOT_FOUND, "This task no longer exists.")
-    require_store(ctx.actor, task["store_id"])
-    if task["status"] == "done":
-        raise Rejected(Reason.CONFLICT, "Someone already completed this task.")
-    photo_refs.require_own_photos(conn, [p.photo_sha256], ctx.actor.user_id)
-    values = {"status": "done", "completed_by": p.user_id, "completed_at": p.completed_at,
-              "comment": p.comment, "photo_sha256": p.photo_sha256}
-    conn.execute(db.tasks.update().where(db.tasks.c.id == p.task_id).values(**values))
-    # Issue 12, photoprep: a reused photo or a far camera time is flagged for the reviewer.
-    flags = photo_checks.check_task_photo(conn, p.task_id, p.photo_sha256, ctx.event_time)
-    emit(conn, "task", p.task_id, {**task, **values, "photo_flags": flags}, audience="store",
-         store_ids=[task["store_id"]])
+    # Issue 12, taskboard: photos, note and checklist, for review (services/task_board.py).
+    task_board.complete(conn, p, ctx.actor, ctx.event_time)
 
 
 def _broadcast_create(conn: Connection, p: m.BroadcastCreate, ctx: Context) -> None:

@@ -24,6 +24,7 @@ from app.protocol import Reason
 from app.protocol.inspections import InspectionCreate, InspectionTemplateCreate, InspectionTemplateUpdate
 from backend_stub import db
 from backend_stub.errors import BadRequest, Conflict, Forbidden, NotFound
+from backend_stub.services import task_board  # issue 12, taskboard: corrective tasks
 
 _WRITERS = (Role.AREA_MANAGER, Role.HQ_ADMIN)
 
@@ -236,6 +237,14 @@ def _insert(conn: Connection, actor: Actor, body: InspectionCreate, now: datetim
                critical_failed=json.dumps(list(result.critical_failed)),
                findings=json.dumps([f.__dict__ | {"photos": list(f.photos)} for f in result.findings]))
     db.insert_missing(conn, db.inspections, **row)
+    sections = {s.id: s.title for s in _template_of(conn, body).sections}
+    for f in result.findings:  # issue 12, taskboard: each failed item's corrective task
+        task_board.add_corrective(conn, body.id, body.store_id, actor.user_id, body.finished_at, f.item_id,
+                                  sections.get(f.section_id, ""), f.label, f.note)
+
+
+def _template_of(conn: Connection, body: InspectionCreate) -> Template:
+    return Template.from_dict(json.loads(_version_row(conn, body.template_id, body.template_version).body))
 
 
 def get_inspection(conn: Connection, actor: Actor, inspection_id: str) -> dict:

@@ -5,10 +5,9 @@ On upload (``services.uploads``) a photo's picture hash and camera time are kept
 ``photo_details``. When a task is completed with a photo, ``check_task_photo`` compares it with
 the photos of every other task (same picture: ``photo_reused``) and its camera time with the
 completion's time as the server estimates it (``photo_time_differs``, by the chain's
-``max_time_gap_minutes``), and keeps the flags in ``task_photo_flags``.
+``max_time_gap_minutes``); issue 12, taskboard: the flags are kept per photo in ``task_photos``.
 """
 
-import json
 import logging
 from datetime import UTC, datetime
 
@@ -48,19 +47,19 @@ def record_details(conn: Connection, sha: str, data: bytes) -> None:
 
 
 def check_task_photo(conn: Connection, task_id: str, sha: str | None, done_at: datetime) -> list[str]:
-    """The reviewer's flags on a task's photo, kept with the task (empty: nothing to look at)."""
-    conn.execute(db.task_photo_flags.delete().where(db.task_photo_flags.c.task_id == task_id))
+    """The reviewer's flags on one photo sent with a task (empty: nothing to look at). Issue 12,
+    taskboard: every photo of a completion is checked, against the photos of every other task
+    (the old single photo and the board's ``task_photos``); the caller keeps the flags with it."""
     details = sha and conn.execute(select(db.photo_details).where(db.photo_details.c.sha256 == sha)).mappings().first()
     if not details:
         return []
-    t, d = db.tasks.c, db.photo_details.c
+    t, d, tp = db.tasks.c, db.photo_details.c, db.task_photos.c
     # Chain scale: one indexed column read per task photo; a large chain would bucket by hash prefix.
-    elsewhere = conn.execute(select(d.picture_hash).join(db.tasks, t.photo_sha256 == d.sha256)
-                             .where(t.id != task_id)).scalars()
+    old = select(d.picture_hash).join(db.tasks, t.photo_sha256 == d.sha256).where(t.id != task_id)
+    board = select(d.picture_hash).join(db.task_photos, tp.photo_sha256 == d.sha256).where(tp.task_id != task_id)
+    elsewhere = conn.execute(old.union_all(board)).scalars()
     taken = details["taken_at"] and db.aware(details["taken_at"])
     flags = review_flags(details["picture_hash"], elsewhere, taken, db.aware(done_at), load(conn))
-    conn.execute(db.task_photo_flags.insert().values(task_id=task_id, photo_sha256=sha, flags=json.dumps(flags),
-                                                     checked_at=done_at))
     if flags:
         log.info("task %s photo %s flagged: %s", task_id, sha[:12], ",".join(flags))
     return flags

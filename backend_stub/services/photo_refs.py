@@ -28,6 +28,11 @@ def _citing_punches(sha: str):
     return or_(p.selfie_sha256 == sha, p.frame_sha256s.contains(sha, autoescape=True))
 
 
+def _citing_tasks(sha: str):
+    t = db.tasks.c  # issue 12, taskboard: a task's example photo is cited too
+    return or_(t.photo_sha256 == sha, t.example_photo_sha256 == sha)
+
+
 def require_own_photos(conn: Connection, shas: Iterable[str | None], uploader_id: str) -> None:
     """Every photo a mutation cites is stored and was uploaded by ``uploader_id``.
 
@@ -51,8 +56,10 @@ def require_own_photos(conn: Connection, shas: Iterable[str | None], uploader_id
 def citing_stores(conn: Connection, sha: str) -> set[str]:
     """Stores of the punches and tasks that cite the photo."""
     punches = select(db.punches.c.store_id).where(_citing_punches(sha))
-    tasks = select(db.tasks.c.store_id).where(db.tasks.c.photo_sha256 == sha)
-    return set(conn.execute(punches.union(tasks)).scalars())
+    tasks = select(db.tasks.c.store_id).where(_citing_tasks(sha))
+    sent = select(db.tasks.c.store_id).join(db.task_photos, db.task_photos.c.task_id == db.tasks.c.id).where(
+        db.task_photos.c.photo_sha256 == sha)  # issue 12, taskboard: every photo of a completion
+    return set(conn.execute(punches.union(tasks, sent)).scalars())
 
 
 def may_read(conn: Connection, actor: Actor, sha: str, uploaded_by: str) -> bool:
@@ -67,7 +74,8 @@ def may_read(conn: Connection, actor: Actor, sha: str, uploaded_by: str) -> bool
 def is_cited(conn: Connection, sha: str) -> bool:
     """True while any punch, task or broadcast (issue 11, bcattach) still cites the photo."""
     return bool(conn.execute(select(
-        exists().where(_citing_punches(sha)) | exists().where(db.tasks.c.photo_sha256 == sha))).scalar()) \
+        exists().where(_citing_punches(sha)) | exists().where(_citing_tasks(sha))
+        | exists().where(db.task_photos.c.photo_sha256 == sha))).scalar()) \
         or broadcast_attachments.is_cited(conn, sha)
 
 

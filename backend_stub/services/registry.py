@@ -16,6 +16,7 @@ from backend_stub.services.punch_handlers import punch_confirm, punch_correct, p
 from backend_stub.services.roster_handlers import ROSTER_HANDLERS
 from backend_stub.services.timesheet_handlers import timesheet_query
 from backend_stub.services.trade_handlers import TRADE_HANDLERS
+from backend_stub.services.task_board import TASK_HANDLERS
 
 
 def _void(conn, payload, ctx) -> None:
@@ -36,5 +37,6 @@ HANDLERS: dict[str, Handler] = {
     **OPEN_SHIFT_EDIT_HANDLERS,  # issue 10, openshiftedit
     **REMINDER_HANDLERS,  # issue 11, bcfollow
     **BROADCAST_EDIT_HANDLERS,  # issue 11, bcwrite
+    **TASK_HANDLERS,  # issue 12, taskboard
     VOID: _void,
 }

@@ -1,31 +1,59 @@
-"""Store tasks: mark one done (a local action, synced later)."""
+"""Store tasks (issue 12, taskboard): My tasks for everyone (the tasks assigned to me, with their
+status and an overdue mark) and, for managers, the store board (every task of their stores, those
+waiting for review first). A tap opens the task (``task_detail``). Rules: ``app.store.task_actions``.
+"""
 
 import flet as ft
 
+from app.i18n.markers import N_
 from app.store import queries
-from app.ui.chrome import frame
+from app.store.task_actions import listed
+from app.ui.chrome import frame, section
 from app.ui.context import AppContext
+
+ROUTE = "/tasks"
+STATUS_LABELS = {
+    "to_do": N_("To do"),
+    "in_progress": N_("Sent back: redo"),
+    "waiting_review": N_("Waiting for review"),
+    "done": N_("Done"),
+    "cant_do": N_("Can't do"),
+    "overdue": N_("Overdue"),
+}
+_ICONS = {"to_do": ft.Icons.RADIO_BUTTON_UNCHECKED, "in_progress": ft.Icons.REPLAY,
+          "waiting_review": ft.Icons.HOURGLASS_TOP, "done": ft.Icons.CHECK_CIRCLE, "cant_do": ft.Icons.BLOCK,
+          "overdue": ft.Icons.ALARM}
+
+
+def status_text(ctx: AppContext, shown: str) -> str:
+    return ctx._(STATUS_LABELS.get(shown, shown))
+
+
+def _tile(ctx: AppContext, item: dict, names: dict[str, str]) -> ft.Control:
+    t, row, shown = ctx.typo, item["row"], item["shown"]
+    due = ctx.tr.format_datetime(item["task"].due_at, "short") if item["task"].due_at else ""
+    late = shown == "overdue"
+    return ft.ListTile(
+        leading=ft.Icon(_ICONS.get(shown, ft.Icons.CHECKLIST), semantics_label=status_text(ctx, shown),
+                        color=ft.Colors.RED_900 if late else ft.Colors.GREEN_800 if shown == "done" else None),
+        title=t.text(row["title"], 16),
+        subtitle=t.text(ctx.tr.join(status_text(ctx, shown), names.get(row["store_id"], ""), due,
+                                    ctx._("waiting to sync") if row["sync_state"] == "pending" else ""), 13,
+                        color=ft.Colors.RED_900 if late else None),
+        on_click=lambda e, tid=row["id"]: ctx.page.navigate(f"{ROUTE}/{tid}"),
+    )
 
 
 def view(ctx: AppContext) -> ft.View:
-    t = ctx.typo
+    t, user = ctx.typo, ctx.user
     with ctx.store.reading() as db:
-        items = queries.tasks(db, ctx.user["store_ids"])
+        items = listed(db, user["id"], user["role"], user["store_ids"], ctx.tr.now())
         names = queries.store_names(db)
-    rows: list[ft.Control] = []
-    for task in items:
-        done = task.status == "done"
-        due = ctx.tr.format_datetime(task.due_at, "short") if task.due_at else ""
-        rows.append(ft.ListTile(
-            leading=ft.Icon(ft.Icons.CHECK_CIRCLE if done else ft.Icons.RADIO_BUTTON_UNCHECKED,
-                            color=ft.Colors.GREEN_800 if done else None),
-            title=t.text(task.title, 16),
-            subtitle=t.text(ctx.tr.join(names.get(task.store_id, ""), due,
-                                       ctx._("waiting to sync") if task.sync_state == "pending" else ""), 13),
-            trailing=None if done else ft.OutlinedButton(
-                # Translators: button that marks a task as done.
-                content=t.text(ctx._("Done"), 14), height=ctx.display.touch,
-                on_click=lambda e, tid=task.id: ctx.act(lambda: ctx.actions.complete_task(tid),
-                                                         ctx._("Saved. It will sync when online."))),
-        ))
-    return frame(ctx, "/tasks", ctx._("Tasks"), rows or [t.text(ctx._("Nothing to do right now."), 15)])
+    mine = [i for i in items if i["mine"] and i["shown"] != "done"]
+    body: list[ft.Control] = [section(ctx, ctx._("My tasks"), [_tile(ctx, i, names) for i in mine]
+                                      or [t.text(ctx._("Nothing to do right now."), 15)])]
+    if ctx.is_manager:
+        board = sorted(items, key=lambda i: (i["shown"] != "waiting_review", i["shown"] != "overdue", not i["open"]))
+        body.append(section(ctx, ctx._("Store board"), [_tile(ctx, i, names) for i in board]
+                            or [t.text(ctx._("No tasks yet."), 15)]))
+    return frame(ctx, ROUTE, ctx._("Tasks"), body)
