@@ -79,6 +79,8 @@ _GATED = [
     ("PUT", "/inspection-templates/tpl-x", {"json": {"name": "Walk", "sections": []}}),
     ("POST", "/inspections", {"json": {}}),
     ("GET", "/inspections/insp-x", {}),
+    # issue 12, inspreport
+    ("GET", "/inspections/insp-x/report.pdf", {}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}
