@@ -81,6 +81,8 @@ _GATED = [
     ("GET", "/inspections/insp-x", {}),
     # issue 12, inspreport
     ("GET", "/inspections/insp-x/report.pdf", {}),
+    ("GET", f"/stores/{STORE}/inspection-history", {}),
+    ("GET", "/inspection-templates/tpl-x/failing-items", {}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Header, Query, Response
 
 from app.domain.inspections.templates import MAX_VERSION
+from app.protocol.fields import WireTime
 from app.protocol.inspections import (
     InspectionCreate,
     InspectionPublic,
@@ -14,9 +15,10 @@ from app.protocol.inspections import (
     InspectionTemplatePublic,
     InspectionTemplateUpdate,
 )
+from app.protocol.inspection_trends import StoreInspectionHistory, TemplateFailingItems
 from backend_stub.deps import CurrentUser, DbRead, DbSession, EngineDep, SettingsDep
 from backend_stub.openapi import errors
-from backend_stub.services import inspection_report, inspections
+from backend_stub.services import inspection_report, inspection_report_trends, inspections
 
 templates_router = APIRouter(prefix="/inspection-templates", tags=["inspections"])
 router = APIRouter(prefix="/inspections", tags=["inspections"])
@@ -78,3 +80,25 @@ def inspection_report_pdf(inspection_id: str, caller: CurrentUser, engine: Engin
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="inspection-{safe_id}.pdf"',
                              "Cache-Control": "private, no-store"})
+
+
+stores_router = APIRouter(prefix="/stores", tags=["inspections"])
+Since = Query(default=None, description="Only inspections finished at or after this time")
+
+
+@stores_router.get("/{store_id}/inspection-history", responses=errors(401, 403, 404))
+def store_inspection_history(store_id: str, caller: CurrentUser, conn: DbRead,
+                             limit: int = Query(default=20, ge=1, le=inspection_report_trends.MAX_HISTORY),
+                             since: WireTime | None = Since) -> StoreInspectionHistory:
+    """The store's inspection scores over time, per template, newest first, with pass/fail: for
+    HQ and the managers who cover the store (staff and other stores' managers: 403)."""
+    return inspection_report_trends.store_history(conn, caller.actor, store_id, limit, since)
+
+
+@templates_router.get("/{template_id}/failing-items", responses=errors(401, 403, 404))
+def template_failing_items(template_id: str, caller: CurrentUser, conn: DbRead,
+                           limit: int = Query(default=20, ge=1, le=inspection_report_trends.MAX_ITEMS),
+                           since: WireTime | None = Since) -> TemplateFailingItems:
+    """The template's items failing most across the caller's stores (HQ: all), with how often and
+    where. For those who may read the template (staff 403, another area's 404)."""
+    return inspection_report_trends.failing_items(conn, caller.actor, template_id, limit, since)
