@@ -149,3 +149,40 @@ def test_the_report_lists_the_corrective_tasks_it_is_given():
                      "repeated", "50%", "FAIL"):
         assert expected in text, (expected, text)
     assert [(i.image.width, i.image.height) for i in images] == [(1200, 1600)]
+
+
+def test_corrective_tasks_are_read_once_the_tasks_table_links_them(monkeypatch):
+    """Today's tasks table has no ``inspection_id``: no task is listed (and nothing fails). With
+    the columns the tasks part adds (``inspection_id``, ``finding_item_id``, an ``assignee_id``),
+    the inspection's tasks are listed by due time with the assignee's name, another
+    inspection's are not."""
+    from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine
+
+    from backend_stub import db
+    from backend_stub.services.inspection_report import corrective_tasks
+
+    engine = create_engine("sqlite://")
+    with engine.begin() as conn:
+        db.metadata.create_all(conn, tables=[db.stores, db.tasks])
+        assert corrective_tasks(conn, "insp-1") == []
+    linked = MetaData()
+    users = Table("users", linked, Column("id", String, primary_key=True), Column("name", String))
+    tasks = Table("tasks", linked, Column("id", String, primary_key=True), Column("title", String),
+                  Column("status", String), Column("due_at", DateTime(timezone=True)),
+                  Column("inspection_id", String), Column("finding_item_id", String), Column("assignee_id", String))
+    monkeypatch.setattr(db, "tasks", tasks)
+    monkeypatch.setattr(db, "users", users)
+    later, sooner = datetime(2026, 12, 3, 10, tzinfo=UTC), datetime(2026, 12, 2, 10, tzinfo=UTC)
+    with create_engine("sqlite://").begin() as conn:
+        linked.create_all(conn)
+        conn.execute(users.insert().values(id="u-sm-cwb", name="Chan Siu Ming 陳小明"))
+        conn.execute(tasks.insert(), [
+            {"id": "t1", "title": "Clear the exit", "status": "open", "due_at": later, "inspection_id": "insp-1",
+             "finding_item_id": "exit", "assignee_id": "u-sm-cwb"},
+            {"id": "t2", "title": "Clean the floor", "status": "done", "due_at": sooner, "inspection_id": "insp-1",
+             "finding_item_id": "clean", "assignee_id": None},
+            {"id": "t3", "title": "Elsewhere", "status": "open", "due_at": sooner, "inspection_id": "insp-2",
+             "finding_item_id": "exit", "assignee_id": None}])
+        assert corrective_tasks(conn, "insp-1") == [
+            CorrectiveTask("Clean the floor", "done", sooner, None, "clean"),
+            CorrectiveTask("Clear the exit", "open", later, "Chan Siu Ming 陳小明", "exit")]
