@@ -6,6 +6,7 @@ inspection and to nobody else (404, as ``GET /v1/inspections/{id}``)."""
 
 import hashlib
 import io
+import unicodedata
 from datetime import UTC, datetime
 
 import httpx
@@ -133,7 +134,9 @@ def test_a_photo_someone_else_uploaded_is_not_put_in_the_report(server, auth):
 def test_the_report_lists_the_corrective_tasks_it_is_given():
     """Drawn with one corrective task (what ``corrective_tasks`` returns once the tasks table links
     tasks to findings): its title, the finding's label, status and assignee are in the PDF; a
-    full-size camera photo turned sideways (EXIF orientation 6) is embedded upright at 1600 px."""
+    full-size camera photo turned sideways (EXIF orientation 6) is embedded upright at 1600 px.
+    A Thai label and an Arabic note are drawn in their fonts, shaped (the Arabic letters joined:
+    presentation forms, read back as the same letters)."""
     big = io.BytesIO()
     exif = Image.Exif()
     exif[0x0112] = 6
@@ -142,13 +145,17 @@ def test_the_report_lists_the_corrective_tasks_it_is_given():
     assert (photo.width, photo.height) == (1200, 1600)
     report = InspectionReport("i-1", "銅鑼灣店", "Store walk", 3, "Cheung Wai Man 張慧敏", datetime.now(UTC), 50.0,
                               False, 80, (), (("Shop floor", 50.0),),
-                              (ReportFinding("exit", "Shop floor", "Fire exit clear", False, True, "", (photo,)),))
+                              (ReportFinding("exit", "Shop floor", "Fire exit clear", False, True, "", (photo,)),
+                               ReportFinding("shelf", "Shop floor", "ชั้นวางสะอาด", False, False, "الرف غير نظيف", ())))
     task = CorrectiveTask("清理消防通道 Clear the fire exit", "open", datetime.now(UTC), "Chan Siu Ming 陳小明", "exit")
     text, images = _text(render_gathered(report, [task], "en"))
     for expected in ("Corrective tasks", "清理消防通道 Clear the fire exit", "Fire exit clear", "open", "陳小明",
                      "repeated", "50%", "FAIL"):
         assert expected in text, (expected, text)
     assert [(i.image.width, i.image.height) for i in images] == [(1200, 1600)]
+    assert "สะอาด" in text
+    arabic = next(line for line in text.splitlines() if "Note:" in line and not line.isascii())
+    assert "\ufe8e" <= max(arabic) and {"الرف", "نظيف"} <= set(unicodedata.normalize("NFKC", arabic).split())
 
 
 def test_corrective_tasks_are_read_once_the_tasks_table_links_them(monkeypatch):

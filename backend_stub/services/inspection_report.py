@@ -30,7 +30,7 @@ from app.domain.attachments import IMAGE_TYPES
 from app.domain.inspections.templates import Template
 from app.domain.photo_checks import MAX_SIDE, PhotoSettings
 from app.domain.roles import Actor
-from app.i18n.locales import DEFAULT_LOCALE, SUPPORTED_LOCALES, negotiate
+from app.i18n.locales import DEFAULT_LOCALE, SUPPORTED_LOCALES, negotiate, parse_accept_language
 from backend_stub import db
 from backend_stub.services import inspections
 from backend_stub.settings import Settings
@@ -116,8 +116,6 @@ def report_locale(conn: Connection, actor: Actor, asked: str | None, accept_lang
     own = conn.execute(select(db.users.c.locale).where(db.users.c.id == actor.user_id)).scalar()
     if own in SUPPORTED_LOCALES:
         return own
-    from app.i18n.locales import parse_accept_language
-
     return negotiate(parse_accept_language(accept_language)) if accept_language else DEFAULT_LOCALE
 
 
