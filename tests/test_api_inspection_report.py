@@ -6,6 +6,7 @@ inspection and to nobody else (404, as ``GET /v1/inspections/{id}``)."""
 
 import hashlib
 import io
+import threading
 import unicodedata
 from datetime import UTC, datetime
 
@@ -193,3 +194,34 @@ def test_corrective_tasks_are_read_once_the_tasks_table_links_them(monkeypatch):
         assert corrective_tasks(conn, "insp-1") == [
             CorrectiveTask("Clean the floor", "done", sooner, None, "clean"),
             CorrectiveTask("Clear the exit", "open", later, "Chan Siu Ming 陳小明", "exit")]
+
+
+def test_the_api_answers_fast_while_reports_are_drawn(server, auth):
+    """While two reports with four full-size camera photos each (prepared by the report, seconds
+    of work) are drawn on a real server, /v1/health answers in under 0.3 s (one slow probe
+    allowed on this busy machine, none over 1 s): the drawing is off the event loop."""
+    from tests.test_api_face_offloop import _health_latencies_while
+
+    photos = []
+    for n in range(4):
+        out = io.BytesIO()
+        Image.effect_noise((3000, 2000), 30 + n).convert("RGB").save(out, "JPEG", quality=80)
+        photos.append(_upload(server, auth["hk"], out.getvalue()))
+    _inspect(server, auth, "insp-report-big", photos)
+    assert _report(server, auth["hk"], "insp-report-big").status_code == 200  # fonts ready: not measured
+
+    def work():
+        answers = []
+        threads = [threading.Thread(target=lambda: answers.append(_report(server, auth["hk"], "insp-report-big")))
+                   for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return [a.status_code for a in answers]
+
+    latencies, outcome = _health_latencies_while(server.url, work)
+    assert outcome == [[200, 200]]
+    assert len(latencies) >= 5, latencies
+    slow = sorted(x for x in latencies if x >= 0.3)
+    assert len(slow) <= 1 and max(latencies) < 1.0, f"slow /v1/health probes: {slow}"
