@@ -66,7 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    broadcasts.router,  # issue 11, broadcasts: audience count, receipts
                    saved_audiences.router,  # issue 11, bcsaved
                    inspections.templates_router, inspections.router,  # issue 12, inspscore
-                   tasks.router):  # issue 12, taskboard
+                   tasks.router,  # issue 12, taskboard
+                   inspections.stores_router):  # issue 12, inspreport: store inspection history
         v1.include_router(router)
     app.include_router(v1)
     document_errors(app)

@@ -81,6 +81,10 @@ _GATED = [
     ("GET", "/inspections/insp-x", {}),
     ("GET", f"/stores/{STORE}/tasks", {}),  # issue 12, taskboard
     ("PUT", "/chain/settings/tasks", {"json": {"corrective_due_hours": 24}}),
+    # issue 12, inspreport
+    ("GET", "/inspections/insp-x/report.pdf", {}),
+    ("GET", f"/stores/{STORE}/inspection-history", {}),
+    ("GET", "/inspection-templates/tpl-x/failing-items", {}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}

@@ -89,3 +89,14 @@ CLOSE = N_("Close")
 UPDATE_READY = N_("A new version of Shopfloor is ready.")
 # Translators: button that restarts the web app on its new version.
 RELOAD = N_("Reload")
+
+
+# Issue 12, taskboard: a task's status as the board, My tasks and the inspection report show it.
+TASK_STATUS_LABELS = {
+    "to_do": N_("To do"),
+    "in_progress": N_("Sent back: redo"),
+    "waiting_review": N_("Waiting for review"),
+    "done": N_("Done"),
+    "cant_do": N_("Can't do"),
+    "overdue": N_("Overdue"),
+}

@@ -4,9 +4,10 @@ next version. See docs/inspections.md."""
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Response
 
 from app.domain.inspections.templates import MAX_VERSION
+from app.protocol.fields import WireTime
 from app.protocol.inspections import (
     InspectionCreate,
     InspectionPublic,
@@ -14,9 +15,10 @@ from app.protocol.inspections import (
     InspectionTemplatePublic,
     InspectionTemplateUpdate,
 )
-from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
+from app.protocol.inspection_trends import StoreInspectionHistory, TemplateFailingItems
+from backend_stub.deps import CurrentUser, DbRead, DbSession, EngineDep, SettingsDep
 from backend_stub.openapi import errors
-from backend_stub.services import inspections
+from backend_stub.services import inspection_report, inspection_report_trends, inspections
 
 templates_router = APIRouter(prefix="/inspection-templates", tags=["inspections"])
 router = APIRouter(prefix="/inspections", tags=["inspections"])
@@ -58,3 +60,45 @@ def record(body: InspectionCreate, caller: CurrentUser, conn: DbSession, setting
 def get_inspection(inspection_id: str, caller: CurrentUser, conn: DbRead) -> InspectionPublic:
     """One inspection: for HQ and the managers of its store."""
     return inspections.get_inspection(conn, caller.actor, inspection_id)
+
+
+# Issue 12, inspreport: the report and trends (read only).
+REPORT_RESPONSES = {200: {"description": "The inspection report (A4 PDF)", "content": {"application/pdf": {}}},
+                    **errors(401, 404)}
+
+
+@router.get("/{inspection_id}/report.pdf", response_class=Response, responses=REPORT_RESPONSES)
+def inspection_report_pdf(inspection_id: str, caller: CurrentUser, engine: EngineDep, settings: SettingsDep,
+                          lang: str | None = Query(default=None, max_length=35,
+                                                   description="Language of the report (default: the caller's)"),
+                          accept_language: str | None = Header(default=None)) -> Response:
+    """The finished inspection as a PDF: score, pass/fail, sections, findings with their photos,
+    corrective tasks. For HQ and the managers of its store (anyone else: 404, as ``GET``).
+    A plain ``def`` route: the drawing runs in the thread pool, never on the event loop."""
+    pdf = inspection_report.report_pdf(engine, settings, caller.actor, inspection_id, lang, accept_language)
+    safe_id = "".join(c if c.isalnum() or c in "-_." else "_" for c in inspection_id)
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="inspection-{safe_id}.pdf"',
+                             "Cache-Control": "private, no-store"})
+
+
+stores_router = APIRouter(prefix="/stores", tags=["inspections"])
+Since = Query(default=None, description="Only inspections finished at or after this time")
+
+
+@stores_router.get("/{store_id}/inspection-history", responses=errors(401, 403, 404))
+def store_inspection_history(store_id: str, caller: CurrentUser, conn: DbRead,
+                             limit: int = Query(default=20, ge=1, le=inspection_report_trends.MAX_HISTORY),
+                             since: WireTime | None = Since) -> StoreInspectionHistory:
+    """The store's inspection scores over time, per template, newest first, with pass/fail: for
+    HQ and the managers who cover the store (staff and other stores' managers: 403)."""
+    return inspection_report_trends.store_history(conn, caller.actor, store_id, limit, since)
+
+
+@templates_router.get("/{template_id}/failing-items", responses=errors(401, 403, 404))
+def template_failing_items(template_id: str, caller: CurrentUser, conn: DbRead,
+                           limit: int = Query(default=20, ge=1, le=inspection_report_trends.MAX_ITEMS),
+                           since: WireTime | None = Since) -> TemplateFailingItems:
+    """The template's items failing most across the caller's stores (HQ: all), with how often and
+    where. For those who may read the template (staff 403, another area's 404)."""
+    return inspection_report_trends.failing_items(conn, caller.actor, template_id, limit, since)

@@ -5,21 +5,13 @@ waiting for review first). A tap opens the task (``task_detail``). Rules: ``app.
 
 import flet as ft
 
-from app.i18n.markers import N_
+from app.i18n.common_strings import TASK_STATUS_LABELS as STATUS_LABELS
 from app.store import queries
 from app.store.task_actions import listed
 from app.ui.chrome import frame, section
 from app.ui.context import AppContext
 
 ROUTE = "/tasks"
-STATUS_LABELS = {
-    "to_do": N_("To do"),
-    "in_progress": N_("Sent back: redo"),
-    "waiting_review": N_("Waiting for review"),
-    "done": N_("Done"),
-    "cant_do": N_("Can't do"),
-    "overdue": N_("Overdue"),
-}
 _ICONS = {"to_do": ft.Icons.RADIO_BUTTON_UNCHECKED, "in_progress": ft.Icons.REPLAY,
           "waiting_review": ft.Icons.HOURGLASS_TOP, "done": ft.Icons.CHECK_CIRCLE, "cant_do": ft.Icons.BLOCK,
           "overdue": ft.Icons.ALARM}
