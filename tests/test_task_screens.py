@@ -11,7 +11,7 @@ import flet as ft
 
 from app.domain.tasks.model import Assignees
 from app.sync import SyncEngine
-from app.ui.screens import task_detail, tasks
+from app.ui.screens import task_detail, task_new, tasks
 from tests.test_accessible_names import nameless, walk
 from tests.test_photo_prepare import camera_jpeg
 from tests.test_trades_screens import _button, _texts, device  # noqa: F401  (the fixture)
@@ -87,3 +87,46 @@ def test_staff_complete_and_the_manager_sends_a_photo_back_on_screen(server, dev
     again = task_detail.view(chan, route, task_id)
     assert chan._("Sent back: {comment}", comment="Posters are not in the picture") in _texts(again)
     assert chan._("Photos: {taken} of {wanted}", taken="0", wanted="1") in _texts(again)
+
+
+def _radio(view, value: str) -> None:
+    group = next(c for c in walk(view) if isinstance(c, ft.RadioGroup))
+    group.value = value
+    group.on_change(SimpleNamespace(control=group))
+
+
+def test_a_manager_writes_a_task_on_screen_and_the_person_chosen_gets_it(server, device):
+    """Issue 12: on the board, New task. Without anybody chosen, Put on the board is refused with
+    the reason and nothing is queued; with a title, instructions, Chan chosen, a checklist line and
+    two photos (the + tapped twice) it is saved at once, the form starts empty again, and after
+    sync Chan's My tasks lists it asking for 2 photos."""
+    manager = device("M2001", "7100")
+    notices = []
+    manager.notify = lambda message, error=False: notices.append((message, error))
+    board = tasks.view(manager)
+    assert nameless(board) == [] and manager._("New task") in " ".join(_texts(board))
+    form = task_new.view(manager)
+    assert nameless(form) == []
+    _typed(form, manager._("Title"), "Set up the mooncake display")
+    _typed(form, manager._("Instructions"), "Front table, price cards facing the door.")
+    _button(form, manager._("Put on the board")).on_click(None)
+    assert notices[-1][1] is True and _pending(manager) == []
+    _check(form, "Chan Tai Man 陳大文")
+    form = task_new.view(manager)  # choosing redraws the screen
+    _typed(form, manager._("Checklist (one item a line)"), "Price cards\n\n")
+    plus = [c for c in walk(form) if isinstance(c, ft.IconButton) and c.tooltip == manager._("One photo more")][0]
+    plus.on_click(None)
+    plus.on_click(None)
+    form = task_new.view(manager)
+    assert manager._("Photos to prove it: {count}", count="2") in _texts(form)
+    _button(form, manager._("Put on the board")).on_click(None)
+    assert _pending(manager) == ["task.create"], notices
+    fresh = task_new.view(manager)  # the next one starts empty
+    assert [c.value for c in walk(fresh) if isinstance(c, ft.TextField) and c.label == manager._("Title")] == [""]
+    SyncEngine(manager.store, manager.api).sync_once()
+    chan = device("S3001", "1111")
+    with chan.store.reading() as db:
+        row = db.execute("SELECT photos_required, checklist FROM tasks WHERE title=?",
+                         ["Set up the mooncake display"]).fetchone()
+    assert tuple(row) == (2, '["Price cards"]')
+    assert "Set up the mooncake display" in " ".join(_texts(tasks.view(chan)))

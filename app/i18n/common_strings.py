@@ -100,3 +100,12 @@ TASK_STATUS_LABELS = {
     "cant_do": N_("Can't do"),
     "overdue": N_("Overdue"),
 }
+
+# Issue 12, taskboard: the kinds of store work (the brief's).
+TASK_KIND_LABELS = {
+    "promotion_setup": N_("Promotion set-up"),
+    "display": N_("Product display"),
+    "cleaning_check": N_("Cleaning check"),
+    "equipment_repair": N_("Equipment repair"),
+    "other": N_("Other"),
+}

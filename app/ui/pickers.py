@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import flet as ft
 
+from app.domain.attendance.common import HONG_KONG
 from app.ui.context import AppContext, InputError
 from app.ui.theme import flutter_locale
 
@@ -70,6 +71,15 @@ def parse_time(ctx: AppContext, text: str) -> time:
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         return time(int(match[1]), int(match[2]))
     raise InputError(time_error(ctx))
+
+
+def day_and_time(ctx: AppContext, day_text: str, time_text: str) -> datetime | None:
+    """A typed day and time in Hong Kong (None when no day: now, or never); ``InputError`` saying
+    how to write them otherwise."""
+    day = parse_day(ctx, day_text)
+    if day is None:
+        return None
+    return datetime.combine(day, parse_time(ctx, time_text), HONG_KONG)
 
 
 def _checked_field(ctx: AppContext, label: str, value: str, on_value: Callable[[str], None],

@@ -33,6 +33,11 @@ def screen_state(ctx: AppContext, route: str, factory: Callable[[], S]) -> S:
     return ctx.screen_states[key][0]
 
 
+def forget_screen_state(ctx: AppContext, route: str) -> None:
+    """Drop the state of ``route`` (a form sent: the next one starts empty)."""
+    ctx.screen_states.pop(f"{route}:{ctx.user['id'] if ctx.user else ''}", None)
+
+
 # -- Issue 10, pickers: decision queues that follow a sync without losing what is being typed ----------
 
 #: One reason field: (the item it answers, which field of that item).

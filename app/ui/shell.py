@@ -15,7 +15,7 @@ from app.ui.redraw import keep_unchanged, look_of, marked_on_top
 from app.ui.screens import (
     approvals, availability, broadcast, broadcast_history, broadcast_receipts, broadcasts, calendar_feed, chain_settings, clock,
     delegation, face_setup, home, kiosk, login, me, my_punches, punch, rejected, requests, requests_new,
-    requests_queue, roster, shifts, staff_pins, task_detail, tasks, team, trades,
+    requests_queue, roster, shifts, staff_pins, task_detail, task_new, tasks, team, trades,
 )
 from app.ui.sync_status import SyncRunner
 
@@ -203,14 +203,15 @@ class Shell:
                        staff_pins.ROUTE: lambda: staff_pins.view(ctx), roster.ROUTE: lambda: roster.view(ctx),
                        chain_settings.ROUTE: lambda: chain_settings.view(ctx),  # issue 10, availability
                        requests_queue.ROUTE: lambda: requests_queue.view(ctx),
-                       delegation.ROUTE: lambda: delegation.view(ctx)}  # issue 10, delegation
+                       delegation.ROUTE: lambda: delegation.view(ctx),  # issue 10, delegation
+                       task_new.ROUTE: lambda: task_new.view(ctx)}  # issue 12, taskboard
         if route.startswith(requests.ROUTE + "/") and route not in routes:
             return requests.detail_view(ctx, route, route.rsplit("/", 1)[1])  # one of my requests
         if route.startswith(broadcasts.ROUTE + "/") and route.endswith(broadcast_history.SUFFIX):  # issue 11, bcsaved
             return broadcast_history.view(ctx, route, route.rsplit("/", 2)[1])
         if route.startswith(broadcasts.ROUTE + "/"):
             return broadcasts.detail_view(ctx, route, route.rsplit("/", 1)[1])  # issue 11: one broadcast
-        if route.startswith(tasks.ROUTE + "/"):
+        if route.startswith(tasks.ROUTE + "/") and route not in routes:
             return task_detail.view(ctx, route, route.rsplit("/", 1)[1])  # issue 12, taskboard: one task
         if route.startswith("/shifts/"):
             return trades.shift_view(ctx, route, route.rsplit("/", 1)[1])  # a tapped shift: trade it

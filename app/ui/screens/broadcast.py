@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 import flet as ft
 
-from app.domain.attendance.common import HONG_KONG
 from app.domain.broadcast_checks import MAX_CHOICE, MAX_CHOICES, MAX_QUESTION, Check
 from app.domain.broadcasts import NORMAL, URGENT, addressable_areas
 from app.i18n.locales import SUPPORTED_LOCALES
@@ -21,7 +20,7 @@ from app.ui import broadcast_files, shift_news
 from app.ui.chrome import big_button, frame, menu, section
 from app.ui.context import AppContext, InputError
 from app.ui.dialogs import confirm
-from app.ui.pickers import date_field, parse_day, parse_time, time_field
+from app.ui.pickers import date_field, day_and_time, time_field
 from app.ui.screen_state import screen_state
 from app.ui.screens import saved_audiences
 from app.ui.screens.broadcast_receipts import ask_server
@@ -130,8 +129,8 @@ def _send(ctx: AppContext, state: BroadcastState) -> None:
         return
 
     try:
-        send_at = _when(ctx, draft.send_day, draft.send_time)
-        expires_at = _when(ctx, draft.expire_day, draft.expire_time)
+        send_at = day_and_time(ctx, draft.send_day, draft.send_time)
+        expires_at = day_and_time(ctx, draft.expire_day, draft.expire_time)
     except InputError as exc:
         ctx.notify(exc.message, error=True)
         return
@@ -158,15 +157,6 @@ def _send(ctx: AppContext, state: BroadcastState) -> None:
     question = ctx.tr.ngettext("Send this broadcast to {count} store?", "Send this broadcast to {count} stores?",
                                len(reached))
     confirm(ctx, ctx._("Send"), ctx.tr.join(question, _count_text(ctx, state)), ctx._("Send"), send_now)
-
-
-def _when(ctx: AppContext, day_text: str, time_text: str) -> datetime | None:
-    """A typed day and time in Hong Kong (None when no day: now, or never); InputError saying how
-    to write them otherwise."""
-    day = parse_day(ctx, day_text)
-    if day is None:
-        return None
-    return datetime.combine(day, parse_time(ctx, time_text), HONG_KONG)
 
 
 def _schedule_fields(ctx: AppContext, draft: BroadcastDraft) -> list[ft.Control]:

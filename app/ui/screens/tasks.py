@@ -8,10 +8,11 @@ import flet as ft
 from app.i18n.common_strings import TASK_STATUS_LABELS as STATUS_LABELS
 from app.store import queries
 from app.store.task_actions import listed
-from app.ui.chrome import frame, section
+from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 
 ROUTE = "/tasks"
+NEW_ROUTE = ROUTE + "/new"  # issue 12, taskboard: a manager writes a task (task_new)
 _ICONS = {"to_do": ft.Icons.RADIO_BUTTON_UNCHECKED, "in_progress": ft.Icons.REPLAY,
           "waiting_review": ft.Icons.HOURGLASS_TOP, "done": ft.Icons.CHECK_CIRCLE, "cant_do": ft.Icons.BLOCK,
           "overdue": ft.Icons.ALARM}
@@ -48,4 +49,5 @@ def view(ctx: AppContext) -> ft.View:
         board = sorted(items, key=lambda i: (i["shown"] != "waiting_review", i["shown"] != "overdue", not i["open"]))
         body.append(section(ctx, ctx._("Store board"), [_tile(ctx, i, names) for i in board]
                             or [t.text(ctx._("No tasks yet."), 15)]))
+        body.append(big_button(ctx, ctx._("New task"), lambda e: ctx.page.navigate(NEW_ROUTE), icon=ft.Icons.ADD_TASK))
     return frame(ctx, ROUTE, ctx._("Tasks"), body)
