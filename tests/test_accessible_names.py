@@ -72,6 +72,9 @@ def walk(control):
 
 def spoken(control) -> str:
     """What a screen reader announces for ``control``: its label, tooltip or text inside."""
+    if isinstance(control, ft.IconButton):  # Chromium: its tooltip names nothing, its icon's label does
+        icon = control.icon
+        return (getattr(icon, "semantics_label", None) or "").strip() if isinstance(icon, ft.Icon) else ""
     if type(control) in SPOKEN_ONLY_BY:
         return next((v for a in SPOKEN_ONLY_BY[type(control)] if isinstance(v := getattr(control, a, None), str)
                      and v.strip()), "")
@@ -177,14 +180,16 @@ def test_every_pressable_control_has_an_accessible_name(signed_in, who, route):
 
 
 def test_the_check_catches_a_nameless_icon_button():
-    """The walker itself: an icon-only button or tappable icon with no tooltip/label is reported."""
+    """The walker itself: an icon-only button or tappable icon with no label is reported; an icon
+    button named only by its tooltip too (Chromium speaks the icon's label, not the tooltip)."""
     view = ft.View(route="/x", controls=[ft.Column([
         ft.ListTile(title=ft.Text("Named"), trailing=ft.Row([
             ft.IconButton(ft.Icons.CHECK, on_click=lambda e: None),
-            ft.IconButton(ft.Icons.CLOSE, tooltip="Refuse", on_click=lambda e: None)])),
+            ft.IconButton(ft.Icons.CLOSE, tooltip="Refuse", on_click=lambda e: None),
+            ft.IconButton(ft.Icon(ft.Icons.DONE, semantics_label="Accept"), tooltip="Accept", on_click=lambda e: None)])),
         ft.Container(ft.Icon(ft.Icons.SYNC), on_click=lambda e: None),
     ])])
-    assert nameless(view) == [f"IconButton({ft.Icons.CHECK})", "Container()"]
+    assert nameless(view) == [f"IconButton({ft.Icons.CHECK})", f"IconButton({ft.Icons.CLOSE})", "Container()"]
 
 
 def test_the_check_catches_a_dropdown_named_only_by_its_drawn_label():

@@ -20,7 +20,7 @@ from app.domain.access import AccessDenied
 from app.store import broadcast_files
 from app.store.queries import Broadcast
 from app.ui.capture import CaptureError, camera_photo
-from app.ui.chrome import big_button
+from app.ui.chrome import big_button, icon_button
 from app.ui.context import AppContext
 from app.ui.screen_state import screen_state
 from app.ui.screens.broadcast_receipts import ask_server
@@ -83,8 +83,7 @@ def attach_controls(ctx: AppContext, files: list[tuple[str, bytes]]) -> list[ft.
 
     rows = [ft.Row([ft.Icon(ft.Icons.PICTURE_AS_PDF if data.startswith(b"%PDF") else ft.Icons.IMAGE),
                     t.text(ctx.tr.join(name, _size(ctx, len(data))), 15, expand=True),
-                    ft.IconButton(ft.Icons.DELETE_OUTLINE, tooltip=ctx._("Remove"),
-                                  on_click=lambda e, i=i: remove(i))])
+                    icon_button(ft.Icons.DELETE_OUTLINE, ctx._("Remove"), lambda e, i=i: remove(i))])
             for i, (name, data) in enumerate(files)]
     return [t.text(ctx._("Photos and PDF files"), 15, weight=ft.FontWeight.W_600), *rows,
             ft.Row([big_button(ctx, ctx._("Take photo"), lambda e: ctx.page.run_task(_shoot, ctx, files),

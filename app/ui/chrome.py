@@ -164,6 +164,12 @@ def big_button(ctx: AppContext, label: str, on_click, *, icon=None, filled: bool
                height=ctx.display.touch)
 
 
+def icon_button(icon: ft.IconData, name: str, on_click, **kw) -> ft.IconButton:
+    """An icon button a screen reader names: in the browser only the icon's label is spoken (its
+    tooltip, shown on a long press, is not)."""
+    return ft.IconButton(ft.Icon(icon, semantics_label=name), tooltip=name, on_click=on_click, **kw)
+
+
 def menu(label: str, **kw) -> ft.Semantics:
     """A Dropdown named ``label`` for screen readers too: the browser announces a bare Dropdown
     only as "button" (its label is drawn, not spoken)."""

@@ -13,7 +13,7 @@ from app.domain.broadcasts import matches
 from app.store import queries
 from app.store.queries import Broadcast
 from app.ui import broadcast_files, shift_news, urgent
-from app.ui.chrome import big_button, frame, section
+from app.ui.chrome import big_button, frame, icon_button, section
 from app.ui.context import AppContext
 from app.ui.screen_state import screen_state
 from app.ui.screens import broadcast_history
@@ -75,7 +75,7 @@ def _search_row(ctx: AppContext, state: ReadingState) -> ft.Control:
     box = ft.TextField(label=ctx._("Search broadcasts"), value=state.typed.text, text_style=ctx.typo.style(15),
                        expand=True, on_change=lambda e: setattr(state.typed, "text", e.control.value or ""),
                        on_submit=search)
-    return ft.Row([box, ft.IconButton(ft.Icons.SEARCH, tooltip=ctx._("Search broadcasts"), on_click=search)])
+    return ft.Row([box, icon_button(ft.Icons.SEARCH, ctx._("Search broadcasts"), search)])
 
 
 def _found(ctx: AppContext, b: Broadcast, query: str) -> bool:

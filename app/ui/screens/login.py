@@ -8,6 +8,7 @@ from app.i18n import SUPPORTED_LOCALES, Translator
 from app.platform import offload
 from app.protocol import Reason
 from app.sync import NetworkError, RequestRejected, TransientError
+from app.ui.chrome import icon_button
 from app.ui.context import AppContext
 
 
@@ -40,7 +41,7 @@ def pin_field(ctx: AppContext, label: str, visible: bool = True) -> ft.TextField
     """A hidden-digits PIN field with our own show/hide button (Flutter's built-in reveal
     icon has no accessible name)."""
     t = ctx.typo
-    reveal = ft.IconButton(ft.Icons.VISIBILITY, tooltip=ctx._("Show PIN"))
+    reveal = icon_button(ft.Icons.VISIBILITY, ctx._("Show PIN"), None)
     field = ft.TextField(label=label, password=True, suffix=reveal, visible=visible,
                          keyboard_type=ft.KeyboardType.NUMBER, text_style=t.style(18), label_style=t.style(16))
 

@@ -11,7 +11,7 @@ import flet as ft
 from app.domain.tasks.model import TaskStatus, Verdict
 from app.store.task_actions import listed
 from app.ui.capture import CaptureError, camera_photo
-from app.ui.chrome import big_button, frame, section
+from app.ui.chrome import big_button, frame, icon_button, section
 from app.ui.context import AppContext
 from app.ui.punch_view import photo_box
 from app.ui.screen_state import screen_state
@@ -55,6 +55,9 @@ async def _shoot(ctx: AppContext, draft: TaskDraft) -> None:
     except CaptureError as exc:
         ctx.notify(exc.message, error=True)
         return
+    if data in draft.photos:  # the same file twice proves nothing (the rules refuse it on sending)
+        ctx.notify(ctx._("This is the same picture as one already taken. Take another."), error=True)
+        return
     draft.photos = [*draft.photos, data]
 
 
@@ -77,8 +80,8 @@ def _complete_controls(ctx: AppContext, item: dict, draft: TaskDraft) -> list[ft
                                  wanted=ctx.tr.format_number(wanted)), 15))
         rows += [ft.Row([ft.Icon(ft.Icons.IMAGE), t.text(ctx._("Photo {n}", n=ctx.tr.format_number(i + 1)), 15,
                                                           expand=True),
-                         ft.IconButton(ft.Icons.DELETE_OUTLINE, tooltip=ctx._("Remove"),
-                                       on_click=lambda e, i=i: setattr(draft, "photos", draft.photos[:i] + draft.photos[i + 1:]))])
+                         icon_button(ft.Icons.DELETE_OUTLINE, ctx._("Remove"),
+                                     lambda e, i=i: setattr(draft, "photos", draft.photos[:i] + draft.photos[i + 1:]))])
                  for i in range(len(draft.photos))]
         rows.append(big_button(ctx, ctx._("Take photo"), lambda e: ctx.page.run_task(_shoot, ctx, draft),
                                icon=ft.Icons.PHOTO_CAMERA, filled=False))

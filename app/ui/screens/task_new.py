@@ -13,7 +13,7 @@ from app.domain.tasks.model import MAX_PHOTOS, Assignees, TaskKind
 from app.i18n.common_strings import TASK_KIND_LABELS
 from app.store import queries
 from app.store.roster_view import people_at
-from app.ui.chrome import big_button, frame, menu, section
+from app.ui.chrome import big_button, frame, icon_button, menu, section
 from app.ui.context import AppContext
 from app.ui.pickers import date_field, day_and_time, time_field
 from app.ui.screen_state import forget_screen_state, screen_state
@@ -83,10 +83,12 @@ def _photos_part(ctx: AppContext, draft: NewTask) -> ft.Control:
     def step(by: int) -> None:
         draft.photos = min(max(draft.photos + by, 0), MAX_PHOTOS)
 
+    def stepper(icon, name: str, by: int) -> ft.IconButton:
+        return icon_button(icon, name, lambda e: step(by))
+
     count = ctx._("Photos to prove it: {count}", count=ctx.tr.format_number(draft.photos))
-    return ft.Row([ft.IconButton(ft.Icons.REMOVE, tooltip=ctx._("One photo fewer"), on_click=lambda e: step(-1)),
-                   ctx.typo.text(count, 15),
-                   ft.IconButton(ft.Icons.ADD, tooltip=ctx._("One photo more"), on_click=lambda e: step(1))])
+    return ft.Row([stepper(ft.Icons.REMOVE, ctx._("One photo fewer"), -1), ctx.typo.text(count, 15),
+                   stepper(ft.Icons.ADD, ctx._("One photo more"), 1)])
 
 
 def _save(ctx: AppContext, draft: NewTask) -> None:
@@ -103,7 +105,8 @@ def _save(ctx: AppContext, draft: NewTask) -> None:
 def view(ctx: AppContext) -> ft.View:
     draft = screen_state(ctx, ROUTE, NewTask)
     stores = sorted(ctx.user["store_ids"])
-    draft.store_id = draft.store_id if draft.store_id in stores else (stores[0] if stores else "")
+    if draft.store_id not in stores:  # (assigning an observable field redraws: only when it changes)
+        draft.store_id = stores[0] if stores else ""
     with ctx.store.reading() as db:
         names = queries.store_names(db)
     today = ctx.tr.to_local(ctx.tr.now()).date()
