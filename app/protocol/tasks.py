@@ -128,5 +128,6 @@ class TaskPublic(BaseModel):
     reviewed_by: str | None
     inspection_id: str | None
     finding_item_id: str | None
+    schedule_id: str | None = Field(None, description="Issue 12, taskrecur: the schedule it came from")
     photos: list[TaskPhotoPublic]
     photo_flags: list[str]
