@@ -292,6 +292,9 @@ tasks = Table(
     Column("finding_item_id", String(64)),
     # Issue 12, taskrecur: the schedule a recurring task came from (kept when it is deleted).
     Column("schedule_id", String(64)),
+    # Issue 12, taskrecur: the department (chain setting "departments") a repair was sent to.
+    Column("department_id", String(64)),
+    _ts("sent_to_department_at"),
 )
 Index("ix_tasks_photo", tasks.c.photo_sha256)
 Index("ix_tasks_store_status", tasks.c.store_id, tasks.c.status)

@@ -2,7 +2,7 @@
 
 Issue 12, taskrecur: a store's recurring task schedules (daily, or weekly on chosen weekdays,
 due at a local time, appearing a lead time before); the schedule a task came from; the tasks
-whose overdue reminder was sent (once per task).
+whose overdue reminder was sent (once per task); the department an equipment repair was sent to.
 
 Revision ID: 0023_task_schedules
 Revises: 0022_task_board
@@ -21,6 +21,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('tasks') as batch_op:
         batch_op.add_column(sa.Column('schedule_id', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('department_id', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('sent_to_department_at', sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         'task_schedules',
         sa.Column('id', sa.String(length=64), primary_key=True),
@@ -54,4 +56,5 @@ def downgrade() -> None:
     op.drop_index('ix_task_schedules_store_id', table_name='task_schedules')
     op.drop_table('task_schedules')
     with op.batch_alter_table('tasks') as batch_op:
-        batch_op.drop_column('schedule_id')
+        for name in ('schedule_id', 'department_id', 'sent_to_department_at'):
+            batch_op.drop_column(name)
