@@ -2,15 +2,16 @@
 A task passes its due time still to do: the task pass reminds its assignee and the store's
 manager once; their phones pull it and Home says "Overdue: {title}" first among the tasks; a
 colleague who is not assigned sees no such line; a second pass sends nothing more; once the task
-is sent for review the line goes. A recurring task made by a schedule reaches the phones too."""
+is sent for review the line goes. A recurring task made by a schedule reaches the phones too. An
+equipment repair sent to Facilities says "Sent to Facilities" on the phones' task lists."""
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from app.domain.tasks.model import Assignees
+from app.domain.tasks.model import Assignees, TaskKind
 from app.store.task_reminders import overdue_reminders
 from app.sync import SyncEngine
-from app.ui.screens import home
+from app.ui.screens import home, tasks
 from backend_stub.services.housekeeping import run_task_pass
 from tests.servers import server_engine
 from tests.test_trades_screens import _texts, device  # noqa: F401  (the fixture)
@@ -74,3 +75,19 @@ def test_a_recurring_task_reaches_the_phones(server, device):
     with chan.store.reading() as db:
         (row,) = db.query("SELECT * FROM tasks WHERE schedule_id = ?", [made["id"]])
     assert (row["title"], row["checklist"], row["status"]) == ("Opening checklist", '["Lights", "Till float"]', "to_do")
+
+
+def test_a_repair_sent_to_facilities_shows_on_the_board(server, device):
+    """HQ lists Facilities; the manager sends the broken fridge there; after a sync the manager's
+    board and Chan's My tasks say "Sent to Facilities"."""
+    hq, manager, chan = device("A0001", "9000"), device("M2001", "7100"), device("S3001", "1111")
+    hq.api.change_departments({"departments": [{"id": "facilities", "name": "Facilities"}]})
+    task_id = manager.actions.create_task("st-cwb", "Fridge 2 is warm", assignees=Assignees(("u-s01",)),
+                                          kind=TaskKind.EQUIPMENT_REPAIR)
+    _sync(manager)
+    sent = manager.api.send_task_to_department("st-cwb", task_id, "facilities")
+    assert sent["department_name"] == "Facilities"
+    for ctx in (manager, chan):
+        _sync(ctx)
+        line = ctx._("Sent to {department}", department="Facilities")
+        assert any(line in text for text in _texts(tasks.view(ctx))), ctx.user["id"]

@@ -239,11 +239,13 @@ def _m019_task_board(db: Database) -> None:
 
 def _m020_task_reminders(db: Database) -> None:
     """Issue 12, taskrecur: overdue reminders sent to me (a task still open after its due time),
-    shown on Home while the task is open; and the schedule a recurring task came from."""
+    shown on Home while the task is open; the schedule a recurring task came from; the
+    department an equipment repair was sent to."""
     db["task_reminders"].create({"id": str, "task_id": str, "user_id": str, "store_id": str, "title": str,
                                  "due_at": str, "reminded_at": str, "kind": str}, pk="id")
     db["task_reminders"].create_index(["user_id"])
     db["tasks"].add_column("schedule_id", str)
+    db["tasks"].add_column("department_id", str)
 
 
 MIGRATIONS: list[tuple[int, Migration]] = [
