@@ -4,7 +4,10 @@ and PostgreSQL). HQ keeps the chain's departments (PUT /v1/chain/settings/depart
 repair to "Facilities" (PUT /v1/stores/{id}/tasks/{task_id}/department): the board shows
 department_name "Facilities" and the store's phones pull the task with its department_id; it is
 taken back with null. Refused: another kind (400 task_not_repair), an unknown department (400
-task_unknown_department), staff and other stores' managers (403), a task of another store (404)."""
+task_unknown_department), a closed task (409 task_not_open), staff and other stores' managers (403),
+a task of another store (404)."""
+
+from datetime import UTC, datetime
 
 from tests.test_api_push import bearer, pull_all
 from tests.test_api_tasks import Board
@@ -54,3 +57,9 @@ def test_a_repair_is_sent_to_facilities_and_taken_back(api):
 
     back = api.put(url.format("tk-fridge"), json={"department_id": None}, headers=bearer(api, "u-sm-cwb"))
     assert (back.status_code, back.json()["department_name"]) == (200, None)
+
+    cant = {"task_id": "tk-fridge", "user_id": "u-s01", "reason": "No key to the back room",
+            "at": datetime.now(UTC).isoformat()}
+    assert board.push("u-s01", "task.cant_do", cant)["status"] == "applied"
+    closed = api.put(url.format("tk-fridge"), json={"department_id": "facilities"}, headers=bearer(api, "u-sm-cwb"))
+    assert (closed.status_code, closed.json()["code"]) == (409, "task_not_open")

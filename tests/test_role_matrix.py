@@ -90,6 +90,8 @@ _GATED = [
     ("POST", f"/stores/{STORE}/task-schedules", {"json": {}}),
     ("PUT", f"/stores/{STORE}/task-schedules/sc-x", {"json": {}}),
     ("DELETE", f"/stores/{STORE}/task-schedules/sc-x", {}),
+    ("PUT", "/chain/settings/departments", {"json": {"departments": []}}),
+    ("PUT", f"/stores/{STORE}/tasks/tk-x/department", {"json": {"department_id": None}}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}
@@ -653,3 +655,37 @@ def test_task_schedules_are_for_managers_of_the_store(world, actor, status):
     assert world.call(actor, "PUT", f"{url}/{schedule_id}", json={**_SCHEDULE, "paused": True}).json()["paused"] is True
     assert world.call(actor, "DELETE", f"{url}/{schedule_id}").status_code == 204
     assert world.count(db.task_schedules, db.task_schedules.c.id == schedule_id) == 0
+
+
+@pytest.mark.parametrize(("actor", "status"), [
+    pytest.param(a, c, id=f"PUT /v1/chain/settings/departments | {LABELS[a]} | {c}")
+    for a, c in [("staff", 403), ("sm", 403), ("am", 403), ("hq", 200)]])
+def test_departments_are_kept_by_hq(world, actor, status):
+    """The chain's departments (where an equipment repair can be sent): HQ only; else 403 forbidden_role."""
+    resp = world.call(actor, "PUT", "/chain/settings/departments",
+                      json={"departments": [{"id": "facilities", "name": "Facilities"}]})
+    assert resp.status_code == status, resp.text
+    if status == 403:
+        assert resp.json()["code"] == "forbidden_role"
+
+
+@pytest.mark.parametrize(("actor", "status"), [
+    pytest.param(a, c, id=f"PUT /v1/stores/{{id}}/tasks/{{task_id}}/department | {LABELS[a]}, at {CWB} | {c}")
+    for a, c in [("staff", 403), ("sm", 200), ("sm_other", 403), ("am", 200), ("am_other", 403), ("hq", 200)]])
+def test_repairs_are_sent_to_a_department_by_managers_of_the_store(world, actor, status):
+    """Sending an equipment repair to another department: the store's managers, its area manager
+    and HQ; staff and other stores' managers 403 forbidden_role, and the task stays where it was."""
+    from uuid import uuid4
+
+    assert world.call("hq", "PUT", "/chain/settings/departments",
+                      json={"departments": [{"id": "facilities", "name": "Facilities"}]}).status_code == 200
+    task_id = f"tk-dep-{uuid4().hex[:10]}"
+    made = world.push("sm", "task.create", {"task_id": task_id, "store_id": CWB, "title": "Fridge",
+                                            "kind": "equipment_repair", "assignees": {"role": "staff"}})
+    assert _outcome(made) == "applied", made
+    resp = world.call(actor, "PUT", f"/stores/{CWB}/tasks/{task_id}/department", json={"department_id": "facilities"})
+    assert resp.status_code == status, resp.text
+    if status == 403:
+        assert resp.json()["code"] == "forbidden_role"
+    sent_to = world.one(db.tasks, db.tasks.c.id == task_id)["department_id"]
+    assert sent_to == ("facilities" if status == 200 else None)
