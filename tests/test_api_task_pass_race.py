@@ -2,7 +2,8 @@
 PostgreSQL, each pass on its own engine, released together): a recurring task's occurrence is
 created once and emitted to the store's feed once; a task that became overdue is reminded once,
 each of its people getting one ``task_reminder`` in their feed (assignees and the store's
-manager, nobody else); a later pass sends nothing more."""
+manager, nobody else); a later pass sends nothing more. Tasks without assignees (from before
+issue 12) and tasks no longer open are not reminded."""
 
 import threading
 from datetime import UTC, datetime, timedelta
@@ -74,3 +75,20 @@ def test_two_passes_at_once_create_and_remind_once(api):
     run_task_pass(api.engine, later + timedelta(minutes=5))
     assert _feed_count(api, "task", occurrence) == 1
     assert all(_feed_count(api, "task_reminder", reminder_id(t, u)) == 1 for t, us in people.items() for u in us)
+
+
+def test_tasks_without_assignees_and_closed_ones_are_not_reminded(api):
+    """A task from before issue 12 (no assignees) and a task already sent for review are past due
+    but nobody is reminded of them."""
+    now = datetime.now(UTC)
+    board = Board(api)
+    assert board.create("tk-sent", photos_required=0, checklist=[],
+                        due_at=(now + timedelta(minutes=1)).isoformat())["status"] == "applied"
+    assert board.complete([], task_id="tk-sent", ticks=())["status"] == "applied"
+    with api.engine.begin() as conn:
+        conn.execute(db.tasks.insert().values(id="tk-legacy", store_id="st-cwb", title="Old", description="",
+                                              status="open", comment="", due_at=now + timedelta(minutes=1)))
+    run_task_pass(api.engine, now + timedelta(minutes=5))
+    with api.engine.connect() as conn:
+        assert conn.execute(select(db.task_overdue_reminders).where(
+            db.task_overdue_reminders.c.task_id.in_(["tk-sent", "tk-legacy"]))).first() is None

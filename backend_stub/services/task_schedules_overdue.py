@@ -4,7 +4,8 @@ one's pull feed, which phones show on Home ("Overdue: {title}").
 
 Exactly once per task: the task's row in ``task_overdue_reminders`` is inserted only when missing
 (whichever worker wins sends the reminders; the others and later passes send nothing). Tasks due
-longer than ``REMIND_WITHIN`` ago (from before this feature) are not reminded.
+longer than ``REMIND_WITHIN`` ago, and tasks from before issue 12 (no assignees: "anyone at the
+store"), are not reminded.
 """
 
 import hashlib
@@ -53,7 +54,7 @@ def people_to_remind(conn: Connection, row: dict, now: datetime) -> list[str]:
 def remind_overdue(conn: Connection, now: datetime) -> int:
     """Remind the people of every task that became overdue (once per task); how many tasks."""
     due = select(db.tasks).outerjoin(db.task_overdue_reminders, _R.task_id == _T.id).where(
-        _R.task_id.is_(None), _T.status.in_([s.value for s in OPEN] + ["open"]),
+        _R.task_id.is_(None), _T.status.in_([s.value for s in OPEN]), _T.assignees != "{}",
         and_(_T.due_at < now, _T.due_at >= now - REMIND_WITHIN)).order_by(_T.due_at)
     count = 0
     for row in [dict(r) for r in conn.execute(due).mappings()]:
