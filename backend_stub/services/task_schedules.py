@@ -12,7 +12,7 @@ import json
 import logging
 import uuid
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -112,6 +112,15 @@ def delete(conn: Connection, actor: Actor, store_id: str, schedule_id: str) -> N
     conn.execute(db.task_schedules.delete().where(_S.id == schedule_id))
 
 
+def _zone(name: str | None) -> ZoneInfo:
+    """The store's time zone (Hong Kong when it has none, or one this server does not know)."""
+    try:
+        return ZoneInfo(name or "Asia/Hong_Kong")
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("unknown store time zone %r; Hong Kong used", name)
+        return ZoneInfo("Asia/Hong_Kong")
+
+
 def create_due_tasks(conn: Connection, now: datetime) -> int:
     """Put every occurrence that has appeared (and was not created yet) on its store's board;
     the number of tasks created. Safe to run in several workers at once."""
@@ -125,7 +134,7 @@ def create_due_tasks(conn: Connection, now: datetime) -> int:
         except (ValueError, KeyError):
             log.warning("task schedule %s cannot be read; skipped", row["id"])
             continue
-        tz = ZoneInfo(row["timezone"] or "Asia/Hong_Kong")
+        tz = _zone(row["timezone"])
         for occ in rules.due_to_create(schedule, db.aware(row["created_at"]), now, tz):
             created += _create_occurrence(conn, row, occ, now)
     return created
