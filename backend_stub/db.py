@@ -30,8 +30,9 @@ def insert_missing(conn: Connection, table: Table, **values) -> bool:
     """Insert a row unless its primary key exists (no race between workers); True if inserted."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     keys = [c.name for c in table.primary_key.columns]
-    return conn.execute(dialect.insert(table).values(**values)
-                        .on_conflict_do_nothing(index_elements=keys)).rowcount == 1
+    # RETURNING, not rowcount: psycopg's pipelined inserts report rowcount -1 on PostgreSQL.
+    return conn.execute(dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+                        .returning(*table.primary_key.columns)).first() is not None
 
 
 def aware(value: datetime) -> datetime:
@@ -289,6 +290,11 @@ tasks = Table(
     # Corrective tasks (issue 12): the inspection and failed item they came from.
     Column("inspection_id", String(64)),
     Column("finding_item_id", String(64)),
+    # Issue 12, taskrecur: the schedule a recurring task came from (kept when it is deleted).
+    Column("schedule_id", String(64)),
+    # Issue 12, taskrecur: the department (chain setting "departments") a repair was sent to.
+    Column("department_id", String(64)),
+    _ts("sent_to_department_at"),
 )
 Index("ix_tasks_photo", tasks.c.photo_sha256)
 Index("ix_tasks_store_status", tasks.c.store_id, tasks.c.status)
@@ -713,4 +719,35 @@ task_photo_flags = Table(
     Column("photo_sha256", String(64), nullable=False),
     Column("flags", Text, nullable=False),  # JSON list of app.protocol Flag values
     _ts("checked_at", nullable=False),
+)
+
+# Issue 12, taskrecur: a store's recurring task (app.domain.tasks.schedules): the task's fields
+# (JSON ``assignees``, ``checklist``, ``weekdays`` [0 = Monday..6]), ``due_time`` "HH:MM" local
+# (the store's zone), ``lead_minutes`` before due it appears; a paused one creates nothing.
+task_schedules = Table(
+    "task_schedules", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("kind", String(32), nullable=False, server_default="other"),
+    Column("assignees", Text, nullable=False, server_default="{}"),
+    Column("checklist", Text, nullable=False, server_default="[]"),
+    Column("photos_required", Integer, nullable=False, server_default="0"),
+    Column("recurrence", String(16), nullable=False),
+    Column("weekdays", Text, nullable=False, server_default="[]"),
+    Column("due_time", String(5), nullable=False),
+    Column("lead_minutes", Integer, nullable=False, server_default="0"),
+    Column("paused", Boolean, nullable=False, server_default=sa_false()),
+    Column("created_by", String(64), nullable=False),
+    _ts("created_at", nullable=False),
+    _ts("updated_at", nullable=False),
+)
+
+# Issue 12, taskrecur: a task whose overdue reminder was sent (once per task, whichever worker).
+task_overdue_reminders = Table(
+    "task_overdue_reminders", metadata,
+    Column("task_id", String(64), ForeignKey("tasks.id"), primary_key=True),
+    _ts("reminded_at", nullable=False),
+    Column("people", Text, nullable=False, server_default="[]"),
 )

@@ -19,7 +19,8 @@ from backend_stub.openapi import document_errors
 from backend_stub.routes import auth, broadcasts, calendar, chain_settings, face, kiosk, photos, saved_audiences, sync
 from backend_stub.routes import inspections  # issue 12, inspscore
 from backend_stub.routes import tasks  # issue 12, taskboard
-from backend_stub.services.housekeeping import run_housekeeping
+from backend_stub.routes import task_schedules  # issue 12, taskrecur
+from backend_stub.services.housekeeping import TASK_PASS_SECONDS, run_housekeeping, run_task_pass
 from backend_stub.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -38,12 +39,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await asyncio.to_thread(run_housekeeping, engine, settings)
             await asyncio.sleep(3600)
 
+    async def task_loop() -> None:
+        # Issue 12, taskrecur: recurring tasks appear and overdue reminders go within a minute
+        # (every worker runs it; each task and reminder is made once). It logs its failures.
+        while True:
+            await asyncio.to_thread(run_task_pass, engine)
+            await asyncio.sleep(TASK_PASS_SECONDS)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         create_schema(engine)
-        job = asyncio.create_task(purge_loop())
+        jobs = [asyncio.create_task(purge_loop()), asyncio.create_task(task_loop())]
         yield
-        job.cancel()
+        for job in jobs:
+            job.cancel()
         engine.dispose()
 
     app = FastAPI(title="Shopfloor API", version="1", lifespan=lifespan)
@@ -67,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    saved_audiences.router,  # issue 11, bcsaved
                    inspections.templates_router, inspections.router,  # issue 12, inspscore
                    tasks.router,  # issue 12, taskboard
+                   task_schedules.router,  # issue 12, taskrecur
                    inspections.stores_router):  # issue 12, inspreport: store inspection history
         v1.include_router(router)
     app.include_router(v1)

@@ -85,6 +85,13 @@ _GATED = [
     ("GET", "/inspections/insp-x/report.pdf", {}),
     ("GET", f"/stores/{STORE}/inspection-history", {}),
     ("GET", "/inspection-templates/tpl-x/failing-items", {}),
+    # issue 12, taskrecur
+    ("GET", f"/stores/{STORE}/task-schedules", {}),
+    ("POST", f"/stores/{STORE}/task-schedules", {"json": {}}),
+    ("PUT", f"/stores/{STORE}/task-schedules/sc-x", {"json": {}}),
+    ("DELETE", f"/stores/{STORE}/task-schedules/sc-x", {}),
+    ("PUT", "/chain/settings/departments", {"json": {"departments": []}}),
+    ("PUT", f"/stores/{STORE}/tasks/tk-x/department", {"json": {"department_id": None}}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}
@@ -618,3 +625,67 @@ def test_the_task_board_is_for_managers_of_the_store(world, actor, status):
     assert resp.status_code == status, resp.text
     if status == 403:
         assert resp.json()["code"] == "forbidden_role"
+
+
+# ---- issue 12, taskrecur: recurring task schedules -------------------------------------------
+
+_SCHEDULE = {"title": "Opening checklist", "assignees": {"role": "staff"}, "recurrence": "daily", "due_time": "09:30"}
+
+
+@pytest.mark.parametrize(("actor", "status"), [
+    pytest.param(a, c, id=f"POST+GET+PUT+DELETE /v1/stores/{{id}}/task-schedules | {LABELS[a]}, at {CWB} | {c}")
+    for a, c in [("staff", 403), ("sm", 201), ("sm_other", 403), ("am", 201), ("am_other", 403), ("hq", 201)]])
+def test_task_schedules_are_for_managers_of_the_store(world, actor, status):
+    """A store's recurring tasks: its managers, its area manager and HQ add, list, change and delete
+    them; staff and other stores' managers get 403 forbidden_role on each, and nothing is stored."""
+    url = f"/stores/{CWB}/task-schedules"
+    made = world.call(actor, "POST", url, json=_SCHEDULE)
+    assert made.status_code == status, made.text
+    if status == 403:
+        assert made.json()["code"] == "forbidden_role"
+        theirs = world.call("sm", "POST", url, json=_SCHEDULE).json()["id"]
+        for method, path, kw in (("GET", url, {}), ("PUT", f"{url}/{theirs}", {"json": _SCHEDULE}),
+                                 ("DELETE", f"{url}/{theirs}", {})):
+            resp = world.call(actor, method, path, **kw)
+            assert (resp.status_code, resp.json()["code"]) == (403, "forbidden_role"), (method, resp.text)
+        assert world.count(db.task_schedules, db.task_schedules.c.id == theirs) == 1
+        return
+    schedule_id = made.json()["id"]
+    assert schedule_id in [s["id"] for s in world.call(actor, "GET", url).json()]
+    assert world.call(actor, "PUT", f"{url}/{schedule_id}", json={**_SCHEDULE, "paused": True}).json()["paused"] is True
+    assert world.call(actor, "DELETE", f"{url}/{schedule_id}").status_code == 204
+    assert world.count(db.task_schedules, db.task_schedules.c.id == schedule_id) == 0
+
+
+@pytest.mark.parametrize(("actor", "status"), [
+    pytest.param(a, c, id=f"PUT /v1/chain/settings/departments | {LABELS[a]} | {c}")
+    for a, c in [("staff", 403), ("sm", 403), ("am", 403), ("hq", 200)]])
+def test_departments_are_kept_by_hq(world, actor, status):
+    """The chain's departments (where an equipment repair can be sent): HQ only; else 403 forbidden_role."""
+    resp = world.call(actor, "PUT", "/chain/settings/departments",
+                      json={"departments": [{"id": "facilities", "name": "Facilities"}]})
+    assert resp.status_code == status, resp.text
+    if status == 403:
+        assert resp.json()["code"] == "forbidden_role"
+
+
+@pytest.mark.parametrize(("actor", "status"), [
+    pytest.param(a, c, id=f"PUT /v1/stores/{{id}}/tasks/{{task_id}}/department | {LABELS[a]}, at {CWB} | {c}")
+    for a, c in [("staff", 403), ("sm", 200), ("sm_other", 403), ("am", 200), ("am_other", 403), ("hq", 200)]])
+def test_repairs_are_sent_to_a_department_by_managers_of_the_store(world, actor, status):
+    """Sending an equipment repair to another department: the store's managers, its area manager
+    and HQ; staff and other stores' managers 403 forbidden_role, and the task stays where it was."""
+    from uuid import uuid4
+
+    assert world.call("hq", "PUT", "/chain/settings/departments",
+                      json={"departments": [{"id": "facilities", "name": "Facilities"}]}).status_code == 200
+    task_id = f"tk-dep-{uuid4().hex[:10]}"
+    made = world.push("sm", "task.create", {"task_id": task_id, "store_id": CWB, "title": "Fridge",
+                                            "kind": "equipment_repair", "assignees": {"role": "staff"}})
+    assert _outcome(made) == "applied", made
+    resp = world.call(actor, "PUT", f"/stores/{CWB}/tasks/{task_id}/department", json={"department_id": "facilities"})
+    assert resp.status_code == status, resp.text
+    if status == 403:
+        assert resp.json()["code"] == "forbidden_role"
+    sent_to = world.one(db.tasks, db.tasks.c.id == task_id)["department_id"]
+    assert sent_to == ("facilities" if status == 200 else None)

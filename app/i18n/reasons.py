@@ -151,6 +151,10 @@ REASON_MESSAGES = MessageMap(
         "task_bad_review": N_("Approve the task, or choose the photos to send back."),
         "task_comment_required": N_("Say what is wrong with each photo you send back."),
         "task_own_work": N_("Someone else must review a task you completed."),
+        # Issue 12, taskrecur: a recurring task's schedule.
+        "task_bad_schedule": N_("Choose when the task comes back: every day, or weekly on at least one weekday, appearing at most 6 days before it is due."),
+        "task_not_repair": N_("Only an equipment repair can be sent to another department."),
+        "task_unknown_department": N_("There is no such department. HQ keeps the list of departments."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

@@ -16,6 +16,8 @@ from app.domain import saved_audiences  # issue 11, bcsaved
 from app.domain.inspections import scoring as inspection_scoring, templates as inspection_templates  # issue 12, inspscore
 from app.domain import photo_checks  # issue 12, photoprep
 from app.domain.tasks import transitions as task_rules  # issue 12, taskboard
+from app.domain.tasks import schedules as task_schedules  # issue 12, taskrecur
+from app.domain.tasks import departments as task_departments  # issue 12, taskrecur
 from app.domain.requests import kinds as request_kinds
 
 
@@ -181,6 +183,10 @@ class Reason(StrEnum):
     TASK_BAD_REVIEW = task_rules.REASON_BAD_REVIEW
     TASK_COMMENT_REQUIRED = task_rules.REASON_COMMENT_REQUIRED
     TASK_OWN_WORK = task_rules.REASON_OWN_WORK
+    # -- issue 12, taskrecur: a recurring task's schedule (app.domain.tasks.schedules) --------
+    TASK_BAD_SCHEDULE = task_schedules.REASON_BAD_SCHEDULE
+    TASK_NOT_REPAIR = task_departments.REASON_NOT_REPAIR
+    TASK_UNKNOWN_DEPARTMENT = task_departments.REASON_UNKNOWN_DEPARTMENT
 
 
 class Flag(StrEnum):

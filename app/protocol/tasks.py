@@ -128,5 +128,8 @@ class TaskPublic(BaseModel):
     reviewed_by: str | None
     inspection_id: str | None
     finding_item_id: str | None
+    schedule_id: str | None = Field(None, description="Issue 12, taskrecur: the schedule it came from")
+    department_id: str | None = Field(None, description="Issue 12, taskrecur: the department a repair was sent to")
+    department_name: str | None = Field(None, description="Its name in the chain's departments (the board: \"Sent to ...\")")
     photos: list[TaskPhotoPublic]
     photo_flags: list[str]

@@ -237,6 +237,17 @@ def _m019_task_board(db: Database) -> None:
     db.execute("UPDATE tasks SET status='to_do' WHERE status='open'")
 
 
+def _m020_task_reminders(db: Database) -> None:
+    """Issue 12, taskrecur: overdue reminders sent to me (a task still open after its due time),
+    shown on Home while the task is open; the schedule a recurring task came from; the
+    department an equipment repair was sent to."""
+    db["task_reminders"].create({"id": str, "task_id": str, "user_id": str, "store_id": str, "title": str,
+                                 "due_at": str, "reminded_at": str, "kind": str}, pk="id")
+    db["task_reminders"].create_index(["user_id"])
+    db["tasks"].add_column("schedule_id", str)
+    db["tasks"].add_column("department_id", str)
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -257,6 +268,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (17, _m017_broadcast_attachments),  # issue 11, bcattach
     (18, _m018_broadcast_checks),  # issue 11, bccheck
     (19, _m019_task_board),  # issue 12, taskboard
+    (20, _m020_task_reminders),  # issue 12, taskrecur
 ]
 
 

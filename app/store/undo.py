@@ -44,6 +44,7 @@ TABLES = {
     "open_shift_claim": "open_shift_claims",
     "broadcast_ack": "broadcast_acks",  # issue 11, broadcasts
     "broadcast_reminder": "broadcast_reminders",  # issue 11, bcfollow
+    "task_reminder": "task_reminders",  # issue 12, taskrecur: overdue reminders
 }
 
 #: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group

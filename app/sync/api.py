@@ -213,6 +213,23 @@ class ApiClient:
         """Issue 12, photoprep: HQ sets what task photos keep (GPS, camera time) and the time gap allowed."""
         return self._authed("PUT", "/chain/settings/photos", json=settings).json()
 
+    def task_schedules(self, store_id: str) -> list[dict]:
+        """Issue 12, taskrecur: a store's recurring tasks (its managers; online only)."""
+        return self._authed("GET", f"/stores/{store_id}/task-schedules").json()
+
+    def add_task_schedule(self, store_id: str, schedule: dict) -> dict:
+        """Issue 12, taskrecur: add a recurring task; ``ApiError`` with its reason if refused."""
+        return self._authed("POST", f"/stores/{store_id}/task-schedules", json=schedule).json()
+
+    def change_departments(self, settings: dict) -> dict:
+        """Issue 12, taskrecur: HQ sets the chain's departments (``{"departments": [{id, name}]}``)."""
+        return self._authed("PUT", "/chain/settings/departments", json=settings).json()
+
+    def send_task_to_department(self, store_id: str, task_id: str, department_id: str | None) -> dict:
+        """Issue 12, taskrecur: a manager sends an equipment repair to a department (None: back)."""
+        return self._authed("PUT", f"/stores/{store_id}/tasks/{task_id}/department",
+                            json={"department_id": department_id}).json()
+
     # -- issue 11, broadcasts: the audience count and receipts need the server ------------------
     def broadcast_audience_count(self, audience: dict) -> dict:
         """How many people an audience reaches, per store (online only; ``ApiError`` if refused)."""

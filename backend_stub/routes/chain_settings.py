@@ -13,13 +13,14 @@ from fastapi import APIRouter, Body
 from app.domain.access import AccessDenied
 from app.domain.availability import AvailabilityInvalid
 from app.domain.photo_checks import PHOTO_SETTINGS
+from app.domain.tasks.departments import DEPARTMENTS
 from app.domain.tasks.model import TASK_SETTINGS
 from app.domain.urgent_repeats import URGENT_REPEATS
 from app.protocol import Reason
 from backend_stub.deps import CurrentUser, DbRead, DbSession
 from backend_stub.errors import BadRequest, Forbidden
 from backend_stub.openapi import errors
-from backend_stub.services import availability, photo_checks, task_board, urgent_repeats
+from backend_stub.services import availability, photo_checks, task_board, task_departments, urgent_repeats
 
 router = APIRouter(prefix="/chain", tags=["chain"])
 
@@ -29,7 +30,8 @@ def chain_settings(caller: CurrentUser, conn: DbRead) -> dict[str, Any]:
     """The chain's settings, with the defaults filled in."""
     return {**availability.settings_view(conn), URGENT_REPEATS: urgent_repeats.load(conn).to_dict(),
             PHOTO_SETTINGS: photo_checks.load(conn).to_dict(),  # issue 12, photoprep
-            TASK_SETTINGS: task_board.load_settings(conn).to_dict()}  # issue 12, taskboard
+            TASK_SETTINGS: task_board.load_settings(conn).to_dict(),  # issue 12, taskboard
+            DEPARTMENTS: task_departments.load(conn).to_dict()}  # issue 12, taskrecur
 
 
 def _change(change, caller, conn, body: dict[str, Any]) -> dict[str, Any]:
@@ -67,3 +69,10 @@ def change_task_settings(caller: CurrentUser, conn: DbSession, body: dict[str, A
     """Issue 12, taskboard: HQ sets how many hours a corrective task (from a failed inspection
     item) has before it is overdue (``corrective_due_hours``, 1..336, default 24)."""
     return _change(task_board.change_settings, caller, conn, body)
+
+
+@router.put("/settings/departments", responses=errors(400, 401, 403))
+def change_departments(caller: CurrentUser, conn: DbSession, body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+    """Issue 12, taskrecur: HQ sets the chain's departments an equipment repair can be sent to
+    (``{"departments": [{"id": "facilities", "name": "Facilities"}]}``, at most 30, names unique)."""
+    return _change(task_departments.change, caller, conn, body)

@@ -12,7 +12,7 @@ from app.protocol.tasks import TaskPublic
 from backend_stub.deps import CurrentUser, DbRead
 from backend_stub.errors import Forbidden
 from backend_stub.openapi import errors
-from backend_stub.services import task_board
+from backend_stub.services import task_board, task_departments
 
 router = APIRouter(prefix="/stores", tags=["tasks"])
 
@@ -25,6 +25,7 @@ def store_tasks(store_id: str, caller: CurrentUser, conn: DbRead,
     """The store's board: every task by due time, with the status shown (``overdue`` derived
     from the due time and now); for managers of the store, its area manager and HQ."""
     try:
-        return task_board.board(conn, caller.actor, store_id, datetime.now(UTC), status)
+        board = task_board.board(conn, caller.actor, store_id, datetime.now(UTC), status)
+        return task_departments.named(conn, board)  # issue 12, taskrecur: "Sent to Facilities"
     except AccessDenied as exc:
         raise Forbidden(Reason(exc.reason), exc.message) from None

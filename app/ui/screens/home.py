@@ -6,6 +6,7 @@ import flet as ft
 
 from app.domain import attendance
 from app.store import queries
+from app.store.task_reminders import overdue_reminders  # issue 12, taskrecur
 from app.ui import not_acknowledged, shift_news
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
@@ -34,6 +35,20 @@ def clock_status(ctx: AppContext, punches: list[attendance.Punch]) -> str:
     return ctx._("Clocked in since {time}", time=ctx.tr.format_time(since, "short")) if since else ctx._("Clocked in")
 
 
+def _task_section(ctx: AppContext, open_tasks: list, overdue: list) -> ft.Control:
+    """Open tasks; issue 12, taskrecur: those I was reminded of (past due, still open) first."""
+    t = ctx.typo
+    task_rows = [ft.Row([ft.Icon(ft.Icons.ALARM, size=18, color=ft.Colors.RED_900),
+                         # Translators: Home, a task past its due time; {title} is the task's title.
+                         t.text(ctx._("Overdue: {title}", title=r.title), 15, expand=True, color=ft.Colors.RED_900,
+                                weight=ft.FontWeight.W_600)]) for r in overdue[:5]]
+    task_rows += [ft.Row([ft.Icon(ft.Icons.RADIO_BUTTON_UNCHECKED, size=18), t.text(task.title, 15, expand=True)])
+                  for task in open_tasks[:5]]
+    # Translators: section title; {count} is the number of open tasks.
+    return section(ctx, ctx._("Open tasks ({count})", count=ctx.tr.format_number(len(open_tasks))),
+                   task_rows or [t.text(ctx._("Nothing to do right now."), 15)])
+
+
 def view(ctx: AppContext) -> ft.View:
     t, user = ctx.typo, ctx.user
     with ctx.store.reading() as db:
@@ -42,6 +57,7 @@ def view(ctx: AppContext) -> ft.View:
         reminded = queries.reminded_ids(db, user["id"])  # issue 11, bcfollow: those first
         store_names = queries.store_names(db)
         open_tasks = queries.tasks(db, user["store_ids"], open_only=True)
+        overdue = overdue_reminders(db, user["id"])  # issue 12, taskrecur
         punches = queries.punches(db, [user["id"]], ctx.tr.now() - timedelta(days=2))
     unread.sort(key=lambda b: b.id not in reminded)
     clocked_out = attendance.state_of(punches) is attendance.AttendanceState.OUT
@@ -79,11 +95,7 @@ def view(ctx: AppContext) -> ft.View:
     body.append(section(ctx, title, items))
     if (late := not_acknowledged.home_section(ctx, store_names)) is not None:  # issue 11, bcfollow
         body.append(late)
-    task_rows = [ft.Row([ft.Icon(ft.Icons.RADIO_BUTTON_UNCHECKED, size=18), t.text(task.title, 15, expand=True)])
-                 for task in open_tasks[:5]]
-    # Translators: section title; {count} is the number of open tasks.
-    body.append(section(ctx, ctx._("Open tasks ({count})", count=ctx.tr.format_number(len(open_tasks))),
-                        task_rows or [t.text(ctx._("Nothing to do right now."), 15)]))
+    body.append(_task_section(ctx, open_tasks, overdue))
     if ctx.is_manager:  # the manager's own clock, shifts and tasks live here, not in the bar
         body.append(ft.Row([
             big_button(ctx, ctx._("Clock"), lambda e: ctx.page.navigate("/clock"), icon=ft.Icons.FINGERPRINT, filled=False),

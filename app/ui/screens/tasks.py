@@ -8,6 +8,7 @@ import flet as ft
 from app.i18n.common_strings import TASK_STATUS_LABELS as STATUS_LABELS
 from app.store import queries
 from app.store.task_actions import listed
+from app.store.task_reminders import department_names  # issue 12, taskrecur
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 
@@ -22,7 +23,16 @@ def status_text(ctx: AppContext, shown: str) -> str:
     return ctx._(STATUS_LABELS.get(shown, shown))
 
 
-def _tile(ctx: AppContext, item: dict, names: dict[str, str]) -> ft.Control:
+def _sent_to(ctx: AppContext, row: dict, departments: dict[str, str]) -> str:
+    """Issue 12, taskrecur: where an equipment repair was sent ("" when not sent)."""
+    department = row.get("department_id")
+    if not department:
+        return ""
+    # Translators: a task on the board; {department} is a department of the chain, e.g. "Facilities".
+    return ctx._("Sent to {department}", department=departments.get(department, department))
+
+
+def _tile(ctx: AppContext, item: dict, names: dict[str, str], departments: dict[str, str] | None = None) -> ft.Control:
     t, row, shown = ctx.typo, item["row"], item["shown"]
     due = ctx.tr.format_datetime(item["task"].due_at, "short") if item["task"].due_at else ""
     late = shown == "overdue"
@@ -31,6 +41,7 @@ def _tile(ctx: AppContext, item: dict, names: dict[str, str]) -> ft.Control:
                         color=ft.Colors.RED_900 if late else ft.Colors.GREEN_800 if shown == "done" else None),
         title=t.text(row["title"], 16),
         subtitle=t.text(ctx.tr.join(status_text(ctx, shown), names.get(row["store_id"], ""), due,
+                                    _sent_to(ctx, row, departments or {}),
                                     ctx._("waiting to sync") if row["sync_state"] == "pending" else ""), 13,
                         color=ft.Colors.RED_900 if late else None),
         on_click=lambda e, tid=row["id"]: ctx.page.navigate(f"{ROUTE}/{tid}"),
@@ -42,12 +53,13 @@ def view(ctx: AppContext) -> ft.View:
     with ctx.store.reading() as db:
         items = listed(db, user["id"], user["role"], user["store_ids"], ctx.tr.now())
         names = queries.store_names(db)
+        departments = department_names(db)
     mine = [i for i in items if i["mine"] and i["shown"] != "done"]
-    body: list[ft.Control] = [section(ctx, ctx._("My tasks"), [_tile(ctx, i, names) for i in mine]
+    body: list[ft.Control] = [section(ctx, ctx._("My tasks"), [_tile(ctx, i, names, departments) for i in mine]
                                       or [t.text(ctx._("Nothing to do right now."), 15)])]
     if ctx.is_manager:
         board = sorted(items, key=lambda i: (i["shown"] != "waiting_review", i["shown"] != "overdue", not i["open"]))
-        body.append(section(ctx, ctx._("Store board"), [_tile(ctx, i, names) for i in board]
+        body.append(section(ctx, ctx._("Store board"), [_tile(ctx, i, names, departments) for i in board]
                             or [t.text(ctx._("No tasks yet."), 15)]))
         body.append(big_button(ctx, ctx._("New task"), lambda e: ctx.page.navigate(NEW_ROUTE), icon=ft.Icons.ADD_TASK))
     return frame(ctx, ROUTE, ctx._("Tasks"), body)
