@@ -75,6 +75,12 @@ def may_read_photo(actor: Actor, uploaded_by: str, citing_store_ids: Iterable[st
     return actor.role.is_manager and any(actor.covers(s) for s in citing_store_ids)
 
 
+def may_read_example_photo(actor: Actor, task_store_ids: Iterable[str]) -> bool:
+    """Issue 12: a task's example photo shows how the work should look: everyone working at the
+    task's store reads it (the people asked to do it are among them)."""
+    return any(actor.covers(s) for s in task_store_ids)
+
+
 def may_read_certificate(actor: Actor, uploaded_by: str, readers: Iterable[str]) -> bool:
     """Issue 10, delegation: a sick-leave certificate is medical data, read only by its uploader
     and ``readers`` (the requester and the people on the request's route, delegates in effect

@@ -77,6 +77,7 @@ REASON_MESSAGES = MessageMap(
         "processing_failed": N_("The server could not process this action. Please tell your manager."),
         # Sign-in protection (issue 7, auth part).
         "login_throttled": N_("Too many wrong PINs. Please wait before trying again."),
+        "reports_busy": N_("Other reports are being made right now. Try again in a few seconds."),
         "account_locked": N_("Too many wrong PINs: this account is locked. Ask your manager to unlock it."),
         "device_bound": N_("This phone is signed in to another person. They must log out on it first, "
                             "or a manager can sign them out."),

@@ -78,6 +78,7 @@ class Reason(StrEnum):
     PROCESSING_FAILED = "processing_failed"
     # Sign-in protection (issue 7, auth part): PIN guessing and device binding.
     LOGIN_THROTTLED = "login_throttled"
+    REPORTS_BUSY = "reports_busy"  # issue 12: every report slot is drawing (429 with Retry-After)
     ACCOUNT_LOCKED = "account_locked"
     DEVICE_BOUND = "device_bound"
     # -- issue 8, team-approvals: a correction needs a reason (app.domain.approvals) ----

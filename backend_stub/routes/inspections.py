@@ -16,7 +16,9 @@ from app.protocol.inspections import (
     InspectionTemplateUpdate,
 )
 from app.protocol.inspection_trends import StoreInspectionHistory, TemplateFailingItems
+from app.protocol import Reason
 from backend_stub.deps import CurrentUser, DbRead, DbSession, EngineDep, SettingsDep
+from backend_stub.errors import TooManyRequests
 from backend_stub.openapi import errors
 from backend_stub.services import inspection_report, inspection_report_trends, inspections
 
@@ -64,7 +66,8 @@ def get_inspection(inspection_id: str, caller: CurrentUser, conn: DbRead) -> Ins
 
 # Issue 12, inspreport: the report and trends (read only).
 REPORT_RESPONSES = {200: {"description": "The inspection report (A4 PDF)", "content": {"application/pdf": {}}},
-                    **errors(401, 404)}
+                    **errors(401, 404, 429)}
+REPORT_RETRY_S = 5  # a report draws in about a second or two
 
 
 @router.get("/{inspection_id}/report.pdf", response_class=Response, responses=REPORT_RESPONSES)
@@ -75,7 +78,11 @@ def inspection_report_pdf(inspection_id: str, caller: CurrentUser, engine: Engin
     """The finished inspection as a PDF: score, pass/fail, sections, findings with their photos,
     corrective tasks. For HQ and the managers of its store (anyone else: 404, as ``GET``).
     A plain ``def`` route: the drawing runs in the thread pool, never on the event loop."""
-    pdf = inspection_report.report_pdf(engine, settings, caller.actor, inspection_id, lang, accept_language)
+    try:
+        pdf = inspection_report.report_pdf(engine, settings, caller.actor, inspection_id, lang, accept_language)
+    except inspection_report.ReportsBusy:
+        raise TooManyRequests(Reason.REPORTS_BUSY, "Other reports are being drawn; try again shortly.",
+                              REPORT_RETRY_S) from None
     safe_id = "".join(c if c.isalnum() or c in "-_." else "_" for c in inspection_id)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="inspection-{safe_id}.pdf"',

@@ -190,6 +190,10 @@ def gather(conn: Connection, settings: Settings, actor: Actor,
             corrective_tasks(conn, inspection_id))
 
 
+class ReportsBusy(Exception):
+    """Every report slot is drawing: the caller is told to come back (429), no thread waits."""
+
+
 def report_pdf(engine: Engine, settings: Settings, actor: Actor, inspection_id: str, lang: str | None = None,
                accept_language: str | None = None) -> bytes:
     """The PDF of one inspection, for a caller who may see it (else ``NotFound``). Blocking:
@@ -197,12 +201,18 @@ def report_pdf(engine: Engine, settings: Settings, actor: Actor, inspection_id: 
     from app.i18n import Translator
     from backend_stub.services import inspection_report_pdf
 
-    with engine.connect().execution_options(readonly=True) as conn, conn.begin():
-        inspection, store, inspector, template, photos, tasks = gather(conn, settings, actor, inspection_id)
-        locale = report_locale(conn, actor, lang, accept_language)
-    with _renders:
+    # The slot first, then the reading: a flood of requests neither holds threads waiting for a
+    # slot nor holds every photo in memory while it waits (probe12).
+    if not _renders.acquire(blocking=False):
+        raise ReportsBusy()
+    try:
+        with engine.connect().execution_options(readonly=True) as conn, conn.begin():
+            inspection, store, inspector, template, photos, tasks = gather(conn, settings, actor, inspection_id)
+            locale = report_locale(conn, actor, lang, accept_language)
         report = _report(inspection, store, inspector, template, photos)
         return inspection_report_pdf.render(report, tasks, Translator(locale), settings.data_dir / "cache")
+    finally:
+        _renders.release()
 
 
 def render_gathered(report: InspectionReport, tasks: Sequence[CorrectiveTask], locale: str = "en") -> bytes:

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.engine import Connection
 
-from app.domain.access import may_read_photo
+from app.domain.access import may_read_example_photo, may_read_photo
 from app.domain.attachments import IMAGE_TYPES
 from app.domain.roles import Actor
 from app.protocol import Reason
@@ -53,6 +53,12 @@ def require_own_photos(conn: Connection, shas: Iterable[str | None], uploader_id
         raise Rejected(Reason.UNSUPPORTED_MEDIA_TYPE, "A file of this action is not a photo.")
 
 
+def example_stores(conn: Connection, sha: str) -> set[str]:
+    """Stores of the tasks showing the photo as their example (a photo sent for a task stays its
+    sender's and the managers')."""
+    return set(conn.execute(select(db.tasks.c.store_id).where(db.tasks.c.example_photo_sha256 == sha)).scalars())
+
+
 def citing_stores(conn: Connection, sha: str) -> set[str]:
     """Stores of the punches and tasks that cite the photo."""
     punches = select(db.punches.c.store_id).where(_citing_punches(sha))
@@ -67,6 +73,8 @@ def may_read(conn: Connection, actor: Actor, sha: str, uploaded_by: str) -> bool
     if may_read_photo(actor, uploaded_by, ()):
         return True  # the uploader or HQ: no need to look for citing records
     if actor.role.is_manager and may_read_photo(actor, uploaded_by, citing_stores(conn, sha)):
+        return True
+    if may_read_example_photo(actor, example_stores(conn, sha)):  # issue 12: what to do, for the store
         return True
     return broadcast_attachments.may_read(conn, actor, sha, uploaded_by)  # issue 11, bcattach
 

@@ -59,6 +59,9 @@ def public(row: dict, photo_rows: list[dict]) -> dict:
     return out
 
 
+CORRECTIVE_PREFIX = "ct-"  # a corrective task's id: this prefix + a digest of inspection and item
+
+
 def _load(conn: Connection, task_id: str) -> dict:
     row = conn.execute(select(db.tasks).where(_T.id == task_id).with_for_update()).mappings().first()
     if row is None:
@@ -68,7 +71,17 @@ def _load(conn: Connection, task_id: str) -> dict:
 
 def _emit(conn: Connection, task_id: str) -> None:
     row = dict(conn.execute(select(db.tasks).where(_T.id == task_id)).mappings().one())
-    emit(conn, "task", task_id, public(row, _photo_rows(conn, task_id)), audience="store", store_ids=[row["store_id"]])
+    # A corrective task carries an inspection's finding (the inspector's note): the store's
+    # managers', as the inspection itself is; any other task is the whole store's.
+    audience = "managers" if row["inspection_id"] else "store"
+    emit(conn, "task", task_id, public(row, _photo_rows(conn, task_id)), audience=audience, store_ids=[row["store_id"]])
+
+
+def _when_done(row: dict, event_time: datetime) -> datetime:
+    """When a completion or a can't-do happened: the server's estimate of the phone's moment
+    (never the time the phone wrote in the payload), and never before the task existed."""
+    created = row["created_at"] and db.aware(row["created_at"])
+    return max(event_time, created) if created else event_time
 
 
 def _is_assignee(conn: Connection, task: Task, user_id: str, now: datetime) -> bool:
@@ -87,6 +100,8 @@ def create(conn: Connection, p: p_.TaskCreate, actor: Actor, now: datetime, *, i
     """A manager of the store puts a task on its board (``inspection``: the finding of a
     corrective task, which also needs an "after" photo)."""
     require_manager_of(actor, [p.store_id])
+    if inspection is None and p.task_id.startswith(CORRECTIVE_PREFIX):  # ids the inspections make
+        raise Rejected(Reason.INVALID_PAYLOAD, f"Task ids starting {CORRECTIVE_PREFIX!r} are the inspections'.")
     assignees = Assignees(tuple(p.assignees.user_ids), p.assignees.role, p.assignees.on_shift)
     task = Task(p.task_id, p.store_id, p.title, assignees, p.instructions, p.example_photo_sha256, p.due_at,
                 p.kind, tuple(p.checklist), p.photos_required, after_photo)
@@ -131,7 +146,7 @@ def add_corrective(conn: Connection, inspection_id: str, store_id: str, inspecto
     """Issue 12: a failed inspection item's corrective task on the store's board, linked to the
     finding, for the store's manager on duty (else its managers; else any store manager there),
     due by the chain's setting, closed only with an "after" photo."""
-    task_id = "ct-" + hashlib.sha256(f"{inspection_id}:{item_id}".encode()).hexdigest()[:32]
+    task_id = CORRECTIVE_PREFIX + hashlib.sha256(f"{inspection_id}:{item_id}".encode()).hexdigest()[:32]
     managers = _store_managers(conn, store_id, finished_at)
     assignees = Assignees(user_ids=managers) if managers else Assignees(role=Role.STORE_MANAGER.value)
     row = dict(id=task_id, store_id=store_id, title=label, description=note, due_at=load_settings(conn).due(finished_at),
@@ -152,17 +167,17 @@ def complete(conn: Connection, p: p_.TaskComplete, actor: Actor, event_time: dat
     row = _load(conn, p.task_id)
     require_store(actor, row["store_id"])
     before = to_domain(row, _photo_rows(conn, p.task_id))
-    shas = p.photos()
-    after = rules.complete(before, p.user_id, _is_assignee(conn, before, p.user_id, event_time), shas,
+    shas, when = p.photos(), _when_done(row, event_time)
+    after = rules.complete(before, p.user_id, _is_assignee(conn, before, p.user_id, when), shas,
                            set(p.checklist_ticks))
     photo_refs.require_own_photos(conn, shas, actor.user_id)
     for position, sha in enumerate(shas):
         flags = photo_checks.check_task_photo(conn, p.task_id, sha, event_time)
         conn.execute(db.task_photos.insert().values(
             task_id=p.task_id, photo_sha256=sha, round=after.round, position=position, verdict="pending",
-            flags=json.dumps(flags), sent_by=p.user_id, sent_at=p.completed_at))
+            flags=json.dumps(flags), sent_by=p.user_id, sent_at=when))
     conn.execute(db.tasks.update().where(_T.id == p.task_id).values(
-        status=after.status.value, completed_by=p.user_id, completed_at=p.completed_at, comment=p.comment,
+        status=after.status.value, completed_by=p.user_id, completed_at=when, comment=p.comment,
         photo_sha256=shas[0] if shas else None, checklist_ticks=json.dumps(sorted(set(p.checklist_ticks))),
         round=after.round, cant_do_reason=None, version=row["version"] + 1))
     _emit(conn, p.task_id)
@@ -173,10 +188,10 @@ def cant_do(conn: Connection, p: p_.TaskCantDo, actor: Actor, event_time: dateti
     require_self(actor, p.user_id)
     row = _load(conn, p.task_id)
     require_store(actor, row["store_id"])
-    before = to_domain(row, _photo_rows(conn, p.task_id))
-    after = rules.cant_do(before, _is_assignee(conn, before, p.user_id, event_time), p.reason)
+    before, when = to_domain(row, _photo_rows(conn, p.task_id)), _when_done(row, event_time)
+    after = rules.cant_do(before, _is_assignee(conn, before, p.user_id, when), p.reason)
     conn.execute(db.tasks.update().where(_T.id == p.task_id).values(
-        status=after.status.value, completed_by=p.user_id, completed_at=p.at, cant_do_reason=p.reason,
+        status=after.status.value, completed_by=p.user_id, completed_at=when, cant_do_reason=p.reason,
         version=row["version"] + 1))
     _emit(conn, p.task_id)
 
