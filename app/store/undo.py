@@ -44,6 +44,8 @@ TABLES = {
     "open_shift_claim": "open_shift_claims",
     "broadcast_ack": "broadcast_acks",  # issue 11, broadcasts
     "broadcast_reminder": "broadcast_reminders",  # issue 11, bcfollow
+    "inspection_template": "inspection_templates",  # issue 12, insprun
+    "inspection": "inspections",  # issue 12, insprun
 }
 
 #: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group
