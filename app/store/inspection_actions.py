@@ -139,7 +139,7 @@ class InspectionActions:
                                                      mocked=fix.mocked))
         finished = {
             "id": draft_id, "template_id": template.id, "template_version": template.version,
-            "store_id": row["store_id"], "inspector_id": self.actor.user_id, "finished_at": finished_at.isoformat(),
+            "template_name": template.name, "store_id": row["store_id"], "inspector_id": self.actor.user_id, "finished_at": finished_at.isoformat(),
             **where, "score": result.percent, "section_scores": json.dumps(result.sections),
             "passed": int(result.passed), "critical_failed": json.dumps(list(result.critical_failed)),
             "findings": json.dumps([{**f.__dict__, "photos": list(f.photos)} for f in result.findings]),

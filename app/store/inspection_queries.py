@@ -69,7 +69,7 @@ def finished(db, store_ids: list[str], limit: int = 50) -> list[dict]:
     marks = ",".join("?" * len(store_ids)) or "''"
     out = []
     for row in db.query(
-            f"SELECT i.*, s.name AS store_name, t.name AS template_name FROM inspections i"
+            f"SELECT i.*, s.name AS store_name, coalesce(t.name, i.template_name) AS template_name FROM inspections i"
             f" LEFT JOIN stores s ON s.id = i.store_id LEFT JOIN inspection_templates t ON t.id = i.template_id"
             f" WHERE i.store_id IN ({marks}) ORDER BY i.finished_at DESC LIMIT ?", [*store_ids, limit]):
         out.append({**row, **{k: json.loads(row[k] or "null") for k in

@@ -252,7 +252,7 @@ def _m021_inspections(db: Database) -> None:
     db["inspections"].create({"id": str, "template_id": str, "template_version": int, "store_id": str,
                               "inspector_id": str, "finished_at": str, "received_at": str, "geofence": str,
                               "distance_m": float, "score": float, "section_scores": str, "passed": int,
-                              "critical_failed": str, "findings": str, "answers": str,
+                              "critical_failed": str, "findings": str, "answers": str, "template_name": str,
                               "sync_state": str}, pk="id")
     db.execute("CREATE INDEX IF NOT EXISTS ix_inspections_store ON inspections(store_id, finished_at)")
 

@@ -230,7 +230,9 @@ def record_inspection(conn: Connection, actor: Actor, body: InspectionCreate, no
         _insert(conn, actor, body, now, max_accuracy_m)
         kept = _inspection_public(_kept(conn, actor, body.id))
         # issue 12, insprun: the result to the phones of those who may read it (HQ, the store's managers)
-        emit(conn, "inspection", body.id, kept, audience="managers", store_ids=[body.store_id])
+        # (with the template's name: store managers' phones do not hold templates)
+        emit(conn, "inspection", body.id, {**kept, "template_name": _template_of(conn, body).name},
+             audience="managers", store_ids=[body.store_id])
         return kept
     return _inspection_public(_kept(conn, actor, body.id))
 
