@@ -2,7 +2,8 @@
 Island's area manager sees the stores he covers with the templates usable there; the inspection
 screen asks item by item, saves each answer at once and shows the live score, the sections and
 the critical-failure verdict; Finish queues it (waiting to sync), and after sync the result shows
-the server's score and pass/fail and fetches the PDF report for the share sheet. The store's
+the server's score and pass/fail and fetches the PDF report for the share sheet (in a browser:
+opens a report link that works without the app's token). The store's
 manager reads the result. A refused inspection is back in progress with the reason. Every
 pressable control has a spoken name."""
 
@@ -127,6 +128,17 @@ def test_an_area_manager_inspects_on_screen_and_reads_the_result(server, device)
     state = inspection_result.ReportState()
     asyncio.run(inspection_result.share_report(am, state, draft_id))
     assert state.problem is None and saved[f"inspection-{draft_id}.pdf"].startswith(b"%PDF")
+
+    opened = []
+
+    class Launcher:
+        async def launch_url(self, url, web_only_window_name=None):
+            opened.append(url)
+
+    am.page.web, am.page.data["url_launcher"] = True, Launcher()  # the same screen in a browser
+    web = inspection_result.ReportState()
+    asyncio.run(inspection_result.share_report(am, web, draft_id))
+    assert opened == [web.link] and httpx.get(web.link).content.startswith(b"%PDF")  # no token needed
 
     manager = device("M2001", "7100")
     listing = inspections.view(manager)

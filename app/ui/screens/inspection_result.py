@@ -2,8 +2,9 @@
 after sync, the score and pass/fail as the server gave them, the critical-failure verdict, the
 section scores, where the phone was (the clock-in geofence rules) and each finding with its note
 (repeated ones marked). Its PDF report (``GET /v1/inspections/{id}/report.pdf``, in the reader's
-language) is fetched with the person's sign-in and handed to the system's save/share sheet (on the
-web: the browser's download, which opens it). Nothing is decided here.
+language) is fetched with the person's sign-in and handed to the system's save/share sheet; on the
+web the browser opens a short-lived report link (``POST .../report-link``) in a new tab. Nothing is
+decided here.
 """
 
 import json
@@ -28,6 +29,7 @@ class ReportState:
 
     loading: bool = False
     problem: str | None = None
+    link: str | None = None  # on the web: the last link opened (shown to copy)
 
 
 def _template(db, inspection: dict) -> Template | None:
@@ -49,8 +51,17 @@ def _where(ctx: AppContext, i: dict) -> str:
 
 
 async def share_report(ctx: AppContext, state: ReportState, inspection_id: str) -> None:
-    """Fetch the report and hand it to the save/share sheet (the browser's download on the web)."""
+    """On the web: a report link (valid 10 minutes) opened by the browser in a new tab, and shown
+    to copy. On a phone or desktop: the PDF, fetched with the sign-in, handed to the system's
+    save/share sheet."""
     state.loading, state.problem = True, None
+    if getattr(ctx.page, "web", False):
+        link, problem = await ask_server(ctx, lambda: ctx.api.inspection_report_link(inspection_id, ctx.tr.locale))
+        state.loading, state.problem, state.link = False, problem, link
+        if link is not None:
+            await ctx.page.data.setdefault("url_launcher", ft.UrlLauncher()).launch_url(
+                link, web_only_window_name="_blank")
+        return
     data, problem = await ask_server(ctx, lambda: ctx.api.inspection_report(inspection_id, ctx.tr.locale))
     state.loading, state.problem = False, problem
     if data is not None:
@@ -81,6 +92,9 @@ def _report(ctx: AppContext, i: dict) -> list[ft.Control]:
         icon=ft.Icons.SHARE, disabled=state.loading)]
     if state.problem:
         rows.append(t.text(state.problem, 14, color=ft.Colors.RED_900))
+    if state.link:
+        rows += [t.text(ctx._("The report opened in a new tab. Its link works for 10 minutes:"), 14),
+                 ft.Text(state.link, selectable=True, size=12 * ctx.display.scale)]
     return rows
 
 
