@@ -126,11 +126,6 @@ class InspectionActions:
             store = list(db.query("SELECT * FROM stores WHERE id=?", [row["store_id"]]))
         result = score(template, answers)  # AccessDenied: what is missing, as the server would say
         finished_at = self._now()
-        where = {"geofence": None, "distance_m": None}
-        if fix is not None and store:
-            s = store[0]
-            decision = decide(fix, Fence(s["id"], s["latitude"], s["longitude"], s["radius_m"]), now=finished_at)
-            where = {"geofence": decision.verdict.value, "distance_m": round(decision.distance_m, 1)}
         p = InspectionCreate(
             id=draft_id, template_id=template.id, template_version=template.version, store_id=row["store_id"],
             finished_at=finished_at, answers=[InspectionAnswer(**_as_dict(a)) for a in answers],
@@ -139,8 +134,9 @@ class InspectionActions:
                                                      mocked=fix.mocked))
         finished = {
             "id": draft_id, "template_id": template.id, "template_version": template.version,
-            "template_name": template.name, "store_id": row["store_id"], "inspector_id": self.actor.user_id, "finished_at": finished_at.isoformat(),
-            **where, "score": result.percent, "section_scores": json.dumps(result.sections),
+            "template_name": template.name, "store_id": row["store_id"], "inspector_id": self.actor.user_id,
+            "finished_at": finished_at.isoformat(), **_where(fix, store[0] if store else None, finished_at),
+            "score": result.percent, "section_scores": json.dumps(result.sections),
             "passed": int(result.passed), "critical_failed": json.dumps(list(result.critical_failed)),
             "findings": json.dumps([{**f.__dict__, "photos": list(f.photos)} for f in result.findings]),
             "answers": json.dumps([_as_dict(a) for a in answers]), "sync_state": "pending"}
@@ -152,6 +148,14 @@ class InspectionActions:
             db["inspections"].upsert(finished, pk="id")
 
         return self._record("inspection.record", p, f"inspection:{draft_id}", write)
+
+
+def _where(fix: Fix | None, store: Mapping | None, at) -> dict:
+    """Where the phone was, by the clock-in geofence rules, as the server records it."""
+    if fix is None or store is None:
+        return {"geofence": None, "distance_m": None}
+    decision = decide(fix, Fence(store["id"], store["latitude"], store["longitude"], store["radius_m"]), now=at)
+    return {"geofence": decision.verdict.value, "distance_m": round(decision.distance_m, 1)}
 
 
 def _kept_photos(store, answers: list[Answer]) -> list[tuple[str, object, int]]:
