@@ -87,8 +87,9 @@ def _value_controls(ctx: AppContext, state: RunState, draft_id: str, item: Item,
     value = None if answer is None or answer.not_applicable else answer.value
     put = lambda v: _save(ctx, state, lambda: ctx.actions.answer_item(draft_id, item.id, v))  # noqa: E731
     if item.kind is ItemKind.YES_NO:
-        return [ft.Row([big_button(ctx, ctx._("Yes"), lambda e: put(True), filled=value is True),
-                        big_button(ctx, ctx._("No"), lambda e: put(False), filled=value is False)], wrap=True)]
+        return [ft.Row([ft.Semantics(selected=value is chosen, content=big_button(
+            ctx, label, lambda e, v=chosen: put(v), filled=value is chosen))  # the chosen one: filled, "selected"
+            for label, chosen in ((ctx._("Yes"), True), (ctx._("No"), False))], wrap=True)]
     if item.kind is ItemKind.SCORE:
         return [menu(ctx._("Score (0 to {top})", top=ctx.tr.format_number(item.max_score)),
                      value=None if value is None else str(value),
