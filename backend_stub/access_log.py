@@ -21,11 +21,13 @@ from backend_stub.errors import internal_error_json
 logger = logging.getLogger("backend_stub.access")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _CALENDAR_TOKEN = re.compile(r"^(/v1/calendar/)[^/]*")
+#: Issue 12, insprun: an inspection report link (``/v1/inspection-reports/{link}.pdf``) is one too.
+_REPORT_LINK = re.compile(r"^(/v1/inspection-reports/)[^/]*")
 
 
 def loggable_path(path: str) -> str:
-    """``path`` with a calendar feed token masked (the path is the feed's only credential)."""
-    return _CALENDAR_TOKEN.sub(r"\1[masked]", path)
+    """``path`` with a calendar feed token or a report link masked (each is its own credential)."""
+    return _REPORT_LINK.sub(r"\1[masked]", _CALENDAR_TOKEN.sub(r"\1[masked]", path))
 
 
 def _request_id(scope: Scope) -> str:

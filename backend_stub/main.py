@@ -77,7 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    inspections.templates_router, inspections.router,  # issue 12, inspscore
                    tasks.router,  # issue 12, taskboard
                    task_schedules.router,  # issue 12, taskrecur
-                   inspections.stores_router):  # issue 12, inspreport: store inspection history
+                   inspections.stores_router,  # issue 12, inspreport: store inspection history
+                   inspections.links_router):  # issue 12, insprun: report links a browser opens
         v1.include_router(router)
     app.include_router(v1)
     document_errors(app)

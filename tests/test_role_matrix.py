@@ -9,11 +9,13 @@ an allowed write happened and a refused one changed nothing. The store is Causew
 """
 
 from datetime import datetime, timedelta
+from uuid import uuid4
 
 import pytest
 
 from app.domain.attendance import HONG_KONG
 from backend_stub import db
+from backend_stub.access_log import loggable_path
 from backend_stub.services.biometrics import CONSENT_TEXT_VERSION
 from tests.role_world import (BAD_TOKENS, LABELS, OTHER_STORE, SCENARIOS, SIGNING_KEY, STORE, SUBJECTS, World,
                               new_image, punch_payload, sha)
@@ -92,6 +94,7 @@ _GATED = [
     ("DELETE", f"/stores/{STORE}/task-schedules/sc-x", {}),
     ("PUT", "/chain/settings/departments", {"json": {"departments": []}}),
     ("PUT", f"/stores/{STORE}/tasks/tk-x/department", {"json": {"department_id": None}}),
+    ("POST", "/inspections/insp-x/report-link", {}),  # issue 12, insprun
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}
@@ -689,3 +692,62 @@ def test_repairs_are_sent_to_a_department_by_managers_of_the_store(world, actor,
         assert resp.json()["code"] == "forbidden_role"
     sent_to = world.one(db.tasks, db.tasks.c.id == task_id)["department_id"]
     assert sent_to == ("facilities" if status == 200 else None)
+# ---- issue 12, insprun: inspections finished on phones, and report links for a browser -----------
+
+_WALK = {"name": "Matrix walk", "sections": [{"id": "s", "title": "Floor", "items": [
+    {"id": "ok", "label": "Floor is clean", "kind": "yes_no"}]}]}
+
+
+def _finished_inspection(world, store: str) -> dict:
+    """A chain-wide template (by HQ) and a finished inspection of ``store`` with it (not sent)."""
+    made = world.call("hq", "POST", "/inspection-templates", json=_WALK)
+    assert made.status_code == 201, made.text
+    return {"id": f"in-m-{uuid4().hex[:10]}", "template_id": made.json()["id"], "template_version": 1,
+            "store_id": store, "finished_at": datetime.now(HONG_KONG).isoformat(),
+            "answers": [{"item_id": "ok", "value": True}]}
+
+
+@pytest.mark.parametrize(("actor", "outcome"), [
+    pytest.param(a, o, id=f"push inspection.record | {LABELS[a]}, at {CWB} | {o}")
+    for a, o in [("staff", "forbidden_role"), ("sm", "forbidden_role"), ("sm_other", "forbidden_role"),
+                 ("am", "applied"), ("am_other", "forbidden_role"), ("hq", "applied")]])
+def test_inspections_from_phones_are_recorded_for_area_managers_of_the_store_and_hq(world, actor, outcome):
+    """inspection.record is POST /v1/inspections: the area manager covering the store and HQ;
+    anyone else is refused (forbidden_role) and nothing is kept."""
+    body = _finished_inspection(world, CWB)
+    result = world.push(actor, "inspection.record", body)
+    assert _outcome(result) == outcome, result
+    assert world.count(db.inspections, db.inspections.c.id == body["id"]) == (outcome == "applied")
+
+
+@pytest.mark.parametrize(("actor", "status"), [
+    pytest.param(a, c, id=f"POST /v1/inspections/{{id}}/report-link | {LABELS[a]}, at {CWB} | {c}")
+    for a, c in [("staff", 404), ("colleague", 404), ("sm", 200), ("sm_other", 404), ("am", 200),
+                 ("am_other", 404), ("hq", 200)]])
+def test_report_links_are_for_those_who_may_read_the_report(world, actor, status):
+    """A report link: for HQ, the area manager covering the store and the store's managers (as the
+    report itself); anyone else 404 not_found, as an unknown inspection."""
+    body = _finished_inspection(world, CWB)
+    assert _outcome(world.push("hq", "inspection.record", body)) == "applied"
+    resp = world.call(actor, "POST", f"/inspections/{body['id']}/report-link")
+    assert resp.status_code == status, resp.text
+    if status == 404:
+        assert resp.json()["code"] == "not_found"
+    else:
+        assert resp.json()["url"].startswith("/v1/inspection-reports/")
+
+
+def test_a_report_link_opens_without_a_token_and_a_forged_one_does_not(world):
+    """The link alone opens the PDF (a browser sends no token) and is masked in the access log; a
+    tampered link or an access token used as one is 401 token_invalid."""
+    body = _finished_inspection(world, CWB)
+    assert _outcome(world.push("hq", "inspection.record", body)) == "applied"
+    url = world.call("am", "POST", f"/inspections/{body['id']}/report-link").json()["url"]
+    opened = world.http.get(url.removeprefix("/v1"))
+    assert opened.status_code == 200 and opened.content.startswith(b"%PDF"), opened.text[:200]
+    assert loggable_path(url) == "/v1/inspection-reports/[masked]"  # the link never reaches the log
+    token = world.actors["am"].token
+    for forged in (url.replace("/inspection-reports/", "/inspection-reports/x"),
+                   f"/v1/inspection-reports/{token}.pdf"):
+        refused = world.http.get(forged.removeprefix("/v1"))
+        assert refused.status_code == 401 and refused.json()["code"] == "token_invalid", refused.text

@@ -131,3 +131,11 @@ class InspectionPublic(BaseModel):
     critical_failed: list[str]
     findings: list[FindingPublic]
     answers: list[InspectionAnswer]
+
+
+class InspectionReportLink(BaseModel):
+    """Issue 12, insprun: a link a browser opens to the report without the app's token
+    (``/v1/inspection-reports/{link}.pdf``, relative to the server), and until when it works."""
+
+    url: str
+    expires_at: datetime

@@ -532,4 +532,9 @@ from app.protocol.tasks import TASK_PAYLOADS, TaskComplete  # noqa: E402,F401  (
 
 PAYLOADS.update(TASK_PAYLOADS)
 
+# Issue 12, insprun: an inspection finished on a phone: the body of POST /v1/inspections.
+from app.protocol.inspections import InspectionCreate  # noqa: E402  (imports Id, LocationFix above)
+
+PAYLOADS["inspection.record"] = InspectionCreate
+
 

@@ -23,6 +23,7 @@ from app.store.database import Locked
 from app.store.clock import DeviceClock
 from app.store import broadcast_files, queries
 from app.store.outbox import enqueue
+from app.store.inspection_actions import InspectionActions
 from app.store.task_actions import TaskBoardActions
 from app.store.undo import remember
 
@@ -32,7 +33,7 @@ def _translations_json(p: m.BroadcastCreate | m.BroadcastEdit) -> str:
     return json.dumps({code: t.model_dump() for code, t in p.translations.items()})
 
 
-class Actions(TaskBoardActions):  # issue 12, taskboard: the task actions
+class Actions(TaskBoardActions, InspectionActions):  # issue 12, taskboard and insprun
     """Everything a signed-in user can do, offline."""
 
     def __init__(self, store: Locked, clock: DeviceClock, actor: Actor) -> None:
@@ -219,6 +220,11 @@ def keep_photo(store: Locked, blob: bytes) -> tuple[str, Path]:
     if not path.exists():
         path.write_bytes(blob)  # an orphan file, if the action never comes, is harmless
     return sha, path
+
+
+def photo_path(store: Locked, sha: str) -> Path:
+    """Where a photo taken here is kept (issue 12, insprun: an inspection's, queued on Finish)."""
+    return _photos_dir(store) / sha
 
 
 def local_photo(store: Locked, sha: str) -> bytes | None:

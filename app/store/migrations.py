@@ -246,6 +246,24 @@ def _m020_task_reminders(db: Database) -> None:
     db["task_reminders"].create_index(["user_id"])
     db["tasks"].add_column("schedule_id", str)
     db["tasks"].add_column("department_id", str)
+def _m021_inspections(db: Database) -> None:
+    """Issue 12, insprun: inspections on the phone. ``inspection_templates``: the current version
+    of each template this person may inspect with, as pulled (``sections`` JSON). ``inspection_drafts``:
+    an inspection in progress, never pulled or pushed (kept apart from pulled tables, so a fresh
+    pull never drops one): its own copy of the template version it started with (``template``
+    JSON) and its ``answers`` (JSON, saved at each change). ``inspections``: finished ones, queued
+    here (``sync_state``) or as the server scored them (pulled)."""
+    db["inspection_templates"].create({"id": str, "name": str, "area": str, "version": int, "pass_mark": float,
+                                       "sections": str, "written_by": str, "written_at": str}, pk="id")
+    db["inspection_drafts"].create({"id": str, "template_id": str, "template_version": int, "template": str,
+                                    "store_id": str, "inspector_id": str, "started_at": str, "updated_at": str,
+                                    "answers": str}, pk="id")
+    db["inspections"].create({"id": str, "template_id": str, "template_version": int, "store_id": str,
+                              "inspector_id": str, "finished_at": str, "received_at": str, "geofence": str,
+                              "distance_m": float, "score": float, "section_scores": str, "passed": int,
+                              "critical_failed": str, "findings": str, "answers": str, "template_name": str,
+                              "sync_state": str}, pk="id")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_inspections_store ON inspections(store_id, finished_at)")
 
 
 MIGRATIONS: list[tuple[int, Migration]] = [
@@ -269,6 +287,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (18, _m018_broadcast_checks),  # issue 11, bccheck
     (19, _m019_task_board),  # issue 12, taskboard
     (20, _m020_task_reminders),  # issue 12, taskrecur
+    (21, _m021_inspections),  # issue 12, insprun
 ]
 
 

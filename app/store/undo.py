@@ -45,6 +45,8 @@ TABLES = {
     "broadcast_ack": "broadcast_acks",  # issue 11, broadcasts
     "broadcast_reminder": "broadcast_reminders",  # issue 11, bcfollow
     "task_reminder": "task_reminders",  # issue 12, taskrecur: overdue reminders
+    "inspection_template": "inspection_templates",  # issue 12, insprun
+    "inspection": "inspections",  # issue 12, insprun
 }
 
 #: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group

@@ -309,6 +309,20 @@ class ApiClient:
     def kiosk_pin(self, store_id: str, staff_no: str, pin: str) -> dict:
         return self._authed("POST", f"/kiosk/{store_id}/pin", json={"staff_no": staff_no, "pin": pin}).json()
 
+    def inspection_report(self, inspection_id: str, lang: str | None = None) -> bytes:
+        """Issue 12, insprun: a finished inspection's PDF report (``RequestRejected`` not_found:
+        not on the server yet, or not ours to see)."""
+        return self._authed("GET", f"/inspections/{inspection_id}/report.pdf",
+                            params={"lang": lang} if lang else None).content
+
+    def inspection_report_link(self, inspection_id: str, lang: str | None = None) -> str:
+        """Issue 12, insprun: a short-lived address of the report that a browser opens without
+        our token (absolute)."""
+        resp = self._authed("POST", f"/inspections/{inspection_id}/report-link",
+                            params={"lang": lang} if lang else None)
+        origin = str(self._http.base_url).rstrip("/").removesuffix("/v1")
+        return origin + resp.json()["url"]
+
     def photo(self, sha256: str) -> bytes | None:
         """A stored photo's bytes, or ``None`` when it is not there for us (not uploaded yet, or
         not ours to see: the server answers both with 404)."""

@@ -16,6 +16,7 @@ from app.ui.screens import (
     approvals, availability, broadcast, broadcast_history, broadcast_receipts, broadcasts, calendar_feed, chain_settings, clock,
     delegation, face_setup, home, kiosk, login, me, my_punches, punch, rejected, requests, requests_new,
     requests_queue, roster, shifts, staff_pins, task_detail, task_new, tasks, team, trades,
+    inspections,  # issue 12, insprun
 )
 from app.ui.sync_status import SyncRunner
 
@@ -126,7 +127,8 @@ class Shell:
 
     # -- status / sync ------------------------------------------------------------------
     #: Screens without input fields: safe to redraw when a sync brings new data.
-    READ_ONLY = ("/home", "/clock", "/shifts", "/tasks", "/me", "/team", "/sync", "/me/requests")
+    READ_ONLY = ("/home", "/clock", "/shifts", "/tasks", "/me", "/team", "/sync", "/me/requests",
+                 "/inspections")  # issue 12, insprun: the list (one inspection has fields)
 
     def _status_changed(self) -> None:
         refresh_status(self.ctx)
@@ -204,13 +206,16 @@ class Shell:
                        chain_settings.ROUTE: lambda: chain_settings.view(ctx),  # issue 10, availability
                        requests_queue.ROUTE: lambda: requests_queue.view(ctx),
                        delegation.ROUTE: lambda: delegation.view(ctx),  # issue 10, delegation
-                       task_new.ROUTE: lambda: task_new.view(ctx)}  # issue 12, taskboard
+                       task_new.ROUTE: lambda: task_new.view(ctx),  # issue 12, taskboard
+                       inspections.ROUTE: lambda: inspections.view(ctx)}  # issue 12, insprun
         if route.startswith(requests.ROUTE + "/") and route not in routes:
             return requests.detail_view(ctx, route, route.rsplit("/", 1)[1])  # one of my requests
         if route.startswith(broadcasts.ROUTE + "/") and route.endswith(broadcast_history.SUFFIX):  # issue 11, bcsaved
             return broadcast_history.view(ctx, route, route.rsplit("/", 2)[1])
         if route.startswith(broadcasts.ROUTE + "/"):
             return broadcasts.detail_view(ctx, route, route.rsplit("/", 1)[1])  # issue 11: one broadcast
+        if ctx.is_manager and route.startswith(inspections.ROUTE + "/"):  # issue 12, insprun: one inspection
+            return inspections.detail_view(ctx, route, route.rsplit("/", 1)[1])
         if route.startswith(tasks.ROUTE + "/") and route not in routes:
             return task_detail.view(ctx, route, route.rsplit("/", 1)[1])  # issue 12, taskboard: one task
         if route.startswith("/shifts/"):

@@ -11,16 +11,17 @@ from app.protocol.fields import WireTime
 from app.protocol.inspections import (
     InspectionCreate,
     InspectionPublic,
+    InspectionReportLink,
     InspectionTemplateCreate,
     InspectionTemplatePublic,
     InspectionTemplateUpdate,
 )
 from app.protocol.inspection_trends import StoreInspectionHistory, TemplateFailingItems
 from app.protocol import Reason
-from backend_stub.deps import CurrentUser, DbRead, DbSession, EngineDep, SettingsDep
+from backend_stub.deps import CurrentUser, DbRead, DbSession, EngineDep, SettingsDep, load_actor
 from backend_stub.errors import TooManyRequests
 from backend_stub.openapi import errors
-from backend_stub.services import inspection_report, inspection_report_trends, inspections
+from backend_stub.services import inspection_report, inspection_report_links, inspection_report_trends, inspections
 
 templates_router = APIRouter(prefix="/inspection-templates", tags=["inspections"])
 router = APIRouter(prefix="/inspections", tags=["inspections"])
@@ -78,15 +79,51 @@ def inspection_report_pdf(inspection_id: str, caller: CurrentUser, engine: Engin
     """The finished inspection as a PDF: score, pass/fail, sections, findings with their photos,
     corrective tasks. For HQ and the managers of its store (anyone else: 404, as ``GET``).
     A plain ``def`` route: the drawing runs in the thread pool, never on the event loop."""
+    return _pdf_response(_drawn(lambda: inspection_report.report_pdf(
+        engine, settings, caller.actor, inspection_id, lang, accept_language)), inspection_id)
+
+
+def _drawn(draw) -> bytes:
+    """The report drawn, or 429 reports_busy at once when every slot is drawing (probe12)."""
     try:
-        pdf = inspection_report.report_pdf(engine, settings, caller.actor, inspection_id, lang, accept_language)
+        return draw()
     except inspection_report.ReportsBusy:
         raise TooManyRequests(Reason.REPORTS_BUSY, "Other reports are being drawn; try again shortly.",
                               REPORT_RETRY_S) from None
+
+
+def _pdf_response(pdf: bytes, inspection_id: str) -> Response:
     safe_id = "".join(c if c.isalnum() or c in "-_." else "_" for c in inspection_id)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="inspection-{safe_id}.pdf"',
                              "Cache-Control": "private, no-store"})
+
+
+# Issue 12, insprun: a link to the report that a browser opens without the app's token.
+@router.post("/{inspection_id}/report-link", responses=errors(401, 404))
+def inspection_report_link(inspection_id: str, caller: CurrentUser, conn: DbRead, settings: SettingsDep,
+                           lang: str | None = Query(default=None, max_length=35,
+                                                    description="Language of the report (default: the caller's)")
+                           ) -> InspectionReportLink:
+    """A link to the report, valid for 10 minutes, for whoever may read it (anyone else: 404)."""
+    return inspection_report_links.issue(conn, settings, caller.actor, inspection_id, lang,
+                                         inspection_report_links.now())
+
+
+links_router = APIRouter(prefix="/inspection-reports", tags=["inspections"])
+
+
+@links_router.get("/{link}.pdf", response_class=Response, responses={**REPORT_RESPONSES, **errors(401, 404)})
+def inspection_report_by_link(link: str, engine: EngineDep, settings: SettingsDep) -> Response:
+    """The report through a link from ``report-link`` (no token: the link is the credential).
+    The person is checked again as they are now; a forged or expired link is 401."""
+    user_id, inspection_id, lang = inspection_report_links.read(settings, link)
+    with engine.connect() as conn:
+        loaded = load_actor(conn, user_id)
+    if loaded is None:
+        raise inspection_report_links.not_found(inspection_id)
+    return _pdf_response(_drawn(lambda: inspection_report.report_pdf(engine, settings, loaded[0], inspection_id, lang)),
+                         inspection_id)
 
 
 stores_router = APIRouter(prefix="/stores", tags=["inspections"])

@@ -16,11 +16,14 @@ from typing import Any
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.engine import Connection
 
-from app.domain.roles import Actor
+from app.domain.roles import Actor, Role
 from app.protocol import Reason
 from backend_stub import db, feed_order
 from backend_stub.engine import insert_changes
 from backend_stub.errors import BadRequest
+
+#: Issue 12, insprun: who pulls inspection templates (those who inspect stores).
+INSPECTORS = (Role.AREA_MANAGER, Role.HQ_ADMIN)
 
 
 def _json_default(value: Any) -> Any:
@@ -133,6 +136,10 @@ def visible_to(actor: Actor):
         # (managers and the person pull the full record instead).
         (and_(c.audience == "colleagues", c.store_id.in_(stores), c.user_id != actor.user_id)
          if not actor.role.is_manager else false()),
+        # Issue 12, insprun: inspection templates, for the area managers and HQ covering a store
+        # of the template's area (no store: a chain-wide template, for all of them).
+        (and_(c.audience == "inspectors", c.store_id.is_(None) | c.store_id.in_(stores))
+         if actor.role in INSPECTORS else false()),
     )
 
 

@@ -25,6 +25,7 @@ from app.protocol.inspections import InspectionCreate, InspectionTemplateCreate,
 from backend_stub import db
 from backend_stub.errors import BadRequest, Conflict, Forbidden, NotFound
 from backend_stub.services import task_board  # issue 12, taskboard: corrective tasks
+from backend_stub.services.changes import emit
 
 _WRITERS = (Role.AREA_MANAGER, Role.HQ_ADMIN)
 
@@ -77,7 +78,18 @@ def _add_version(conn: Connection, template: Template, actor: Actor, now: dateti
     conn.execute(db.inspection_template_versions.insert().values(
         template_id=template.id, version=template.version, body=json.dumps(template.as_dict()),
         written_by=actor.user_id, written_at=now))
-    return _public(template, actor.user_id, now)
+    public = _public(template, actor.user_id, now)
+    _emit_template(conn, public)
+    return public
+
+
+def _emit_template(conn: Connection, public: dict) -> None:
+    """Issue 12, insprun: the current version to the phones of those who may inspect with it
+    (``inspectors``: area managers and HQ covering a store of its area; chain-wide: all of them)."""
+    area = public["area"]
+    store_ids = ([None] if area is None else
+                 list(conn.execute(select(db.stores.c.id).where(db.stores.c.area == area)).scalars()))
+    emit(conn, "inspection_template", public["id"], public, audience="inspectors", store_ids=store_ids)
 
 
 def create_template(conn: Connection, actor: Actor, body: InspectionTemplateCreate, now: datetime) -> dict:
@@ -216,6 +228,12 @@ def record_inspection(conn: Connection, actor: Actor, body: InspectionCreate, no
         raise Forbidden(Reason.FORBIDDEN_ROLE, f"You do not cover store {body.store_id}.")
     if _kept(conn, actor, body.id) is None:
         _insert(conn, actor, body, now, max_accuracy_m)
+        kept = _inspection_public(_kept(conn, actor, body.id))
+        # issue 12, insprun: the result to the phones of those who may read it (HQ, the store's managers)
+        # (with the template's name: store managers' phones do not hold templates)
+        emit(conn, "inspection", body.id, {**kept, "template_name": _template_of(conn, body).name},
+             audience="managers", store_ids=[body.store_id])
+        return kept
     return _inspection_public(_kept(conn, actor, body.id))
 
 

@@ -17,6 +17,7 @@ from backend_stub.services.roster_handlers import ROSTER_HANDLERS
 from backend_stub.services.timesheet_handlers import timesheet_query
 from backend_stub.services.trade_handlers import TRADE_HANDLERS
 from backend_stub.services.task_board import TASK_HANDLERS
+from backend_stub.services.inspection_handlers import INSPECTION_HANDLERS
 
 
 def _void(conn, payload, ctx) -> None:
@@ -38,5 +39,6 @@ HANDLERS: dict[str, Handler] = {
     **REMINDER_HANDLERS,  # issue 11, bcfollow
     **BROADCAST_EDIT_HANDLERS,  # issue 11, bcwrite
     **TASK_HANDLERS,  # issue 12, taskboard
+    **INSPECTION_HANDLERS,  # issue 12, insprun
     VOID: _void,
 }

@@ -64,7 +64,7 @@ class Score:
     findings: tuple[Finding, ...]
 
 
-def _answer_problem(item: Item, answer: Answer) -> str | None:
+def answer_problem(item: Item, answer: Answer) -> str | None:
     """What is wrong with ``answer`` as an answer to ``item`` (None: nothing)."""
     if len(answer.note) > MAX_NOTE or len(answer.photos) > MAX_PHOTOS:
         return f"Item {item.id}: at most {MAX_NOTE} characters of note and {MAX_PHOTOS} photos."
@@ -127,7 +127,7 @@ def check_answers(template: Template, answers: Iterable[Answer]) -> dict[str, An
             if item.scored or item.kind is ItemKind.PHOTO:
                 raise AccessDenied(REASON_UNANSWERED, f"Answer item {item_id}: {item.label}")
             continue
-        problem = _answer_problem(item, answer)
+        problem = answer_problem(item, answer)
         if problem:
             raise AccessDenied(REASON_BAD_ANSWER, problem)
         if passed(item, answer) is False:
@@ -144,7 +144,12 @@ def _percent(earned: Fraction, possible: Fraction) -> float | None:
 
 def score(template: Template, answers: Iterable[Answer]) -> Score:
     """Check the answers (``check_answers``) and score them."""
-    by_item = check_answers(template, answers)
+    return tally(template, check_answers(template, answers))
+
+
+def tally(template: Template, by_item: Mapping[str, Answer]) -> Score:
+    """Score answers already checked (by item id; items without one count neither way: the
+    live score of an inspection in progress, ``app.domain.inspections.progress``)."""
     total_earned = total_possible = Fraction(0)
     sections: dict[str, float | None] = {}
     critical_failed: list[str] = []

@@ -102,6 +102,9 @@ def view(ctx: AppContext) -> ft.View:
             big_button(ctx, ctx._("Shifts"), lambda e: ctx.page.navigate("/shifts"), icon=ft.Icons.CALENDAR_MONTH, filled=False),
             big_button(ctx, ctx._("Tasks"), lambda e: ctx.page.navigate("/tasks"), icon=ft.Icons.CHECKLIST, filled=False),
             big_button(ctx, ctx._("Roster"), lambda e: ctx.page.navigate("/roster"), icon=ft.Icons.EVENT_NOTE, filled=False),
+            # issue 12, insprun: area managers and HQ inspect stores; store managers read the results
+            big_button(ctx, ctx._("Inspections"), lambda e: ctx.page.navigate("/inspections"),
+                       icon=ft.Icons.FACT_CHECK, filled=False),
         ], wrap=True))
     return frame(ctx, "/home", ctx._("Home"), body)
 
