@@ -28,7 +28,7 @@ def _responses(doc: dict, method: str, path: str) -> dict:
     ("get", "/v1/auth/me", {200, 401, 500}),
     ("get", "/v1/calendar/{token}.ics", {200, 404, 422, 500}),
     ("post", "/v1/inspections/{inspection_id}/report-link", {200, 401, 404, 422, 500}),  # issue 12, insprun
-    ("get", "/v1/inspection-reports/{link}.pdf", {200, 401, 404, 422, 500}),
+    ("get", "/v1/inspection-reports/{link}.pdf", {200, 401, 404, 422, 429, 500}),
     ("get", "/v1/me/calendar-feed", {200, 401, 500}),
     ("post", "/v1/me/calendar-feed", {200, 401, 500}),
     ("post", "/v1/sync/push", {200, 400, 401, 403, 409, 413, 422, 500}),
