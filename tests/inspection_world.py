@@ -9,24 +9,12 @@ from app.domain.geofence import Fix
 from app.store import Actions, DeviceStore
 from app.sync import SyncEngine
 from tests.conftest import login
+from tests.test_api_inspections import WALK  # the same template as the API tests
 from tests.test_photo_prepare import camera_jpeg
 from tests.test_sync_rollback import _actor
 
 #: Seed logins: HK Island's area manager (Causeway Bay, Stanley), Kowloon's, HQ, a store manager.
 HK_AM, KLN_AM, HQ, CWB_MANAGER = ("A1002", "8200"), ("A1001", "8100"), ("A0001", "9000"), ("M2001", "7100")
-
-WALK = {"name": "Store walk", "area": "hk-island", "pass_mark": 80, "sections": [
-    {"id": "floor", "title": "Shop floor", "items": [
-        {"id": "clean", "label": "Floor is clean", "kind": "yes_no", "weight": 2, "photo_required_when_failed": True},
-        {"id": "exit", "label": "Fire exit clear", "kind": "yes_no", "critical": True},
-    ]},
-    {"id": "fridge", "title": "Chiller", "items": [
-        {"id": "temp", "label": "Chiller temperature", "kind": "number", "weight": 3, "min_value": 0, "max_value": 5},
-        {"id": "label", "label": "Price labels", "kind": "choice", "choices": ["all", "some", "none"],
-         "passing_choices": ["all"]},
-        {"id": "comment", "label": "Anything else", "kind": "text"},
-    ]},
-]}
 
 
 class Phone:

@@ -5,7 +5,6 @@ each of its people getting one ``task_reminder`` in their feed (assignees and th
 manager, nobody else); a later pass sends nothing more. Tasks without assignees (from before
 issue 12) and tasks no longer open are not reminded."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,23 +16,11 @@ from backend_stub.services.housekeeping import run_task_pass
 from backend_stub.services.task_schedules_overdue import reminder_id
 from tests.test_api_push import bearer
 from tests.test_api_tasks import Board
+from tests.test_api_trades_race import _at_once
 
 HK = ZoneInfo("Asia/Hong_Kong")
 
 
-def _at_once(*calls):
-    gate, results = threading.Barrier(len(calls)), [None] * len(calls)
-
-    def run(i, call):
-        gate.wait()
-        results[i] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
 
 
 def _feed_count(api, entity: str, entity_id: str) -> int:
