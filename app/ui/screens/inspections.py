@@ -93,7 +93,7 @@ def view(ctx: AppContext) -> ft.View:
     if stores:
         body.append(t.text(ctx._("Start an inspection"), 17, weight=ft.FontWeight.BOLD))
         body += [_store_section(ctx, entry) for entry in stores]
-    body.append(section(ctx, ctx._("Finished"), [_finished_tile(ctx, i) for i in done]
+    body.append(section(ctx, ctx._("Finished inspections"), [_finished_tile(ctx, i) for i in done]
                         or [t.text(ctx._("No inspection yet."), 15)]))
     return frame(ctx, ROUTE, ctx._("Inspections"), body, back=True)
 
