@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data/server")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in data_dir")
     jwt_secret: str | None = Field(default=None, description="HS256 key; generated into data_dir if unset")
+    cache_dir: Path | None = Field(default=None, description="Derived files kept between starts (the report's "
+                                   "converted font); default data_dir/cache")
     jwt_issuer: str = "shopfloor-api"
     jwt_audience: str = "shopfloor-app"
     access_ttl_s: int = Field(default=900, ge=10)

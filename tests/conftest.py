@@ -6,6 +6,7 @@ throwaway cluster started on first use, see tests/servers.py). ``SHOPFLOOR_TEST_
 picks them (default ``sqlite,postgresql``). Each test on PostgreSQL gets its own database.
 """
 
+import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -21,6 +22,10 @@ from backend_stub.seed import seed_demo
 from backend_stub.settings import Settings
 from tests import servers
 from tests.servers import ApiServer
+
+# The report's font, converted once for every server of the run (and later runs) instead of once
+# per server: it is derived from the bundled font only (keyed by its hash), written atomically.
+os.environ.setdefault("SHOPFLOOR_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".cache" / "derived"))
 
 #: Fixtures whose tests run on every backend.
 _DATABASE_FIXTURES = {"api", "server", "settings", "seeded_template"}

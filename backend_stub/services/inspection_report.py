@@ -210,14 +210,16 @@ def report_pdf(engine: Engine, settings: Settings, actor: Actor, inspection_id: 
             inspection, store, inspector, template, photos, tasks = gather(conn, settings, actor, inspection_id)
             locale = report_locale(conn, actor, lang, accept_language)
         report = _report(inspection, store, inspector, template, photos)
-        return inspection_report_pdf.render(report, tasks, Translator(locale), settings.data_dir / "cache")
+        fonts = settings.cache_dir or settings.data_dir / "cache"
+        return inspection_report_pdf.render(report, tasks, Translator(locale), fonts)
     finally:
         _renders.release()
 
 
 def render_gathered(report: InspectionReport, tasks: Sequence[CorrectiveTask], locale: str = "en") -> bytes:
-    """Draw an already gathered report (benchmarks and tests)."""
+    """Draw an already gathered report (benchmarks and tests; the converted font is kept where
+    the settings say, as the server keeps it)."""
     from app.i18n import Translator
     from backend_stub.services import inspection_report_pdf
 
-    return inspection_report_pdf.render(report, tasks, Translator(locale))
+    return inspection_report_pdf.render(report, tasks, Translator(locale), Settings().cache_dir)
