@@ -44,9 +44,14 @@ def refused(code: str, call, *args, **kw) -> None:
     dict(photos_required=-1),
     dict(checklist=("ok", " ")),
     dict(checklist=tuple(str(i) for i in range(31))),
+    dict(assignees=Assignees(role="")),  # probe12: a role nobody has
+    dict(assignees=Assignees(role="janitor")),
+    dict(assignees=Assignees(role="hq_admin")),  # HQ does no store tasks
+    dict(assignees=Assignees(("u-s", "u-s"))),  # the same person twice
 ])
 def test_a_bad_new_task_is_refused(bad):
-    """A task without a title, with no or two kinds of assignees, over 10 photos or a bad checklist is refused."""
+    """A task without a title, with no or two kinds of assignees, a role that is no store role,
+    a person named twice, over 10 photos or a bad checklist is refused."""
     refused(t.REASON_BAD_TASK, t.check_new, task(**bad))
 
 

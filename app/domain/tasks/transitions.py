@@ -8,7 +8,7 @@ The phone runs them before queueing an action, the server again before storing i
 from collections.abc import Collection, Mapping, Sequence
 
 from app.domain.access import AccessDenied, require_manager_of
-from app.domain.roles import Actor
+from app.domain.roles import Actor, Role
 from app.domain.tasks.model import (MAX_CHECKLIST, MAX_LABEL, MAX_PHOTOS, MAX_TITLE, OPEN, Task, TaskPhoto,
                                     TaskStatus, Verdict, pending_photos, photos_to_send)
 
@@ -27,6 +27,10 @@ REASON_OWN_WORK = "task_own_work"
 MIN_REASON = 3
 
 
+#: The roles a task may go to (the store's people; area managers and HQ do no store tasks).
+TASK_ROLES = frozenset({Role.STAFF.value, Role.STORE_MANAGER.value})
+
+
 def check_new(task: Task) -> None:
     """A new task: a title, one form of assignees, 0..10 photos, a checklist of short labels."""
     problem = None
@@ -34,6 +38,10 @@ def check_new(task: Task) -> None:
         problem = f"Give the task a title of at most {MAX_TITLE} characters."
     elif task.assignees.forms() != 1:
         problem = "Assign the task to people, to a role, or to whoever is on shift (one of them)."
+    elif task.assignees.role is not None and task.assignees.role not in TASK_ROLES:
+        problem = "A task goes to staff or to store managers."  # probe12: "" or "janitor" matched nobody
+    elif len(set(task.assignees.user_ids)) != len(task.assignees.user_ids):
+        problem = "Name each person once."
     elif not 0 <= task.photos_required <= MAX_PHOTOS:
         problem = f"A task asks for 0 to {MAX_PHOTOS} photos."
     elif len(task.checklist) > MAX_CHECKLIST or any(not c.strip() or len(c) > MAX_LABEL for c in task.checklist):
