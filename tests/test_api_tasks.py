@@ -125,7 +125,7 @@ def test_undo_before_review_and_cant_do(api):
     _refused(b.push(STAFF, "task.undo", {"task_id": "tk-promo", "user_id": STAFF}), "task_not_undoable")
     assert b.push(COLLEAGUE, "task.undo", {"task_id": "tk-promo", "user_id": COLLEAGUE})["status"] == "applied"
     task = b.task()
-    assert (task["status"], task["completed_by"], task["photo_sha256"]) == ("to_do", None, None)
+    assert (task["status"], task["completed_by"], task["photo_sha256"], task["comment"]) == ("to_do", None, None, "")
     with api.engine.connect() as conn:
         assert conn.execute(select(db.task_photos)).first() is None
 

@@ -131,8 +131,8 @@ class TaskBoardActions:
         after = rules.undo(task, self.actor.user_id)
         p = t.TaskUndo(task_id=task_id, user_id=self.actor.user_id)
         return self._record("task.undo", p, f"task:{task_id}", lambda db: db.execute(
-            "UPDATE tasks SET status=?, completed_by=NULL, completed_at=NULL, round=?, photos=?,"
-            " sync_state='pending' WHERE id=?", [after.status.value, after.round, _photos_json(after), task_id]))
+            "UPDATE tasks SET status=?, completed_by=NULL, completed_at=NULL, round=?, photos=?, comment='',"
+            " checklist_ticks='[]', sync_state='pending' WHERE id=?", [after.status.value, after.round, _photos_json(after), task_id]))
 
     def review_task(self, task_id: str, approve: bool, rejected: Mapping[str, str] | None = None,
                     comment: str = "") -> int:

@@ -206,7 +206,8 @@ def undo(conn: Connection, p: p_.TaskUndo, actor: Actor) -> None:
     kept = [r["photo_sha256"] for r in _photo_rows(conn, p.task_id)]
     conn.execute(db.tasks.update().where(_T.id == p.task_id).values(
         status=after.status.value, completed_by=None, completed_at=None, round=after.round,
-        photo_sha256=kept[0] if kept else None, checklist_ticks="[]", version=row["version"] + 1))
+        photo_sha256=kept[0] if kept else None, checklist_ticks="[]", comment="",  # the undone note goes too
+        version=row["version"] + 1))
     _emit(conn, p.task_id)
 
 
