@@ -23,6 +23,16 @@ def _sync(ctx) -> None:
     SyncEngine(ctx.store, ctx.api).sync_once()
 
 
+def _receipts_texts(manager, sent: str) -> list[str]:
+    """The manager's phone synced, then the receipts of ``sent`` as drawn (its answer fetched)."""
+    _sync(manager)
+    shell = Shell(manager)
+    manager.page.route = f"/broadcast/{sent}"
+    shell.render()
+    _run_tasks(manager.page)
+    return _texts(manager.page.views[-1])
+
+
 def test_remind_them_reaches_only_who_has_not_read_and_shows_on_their_home(device):
     """Chan Siu Ming sends "Uniform check" to CWB staff; Chan Tai Man reads it. On the receipts,
     "2 people have not read it yet" and Remind them asks first (nothing queued before "Send
@@ -76,12 +86,7 @@ def test_a_language_chosen_on_the_phone_counts_in_the_receipts_by_language(devic
         assert db.execute("SELECT count(*) FROM outbox WHERE type='user.locale'").fetchone()[0] == 1
     _sync(chan)
     sent = manager.actions.create_broadcast(["st-cwb"], "Lockers", "Empty your locker by Friday.", role="staff")
-    _sync(manager)
-    shell = Shell(manager)
-    manager.page.route = f"/broadcast/{sent}"
-    shell.render()
-    _run_tasks(manager.page)
-    texts = _texts(manager.page.views[-1])
+    texts = _receipts_texts(manager, sent)
     languages = texts[texts.index("By language") + 1:texts.index("By person")]
     assert languages == ["العربية", "Read 0 of 1 (0%)", "Bahasa Indonesia", "Read 0 of 1 (0%)",
                          SUPPORTED_LOCALES["zh_Hant_HK"], "Read 0 of 1 (0%)"], languages
@@ -123,11 +128,6 @@ def test_receipts_of_a_broadcast_held_for_later_say_nobody_can_be_reminded_yet(d
     tomorrow = manager.store.clock.now() + timedelta(days=1)
     sent = manager.actions.create_broadcast(["st-cwb"], "Stocktake rota", "See the list.", role="staff",
                                             send_at=tomorrow)
-    _sync(manager)
-    shell = Shell(manager)
-    manager.page.route = f"/broadcast/{sent}"
-    shell.render()
-    _run_tasks(manager.page)
-    texts = _texts(manager.page.views[-1])
+    texts = _receipts_texts(manager, sent)
     assert "Held until its sending time: nobody can be reminded yet." in texts
     assert "Remind them" not in texts
