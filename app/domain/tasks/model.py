@@ -130,7 +130,7 @@ def photos_to_send(task: Task) -> int:
     last round (the accepted ones are kept); else the required number (at least one "after"
     photo on a corrective task; a first completion may add more, up to ``MAX_PHOTOS``)."""
     if task.status is TaskStatus.IN_PROGRESS and task.round > 0:
-        return sum(1 for p in task.photos if p.round == task.round and p.verdict is Verdict.REJECTED)
+        return len(sent_back_photos(task))
     return max(task.photos_required, 1 if task.after_photo_required else 0)
 
 
@@ -142,6 +142,11 @@ def is_overdue(task: Task, now: datetime) -> bool:
 def shown_status(task: Task, now: datetime) -> str:
     """The status a board shows: the stored one, or ``overdue``."""
     return OVERDUE if is_overdue(task, now) else task.status.value
+
+
+def sent_back_photos(task: Task) -> tuple[TaskPhoto, ...]:
+    """The photos of the last round the reviewer sent back (what the redo replaces)."""
+    return tuple(p for p in task.photos if p.round == task.round and p.verdict is Verdict.REJECTED)
 
 
 def pending_photos(task: Task) -> tuple[TaskPhoto, ...]:

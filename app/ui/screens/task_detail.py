@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import flet as ft
 
-from app.domain.tasks.model import TaskStatus, Verdict
+from app.domain.tasks.model import TaskStatus, pending_photos, sent_back_photos
 from app.store.task_actions import listed
 from app.ui.capture import CaptureError, camera_photo
 from app.ui.chrome import big_button, frame, icon_button, section
@@ -96,7 +96,7 @@ def _complete_controls(ctx: AppContext, item: dict, draft: TaskDraft) -> list[ft
 
 def _review_controls(ctx: AppContext, item: dict, draft: TaskDraft) -> list[ft.Control]:
     t, task = ctx.typo, item["task"]
-    pending = [p for p in task.photos if p.verdict is Verdict.PENDING]
+    pending = pending_photos(task)
 
     def mark(sha: str, on: bool) -> None:
         draft.rejected = draft.rejected | {sha} if on else draft.rejected - {sha}
@@ -142,10 +142,9 @@ def view(ctx: AppContext, route: str, task_id: str) -> ft.View:
         t.text(task.instructions, 15) if task.instructions else None,
         photo_box(ctx, task.example_photo, ctx._("Example photo"), 240) if task.example_photo else None,
     ]
-    sent_back = [p for p in task.photos if p.verdict is Verdict.REJECTED and p.round == task.round]
     if task.status is TaskStatus.IN_PROGRESS:
         body += [t.text(ctx._("Sent back: {comment}", comment=p.comment), 15, color=ft.Colors.RED_900)
-                 for p in sent_back]
+                 for p in sent_back_photos(task)]
         if row.get("review_comment"):
             body.append(t.text(row["review_comment"], 15, color=ft.Colors.RED_900))
     if row.get("cant_do_reason") and task.status is TaskStatus.CANT_DO:
