@@ -190,3 +190,17 @@ def test_old_stored_statuses_and_settings():
             TaskSettings.from_dict(bad)
     assert kind_for_finding("Floor", "Clean aisles").value == "cleaning_check"
     assert kind_for_finding("Safety", "Fire exit clear").value == "other"
+
+
+def test_on_shift_means_a_shift_running_at_that_moment_ends_included():
+    """"Whoever is on shift" (phone and server alike): a shift 09:00-17:00 counts at 09:00, 13:00
+    and 17:00, not at 08:59 or 17:01; no shift, nobody."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.domain.tasks.model import on_shift_at
+
+    nine = datetime(2026, 12, 2, 1, tzinfo=UTC)
+    shift = [(nine, nine + timedelta(hours=8))]
+    for minutes, expected in ((0, True), (240, True), (480, True), (-1, False), (481, False)):
+        assert on_shift_at(shift, nine + timedelta(minutes=minutes)) is expected, minutes
+    assert on_shift_at([], nine) is False

@@ -18,7 +18,7 @@ from app.domain.access import AccessDenied, require_manager_of
 from app.domain.roles import Actor, Role
 from app.domain.roster import PUBLISHED
 from app.domain.tasks import transitions as rules
-from app.domain.tasks.model import Assignees, Task, TaskKind, TaskStatus, photos_from
+from app.domain.tasks.model import Assignees, Task, TaskKind, TaskStatus, on_shift_at, photos_from
 from app.protocol import Reason
 from app.protocol import tasks as t
 
@@ -53,11 +53,9 @@ def load_task(db: Database, task_id: str) -> Task:
 
 def on_shift(db: Database, user_id: str, store_id: str, now: datetime) -> bool:
     """Whether this phone's roster has the person on a published shift at the store now."""
-    for row in db.query("SELECT starts_at, ends_at FROM shifts WHERE user_id=? AND store_id=? AND"
-                        " coalesce(status, ?)=?", [user_id, store_id, PUBLISHED, PUBLISHED]):
-        if _dt(row["starts_at"]) <= now <= _dt(row["ends_at"]):
-            return True
-    return False
+    rows = db.query("SELECT starts_at, ends_at FROM shifts WHERE user_id=? AND store_id=? AND"
+                    " coalesce(status, ?)=?", [user_id, store_id, PUBLISHED, PUBLISHED])
+    return on_shift_at(((_dt(r["starts_at"]), _dt(r["ends_at"])) for r in rows), now)
 
 
 def _photos_json(task: Task) -> str:

@@ -8,7 +8,7 @@ the transition rules, scoped by the caller's role and stores (``app.domain.acces
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -17,7 +17,7 @@ from app.domain import roster
 from app.domain.access import require_manager_of, require_self, require_store, require_works_at
 from app.domain.tasks import transitions as rules
 from app.domain.tasks.model import (TASK_SETTINGS, Assignees, Task, TaskKind, TaskPhoto, TaskSettings, TaskStatus,
-                                    kind_for_finding, shown_status)
+                                    kind_for_finding, on_shift_at, shown_status)
 from app.domain.roles import Actor, Role
 from app.protocol import Reason
 from app.protocol import tasks as p_
@@ -89,9 +89,11 @@ def _is_assignee(conn: Connection, task: Task, user_id: str, now: datetime) -> b
     at the task's store now (a published shift running at ``now``)."""
     role = conn.execute(select(db.users.c.role).where(db.users.c.id == user_id)).scalar() or ""
     s = db.shifts.c
-    on_shift = task.assignees.on_shift and conn.execute(select(s.id).where(
+    # The shifts that could be running (started, ended at most a day ago); the rule is the shared one.
+    near = conn.execute(select(s.starts_at, s.ends_at).where(
         s.user_id == user_id, s.store_id == task.store_id, s.status == roster.PUBLISHED,
-        s.starts_at <= now, s.ends_at >= now)).first() is not None
+        s.starts_at <= now, s.ends_at >= now - timedelta(days=1))).all() if task.assignees.on_shift else []
+    on_shift = on_shift_at(((db.aware(a), db.aware(b)) for a, b in near), now)
     return task.assignees.includes(user_id, role, bool(on_shift))
 
 

@@ -144,6 +144,12 @@ def shown_status(task: Task, now: datetime) -> str:
     return OVERDUE if is_overdue(task, now) else task.status.value
 
 
+def on_shift_at(shift_spans: Iterable[tuple[datetime, datetime]], now: datetime) -> bool:
+    """"Whoever is on shift": one of the person's published shifts at the task's store runs at
+    ``now`` (its start and end included)."""
+    return any(starts <= now <= ends for starts, ends in shift_spans)
+
+
 def sent_back_photos(task: Task) -> tuple[TaskPhoto, ...]:
     """The photos of the last round the reviewer sent back (what the redo replaces)."""
     return tuple(p for p in task.photos if p.round == task.round and p.verdict is Verdict.REJECTED)
