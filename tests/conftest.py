@@ -41,6 +41,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", backends, indirect=True, scope="module")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e is a browser test (``-m e2e``; scripts/test.sh runs those on
+    their own), whether its module says so or not."""
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="module", autouse=True)
 def backend(request: pytest.FixtureRequest) -> str:
     """The database backend of this test's servers and databases."""

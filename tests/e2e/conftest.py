@@ -243,17 +243,37 @@ def back(page, t: Translator):
 
 
 def open_tab(page, t: Translator, msgid: str, heading_msgid: str | None = None, tries: int = 3) -> None:
-    """Tap a tab until its screen's heading shows, as a person taps again when nothing happened:
-    a tap that lands while a sync redraws the screen reaches no control (a known limit of
-    redrawing whole views, see app/ui/redraw.py)."""
+    """Tap a tab until it shows selected (or, given ``heading_msgid``, until that heading shows),
+    as a person taps again when nothing happened: a tap that lands while a sync redraws the
+    screen reaches no control (a known limit of redrawing whole views, see app/ui/redraw.py)."""
+    target = tab(page, t, msgid)
     for attempt in range(tries):
-        tab(page, t, msgid).click()
+        target.click()
         try:
-            expect(heading(page, t, heading_msgid or msgid)).to_be_visible(timeout=10_000)
+            if heading_msgid:
+                expect(heading(page, t, heading_msgid)).to_be_visible(timeout=10_000)
+            else:
+                expect(target).to_have_attribute("aria-selected", "true", timeout=10_000)
             return
         except AssertionError:
             if attempt == tries - 1:
                 raise
+
+
+def tap_until(target, shown, tries: int = 3) -> None:
+    """Tap ``target`` until ``shown`` is on screen (the same known limit as ``open_tab``); once
+    ``target`` is gone the tap landed, and only its answer is awaited."""
+    for attempt in range(tries):
+        target.click()
+        try:
+            expect(shown).to_be_visible(timeout=10_000)
+            return
+        except AssertionError:
+            if attempt == tries - 1:
+                raise
+            if target.count() == 0:
+                expect(shown).to_be_visible(timeout=20_000)
+                return
 
 
 def choose(page, name: str, tries: int = 3) -> None:
@@ -310,7 +330,7 @@ def choose_login_language(page, shown: str, code: str) -> None:
 def switch_language(device: Device, code: str) -> Translator:
     """Me > Language > <native name>, then back to Home. Returns the new translator."""
     page, old = device.page, device.tr
-    tab(page, old, "Me").click()
+    open_tab(page, old, "Me")
     page.get_by_role("button", name=re.compile("^" + re.escape(old.gettext("Language")))).click()
     page.get_by_role("radio", name=SUPPORTED_LOCALES[code], exact=True).click()
     new = tr(code)
@@ -318,7 +338,7 @@ def switch_language(device: Device, code: str) -> Translator:
     device.tr = new
     back(page, new).click()
     expect(heading(page, new, "Me")).to_be_visible()
-    tab(page, new, "Home").click()
+    open_tab(page, new, "Home")
     page.mouse.move(VIEWPORT_CENTRE_X, 28)  # off the tab, so no tooltip covers the screen
     expect_home(page, new)
     return new

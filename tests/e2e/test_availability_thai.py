@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import harness
-from .conftest import ARTIFACTS, expect_home, heading, log_in, tab, thai_device
+from .conftest import open_tab, ARTIFACTS, expect_home, heading, log_in, thai_device
 
 pytestmark = pytest.mark.e2e
 
@@ -36,7 +36,7 @@ def _server_windows(api_server) -> list:
 
 
 def _open_my_availability(page, t) -> None:
-    tab(page, t, "Me").click()
+    open_tab(page, t, "Me")
     page.get_by_role("button", name=re.compile("^" + re.escape(t.gettext("My availability")))).click()
     expect(heading(page, t, "My availability")).to_be_visible(timeout=15_000)
 

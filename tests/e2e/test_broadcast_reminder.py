@@ -17,8 +17,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import (DEFAULT_LOCALE, VIEWPORT_CENTRE_X, Device, expect_every_button_named, expect_home, heading,
-                       log_in, tab, tr, wait_shown)
+from .conftest import (open_tab, DEFAULT_LOCALE, VIEWPORT_CENTRE_X, Device, expect_every_button_named, expect_home, heading,
+                       log_in, tr, wait_shown)
 
 pytestmark = pytest.mark.e2e
 
@@ -68,7 +68,7 @@ def test_remind_them_reaches_only_the_one_who_has_not_acknowledged(chromium, web
     page = manager.open()
     log_in(page, t, "M2001", "7100")
     expect_home(page, t)
-    tab(page, t, "Broadcast").click()
+    open_tab(page, t, "Broadcast")
     expect(heading(page, t, "Broadcast")).to_be_visible(timeout=15_000)
     # The compose form in the reader's language: menus named, Flutter's own counters in Chinese.
     expect_every_button_named(page)

@@ -34,7 +34,7 @@ from .clock_helpers import (
     store,
     wait_until,
 )
-from .conftest import ARTIFACTS, Device, back, log_in, tab
+from .conftest import open_tab, ARTIFACTS, Device, back, log_in, tab
 
 pytestmark = pytest.mark.e2e
 
@@ -156,7 +156,7 @@ def test_face_setup_enrols_from_three_camera_photos(phone, api_server):
     through the camera and turns face check on (device and server hold the enrolment)."""
     page, t = open_clock(phone)
     expect(page.get_by_text(t.gettext("All changes synced"))).to_be_visible(timeout=20_000)
-    tab(page, t, "Me").click()
+    open_tab(page, t, "Me")
     page.get_by_role("button", name=t.gettext("Face check"), exact=True).click()
     expect(page.get_by_role("heading", name=t.gettext("Face check"), exact=True)).to_be_visible()
     # The consent (one group of paragraphs) explains why, what is kept, and that no costs nothing.

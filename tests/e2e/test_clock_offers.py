@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .clock_helpers import add_shift_starting_soon, server_punches, store, wait_until
-from .conftest import Device, log_in, tab, tr
+from .conftest import open_tab, Device, log_in, tr
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +30,7 @@ def _clock_screen(device: Device, staff_no: str, pin: str, locale: str):
     page = device.open()
     log_in(page, device.tr, staff_no, pin)
     t = device.tr = tr(locale)  # the person's own language, stored on the server
-    tab(page, t, "Clock").click()
+    open_tab(page, t, "Clock")
     expect(page.get_by_role("heading", name=t.gettext("Clock"), exact=True)).to_be_visible(timeout=20_000)
     return page, t
 

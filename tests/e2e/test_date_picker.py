@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import harness
-from .conftest import DEFAULT_LOCALE, Device, expect_home, heading, log_in, switch_language, tab, tr
+from .conftest import open_tab, DEFAULT_LOCALE, Device, expect_home, heading, log_in, switch_language, tr
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +27,7 @@ def test_a_day_picked_on_the_calendar_lands_in_the_field(chromium, web_client):
     log_in(page, tr(DEFAULT_LOCALE))
     expect_home(page, tr(DEFAULT_LOCALE))
     th = switch_language(device, "th")
-    tab(page, th, "Me").click()
+    open_tab(page, th, "Me")
     page.get_by_role("button", name=re.compile("^" + re.escape(th.gettext("Requests")))).click()
     page.get_by_role("button", name=th.gettext("New request"), exact=True).click()
     expect(heading(page, th, "New request")).to_be_visible(timeout=15_000)

@@ -12,7 +12,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, shown, tab, tr, wait_shown
+from .conftest import open_tab, DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, shown, tr, wait_shown
 from .test_leave_flow import _wait_for
 
 pytestmark = pytest.mark.e2e
@@ -25,7 +25,7 @@ def _open_delegation(page, t) -> None:
     """Me -> Delegate my approvals, coming back until the first pull has brought the other managers."""
     deadline = time.monotonic() + 40
     while True:
-        tab(page, t, "Me").click()
+        open_tab(page, t, "Me")
         page.get_by_role("button", name=re.compile("^" + re.escape(t.gettext("Delegate my approvals")))).click()
         expect(heading(page, t, "Delegate my approvals")).to_be_visible(timeout=15_000)
         with contextlib.suppress(AssertionError):

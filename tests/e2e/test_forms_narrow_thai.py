@@ -13,7 +13,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, expect_home, heading, log_in, tab, thai_device
+from .conftest import open_tab, ARTIFACTS, expect_home, heading, log_in, thai_device
 
 pytestmark = pytest.mark.e2e
 
@@ -95,7 +95,7 @@ def test_new_requests_day_fields_and_an_availability_window_hold_at_412px_in_tha
     page, t = thai_phone.page, thai_phone.tr
     log_in(page, t)
     expect_home(page, t)
-    tab(page, t, "Me").click()
+    open_tab(page, t, "Me")
     page.get_by_role("button", name=re.compile("^" + re.escape(t.gettext("Requests")))).click()
     page.get_by_role("button", name=t.gettext("New request"), exact=True).click()
     expect(heading(page, t, "New request")).to_be_visible(timeout=15_000)
@@ -109,7 +109,7 @@ def test_new_requests_day_fields_and_an_availability_window_hold_at_412px_in_tha
     page.close()
     page = thai_phone.open()  # the app loaded again, still signed in, at Home
     expect_home(page, t)
-    tab(page, t, "Me").click()
+    open_tab(page, t, "Me")
     page.get_by_role("button", name=re.compile("^" + re.escape(t.gettext("My availability")))).click()
     expect(heading(page, t, "My availability")).to_be_visible(timeout=15_000)
     monday = t.babel_locale.days["format"]["wide"][0]

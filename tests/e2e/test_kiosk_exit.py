@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import harness
-from .conftest import DEFAULT_LOCALE, back, expect_home, heading, log_in, tab, tr
+from .conftest import open_tab, DEFAULT_LOCALE, back, expect_home, heading, log_in, tab, tr
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +41,7 @@ def test_leaving_kiosk_mode_needs_the_managers_pin(device, api_server):
     page = device.open()
     log_in(page, t, MANAGER_NO, MANAGER_PIN)
     expect(heading(page, t, "Home")).to_be_visible(timeout=20_000)
-    tab(page, t, "Team").click()
+    open_tab(page, t, "Team")
     page.get_by_role("button", name=t.gettext("Open kiosk mode"), exact=True).click()
     _expect_kiosk_only(page, t)
 

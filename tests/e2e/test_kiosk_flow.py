@@ -21,7 +21,7 @@ from tests.face_fixtures import selfie_640x480
 
 from . import harness
 from .clock_helpers import add_shift_starting_soon, face_camera_clip, server_punches, wait_until
-from .conftest import Device, expect_home, heading, log_in, switch_language, tab, tr
+from .conftest import open_tab, Device, expect_home, heading, log_in, switch_language, tr
 
 pytestmark = pytest.mark.e2e
 
@@ -108,7 +108,7 @@ def test_kiosk_pin_path_clocks_in_and_out(tablet, api_server):
     page = tablet.open()
     log_in(page, t, MANAGER_NO, MANAGER_PIN)
     expect(heading(page, t, "Home")).to_be_visible(timeout=20_000)
-    tab(page, t, "Team").click()
+    open_tab(page, t, "Team")
     page.get_by_role("button", name=t.gettext("Open kiosk mode"), exact=True).click()
     expect(heading(page, t, "Kiosk")).to_be_visible(timeout=20_000)
 

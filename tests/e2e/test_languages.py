@@ -29,8 +29,8 @@ from playwright.sync_api import expect
 from app.i18n import SUPPORTED_LOCALES
 from app.ui.fonts import ASSETS_DIR
 
-from .conftest import (ARTIFACTS, STAFF_NAME, Device, expect_home, heading, sign_in, switch_language,
-                       tab, tr)
+from .conftest import (open_tab, ARTIFACTS, STAFF_NAME, Device, expect_home, heading, sign_in, switch_language,
+                       tr)
 
 pytestmark = pytest.mark.e2e
 
@@ -154,7 +154,7 @@ def tofu_tab(phone, tofu_font):
     twin.open(before=block_fonts)
     page, t = twin.page, twin.tr
     expect_home(page, t)
-    tab(page, t, "Me").click()
+    open_tab(page, t, "Me")
     page.get_by_role("button", name=re.compile("^" + re.escape(t.gettext("Language")))).click()
     expect(heading(page, t, "Language")).to_be_visible()
     yield twin

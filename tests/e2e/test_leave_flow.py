@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import harness
-from .conftest import (DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, open_tab, switch_language, tab,
+from .conftest import (DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, open_tab, switch_language,
                        tr, wait_shown)
 
 pytestmark = pytest.mark.e2e
@@ -132,7 +132,7 @@ def test_annual_leave_walks_two_levels_and_the_staff_member_sees_it_approved(chr
     expect(heading(page, t, "Me")).to_be_visible(timeout=15_000)
     vi = switch_language(staff, "vi")
     page = staff.page
-    tab(page, vi, "Me").click()
+    open_tab(page, vi, "Me")
     _tile(page, vi.gettext("Requests")).click()
     _tile(page, vi.gettext("Annual leave")).click()
     expect(heading(page, vi, "Request")).to_be_visible(timeout=15_000)

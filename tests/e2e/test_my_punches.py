@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import harness
-from .conftest import DEFAULT_LOCALE, Device, expect_home, heading, log_in, sign_in, tab, tr
+from .conftest import open_tab, DEFAULT_LOCALE, Device, expect_home, heading, log_in, sign_in, tr
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +54,7 @@ def _punches_on_device(device: Device) -> None:
 
 
 def _open_me_item(page, t, msgid: str) -> None:
-    tab(page, t, "Me").click()
+    open_tab(page, t, "Me")
     expect(heading(page, t, "Me")).to_be_visible(timeout=15_000)
     page.get_by_role("button", name=t.gettext(msgid), exact=True).click()
     expect(heading(page, t, msgid)).to_be_visible(timeout=15_000)
@@ -65,7 +65,7 @@ def test_staff_sees_stores_and_own_hours_and_asks_the_manager(device, api_server
     "still at work"; "This looks wrong" sends a request the server keeps."""
     sign_in(device)
     page, t = device.page, device.tr
-    tab(page, t, "Me").click()
+    open_tab(page, t, "Me")
     stores = t.gettext("Your stores: {stores}", stores="Causeway Bay (Times Square)")
     expect(page.get_by_text(stores)).to_be_visible(timeout=15_000)
 
@@ -101,7 +101,7 @@ def test_manager_sees_the_request_and_resets_a_forgotten_pin(chromium, web_clien
         page = manager.open()
         log_in(page, t, "M2001", "7100")
         expect_home(page, t)
-        tab(page, t, "Approvals").click()
+        open_tab(page, t, "Approvals")
         expect(page.get_by_text(re.compile(re.escape(MESSAGE)))).to_be_visible(timeout=30_000)
 
         _open_me_item(page, t, "Reset a forgotten PIN")

@@ -20,7 +20,7 @@ from app.sync import SyncEngine
 from tests.conftest import login as api_login
 
 from . import harness
-from .conftest import DEFAULT_LOCALE, Device, expect_home, heading, log_in, tab, tr
+from .conftest import open_tab, DEFAULT_LOCALE, Device, expect_home, heading, log_in, tr
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +55,7 @@ def test_a_sync_brings_a_request_while_a_comment_is_typed(chromium, web_client, 
     page = manager.open()
     log_in(page, t, "M2001", "7100")
     expect_home(page, t)
-    tab(page, t, "Approvals").click()
+    open_tab(page, t, "Approvals")
     page.get_by_role("button", name=re.compile("^" + re.escape(t.gettext("Leave and other requests")))).click()
     expect(heading(page, t, "Leave and other requests")).to_be_visible(timeout=15_000)
     comments = page.get_by_label(t.gettext("Comment"), exact=True)  # its own name, not the whole card's

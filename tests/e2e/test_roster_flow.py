@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from app.domain.attendance import HONG_KONG
 
 from . import harness
-from .conftest import DEFAULT_LOCALE, Device, expect_home, heading, log_in, switch_language, tab, tr, wait_shown
+from .conftest import open_tab, DEFAULT_LOCALE, Device, expect_home, heading, log_in, switch_language, tr, wait_shown
 
 pytestmark = pytest.mark.e2e
 
@@ -109,7 +109,7 @@ def test_manager_publishes_a_week_and_staff_see_it_in_two_languages(chromium, we
     _open_my_shifts(page, t)
     _two_weeks_ahead(page, t)
     _expect_roles(page)
-    tab(page, t, "Home").click()
+    open_tab(page, t, "Home")
     ar = switch_language(staff, "ar")
     _open_my_shifts(staff.page, ar)  # right to left now, still on that week
     _expect_roles(staff.page)
@@ -117,7 +117,7 @@ def test_manager_publishes_a_week_and_staff_see_it_in_two_languages(chromium, we
 
 
 def _open_my_shifts(page, t) -> None:
-    tab(page, t, "Shifts").click()
+    open_tab(page, t, "Shifts")
     expect(heading(page, t, "My shifts")).to_be_visible(timeout=15_000)
 
 

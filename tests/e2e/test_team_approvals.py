@@ -21,8 +21,8 @@ from tests.test_api_punches import _photo, _punch
 from tests.test_api_push import BOOT, SENT_MONO, mutation
 
 from .clock_helpers import server_punches, wait_until
-from .conftest import (STAFF_NAME, Device, back, expect_every_button_named, expect_home, heading, log_in,
-                       switch_language, tab)
+from .conftest import (open_tab, STAFF_NAME, Device, back, expect_every_button_named, expect_home, heading, log_in,
+                       switch_language, tap_until)
 
 pytestmark = pytest.mark.e2e
 
@@ -70,20 +70,19 @@ def test_manager_sees_the_clock_in_off_the_roster_and_approves_it(device, api_se
     expect_home(page, device.tr)
     t = switch_language(device, "vi")
 
-    tab(page, t, "Team").click()
+    open_tab(page, t, "Team")
     person = page.get_by_role("button", name=re.compile(
         re.escape(STAFF_NAME) + r"[\s\S]*" + re.escape(t.gettext("not on the roster"))))
     expect(person).to_be_visible(timeout=20_000)
     expect_every_button_named(page)
-    person.click()
-    expect(heading(page, t, STAFF_NAME)).to_be_visible()
+    tap_until(person, heading(page, t, STAFF_NAME))
     expect(page.get_by_text(re.compile(re.escape(t.gettext("inside the store"))))).to_be_visible()
     expect(page.get_by_role("img", name=t.gettext("Selfie"), exact=True)).to_be_visible(timeout=20_000)
     expect_every_button_named(page)
     back(page, t).click()
     expect(heading(page, t, "Team")).to_be_visible()
 
-    tab(page, t, "Approvals").click()
+    open_tab(page, t, "Approvals")
     expect(heading(page, t, "Approvals")).to_be_visible()
     context = re.compile(re.escape(t.gettext("inside the store")) + r"[\s\S]*" + re.escape(t.gettext("not on the roster")))
     expect(page.get_by_role("group", name=context)).to_be_visible()  # the card reads its texts as one label
@@ -107,7 +106,7 @@ def another_manager(chromium, web_client, login: tuple[str, str]):
         expect_home(page, other.tr)
         synced = other.tr.gettext("Last synced {time}").split("{time}")[0]  # the first pull is in
         expect(page.get_by_text(re.compile(re.escape(synced)))).to_be_visible(timeout=20_000)
-        tab(page, other.tr, "Team").click()
+        open_tab(page, other.tr, "Team")
         expect(heading(page, other.tr, "Team")).to_be_visible()
         yield other
     finally:
@@ -120,7 +119,7 @@ def test_another_stores_manager_sees_neither_the_person_nor_the_punch(chromium, 
     with another_manager(chromium, web_client, MK_MANAGER) as other:
         page, t = other.page, other.tr
         expect(page.get_by_role("button", name=re.compile(re.escape(STAFF_NAME)))).to_have_count(0)
-        tab(page, t, "Approvals").click()
+        open_tab(page, t, "Approvals")
         expect(heading(page, t, "Approvals")).to_be_visible()
         expect(page.get_by_role("button", name=t.gettext("Confirm the punch of {name}", name=STAFF_NAME),
                                 exact=True)).to_have_count(0)
@@ -147,9 +146,8 @@ def test_offline_the_punch_opens_and_says_its_photo_is_not_available(device, api
     page, t = device.page, device.tr
     api_server.stop()
     try:
-        tab(page, t, "Team").click()
-        page.get_by_role("button", name=re.compile(re.escape(STAFF_NAME))).click()
-        expect(heading(page, t, STAFF_NAME)).to_be_visible()
+        open_tab(page, t, "Team")
+        tap_until(page.get_by_role("button", name=re.compile(re.escape(STAFF_NAME))), heading(page, t, STAFF_NAME))
         offline = re.compile(re.escape(t.gettext("inside the store")) + r"[\s\S]*"
                              + re.escape(t.gettext("The photo is not available offline.")))
         expect(page.get_by_text(offline)).to_be_visible(timeout=30_000)  # the cards read as one text

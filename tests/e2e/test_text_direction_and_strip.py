@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from app.i18n.translator import FSI, PDI
 
-from .conftest import PIN, STAFF_NO, Device, back, expect_home, heading, log_in, switch_language, tab, tr
+from .conftest import open_tab, PIN, STAFF_NO, Device, back, expect_home, heading, log_in, switch_language, tr
 
 STORE = "Sha Tin (New Town Plaza)"  # backend_stub/seed.py, where S3008 works
 
@@ -28,7 +28,7 @@ def test_arabic_shift_shows_the_store_name_isolated(chromium, web_client):
     """In Arabic, Shifts names the Sha Tin store inside bidi isolates, brackets intact."""
     device, page, t = signed_in_device(chromium, web_client, "ar", "S3008", "8888")
     try:
-        tab(page, t, "Shifts").click()
+        open_tab(page, t, "Shifts")
         expect(heading(page, t, "My shifts")).to_be_visible()
         shift = page.get_by_text(re.compile(re.escape(f"{FSI}{STORE}{PDI}"))).first
         expect(shift).to_be_visible(timeout=20_000)
@@ -55,12 +55,12 @@ def test_sync_strip_is_one_line_in_long_languages_with_large_text(chromium, web_
     """Large text in id, ms, th and vi: state, waiting count and last sync share one line."""
     device, page, t = signed_in_device(chromium, web_client, "id", STAFF_NO, PIN)
     try:
-        tab(page, t, "Me").click()
+        open_tab(page, t, "Me")
         page.get_by_role("button", name=re.compile("^" + re.escape(t.gettext("Display")))).click()
         page.get_by_role("switch", name=t.gettext("Large text")).click()
         back(page, t).click()
         expect(heading(page, t, "Me")).to_be_visible()
-        tab(page, t, "Home").click()
+        open_tab(page, t, "Home")
         expect_home(page, t)
         for code in ("id", "ms", "th", "vi"):
             if code != "id":

@@ -17,7 +17,7 @@ from app.i18n.reasons import REASON_MESSAGES
 
 from . import harness
 from .clock_helpers import add_shift_starting_soon, store
-from .conftest import Device, back, expect_home, heading, log_in, tab, tr
+from .conftest import open_tab, Device, back, expect_home, heading, log_in, tr
 from .test_sign_in_protection import THROTTLED, as_pattern, try_pin
 
 pytestmark = pytest.mark.e2e
@@ -112,7 +112,7 @@ def test_a_clock_in_the_server_refuses_is_undone_and_explained_in_thai(thai_phon
     try_pin(page, t, PIN)
     expect_home(page, t)
     expect(page.get_by_text(t.gettext("All changes synced"))).to_be_visible(timeout=20_000)
-    tab(page, t, "Clock").click()
+    open_tab(page, t, "Clock")
     _wait_for_screen(page, lambda text: t.gettext("Not clocked in") in text, "'Not clocked in'")
 
     # The server moves the shift without telling devices yet (no change-feed entry).
@@ -141,7 +141,7 @@ def test_the_next_person_on_the_phone_does_not_see_the_last_ones_refused_actions
     rejected = page.get_by_text(t.ngettext("{count} rejected", "{count} rejected", 1), exact=True)
     expect(rejected).to_be_visible(timeout=15_000)  # still his, while he is signed in
     back(page, t).click()  # from the rejected list
-    tab(page, t, "Me").click()
+    open_tab(page, t, "Me")
     page.get_by_role("button", name=re.compile(re.escape(t.gettext("Log out")))).first.click()
     log_in(page, t, MANAGER_NO, MANAGER_PIN)
     expect_home(page, t)
@@ -154,7 +154,7 @@ def test_leaving_the_kiosk_after_wrong_pins_says_how_long_to_wait_in_thai(thai_p
     too, not silence): after the fourth, even the
     right PIN gets "too many wrong PINs, try again in N seconds", in Thai, and the kiosk stays."""
     page, t = thai_phone.page, thai_phone.tr
-    tab(page, t, "Team").click()
+    open_tab(page, t, "Team")
     page.get_by_role("button", name=t.gettext("Open kiosk mode"), exact=True).click()
     expect(heading(page, t, "Kiosk")).to_be_visible(timeout=20_000)
     wrong = page.get_by_text(t.gettext("Wrong PIN. Kiosk mode stays on."), exact=True)

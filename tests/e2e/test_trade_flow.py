@@ -18,7 +18,7 @@ from tests.servers import server_engine
 from tests.trade_world import add_shift, at, future_monday
 
 from . import harness
-from .conftest import DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, tab, tr, wait_shown
+from .conftest import open_tab, DEFAULT_LOCALE, Device, back, expect_home, heading, log_in, tr, wait_shown
 from .test_roster_flow import _mentioning, _wait_for
 
 pytestmark = pytest.mark.e2e
@@ -64,7 +64,7 @@ def _week_label(t, monday) -> str:
 def _my_week(device: Device, monday) -> None:
     """Shifts, then forward to the week of ``monday`` (each step waits for its heading)."""
     page, t = device.page, device.tr
-    tab(page, t, "Shifts").click()
+    open_tab(page, t, "Shifts")
     expect(heading(page, t, "My shifts")).to_be_visible(timeout=15_000)
     for step in range(1, WEEKS_AHEAD + 1):
         page.get_by_role("button", name=t.gettext("Next week"), exact=True).click()
@@ -103,7 +103,7 @@ def test_offer_accept_approve_and_both_weeks_show_the_new_holder(chromium, web_c
               [("u-s02", "waiting_colleague")])
 
     siti = _sign_in(chromium, web_client, "S3002", "2222", "id")  # her own language: Indonesian
-    tab(siti.page, siti.tr, "Shifts").click()
+    open_tab(siti.page, siti.tr, "Shifts")
     expect(heading(siti.page, siti.tr, "My shifts")).to_be_visible(timeout=15_000)
     _trades_screen(siti)
     wait_shown(siti.page, siti.tr.gettext("Waiting for the colleague"), timeout_s=30)
@@ -114,7 +114,7 @@ def test_offer_accept_approve_and_both_weeks_show_the_new_holder(chromium, web_c
 
     manager = _sign_in(chromium, web_client, "M2001", "7100")
     mpage, mt = manager.page, manager.tr
-    tab(mpage, mt, "Approvals").click()  # where a manager looks for what waits for them
+    open_tab(mpage, mt, "Approvals")  # where a manager looks for what waits for them
     expect(heading(mpage, mt, "Approvals")).to_be_visible(timeout=15_000)
     expect(mpage.get_by_role("button", name=mt.gettext("Approve"), exact=True)).to_be_visible(timeout=30_000)
     harness.type_into(mpage, mpage.get_by_role("textbox", name=mt.gettext("Reason"), exact=True),

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DEFAULT_LOCALE, Device, expect_home, log_in, tab, tr
+from .conftest import DEFAULT_LOCALE, Device, expect_home, heading, log_in, tab, tap_until, tr
 
 pytestmark = pytest.mark.e2e
 
@@ -74,7 +74,7 @@ def test_urgent_broadcast_blocks_staff_until_acknowledged_and_the_manager_sees_w
     acknowledge = page.get_by_role("button", name=t.gettext("Acknowledge"), exact=True)
     expect(acknowledge).to_be_visible()
     expect(tab(page, t, "Home")).to_have_count(0)
-    acknowledge.click()
+    tap_until(acknowledge, heading(page, t, "Home"))
     expect(urgent).to_have_count(0, timeout=15_000)
     expect_home(page, t)
     _wait_acknowledged(api_server, token, sent)

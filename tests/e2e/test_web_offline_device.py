@@ -23,7 +23,7 @@ from webapp.serve import serving
 
 from . import harness
 from .clock_helpers import add_shift_starting_soon, face_camera_clip, read_only, server_punches, store
-from .conftest import back, expect_home, log_in, tab, tr
+from .conftest import open_tab, back, expect_home, log_in, tr
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -130,12 +130,12 @@ def test_loaded_once_online_signs_in_and_sets_up_face_check(phone):
     log_in(page, T)
     expect_home(page, T, timeout=SLOW)
     expect(page.get_by_text(T.gettext("All changes synced"))).to_be_visible(timeout=SLOW)
-    tab(page, T, "Me").click()
+    open_tab(page, T, "Me")
     page.get_by_role("button", name=T.gettext("Face check"), exact=True).click()
     page.get_by_role("button", name=T.gettext("I agree, set up face check"), exact=True).click()
     expect(page.get_by_text(T.gettext("Face check is on."), exact=True).first).to_be_visible(timeout=SLOW)
     back(page, T).click()
-    tab(page, T, "Home").click()
+    open_tab(page, T, "Home")
     expect_home(page, T)
     page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=60_000)
 
@@ -154,12 +154,12 @@ def test_offline_reload_opens_signed_in_and_records_actions(phone, api_server):
     unread = mark.count()
     assert unread >= 1, "the pulled broadcasts are on the device"
 
-    tab(page, T, "Clock").click()
+    open_tab(page, T, "Clock")
     phone.context.set_geolocation(AT_STORE)  # stamped now: the server refuses stale fixes
     page.get_by_role("button", name=T.gettext("Clock in"), exact=True).click()
     expect(clocked_in(page)).to_be_visible(timeout=SLOW)
 
-    tab(page, T, "Tasks").click()
+    open_tab(page, T, "Tasks")
     to_do = _to_do(page)
     expect(to_do.first).to_be_visible()
     open_tasks = to_do.count()
@@ -173,7 +173,7 @@ def test_offline_reload_opens_signed_in_and_records_actions(phone, api_server):
     expect(page.get_by_text(waiting(2))).to_be_visible(timeout=SLOW)
     expect(strip_says(page, "Offline")).to_be_visible(timeout=SLOW)
 
-    tab(page, T, "Home").click()
+    open_tab(page, T, "Home")
     mark.first.click()
     expect(mark).to_have_count(unread - 1)  # shown read: the next test closes the tab at once
     assert server_punches(api_server.data_dir, USER_ID) == []
@@ -188,10 +188,10 @@ def test_closed_tab_reopened_offline_keeps_every_action(phone):
     expect_home(page, T, timeout=PYTHON_START_MS)
     expect(page.get_by_text(waiting(3))).to_be_visible(timeout=SLOW)
     expect(page.get_by_role("button", name=T.gettext("Mark as read"), exact=True)).to_have_count(phone.unread)
-    tab(page, T, "Tasks").click()
+    open_tab(page, T, "Tasks")
     expect(_to_do(page)).to_have_count(phone.open_tasks)
     expect(page.get_by_text(re.compile(re.escape(T.gettext("waiting to sync")))).first).to_be_visible()
-    tab(page, T, "Clock").click()
+    open_tab(page, T, "Clock")
     expect(clocked_in(page)).to_be_visible(timeout=SLOW)
 
 

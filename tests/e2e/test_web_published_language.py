@@ -18,7 +18,7 @@ from app.ui.screens.me import STORAGE_NOTICE
 from tests.web_dist import serving_a_copy
 
 from . import harness
-from .conftest import choose_login_language, expect_home, heading, log_in, tab, tr
+from .conftest import open_tab, choose_login_language, expect_home, heading, log_in, tr
 from .test_languages import real_glyphs, text_crops
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -130,7 +130,7 @@ def test_me_says_when_the_browser_may_clear_the_offline_data(chromium, staff_url
         log_in(visit.page, t)
         expect_home(visit.page, t, timeout=PYTHON_START_MS)
         granted = visit.page.evaluate("navigator.storage.persisted()")
-        tab(visit.page, t, "Me").click()
+        open_tab(visit.page, t, "Me")
         expect(heading(visit.page, t, "Me")).to_be_visible()
         notice = visit.page.get_by_text(t.gettext(STORAGE_NOTICE), exact=True)
         expect(notice).to_have_count(0 if granted else 1)
