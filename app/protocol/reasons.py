@@ -19,6 +19,7 @@ from app.domain.tasks import transitions as task_rules  # issue 12, taskboard
 from app.domain.tasks import schedules as task_schedules  # issue 12, taskrecur
 from app.domain.tasks import departments as task_departments  # issue 12, taskrecur
 from app.domain.requests import kinds as request_kinds
+from app.domain.training import codes as training_codes, sessions as training_sessions, signin as training_signin  # issue 13, trainsign
 
 
 class Reason(StrEnum):
@@ -188,6 +189,27 @@ class Reason(StrEnum):
     TASK_BAD_SCHEDULE = task_schedules.REASON_BAD_SCHEDULE
     TASK_NOT_REPAIR = task_departments.REASON_NOT_REPAIR
     TASK_UNKNOWN_DEPARTMENT = task_departments.REASON_UNKNOWN_DEPARTMENT
+    # -- issue 13, trainsign: training sign-in (app.domain.training.codes, .sessions, .signin) --
+    TRAINING_BAD_SESSION = training_sessions.REASON_BAD_SESSION
+    TRAINING_CODE_MALFORMED = training_codes.REASON_CODE_MALFORMED
+    TRAINING_CODE_WRONG = training_codes.REASON_CODE_WRONG
+    TRAINING_CODE_EXPIRED = training_codes.REASON_CODE_EXPIRED
+    TRAINING_SESSION_CANCELLED = training_signin.REASON_SESSION_CANCELLED
+    TRAINING_ALREADY_SIGNED_IN = training_signin.REASON_ALREADY_SIGNED_IN
+    TRAINING_NOT_INVITED = training_signin.REASON_NOT_INVITED
+    TRAINING_NOT_OPEN_YET = training_signin.REASON_NOT_OPEN_YET
+    TRAINING_CLOSED = training_signin.REASON_CLOSED
+    TRAINING_NO_LOCATION = training_signin.REASON_NO_LOCATION
+    TRAINING_LOCATION_MOCKED = training_signin.REASON_LOCATION_MOCKED
+    TRAINING_LOCATION_INACCURATE = training_signin.REASON_LOCATION_INACCURATE
+    TRAINING_LOCATION_STALE = training_signin.REASON_LOCATION_STALE
+    TRAINING_OUTSIDE_FENCE = training_signin.REASON_OUTSIDE_FENCE
+    TRAINING_SESSION_FULL = training_signin.REASON_SESSION_FULL
+    TRAINING_NO_SIGN_OUT = training_signin.REASON_NO_SIGN_OUT
+    TRAINING_NOT_SIGNED_IN = training_signin.REASON_NOT_SIGNED_IN
+    TRAINING_ALREADY_SIGNED_OUT = training_signin.REASON_ALREADY_SIGNED_OUT
+    TRAINING_SIGN_OUT_TOO_EARLY = training_signin.REASON_SIGN_OUT_TOO_EARLY
+    TRAINING_MANUAL_REASON_REQUIRED = training_signin.REASON_MANUAL_REASON_REQUIRED
 
 
 class Flag(StrEnum):

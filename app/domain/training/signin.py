@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from app.domain.geofence import (DEFAULT_MAX_ACCURACY_M, DEFAULT_MAX_AGE_S, REASON_INACCURATE, REASON_MOCKED,
-                                 Fix, GeofenceDecision, GeofenceVerdict, decide)
+from app.domain import geofence
+from app.domain.geofence import Fix, GeofenceDecision, GeofenceVerdict, decide
 from app.domain.training.codes import CodeFormatError, CodeVerdict, normalize_code, verify_code
 from app.domain.training.sessions import Roll, TrainingSession
 
@@ -106,8 +106,8 @@ class SignInDecision:
 class LocationRules:
     """The chain's clock-in accuracy rules, reused for sign-in."""
 
-    max_accuracy_m: float = DEFAULT_MAX_ACCURACY_M
-    max_age_s: float = DEFAULT_MAX_AGE_S
+    max_accuracy_m: float = geofence.DEFAULT_MAX_ACCURACY_M
+    max_age_s: float = geofence.DEFAULT_MAX_AGE_S
 
 
 def _refused(reason: str, message: str, geofence: GeofenceDecision | None = None) -> SignInDecision:
@@ -130,9 +130,10 @@ def _code_refusal(secret: bytes | None, code: str, at: datetime) -> SignInDecisi
     return None
 
 
+#: The geofence's refusal codes (plain strings of clock-in) as sign-in reasons.
 _FIX_REFUSALS = {
-    REASON_MOCKED: (REASON_LOCATION_MOCKED, "The location seems to be faked."),
-    REASON_INACCURATE: (REASON_LOCATION_INACCURATE, "The location is not accurate enough."),
+    geofence.REASON_MOCKED: (REASON_LOCATION_MOCKED, "The location seems to be faked."),
+    geofence.REASON_INACCURATE: (REASON_LOCATION_INACCURATE, "The location is not accurate enough."),
 }
 
 
