@@ -44,6 +44,15 @@ def test_each_session_secret_gives_its_own_codes():
     assert [c.code_at(SECRET, at(30 * i)) for i in range(5)] != [c.code_at(other, at(30 * i)) for i in range(5)]
 
 
+def test_trainer_phone_shows_the_code_of_the_server_clock():
+    """A trainer phone 3 minutes slow shows the code of its clock plus the sync offset, which the
+    server accepts; with no offset estimate yet it uses its own clock."""
+    slow = MID - timedelta(minutes=3)
+    shown = c.shown_code(SECRET, slow, 180_000)
+    assert shown == c.code_at(SECRET, MID) and c.verify_code(SECRET, shown, MID).accepted
+    assert c.shown_code(SECRET, slow, None) == c.code_at(SECRET, slow)
+
+
 def test_current_code_accepted():
     """The code shown at the recorded time is accepted, anywhere in its step."""
     code = c.code_at(SECRET, at(0))

@@ -295,3 +295,21 @@ def test_a_session_that_cannot_run_is_refused(changes):
         s.check_session(bad)
     assert err.value.reason == s.REASON_BAD_SESSION
     assert s.session_problem(SESSION) is None
+
+
+def test_the_sign_in_rules_are_pure_domain_code():
+    """app/domain/training's sign-in modules import no database, network, UI or wire-format module,
+    and the code module only the standard library (the trainer's phone runs it on Pyodide)."""
+    import ast
+    import sys
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "app" / "domain" / "training"
+    for name in ("__init__", "codes", "sessions", "signin"):
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        outside = {m for m in imported if not m.startswith("app.domain") and m.split(".")[0] not in sys.stdlib_module_names}
+        assert outside == set(), (name, outside)
+        if name == "codes":
+            assert all(m.split(".")[0] in sys.stdlib_module_names for m in imported), imported

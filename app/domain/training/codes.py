@@ -145,6 +145,13 @@ def code_at(secret: bytes, at: datetime) -> str:
     return code_for_step(secret, time_step(at))
 
 
+def shown_code(secret: bytes, device_now: datetime, clock_offset_ms: int | None) -> str:
+    """The code the trainer's phone shows: at its clock corrected by the sync engine's estimate of
+    the server offset (``DeviceClock.offset_ms``), so a trainer phone a few minutes off still
+    shows the code the server expects. No estimate yet (never online): its own clock."""
+    return code_at(secret, device_now + timedelta(milliseconds=clock_offset_ms or 0))
+
+
 def normalize_code(text: str) -> str:
     """The 6 digits of a typed code: full-width digits (Chinese keyboards) become ASCII and
     spaces are dropped ("123 456"); anything else is refused.
