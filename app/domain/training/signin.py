@@ -110,8 +110,8 @@ class LocationRules:
     max_age_s: float = geofence.DEFAULT_MAX_AGE_S
 
 
-def _refused(reason: str, message: str, geofence: GeofenceDecision | None = None) -> SignInDecision:
-    return SignInDecision(Outcome.REFUSED, reason, message, geofence)
+def _refused(reason: str, message: str, place: GeofenceDecision | None = None) -> SignInDecision:
+    return SignInDecision(Outcome.REFUSED, reason, message, place)
 
 
 def _code_refusal(secret: bytes | None, code: str, at: datetime) -> SignInDecision | None:
