@@ -105,7 +105,8 @@ def test_wrong_length_or_non_digits_refused(typed):
 def test_typed_code_forms_accepted():
     """Spaces (as the trainer's screen groups them) and full-width digits of a Chinese keyboard are fine."""
     code = c.code_at(SECRET, MID)
-    for typed in (f"{code[:3]} {code[3:]}", f" {code}\n", code.translate(str.maketrans("0123456789", "０１２３４５６７８９"))):
+    full_width = code.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    for typed in (f"{code[:3]} {code[3:]}", f" {code}\n", full_width):
         assert c.normalize_code(typed) == code
         assert c.verify_code(SECRET, typed, MID) is CodeVerdict.CURRENT
 

@@ -270,7 +270,8 @@ def test_who_runs_the_roll():
     """The session's trainer and the store's managers add people; staff and other stores' managers do not."""
     s.require_runs(Actor("u-trainer", Role.STAFF, frozenset({"st-9"})), SESSION)
     s.require_runs(Actor("u-m", Role.STORE_MANAGER, frozenset({"st-1"})), SESSION)
-    for actor in (Actor("u-1", Role.STAFF, frozenset({"st-1"})), Actor("u-m2", Role.STORE_MANAGER, frozenset({"st-2"}))):
+    staff, other_manager = Actor("u-1", Role.STAFF, frozenset({"st-1"})), Actor("u-m2", Role.STORE_MANAGER, frozenset({"st-2"}))
+    for actor in (staff, other_manager):
         with pytest.raises(AccessDenied) as err:
             s.require_runs(actor, SESSION)
         assert err.value.reason == "forbidden_role"
@@ -309,7 +310,8 @@ def test_the_sign_in_rules_are_pure_domain_code():
         tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
         imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-        outside = {m for m in imported if not m.startswith("app.domain") and m.split(".")[0] not in sys.stdlib_module_names}
+        outside = {m for m in imported
+                   if not m.startswith("app.domain") and m.split(".")[0] not in sys.stdlib_module_names}
         assert outside == set(), (name, outside)
         if name == "codes":
             assert all(m.split(".")[0] in sys.stdlib_module_names for m in imported), imported
