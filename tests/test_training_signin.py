@@ -270,7 +270,8 @@ def test_who_runs_the_roll():
     """The session's trainer and the store's managers add people; staff and other stores' managers do not."""
     s.require_runs(Actor("u-trainer", Role.STAFF, frozenset({"st-9"})), SESSION)
     s.require_runs(Actor("u-m", Role.STORE_MANAGER, frozenset({"st-1"})), SESSION)
-    staff, other_manager = Actor("u-1", Role.STAFF, frozenset({"st-1"})), Actor("u-m2", Role.STORE_MANAGER, frozenset({"st-2"}))
+    staff = Actor("u-1", Role.STAFF, frozenset({"st-1"}))
+    other_manager = Actor("u-m2", Role.STORE_MANAGER, frozenset({"st-2"}))
     for actor in (staff, other_manager):
         with pytest.raises(AccessDenied) as err:
             s.require_runs(actor, SESSION)
