@@ -16,6 +16,8 @@ from app.domain.tasks import transitions as task_rules  # issue 12, taskboard
 from app.domain.tasks import schedules as task_schedules  # issue 12, taskrecur
 from app.domain.tasks import departments as task_departments
 from app.domain.requests import kinds as request_kinds
+from app.domain.training import completions as training_completions  # issue 13, trainquiz
+from app.domain.training import courses as training_courses, quizzes as training_quizzes
 from app.face.errors import QualityCode
 from app.i18n import Translator
 from app.i18n.locales import SUPPORTED_LOCALES
@@ -123,7 +125,8 @@ def test_enum_references_name_real_members():
 def test_domain_codes_are_members():
     """The shift rules' and access checks' plain-string codes (the domain imports nothing above it) are all members."""
     reasons = {v for mod in (attendance, roster, shift_rules, request_kinds, trades, attachments, saved_audiences,
-                             broadcast_checks, inspection_scoring, inspection_templates, task_rules, task_schedules, task_departments) for k, v in vars(mod).items()
+                             broadcast_checks, inspection_scoring, inspection_templates, task_rules, task_schedules, task_departments,
+                             training_courses, training_quizzes, training_completions) for k, v in vars(mod).items()
                if k.startswith("REASON_")}
     flags = {v for mod in (attendance, timesheet, shift_rules) for k, v in vars(mod).items() if k.startswith("FLAG_")}
     denied = {s for _path, _line, arg in _code_sites(("app/domain",)) for s in _literal_strings(arg)}
@@ -144,7 +147,8 @@ def test_every_member_is_sent_somewhere():
         used_flags |= {Flag[name] for name in _enum_refs(tree, "Flag")}
     used_reasons |= {Reason(v) for mod in (attendance, approvals, roster, shift_rules, request_kinds, trades,
                                            availability, open_shifts, broadcasts, attachments, saved_audiences,
-                                           broadcast_checks, inspection_scoring, inspection_templates, task_rules, task_schedules, task_departments)
+                                           broadcast_checks, inspection_scoring, inspection_templates, task_rules, task_schedules, task_departments,
+                                           training_courses, training_quizzes, training_completions)
                      for k, v in vars(mod).items()
                      if k.startswith("REASON_")}
     used_reasons |= {Reason(str(code)) for code in QualityCode}

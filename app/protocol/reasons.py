@@ -19,6 +19,8 @@ from app.domain.tasks import transitions as task_rules  # issue 12, taskboard
 from app.domain.tasks import schedules as task_schedules  # issue 12, taskrecur
 from app.domain.tasks import departments as task_departments  # issue 12, taskrecur
 from app.domain.requests import kinds as request_kinds
+from app.domain.training import completions as training_completions  # issue 13, trainquiz
+from app.domain.training import courses as training_courses, quizzes as training_quizzes  # issue 13, trainquiz
 
 
 class Reason(StrEnum):
@@ -188,6 +190,16 @@ class Reason(StrEnum):
     TASK_BAD_SCHEDULE = task_schedules.REASON_BAD_SCHEDULE
     TASK_NOT_REPAIR = task_departments.REASON_NOT_REPAIR
     TASK_UNKNOWN_DEPARTMENT = task_departments.REASON_UNKNOWN_DEPARTMENT
+    # -- issue 13, trainquiz: courses, quizzes graded on the server, completions ----------
+    TRAINING_BAD_COURSE = training_courses.REASON_BAD_COURSE
+    TRAINING_BAD_QUIZ = training_quizzes.REASON_BAD_QUIZ
+    TRAINING_QUIZ_BAD_ANSWER = training_quizzes.REASON_BAD_ANSWER
+    TRAINING_QUIZ_UNANSWERED = training_quizzes.REASON_UNANSWERED
+    TRAINING_QUIZ_NO_ATTEMPTS_LEFT = training_quizzes.REASON_NO_ATTEMPTS_LEFT
+    TRAINING_QUIZ_CHANGED = training_quizzes.REASON_QUIZ_CHANGED
+    TRAINING_QUIZ_NOT_PASSED = training_completions.REASON_NOT_PASSED
+    TRAINING_QUIZ_REQUIRED = training_completions.REASON_QUIZ_REQUIRED
+    TRAINING_SIGN_OUT_MISSING = training_completions.REASON_SIGN_OUT_MISSING
 
 
 class Flag(StrEnum):
