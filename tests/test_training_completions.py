@@ -213,11 +213,15 @@ def test_skills_held_are_those_of_valid_completions_only():
 
 
 def _eligible_for_food_shift(person: Person, at: datetime) -> str:
-    """The shift rules' verdict on ``person`` claiming an open shift needing the food_handler skill."""
+    """The shift rules' verdict on ``person`` claiming an open shift needing the food_handler skill
+    ("eligible", or "refused" for the missing skill only)."""
     start = at + 3 * DAY
     open_shift = Shift("open-1", None, "s1", "food_handler", start, start + timedelta(hours=8))
-    candidates = who_can_take(open_shift, [person], RosterIndex.build([open_shift]), ShiftTradeSettings(), at)
-    return candidates[0].status
+    (candidate,) = who_can_take(open_shift, [person], RosterIndex.build([open_shift]), ShiftTradeSettings(), at)
+    if candidate.status == "refused":
+        assert [(f.code, f.details) for f in candidate.check.refusals] == [("shift_role_missing",
+                                                                           {"role": "food_handler"})]
+    return candidate.status
 
 
 def test_a_valid_completion_makes_someone_eligible_for_a_shift_needing_the_skill():
