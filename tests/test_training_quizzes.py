@@ -6,6 +6,8 @@ import json
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain.access import AccessDenied
 from app.domain.training import quizzes as q
@@ -288,3 +290,42 @@ def test_device_answering_from_the_public_view_alone_is_graded():
     pick = public_answers(view, lambda qid, choices: next(
         (c.id for c in choices if c.text.endswith("75 C")), TRUE if qid == "q3" else FALSE))
     assert grade(quiz(), sheet(pick), s, 0).correct == 5
+
+
+# -- properties --------------------------------------------------------------------------------
+
+
+@st.composite
+def quizzes_with_two_keys(draw):
+    """A random quiz, and the same quiz with every right answer moved at random (same questions and choices)."""
+    questions, moved = [], []
+    for n in range(draw(st.integers(1, 8))):
+        if draw(st.booleans()):
+            answer, other = draw(st.permutations([TRUE, FALSE]))
+            questions.append(Question(f"q{n}", QuestionKind.TRUE_FALSE, f"statement {n}", answer))
+            moved_answer = draw(st.sampled_from([answer, other]))
+            moved.append(Question(f"q{n}", QuestionKind.TRUE_FALSE, f"statement {n}", moved_answer))
+            continue
+        ids = draw(st.lists(st.text("abcxyz0123", min_size=1, max_size=6), min_size=2, max_size=8, unique=True))
+        choices = tuple(Choice(cid, f"choice {cid}") for cid in ids)
+        for into in (questions, moved):
+            into.append(Question(f"q{n}", QuestionKind.SINGLE_CHOICE, f"question {n}", draw(st.sampled_from(ids)),
+                                 choices))
+    return quiz(questions=tuple(questions)), quiz(questions=tuple(moved))
+
+
+@settings(max_examples=200, deadline=None)
+@given(quizzes_with_two_keys(), st.integers(1, 3), st.text(min_size=1, max_size=8))
+def test_property_view_never_depends_on_the_key_and_the_key_maps_back(pair, attempt, person):
+    """For any quiz, person and attempt: moving the key leaves the public view identical, and the
+    answers a key holder picks on that view grade full marks (so the server's mapping is exact)."""
+    original, moved = pair
+    check_quiz(original)
+    s = seed(attempt, person, original)
+    view = public_view(original, s, attempt)
+    assert view == public_view(moved, s, attempt)
+    answers = key_answers(original, s)
+    assert set(answers[question.id] for question in view.questions) <= {c.id for question in view.questions
+                                                                        for c in question.choices}
+    result = grade(original, sheet(answers, attempt=attempt), s, attempts_used=attempt - 1)
+    assert result.correct == result.total and result.passed
