@@ -267,3 +267,18 @@ def test_matrix_is_limited_to_the_readers_stores():
     """A manager of s2 sees only the s2 block."""
     people = [Trainee("u-2", frozenset({"s1"})), Trainee("u-1", frozenset({"s1", "s2"}))]
     assert [m.store_id for m in training_matrix(people, CATALOGUE, [], T0, store_ids={"s2"})] == ["s2"]
+
+
+def test_my_training_modules_are_pure_domain_code():
+    """courses, quizzes and completions import no database, network, UI, wire-format or translation module."""
+    import ast
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "app" / "domain" / "training"
+    banned = ("sqlite3", "sqlite_utils", "sqlalchemy", "httpx", "flet", "app.store", "app.sync", "app.ui",
+              "app.protocol", "app.i18n", "backend_stub", "socket", "requests", "os", "random", "time")
+    for name in ("courses.py", "quizzes.py", "completions.py"):
+        for node in ast.walk(ast.parse((folder / name).read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not [n for n in names if n.split(".")[0] in banned or n.startswith(banned)], (name, names)
