@@ -329,3 +329,15 @@ def test_property_view_never_depends_on_the_key_and_the_key_maps_back(pair, atte
                                                                         for c in question.choices}
     result = grade(original, sheet(answers, attempt=attempt), s, attempts_used=attempt - 1)
     assert result.correct == result.total and result.passed
+
+
+def test_server_entry_points_hand_out_the_remaining_views_and_grade_with_their_seeds():
+    """views_for gives one view per attempt still allowed (attempts 2 and 3 after one); grade_for grades a
+    sheet answered on view 2 with that view's seed, for that person only."""
+    views = q.views_for(quiz(), SECRET, "u-1", attempts_used=1)
+    assert [v.attempt for v in views] == [2, 3] and views[0] == public_view(quiz(), seed(2), 2)
+    assert q.views_for(quiz(), SECRET, "u-1", attempts_used=3) == ()
+    answers = key_answers(quiz(), seed(2))
+    assert q.grade_for(quiz(), sheet(answers, attempt=2), SECRET, "u-1", attempts_used=1).passed
+    other = q.grade_for(quiz(), sheet(answers, attempt=2), SECRET, "u-2", attempts_used=1)
+    assert other.correct < other.total  # another person's seed maps the same places to other choices

@@ -325,3 +325,18 @@ def grade(quiz: Quiz, sheet: AnswerSheet, seed: str, attempts_used: int) -> Quiz
     return QuizResult(quiz.id, quiz.version, sheet.attempt, correct, total,
                       passed=correct * 100 >= quiz.pass_mark * total, right=right,
                       attempts_left=quiz.attempts_allowed - sheet.attempt)
+
+
+# -- the server's two entry points (the seed is derived, never handled by the caller) -----------
+
+
+def views_for(quiz: Quiz, secret: bytes, person_id: str, attempts_used: int) -> tuple[PublicQuiz, ...]:
+    """The views of the person's attempts still allowed, one per attempt, for a device to hold
+    (so several attempts can be taken offline, each shuffled on its own)."""
+    return tuple(public_view(quiz, attempt_seed(secret, person_id, quiz.id, quiz.version, n), n)
+                 for n in range(attempts_used + 1, quiz.attempts_allowed + 1))
+
+
+def grade_for(quiz: Quiz, sheet: AnswerSheet, secret: bytes, person_id: str, attempts_used: int) -> QuizResult:
+    """``grade`` with the seed of the person's attempt ``sheet.attempt`` (refusals as ``grade``)."""
+    return grade(quiz, sheet, attempt_seed(secret, person_id, quiz.id, quiz.version, sheet.attempt), attempts_used)
