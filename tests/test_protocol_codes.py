@@ -17,6 +17,8 @@ from app.domain.tasks import schedules as task_schedules  # issue 12, taskrecur
 from app.domain.tasks import departments as task_departments
 from app.domain.requests import kinds as request_kinds
 from app.domain.training import codes as training_codes, sessions as training_sessions, signin as training_signin  # issue 13
+from app.domain.training import completions as training_completions  # issue 13, trainquiz
+from app.domain.training import courses as training_courses, quizzes as training_quizzes
 from app.face.errors import QualityCode
 from app.i18n import Translator
 from app.i18n.locales import SUPPORTED_LOCALES
@@ -125,7 +127,8 @@ def test_domain_codes_are_members():
     """The shift rules' and access checks' plain-string codes (the domain imports nothing above it) are all members."""
     reasons = {v for mod in (attendance, roster, shift_rules, request_kinds, trades, attachments, saved_audiences,
                              broadcast_checks, inspection_scoring, inspection_templates, task_rules, task_schedules, task_departments,
-                             training_codes, training_sessions, training_signin) for k, v in vars(mod).items()
+                             training_codes, training_sessions, training_signin,
+                             training_courses, training_quizzes, training_completions) for k, v in vars(mod).items()
                if k.startswith("REASON_")}
     flags = {v for mod in (attendance, timesheet, shift_rules) for k, v in vars(mod).items() if k.startswith("FLAG_")}
     denied = {s for _path, _line, arg in _code_sites(("app/domain",)) for s in _literal_strings(arg)}
@@ -147,7 +150,8 @@ def test_every_member_is_sent_somewhere():
     used_reasons |= {Reason(v) for mod in (attendance, approvals, roster, shift_rules, request_kinds, trades,
                                            availability, open_shifts, broadcasts, attachments, saved_audiences,
                                            broadcast_checks, inspection_scoring, inspection_templates, task_rules, task_schedules, task_departments,
-                                           training_codes, training_sessions, training_signin)
+                                           training_codes, training_sessions, training_signin,
+                                           training_courses, training_quizzes, training_completions)
                      for k, v in vars(mod).items()
                      if k.startswith("REASON_")}
     used_reasons |= {Reason(str(code)) for code in QualityCode}

@@ -177,6 +177,16 @@ REASON_MESSAGES = MessageMap(
         "training_already_signed_out": N_("You have already signed out of this session."),
         "training_sign_out_too_early": N_("It is too early to sign out. Sign out at the end of the session."),
         "training_manual_reason_required": N_("Write why you add this person by hand."),
+        # -- issue 13, trainquiz: courses, quizzes and completions
+        "training_bad_course": N_("This course cannot be saved. Give it a title, the skill it grants and a validity of 1 to 120 months, or none."),
+        "training_bad_quiz": N_("This quiz cannot be saved. Check that every question has its text, 2 to 8 different choices and one right answer."),
+        "training_quiz_bad_answer": N_("These answers do not fit this quiz. Open the quiz again and answer it."),
+        "training_quiz_unanswered": N_("Answer every question before sending."),
+        "training_quiz_no_attempts_left": N_("You have used every attempt at this quiz. Ask your trainer."),
+        "training_quiz_changed": N_("This quiz was changed after you opened it. Open it again and answer it."),
+        "training_quiz_not_passed": N_("Not enough right answers to pass. The course is not completed yet."),
+        "training_quiz_required": N_("This course is completed by passing its quiz."),
+        "training_sign_out_missing": N_("This course is completed by signing out at its end."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

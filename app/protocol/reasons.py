@@ -20,6 +20,8 @@ from app.domain.tasks import schedules as task_schedules  # issue 12, taskrecur
 from app.domain.tasks import departments as task_departments  # issue 12, taskrecur
 from app.domain.requests import kinds as request_kinds
 from app.domain.training import codes as training_codes, sessions as training_sessions, signin as training_signin  # issue 13, trainsign
+from app.domain.training import completions as training_completions  # issue 13, trainquiz
+from app.domain.training import courses as training_courses, quizzes as training_quizzes  # issue 13, trainquiz
 
 
 class Reason(StrEnum):
@@ -210,6 +212,16 @@ class Reason(StrEnum):
     TRAINING_ALREADY_SIGNED_OUT = training_signin.REASON_ALREADY_SIGNED_OUT
     TRAINING_SIGN_OUT_TOO_EARLY = training_signin.REASON_SIGN_OUT_TOO_EARLY
     TRAINING_MANUAL_REASON_REQUIRED = training_signin.REASON_MANUAL_REASON_REQUIRED
+    # -- issue 13, trainquiz: courses, quizzes graded on the server, completions ----------
+    TRAINING_BAD_COURSE = training_courses.REASON_BAD_COURSE
+    TRAINING_BAD_QUIZ = training_quizzes.REASON_BAD_QUIZ
+    TRAINING_QUIZ_BAD_ANSWER = training_quizzes.REASON_BAD_ANSWER
+    TRAINING_QUIZ_UNANSWERED = training_quizzes.REASON_UNANSWERED
+    TRAINING_QUIZ_NO_ATTEMPTS_LEFT = training_quizzes.REASON_NO_ATTEMPTS_LEFT
+    TRAINING_QUIZ_CHANGED = training_quizzes.REASON_QUIZ_CHANGED
+    TRAINING_QUIZ_NOT_PASSED = training_completions.REASON_NOT_PASSED
+    TRAINING_QUIZ_REQUIRED = training_completions.REASON_QUIZ_REQUIRED
+    TRAINING_SIGN_OUT_MISSING = training_completions.REASON_SIGN_OUT_MISSING
 
 
 class Flag(StrEnum):
