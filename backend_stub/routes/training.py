@@ -3,9 +3,9 @@ sessions; the trainer and the store's managers get the rotating code, the live r
 by hand. Sign-in, sign-out and quiz answers come by sync push (``training.*``). See docs/training.md."""
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import select
 
 from app.protocol import Reason
@@ -19,6 +19,8 @@ from backend_stub.services import training_catalogue, training_matrix, training_
 from backend_stub.services.outcomes import Rejected
 
 router = APIRouter(prefix="/training", tags=["training"])
+#: A session id as its QR code carries it.
+SessionIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 
 
 @router.post("/courses", responses=errors(400, 401, 403))
@@ -40,26 +42,26 @@ def create_session(body: SessionCreate, caller: CurrentUser, conn: DbSession) ->
 
 
 @router.get("/sessions/{session_id}/code", responses=errors(401, 403, 404))
-def session_code(session_id: str, caller: CurrentUser, conn: DbRead) -> SessionCode:
+def session_code(session_id: SessionIdPath, caller: CurrentUser, conn: DbRead) -> SessionCode:
     """The code to show now (6 digits, changing every 30 s), seconds left and the QR text: for
     the session's trainer and the managers of its store only."""
     return training_sessions.code_now(conn, caller.actor, session_id, datetime.now(UTC))
 
 
 @router.get("/sessions/{session_id}/attendance", responses=errors(401, 403, 404))
-def attendance(session_id: str, caller: CurrentUser, conn: DbRead) -> list[SignInPublic]:
+def attendance(session_id: SessionIdPath, caller: CurrentUser, conn: DbRead) -> list[SignInPublic]:
     """The live roll (on time, late, added by hand with the reason), for the trainer and managers."""
     return training_sessions.attendance(conn, caller.actor, session_id)
 
 
 @router.post("/sessions/{session_id}/manual-add", responses=errors(400, 401, 403, 404))
-def manual_add(session_id: str, body: ManualAdd, caller: CurrentUser, conn: DbSession) -> SignInPublic:
+def manual_add(session_id: SessionIdPath, body: ManualAdd, caller: CurrentUser, conn: DbSession) -> SignInPublic:
     """The trainer adds someone by hand with a reason (logged, with who added them)."""
     return training_sessions.manual_add(conn, caller.actor, session_id, body.user_id, body.reason, datetime.now(UTC))
 
 
 @router.get("/sessions/{session_id}/quiz", responses=errors(401, 404))
-def session_quiz(session_id: str, caller: CurrentUser, conn: DbRead, settings: SettingsDep) -> list[PublicQuizOut]:
+def session_quiz(session_id: SessionIdPath, caller: CurrentUser, conn: DbRead, settings: SettingsDep) -> list[PublicQuizOut]:
     """The caller's views of the session's quiz, one per attempt still allowed (no answer key):
     answered on the device, even offline, and graded by the server when pushed."""
     try:
