@@ -751,3 +751,106 @@ task_overdue_reminders = Table(
     _ts("reminded_at", nullable=False),
     Column("people", Text, nullable=False, server_default="[]"),
 )
+
+# Issue 13, trainapi: training (rules: app.domain.training). Courses and quizzes are the chain's
+# (HQ writes them); a quiz row holds its full body WITH the answer key: it never leaves the
+# server (devices get app.domain.training.quizzes views only).
+training_courses = Table(
+    "training_courses", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("skill", String(64), nullable=False),
+    Column("validity_months", Integer),
+    Column("sign_out_required", Boolean, nullable=False, server_default=sa_false()),
+    Column("quiz_id", String(64)),
+    Column("written_by", String(64), nullable=False),
+    _ts("written_at", nullable=False),
+)
+
+training_quizzes = Table(
+    "training_quizzes", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("body", Text, nullable=False),  # Quiz.as_dict(): WITH the key, server only
+    Column("written_by", String(64), nullable=False),
+    _ts("written_at", nullable=False),
+)
+
+# A session of a course at a store or a training room (its own fence); margins in seconds;
+# JSON lists of invited users and roles. ``secret`` (base32, app.domain.training.codes) is never
+# emitted to the change feed nor returned by any route: only the codes derived from it are.
+training_sessions = Table(
+    "training_sessions", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("course_id", String(64), ForeignKey("training_courses.id"), nullable=False),
+    Column("trainer_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False, index=True),
+    Column("room", String(200), nullable=False, server_default=""),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("radius_m", Float, nullable=False),
+    _ts("starts_at", nullable=False),
+    _ts("ends_at", nullable=False),
+    Column("early_margin_s", Integer, nullable=False),
+    Column("late_allowance_s", Integer, nullable=False),
+    Column("late_margin_s", Integer, nullable=False),
+    Column("sign_out_early_s", Integer, nullable=False),
+    Column("sign_out_margin_s", Integer, nullable=False),
+    Column("manual_add_margin_s", Integer, nullable=False),
+    Column("capacity", Integer),
+    Column("invite_only", Boolean, nullable=False, server_default=sa_false()),
+    Column("invited_user_ids", Text, nullable=False, server_default="[]"),
+    Column("invited_roles", Text, nullable=False, server_default="[]"),
+    Column("status", String(16), nullable=False, server_default="scheduled"),
+    Column("secret", Text, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    _ts("created_at", nullable=False),
+)
+
+# One person on a session's roll: the phone's own stamp, the server's corrected time, on time /
+# late / manual, the place verdict; a manual addition's reason and who added them; the sign-out.
+training_sign_ins = Table(
+    "training_sign_ins", metadata,
+    Column("session_id", String(64), ForeignKey("training_sessions.id"), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
+    _ts("device_time"),
+    _ts("signed_in_at", nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("geofence", String(16)),
+    Column("distance_m", Float),
+    Column("manual_reason", Text),
+    Column("added_by", String(64)),
+    Column("flags", Text, nullable=False, server_default="[]"),
+    _ts("signed_out_at"),
+    _ts("sign_out_device_time"),
+    _ts("received_at", nullable=False),
+)
+
+# One graded attempt (the answers as sent, the result as shown to the person).
+quiz_attempts = Table(
+    "quiz_attempts", metadata,
+    Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
+    Column("quiz_id", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("attempt", Integer, primary_key=True),
+    Column("session_id", String(64), ForeignKey("training_sessions.id"), nullable=False),
+    Column("answers", Text, nullable=False),
+    Column("correct", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("right", Text, nullable=False),
+    _ts("device_time"),
+    _ts("graded_at", nullable=False),
+)
+
+training_completions = Table(
+    "training_completions", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
+    Column("course_id", String(64), ForeignKey("training_courses.id"), nullable=False),
+    Column("session_id", String(64), ForeignKey("training_sessions.id")),
+    _ts("completed_at", nullable=False),
+    _ts("expires_at"),
+    Column("via", String(16), nullable=False),
+    Column("score", Integer),
+)

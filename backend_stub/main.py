@@ -20,6 +20,7 @@ from backend_stub.routes import auth, broadcasts, calendar, chain_settings, face
 from backend_stub.routes import inspections  # issue 12, inspscore
 from backend_stub.routes import tasks  # issue 12, taskboard
 from backend_stub.routes import task_schedules  # issue 12, taskrecur
+from backend_stub.routes import training  # issue 13, trainapi
 from backend_stub.services.housekeeping import TASK_PASS_SECONDS, run_housekeeping, run_task_pass
 from backend_stub.settings import Settings
 
@@ -78,7 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    tasks.router,  # issue 12, taskboard
                    task_schedules.router,  # issue 12, taskrecur
                    inspections.stores_router,  # issue 12, inspreport: store inspection history
-                   inspections.links_router):  # issue 12, insprun: report links a browser opens
+                   inspections.links_router,  # issue 12, insprun: report links a browser opens
+                   training.router):  # issue 13, trainapi
         v1.include_router(router)
     app.include_router(v1)
     document_errors(app)

@@ -57,6 +57,15 @@ def _responses(doc: dict, method: str, path: str) -> dict:
     ("post", "/v1/inspections", {201, 400, 401, 403, 404, 409, 413, 422, 500}),
     ("get", "/v1/inspections/{inspection_id}", {200, 401, 404, 422, 500}),
     ("get", "/v1/stores/{store_id}/tasks", {200, 401, 403, 422, 500}),  # issue 12, taskboard
+    # issue 13, trainapi
+    ("post", "/v1/training/courses", {200, 400, 401, 403, 413, 422, 500}),
+    ("post", "/v1/training/quizzes", {201, 400, 401, 403, 413, 422, 500}),
+    ("post", "/v1/training/sessions", {201, 400, 401, 403, 404, 413, 422, 500}),
+    ("get", "/v1/training/sessions/{session_id}/code", {200, 401, 403, 404, 422, 500}),
+    ("get", "/v1/training/sessions/{session_id}/attendance", {200, 401, 403, 404, 422, 500}),
+    ("post", "/v1/training/sessions/{session_id}/manual-add", {200, 400, 401, 403, 404, 413, 422, 500}),
+    ("get", "/v1/training/sessions/{session_id}/quiz", {200, 401, 404, 422, 500}),
+    ("get", "/v1/training/matrix", {200, 401, 403, 422, 500}),
 ])
 def test_openapi_lists_every_status_a_route_answers(doc, method, path, statuses):
     """Each route documents its success and every error status it can answer (not only 200/422)."""

@@ -25,6 +25,11 @@ BUSINESS_REFUSALS = {
     "POST /v1/face/enrol": [400, 422],  # not 3 photos; not a face
     "POST /v1/kiosk/{store_id}/identify": [422],  # not a photo
     "PUT /v1/photos/{sha}": [400, 413, 415],  # range or hash mismatch; too large; not a photo
+    # issue 13, trainapi: a course, quiz or session the training rules refuse; a manual addition refused
+    "POST /v1/training/courses": [400],
+    "POST /v1/training/quizzes": [400],
+    "POST /v1/training/sessions": [400],
+    "POST /v1/training/sessions/{session_id}/manual-add": [400],
 }
 ACCEPTED = ["2XX", 401, 403, 404, 409, 429]
 

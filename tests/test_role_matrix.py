@@ -95,6 +95,15 @@ _GATED = [
     ("PUT", "/chain/settings/departments", {"json": {"departments": []}}),
     ("PUT", f"/stores/{STORE}/tasks/tk-x/department", {"json": {"department_id": None}}),
     ("POST", "/inspections/insp-x/report-link", {}),  # issue 12, insprun
+    # issue 13, trainapi
+    ("POST", "/training/courses", {"json": {"id": "c", "title": "T", "skill": "s"}}),
+    ("POST", "/training/quizzes", {"json": {}}),
+    ("POST", "/training/sessions", {"json": {}}),
+    ("GET", "/training/sessions/ts-x/code", {}),
+    ("GET", "/training/sessions/ts-x/attendance", {}),
+    ("POST", "/training/sessions/ts-x/manual-add", {"json": {"user_id": "u-s01", "reason": "x"}}),
+    ("GET", "/training/sessions/ts-x/quiz", {}),
+    ("GET", "/training/matrix", {}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}

@@ -538,3 +538,8 @@ from app.protocol.inspections import InspectionCreate  # noqa: E402  (imports Id
 PAYLOADS["inspection.record"] = InspectionCreate
 
 
+
+# Issue 13, trainapi: training sign-in/out and quiz answers (graded on the server).
+from app.protocol.training import TRAINING_PAYLOADS  # noqa: E402  (imports Id, LocationFix above)
+
+PAYLOADS.update(TRAINING_PAYLOADS)

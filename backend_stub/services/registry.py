@@ -18,6 +18,7 @@ from backend_stub.services.timesheet_handlers import timesheet_query
 from backend_stub.services.trade_handlers import TRADE_HANDLERS
 from backend_stub.services.task_board import TASK_HANDLERS
 from backend_stub.services.inspection_handlers import INSPECTION_HANDLERS
+from backend_stub.services.training_signin import TRAINING_HANDLERS
 
 
 def _void(conn, payload, ctx) -> None:
@@ -40,5 +41,6 @@ HANDLERS: dict[str, Handler] = {
     **BROADCAST_EDIT_HANDLERS,  # issue 11, bcwrite
     **TASK_HANDLERS,  # issue 12, taskboard
     **INSPECTION_HANDLERS,  # issue 12, insprun
+    **TRAINING_HANDLERS,  # issue 13, trainapi
     VOID: _void,
 }

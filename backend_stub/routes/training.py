@@ -1,0 +1,93 @@
+"""Issue 13, trainapi: training (``/training``). HQ writes courses and quizzes; managers schedule
+sessions; the trainer and the store's managers get the rotating code, the live roll and add people
+by hand. Sign-in, sign-out and quiz answers come by sync push (``training.*``). See docs/training.md."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Response
+from sqlalchemy import select
+
+from app.protocol import Reason
+from app.protocol.training import (CourseCreate, CoursePublic, ManualAdd, PublicQuizOut, QuizCreate, QuizSaved,
+                                   SessionCode, SessionCreate, SessionPublic, SignInPublic, TrainingMatrixPublic)
+from backend_stub import db
+from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
+from backend_stub.errors import NotFound
+from backend_stub.openapi import errors
+from backend_stub.services import training_catalogue, training_matrix, training_sessions, training_signin
+from backend_stub.services.outcomes import Rejected
+
+router = APIRouter(prefix="/training", tags=["training"])
+#: A session id as its QR code carries it.
+SessionIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+
+@router.post("/courses", responses=errors(400, 401, 403))
+def save_course(body: CourseCreate, caller: CurrentUser, conn: DbSession) -> CoursePublic:
+    """HQ adds a course to the catalogue, or replaces the one with its id."""
+    return training_catalogue.save_course(conn, caller.actor, body, datetime.now(UTC))
+
+
+@router.post("/quizzes", status_code=201, responses=errors(400, 401, 403))
+def save_quiz(body: QuizCreate, caller: CurrentUser, conn: DbSession) -> QuizSaved:
+    """HQ writes a quiz (with its key, kept on the server) as its next version."""
+    return training_catalogue.save_quiz(conn, caller.actor, body, datetime.now(UTC))
+
+
+@router.post("/sessions", status_code=201, responses=errors(400, 401, 403, 404))
+def create_session(body: SessionCreate, caller: CurrentUser, conn: DbSession) -> SessionPublic:
+    """A manager of the store (HQ: any) schedules a session; its staff pull it (never its secret)."""
+    return training_sessions.create(conn, caller.actor, body, datetime.now(UTC))
+
+
+@router.get("/sessions/{session_id}/code", responses=errors(401, 403, 404))
+def session_code(session_id: SessionIdPath, caller: CurrentUser, conn: DbRead) -> SessionCode:
+    """The code to show now (6 digits, changing every 30 s), seconds left and the QR text: for
+    the session's trainer and the managers of its store only."""
+    return training_sessions.code_now(conn, caller.actor, session_id, datetime.now(UTC))
+
+
+@router.get("/sessions/{session_id}/attendance", responses=errors(401, 403, 404))
+def attendance(session_id: SessionIdPath, caller: CurrentUser, conn: DbRead) -> list[SignInPublic]:
+    """The live roll (on time, late, added by hand with the reason), for the trainer and managers."""
+    return training_sessions.attendance(conn, caller.actor, session_id)
+
+
+@router.post("/sessions/{session_id}/manual-add", responses=errors(400, 401, 403, 404))
+def manual_add(session_id: SessionIdPath, body: ManualAdd, caller: CurrentUser, conn: DbSession) -> SignInPublic:
+    """The trainer adds someone by hand with a reason (logged, with who added them)."""
+    return training_sessions.manual_add(conn, caller.actor, session_id, body.user_id, body.reason, datetime.now(UTC))
+
+
+@router.get("/sessions/{session_id}/quiz", responses=errors(401, 404))
+def session_quiz(session_id: SessionIdPath, caller: CurrentUser, conn: DbRead, settings: SettingsDep) -> list[PublicQuizOut]:
+    """The caller's views of the session's quiz, one per attempt still allowed (no answer key):
+    answered on the device, even offline, and graded by the server when pushed."""
+    try:
+        return training_signin.quiz_views(conn, caller.actor, session_id, settings.signing_key)
+    except Rejected as exc:
+        raise NotFound(Reason.NOT_FOUND, exc.message) from None
+
+
+_EXPORTS = {"csv": ("text/csv; charset=utf-8", "csv"),
+            "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")}
+MATRIX_RESPONSES = {200: {"description": "The matrix as JSON, or a CSV/XLSX file with `format`", "content": {
+    "application/json": {}, **{media: {} for media, _ in _EXPORTS.values()}}}, **errors(401, 403)}
+
+
+@router.get("/matrix", response_model=TrainingMatrixPublic, responses=MATRIX_RESPONSES)
+def matrix(caller: CurrentUser, conn: DbRead,
+           store_id: str | None = Query(default=None, max_length=64, description="One store (default: all yours)"),
+           format: Literal["json", "csv", "xlsx"] = Query(default="json", description="json, csv or xlsx")):
+    """People by course (done, expiring within 30 days, expired, missing) for the stores the
+    caller manages (HQ: all), as JSON or exported as CSV/XLSX in the caller's language."""
+    now = datetime.now(UTC)
+    if format == "json":
+        return training_matrix.as_json(conn, caller.actor, now, store_id)
+    locale = conn.execute(select(db.users.c.locale).where(db.users.c.id == caller.actor.user_id)).scalar()
+    rows = training_matrix.export_rows(conn, caller.actor, now, store_id, locale)
+    data = training_matrix.to_csv(rows) if format == "csv" else training_matrix.to_xlsx(rows, locale)
+    media, ext = _EXPORTS[format]
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="training-matrix.{ext}"'})
