@@ -198,8 +198,9 @@ def test_a_task_is_done_with_photos_sent_back_once_and_approved(camera_browser, 
     back(mpage, t).click()
     expect(_entry(mpage, t.gettext("Done")).first).to_be_visible(timeout=15_000)
     _wait_for(api_server, f"SELECT status FROM tasks WHERE title='{TITLE}'", [("done",)], SLOW_S)
-    photos = _server_rows(api_server, "SELECT p.verdict FROM task_photos p JOIN tasks k ON k.id = p.task_id "
-                                      f"WHERE k.title='{TITLE}' ORDER BY p.round, p.position")
-    assert photos == [("accepted",), ("rejected",), ("accepted",)], photos
+    photos = _server_rows(api_server, "SELECT p.verdict, p.photo_sha256 FROM task_photos p JOIN tasks k "
+                                      f"ON k.id = p.task_id WHERE k.title='{TITLE}' ORDER BY p.round, p.position")
+    assert [verdict for verdict, _sha in photos] == ["accepted", "rejected", "accepted"], photos
+    assert len({sha for _verdict, sha in photos}) == 3, photos  # three different pictures
     manager.close()
     chan.close()
