@@ -32,7 +32,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping, Optional, Sequence, Union
+from typing import Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 CHROMIUM = os.environ.get("SHOPFLOOR_CHROMIUM", "/usr/bin/chromium")
 
@@ -349,6 +349,32 @@ def semantics_dump(page) -> str:
 # ---- fake camera ----------------------------------------------------------------------
 
 
+_HOLD_CAMERA_JS = """async () => {
+  window.heldCamera = await navigator.mediaDevices.getUserMedia({video: true, audio: false});
+  return window.heldCamera.getVideoTracks().filter(t => t.readyState === 'live').length;
+}"""
+
+
+def keep_fake_camera_running(context, url: str = "http://127.0.0.1:9/camera-keeper"):
+    """Open a tab in *context* (sync API) that holds the fake camera open; returns the tab.
+
+    Chromium's fake camera starts its clip again from the first frame whenever the camera
+    starts (a new stream after every stream was stopped). An app that opens the camera for
+    each photo and shoots a fixed time after the preview starts then gets the very same frame
+    every time, which a real camera never gives. While this tab holds a stream the device keeps
+    running, and each new stream joins it where it is: pictures taken at different moments
+    show different frames of the clip. The page is served by a route (nothing listens on *url*;
+    127.0.0.1 is a secure origin, so getUserMedia works). The context needs the camera permission.
+    """
+    page = context.new_page()
+    page.route(url, lambda route: route.fulfill(body="<!doctype html><title>camera</title>",
+                                               content_type="text/html"))
+    page.goto(url)
+    if page.evaluate(_HOLD_CAMERA_JS) != 1:
+        raise RuntimeError("the fake camera did not start")
+    return page
+
+
 def make_y4m(image_path: Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]],
              out_path: Union[str, os.PathLike], *, frames: int = 30,
              size: tuple = (640, 480), fps: int = 15, switch_every: int = 0) -> Path:
@@ -363,23 +389,37 @@ def make_y4m(image_path: Union[str, os.PathLike, Sequence[Union[str, os.PathLike
 
     paths = [image_path] if isinstance(image_path, (str, os.PathLike)) else list(image_path)
     w, h = size
-    if w % 2 or h % 2:
-        raise ValueError("Y4M 4:2:0 needs even width and height")
-    planes = []
+    stills = []
     for p in paths:
         img = Image.open(p).convert("RGB")
         img.thumbnail((w, h))
         canvas = Image.new("RGB", (w, h), (0, 0, 0))
         canvas.paste(img, ((w - img.width) // 2, (h - img.height) // 2))
-        y, u, v = canvas.convert("YCbCr").split()
-        u = u.resize((w // 2, h // 2), Image.BILINEAR)
-        v = v.resize((w // 2, h // 2), Image.BILINEAR)
-        planes.append(y.tobytes() + u.tobytes() + v.tobytes())
-    step = switch_every or max(1, frames // len(planes))
+        stills.append(canvas)
+    step = switch_every or max(1, frames // len(stills))
+    return write_y4m((stills[(i // step) % len(stills)] for i in range(frames)), out_path, size=size, fps=fps)
+
+
+def write_y4m(frames: Iterable, out_path: Union[str, os.PathLike], *, size: tuple, fps: int) -> Path:
+    """Write PIL images of exactly *size* as a Y4M (YUV 4:2:0) clip, one frame each.
+
+    Chromium's fake camera plays the clip at *fps* and loops it. It starts the clip again
+    from its first frame whenever the camera starts again (a new stream after every stream
+    was stopped), see docs/flet-web-testing.md.
+    """
+    from PIL import Image
+
+    w, h = size
+    if w % 2 or h % 2:
+        raise ValueError("Y4M 4:2:0 needs even width and height")
     out = Path(out_path)
     with open(out, "wb") as f:
         f.write(f"YUV4MPEG2 W{w} H{h} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
-        for i in range(frames):
-            f.write(b"FRAME\n")
-            f.write(planes[(i // step) % len(planes)])
+        for img in frames:
+            if img.size != (w, h):
+                raise ValueError(f"frame of {img.size}, expected {size}")
+            y, u, v = img.convert("YCbCr").split()
+            u = u.resize((w // 2, h // 2), Image.BILINEAR)
+            v = v.resize((w // 2, h // 2), Image.BILINEAR)
+            f.write(b"FRAME\n" + y.tobytes() + u.tobytes() + v.tobytes())
     return out
