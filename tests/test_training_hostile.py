@@ -90,6 +90,50 @@ def test_manual_add_of_someone_from_another_store_or_nobody_is_404(api):
     assert resp.status_code == 200 and resp.json()["manual_reason"].startswith("Téléphone\tà plat"), resp.text
 
 
+def test_nobody_adds_themselves_by_hand(api):
+    """A staff trainer adding themselves by hand (which completed a course with no code and no place,
+    up to a day after the session) is 400 training_manual_self, so is a manager adding themselves;
+    the trainer still signs in with the code at the place, and a manager may add the trainer; a full
+    session and one not open yet refuse additions with their reasons."""
+    hq_course(api)
+    phones = Phones(api)
+    assert new_session(api, "ts-self").status_code == 201
+    url = "/v1/training/sessions/ts-self/manual-add"
+    for user_id in (TRAINER, CWB_MANAGER, AREA_HK):
+        _refused(api.post(url, json={"user_id": user_id, "reason": "I was there"}, headers=_h(api, user_id)), 400,
+                 "training_manual_self")
+    with api.engine.connect() as conn:
+        assert conn.execute(select(db.training_completions)).first() is None
+    assert new_session(api, "ts-self2").status_code == 201
+    added = api.post("/v1/training/sessions/ts-self2/manual-add", json={"user_id": TRAINER, "reason": "Ran it"},
+                     headers=_h(api, CWB_MANAGER))
+    assert added.status_code == 200 and added.json()["added_by"] == CWB_MANAGER, added.text
+    assert outcome(phones.sign_in(TRAINER, "ts-self", _now_code(api, "ts-self"))) == "applied"
+    assert new_session(api, "ts-one", capacity=1).status_code == 201
+    one = "/v1/training/sessions/ts-one/manual-add"
+    assert api.post(one, json={"user_id": STAFF, "reason": "Phone flat"}, headers=_h(api, TRAINER)).status_code == 200
+    _refused(api.post(one, json={"user_id": STAFF, "reason": "Phone flat"}, headers=_h(api, TRAINER)), 400,
+             "training_already_signed_in")
+    _refused(api.post(one, json={"user_id": "u-s08", "reason": "Phone flat"}, headers=_h(api, TRAINER)), 400,
+             "training_session_full")
+    assert new_session(api, "ts-later", starts_in_min=120).status_code == 201
+    _refused(api.post("/v1/training/sessions/ts-later/manual-add", json={"user_id": STAFF, "reason": "Phone flat"},
+                      headers=_h(api, TRAINER)), 400, "training_not_open_yet")
+
+
+def test_the_rule_nobody_adds_themselves_lives_in_the_domain():
+    """check_manual_add refuses an addition by the person added (training_manual_self), after the
+    reason check and before every other; someone else adding them is accepted."""
+    from app.domain.training import signin as si
+    from tests.test_training_signin import MID, NOBODY, SESSION
+
+    assert si.check_manual_add(SESSION, NOBODY, "u-trainer", "I ran it", MID, added_by="u-trainer").reason \
+        == si.REASON_MANUAL_SELF
+    assert si.check_manual_add(SESSION, NOBODY, "u-trainer", "", MID, added_by="u-trainer").reason \
+        == si.REASON_MANUAL_REASON_REQUIRED
+    assert si.check_manual_add(SESSION, NOBODY, "u-trainer", "I ran it", MID, added_by="u-manager").accepted
+
+
 def test_control_characters_in_free_text_are_422_not_a_server_error(api):
     """A NUL (which PostgreSQL cannot store: it was a 500 there) or another control character in a
     manual-add reason, a course title, a quiz title, question or choice text or a room name is 422
@@ -224,7 +268,8 @@ def test_a_sign_in_sent_twice_with_different_keys_is_counted_once(api):
 def test_sign_in_for_someone_else_or_with_junk_is_refused(api):
     """A sign-in naming a colleague (even by a manager) is not_your_record; Mong Kok staff get
     not_found; junk codes are training_code_malformed; wrong types and huge fields are
-    invalid_payload; an unknown session is not_found; none of it is processing_failed."""
+    invalid_payload; an unknown session is not_found; a missing, mocked, vague or old fix is refused
+    with its place reason; none of it is processing_failed."""
     hq_course(api)
     phones = Phones(api)
     assert new_session(api, "ts-junk").status_code == 201
@@ -242,6 +287,12 @@ def test_sign_in_for_someone_else_or_with_junk_is_refused(api):
                 {"extra": "field"}):
         assert outcome(phones.push(STAFF, "training.sign_in", {**base, **bad})) == "invalid_payload", bad
     assert outcome(phones.push(STAFF, "training.sign_in", {**base, "fix": None})) == "training_no_location"
+    mocked = {**fix(at), "mocked": True}
+    assert outcome(phones.push(STAFF, "training.sign_in", {**base, "fix": mocked})) == "training_location_mocked"
+    vague = {**fix(at), "accuracy_m": 5000.0}
+    assert outcome(phones.push(STAFF, "training.sign_in", {**base, "fix": vague})) == "training_location_inaccurate"
+    old = fix(at - timedelta(minutes=5))
+    assert outcome(phones.push(STAFF, "training.sign_in", {**base, "fix": old})) == "training_location_stale"
     assert outcome(phones.push(STAFF, "training.sign_out", base)) == "training_no_sign_out"
 
 
@@ -333,7 +384,8 @@ def test_junk_answer_sheets_are_refused_with_a_quiz_reason(api):
 def test_no_response_nor_pulled_change_holds_a_secret_or_an_answer_key(api):
     """After courses, a quiz, sessions, sign-ins, a manual add, graded sheets and the code route
     were used, every pull (staff, trainer, both managers, area manager, HQ) and every staff/manager
-    response holds no session secret, no quiz body with its key, no authored choice id."""
+    response holds no session secret, no quiz body with its key, no authored choice id; Mong Kok's
+    staff and manager pull nothing of the Causeway Bay session."""
     hq_course(api, quiz=True)
     phones = Phones(api)
     views = _quiz_session(api, phones)
@@ -355,6 +407,8 @@ def test_no_response_nor_pulled_change_holds_a_secret_or_an_answer_key(api):
         responses.append(json.dumps(pulled))
         if user_id in (STAFF, CWB_MANAGER, HQ):
             assert any(c["entity"] == "training_session" for c in pulled), user_id
+    for user_id in (STAFF_MK, MK_MANAGER):  # another store's people learn nothing of the session
+        assert "ts-q" not in json.dumps(pull_all(api, user_id)), user_id
     for text in responses:  # ... and nothing sent holds it, nor a secret
         assert '"answer"' not in text and '"secret"' not in text and '"cold"' not in text and '"warm"' not in text
         assert not any(secret in text for secret in secrets)

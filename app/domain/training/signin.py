@@ -50,6 +50,7 @@ REASON_NOT_SIGNED_IN = "training_not_signed_in"
 REASON_ALREADY_SIGNED_OUT = "training_already_signed_out"
 REASON_SIGN_OUT_TOO_EARLY = "training_sign_out_too_early"
 REASON_MANUAL_REASON_REQUIRED = "training_manual_reason_required"
+REASON_MANUAL_SELF = "training_manual_self"
 
 #: The shortest reason a trainer may give for adding someone by hand.
 MIN_MANUAL_REASON = 3
@@ -220,16 +221,19 @@ def check_sign_out(session: TrainingSession, roll: Roll, attempt: Attempt, secre
 
 
 def check_manual_add(session: TrainingSession, roll: Roll, user_id: str, reason: str,
-                     at: datetime) -> SignInDecision:
+                     at: datetime, added_by: str | None = None) -> SignInDecision:
     """Decide the trainer's adding someone by hand (a dead phone, no location indoors).
 
     The trainer vouches for the code, the place and the invitation, so those are not asked;
     the reason is logged with the addition. Checks, in order: a reason of at least
-    ``MIN_MANUAL_REASON`` characters; cancelled; already signed in; before sign-in opens or
-    after ``manual_add_closes``; full. Who may add is ``sessions.require_runs``.
+    ``MIN_MANUAL_REASON`` characters; nobody adds themselves (``added_by``: nobody vouches for
+    their own code and place; they sign in with the code); cancelled; already signed in; before
+    sign-in opens or after ``manual_add_closes``; full. Who may add is ``sessions.require_runs``.
     """
     if len(reason.strip()) < MIN_MANUAL_REASON:
         return _refused(REASON_MANUAL_REASON_REQUIRED, "Write why you add this person by hand.")
+    if added_by is not None and added_by == user_id:
+        return _refused(REASON_MANUAL_SELF, "You cannot add yourself by hand. Sign in with the session's code.")
     if session.cancelled:
         return _refused(REASON_SESSION_CANCELLED, "This session was cancelled.")
     if user_id in roll.signed_in:
