@@ -123,7 +123,8 @@ def test_nobody_adds_themselves_by_hand(api):
 
 def test_the_rule_nobody_adds_themselves_lives_in_the_domain():
     """check_manual_add refuses an addition by the person added (training_manual_self), after the
-    reason check and before every other; someone else adding them is accepted."""
+    reason check and before every other; someone else adding them is accepted. guessing_refusal
+    locks sign-in at MAX_WRONG_CODES wrong codes, not before."""
     from app.domain.training import signin as si
     from tests.test_training_signin import MID, NOBODY, SESSION
 
@@ -132,6 +133,8 @@ def test_the_rule_nobody_adds_themselves_lives_in_the_domain():
     assert si.check_manual_add(SESSION, NOBODY, "u-trainer", "", MID, added_by="u-trainer").reason \
         == si.REASON_MANUAL_REASON_REQUIRED
     assert si.check_manual_add(SESSION, NOBODY, "u-trainer", "I ran it", MID, added_by="u-manager").accepted
+    assert si.guessing_refusal(si.MAX_WRONG_CODES - 1) is None
+    assert si.guessing_refusal(si.MAX_WRONG_CODES).reason == si.REASON_CODE_LOCKED
 
 
 def test_control_characters_in_free_text_are_422_not_a_server_error(api):
@@ -294,6 +297,35 @@ def test_sign_in_for_someone_else_or_with_junk_is_refused(api):
     old = fix(at - timedelta(minutes=5))
     assert outcome(phones.push(STAFF, "training.sign_in", {**base, "fix": old})) == "training_location_stale"
     assert outcome(phones.push(STAFF, "training.sign_out", base)) == "training_no_sign_out"
+
+
+def test_guessing_the_code_is_locked_after_ten_wrong_codes(api):
+    """A phone trying codes (500 a batch would find one of the million in minutes, its recorded time
+    held still) gets training_code_wrong ten times within the hour, then training_code_locked for
+    everything after, in the same batch and later ones, the right code included; typos spread over
+    two batches count together; a colleague is not affected."""
+    hq_course(api)
+    assert new_session(api, "ts-guess").status_code == 201
+    secret = secret_of(api, "ts-guess")
+    at = datetime.now(UTC) - timedelta(seconds=2)
+    valid = {codes.code_at(secret, at + timedelta(seconds=s)) for s in (-30, 0, 30)}
+    guesses = [f"{n:06d}" for n in range(40) if f"{n:06d}" not in valid][:15]
+
+    def batch(user_id: str, first_seq: int, typed: list[str]):
+        muts = [mutation(first_seq + i, "training.sign_in", {"session_id": "ts-guess", "user_id": user_id, "code": c,
+                                                               "fix": fix(at)}, age_s=2) for i, c in enumerate(typed)]
+        resp = push(api, user_id, muts, device_id=f"dev-{user_id}")
+        assert resp.status_code == 200, resp.text
+        return [outcome(r) for r in resp.json()["results"]]
+
+    assert batch(STAFF, 1, guesses[:12]) == ["training_code_wrong"] * 10 + ["training_code_locked"] * 2
+    right = codes.code_at(secret, datetime.now(UTC) - timedelta(seconds=2))
+    assert batch(STAFF, 13, [right]) == ["training_code_locked"]
+    assert batch(TRAINER, 1, guesses[:6]) == ["training_code_wrong"] * 6
+    assert batch(TRAINER, 7, guesses[6:11] + [right]) == ["training_code_wrong"] * 4 + ["training_code_locked"] * 2
+    assert batch("u-s08", 1, guesses[:2] + [right]) == ["training_code_wrong"] * 2 + ["applied"]
+    with api.engine.connect() as conn:
+        assert [r.user_id for r in conn.execute(select(db.training_sign_ins.c.user_id))] == ["u-s08"]
 
 
 def test_a_sign_in_with_a_device_clock_far_off_counts_at_its_corrected_time(api):

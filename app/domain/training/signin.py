@@ -26,7 +26,7 @@ The code comes before the time and the place: without it nothing about the sessi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from app.domain import geofence
@@ -51,9 +51,15 @@ REASON_ALREADY_SIGNED_OUT = "training_already_signed_out"
 REASON_SIGN_OUT_TOO_EARLY = "training_sign_out_too_early"
 REASON_MANUAL_REASON_REQUIRED = "training_manual_reason_required"
 REASON_MANUAL_SELF = "training_manual_self"
+REASON_CODE_LOCKED = "training_code_locked"
 
 #: The shortest reason a trainer may give for adding someone by hand.
 MIN_MANUAL_REASON = 3
+#: Wrong codes a person may send within GUESS_WINDOW before their sign-ins are refused: a few
+#: typos pass; trying the million 6-digit codes (a tampered phone can pick its recorded time,
+#: so the code to find stays put) does not.
+MAX_WRONG_CODES = 10
+GUESS_WINDOW = timedelta(hours=1)
 
 
 class Outcome(StrEnum):
@@ -218,6 +224,14 @@ def check_sign_out(session: TrainingSession, roll: Roll, attempt: Attempt, secre
         return refusal
     refusal, place = _location_refusal(session, attempt, rules)
     return refusal or SignInDecision(Outcome.SIGNED_OUT, geofence=place)
+
+
+def guessing_refusal(wrong_codes: int) -> SignInDecision | None:
+    """The refusal of anyone who sent ``MAX_WRONG_CODES`` wrong or expired codes within
+    ``GUESS_WINDOW`` (the server counts them), whatever they send next; else None."""
+    if wrong_codes >= MAX_WRONG_CODES:
+        return _refused(REASON_CODE_LOCKED, "Too many wrong codes. Ask the trainer to add you by hand.")
+    return None
 
 
 def check_manual_add(session: TrainingSession, roll: Roll, user_id: str, reason: str,
