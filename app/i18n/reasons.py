@@ -177,6 +177,8 @@ REASON_MESSAGES = MessageMap(
         "training_already_signed_out": N_("You have already signed out of this session."),
         "training_sign_out_too_early": N_("It is too early to sign out. Sign out at the end of the session."),
         "training_manual_reason_required": N_("Write why you add this person by hand."),
+        "training_manual_self": N_("You cannot add yourself by hand. Sign in with the session's code."),
+        "training_code_locked": N_("Too many wrong codes. Ask the trainer to add you by hand."),
         # -- issue 13, trainquiz: courses, quizzes and completions
         "training_bad_course": N_("This course cannot be saved. Give it a title, the skill it grants and a validity of 1 to 120 months, or none."),
         "training_bad_quiz": N_("This quiz cannot be saved. Check that every question has its text, 2 to 8 different choices and one right answer."),

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StrictBool, StrictFloat, StrictInt
 
-__all__ = ["JsonInt", "NonNegativeJsonInt", "Seq", "StrictBool", "StrictFloat", "StrictInt", "WireTime"]
+__all__ = ["JsonInt", "NonNegativeJsonInt", "PlainText", "Seq", "StrictBool", "StrictFloat", "StrictInt", "WireTime"]
 
 #: The range of device times the server believes a device clock could show: a phone whose
 #: clock reset shows 1970 (and is flagged clock_drift); year 1 or 9999 is not a clock.
@@ -44,3 +44,16 @@ JsonInt = Annotated[StrictInt, Field(ge=-_JSON_SAFE, le=_JSON_SAFE)]
 NonNegativeJsonInt = Annotated[StrictInt, Field(ge=0, le=_JSON_SAFE)]
 #: A device's mutation number: 1, 2, 3...
 Seq = Annotated[StrictInt, Field(ge=1, le=_JSON_SAFE)]
+
+
+def _no_control_characters(value: str) -> str:
+    # NUL cannot be stored by PostgreSQL (it was a 500); the other control characters (ANSI
+    # escapes, DEL, C1) garble the screens, logs and exports the text ends up in. Tab and line
+    # breaks are ordinary in words people write.
+    if any((ord(ch) < 32 and ch not in "\t\n\r") or 127 <= ord(ch) < 160 for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+#: Words people write (titles, reasons, names): any text but control characters.
+PlainText = Annotated[str, AfterValidator(_no_control_characters)]

@@ -212,6 +212,8 @@ class Reason(StrEnum):
     TRAINING_ALREADY_SIGNED_OUT = training_signin.REASON_ALREADY_SIGNED_OUT
     TRAINING_SIGN_OUT_TOO_EARLY = training_signin.REASON_SIGN_OUT_TOO_EARLY
     TRAINING_MANUAL_REASON_REQUIRED = training_signin.REASON_MANUAL_REASON_REQUIRED
+    TRAINING_MANUAL_SELF = training_signin.REASON_MANUAL_SELF  # probe13: nobody vouches for themselves
+    TRAINING_CODE_LOCKED = training_signin.REASON_CODE_LOCKED  # probe13: no guessing the 6 digits
     # -- issue 13, trainquiz: courses, quizzes graded on the server, completions ----------
     TRAINING_BAD_COURSE = training_courses.REASON_BAD_COURSE
     TRAINING_BAD_QUIZ = training_quizzes.REASON_BAD_QUIZ

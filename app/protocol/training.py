@@ -12,13 +12,13 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from app.domain.roles import Role
 from app.domain.training import courses, quizzes, sessions
-from app.protocol.fields import StrictBool, StrictFloat, StrictInt, WireTime
+from app.protocol.fields import PlainText, StrictBool, StrictFloat, StrictInt, WireTime
 from app.protocol.mutations import Id, LocationFix, _Payload
 
 #: A session id as its QR code carries it (``app.domain.training.codes.qr_text``).
 SessionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Word = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=quizzes.MAX_TEXT)]
+Text = Annotated[PlainText, StringConstraints(min_length=1, max_length=quizzes.MAX_TEXT)]
 Minutes = Annotated[StrictInt, Field(ge=0, le=int(sessions.MAX_MARGIN.total_seconds() // 60))]
 TypedCode = Annotated[str, StringConstraints(max_length=32)]
 
@@ -30,7 +30,7 @@ class CourseCreate(_Payload):
     """HQ adds a course to the catalogue (or replaces the one with its id)."""
 
     id: Word
-    title: Annotated[str, StringConstraints(min_length=1, max_length=courses.MAX_TITLE, strip_whitespace=True)]
+    title: Annotated[PlainText, StringConstraints(min_length=1, max_length=courses.MAX_TITLE, strip_whitespace=True)]
     skill: Word
     validity_months: Annotated[StrictInt, Field(ge=1, le=courses.MAX_VALIDITY_MONTHS)] | None = None
     sign_out_required: StrictBool = False
@@ -60,7 +60,7 @@ class QuizCreate(_Payload):
     """HQ writes a quiz WITH its key; each write is the quiz's next version. Server only."""
 
     id: Word
-    title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    title: Annotated[PlainText, StringConstraints(min_length=1, max_length=200)]
     questions: Annotated[list[QuizQuestionIn], Field(min_length=1, max_length=quizzes.MAX_QUESTIONS)]
     pass_mark: Annotated[StrictInt, Field(ge=0, le=100)] = quizzes.DEFAULT_PASS_MARK
     attempts_allowed: Annotated[StrictInt, Field(ge=1, le=quizzes.MAX_ATTEMPTS)] = quizzes.DEFAULT_ATTEMPTS
@@ -80,7 +80,7 @@ class QuizSaved(BaseModel):
 class Room(_Payload):
     """A training room's own fence (else the store's)."""
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[PlainText, StringConstraints(min_length=1, max_length=200)]
     latitude: StrictFloat = Field(ge=-90, le=90)
     longitude: StrictFloat = Field(ge=-180, le=180)
     radius_m: StrictFloat = Field(gt=0, le=5000)
@@ -162,7 +162,7 @@ class ManualAdd(_Payload):
     """The trainer adds someone by hand, saying why (logged with who added them)."""
 
     user_id: Id
-    reason: Annotated[str, StringConstraints(max_length=500)]
+    reason: Annotated[PlainText, StringConstraints(max_length=500)]
 
 
 # -- sync mutations ------------------------------------------------------------------------------

@@ -175,7 +175,8 @@ def manual_add(conn: Connection, actor: Actor, session_id: str, user_id: str, re
     row = require_runs(conn, actor, session_id, lock=True)
     if user_id not in _people_of(conn, row["store_id"]):
         raise NotFound(Reason.NOT_FOUND, f"{user_id} does not work at this session's store.")
-    decision = check_manual_add(domain_session(conn, row), roll(conn, session_id), user_id, reason, now)
+    decision = check_manual_add(domain_session(conn, row), roll(conn, session_id), user_id, reason, now,
+                                added_by=actor.user_id)
     if not decision.accepted:
         raise BadRequest(Reason(decision.reason), decision.message)
     conn.execute(db.training_sign_ins.insert().values(

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from app.domain.access import require_self
 from app.domain.geofence import Fix
 from app.domain.training import codes, completions, quizzes
+from app.domain.training import signin as rules_
 from app.domain.training.signin import Attempt, LocationRules, check_sign_in, check_sign_out
 from app.domain.roles import Actor
 from app.protocol import Reason
@@ -52,13 +53,41 @@ def _rules(ctx: Context) -> LocationRules:
     return LocationRules(max_accuracy_m=ctx.settings.max_fix_accuracy_m) if ctx.settings else LocationRules()
 
 
+_CODE_TYPES = ("training.sign_in", "training.sign_out")
+_WRONG_CODES = (Reason.TRAINING_CODE_WRONG, Reason.TRAINING_CODE_EXPIRED)
+_GUESSES = "training_wrong_codes"  # conn.info: (batch's received_at, {user: wrong codes in it})
+
+
+def _batch_guesses(conn: Connection, ctx: Context) -> dict[str, int]:
+    """This batch's wrong codes per person (its refusals are recorded only when it ends)."""
+    held = conn.info.get(_GUESSES)
+    if held is None or held[0] != ctx.received_at:
+        held = conn.info[_GUESSES] = (ctx.received_at, {})
+    return held[1]
+
+
+def _judged(conn: Connection, decision, user_id: str, ctx: Context):
+    """Raise the refusal of someone guessing codes, or of the decision; count a wrong code."""
+    m = db.mutations.c
+    recorded = conn.execute(select(func.count()).select_from(db.mutations).where(
+        m.user_id == user_id, m.type.in_(_CODE_TYPES), m.reason.in_([str(r) for r in _WRONG_CODES]),
+        m.received_at >= ctx.received_at - rules_.GUESS_WINDOW)).scalar_one()
+    batch = _batch_guesses(conn, ctx)
+    refusal = rules_.guessing_refusal(recorded + batch.get(user_id, 0))
+    if refusal is None and not decision.accepted and decision.reason in _WRONG_CODES:
+        batch[user_id] = batch.get(user_id, 0) + 1
+    refusal = refusal or (None if decision.accepted else decision)
+    if refusal is not None:
+        raise Rejected(Reason(refusal.reason), refusal.message)
+
+
 def sign_in(conn: Connection, p: p_.TrainingSignIn, ctx: Context) -> None:
-    """``training.sign_in``: on time, late, or refused with the first rule that fails."""
+    """``training.sign_in``: on time, late, or refused with the first rule that fails (and for
+    anyone who sent too many wrong codes lately, ``training_code_locked``)."""
     row = _session(conn, p.session_id, ctx.actor, p.user_id)
     decision = check_sign_in(ts.domain_session(conn, row), ts.roll(conn, row["id"]), _attempt(p, ctx),
                              codes.decode_secret(row["secret"]), _rules(ctx))
-    if not decision.accepted:
-        raise Rejected(Reason(decision.reason), decision.message)
+    _judged(conn, decision, p.user_id, ctx)
     place = decision.geofence
     conn.execute(db.training_sign_ins.insert().values(
         session_id=row["id"], user_id=p.user_id, device_time=ctx.device_time, signed_in_at=ctx.event_time,
@@ -74,8 +103,7 @@ def sign_out(conn: Connection, p: p_.TrainingSignOut, ctx: Context) -> None:
     row = _session(conn, p.session_id, ctx.actor, p.user_id)
     decision = check_sign_out(ts.domain_session(conn, row), ts.roll(conn, row["id"]), _attempt(p, ctx),
                               codes.decode_secret(row["secret"]), _rules(ctx))
-    if not decision.accepted:
-        raise Rejected(Reason(decision.reason), decision.message)
+    _judged(conn, decision, p.user_id, ctx)
     conn.execute(db.training_sign_ins.update().where(_I.session_id == row["id"], _I.user_id == p.user_id)
                  .values(signed_out_at=ctx.event_time, sign_out_device_time=ctx.device_time))
     signed_in = conn.execute(select(_I.signed_in_at).where(

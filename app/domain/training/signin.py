@@ -26,7 +26,7 @@ The code comes before the time and the place: without it nothing about the sessi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from app.domain import geofence
@@ -50,9 +50,16 @@ REASON_NOT_SIGNED_IN = "training_not_signed_in"
 REASON_ALREADY_SIGNED_OUT = "training_already_signed_out"
 REASON_SIGN_OUT_TOO_EARLY = "training_sign_out_too_early"
 REASON_MANUAL_REASON_REQUIRED = "training_manual_reason_required"
+REASON_MANUAL_SELF = "training_manual_self"
+REASON_CODE_LOCKED = "training_code_locked"
 
 #: The shortest reason a trainer may give for adding someone by hand.
 MIN_MANUAL_REASON = 3
+#: Wrong codes a person may send within GUESS_WINDOW before their sign-ins are refused: a few
+#: typos pass; trying the million 6-digit codes (a tampered phone can pick its recorded time,
+#: so the code to find stays put) does not.
+MAX_WRONG_CODES = 10
+GUESS_WINDOW = timedelta(hours=1)
 
 
 class Outcome(StrEnum):
@@ -219,17 +226,28 @@ def check_sign_out(session: TrainingSession, roll: Roll, attempt: Attempt, secre
     return refusal or SignInDecision(Outcome.SIGNED_OUT, geofence=place)
 
 
+def guessing_refusal(wrong_codes: int) -> SignInDecision | None:
+    """The refusal of anyone who sent ``MAX_WRONG_CODES`` wrong or expired codes within
+    ``GUESS_WINDOW`` (the server counts them), whatever they send next; else None."""
+    if wrong_codes >= MAX_WRONG_CODES:
+        return _refused(REASON_CODE_LOCKED, "Too many wrong codes. Ask the trainer to add you by hand.")
+    return None
+
+
 def check_manual_add(session: TrainingSession, roll: Roll, user_id: str, reason: str,
-                     at: datetime) -> SignInDecision:
+                     at: datetime, added_by: str | None = None) -> SignInDecision:
     """Decide the trainer's adding someone by hand (a dead phone, no location indoors).
 
     The trainer vouches for the code, the place and the invitation, so those are not asked;
     the reason is logged with the addition. Checks, in order: a reason of at least
-    ``MIN_MANUAL_REASON`` characters; cancelled; already signed in; before sign-in opens or
-    after ``manual_add_closes``; full. Who may add is ``sessions.require_runs``.
+    ``MIN_MANUAL_REASON`` characters; nobody adds themselves (``added_by``: nobody vouches for
+    their own code and place; they sign in with the code); cancelled; already signed in; before
+    sign-in opens or after ``manual_add_closes``; full. Who may add is ``sessions.require_runs``.
     """
     if len(reason.strip()) < MIN_MANUAL_REASON:
         return _refused(REASON_MANUAL_REASON_REQUIRED, "Write why you add this person by hand.")
+    if added_by is not None and added_by == user_id:
+        return _refused(REASON_MANUAL_SELF, "You cannot add yourself by hand. Sign in with the session's code.")
     if session.cancelled:
         return _refused(REASON_SESSION_CANCELLED, "This session was cancelled.")
     if user_id in roll.signed_in:
