@@ -11,9 +11,13 @@ import re
 import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
+from datetime import time as time_of_day
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
+
+from app.domain.pay_period import PayPeriodKind, last_pay_period
 
 from . import harness
 from .conftest import open_tab, DEFAULT_LOCALE, Device, expect_home, heading, log_in, sign_in, tr
@@ -39,11 +43,15 @@ def _wait_for_rows(api_server, sql: str, params=(), timeout_s: float = 30) -> li
 
 
 def _punches_on_device(device: Device) -> None:
-    """Yesterday 09:00-18:00 flagged outside the store, and clocked in an hour ago (still at work)."""
+    """09:00-18:00 flagged outside the store on the last day of the last pay period (Causeway Bay
+    pays monthly; that day is on the screen whatever today is), and clocked in an hour ago (still
+    at work)."""
     now = datetime.now(UTC)
-    yesterday_9 = (now - timedelta(days=1)).replace(hour=1, minute=0, second=0, microsecond=0)
-    rows = [("e2e-in-1", "clock_in", yesterday_9, ["outside"]),
-            ("e2e-out-1", "clock_out", yesterday_9 + timedelta(hours=9), []),
+    hk = ZoneInfo("Asia/Hong_Kong")
+    _first, last_day = last_pay_period(now.astimezone(hk).date(), PayPeriodKind.MONTHLY)
+    worked_9 = datetime.combine(last_day, time_of_day(9), hk).astimezone(UTC)
+    rows = [("e2e-in-1", "clock_in", worked_9, ["outside"]),
+            ("e2e-out-1", "clock_out", worked_9 + timedelta(hours=9), []),
             ("e2e-in-2", "clock_in", now - timedelta(hours=1), [])]
     path = device.web.device_db(device.device_id)
     with contextlib.closing(sqlite3.connect(path)) as db, db:
