@@ -11,11 +11,13 @@ bash scripts/system_deps.sh
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 # Two rounds: the tests without a browser on both cores (pytest-xdist; a module's tests stay on
 # one worker, as they share the module's servers), then the browser tests one at a time (a
-# phone's taps and timings in Chromium want the machine to themselves).
+# phone's taps and timings in Chromium want the machine to themselves). A browser test that
+# fails runs again, at most twice, and is reported as rerun: a tap that lands while a sync
+# redraws the screen is lost (a known limit, app/ui/redraw.py); a real fault fails every time.
 set +e
 .venv/bin/python -m pytest -n "${SHOPFLOOR_TEST_WORKERS:-2}" --dist loadscope -m "not e2e" "$@"
 without_browser=$?
-.venv/bin/python -m pytest -m e2e "$@"
+.venv/bin/python -m pytest -m e2e --reruns 2 --reruns-delay 2 "$@"
 in_browser=$?
 set -e
 if [ $without_browser -eq 5 ] && [ $in_browser -eq 5 ]; then
