@@ -251,14 +251,7 @@ def open_tab(page, t: Translator, msgid: str, heading_msgid: str | None = None, 
     a tap that lands while a sync redraws the screen reaches no control (a known limit of
     redrawing whole views, see app/ui/redraw.py). The tab itself is no proof: Flutter shows it
     selected at once, before the app has opened its screen."""
-    for attempt in range(tries):
-        tab(page, t, msgid).click()
-        try:
-            expect(heading(page, t, heading_msgid or TAB_HEADINGS.get(msgid, msgid))).to_be_visible(timeout=10_000)
-            return
-        except AssertionError:
-            if attempt == tries - 1:
-                raise
+    tap_until(tab(page, t, msgid), heading(page, t, heading_msgid or TAB_HEADINGS.get(msgid, msgid)), tries)
 
 
 def tap_until(target, shown, tries: int = 3) -> None:
