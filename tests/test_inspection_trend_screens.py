@@ -13,6 +13,7 @@ import flet as ft
 import pytest
 
 from app.i18n import REASON_MESSAGES, Translator
+from app.i18n.locales import SUPPORTED_LOCALES
 from app.store.kept_copies import keep, kept
 from app.sync.inspection_trends import failing_subject, history_subject
 from app.ui.screens import inspection_history, inspection_result, inspection_trends, inspections
@@ -59,7 +60,7 @@ def _spoken_charts(view) -> list[str]:
 
 def test_a_store_manager_reads_the_stores_history_with_the_trend_in_words(phone):
     """From Inspections, Causeway Bay's history: the template inspected last first ("Island walk",
-    one score), then the chain walk's trend "Scores up and down: 85.71%, 42.86%, 100%" (oldest
+    one score), then the chain walk's trend "Scores up and down: 85.71%, 42.86%, and 100%" (oldest
     first) as bars and as the chart's spoken label; each inspection newest first with its score,
     pass/fail, version and findings, the price labels marked repeated; back returns to the list."""
     ctx, shell = phone("M2001", "7100")
@@ -72,7 +73,7 @@ def test_a_store_manager_reads_the_stores_history_with_the_trend_in_words(phone)
     texts = _texts(view)
     assert nameless(view) == [] and CWB in texts and ctx.page.views[-2].route == inspections.ROUTE
     assert texts.index("Island walk") < texts.index("Store walk")
-    mixed = ctx._("Scores up and down: {scores}", scores="85.71%, 42.86%, 100%")
+    mixed = ctx._("Scores up and down: {scores}", scores="85.71%, 42.86%, and 100%")
     assert mixed in texts and mixed in _spoken_charts(view)
     assert ctx._("One score so far: {scores}", scores="57.14%") in _spoken_charts(view)
     bars = [c for c in walk(view) if isinstance(c, ft.Container) and c.width == inspection_history.BAR_WIDTH]
@@ -166,7 +167,8 @@ def test_staff_and_another_areas_manager_are_refused_in_their_language(phone, ch
     staff, _ = phone("S3001", "1111", "zh_Hant_HK")
     texts = _refused(staff, inspection_history.view, inspection_trends.history_route("st-cwb"), "st-cwb")
     refusal = staff.reason_text("forbidden_role")
-    assert refusal in texts and refusal != REASON_MESSAGES.text(Translator("en"), "forbidden_role") and "Store walk" not in texts
+    assert refusal in texts and refusal != REASON_MESSAGES.text(Translator("en"), "forbidden_role")
+    assert "Store walk" not in texts
     assert staff._("This needs a connection: nothing was fetched on this phone yet.") not in texts
 
     kln, _ = phone("A1001", "8100", "th")
@@ -179,3 +181,20 @@ def test_staff_and_another_areas_manager_are_refused_in_their_language(phone, ch
     texts = _refused(kln, inspection_failing.view, route, chain["island"])
     assert kln.reason_text("not_found") in texts and "Island walk" not in texts
     assert kept(kln.store, kln.user["id"], failing_subject(chain["island"])) is None
+
+
+def test_every_language_draws_both_screens_from_the_kept_copies(phone, chain):  # noqa: F811
+    """Fetched once, then read offline in each of the app's 8 languages: both screens draw, with
+    the trend in words, the counts and the store names (numbers and dates formatted per language)."""
+    ctx, shell = phone("A1002", "8200")
+    _go(ctx, shell, inspection_trends.history_route("st-cwb"))
+    _go(ctx, shell, inspection_trends.failing_route(chain["chain"]))
+    ctx.api = offline_api(ctx)
+    for locale in SUPPORTED_LOCALES:
+        ctx.tr.set_locale(locale)
+        ctx.screen_states = {}
+        history = _go(ctx, shell, inspection_trends.history_route("st-cwb"))
+        words = ctx._("One score so far: {scores}", scores=inspection_history.percent(ctx, 57.14))
+        assert words in _spoken_charts(history) and nameless(history) == [], locale
+        failing = _go(ctx, shell, inspection_trends.failing_route(chain["chain"]))
+        assert ctx.tr.join(CWB, ctx.tr.format_number(2)) in _texts(failing), locale

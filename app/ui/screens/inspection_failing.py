@@ -47,5 +47,6 @@ def view(ctx: AppContext, route: str, template_id: str) -> ft.View:
                               *status_rows(ctx, state, subject, call)]
     if answer is not None:
         body.append(ctx.typo.text(_counted(ctx, answer), 15))
-        body += [_item(ctx, n, item) for n, item in enumerate(answer.items, 1)] or [ctx.typo.text(ctx._("No item failed."), 15)]
+        body += [_item(ctx, n, item) for n, item in enumerate(answer.items, 1)] or [
+            ctx.typo.text(ctx._("No item failed."), 15)]
     return frame(ctx, route, ctx._("Items failing most"), body, back=True)

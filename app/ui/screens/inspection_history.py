@@ -30,7 +30,8 @@ def percent(ctx: AppContext, score: float) -> str:
 def trend_text(ctx: AppContext, points: list[HistoryPoint]) -> str:
     """The chart in words, oldest first: "Scores rising: 62%, 71%, 85%"."""
     values = [p.score for p in points]
-    scores = ctx.tr.format_list([percent(ctx, s) for s in scored(values)], style="unit")
+    # The "standard" list style: the only one every language of the app has in Babel.
+    scores = ctx.tr.format_list([percent(ctx, s) for s in scored(values)])
     way = direction(values)
     if way is Direction.NONE:
         return ctx._("No score yet: nothing was applicable.")
