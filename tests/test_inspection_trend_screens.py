@@ -198,3 +198,18 @@ def test_every_language_draws_both_screens_from_the_kept_copies(phone, chain):  
         assert words in _spoken_charts(history) and nameless(history) == [], locale
         failing = _go(ctx, shell, inspection_trends.failing_route(chain["chain"]))
         assert ctx.tr.join(CWB, ctx.tr.format_number(2)) in _texts(failing), locale
+
+
+def test_hq_reaches_every_stores_history_and_sees_a_critical_failure_marked(phone):
+    """HQ's card lists every store of the chain; Mong Kok's history: the same score twice
+    ("Scores steady"), the older one failed because a critical item failed, marked so."""
+    ctx, shell = phone("A0001", "9000")
+    listing = _go(ctx, shell, inspections.ROUTE)
+    for store in (CWB, "Mong Kok (Langham Place)", "Tsim Sha Tsui (Harbour City)", "Sha Tin (New Town Plaza)"):
+        assert ctx._("Scores over time") in _texts(_tile(listing, store).subtitle), store
+    _tile(listing, "Mong Kok (Langham Place)").on_click(None)
+    view = _go(ctx, shell, ctx.page.route)
+    steady = ctx._("Scores steady: {scores}", scores=ctx.tr.format_list(["85.71%", "85.71%"]))
+    assert steady in _spoken_charts(view) and ctx._("A critical item failed.") in _texts(view)
+    failed = next(c for c in walk(view) if isinstance(c, ft.ListTile) and ctx._("Fail") in _texts(c.title)[0])
+    assert ctx._("A critical item failed.") in _texts(failed.subtitle) and nameless(view) == []
