@@ -74,12 +74,15 @@ def test_area_managers_and_hq_write_templates_nobody_else(api):
 
 
 def test_a_template_that_cannot_be_used_is_refused_and_not_kept(api):
-    """A number item whose range is reversed: 400 inspection_bad_template, nothing kept."""
+    """A number item whose range is reversed: 400 inspection_bad_template naming the rule and the item
+    (details), nothing kept."""
     bad = json.loads(json.dumps(WALK))
     bad["sections"][1]["items"][0].update(min_value=9, max_value=1)
     refused = _create(api, **{"sections": bad["sections"]})
     assert refused.status_code == 400 and refused.json()["code"] == "inspection_bad_template"
     assert "above the highest" in refused.json()["message"]
+    # issue 12, inspbuild: which rule and where, for the builder to show beside the field
+    assert refused.json()["details"] == {"problem": "range_reversed", "section_id": "fridge", "item_id": "temp"}
     assert _count(api, db.inspection_templates) == 0
 
 
