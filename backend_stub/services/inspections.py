@@ -166,8 +166,9 @@ def list_templates(conn: Connection, actor: Actor) -> list[dict]:
 
 
 def edit_template(conn: Connection, actor: Actor, template_id: str, body: InspectionTemplateUpdate,
-                  now: datetime) -> dict:
-    """The template's next version; earlier versions (and inspections done with them) stay."""
+                  now: datetime, base_version: int | None = None) -> dict:
+    """The template's next version; earlier versions (and inspections done with them) stay.
+    ``base_version``: the version the edit was made from (another saved since: conflict)."""
     _require_writer(actor)
     row = _version_row(conn, template_id, None)
     if row is None or not _may_see_template(conn, actor, row.area):
@@ -175,6 +176,9 @@ def edit_template(conn: Connection, actor: Actor, template_id: str, body: Inspec
     if not _may_edit_template(conn, actor, row.area):
         raise Forbidden(Reason.FORBIDDEN_ROLE, "Only HQ edits a template for the whole chain or another area.")
     current = Template.from_dict(json.loads(row.body))
+    if base_version is not None and base_version != current.version:  # issue 12, inspbuild: no lost edit
+        raise Conflict(Reason.CONFLICT, f"This template is at version {current.version} now. Open it again and "
+                                        "redo your change.")
     try:
         template = next_version(current, _from_body(template_id, current.version, row.area, body))
     except AccessDenied as exc:
