@@ -145,8 +145,10 @@ def test_an_area_manager_builds_a_template_edits_it_to_version_2_and_reads_both(
 def test_a_refused_save_says_why_beside_the_item_and_keeps_the_form(server, device, monkeypatch):
     """The phone's own check (a range from 9 to 1) and, with that check skipped as by an older
     app, the server's: both refuse with the same words, at the top and on the item, and nothing is
-    kept on the server. Offline: it says so. Someone else's version first: 409 conflict at the top.
-    Every time the form still holds what was typed; put right, it saves."""
+    kept on the server. Offline: it says so. Someone else's version first: 409 conflict at the top,
+    and their version can be opened instead.
+    Every time the form still holds what was typed; put right, it saves. An empty name is marked on
+    the name field. HQ may choose any area or the whole chain."""
     am = _phone(device, *HK_AM)
     before = len(api.list_templates(am.api))
     view = _write_walk(am, "Refused walk")
@@ -189,6 +191,19 @@ def test_a_refused_save_says_why_beside_the_item_and_keeps_the_form(server, devi
     view = _editor(am)
     assert am._("Not saved: {reason}", reason=am.reason_text("conflict")) in _texts(view)
     assert _field(view, am._("Template name")).value == "Refused walk, renamed"
+
+    _tap(view, am._("Open the current version (your changes here are dropped)"))
+    assert am._("Loading…") in _texts(_editor(am))  # fetched (in line here; a redraw in the app)
+    view = _editor(am)
+    assert _field(view, am._("Pass mark (%)")).value == "70" and _button(view, am._("Save as version {version}",
+                                                                                   version="3"))
+    _type(view, am._("Template name"), " ")
+    _tap(view, am._("Save as version {version}", version="3"))
+    view = _editor(am)
+    assert _field(view, am._("Template name")).error == problem_message(am.tr, TemplateProblem.NAME)  # on the field
+    _tap(screen.list_view(other), other._("New template"))
+    areas = next(c for c in walk(_editor(other)) if isinstance(c, ft.Dropdown) and c.label == other._("Area"))
+    assert [o.key for o in areas.options] == ["chain", "hk-island", "kowloon", "new-territories"]  # HQ: any, or all
 
 
 @pytest.mark.parametrize("who", [CWB_MANAGER, ("S3001", "1111")], ids=["store-manager", "staff"])

@@ -8,6 +8,7 @@ typed is lost); saving and its checks are in ``inspection_templates``.
 
 import flet as ft
 
+from app.protocol import Reason
 from app.ui.chrome import big_button, frame, icon_button, menu, section
 from app.ui.context import AppContext
 from app.ui.screens import inspection_template_form as f
@@ -68,9 +69,14 @@ def _banner(ctx: AppContext, state, key: str, form: f.TemplateForm) -> list[ft.C
     """At the top: the last save's refusal, or the version just saved."""
     t, refusal = ctx.typo, state.refusals.get(key)
     if refusal is not None:
-        return [ft.Row([ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.RED_900),
-                        t.text(ctx._("Not saved: {reason}", reason=refusal.message), 15, color=ft.Colors.RED_900,
-                               weight=ft.FontWeight.BOLD, expand=True)], wrap=False)]
+        shown: list[ft.Control] = [ft.Row([ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.RED_900),
+                                           t.text(ctx._("Not saved: {reason}", reason=refusal.message), 15,
+                                                  color=ft.Colors.RED_900, weight=ft.FontWeight.BOLD, expand=True)],
+                                          wrap=False)]
+        if refusal.code == Reason.CONFLICT:  # someone saved a version meanwhile: start from theirs
+            shown.append(big_button(ctx, ctx._("Open the current version (your changes here are dropped)"),
+                                    lambda e: screen.reopen(state, key), icon=ft.Icons.REFRESH, filled=False))
+        return shown
     if form.template_id is not None and state.saved.get(form.template_id) == form.version:
         return [ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=ft.Colors.GREEN_800),
                         t.text(ctx._("Saved as version {version}.", version=ctx.tr.format_number(form.version)), 15,
@@ -136,9 +142,10 @@ def view(ctx: AppContext, state, route: str, key: str) -> ft.View:
     body: list[ft.Control] = [*_banner(ctx, state, key, form), t.text(heading, 15)]
     if not ctx.status.online:
         body.append(t.text(screen.offline_text(ctx), 14, color=ft.Colors.ORANGE_900))
-    body += [typed_field(ctx, form, "name", ctx._("Template name")), _area_control(ctx, state, form),
-             typed_field(ctx, form, "pass_mark", ctx._("Pass mark (%)"), number=True,
-                         error=refusal.message if refusal is not None and refusal.field == "pass_mark" else None)]
+    on_field = {refusal.field: refusal.message} if refusal is not None and refusal.where is None else {}
+    body += [typed_field(ctx, form, "name", ctx._("Template name"), error=on_field.get("name")),
+             _area_control(ctx, state, form),
+             typed_field(ctx, form, "pass_mark", ctx._("Pass mark (%)"), number=True, error=on_field.get("pass_mark"))]
     body += [_section_card(ctx, state, form, n, refusal) for n in range(len(form.sections))]
     body.append(big_button(ctx, ctx._("Add section"), add_section, icon=ft.Icons.PLAYLIST_ADD, filled=False))
     save_label = ctx._("Save template") if form.template_id is None else ctx._(

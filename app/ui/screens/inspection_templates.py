@@ -13,7 +13,8 @@ import flet as ft
 from pydantic import ValidationError
 
 from app.domain.access import AccessDenied
-from app.domain.inspections.templates import WRITERS, TemplateRefused, check_template, may_write, writable_areas
+from app.domain.inspections.templates import (WRITERS, TemplateProblem, TemplateRefused, check_template, may_write,
+                                              writable_areas)
 from app.i18n.template_problems import NOT_A_NUMBER, NOT_A_WHOLE_NUMBER, problem_message
 from app.platform import offload
 from app.protocol import Reason
@@ -37,6 +38,7 @@ class Refusal:
     message: str
     where: str | None = None
     field: str | None = None
+    code: str | None = None  # the server's reason, when it refused
 
 
 @dataclass
@@ -89,6 +91,17 @@ def offline_text(ctx: AppContext) -> str:
                  "screen until you save it online.")
 
 
+#: Rules about one field of the template as a whole: shown on that field too.
+_FIELDS = {TemplateProblem.NAME: "name", TemplateProblem.PASS_MARK: "pass_mark"}
+
+
+def _template_refusal(ctx: AppContext, problem: str, section_id: str | None, item_id: str | None) -> Refusal:
+    """A ``TemplateProblem`` (the phone's check or the server's ``details``) in the reader's words,
+    placed on its item, else its section, else the template's field."""
+    where = item_id or section_id
+    return Refusal(problem_message(ctx.tr, problem), where, None if where else _FIELDS.get(problem))
+
+
 async def _ask(ctx: AppContext, call) -> tuple[object, Refusal | None]:
     """Run an online call off the event loop: its answer, or the refusal to show."""
     try:
@@ -100,9 +113,8 @@ async def _ask(ctx: AppContext, call) -> tuple[object, Refusal | None]:
     except RequestRejected as exc:
         details = exc.details if isinstance(exc.details, dict) else {}
         if exc.code == Reason.INSPECTION_BAD_TEMPLATE and details.get("problem"):
-            return None, Refusal(problem_message(ctx.tr, details["problem"]),
-                                 details.get("item_id") or details.get("section_id"))
-        return None, Refusal(ctx.reason_text(exc.code, exc.message))
+            return None, _template_refusal(ctx, details["problem"], details.get("section_id"), details.get("item_id"))
+        return None, Refusal(ctx.reason_text(exc.code, exc.message), code=exc.code)
 
 
 async def load_list(ctx: AppContext, state: BuilderState) -> None:
@@ -140,7 +152,7 @@ def _checked(ctx: AppContext, form: f.TemplateForm):
         whole = exc.field in ("max_score", "pass_score")
         return None, Refusal(ctx._(NOT_A_WHOLE_NUMBER if whole else NOT_A_NUMBER), exc.item_id, exc.field)
     except TemplateRefused as exc:
-        return None, Refusal(problem_message(ctx.tr, exc.problem), exc.item_id or exc.section_id)
+        return None, _template_refusal(ctx, exc.problem, exc.section_id, exc.item_id)
     except AccessDenied as exc:
         return None, Refusal(ctx.reason_text(exc.reason, exc.message))
     except ValidationError:
@@ -170,6 +182,12 @@ async def save(ctx: AppContext, state: BuilderState, key: str) -> None:
     state.saved = {**state.saved, answer.id: answer.version}  # redraws
     if key == NEW:
         ctx.page.navigate(f"{ROUTE}/{answer.id}")
+
+
+def reopen(state: BuilderState, key: str) -> None:
+    """Drop this draft and open the template's current version (after someone else saved one)."""
+    state.drafts.forms.pop(key, None)
+    state.refusals = {k: v for k, v in state.refusals.items() if k != key}  # redraws: fetched again
 
 
 def start_new(ctx: AppContext, state: BuilderState) -> None:
