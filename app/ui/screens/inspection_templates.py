@@ -228,6 +228,12 @@ def list_view(ctx: AppContext) -> ft.View:
     return frame(ctx, ROUTE, ctx._("Inspection templates"), body, back=True)
 
 
+def open_list(ctx: AppContext) -> None:
+    """Open the list, asking the server again (someone may have saved a version meanwhile)."""
+    state_of(ctx).drafts.asked = False
+    ctx.page.navigate(ROUTE)
+
+
 def route_view(ctx: AppContext, route: str) -> ft.View:
     """``/inspections/templates`` (the list), ``/new`` and ``/{id}`` (the builder)."""
     from app.ui.screens import inspection_template_edit  # it imports this module
