@@ -74,12 +74,15 @@ def test_area_managers_and_hq_write_templates_nobody_else(api):
 
 
 def test_a_template_that_cannot_be_used_is_refused_and_not_kept(api):
-    """A number item whose range is reversed: 400 inspection_bad_template, nothing kept."""
+    """A number item whose range is reversed: 400 inspection_bad_template naming the rule and the item
+    (details), nothing kept."""
     bad = json.loads(json.dumps(WALK))
     bad["sections"][1]["items"][0].update(min_value=9, max_value=1)
     refused = _create(api, **{"sections": bad["sections"]})
     assert refused.status_code == 400 and refused.json()["code"] == "inspection_bad_template"
     assert "above the highest" in refused.json()["message"]
+    # issue 12, inspbuild: which rule and where, for the builder to show beside the field
+    assert refused.json()["details"] == {"problem": "range_reversed", "section_id": "fridge", "item_id": "temp"}
     assert _count(api, db.inspection_templates) == 0
 
 
@@ -246,3 +249,16 @@ def test_where_the_phone_was_is_judged_by_the_clock_in_geofence_rules(api):
         verdicts.append((done.json()["geofence"], done.json()["distance_m"]))
     assert verdicts[0] == ("inside", 0.0) and verdicts[2] == (None, None)
     assert verdicts[1][0] == "outside" and 4000 < verdicts[1][1] < 5000
+
+
+def test_an_edit_made_from_an_older_version_is_a_conflict(api):
+    """Issue 12, inspbuild: a PUT naming the version it was made from (``base_version``) after
+    someone saved another one: 409 conflict, nothing kept; from the current version: saved."""
+    walk = _create(api).json()
+    path = f"/v1/inspection-templates/{walk['id']}"
+    assert api.put(path, json=EDIT, headers=bearer(api, HQ), params={"base_version": 1}).status_code == 200
+    late = api.put(path, json={**EDIT, "name": "Mine"}, headers=bearer(api, HK_AREA_MANAGER), params={"base_version": 1})
+    assert late.status_code == 409 and late.json()["code"] == "conflict"
+    assert api.get(path, headers=bearer(api, HQ)).json()["version"] == 2
+    again = api.put(path, json={**EDIT, "name": "Mine"}, headers=bearer(api, HK_AREA_MANAGER), params={"base_version": 2})
+    assert again.status_code == 200 and again.json()["version"] == 3

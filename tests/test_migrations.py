@@ -138,3 +138,54 @@ def test_availability_set_before_colleague_sharing_reaches_store_colleagues_afte
         ("unavailability", "un-1"): {"id": "un-1", "user_id": "u-1", "first_day": "2027-01-04",
                                      "last_day": "2027-01-04"}}
     assert pulled("u-3") == {} and pulled("u-1") == {}
+
+
+def test_templates_written_before_the_feed_carried_them_reach_inspectors_after_upgrade(engine):
+    """Issue 12, inspbuild: two templates stored at revision 0024 with no feed row (HK Island's and
+    a chain-wide one) and one already in the feed: after the upgrade a first pull gives HK Island's
+    area manager both of his, Kowloon's only the chain's, HQ all three once each; a store manager
+    none; the one already in the feed is not sent twice."""
+    upgrade(engine, "0024_training")
+    stores = "INSERT INTO stores (id, code, name, area, address, latitude, longitude, radius_m, timezone) VALUES "
+    templates = "INSERT INTO inspection_templates (id, name, area, current_version, created_by, created_at) VALUES "
+    versions = ("INSERT INTO inspection_template_versions (template_id, version, body, written_by, written_at)"
+                " VALUES (:id, :v, :body, 'u-hq', :t)")
+
+    def body(template_id: str, name: str, area: str | None, version: int) -> str:
+        return json.dumps({"id": template_id, "name": name, "version": version, "pass_mark": 80, "area": area,
+                           "sections": [{"id": "s", "title": "Floor", "items": [
+                               {"id": "clean", "label": "Clean", "kind": "yes_no"}]}]})
+
+    with engine.begin() as conn:
+        conn.execute(text(stores + "('st-cwb', 'C', 'CWB', 'hk-island', '', 22.3, 114.2, 80, 'Asia/Hong_Kong'),"
+                                   " ('st-mk', 'M', 'MK', 'kowloon', '', 22.3, 114.2, 80, 'Asia/Hong_Kong')"))
+        conn.execute(text("INSERT INTO users (id, staff_no, name, role, pin_hash, home_store_id, locale, active)"
+                          " VALUES ('u-hq', 'A0001', 'HQ', 'hq_admin', 'x', NULL, 'en', :y)"), {"y": True})
+        conn.execute(text(templates + "('t-hk', 'HK walk', 'hk-island', 2, 'u-hq', :t),"
+                                      " ('t-all', 'Opening', NULL, 1, 'u-hq', :t), ('t-fed', 'Fed', NULL, 1, 'u-hq', :t)"),
+                     {"t": NOW})
+        for template_id, name, area, version in (("t-hk", "HK walk old", "hk-island", 1),
+                                                 ("t-hk", "HK walk", "hk-island", 2), ("t-all", "Opening", None, 1),
+                                                 ("t-fed", "Fed", None, 1)):
+            conn.execute(text(versions), {"id": template_id, "v": version, "t": NOW,
+                                          "body": body(template_id, name, area, version)})
+        conn.execute(text("INSERT INTO changes (entity, entity_id, op, data, audience, store_id, created_at)"
+                          " VALUES ('inspection_template', 't-fed', 'upsert', '{}', 'inspectors', NULL, :t)"),
+                     {"t": NOW})
+    create_schema(engine)
+
+    def pulled(role: Role, store_ids: set[str]) -> list[tuple[str, str, int]]:
+        with engine.connect() as conn:
+            page = changes.pull(conn, Actor("u-x", role, frozenset(store_ids)), "dev-1", 0, 100)
+        return sorted((c["id"], c["data"].get("name"), c["data"].get("version"))
+                      for c in map(json.loads, page.changes) if c["entity"] == "inspection_template")
+
+    assert pulled(Role.AREA_MANAGER, {"st-cwb"}) == [("t-all", "Opening", 1), ("t-fed", None, None),
+                                                     ("t-hk", "HK walk", 2)]
+    assert pulled(Role.AREA_MANAGER, {"st-mk"}) == [("t-all", "Opening", 1), ("t-fed", None, None)]
+    assert pulled(Role.HQ_ADMIN, {"st-cwb", "st-mk"}) == [("t-all", "Opening", 1), ("t-fed", None, None),
+                                                          ("t-hk", "HK walk", 2)]
+    assert pulled(Role.STORE_MANAGER, {"st-cwb"}) == []
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT written_by FROM inspection_template_versions WHERE template_id='t-hk'"
+                                 " AND version=2")).scalar_one() == "u-hq"

@@ -18,6 +18,7 @@ from app.ui.screens import (
     requests_queue, roster, shifts, staff_pins, task_detail, task_new, tasks, team, trades,
     inspections,  # issue 12, insprun
     inspection_trends,  # issue 12, insptrend
+    inspection_templates,  # issue 12, inspbuild
 )
 from app.ui.sync_status import SyncRunner
 
@@ -215,6 +216,8 @@ class Shell:
             return broadcast_history.view(ctx, route, route.rsplit("/", 2)[1])
         if route.startswith(broadcasts.ROUTE + "/"):
             return broadcasts.detail_view(ctx, route, route.rsplit("/", 1)[1])  # issue 11: one broadcast
+        if route.startswith(inspection_templates.ROUTE):  # issue 12, inspbuild: area managers and HQ only
+            return inspection_templates.route_view(ctx, route) if inspection_templates.may_use(ctx) else routes["/home"]()
         if ctx.is_manager and (trend := inspection_trends.route_view(ctx, route)) is not None:  # issue 12, insptrend
             return trend
         if ctx.is_manager and route.startswith(inspections.ROUTE + "/"):  # issue 12, insprun: one inspection

@@ -47,10 +47,12 @@ def get_template(template_id: str, caller: CurrentUser, conn: DbRead,
 
 
 @templates_router.put("/{template_id}", responses=errors(400, 401, 403, 404, 409))
-def edit_template(template_id: str, body: InspectionTemplateUpdate, caller: CurrentUser,
-                  conn: DbSession) -> InspectionTemplatePublic:
+def edit_template(template_id: str, body: InspectionTemplateUpdate, caller: CurrentUser, conn: DbSession,
+                  base_version: int | None = Query(default=None, ge=1, le=MAX_VERSION, description=(
+                      "The version this edit was made from: when another version was saved since, 409 "
+                      "conflict (issue 12, inspbuild: the app's builder sends it)"))) -> InspectionTemplatePublic:
     """Save the template as its next version (inspections done with earlier ones keep theirs)."""
-    return inspections.edit_template(conn, caller.actor, template_id, body, datetime.now(UTC))
+    return inspections.edit_template(conn, caller.actor, template_id, body, datetime.now(UTC), base_version)
 
 
 @router.post("", status_code=201, responses=errors(400, 401, 403, 404, 409))

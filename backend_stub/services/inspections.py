@@ -18,7 +18,8 @@ from sqlalchemy.engine import Connection
 from app.domain.access import AccessDenied
 from app.domain.geofence import Fence, Fix, decide
 from app.domain.inspections.scoring import Score, answer_from_dict, mark_repeated, score
-from app.domain.inspections.templates import Template, check_template, next_version
+from app.domain.inspections.templates import (WRITERS, Template, TemplateProblem, TemplateRefused, check_template,
+                                              may_write, next_version)
 from app.domain.roles import Actor, Role
 from app.protocol import Reason
 from app.protocol.inspections import InspectionCreate, InspectionTemplateCreate, InspectionTemplateUpdate
@@ -27,7 +28,7 @@ from backend_stub.errors import BadRequest, Conflict, Forbidden, NotFound
 from backend_stub.services import task_board  # issue 12, taskboard: corrective tasks
 from backend_stub.services.changes import emit
 
-_WRITERS = (Role.AREA_MANAGER, Role.HQ_ADMIN)
+_WRITERS = WRITERS  # issue 12, inspbuild: the app's builder uses the same set
 
 
 def _areas(conn: Connection, store_ids: Iterable[str]) -> set[str]:
@@ -52,15 +53,19 @@ def _may_see_template(conn: Connection, actor: Actor, area: str | None) -> bool:
 
 def _may_edit_template(conn: Connection, actor: Actor, area: str | None) -> bool:
     """HQ edits every template; an area manager those for an area of their stores."""
-    return actor.role is Role.HQ_ADMIN or (
-        actor.role is Role.AREA_MANAGER and area is not None and area in _areas(conn, actor.store_ids))
+    return may_write(actor.role, area, _areas(conn, actor.store_ids))  # issue 12, inspbuild: one rule
+
+
+def _refused(exc: AccessDenied) -> BadRequest:
+    """The domain's refusal as a 400; a template's says which rule and where (``details``)."""
+    return BadRequest(Reason(exc.reason), exc.message, exc.details if isinstance(exc, TemplateRefused) else None)
 
 
 def _checked(template: Template) -> Template:
     try:
         check_template(template)
     except AccessDenied as exc:
-        raise BadRequest(Reason(exc.reason), exc.message) from None
+        raise _refused(exc) from None
     return template
 
 
@@ -92,6 +97,22 @@ def _emit_template(conn: Connection, public: dict) -> None:
     emit(conn, "inspection_template", public["id"], public, audience="inspectors", store_ids=store_ids)
 
 
+def backfill_template_feed(conn: Connection) -> int:
+    """Issue 12, inspbuild: emit the current version of each template the change feed has never
+    carried (written before templates went into the feed), so a phone's first pull has them all.
+    Returns how many (Alembic ``0025_inspection_template_backfill``)."""
+    t, v, c = db.inspection_templates.c, db.inspection_template_versions.c, db.changes.c
+    in_feed = select(c.entity_id).where(c.entity == "inspection_template")
+    rows = conn.execute(select(v.body, v.written_by, v.written_at)
+                        .select_from(db.inspection_templates.join(db.inspection_template_versions,
+                                                                  (v.template_id == t.id)
+                                                                  & (v.version == t.current_version)))
+                        .where(t.id.not_in(in_feed)).order_by(t.created_at, t.id)).all()
+    for r in rows:
+        _emit_template(conn, _public(Template.from_dict(json.loads(r.body)), r.written_by, r.written_at))
+    return len(rows)
+
+
 def create_template(conn: Connection, actor: Actor, body: InspectionTemplateCreate, now: datetime) -> dict:
     """A new template at version 1."""
     _require_writer(actor)
@@ -99,7 +120,7 @@ def create_template(conn: Connection, actor: Actor, body: InspectionTemplateCrea
         raise Forbidden(Reason.FORBIDDEN_ROLE, "Write templates for an area of your stores (only HQ writes "
                                                "templates for the whole chain).")
     if body.area is not None and body.area not in _all_areas(conn):
-        raise BadRequest(Reason.INSPECTION_BAD_TEMPLATE, f"No store is in area {body.area}.")
+        raise _refused(TemplateRefused(TemplateProblem.AREA, f"No store is in area {body.area}."))
     template = _checked(_from_body(uuid4().hex, 1, body.area, body))
     conn.execute(db.inspection_templates.insert().values(
         id=template.id, name=template.name, area=template.area, current_version=1,
@@ -145,8 +166,9 @@ def list_templates(conn: Connection, actor: Actor) -> list[dict]:
 
 
 def edit_template(conn: Connection, actor: Actor, template_id: str, body: InspectionTemplateUpdate,
-                  now: datetime) -> dict:
-    """The template's next version; earlier versions (and inspections done with them) stay."""
+                  now: datetime, base_version: int | None = None) -> dict:
+    """The template's next version; earlier versions (and inspections done with them) stay.
+    ``base_version``: the version the edit was made from (another saved since: conflict)."""
     _require_writer(actor)
     row = _version_row(conn, template_id, None)
     if row is None or not _may_see_template(conn, actor, row.area):
@@ -154,10 +176,13 @@ def edit_template(conn: Connection, actor: Actor, template_id: str, body: Inspec
     if not _may_edit_template(conn, actor, row.area):
         raise Forbidden(Reason.FORBIDDEN_ROLE, "Only HQ edits a template for the whole chain or another area.")
     current = Template.from_dict(json.loads(row.body))
+    if base_version is not None and base_version != current.version:  # issue 12, inspbuild: no lost edit
+        raise Conflict(Reason.CONFLICT, f"This template is at version {current.version} now. Open it again and "
+                                        "redo your change.")
     try:
         template = next_version(current, _from_body(template_id, current.version, row.area, body))
     except AccessDenied as exc:
-        raise BadRequest(Reason(exc.reason), exc.message) from None
+        raise _refused(exc) from None
     moved = conn.execute(update(db.inspection_templates)
                          .where(db.inspection_templates.c.id == template_id,
                                 db.inspection_templates.c.current_version == current.version)

@@ -1,7 +1,7 @@
 """Issue 12, insptrend: where the inspection trends live in the app. Routes below
 ``/inspections``: ``/inspections/stores/{store}`` (a store's history, from the list),
 ``/inspections/{inspection}/history`` (its store's history, from a finished inspection: back
-returns to it) and ``/inspections/templates/{template}`` (the items failing most); and the
+returns to it) and ``/inspections/failing/{template}`` (the items failing most); and the
 list's "History and trends" card.
 """
 
@@ -12,7 +12,7 @@ from app.ui.chrome import section
 from app.ui.context import AppContext
 from app.ui.screens import inspection_failing, inspection_history, inspections
 
-STORES, TEMPLATES = inspections.ROUTE + "/stores", inspections.ROUTE + "/templates"
+STORES, FAILING = inspections.ROUTE + "/stores", inspections.ROUTE + "/failing"
 HISTORY_SUFFIX = "/history"
 
 
@@ -21,7 +21,7 @@ def history_route(store_id: str) -> str:
 
 
 def failing_route(template_id: str) -> str:
-    return f"{TEMPLATES}/{template_id}"
+    return f"{FAILING}/{template_id}"
 
 
 def inspection_history_route(inspection_id: str) -> str:
@@ -36,12 +36,12 @@ def _store_of(ctx: AppContext, inspection_id: str) -> str | None:
 
 def route_view(ctx: AppContext, route: str) -> ft.View | None:
     """The trends screen of ``route``, or ``None`` when it is none of theirs."""
-    if route in (STORES, TEMPLATES):  # below the list: back from a trend returns to the list
+    if route in (STORES, FAILING):  # below the list: back from a trend returns to the list
         return inspections.view(ctx)
     if route.startswith(STORES + "/"):
         return inspection_history.view(ctx, route, route.removeprefix(STORES + "/"))
-    if route.startswith(TEMPLATES + "/"):
-        return inspection_failing.view(ctx, route, route.removeprefix(TEMPLATES + "/"))
+    if route.startswith(FAILING + "/"):
+        return inspection_failing.view(ctx, route, route.removeprefix(FAILING + "/"))
     parts = route.removeprefix(inspections.ROUTE + "/").split("/")
     if route.startswith(inspections.ROUTE + "/") and len(parts) == 2 and "/" + parts[1] == HISTORY_SUFFIX:
         store_id = _store_of(ctx, parts[0])

@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 
 import flet as ft
 
+from app.domain.inspections.templates import WRITERS
 from app.store import inspection_queries as q
-from app.ui.chrome import frame, section
+from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 
 ROUTE = "/inspections"
+TEMPLATES_ROUTE = ROUTE + "/templates"  # issue 12, inspbuild: app.ui.screens.inspection_templates
 
 
 def score_text(ctx: AppContext, percent: float | None) -> str:
@@ -81,6 +83,12 @@ def _finished_tile(ctx: AppContext, i: dict) -> ft.Control:
         on_click=lambda e, iid=i["id"]: ctx.page.navigate(f"{ROUTE}/{iid}"))
 
 
+def _open_templates(ctx: AppContext) -> None:
+    from app.ui.screens import inspection_templates  # it imports this module
+
+    inspection_templates.open_list(ctx)
+
+
 def view(ctx: AppContext) -> ft.View:
     t, actor = ctx.typo, ctx.actor
     with ctx.store.reading() as db:
@@ -88,6 +96,9 @@ def view(ctx: AppContext) -> ft.View:
         drafts = q.in_progress(db, actor.user_id)
         done = q.finished(db, sorted(actor.store_ids))
     body: list[ft.Control] = []
+    if actor.role in WRITERS:  # issue 12, inspbuild: area managers and HQ write the templates
+        body.append(big_button(ctx, ctx._("Templates"), lambda e: _open_templates(ctx), icon=ft.Icons.RULE,
+                               filled=False))
     if drafts:
         body.append(section(ctx, ctx._("In progress"), [_draft_tile(ctx, d) for d in drafts]))
     if stores:
