@@ -216,7 +216,8 @@ def test_a_manager_sends_a_repair_to_facilities_and_takes_it_back(server, device
     assert manager._("Sent to {department}", department="Facilities") in _texts(view)
     assert _board_row(manager, task_id)["department_name"] == "Facilities"
     SyncEngine(manager.store, manager.api).sync_once()
-    tile = next(c for c in walk(tasks.view(manager)) if isinstance(c, ft.ListTile) and "Fridge 2 is warm" in _texts(c.title))
+    tile = next(c for c in walk(tasks.view(manager))
+                if isinstance(c, ft.ListTile) and "Fridge 2 is warm" in _texts(c.title))
     assert "Sent to Facilities" in _texts(tile.subtitle)[0]
     _button(task_detail.view(manager, route, task_id), manager._("Take back")).on_click(None)
     assert notices[-1] == (manager._("Taken back by the store."), False)

@@ -60,7 +60,8 @@ PRESETS = ((N_("Opening checklist"), TaskKind.CLEANING_CHECK, Recurrence.DAILY, 
 def _use_preset(ctx: AppContext, draft: NewSchedule, preset: tuple) -> None:
     title, kind, recurrence, weekdays, due, photos = preset
     draft.typed.title, draft.typed.due_time = ctx._(title), due
-    draft.kind, draft.recurrence, draft.weekdays, draft.photos = kind.value, recurrence.value, frozenset(weekdays), photos
+    draft.kind, draft.recurrence = kind.value, recurrence.value
+    draft.weekdays, draft.photos = frozenset(weekdays), photos
     ctx.rerender()  # the typed fields too, when no choice changed
 
 
