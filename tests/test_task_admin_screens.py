@@ -62,8 +62,9 @@ def _form_with(manager, preset: str, who: str):
 def test_a_store_manager_adds_pauses_and_deletes_recurring_tasks(server, device):
     """From the board: Recurring tasks (empty), a daily opening checklist for all staff with a
     checklist line, a weekly promotion set-up (refused without a day, then Monday); both listed
-    with when, who, photos and checklist; pausing one says Paused (the server holds it paused),
-    deleting the other leaves one. Every pressable control has a spoken name."""
+    with when, who, photos and checklist; pausing one says Paused (the server holds it paused);
+    Edit opens it filled, a new due time is saved (still paused, checklist kept); deleting the
+    other leaves one. Every pressable control has a spoken name."""
     manager, notices = device("M2001", "7100"), []
     _live(manager, notices)
     for old in _schedules(manager):  # the server lives for the module: start from none
@@ -108,6 +109,27 @@ def test_a_store_manager_adds_pauses_and_deletes_recurring_tasks(server, device)
     asyncio.run(task_schedules._pause(manager, state, opening))
     assert manager._("Paused") in _texts(task_schedules.view(manager))
     assert [s["paused"] for s in _schedules(manager) if s["id"] == opening["id"]] == [True]
+    card = next(c for c in walk(task_schedules.view(manager))
+                if isinstance(c, ft.Card) and "Opening checklist" in _texts(c))
+    _button(card, manager._("Edit")).on_click(None)
+    form = task_schedule_new.view(manager)
+    assert nameless(form) == [] and manager._("Edit recurring task") in _texts(form)
+    assert [c.value for c in walk(form) if isinstance(c, ft.TextField) and c.label == manager._("Title")] == [
+        "Opening checklist"]
+    _typed(form, manager._("Due at (HH:MM)"), "9:30")
+    _button(form, manager._("Save recurring task")).on_click(None)
+    assert notices[-1][1] is False, notices
+    (edited,) = [s for s in _schedules(manager) if s["id"] == opening["id"]]
+    assert (edited["due_time"], edited["paused"]) == ("09:30", True)
+    assert edited["checklist"] == ["Lights on", "Till float counted"]
+    texts = _texts(task_schedules.view(manager))
+    assert texts.count("Opening checklist") == 1
+    assert manager._("Every day, due at {time}", time=at(time(9, 30), "short")) in texts
+    task_schedules._form(manager, promotion)  # Edit, then back without saving, then New recurring task
+    task_schedule_new.start_new(manager)
+    fresh = task_schedule_new.view(manager)
+    assert manager._("New recurring task") in _texts(fresh)
+    assert [c.value for c in walk(fresh) if isinstance(c, ft.TextField) and c.label == manager._("Title")] == [""]
     asyncio.run(task_schedules._delete(manager, state, promotion))
     assert [s["id"] for s in _schedules(manager)] == [opening["id"]]
     assert "Promotion set-up" not in _texts(task_schedules.view(manager))

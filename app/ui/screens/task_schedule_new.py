@@ -1,7 +1,8 @@
 """Issue 12, taskadmin: Recurring tasks -> New recurring task (managers), for the store chosen
-on Recurring tasks. Start from a daily opening or closing checklist or a weekly promotion set-up,
-or from nothing: title, instructions, kind, every day or weekly on chosen days, due time, how
-long before it appears on the board, who does it (as a one-off task), checklist and photos.
+on Recurring tasks; the same form edits one (Edit on the list). Start from a daily opening or
+closing checklist or a weekly promotion set-up, or from nothing: title, instructions, kind,
+every day or weekly on chosen days, due time, how long before it appears on the board, who does
+it (as a one-off task), checklist and photos.
 Online only: offline it says so and nothing is sent. Checked first with the server's own rules
 (``task_schedules.checked``); the server's refusal is shown in the user's language."""
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 import flet as ft
 
 from app.domain.access import AccessDenied
-from app.domain.tasks.model import TaskKind
+from app.domain.tasks.model import Assignees, TaskKind
 from app.domain.tasks.schedules import Recurrence
 from app.i18n import N_
 from app.i18n.common_strings import TASK_KIND_LABELS
@@ -18,7 +19,8 @@ from app.ui.chrome import big_button, frame, menu, section
 from app.ui.context import AppContext, InputError
 from app.ui.pickers import parse_time, time_field
 from app.ui.screen_state import forget_screen_state, screen_state
-from app.ui.screens.task_new import PEOPLE, assignees_of, photos_part, who_part
+from app.sync.task_admin_api import change_task_schedule
+from app.ui.screens.task_new import ON_SHIFT, PEOPLE, ROLE, assignees_of, photos_part, who_part
 from app.ui.screens.task_schedules import NEW_ROUTE as ROUTE
 from app.ui.screens.task_schedules import ROUTE as LIST_ROUTE
 from app.ui.screens.task_schedules import checked, offline_text, online_call, state_of
@@ -33,6 +35,7 @@ class Typed:
     checklist: str = ""
     due_time: str = "09:00"
     lead_hours: str = "2"
+    paused: bool = False  # kept as it was when editing
 
 
 @ft.observable
@@ -49,6 +52,27 @@ class NewSchedule:
     people: frozenset[str] = frozenset()
     photos: int = 0
     typed: Typed = field(default_factory=Typed)
+    editing: str = ""  # the id of the schedule being edited ("": a new one)
+
+
+def start_new(ctx: AppContext) -> None:
+    """Open the form for a new schedule (a half-written new one is kept; an edit left unsaved is not)."""
+    if screen_state(ctx, ROUTE, NewSchedule).editing:
+        forget_screen_state(ctx, ROUTE)
+    ctx.page.navigate(ROUTE)
+
+
+def edit(ctx: AppContext, s: dict) -> None:
+    """Open the form filled with the schedule ``s`` (as the server holds it), to change it."""
+    who = Assignees.from_dict(s["assignees"])
+    forget_screen_state(ctx, ROUTE)
+    screen_state(ctx, ROUTE, lambda: NewSchedule(
+        store_id=s["store_id"], kind=s["kind"], recurrence=s["recurrence"], weekdays=frozenset(s["weekdays"]),
+        who=ON_SHIFT if who.on_shift else ROLE if who.role else PEOPLE, people=frozenset(who.user_ids),
+        photos=s["photos_required"], editing=s["id"],
+        typed=Typed(title=s["title"], instructions=s["instructions"], checklist="\n".join(s["checklist"]),
+                    due_time=s["due_time"], lead_hours=f"{s['lead_minutes'] / 60:g}", paused=s["paused"])))
+    ctx.page.navigate(ROUTE)
 
 
 #: Starting points (issue 12): title (msgid), kind, recurrence, weekdays, due time, photos.
@@ -82,7 +106,7 @@ def _body(ctx: AppContext, draft: NewSchedule) -> dict:
             "photos_required": draft.photos, "recurrence": draft.recurrence,
             "weekdays": sorted(draft.weekdays) if weekly else [],
             "due_time": parse_time(ctx, typed.due_time).strftime("%H:%M"),
-            "lead_minutes": _lead_minutes(ctx, typed.lead_hours), "paused": False}
+            "lead_minutes": _lead_minutes(ctx, typed.lead_hours), "paused": typed.paused}
 
 
 async def save(ctx: AppContext, draft: NewSchedule) -> None:
@@ -98,14 +122,15 @@ async def save(ctx: AppContext, draft: NewSchedule) -> None:
     except ValueError:
         ctx.notify(ctx._("Please check what you entered."), error=True)
         return
-    store_id = draft.store_id
-    answer, problem = await online_call(ctx, lambda: ctx.api.add_task_schedule(store_id, body))
+    store_id, editing = draft.store_id, draft.editing
+    answer, problem = await online_call(ctx, lambda: change_task_schedule(ctx.api, store_id, editing, body) if editing
+                                        else ctx.api.add_task_schedule(store_id, body))
     if answer is None:
         ctx.notify(problem, error=True)
         return
     listing = state_of(ctx)
     if listing.store_id == store_id and listing.schedules is not None:
-        listing.schedules = [*listing.schedules, answer]
+        listing.schedules = [*(x for x in listing.schedules if x["id"] != answer["id"]), answer]
     forget_screen_state(ctx, ROUTE)  # the next one starts empty
     ctx.notify(ctx._("Recurring task saved. Its tasks appear on the board before they are due."))
     ctx.page.navigate(LIST_ROUTE)
@@ -144,7 +169,7 @@ def view(ctx: AppContext) -> ft.View:
     draft = screen_state(ctx, ROUTE, NewSchedule)
     store_id = state_of(ctx).store_id  # the store chosen on Recurring tasks
     if draft.store_id != store_id:  # (assigning an observable field redraws: only when it changes)
-        draft.store_id, draft.people = store_id, frozenset()
+        draft.store_id, draft.people, draft.editing = store_id, frozenset(), ""
     typed, t = draft.typed, ctx.typo
     body: list[ft.Control] = []
     if not ctx.status.online:
@@ -165,4 +190,5 @@ def view(ctx: AppContext) -> ft.View:
         big_button(ctx, ctx._("Save recurring task"), lambda e: ctx.page.run_task(save, ctx, draft),
                    icon=ft.Icons.EVENT_REPEAT),
     ]
-    return frame(ctx, ROUTE, ctx._("New recurring task"), body, back=True)
+    title = ctx._("Edit recurring task") if draft.editing else ctx._("New recurring task")
+    return frame(ctx, ROUTE, title, body, back=True)

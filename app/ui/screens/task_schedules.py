@@ -1,7 +1,7 @@
 """Issue 12, taskadmin: Tasks -> Recurring tasks (managers). A store's schedules as the server
 holds them (online only): what each puts on the board (title, kind, who does it, photos needed,
-checklist) and when (every day at HH:MM, or weekly on chosen days); pause, resume or delete one;
-New recurring task opens the form (``task_schedule_new``). Offline the screen says so and changes
+checklist) and when (every day at HH:MM, or weekly on chosen days); edit, pause, resume or delete
+one; New recurring task opens the form (``task_schedule_new``). Offline the screen says so and changes
 nothing. Every check is the server's own: ``app.domain.tasks.schedules.check_schedule`` and the
 wire model, run here first for a quick answer; the server's refusal is shown in the user's language.
 """
@@ -163,6 +163,16 @@ async def _delete(ctx: AppContext, state: SchedulesState, s: dict) -> None:
     ctx.notify(ctx._("Recurring task deleted. Tasks already on the board stay."))
 
 
+def _form(ctx: AppContext, s: dict | None) -> None:
+    """The form: for a new schedule, or filled with ``s`` to edit it."""
+    from app.ui.screens import task_schedule_new  # (it imports this module)
+
+    if s:
+        task_schedule_new.edit(ctx, s)
+    else:
+        task_schedule_new.start_new(ctx)
+
+
 def _card(ctx: AppContext, state: SchedulesState, s: dict, people: dict[str, str]) -> ft.Control:
     t = ctx.typo
     rows: list[ft.Control] = [t.text(line, 14) for line in _details(ctx, s, people)]
@@ -170,6 +180,7 @@ def _card(ctx: AppContext, state: SchedulesState, s: dict, people: dict[str, str
         rows.insert(0, t.text(ctx._("Paused"), 15, color=ft.Colors.RED_900, weight=ft.FontWeight.BOLD))
     question = ctx._("Delete the recurring task {title}? Tasks already on the board stay.", title=s["title"])
     rows.append(ft.Row([
+        big_button(ctx, ctx._("Edit"), lambda e: _form(ctx, s), icon=ft.Icons.EDIT, filled=False),
         big_button(ctx, ctx._("Resume") if s["paused"] else ctx._("Pause"),
                    lambda e: ctx.page.run_task(_pause, ctx, state, s),
                    icon=ft.Icons.PLAY_ARROW if s["paused"] else ft.Icons.PAUSE, filled=False),
@@ -218,7 +229,7 @@ def view(ctx: AppContext) -> ft.View:
         body.append(menu(ctx._("Store"), value=state.store_id, on_select=chose,
                          options=[ft.DropdownOption(key=s, text=names.get(s, s)) for s in stores]))
     body += _listing(ctx, state)
-    body.append(big_button(ctx, ctx._("New recurring task"), lambda e: ctx.page.navigate(NEW_ROUTE),
+    body.append(big_button(ctx, ctx._("New recurring task"), lambda e: _form(ctx, None),
                            icon=ft.Icons.EVENT_REPEAT, disabled=not state.store_id))
     refresh = icon_button(ft.Icons.REFRESH, ctx._("Refresh"), lambda e: ctx.page.run_task(load, ctx, state))
     return frame(ctx, ROUTE, ctx._("Recurring tasks"), body, back=True, actions=[refresh])
