@@ -20,7 +20,10 @@ from app.domain.tasks.model import Assignees, TaskKind
 from app.store.task_actions import listed
 from app.sync import ApiClient, RequestRejected, SyncEngine, task_admin_api
 from app.ui.screens import departments, task_department, task_detail, task_schedule_new, task_schedules, tasks
+from app.ui.shell import Shell
 from tests.test_accessible_names import nameless, walk
+from tests.test_broadcast_screens import _run_tasks
+from tests.test_me_calendar_feed import DialogPage
 from tests.test_task_screens import _typed
 from tests.test_trades_screens import _button, _texts, device  # noqa: F401  (the fixture)
 
@@ -305,3 +308,45 @@ def test_hq_keeps_the_departments_on_their_screen(server, device):
     _button(departments.view(manager), manager._("Save departments")).on_click(None)
     assert theirs[-1] == (manager.reason_text("forbidden_role"), True)
     assert hq.api.chain_settings()["departments"] == expected
+
+
+def _open(ctx, route: str) -> Shell:
+    """The app's shell on ``route``, what it started run (as Flet's loop would)."""
+    ctx.page = DialogPage()
+    ctx.notify = lambda message, error=False: ctx.page.shown.append(message)
+    shell = Shell(ctx)
+    ctx.page.route = route
+    shell.render()
+    _run_tasks(ctx.page)
+    return shell
+
+
+def test_the_shell_opens_the_screens_for_managers_only_and_delete_asks_first(server, device):
+    """Through the app's own routing: a store manager's /tasks/schedules is Recurring tasks over
+    the board, its /new the form; HQ's Chain settings -> Departments opens; Chan (staff) asking
+    for /tasks/schedules gets no such screen. Delete asks first, and deletes only once confirmed."""
+    manager = device("M2001", "7100")
+    made = manager.api.add_task_schedule("st-cwb", {"title": "Closing checklist", "assignees": {"role": "staff"},
+                                                    "recurrence": "daily", "due_time": "22:00"})
+    shell = _open(manager, task_schedules.ROUTE)
+    assert [v.route for v in manager.page.views] == ["/home", tasks.ROUTE, task_schedules.ROUTE]
+    card = next(c for c in walk(manager.page.views[-1]) if isinstance(c, ft.Card) and "Closing checklist" in _texts(c))
+    _button(card, manager._("Delete")).on_click(None)
+    (dialog,) = [d for d in manager.page.shown if isinstance(d, ft.AlertDialog)]
+    assert made["id"] in [s["id"] for s in _schedules(manager)]  # asked, not deleted yet
+    next(b for b in dialog.actions if b.content == manager._("Delete")).on_click(None)
+    asyncio.run(dialog.on_dismiss(None))  # Flutter says the dialog has gone
+    _run_tasks(manager.page)
+    assert made["id"] not in [s["id"] for s in _schedules(manager)]
+    manager.page.route = task_schedules.NEW_ROUTE
+    shell.render()
+    assert manager.page.views[-1].route == task_schedules.NEW_ROUTE
+
+    hq = device("A0001", "9000")
+    _open(hq, departments.ROUTE)
+    assert hq.page.views[-1].route == departments.ROUTE and hq._("Save departments") in _texts(hq.page.views[-1])
+
+    chan = device("S3001", "1111")
+    _open(chan, task_schedules.ROUTE)
+    assert chan._("Recurring tasks") not in _texts(chan.page.views[-1])
+    assert chan.reason_text("not_found") in _texts(chan.page.views[-1])
