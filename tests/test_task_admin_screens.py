@@ -174,9 +174,9 @@ def test_offline_the_screens_say_so_and_send_nothing(server, device):
 
 
 def test_another_stores_manager_and_staff_are_refused_recurring_tasks(server, device):
-    """Lee (Mong Kok's manager) asking for Causeway Bay's schedules, or saving one there, gets the
-    server's refusal on screen and nothing is stored; Chan (staff) is refused the same by the
-    server, and his board offers no Recurring tasks."""
+    """Lee (Mong Kok's manager) asking for Causeway Bay's schedules, saving one there, or pausing or
+    deleting one of theirs, gets the server's refusal on screen and nothing changes; Chan (staff)
+    is refused the same by the server, and his board offers no Recurring tasks."""
     hq = device("A0001", "9000")
     before = _schedules(hq)
     mk, notices = device("M2002", "7200"), []
@@ -190,6 +190,18 @@ def test_another_stores_manager_and_staff_are_refused_recurring_tasks(server, de
     draft.typed.title = "Count the till"
     asyncio.run(task_schedule_new.save(mk, draft))
     assert notices[-1] == (mk.reason_text("forbidden_role"), True)
+
+    theirs = hq.api.add_task_schedule("st-cwb", {"title": "Count the safe", "assignees": {"role": "staff"},
+                                                 "recurrence": "daily", "due_time": "21:00"})
+    paused = {k: theirs[k] for k in task_schedules.TaskScheduleIn.model_fields} | {"paused": True}
+    asyncio.run(task_schedules._pause(mk, task_schedules.state_of(mk), theirs))
+    asyncio.run(task_schedules._delete(mk, task_schedules.state_of(mk), theirs))
+    assert notices[-2:] == [(mk.reason_text("forbidden_role"), True)] * 2
+    with pytest.raises(RequestRejected) as refused:
+        task_admin_api.change_task_schedule(mk.api, "st-cwb", theirs["id"], paused)
+    assert (refused.value.status, refused.value.code) == (403, "forbidden_role")
+    assert [s for s in _schedules(hq) if s["id"] == theirs["id"]] == [theirs]  # neither paused nor deleted
+    before = _schedules(hq)
 
     chan = device("S3001", "1111")
     assert _texts(tasks.view(chan)).count(chan._("Recurring tasks")) == 0
