@@ -41,6 +41,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", backends, indirect=True, scope="module")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Convert the report's font before any test runs (once per cache, by the controlling
+    process): done lazily, the first report of a fresh clone took 7-10 s under load, past the
+    app's request timeout in the screen test that shares the report."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    from backend_stub.services.inspection_report_fonts import warm_cache
+
+    warm_cache(Path(os.environ["SHOPFLOOR_CACHE_DIR"]))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test under tests/e2e is a browser test (``-m e2e``; scripts/test.sh runs those on
     their own), whether its module says so or not."""

@@ -55,7 +55,8 @@ def _failing(server, headers, template_id: str, **params) -> httpx.Response:
 def test_a_stores_history_is_its_scores_per_template_newest_first(server, auth, chain):  # noqa: F811
     """Causeway Bay's manager sees two templates, the one inspected last first ("Island walk",
     57.14, failed); the chain walk's three inspections newest first: 100 passed, then 42.86
-    failed with 2 findings, then 85.71 passed with 1 (a wrong label alone). ``limit`` and
+    failed with 2 findings (the price labels repeated), then 85.71 passed with 1 (a wrong label
+    alone). ``limit`` and
     ``since`` cut the list; HK Island's area manager and HQ see the same."""
     answer = _history(server, auth["cwb"], "st-cwb")
     assert answer.status_code == 200, answer.text
@@ -66,6 +67,7 @@ def test_a_stores_history_is_its_scores_per_template_newest_first(server, auth, 
     walk = templates[1]["inspections"]
     assert [(p["inspection_id"], p["score"], p["passed"], p["findings"]) for p in walk] == [
         ("trend-2", 100.0, True, 0), ("trend-1", 42.86, False, 2), ("trend-0", 85.71, True, 1)]
+    assert [p["repeated"] for p in walk] == [[], ["Price labels"], []]  # issue 12, insptrend: failed the time before
     assert [p["finished_at"] for p in walk] == sorted((p["finished_at"] for p in walk), reverse=True)
     for who in ("hk", "hq"):
         assert _history(server, auth[who], "st-cwb").json() == answer.json(), who

@@ -180,6 +180,28 @@ def test_reused_sequence_number_with_another_key_is_never_applied(api):
     assert count(api, db.notes, db.notes.c.id == "n-other") == 0
 
 
+def test_another_accounts_idempotency_key_is_refused_without_its_outcome(api):
+    """A key already recorded for another person is rejected (conflict) on its own: the other
+    person's outcome and message are not answered, nothing is applied, and the rest applies."""
+    key = str(uuid4())
+    refused = push(api, "u-s01", [mutation(1, "broadcast.create",
+                                           {"broadcast_id": "bc-x", "store_ids": ["st-cwb"], "title": "Hi"}, key=key)])
+    assert refused.json()["results"][0]["reason"] == "forbidden_role"
+    resp = push(api, "u-s02", [mutation(1, "note.add", note_add("n-copied", user_id="u-s02"), key=key),
+                               mutation(2, "note.add", note_add("n-own", user_id="u-s02"))],
+                device_id="dev-push-0002")
+    assert resp.status_code == 200, resp.text
+    first, second = resp.json()["results"]
+    assert (first["status"], first["reason"]) == ("rejected", "conflict")
+    assert "forbidden" not in (first["message"] or "") and first.get("original_status") is None
+    assert second["status"] == "applied"
+    assert count(api, db.notes, db.notes.c.id == "n-copied") == 0
+    assert count(api, db.notes, db.notes.c.id == "n-own") == 1
+    again = push(api, "u-s01", [mutation(1, "broadcast.create",
+                                         {"broadcast_id": "bc-x", "store_ids": ["st-cwb"], "title": "Hi"}, key=key)])
+    assert again.json()["results"][0]["status"] == "duplicate"  # the owner still gets their own outcome
+
+
 @pytest.mark.parametrize(("type_", "payload"), [
     ("note.add", note_add("n-spoof", user_id="u-s02")),
     ("broadcast.read", {"broadcast_id": "bc-0003", "user_id": "u-s02", "read_at": "2026-01-05T09:00:00+08:00"}),

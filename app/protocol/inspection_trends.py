@@ -16,6 +16,9 @@ class HistoryPoint(BaseModel):
     passed: bool
     critical_failed: list[str]
     findings: int = Field(description="How many items failed")
+    repeated: list[str] = Field(default_factory=list, description=(
+        "Labels of the findings that repeat (also failed in one of the store's 3 previous inspections with the "
+        "template); issue 12, insptrend"))
 
 
 class TemplateHistory(BaseModel):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from app.domain.inspections.progress import INSPECTORS, Progress, progress
 from app.domain.inspections.templates import Template
-from app.domain.roles import Actor
+from app.domain.roles import Actor, Role
 from app.store.inspection_actions import load_draft, template_from_row
 
 
@@ -86,6 +86,18 @@ def one_finished(db, inspection_id: str) -> dict | None:
     return next((i for i in finished(db, [row[0]], 10_000) if i["id"] == inspection_id), None)
 
 
+def trend_subjects(db, actor: Actor) -> dict[str, list[dict]]:
+    """Issue 12, insptrend: the stores whose history the person may open (their stores; HQ every
+    store this phone knows) and the templates on this phone (for their items failing most), by name."""
+    if actor.role is Role.HQ_ADMIN:
+        stores = list(db.query("SELECT id, name FROM stores ORDER BY name, id"))
+    else:
+        marks = ",".join("?" * len(actor.store_ids)) or "''"
+        stores = list(db.query(f"SELECT id, name FROM stores WHERE id IN ({marks}) ORDER BY name, id",
+                               sorted(actor.store_ids)))
+    templates = list(db.query("SELECT id, name FROM inspection_templates ORDER BY name, id"))
+    return {"stores": stores, "templates": templates}
+
 
 __all__ = ["Progress", "Refusal", "draft_view", "finished", "in_progress", "one_finished", "refusal",
-           "stores_to_inspect"]
+           "stores_to_inspect", "trend_subjects"]

@@ -17,6 +17,7 @@ from app.ui.screens import (
     delegation, face_setup, home, kiosk, login, me, my_punches, punch, rejected, requests, requests_new,
     requests_queue, roster, shifts, staff_pins, task_detail, task_new, tasks, team, trades,
     inspections,  # issue 12, insprun
+    inspection_trends,  # issue 12, insptrend
     departments, task_schedule_new, task_schedules,  # issue 12, taskadmin
 )
 from app.ui.sync_status import SyncRunner
@@ -218,6 +219,8 @@ class Shell:
             return broadcast_history.view(ctx, route, route.rsplit("/", 2)[1])
         if route.startswith(broadcasts.ROUTE + "/"):
             return broadcasts.detail_view(ctx, route, route.rsplit("/", 1)[1])  # issue 11: one broadcast
+        if ctx.is_manager and (trend := inspection_trends.route_view(ctx, route)) is not None:  # issue 12, insptrend
+            return trend
         if ctx.is_manager and route.startswith(inspections.ROUTE + "/"):  # issue 12, insprun: one inspection
             return inspections.detail_view(ctx, route, route.rsplit("/", 1)[1])
         if route.startswith(tasks.ROUTE + "/") and route not in routes:

@@ -94,6 +94,12 @@ def _hk_truetype(cache_dir: Path | None) -> io.BytesIO:
     return converted
 
 
+def warm_cache(cache_dir: Path) -> None:
+    """Convert the HK font into ``cache_dir`` now, so no report waits for it (a deploy step, or a
+    test run's start)."""
+    _hk_truetype(cache_dir)
+
+
 def register(cache_dir: Path | None = None) -> None:
     """Register the report's fonts with ReportLab and set its output options (once per process;
     thread-safe)."""

@@ -58,10 +58,12 @@ def store_history(conn: Connection, actor: Actor, store_id: str, limit: int = 20
         entry = templates.setdefault(row.template_id, {"template_id": row.template_id, "name": row.name,
                                                        "inspections": []})
         if len(entry["inspections"]) < limit:
+            findings = json.loads(row.findings)
             entry["inspections"].append({
                 "inspection_id": row.id, "finished_at": db.aware(row.finished_at),
                 "template_version": row.template_version, "score": row.score, "passed": row.passed,
-                "critical_failed": json.loads(row.critical_failed), "findings": len(json.loads(row.findings))})
+                "critical_failed": json.loads(row.critical_failed), "findings": len(findings),
+                "repeated": [f["label"] for f in findings if f.get("repeated")]})  # issue 12, insptrend
     return {"store_id": store_id, "templates": list(templates.values())}
 
 

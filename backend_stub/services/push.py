@@ -36,6 +36,8 @@ from backend_stub.services.staged import CONFLICT_MESSAGE, StagedInserts
 from backend_stub.settings import Settings
 
 log = logging.getLogger(__name__)
+#: An idempotency key already recorded for another account (a forged or copied outbox).
+FOREIGN_KEY_MESSAGE = "This action's key was already used by another account."
 
 
 def _take_device_turn(conn: Connection, device_id: str) -> None:
@@ -70,13 +72,14 @@ def _recorded(conn: Connection, device_id: str, batch: list[Mutation]) -> tuple[
     idempotency key and by number: one query (a round trip each used to be three)."""
     t, state = db.mutations.c, db.device_state.c
     keys, seqs = {str(m.idempotency_key) for m in batch}, {m.seq for m in batch}
-    recorded = select(literal(1).label("kind"), t.seq, t.idempotency_key, t.device_id, t.status,
+    recorded = select(literal(1).label("kind"), t.seq, t.idempotency_key, t.device_id, t.user_id, t.status,
                       t.reason, t.message, t.flags).where(
         _any_of(conn, t.idempotency_key, sorted(keys))
         # The numbers are consecutive (apply_batch checked): a range, not a list of 500.
         | ((t.device_id == device_id) & t.seq.between(min(seqs), max(seqs))))
     # The first SELECT names a UNION's columns: its one row is the device's, the rest blank.
-    blank = [null().label(c) for c in ("idempotency_key", "device_id", "status", "reason", "message", "flags")]
+    blank = [null().label(c) for c in ("idempotency_key", "device_id", "user_id", "status", "reason", "message",
+                                       "flags")]
     last = select(literal(0).label("kind"), state.last_seq.label("seq"), *blank).where(
         state.device_id == device_id)
     last_seq, by_key, by_seq = 0, {}, {}
@@ -221,7 +224,12 @@ def _apply_all(conn: Connection, caller: Caller, req: PushRequest, settings: Set
         if not (fresh and mut.type in STAGED_TYPES):
             # Anything else may read what the staged rows would write (or report their outcome).
             batch.write_staged()
-        if key in by_key:
+        if key in by_key and by_key[key]["user_id"] != caller.actor.user_id:
+            # Someone else's key: never their outcome (it would leak), never applied.
+            batch.results.append(ItemResult(
+                seq=mut.seq, idempotency_key=mut.idempotency_key, status=ItemStatus.REJECTED,
+                reason=Reason.CONFLICT, message=FOREIGN_KEY_MESSAGE))
+        elif key in by_key:
             batch.results.append(_as_duplicate(mut, by_key[key]))
         elif mut.seq in by_seq:
             # Same number, another key: the device reused a number. Never apply it.

@@ -122,5 +122,7 @@ def view(ctx: AppContext, route: str, inspection_id: str) -> ft.View:
                                                  for k, v in (i["section_scores"] or {}).items()]))
     body.append(section(ctx, ctx._("Findings"), _findings(ctx, i)))
     body.append(section(ctx, ctx._("Report"), _report(ctx, i)))
+    body.append(big_button(ctx, ctx._("History of this store"), lambda e: ctx.page.navigate(  # issue 12, insptrend
+        f"{route}/history"), icon=ft.Icons.SHOW_CHART, filled=False))
     return frame(ctx, route, (template.name if template else i["template_name"]) or ctx._("Inspection"), body,
                  back=True)

@@ -95,6 +95,8 @@ def view(ctx: AppContext) -> ft.View:
         body += [_store_section(ctx, entry) for entry in stores]
     body.append(section(ctx, ctx._("Finished inspections"), [_finished_tile(ctx, i) for i in done]
                         or [t.text(ctx._("No inspection yet."), 15)]))
+    from app.ui.screens import inspection_trends  # issue 12, insptrend (it imports this module)
+    body.append(inspection_trends.links(ctx))
     return frame(ctx, ROUTE, ctx._("Inspections"), body, back=True)
 
 
