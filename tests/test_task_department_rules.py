@@ -54,3 +54,21 @@ def test_check_send_table(task, department, code) -> None:
     with pytest.raises(AccessDenied) as err:
         check_send(task, FACILITIES, department)
     assert err.value.reason == code
+
+
+@pytest.mark.parametrize(("name", "taken", "expected"), [
+    ("Facilities", set(), "facilities"),
+    ("IT & Tills", set(), "it-tills"),
+    ("維修部", set(), "department"),
+    ("維修部", {"department"}, "department-2"),
+    ("Facilities", {"facilities", "facilities-2"}, "facilities-3"),
+    ("x" * 80, set(), "x" * 24),
+])
+def test_a_new_departments_id_is_made_from_its_name(name, taken, expected) -> None:
+    """Issue 12, taskadmin: HQ types only a name; the id is its latin letters and digits (else
+    "department"), made different from the ids taken, and always one the list accepts."""
+    from app.domain.tasks.departments import new_id
+
+    made = new_id(name, taken)
+    assert made == expected
+    Departments.from_dict({"departments": [{"id": made, "name": "N"}]})

@@ -19,6 +19,7 @@ from app.ui.screens import (
     inspections,  # issue 12, insprun
     inspection_trends,  # issue 12, insptrend
     inspection_templates,  # issue 12, inspbuild
+    departments, task_schedule_new, task_schedules,  # issue 12, taskadmin
 )
 from app.ui.sync_status import SyncRunner
 
@@ -209,7 +210,10 @@ class Shell:
                        requests_queue.ROUTE: lambda: requests_queue.view(ctx),
                        delegation.ROUTE: lambda: delegation.view(ctx),  # issue 10, delegation
                        task_new.ROUTE: lambda: task_new.view(ctx),  # issue 12, taskboard
-                       inspections.ROUTE: lambda: inspections.view(ctx)}  # issue 12, insprun
+                       inspections.ROUTE: lambda: inspections.view(ctx),  # issue 12, insprun
+                       task_schedules.ROUTE: lambda: task_schedules.view(ctx),  # issue 12, taskadmin
+                       task_schedule_new.ROUTE: lambda: task_schedule_new.view(ctx),  # issue 12, taskadmin
+                       departments.ROUTE: lambda: departments.view(ctx)}  # issue 12, taskadmin
         if route.startswith(requests.ROUTE + "/") and route not in routes:
             return requests.detail_view(ctx, route, route.rsplit("/", 1)[1])  # one of my requests
         if route.startswith(broadcasts.ROUTE + "/") and route.endswith(broadcast_history.SUFFIX):  # issue 11, bcsaved

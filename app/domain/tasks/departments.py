@@ -62,6 +62,17 @@ class Departments:
         return cls(tuple(items))
 
 
+def new_id(name: str, taken: set[str]) -> str:
+    """Issue 12, taskadmin: an id for a department HQ names (kept when it is renamed): the
+    name's latin letters and digits, else "department"; "-2", "-3"... when taken."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:24].strip("-") or "department"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
 def check_send(task: Task, departments: Departments, department_id: str | None) -> None:
     """Hand an open equipment repair to a department of the chain (``None``: take it back)."""
     if task.kind is not TaskKind.EQUIPMENT_REPAIR:

@@ -110,4 +110,7 @@ def view(ctx: AppContext) -> ft.View:
         section(ctx, ctx._("Shift trades"), fields),
         section(ctx, ctx._("Urgent broadcasts"), repeats),
         big_button(ctx, ctx._("Save settings"), lambda e: ctx.page.run_task(_save, ctx, form), icon=ft.Icons.SAVE),
+        # Issue 12, taskadmin: where equipment repairs can be sent (its own screen: saved on its own).
+        big_button(ctx, ctx._("Departments"), lambda e: ctx.page.navigate(ROUTE + "/departments"),
+                   icon=ft.Icons.DOMAIN, filled=False),
     ], back=True)

@@ -16,6 +16,7 @@ from app.ui.context import AppContext
 from app.ui.punch_view import photo_box
 from app.ui.screen_state import screen_state
 from app.ui.screens.tasks import ROUTE, status_text
+from app.ui.screens import task_department  # issue 12, taskadmin
 
 
 @dataclass
@@ -156,4 +157,5 @@ def view(ctx: AppContext, route: str, task_id: str) -> ft.View:
                                                                      ctx._("Taken back.")), filled=False))
     if item["may_review"]:
         body.append(section(ctx, ctx._("Review"), _review_controls(ctx, item, draft)))
+    body += task_department.part(ctx, item)  # issue 12, taskadmin: an equipment repair sent to a department
     return frame(ctx, route, task.title, [c for c in body if c is not None], back=True)

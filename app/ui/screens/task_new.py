@@ -52,7 +52,7 @@ def _text(label: str, typed: Typed, name: str, **kw) -> ft.TextField:
     return ft.TextField(label=label, value=getattr(typed, name), on_change=changed, **kw)
 
 
-def _assignees(draft: NewTask) -> Assignees:
+def assignees_of(draft: NewTask) -> Assignees:
     if draft.who == ROLE:
         return Assignees(role=Role.STAFF.value)
     if draft.who == ON_SHIFT:
@@ -60,7 +60,7 @@ def _assignees(draft: NewTask) -> Assignees:
     return Assignees(user_ids=tuple(sorted(draft.people)))
 
 
-def _who_part(ctx: AppContext, draft: NewTask) -> list[ft.Control]:
+def who_part(ctx: AppContext, draft: NewTask) -> list[ft.Control]:
     def picked(e) -> None:
         draft.who = e.control.value or PEOPLE
 
@@ -79,7 +79,7 @@ def _who_part(ctx: AppContext, draft: NewTask) -> list[ft.Control]:
     return rows
 
 
-def _photos_part(ctx: AppContext, draft: NewTask) -> ft.Control:
+def photos_part(ctx: AppContext, draft: NewTask) -> ft.Control:
     def step(by: int) -> None:
         draft.photos = min(max(draft.photos + by, 0), MAX_PHOTOS)
 
@@ -93,7 +93,7 @@ def _photos_part(ctx: AppContext, draft: NewTask) -> ft.Control:
 
 def _save(ctx: AppContext, draft: NewTask) -> None:
     typed = draft.typed
-    ctx.actions.create_task(draft.store_id, typed.title.strip(), assignees=_assignees(draft),
+    ctx.actions.create_task(draft.store_id, typed.title.strip(), assignees=assignees_of(draft),
                             instructions=typed.instructions.strip(),
                             due_at=day_and_time(ctx, typed.due_day, typed.due_time), kind=TaskKind(draft.kind),
                             checklist=[line.strip() for line in typed.checklist.splitlines() if line.strip()],
@@ -130,9 +130,9 @@ def view(ctx: AppContext) -> ft.View:
                            first=today, last=today.replace(year=today.year + 1), dense=True, expand=2),
                 time_field(ctx, ctx._("At (HH:MM)"), typed.due_time, lambda s: set_field("due_time", s),
                            dense=True, expand=1)]),
-        section(ctx, ctx._("Who does it"), _who_part(ctx, draft)),
+        section(ctx, ctx._("Who does it"), who_part(ctx, draft)),
         _text(ctx._("Checklist (one item a line)"), typed, "checklist", multiline=True, min_lines=2),
-        _photos_part(ctx, draft),
+        photos_part(ctx, draft),
         big_button(ctx, ctx._("Put on the board"), lambda e: ctx.act(
             lambda: _save(ctx, draft), ctx._("Task saved. It will sync when online.")), icon=ft.Icons.ADD_TASK),
     ]

@@ -14,6 +14,7 @@ from app.ui.context import AppContext
 
 ROUTE = "/tasks"
 NEW_ROUTE = ROUTE + "/new"  # issue 12, taskboard: a manager writes a task (task_new)
+SCHEDULES_ROUTE = ROUTE + "/schedules"  # issue 12, taskadmin: recurring tasks (task_schedules)
 _ICONS = {"to_do": ft.Icons.RADIO_BUTTON_UNCHECKED, "in_progress": ft.Icons.REPLAY,
           "waiting_review": ft.Icons.HOURGLASS_TOP, "done": ft.Icons.CHECK_CIRCLE, "cant_do": ft.Icons.BLOCK,
           "overdue": ft.Icons.ALARM}
@@ -62,4 +63,6 @@ def view(ctx: AppContext) -> ft.View:
         body.append(section(ctx, ctx._("Store board"), [_tile(ctx, i, names, departments) for i in board]
                             or [t.text(ctx._("No tasks yet."), 15)]))
         body.append(big_button(ctx, ctx._("New task"), lambda e: ctx.page.navigate(NEW_ROUTE), icon=ft.Icons.ADD_TASK))
+        body.append(big_button(ctx, ctx._("Recurring tasks"), lambda e: ctx.page.navigate(SCHEDULES_ROUTE),
+                               icon=ft.Icons.EVENT_REPEAT, filled=False))  # issue 12, taskadmin
     return frame(ctx, ROUTE, ctx._("Tasks"), body)
