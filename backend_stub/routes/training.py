@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from app.protocol import Reason
 from app.protocol.training import (CourseCreate, CoursePublic, ManualAdd, PublicQuizOut, QuizCreate, QuizSaved,
-                                   SessionCode, SessionCreate, SessionPublic, SignInPublic, TrainingMatrixPublic)
+                                   SessionCancel, SessionCode, SessionCreate, SessionEdit, SessionListItem,
+                                   SessionPublic, SignInPublic, TrainingMatrixPublic)
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, DbSession, SettingsDep
 from backend_stub.errors import NotFound
 from backend_stub.openapi import errors
 from backend_stub.services import training_catalogue, training_matrix, training_sessions, training_signin
+from backend_stub.services import training_session_edits  # issue 13, trainmanage
 from backend_stub.services.outcomes import Rejected
 
 router = APIRouter(prefix="/training", tags=["training"])
@@ -39,6 +41,35 @@ def save_quiz(body: QuizCreate, caller: CurrentUser, conn: DbSession) -> QuizSav
 def create_session(body: SessionCreate, caller: CurrentUser, conn: DbSession) -> SessionPublic:
     """A manager of the store (HQ: any) schedules a session; its staff pull it (never its secret)."""
     return training_sessions.create(conn, caller.actor, body, datetime.now(UTC))
+
+
+@router.get("/courses", responses=errors(401))
+def list_courses(caller: CurrentUser, conn: DbRead) -> list[CoursePublic]:
+    """Issue 13, trainmanage: the course catalogue (what a manager schedules sessions of)."""
+    return training_catalogue.list_courses(conn)
+
+
+@router.get("/sessions", responses=errors(401, 403))
+def list_sessions(caller: CurrentUser, conn: DbRead,
+                  store_id: str = Query(max_length=64, description="The store")) -> list[SessionListItem]:
+    """Issue 13, trainmanage: a store's sessions not ended yet, soonest first, with how many signed
+    in: for managers of the store (HQ: any)."""
+    return training_session_edits.list_for_store(conn, caller.actor, store_id, datetime.now(UTC))
+
+
+@router.put("/sessions/{session_id}", responses=errors(400, 401, 403, 404, 409))
+def edit_session(session_id: SessionIdPath, body: SessionEdit, caller: CurrentUser, conn: DbSession) -> SessionPublic:
+    """Issue 13, trainmanage: a manager of the store changes a session, on the version they saw (409
+    when it changed meanwhile or was cancelled; 400 with the rule otherwise)."""
+    return training_session_edits.edit(conn, caller.actor, session_id, body, datetime.now(UTC))
+
+
+@router.post("/sessions/{session_id}/cancel", responses=errors(400, 401, 403, 404, 409))
+def cancel_session(session_id: SessionIdPath, body: SessionCancel, caller: CurrentUser,
+                   conn: DbSession) -> SessionPublic:
+    """Issue 13, trainmanage: a manager of the store calls a session off; the people invited and
+    those on the roll are told through their feeds."""
+    return training_session_edits.cancel(conn, caller.actor, session_id, body, datetime.now(UTC))
 
 
 @router.get("/sessions/{session_id}/code", responses=errors(401, 403, 404))
