@@ -4,6 +4,7 @@ domain's rules re-run on the server; cancelling tells the people invited and tho
 
 from datetime import UTC, datetime, timedelta
 
+from backend_stub.access_log import loggable_path
 from tests.test_api_push import bearer, pull_all
 from tests.training_helpers import CWB_MANAGER, HQ, MK_MANAGER, STAFF, STAFF_MK, TRAINER, hq_course, new_session
 
@@ -126,3 +127,26 @@ def test_a_store_manager_lists_upcoming_sessions_with_their_roll_size(api):
     assert _code(mk) == (403, "forbidden_role")
     courses = api.get("/v1/training/courses", headers=_h(api, CWB_MANAGER)).json()
     assert [c["id"] for c in courses] == ["hygiene"]
+
+
+def test_the_matrix_export_link_downloads_without_a_token_for_managers_only(api):
+    """POST /matrix/link gives a manager a link a browser opens with no token: the CSV (BOM) or
+    XLSX file; staff are refused the link (403); a forged link is 401."""
+    hq_course(api)
+    link = api.post("/v1/training/matrix/link", params={"store_id": "st-cwb", "format": "csv"},
+                    headers=_h(api, CWB_MANAGER))
+    assert link.status_code == 200, link.text
+    url = link.json()["url"]
+    assert url.startswith("/v1/training/matrix-files/")
+    assert loggable_path(url) == "/v1/training/matrix-files/[masked]"  # the link is a credential
+    got = api.get(url)
+    assert got.status_code == 200 and got.content.startswith(b"\xef\xbb\xbf")
+    assert "attachment" in got.headers["content-disposition"]
+    xlsx = api.post("/v1/training/matrix/link", params={"store_id": "st-cwb", "format": "xlsx"},
+                    headers=_h(api, CWB_MANAGER)).json()["url"]
+    assert api.get(xlsx).content[:2] == b"PK"
+    assert _code(api.post("/v1/training/matrix/link", params={"store_id": "st-cwb"}, headers=_h(api, STAFF))) \
+        == (403, "forbidden_role")
+    assert _code(api.post("/v1/training/matrix/link", params={"store_id": "st-cwb"}, headers=_h(api, MK_MANAGER))) \
+        == (403, "forbidden_role")
+    assert api.get("/v1/training/matrix-files/not-a-link").status_code == 401

@@ -312,3 +312,11 @@ class TrainingMatrixPublic(BaseModel):
 
     at: datetime
     stores: list[StoreMatrixPublic]
+
+
+class MatrixLink(BaseModel):
+    """Issue 13, trainmanage: a link a browser downloads the matrix export from without the app's
+    token (``/v1/training/matrix-files/{link}``, relative to the server), and until when it works."""
+
+    url: str
+    expires_at: datetime
