@@ -164,6 +164,11 @@ class SessionListItem(SessionPublic):
 
     course_title: str = ""
     signed_in: int = 0
+    early_margin_min: int = 0
+    late_allowance_min: int = 0
+    late_margin_min: int = 0
+    sign_out_early_min: int = 0
+    sign_out_margin_min: int = 0
 
 
 class SessionCode(BaseModel):

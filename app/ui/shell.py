@@ -17,6 +17,7 @@ from app.ui.screens import (
     delegation, face_setup, home, kiosk, login, me, my_punches, punch, rejected, requests, requests_new,
     requests_queue, roster, shifts, staff_pins, task_detail, task_new, tasks, team, trades,
     inspections,  # issue 12, insprun
+    training_matrix, training_session_form, training_sessions,  # issue 13, trainmanage
 )
 from app.ui.sync_status import SyncRunner
 
@@ -207,7 +208,9 @@ class Shell:
                        requests_queue.ROUTE: lambda: requests_queue.view(ctx),
                        delegation.ROUTE: lambda: delegation.view(ctx),  # issue 10, delegation
                        task_new.ROUTE: lambda: task_new.view(ctx),  # issue 12, taskboard
-                       inspections.ROUTE: lambda: inspections.view(ctx)}  # issue 12, insprun
+                       inspections.ROUTE: lambda: inspections.view(ctx),  # issue 12, insprun
+                       training_sessions.ROUTE: lambda: training_sessions.view(ctx),  # issue 13, trainmanage
+                       training_matrix.ROUTE: lambda: training_matrix.view(ctx)}  # issue 13, trainmanage
         if route.startswith(requests.ROUTE + "/") and route not in routes:
             return requests.detail_view(ctx, route, route.rsplit("/", 1)[1])  # one of my requests
         if route.startswith(broadcasts.ROUTE + "/") and route.endswith(broadcast_history.SUFFIX):  # issue 11, bcsaved
@@ -216,6 +219,8 @@ class Shell:
             return broadcasts.detail_view(ctx, route, route.rsplit("/", 1)[1])  # issue 11: one broadcast
         if ctx.is_manager and route.startswith(inspections.ROUTE + "/"):  # issue 12, insprun: one inspection
             return inspections.detail_view(ctx, route, route.rsplit("/", 1)[1])
+        if ctx.is_manager and route.startswith(training_sessions.ROUTE + "/"):  # issue 13, trainmanage
+            return training_session_form.view(ctx, route, route.rsplit("/", 1)[1])
         if route.startswith(tasks.ROUTE + "/") and route not in routes:
             return task_detail.view(ctx, route, route.rsplit("/", 1)[1])  # issue 12, taskboard: one task
         if route.startswith("/shifts/"):

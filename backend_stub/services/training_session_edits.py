@@ -127,5 +127,6 @@ def list_for_store(conn: Connection, actor, store_id: str, now: datetime) -> lis
     for r in conn.execute(query).mappings():
         row = dict(r)
         title, n = row.pop("course_title"), row.pop("n")
-        out.append({**public(conn, row), "course_title": title, "signed_in": n})
+        margins = {f"{m}_min": row[f"{m}_s"] // 60 for m in _MARGINS}  # what the edit form starts from
+        out.append({**public(conn, row), **margins, "course_title": title, "signed_in": n})
     return out
