@@ -58,6 +58,7 @@ def test_staff_the_trainer_and_another_stores_manager_cannot_edit_or_cancel(api)
         assert _code(_edit(api, session, user_id=user_id, capacity=3)) == (403, "forbidden_role")
         assert _code(_cancel(api, "ts-hostile", 1, user_id=user_id)) == (403, "forbidden_role")
     assert _cancel(api, "ts-none", 1).status_code == 404
+    assert _code(_edit(api, session, trainer_id=STAFF_MK)) == (400, "training_bad_session")  # Mong Kok's staff
     assert _edit(api, session, user_id=HQ, capacity=3).status_code == 200
 
 

@@ -82,7 +82,6 @@ def _edited_row(conn: Connection, row: dict, body: SessionEdit) -> dict:
 def edit(conn: Connection, actor, session_id: str, body: SessionEdit, now: datetime) -> dict:
     """A manager of the store changes the session (made on ``body.base_version``)."""
     row = _managed(conn, actor, session_id)
-    _trainer_ok(conn, body.trainer_id, row["store_id"])
     after = _edited_row(conn, row, body)
     sign_out = _sign_out_required(conn, row)
     try:
@@ -90,6 +89,7 @@ def edit(conn: Connection, actor, session_id: str, body: SessionEdit, now: datet
                                  to_domain(after, sign_out), len(roll(conn, session_id).signed_in), now)
     except AccessDenied as exc:
         raise _refusal(exc) from None
+    _trainer_ok(conn, body.trainer_id, row["store_id"])  # after the version: a stale edit is told so first
     changed = {k: v for k, v in after.items() if k != "id" and v != row[k]}
     conn.execute(update(db.training_sessions).where(_S.id == session_id).values(**changed))
     log.info("training session edited: session=%s by=%s version=%d", session_id, actor.user_id, after["version"])
