@@ -74,12 +74,15 @@ def cell_text(ctx: AppContext, cell: dict) -> str:
     """A course's status in words, with its expiry date when it has one."""
     word = STATUS_WORDS.text(ctx.tr, cell["status"])
     if cell["status"] == "expiring":
+        # Translators: training matrix: the completion expires within 30 days.
         word = ctx._("Expiring within 30 days")
     if not cell["expires_at"]:
         return word
     day = ctx.tr.format_date(datetime.fromisoformat(cell["expires_at"]), "medium")
     if cell["status"] == "expired":
+        # Translators: training matrix: a course's status and the day it expired, e.g. "Expired on 3 May 2027".
         return ctx._("{status} on {date}", status=word, date=day)
+    # Translators: training matrix: a course's status and the day it expires, e.g. "Done, until 3 May 2027".
     return ctx._("{status}, until {date}", status=word, date=day)
 
 

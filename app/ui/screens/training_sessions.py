@@ -66,6 +66,7 @@ def when_text(ctx: AppContext, s: dict) -> str:
 
 
 def _seats_text(ctx: AppContext, s: dict) -> str:
+    # Translators: a training session in the managers' list: how many people signed in (of its seats).
     if s["capacity"] is None:
         return ctx._("Signed in: {count}", count=ctx.tr.format_number(s["signed_in"]))
     return ctx._("Signed in: {count} of {seats}", count=ctx.tr.format_number(s["signed_in"]),
