@@ -151,3 +151,23 @@ def test_offline_both_screens_say_so_and_offer_nothing(device):
         assert note in texts(view) and nameless(view) == []
         assert not [c for c in walk(view) if isinstance(c, (ft.FilledButton, ft.OutlinedButton))]
     assert ctx.page.tasks == []
+
+
+def test_a_session_whose_sign_in_has_opened_keeps_its_exact_start_when_seats_change(device):
+    """A session starting in 5 minutes (to the second, made elsewhere) is edited on screen to 20
+    seats: the form sends its stored start back untouched, so the server accepts it (a moved start
+    would be training_session_started)."""
+    ctx = _manager(device)
+    start = ctx.tr.now() + timedelta(minutes=5, seconds=17)
+    made = training_session_form.training_api.create_session(ctx.api, {
+        "id": "ts-soon", "course_id": "hygiene", "trainer_id": "u-sm-cwb", "store_id": "st-cwb",
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat()})
+    assert made["version"] == 1
+    _sessions(ctx)
+    route = f"{training_sessions.ROUTE}/ts-soon"
+    edit = training_session_form.view(ctx, route, "ts-soon")
+    _typed(edit, ctx._("Seats (empty: no limit)"), "20")
+    _button(edit, ctx._("Save session")).on_click(None)
+    run_tasks(ctx)
+    assert ctx.notices[-1][1] is False, ctx.notices
+    assert ctx._("Signed in: {count} of {seats}", count="0", seats="20") in texts(_sessions(ctx))

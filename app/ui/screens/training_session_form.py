@@ -36,6 +36,9 @@ class Typed:
     longitude: str = ""
     radius_m: str = "50"
     margins: dict[str, str] = field(default_factory=lambda: dict(zip(MARGINS, ("15", "5", "30", "10", "15"))))
+    #: (day, start, end) as shown when editing -> the stored times (to the second), sent back when
+    #: untouched: a started session's start must stay exactly as it is.
+    stored: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @ft.observable
@@ -72,6 +75,7 @@ def from_session(ctx: AppContext, s: dict) -> SessionDraft:
                   capacity="" if s["capacity"] is None else str(s["capacity"]), room=s["room"],
                   latitude=str(s["latitude"]), longitude=str(s["longitude"]), radius_m=str(s["radius_m"]),
                   margins={m: str(s[f"{m}_min"]) for m in MARGINS})
+    typed.stored = {(typed.day, typed.start): s["starts_at"], (end.date().isoformat(), typed.end): s["ends_at"]}
     return SessionDraft(s["id"], s["course_id"], s["trainer_id"], bool(s["room"]), s["invite_only"],
                         frozenset(s["invited_user_ids"]), frozenset(s["invited_roles"]), typed)
 
@@ -89,7 +93,8 @@ def body_of(ctx: AppContext, draft: SessionDraft, store_id: str, version: int | 
     starts, ends = day_and_time(ctx, t.day, t.start), day_and_time(ctx, t.day, t.end)
     if starts is None or ends is None:
         raise InputError(ctx._("Type the day and the start and end times."))
-    body = {"trainer_id": draft.trainer_id, "starts_at": starts.isoformat(), "ends_at": ends.isoformat(),
+    body = {"trainer_id": draft.trainer_id, "starts_at": t.stored.get((t.day, t.start), starts.isoformat()),
+            "ends_at": t.stored.get((t.day, t.end), ends.isoformat()),
             "capacity": _number(ctx, t.capacity, ctx._("Seats")) if t.capacity.strip() else None,
             "invite_only": draft.invite_only, "invited_user_ids": sorted(draft.people),
             "invited_roles": sorted(draft.roles), "room": None}
