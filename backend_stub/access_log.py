@@ -22,7 +22,7 @@ logger = logging.getLogger("backend_stub.access")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _CALENDAR_TOKEN = re.compile(r"^(/v1/calendar/)[^/]*")
 #: Issue 12, insprun: an inspection report link (``/v1/inspection-reports/{link}.pdf``) is one too.
-_REPORT_LINK = re.compile(r"^(/v1/inspection-reports/)[^/]*")
+_REPORT_LINK = re.compile(r"^(/v1/inspection-reports/|/v1/training/matrix-files/)[^/]*")  # issue 13: matrix export
 
 
 def loggable_path(path: str) -> str:

@@ -805,6 +805,10 @@ training_sessions = Table(
     Column("secret", Text, nullable=False),
     Column("created_by", String(64), nullable=False),
     _ts("created_at", nullable=False),
+    # Issue 13, trainmanage: edits are made on a version; a cancelled session says when and by whom.
+    Column("version", Integer, nullable=False, server_default="1"),
+    _ts("cancelled_at"),
+    Column("cancelled_by", String(64)),
 )
 
 # One person on a session's roll: the phone's own stamp, the server's corrected time, on time /
@@ -853,4 +857,17 @@ training_completions = Table(
     _ts("expires_at"),
     Column("via", String(16), nullable=False),
     Column("score", Integer),
+)
+
+
+# Issue 13, trainmanage: an expiry reminder sent (id: a hash of app.domain.training.completions
+# Reminder.key). Inserted only when missing: whichever server process wins sends it, once.
+training_reminders = Table(
+    "training_reminders", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", String(64), ForeignKey("users.id"), nullable=False),
+    Column("course_id", String(64), ForeignKey("training_courses.id"), nullable=False),
+    Column("days_before", Integer, nullable=False),
+    _ts("expires_at", nullable=False),
+    _ts("sent_at", nullable=False),
 )

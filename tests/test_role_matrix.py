@@ -104,6 +104,12 @@ _GATED = [
     ("POST", "/training/sessions/ts-x/manual-add", {"json": {"user_id": "u-s01", "reason": "x"}}),
     ("GET", "/training/sessions/ts-x/quiz", {}),
     ("GET", "/training/matrix", {}),
+    # issue 13, trainmanage
+    ("GET", "/training/courses", {}),
+    ("GET", f"/training/sessions?store_id={STORE}", {}),
+    ("PUT", "/training/sessions/ts-x", {"json": {}}),
+    ("POST", "/training/sessions/ts-x/cancel", {"json": {"base_version": 1}}),
+    ("POST", "/training/matrix/link", {}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}

@@ -189,6 +189,12 @@ REASON_MESSAGES = MessageMap(
         "training_quiz_not_passed": N_("Not enough right answers to pass. The course is not completed yet."),
         "training_quiz_required": N_("This course is completed by passing its quiz."),
         "training_sign_out_missing": N_("This course is completed by signing out at its end."),
+        # issue 13, trainmanage: editing or cancelling a session
+        "training_session_changed": N_("This session changed meanwhile. Look at it again and retry."),
+        "training_session_started": N_("Sign-in has opened: the start stays, only the end can move."),
+        "training_session_in_past": N_("A session cannot be moved to before now."),
+        "training_capacity_below_roll": N_("More people have signed in than that. Keep at least as many seats."),
+        "training_session_over": N_("This session has ended and can no longer be changed."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

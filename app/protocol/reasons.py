@@ -22,6 +22,7 @@ from app.domain.requests import kinds as request_kinds
 from app.domain.training import codes as training_codes, sessions as training_sessions, signin as training_signin  # issue 13, trainsign
 from app.domain.training import completions as training_completions  # issue 13, trainquiz
 from app.domain.training import courses as training_courses, quizzes as training_quizzes  # issue 13, trainquiz
+from app.domain.training import session_edits as training_session_edits  # issue 13, trainmanage
 
 
 class Reason(StrEnum):
@@ -224,6 +225,12 @@ class Reason(StrEnum):
     TRAINING_QUIZ_NOT_PASSED = training_completions.REASON_NOT_PASSED
     TRAINING_QUIZ_REQUIRED = training_completions.REASON_QUIZ_REQUIRED
     TRAINING_SIGN_OUT_MISSING = training_completions.REASON_SIGN_OUT_MISSING
+    # -- issue 13, trainmanage: a manager edits or cancels a session (app.domain.training.session_edits)
+    TRAINING_SESSION_CHANGED = training_session_edits.REASON_CHANGED
+    TRAINING_SESSION_STARTED = training_session_edits.REASON_STARTED
+    TRAINING_SESSION_IN_PAST = training_session_edits.REASON_IN_PAST
+    TRAINING_CAPACITY_BELOW_ROLL = training_session_edits.REASON_BELOW_ROLL
+    TRAINING_SESSION_OVER = training_session_edits.REASON_OVER
 
 
 class Flag(StrEnum):

@@ -129,6 +129,46 @@ class SessionPublic(BaseModel):
     sign_out_required: bool
     has_quiz: bool
     status: Literal["scheduled", "cancelled"]
+    version: int = 1  # issue 13, trainmanage: an edit or cancel names the version it was made on
+    cancelled_at: datetime | None = None
+
+
+class SessionEdit(_Payload):
+    """Issue 13, trainmanage: a manager's edit of a session, made on ``base_version`` (all fields:
+    the session as it should be; course and store stay). ``room`` None: the store's own fence."""
+
+    base_version: Annotated[StrictInt, Field(ge=1)]
+    trainer_id: Id
+    room: Room | None = None
+    starts_at: WireTime
+    ends_at: WireTime
+    capacity: Annotated[StrictInt, Field(ge=1, le=sessions.MAX_CAPACITY)] | None = None
+    invite_only: StrictBool = False
+    invited_user_ids: Annotated[list[Id], Field(max_length=sessions.MAX_CAPACITY)] = []
+    invited_roles: Annotated[list[Role], Field(max_length=4)] = []
+    early_margin_min: Minutes = int(sessions.DEFAULT_EARLY_MARGIN.total_seconds() // 60)
+    late_allowance_min: Minutes = int(sessions.DEFAULT_LATE_ALLOWANCE.total_seconds() // 60)
+    late_margin_min: Minutes = int(sessions.DEFAULT_LATE_MARGIN.total_seconds() // 60)
+    sign_out_early_min: Minutes = int(sessions.DEFAULT_SIGN_OUT_EARLY.total_seconds() // 60)
+    sign_out_margin_min: Minutes = int(sessions.DEFAULT_SIGN_OUT_MARGIN.total_seconds() // 60)
+
+
+class SessionCancel(_Payload):
+    """Issue 13, trainmanage: a manager calls a session off (made on ``base_version``)."""
+
+    base_version: Annotated[StrictInt, Field(ge=1)]
+
+
+class SessionListItem(SessionPublic):
+    """Issue 13, trainmanage: a session in a manager's list, with its course and its roll's size."""
+
+    course_title: str = ""
+    signed_in: int = 0
+    early_margin_min: int = 0
+    late_allowance_min: int = 0
+    late_margin_min: int = 0
+    sign_out_early_min: int = 0
+    sign_out_margin_min: int = 0
 
 
 class SessionCode(BaseModel):
@@ -277,3 +317,11 @@ class TrainingMatrixPublic(BaseModel):
 
     at: datetime
     stores: list[StoreMatrixPublic]
+
+
+class MatrixLink(BaseModel):
+    """Issue 13, trainmanage: a link a browser downloads the matrix export from without the app's
+    token (``/v1/training/matrix-files/{link}``, relative to the server), and until when it works."""
+
+    url: str
+    expires_at: datetime

@@ -20,6 +20,7 @@ from app.ui.screens import (
     inspection_trends,  # issue 12, insptrend
     inspection_templates,  # issue 12, inspbuild
     departments, task_schedule_new, task_schedules,  # issue 12, taskadmin
+    training_matrix, training_session_form, training_sessions,  # issue 13, trainmanage
 )
 from app.ui.sync_status import SyncRunner
 
@@ -213,7 +214,9 @@ class Shell:
                        inspections.ROUTE: lambda: inspections.view(ctx),  # issue 12, insprun
                        task_schedules.ROUTE: lambda: task_schedules.view(ctx),  # issue 12, taskadmin
                        task_schedule_new.ROUTE: lambda: task_schedule_new.view(ctx),  # issue 12, taskadmin
-                       departments.ROUTE: lambda: departments.view(ctx)}  # issue 12, taskadmin
+                       departments.ROUTE: lambda: departments.view(ctx),  # issue 12, taskadmin
+                       training_sessions.ROUTE: lambda: training_sessions.view(ctx),  # issue 13, trainmanage
+                       training_matrix.ROUTE: lambda: training_matrix.view(ctx)}  # issue 13, trainmanage
         if route.startswith(requests.ROUTE + "/") and route not in routes:
             return requests.detail_view(ctx, route, route.rsplit("/", 1)[1])  # one of my requests
         if route.startswith(broadcasts.ROUTE + "/") and route.endswith(broadcast_history.SUFFIX):  # issue 11, bcsaved
@@ -226,6 +229,8 @@ class Shell:
             return trend
         if ctx.is_manager and route.startswith(inspections.ROUTE + "/"):  # issue 12, insprun: one inspection
             return inspections.detail_view(ctx, route, route.rsplit("/", 1)[1])
+        if ctx.is_manager and route.startswith(training_sessions.ROUTE + "/"):  # issue 13, trainmanage
+            return training_session_form.view(ctx, route, route.rsplit("/", 1)[1])
         if route.startswith(tasks.ROUTE + "/") and route not in routes:
             return task_detail.view(ctx, route, route.rsplit("/", 1)[1])  # issue 12, taskboard: one task
         if route.startswith("/shifts/"):

@@ -10,6 +10,7 @@ from backend_stub.services import open_shift_handlers
 from backend_stub.services import task_schedules, task_schedules_overdue  # issue 12, taskrecur
 from backend_stub.services.changes import flush
 from backend_stub.services.throttle import forget_idle
+from backend_stub.services.training_reminders import run_training_reminders  # issue 13, trainmanage
 from backend_stub.services.trade_handlers import expire_started
 from backend_stub.services.uploads import expire_partial_uploads
 from backend_stub.settings import Settings
@@ -61,7 +62,8 @@ def run_housekeeping(engine: Engine, settings: Settings) -> None:
     for name, task in (("selfie purge", lambda: purge_selfies(engine, settings)),
                        ("partial upload expiry", lambda: expire_partial_uploads(settings)),
                        ("idle PIN counters", lambda: forget_idle(engine)),
-                       ("trade expiry", lambda: _expire_trades(engine))):
+                       ("trade expiry", lambda: _expire_trades(engine)),
+                       ("training expiry reminders", lambda: run_training_reminders(engine))):  # issue 13
         try:
             task()
         except Exception:

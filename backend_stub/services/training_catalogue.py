@@ -47,6 +47,14 @@ def catalogue(conn: Connection) -> courses.Catalogue:
     return courses.Catalogue(tuple(course_from_row(r) for r in rows))
 
 
+def list_courses(conn: Connection) -> list[dict]:
+    """Issue 13, trainmanage: every course, by title (what a manager schedules sessions of)."""
+    c = db.training_courses.c
+    rows = conn.execute(select(c.id, c.title, c.skill, c.validity_months, c.sign_out_required, c.quiz_id)
+                        .order_by(c.title, c.id)).mappings()
+    return [dict(r) for r in rows]
+
+
 def course(conn: Connection, course_id: str) -> courses.Course | None:
     row = conn.execute(select(db.training_courses).where(_C.id == course_id)).mappings().first()
     return None if row is None else course_from_row(row)

@@ -21,7 +21,7 @@ from backend_stub.services.training_catalogue import catalogue as load_catalogue
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _scope(actor: Actor, store_id: str | None) -> set[str]:
+def scope(actor: Actor, store_id: str | None) -> set[str]:
     """The stores the reader may see: a manager's own (HQ: every store), or the one asked for."""
     if not actor.role.is_manager:
         raise Forbidden(Reason.FORBIDDEN_ROLE, "Only managers see the training matrix.")
@@ -53,7 +53,7 @@ def _completions(conn: Connection, user_ids: list[str]) -> list[completions.Comp
 
 def build(conn: Connection, actor: Actor, at: datetime, store_id: str | None = None):
     """(store matrices, catalogue, people by id) for the reader's stores at ``at``."""
-    stores = _scope(actor, store_id)
+    stores = scope(actor, store_id)
     trainees, people = _people(conn, stores)
     cat = load_catalogue(conn)
     matrices = completions.training_matrix(trainees, cat, _completions(conn, sorted(people)), at, stores)

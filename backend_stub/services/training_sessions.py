@@ -63,7 +63,7 @@ def public(conn: Connection, row: dict) -> dict:
     course = load_course(conn, row["course_id"])
     session = to_domain(row, bool(course and course.sign_out_required))
     out = {k: (db.aware(v) if isinstance(v, datetime) else v) for k, v in row.items()
-           if k != "secret" and not k.endswith("_s") and k not in ("created_by", "created_at")}
+           if k != "secret" and not k.endswith("_s") and k not in ("created_by", "created_at", "cancelled_by")}
     out.update(invited_user_ids=json.loads(row["invited_user_ids"]), invited_roles=json.loads(row["invited_roles"]),
                invite_only=bool(row["invite_only"]), sign_in_opens=session.sign_in_opens,
                sign_in_closes=session.sign_in_closes, sign_out_required=session.sign_out_required,

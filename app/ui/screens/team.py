@@ -99,6 +99,11 @@ def view(ctx: AppContext) -> ft.View:
         *attendance_sections(ctx, start),
         big_button(ctx, ctx._("Open kiosk mode"), lambda e: ctx.page.navigate("/kiosk"), icon=ft.Icons.TABLET,
                    filled=False),
+        section(ctx, ctx._("Training"), [  # issue 13, trainmanage
+            ft.Row([big_button(ctx, ctx._("Training sessions"), lambda e: ctx.page.navigate("/training-sessions"),
+                               icon=ft.Icons.SCHOOL, filled=False),
+                    big_button(ctx, ctx._("Who is trained"), lambda e: ctx.page.navigate("/training-matrix"),
+                               icon=ft.Icons.GRID_ON, filled=False)], wrap=True)]),
         section(ctx, ctx._("Timesheets"), [
             t.text(ctx._("Last week and this week, every person of your stores."), 14),
             ft.Row([big_button(ctx, ctx._("Export CSV"), lambda e: ctx.page.run_task(export, "csv"),
