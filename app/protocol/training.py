@@ -86,13 +86,11 @@ class Room(_Payload):
     radius_m: StrictFloat = Field(gt=0, le=5000)
 
 
-class SessionCreate(_Payload):
-    """A trainer or a manager of the store (HQ: any) schedules a session of a course."""
+class _SessionPlan(_Payload):
+    """What a session's creator sets and a manager may later edit: the trainer, the place
+    (``room`` None: the store's own fence), the window and its margins, seats, invitations."""
 
-    id: SessionId
-    course_id: Word
     trainer_id: Id
-    store_id: Id
     room: Room | None = None
     starts_at: WireTime
     ends_at: WireTime
@@ -105,6 +103,14 @@ class SessionCreate(_Payload):
     late_margin_min: Minutes = int(sessions.DEFAULT_LATE_MARGIN.total_seconds() // 60)
     sign_out_early_min: Minutes = int(sessions.DEFAULT_SIGN_OUT_EARLY.total_seconds() // 60)
     sign_out_margin_min: Minutes = int(sessions.DEFAULT_SIGN_OUT_MARGIN.total_seconds() // 60)
+
+
+class SessionCreate(_SessionPlan):
+    """A trainer or a manager of the store (HQ: any) schedules a session of a course."""
+
+    id: SessionId
+    course_id: Word
+    store_id: Id
 
 
 class SessionPublic(BaseModel):
@@ -133,24 +139,11 @@ class SessionPublic(BaseModel):
     cancelled_at: datetime | None = None
 
 
-class SessionEdit(_Payload):
+class SessionEdit(_SessionPlan):
     """Issue 13, trainmanage: a manager's edit of a session, made on ``base_version`` (all fields:
     the session as it should be; course and store stay). ``room`` None: the store's own fence."""
 
     base_version: Annotated[StrictInt, Field(ge=1)]
-    trainer_id: Id
-    room: Room | None = None
-    starts_at: WireTime
-    ends_at: WireTime
-    capacity: Annotated[StrictInt, Field(ge=1, le=sessions.MAX_CAPACITY)] | None = None
-    invite_only: StrictBool = False
-    invited_user_ids: Annotated[list[Id], Field(max_length=sessions.MAX_CAPACITY)] = []
-    invited_roles: Annotated[list[Role], Field(max_length=4)] = []
-    early_margin_min: Minutes = int(sessions.DEFAULT_EARLY_MARGIN.total_seconds() // 60)
-    late_allowance_min: Minutes = int(sessions.DEFAULT_LATE_ALLOWANCE.total_seconds() // 60)
-    late_margin_min: Minutes = int(sessions.DEFAULT_LATE_MARGIN.total_seconds() // 60)
-    sign_out_early_min: Minutes = int(sessions.DEFAULT_SIGN_OUT_EARLY.total_seconds() // 60)
-    sign_out_margin_min: Minutes = int(sessions.DEFAULT_SIGN_OUT_MARGIN.total_seconds() // 60)
 
 
 class SessionCancel(_Payload):

@@ -10,13 +10,12 @@ from datetime import datetime
 import flet as ft
 
 from app.reports.training_matrix import STATUS_WORDS
-from app.store import queries
 from app.sync import training_api
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.screen_state import screen_state
 from app.ui.screens.broadcast_receipts import ask_server
-from app.ui.screens.training_sessions import offline_note, store_picker
+from app.ui.screens.training_sessions import per_store_head
 
 ROUTE = "/training-matrix"
 #: Each status's icon (its word is always written beside it).
@@ -105,21 +104,10 @@ def _counts(ctx: AppContext, rows: list[dict]) -> ft.Control:
 
 def view(ctx: AppContext) -> ft.View:
     t, state = ctx.typo, screen_state(ctx, ROUTE, MatrixState)
-    stores = sorted(ctx.user["store_ids"])
-    if state.store_id not in stores:
-        state.store_id = stores[0] if stores else ""
-    with ctx.store.reading() as db:
-        names = queries.store_names(db)
     title = ctx._("Who is trained")
-    body = store_picker(ctx, state.store_id, stores, names, lambda sid: _pick(state, sid))
-    if not ctx.status.online:
-        return frame(ctx, ROUTE, title, [*body, offline_note(ctx)], back=True)
-    if state.answer is None and not state.loading and state.problem is None:
-        state.loading = True
-        ctx.page.run_task(_load, ctx, state)
-    if state.answer is None:
-        body.append(t.text(state.problem or ctx._("Loading…"), 15))
-        return frame(ctx, ROUTE, title, body, back=True)
+    body, _names, early = per_store_head(ctx, ROUTE, title, state, state.answer is not None, _pick, _load)
+    if early is not None:
+        return early
     body.append(ft.Row([
         big_button(ctx, ctx._("Export CSV"), lambda e: ctx.page.run_task(export, ctx, state, "csv"),
                    icon=ft.Icons.DOWNLOAD, filled=False),

@@ -113,26 +113,37 @@ def _pick(state: SessionsState, store_id: str) -> None:
     state.store_id, state.sessions = store_id, None
 
 
-def view(ctx: AppContext) -> ft.View:
-    t, state = ctx.typo, state_of(ctx)
+def per_store_head(ctx: AppContext, route: str, title: str, state, loaded: bool, pick, load_fn
+                   ) -> tuple[list[ft.Control], dict, ft.View | None]:
+    """The start of a per-store online screen: the store menu (``pick(state, store_id)``) and the
+    store names; offline or until ``load_fn(ctx, state)`` has ``loaded``, the whole view too (the
+    note, "Loading…" or the problem with Try again)."""
     stores = sorted(ctx.user["store_ids"])
     if state.store_id not in stores:
         state.store_id = stores[0] if stores else ""
     with ctx.store.reading() as db:
         names = queries.store_names(db)
-    title = ctx._("Training sessions")
-    body = store_picker(ctx, state.store_id, stores, names, lambda sid: _pick(state, sid))
+    body = store_picker(ctx, state.store_id, stores, names, lambda sid: pick(state, sid))
     if not ctx.status.online:
-        return frame(ctx, ROUTE, title, [*body, offline_note(ctx)], back=True)
-    if state.sessions is None and not state.loading and state.problem is None:
+        return body, names, frame(ctx, route, title, [*body, offline_note(ctx)], back=True)
+    if not loaded and not state.loading and state.problem is None:
         state.loading = True
-        ctx.page.run_task(load, ctx, state)
-    if state.sessions is None:
-        body.append(t.text(state.problem or ctx._("Loading…"), 15))
-        if state.problem:
-            body.append(big_button(ctx, ctx._("Try again"), lambda e: setattr(state, "problem", None),
-                                   icon=ft.Icons.REFRESH, filled=False))
-        return frame(ctx, ROUTE, title, body, back=True)
+        ctx.page.run_task(load_fn, ctx, state)
+    if loaded:
+        return body, names, None
+    body.append(ctx.typo.text(state.problem or ctx._("Loading…"), 15))
+    if state.problem:
+        body.append(big_button(ctx, ctx._("Try again"), lambda e: setattr(state, "problem", None),
+                               icon=ft.Icons.REFRESH, filled=False))
+    return body, names, frame(ctx, route, title, body, back=True)
+
+
+def view(ctx: AppContext) -> ft.View:
+    t, state = ctx.typo, state_of(ctx)
+    title = ctx._("Training sessions")
+    body, names, early = per_store_head(ctx, ROUTE, title, state, state.sessions is not None, _pick, load)
+    if early is not None:
+        return early
     body.append(ft.Row([
         big_button(ctx, ctx._("New session"), lambda e: ctx.page.navigate(f"{ROUTE}/{NEW}"), icon=ft.Icons.ADD),
         big_button(ctx, ctx._("Refresh"), lambda e: setattr(state, "sessions", None), icon=ft.Icons.REFRESH,
