@@ -104,6 +104,8 @@ _GATED = [
     ("POST", "/training/sessions/ts-x/manual-add", {"json": {"user_id": "u-s01", "reason": "x"}}),
     ("GET", "/training/sessions/ts-x/quiz", {}),
     ("GET", "/training/matrix", {}),
+    ("GET", "/training/my-sessions", {}),  # issue 13, traintrainer
+    ("GET", "/training/sessions/ts-x/secret", {}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}
