@@ -7,6 +7,7 @@ import flet as ft
 from app.platform import offload, startup_mark
 from app.protocol import TokenPair
 from app.store import outbox
+from app.store import training_secrets  # issue 13, traintrainer
 from app.ui import urgent
 from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
@@ -94,6 +95,7 @@ class Shell:
             ctx.runner.stop()
             ctx.runner = None
         ctx.vault.clear()
+        training_secrets.forget_all(ctx.store)  # issue 13, traintrainer: a shared phone keeps no session secret
         ctx.api.access_token = ctx.api.refresh_token = None
         ctx.user = None
 

@@ -10,10 +10,13 @@ Pure rules, no I/O.
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from app.domain.access import AccessDenied
 from app.domain.roles import Actor
+from app.domain.training import codes
 from app.domain.training.sessions import TrainingSession
 
 REASON_FORBIDDEN = "forbidden_role"
@@ -45,3 +48,23 @@ def require_trainer(actor: Actor, session: TrainingSession, now: datetime) -> No
 def keeps_secret(until: datetime, now: datetime) -> bool:
     """Whether a phone still keeps a secret it was given until ``until`` (both ends included)."""
     return now <= until
+
+
+@dataclass(frozen=True)
+class ShownCode:
+    """What the trainer's screen shows at one moment: the code, its QR text, and the countdown."""
+
+    code: str
+    qr_text: str
+    seconds_left: int
+    step: int
+
+
+def shown_now(session_id: str, secret: bytes, device_now: datetime, clock_offset_ms: int | None) -> ShownCode:
+    """The code the trainer's phone shows now: its clock corrected by the sync engine's estimate of
+    the server offset (as ``codes.shown_code``), with whole seconds left until the next code (the
+    countdown never shows 0: at 0 the next code is shown)."""
+    corrected = device_now + timedelta(milliseconds=clock_offset_ms or 0)
+    code = codes.shown_code(secret, device_now, clock_offset_ms)
+    return ShownCode(code, codes.qr_text(session_id, code), math.ceil(codes.seconds_left(corrected)),
+                     codes.time_step(corrected))
