@@ -38,6 +38,10 @@ class KeptSession:
     def starts_at(self) -> datetime:
         return datetime.fromisoformat(self.shown["starts_at"])
 
+    @property
+    def ends_at(self) -> datetime:
+        return datetime.fromisoformat(self.shown["ends_at"])
+
 
 def _iso(value) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)

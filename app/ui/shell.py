@@ -18,6 +18,7 @@ from app.ui.screens import (
     delegation, face_setup, home, kiosk, login, me, my_punches, punch, rejected, requests, requests_new,
     requests_queue, roster, shifts, staff_pins, task_detail, task_new, tasks, team, trades,
     inspections,  # issue 12, insprun
+    trainer_run, trainer_sessions, training_scan,  # issue 13, traintrainer
 )
 from app.ui.sync_status import SyncRunner
 
@@ -200,6 +201,8 @@ class Shell:
             requests.ROUTE: lambda: requests.view(ctx),  # issue 10, requests
             requests.NEW_ROUTE: lambda: requests_new.view(ctx),
             broadcasts.ROUTE: lambda: broadcasts.view(ctx),  # issue 11, broadcasts
+            trainer_sessions.ROUTE: lambda: trainer_sessions.view(ctx),  # issue 13, traintrainer
+            training_scan.ROUTE: lambda: training_scan.view(ctx),  # issue 13, traintrainer
         }
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
@@ -226,6 +229,8 @@ class Shell:
             return broadcast_receipts.view(ctx, route, route.rsplit("/", 1)[1])  # issue 11: a sent one's receipts
         if ctx.is_manager and route.startswith("/team/"):
             return punch.view(ctx, route, route.rsplit("/", 1)[1])  # a tapped punch
+        if route.startswith(trainer_sessions.ROUTE + "/"):  # issue 13, traintrainer: one session's code
+            return trainer_run.view(ctx, route, route.rsplit("/", 1)[1])
         return routes.get(route, routes["/home"])()
 
     def render(self, *, only_if_changed: bool = False) -> None:
