@@ -4,7 +4,7 @@ clean, scaled, rotated and photo-like pictures; a picture without one, or not a 
 import io
 
 import pytest
-from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
 from app.domain.training import codes
 from app.media import qr
@@ -37,6 +37,12 @@ def test_a_rotated_and_scaled_code_is_read(angle):
     for side in (260, 900):
         shown = img.resize((side, side), Image.BILINEAR)
         assert qr.read_training_code(_jpeg(shown)) == codes.QrPayload("ts-2026-001", "004211"), (angle, side)
+
+
+def test_a_mirrored_picture_is_read():
+    """A front camera or webcam picture comes out mirrored (the browser's camera flips it): still read."""
+    mirrored = ImageOps.mirror(_qr_image(scale=6))
+    assert qr.read_training_code(_jpeg(mirrored)) == codes.QrPayload("ts-2026-001", "004211")
 
 
 def test_a_photo_like_picture_of_the_trainers_screen_is_read():
