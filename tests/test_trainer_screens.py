@@ -7,12 +7,13 @@ picture, says so when none is found, and offers no scan button in the browser we
 pressable control has a spoken name."""
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import flet as ft
 
 from app.domain.training import codes
 from app.media import qr
+from app.store import training_secrets
 from app.sync import ApiClient
 from app.ui import training_scan as scanning
 from app.ui.screens import me, trainer_roll, trainer_run, trainer_sessions, training_scan
@@ -139,3 +140,17 @@ def test_scanning_shows_the_code_read_and_says_when_none_is_found(server, device
     assert not any(isinstance(c, ft.FilledButton) for c in walk(in_browser))
     assert not any(chan._("Scan a training QR code") in _texts(tile) for tile in me.view(chan, None).controls)
 
+
+
+def test_the_ticker_deletes_the_secret_once_the_sessions_codes_are_over(server, sessions, device):
+    """With the phone's clock past the session's last code, the code screen's ticker stops, the secret
+    is deleted from the phone and the screen says it has no code for the session."""
+    siti = device("S3002", "2222")
+    asyncio.run(trainer_sessions.load(siti, trainer_sessions.list_of(siti)))
+    _opened(siti, "ts-dev-a")
+    state = trainer_run.state_of(siti, "ts-dev-a")
+    over = training_secrets.kept_one(siti.store, "u-s02", "ts-dev-a", datetime.now(UTC)).codes_until
+    siti.store.clock.now = lambda: over + timedelta(seconds=1)
+    asyncio.run(trainer_run.tick(siti, state, trainer_run.route_of("ts-dev-a")))
+    assert not state.ticking and siti.store.get_meta("training_secret:ts-dev-a") is None
+    assert any("no code for this session" in text for text in _texts(_opened(siti, "ts-dev-a")))

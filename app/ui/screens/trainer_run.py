@@ -83,6 +83,10 @@ def _left_text(ctx: AppContext, seconds: int) -> str:
     return ctx.tr.ngettext("New code in {count} second", "New code in {count} seconds", seconds)
 
 
+def state_user(ctx: AppContext) -> str:
+    return ctx.user["id"] if ctx.user else ""
+
+
 def still_shown(ctx: AppContext, state: RunState, route: str) -> bool:
     """Whether the screen is still up for the person it was drawn for."""
     return ctx.user is not None and (ctx.page.route or "").split("?", 1)[0] == route and \
@@ -118,6 +122,7 @@ async def tick(ctx: AppContext, state: RunState, route: str) -> None:
     try:
         while still_shown(ctx, state, route):
             if not show_code(ctx, state):
+                training_secrets.forget_stale(ctx.store, state_user(ctx), ctx.store.clock.now())  # the session is over
                 ctx.rerender()  # says the phone has no code for it any more
                 return
             if time.monotonic() - asked >= trainer_roll.ROLL_EVERY_S:

@@ -48,6 +48,7 @@ async def load(ctx: AppContext, state: TrainerList) -> None:
         state.offline, state.problem = False, None
     except TransientError:
         state.offline, state.problem = True, None
+        training_secrets.forget_stale(ctx.store, user_id, ctx.store.clock.now())  # over: deleted offline too
         state.sessions = training_secrets.kept(ctx.store, user_id, ctx.store.clock.now())
     except AuthRequired:
         state.problem = ctx._("Please log in again.")
