@@ -5,10 +5,12 @@ are needed; GET /v1/training/my-sessions lists the sessions the caller trains (n
 callers (another staff member, the store's own manager, another store's manager, HQ, forged,
 expired-session and logged-out tokens) get a refusal and never the secret."""
 
-import jwt
 from datetime import UTC, datetime
 
+import jwt
+
 from app.domain.training import codes
+from backend_stub import db
 from tests.test_api_push import bearer
 from tests.training_helpers import (CWB_MANAGER, HQ, MK_MANAGER, STAFF, STAFF_MK, TRAINER, hq_course, new_session,
                                     secret_of)
@@ -96,3 +98,16 @@ def test_my_sessions_lists_only_the_callers_own(api):
         resp = _get(api, "/v1/training/my-sessions", user_id)
         assert (resp.status_code, resp.json()) == (200, [])
     assert [s["id"] for s in _get(api, "/v1/training/my-sessions", TRAINER).json()] == ["ts-a"]
+
+
+def test_a_cancelled_session_gives_no_secret_and_leaves_the_list(api):
+    """Once a session is called off its trainer is refused its secret (400 training_session_cancelled)
+    and it is no longer in their list (so their phone deletes the secret it kept)."""
+    hq_course(api)
+    assert new_session(api, "ts-off").status_code == 201
+    assert _get(api, SECRET_URL.format("ts-off"), TRAINER).status_code == 200
+    with api.engine.begin() as conn:
+        conn.execute(db.training_sessions.update().where(db.training_sessions.c.id == "ts-off")
+                     .values(status="cancelled"))
+    _refused(_get(api, SECRET_URL.format("ts-off"), TRAINER), 400, "training_session_cancelled")
+    assert _get(api, "/v1/training/my-sessions", TRAINER).json() == []
