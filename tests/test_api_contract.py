@@ -63,6 +63,8 @@ def _responses(doc: dict, method: str, path: str) -> dict:
     ("post", "/v1/training/sessions", {201, 400, 401, 403, 404, 413, 422, 500}),
     ("get", "/v1/training/sessions/{session_id}/code", {200, 401, 403, 404, 422, 500}),
     ("get", "/v1/training/sessions/{session_id}/attendance", {200, 401, 403, 404, 422, 500}),
+    ("get", "/v1/training/my-sessions", {200, 401, 500}),  # issue 13, traintrainer
+    ("get", "/v1/training/sessions/{session_id}/secret", {200, 400, 401, 403, 404, 422, 500}),
     ("post", "/v1/training/sessions/{session_id}/manual-add", {200, 400, 401, 403, 404, 413, 422, 500}),
     ("get", "/v1/training/sessions/{session_id}/quiz", {200, 401, 404, 422, 500}),
     ("get", "/v1/training/matrix", {200, 401, 403, 422, 500}),

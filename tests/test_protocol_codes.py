@@ -20,6 +20,7 @@ from app.domain.training import codes as training_codes, sessions as training_se
 from app.domain.training import completions as training_completions  # issue 13, trainquiz
 from app.domain.training import courses as training_courses, quizzes as training_quizzes
 from app.domain.training import session_edits as training_session_edits  # issue 13, trainmanage
+from app.domain.training import trainer as training_trainer  # issue 13, traintrainer
 from app.face.errors import QualityCode
 from app.i18n import Translator
 from app.i18n.locales import SUPPORTED_LOCALES
@@ -129,7 +130,8 @@ def test_domain_codes_are_members():
     reasons = {v for mod in (attendance, roster, shift_rules, request_kinds, trades, attachments, saved_audiences,
                              broadcast_checks, inspection_scoring, inspection_templates, task_rules, task_schedules, task_departments,
                              training_codes, training_sessions, training_signin,
-                             training_courses, training_quizzes, training_completions, training_session_edits) for k, v in vars(mod).items()
+                             training_courses, training_quizzes, training_completions, training_session_edits,
+                             training_trainer) for k, v in vars(mod).items()
                if k.startswith("REASON_")}
     flags = {v for mod in (attendance, timesheet, shift_rules) for k, v in vars(mod).items() if k.startswith("FLAG_")}
     denied = {s for _path, _line, arg in _code_sites(("app/domain",)) for s in _literal_strings(arg)}
@@ -152,7 +154,8 @@ def test_every_member_is_sent_somewhere():
                                            availability, open_shifts, broadcasts, attachments, saved_audiences,
                                            broadcast_checks, inspection_scoring, inspection_templates, task_rules, task_schedules, task_departments,
                                            training_codes, training_sessions, training_signin,
-                                           training_courses, training_quizzes, training_completions, training_session_edits)
+                                           training_courses, training_quizzes, training_completions, training_session_edits,
+                                           training_trainer)
                      for k, v in vars(mod).items()
                      if k.startswith("REASON_")}
     used_reasons |= {Reason(str(code)) for code in QualityCode}

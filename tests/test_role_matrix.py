@@ -110,6 +110,8 @@ _GATED = [
     ("PUT", "/training/sessions/ts-x", {"json": {}}),
     ("POST", "/training/sessions/ts-x/cancel", {"json": {"base_version": 1}}),
     ("POST", "/training/matrix/link", {}),
+    ("GET", "/training/my-sessions", {}),  # issue 13, traintrainer
+    ("GET", "/training/sessions/ts-x/secret", {}),
 ]
 _TOKEN_CODES = {"anonymous": "token_invalid", "forged": "token_invalid", "expired": "token_expired",
                 "logged_out": "token_invalid"}

@@ -173,6 +173,23 @@ class SessionCode(BaseModel):
     qr_text: str
 
 
+class TrainerSession(SessionPublic):
+    """Issue 13, traintrainer: a session in its trainer's list (``GET /v1/training/my-sessions``):
+    the public session, its course's title and the last moment its code is needed. No secret."""
+
+    course_title: str
+    codes_until: datetime
+
+
+class SessionSecret(BaseModel):
+    """Issue 13, traintrainer: the session's secret, for its named trainer only (base32), so the
+    trainer's phone shows codes offline; the phone deletes it after ``codes_until`` or at logout."""
+
+    session_id: str
+    secret: str
+    codes_until: datetime
+
+
 class SignInPublic(BaseModel):
     """One person on a session's roll, as the trainer's list shows them."""
 

@@ -76,6 +76,19 @@ async def camera_photo(ctx: AppContext) -> bytes:
         return (await picked_photo(ctx))[0]
 
 
+async def camera_scan(ctx: AppContext) -> bytes:
+    """Issue 13, traintrainer: one picture of a QR code with the back camera; without a usable
+    camera, a photo file chosen instead (``CaptureError`` when cancelled)."""
+    try:
+        return (await _camera_frames(ctx, 1, 0, title=ctx._("Scan QR code"),
+                                     hint=ctx._("Hold the trainer's QR code in front of the camera."),
+                                     lens="back"))[0]
+    except (CaptureError, IndexError):
+        if ctx.page.data.pop("no_file_fallback", False):
+            raise CaptureError(ctx._("No photo was taken.")) from None
+        return (await picked_photo(ctx))[0]
+
+
 async def _camera_frames(ctx: AppContext, count: int, gap_s: float, *, title: str | None = None,
                          hint: str | None = None, lens: str = "front") -> list[bytes]:
     """``count`` pictures from the ``lens`` camera (the face check's words unless told others)."""

@@ -7,6 +7,7 @@ import flet as ft
 from app.platform import offload, startup_mark
 from app.protocol import TokenPair
 from app.store import outbox
+from app.store import training_secrets  # issue 13, traintrainer
 from app.ui import urgent
 from app.ui.chrome import refresh_status
 from app.ui.context import AppContext
@@ -21,6 +22,7 @@ from app.ui.screens import (
     inspection_templates,  # issue 12, inspbuild
     departments, task_schedule_new, task_schedules,  # issue 12, taskadmin
     training_matrix, training_session_form, training_sessions,  # issue 13, trainmanage
+    trainer_run, trainer_sessions, training_scan,  # issue 13, traintrainer
 )
 from app.ui.sync_status import SyncRunner
 
@@ -98,6 +100,7 @@ class Shell:
             ctx.runner.stop()
             ctx.runner = None
         ctx.vault.clear()
+        training_secrets.forget_all(ctx.store)  # issue 13, traintrainer: a shared phone keeps no session secret
         ctx.api.access_token = ctx.api.refresh_token = None
         ctx.user = None
 
@@ -202,6 +205,8 @@ class Shell:
             requests.ROUTE: lambda: requests.view(ctx),  # issue 10, requests
             requests.NEW_ROUTE: lambda: requests_new.view(ctx),
             broadcasts.ROUTE: lambda: broadcasts.view(ctx),  # issue 11, broadcasts
+            trainer_sessions.ROUTE: lambda: trainer_sessions.view(ctx),  # issue 13, traintrainer
+            training_scan.ROUTE: lambda: training_scan.view(ctx),  # issue 13, traintrainer
         }
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
@@ -239,6 +244,8 @@ class Shell:
             return broadcast_receipts.view(ctx, route, route.rsplit("/", 1)[1])  # issue 11: a sent one's receipts
         if ctx.is_manager and route.startswith("/team/"):
             return punch.view(ctx, route, route.rsplit("/", 1)[1])  # a tapped punch
+        if route.startswith(trainer_sessions.ROUTE + "/"):  # issue 13, traintrainer: one session's code
+            return trainer_run.view(ctx, route, route.rsplit("/", 1)[1])
         return routes.get(route, routes["/home"])()
 
     def render(self, *, only_if_changed: bool = False) -> None:

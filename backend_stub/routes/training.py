@@ -10,14 +10,14 @@ from sqlalchemy import select
 
 from app.protocol import Reason
 from app.protocol.training import (CourseCreate, CoursePublic, ManualAdd, MatrixLink, PublicQuizOut, QuizCreate,
-                                   QuizSaved,
-                                   SessionCancel, SessionCode, SessionCreate, SessionEdit, SessionListItem,
-                                   SessionPublic, SignInPublic, TrainingMatrixPublic)
+                                   QuizSaved, SessionCancel, SessionCode, SessionCreate, SessionEdit, SessionListItem,
+                                   SessionPublic, SessionSecret, SignInPublic, TrainerSession, TrainingMatrixPublic)
 from backend_stub import db
 from backend_stub.deps import CurrentUser, DbRead, DbSession, EngineDep, SettingsDep, load_actor
 from backend_stub.errors import NotFound, Unauthorized
 from backend_stub.openapi import errors
-from backend_stub.services import training_catalogue, training_matrix, training_sessions, training_signin
+from backend_stub.services import (training_catalogue, training_matrix, training_sessions, training_signin,
+                                   training_trainer)
 from backend_stub.services import training_matrix_links, training_session_edits  # issue 13, trainmanage
 from backend_stub.services.outcomes import Rejected
 
@@ -78,6 +78,20 @@ def session_code(session_id: SessionIdPath, caller: CurrentUser, conn: DbRead) -
     """The code to show now (6 digits, changing every 30 s), seconds left and the QR text: for
     the session's trainer and the managers of its store only."""
     return training_sessions.code_now(conn, caller.actor, session_id, datetime.now(UTC))
+
+
+@router.get("/my-sessions", responses=errors(401))
+def my_sessions(caller: CurrentUser, conn: DbRead) -> list[TrainerSession]:
+    """Issue 13, traintrainer: the sessions the caller trains whose codes are still needed, soonest
+    first (no secret)."""
+    return training_trainer.my_sessions(conn, caller.actor, datetime.now(UTC))
+
+
+@router.get("/sessions/{session_id}/secret", responses=errors(400, 401, 403, 404))
+def session_secret(session_id: SessionIdPath, caller: CurrentUser, conn: DbRead) -> SessionSecret:
+    """Issue 13, traintrainer: the session's secret, for its named trainer only (not managers, not
+    staff) while its codes are needed, so their phone shows the code offline."""
+    return training_trainer.secret_for(conn, caller.actor, session_id, datetime.now(UTC))
 
 
 @router.get("/sessions/{session_id}/attendance", responses=errors(401, 403, 404))

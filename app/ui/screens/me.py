@@ -8,6 +8,7 @@ from app.store import queries
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.fonts import font_family_for
+from app.ui.screens import trainer_sessions  # issue 13, traintrainer
 
 ROLE_NAMES = {  # msgids, translated at render time
     # Translators: job role of a shop-floor employee (not a manager).
@@ -56,6 +57,7 @@ def view(ctx: AppContext, on_logout) -> ft.View:
         ft.ListTile(leading=ft.Icon(ft.Icons.EVENT_AVAILABLE), title=t.text(ctx._("My availability"), 16),
                     on_click=lambda e: ctx.page.navigate("/me/availability")),
         *manager_tools,
+        *trainer_sessions.me_tiles(ctx),  # issue 13, traintrainer: Sessions I train, Scan a training QR code
         ft.ListTile(leading=ft.Icon(ft.Icons.EVENT), title=t.text(ctx._("Calendar feed"), 16),
                     subtitle=t.text(ctx._("Your shifts in your phone's calendar"), 14),
                     on_click=lambda e: ctx.page.navigate("/me/calendar")),
