@@ -182,7 +182,8 @@ def test_findings_show_their_photos_and_corrective_tasks_to_the_inspector_and_th
     """Issue 12, inspe2e: a failed item's photo is shown on the result (named for a screen reader,
     a tap opens it larger) from the inspector's own copy before and after sync; the store's
     manager, who never had it, gets it from the server. After sync each finding shows the
-    corrective task it made (title, "To do") and a tap opens /tasks/<id>."""
+    corrective task it made (title, "To do") and a tap opens /tasks/<id>. A finished inspection's
+    screen is one a sync redraws (it has no field); one in progress is not."""
     am = device(*HK_AM)
     write_template(_Poster(server, am), "Photo walk")
     _sync(am)
@@ -190,8 +191,10 @@ def test_findings_show_their_photos_and_corrective_tasks_to_the_inspector_and_th
     for item_id, value in (("clean", False), ("exit", False), ("temp", 3), ("label", "all")):
         am.actions.answer_item(draft_id, item_id, value)
     sha = am.actions.add_item_photo(draft_id, "clean", photo(7))
-    assert inspection_run.finish(am, draft_id, at_store())
     route = f"{inspections.ROUTE}/{draft_id}"
+    assert not inspections.finished_route(am, route)  # in progress: fields, so a sync never redraws it
+    assert inspection_run.finish(am, draft_id, at_store())
+    assert inspections.finished_route(am, route)  # finished: a sync redraws it with the server's score
     label = inspection_result.photo_label(am, 1, "Floor is clean")
     waiting = inspections.detail_view(am, route, draft_id)
     assert [t.label for t in _thumbs(waiting)] == [am._("Open {photo} larger", photo=label)]
@@ -215,6 +218,8 @@ def test_findings_show_their_photos_and_corrective_tasks_to_the_inspector_and_th
     task_id = am.page.route.rsplit("/", 1)[1]
     assert am.page.route == f"/tasks/{task_id}" and task_detail.view(am, am.page.route, task_id).controls
 
+    staff = device("S3001", "1111")
+    assert not inspections.finished_route(staff, route)  # (the shell shows staff no inspection)
     manager = device(*CWB_MANAGER)
     seen = inspections.detail_view(manager, route, draft_id)
     assert len(_thumbs(seen)) == 1 and "Fire exit clear" in _texts(seen)
