@@ -226,3 +226,29 @@ def test_findings_show_their_photos_and_corrective_tasks_to_the_inspector_and_th
     assert local_photo(manager.store, sha) is None
     data, problem = asyncio.run(load_photo(manager, sha))
     assert problem is None and data == local_photo(am.store, sha)  # fetched from the server
+
+
+def test_the_run_screen_says_why_finish_is_refused_and_which_items_to_fix(server, device):
+    """Issue 12, inspe2e: a failed item that needs a photo has none: above Finish the screen says
+    Finish is not possible yet with the reason, and names the item to photograph (in the reader's
+    language: Traditional Chinese here); Finish is refused and nothing is queued. With the photo
+    taken the lines are gone and Finish queues it."""
+    am = device(*HK_AM, locale="zh_Hant_HK")
+    write_template(_Poster(server, am), "Refusal walk")
+    _sync(am)
+    draft_id = _start(am, "Refusal walk")
+    for item_id, value in (("clean", False), ("exit", True), ("temp", 3), ("label", "all")):
+        am.actions.answer_item(draft_id, item_id, value)
+    route = f"{inspections.ROUTE}/{draft_id}"
+    why = am._("Finish is not possible yet: {reason}", reason=am.reason_text("inspection_photo_required"))
+    which = am._("Take a photo of: {items}", items="Floor is clean")
+    texts = _texts(inspections.detail_view(am, route, draft_id))
+    assert why in texts and which in texts and "不合格的項目需要相片。完成前請先拍照。" in why
+    assert not inspection_run.finish(am, draft_id, at_store())
+    with am.store.reading() as db:
+        assert db.execute("SELECT count(*) FROM outbox WHERE entity_ref=?", [f"inspection:{draft_id}"]).fetchone()[0] == 0
+
+    am.actions.add_item_photo(draft_id, "clean", photo(8))
+    texts = _texts(inspections.detail_view(am, route, draft_id))
+    assert why not in texts and which not in texts
+    assert inspection_run.finish(am, draft_id, at_store())
