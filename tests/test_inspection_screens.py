@@ -246,7 +246,8 @@ def test_the_run_screen_says_why_finish_is_refused_and_which_items_to_fix(server
     assert why in texts and which in texts and "不合格的項目需要相片。完成前請先拍照。" in why
     assert not inspection_run.finish(am, draft_id, at_store())
     with am.store.reading() as db:
-        assert db.execute("SELECT count(*) FROM outbox WHERE entity_ref=?", [f"inspection:{draft_id}"]).fetchone()[0] == 0
+        queued = db.execute("SELECT count(*) FROM outbox WHERE entity_ref=?", [f"inspection:{draft_id}"]).fetchone()
+    assert queued[0] == 0
 
     am.actions.add_item_photo(draft_id, "clean", photo(8))
     texts = _texts(inspections.detail_view(am, route, draft_id))

@@ -95,9 +95,9 @@ def _thumb(ctx: AppContext, sha: str, label: str) -> ft.Control:
 def _task_tile(ctx: AppContext, entry: dict) -> ft.Control:
     """The corrective task a finding made: its title and status; a tap opens it."""
     task, late = entry["task"], entry["shown"] == "overdue"
+    status = ctx._("Corrective task: {status}", status=status_text(ctx, entry["shown"]))
     return ft.ListTile(leading=ft.Icon(ft.Icons.ASSIGNMENT_TURNED_IN), title=ctx.typo.text(task.title, 15),
-                       subtitle=ctx.typo.text(ctx._("Corrective task: {status}", status=status_text(ctx, entry["shown"])),
-                                              13, color=ft.Colors.RED_900 if late else None),
+                       subtitle=ctx.typo.text(status, 13, color=ft.Colors.RED_900 if late else None),
                        trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
                        on_click=lambda e, tid=task.id: ctx.page.navigate(f"{TASKS_ROUTE}/{tid}"))
 
