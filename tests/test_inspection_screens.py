@@ -223,6 +223,8 @@ def test_findings_show_their_photos_and_corrective_tasks_to_the_inspector_and_th
     manager = device(*CWB_MANAGER)
     seen = inspections.detail_view(manager, route, draft_id)
     assert len(_thumbs(seen)) == 1 and "Fire exit clear" in _texts(seen)
+    # no template on his phone: the critical failure is named by its finding, not its item id
+    assert manager._("Fails: a critical item failed: {items}", items="Fire exit clear") in _texts(seen)
     assert local_photo(manager.store, sha) is None
     data, problem = asyncio.run(load_photo(manager, sha))
     assert problem is None and data == local_photo(am.store, sha)  # fetched from the server

@@ -144,7 +144,9 @@ def view(ctx: AppContext, route: str, inspection_id: str) -> ft.View:
         return frame(ctx, route, ctx._("Inspection"), [t.text(ctx.reason_text("not_found"), 15)], back=True)
     waiting = i["sync_state"] == "pending"
     titles = {s.id: s.title for s in template.sections} if template else {}
-    labels = {item.id: item.label for _s, item in template.items()} if template else {}
+    # A store manager's phone has no template (it pulls none): a failed item's label is in its finding.
+    labels = {f["item_id"]: f["label"] for f in i["findings"] or []}
+    labels |= {item.id: item.label for _s, item in template.items()} if template else {}
     body: list[ft.Control] = [
         t.text(ctx.tr.join(i["store_name"] or i["store_id"], ctx.tr.format_datetime(when(i["finished_at"]), "short")), 15),
         t.text(ctx.tr.join(score_text(ctx, i["score"]), verdict_text(ctx, i["passed"])), 22,
