@@ -4,7 +4,7 @@ screen asks item by item, saves each answer at once and shows the live score, th
 the critical-failure verdict; Finish queues it (waiting to sync), and after sync the result shows
 the server's score and pass/fail and fetches the PDF report for the share sheet (in a browser:
 opens a report link that works without the app's token). The store's
-manager reads the result. A refused inspection is back in progress with the reason. Every
+manager reads the result, with the findings' photos and corrective tasks. A refused inspection is back in progress with the reason. Every
 pressable control has a spoken name."""
 
 import asyncio
@@ -14,9 +14,11 @@ import flet as ft
 import httpx
 from sqlalchemy import text
 
+from app.store import local_photo
 from app.sync import SyncEngine
-from app.ui.screens import inspection_result, inspection_run, inspections
-from tests.inspection_world import HK_AM, KLN_AM, at_store, write_template
+from app.ui.punch_view import load_photo
+from app.ui.screens import inspection_result, inspection_run, inspections, task_detail
+from tests.inspection_world import CWB_MANAGER, HK_AM, KLN_AM, at_store, photo, write_template
 from tests.servers import server_engine
 from tests.test_accessible_names import nameless, walk
 from tests.test_trades_screens import _button, _texts, device  # noqa: F401  (the fixture)
@@ -170,3 +172,86 @@ def test_a_refused_inspection_is_back_in_progress_with_the_reason_on_screen(serv
     assert refused in _texts(tile.subtitle)[0]
     again = inspections.detail_view(am, f"{inspections.ROUTE}/{draft_id}", draft_id)
     assert refused in _texts(again) and _button(again, am._("Finish"))
+
+
+def _thumbs(view) -> list[ft.Semantics]:
+    return [c for c in walk(view) if isinstance(c, ft.Semantics) and c.button and c.label]
+
+
+def test_findings_show_their_photos_and_corrective_tasks_to_the_inspector_and_the_store_manager(server, device):
+    """Issue 12, inspe2e: a failed item's photo is shown on the result (named for a screen reader,
+    a tap opens it larger) from the inspector's own copy before and after sync; the store's
+    manager, who never had it, gets it from the server. After sync each finding shows the
+    corrective task it made (title, "To do") and a tap opens /tasks/<id>. A finished inspection's
+    screen is one a sync redraws (it has no field); one in progress is not."""
+    am = device(*HK_AM)
+    write_template(_Poster(server, am), "Photo walk")
+    _sync(am)
+    draft_id = _start(am, "Photo walk")
+    for item_id, value in (("clean", False), ("exit", False), ("temp", 3), ("label", "all")):
+        am.actions.answer_item(draft_id, item_id, value)
+    sha = am.actions.add_item_photo(draft_id, "clean", photo(7))
+    route = f"{inspections.ROUTE}/{draft_id}"
+    assert not inspections.finished_route(am, route)  # in progress: fields, so a sync never redraws it
+    assert inspection_run.finish(am, draft_id, at_store())
+    assert inspections.finished_route(am, route)  # finished: a sync redraws it with the server's score
+    label = inspection_result.photo_label(am, 1, "Floor is clean")
+    waiting = inspections.detail_view(am, route, draft_id)
+    assert [t.label for t in _thumbs(waiting)] == [am._("Open {photo} larger", photo=label)]
+    data, problem = asyncio.run(load_photo(am, sha))
+    assert problem is None and data == local_photo(am.store, sha)  # this phone's copy (not uploaded yet)
+
+    _sync(am)
+    done = inspections.detail_view(am, route, draft_id)
+    assert nameless(done) == []
+    tiles = {_texts(c.title)[0]: c for c in walk(done) if isinstance(c, ft.ListTile)}
+    corrective = am._("Corrective task: {status}", status=am._("To do"))
+    assert {k: _texts(v.subtitle)[0] for k, v in tiles.items()} == {"Floor is clean": corrective,
+                                                                    "Fire exit clear": corrective}
+    dialogs = []
+    am.page.show_dialog = dialogs.append
+    _thumbs(done)[0].content.on_click(None)  # opens it larger
+    dialog = dialogs[-1]
+    assert isinstance(dialog, ft.AlertDialog) and _texts(dialog.title) == [label]
+    assert dialog.content.width == inspection_result.LARGE_SIZE
+    tiles["Floor is clean"].on_click(None)
+    task_id = am.page.route.rsplit("/", 1)[1]
+    assert am.page.route == f"/tasks/{task_id}" and task_detail.view(am, am.page.route, task_id).controls
+
+    staff = device("S3001", "1111")
+    assert not inspections.finished_route(staff, route)  # (the shell shows staff no inspection)
+    manager = device(*CWB_MANAGER)
+    seen = inspections.detail_view(manager, route, draft_id)
+    assert len(_thumbs(seen)) == 1 and "Fire exit clear" in _texts(seen)
+    # no template on his phone: the critical failure is named by its finding, not its item id
+    assert manager._("Fails: a critical item failed: {items}", items="Fire exit clear") in _texts(seen)
+    assert local_photo(manager.store, sha) is None
+    data, problem = asyncio.run(load_photo(manager, sha))
+    assert problem is None and data == local_photo(am.store, sha)  # fetched from the server
+
+
+def test_the_run_screen_says_why_finish_is_refused_and_which_items_to_fix(server, device):
+    """Issue 12, inspe2e: a failed item that needs a photo has none: above Finish the screen says
+    Finish is not possible yet with the reason, and names the item to photograph (in the reader's
+    language: Traditional Chinese here); Finish is refused and nothing is queued. With the photo
+    taken the lines are gone and Finish queues it."""
+    am = device(*HK_AM, locale="zh_Hant_HK")
+    write_template(_Poster(server, am), "Refusal walk")
+    _sync(am)
+    draft_id = _start(am, "Refusal walk")
+    for item_id, value in (("clean", False), ("exit", True), ("temp", 3), ("label", "all")):
+        am.actions.answer_item(draft_id, item_id, value)
+    route = f"{inspections.ROUTE}/{draft_id}"
+    why = am._("Finish is not possible yet: {reason}", reason=am.reason_text("inspection_photo_required"))
+    which = am._("Take a photo of: {items}", items="Floor is clean")
+    texts = _texts(inspections.detail_view(am, route, draft_id))
+    assert why in texts and which in texts and "不合格的項目需要相片。完成前請先拍照。" in why
+    assert not inspection_run.finish(am, draft_id, at_store())
+    with am.store.reading() as db:
+        queued = db.execute("SELECT count(*) FROM outbox WHERE entity_ref=?", [f"inspection:{draft_id}"]).fetchone()
+    assert queued[0] == 0
+
+    am.actions.add_item_photo(draft_id, "clean", photo(8))
+    texts = _texts(inspections.detail_view(am, route, draft_id))
+    assert why not in texts and which not in texts
+    assert inspection_run.finish(am, draft_id, at_store())

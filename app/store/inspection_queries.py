@@ -6,12 +6,15 @@ each. Scoring and who-may come from ``app.domain.inspections``; nothing is decid
 """
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.domain.inspections.progress import INSPECTORS, Progress, progress
 from app.domain.inspections.templates import Template
 from app.domain.roles import Actor, Role
 from app.store.inspection_actions import load_draft, template_from_row
+from app.store.task_actions import listed
 
 
 @dataclass(frozen=True)
@@ -99,5 +102,16 @@ def trend_subjects(db, actor: Actor) -> dict[str, list[dict]]:
     return {"stores": stores, "templates": templates}
 
 
-__all__ = ["Progress", "Refusal", "draft_view", "finished", "in_progress", "one_finished", "refusal",
-           "stores_to_inspect", "trend_subjects"]
+def corrective_tasks(db, inspection_id: str, user_id: str, role: str, store_ids: Collection[str],
+                     now: datetime) -> dict[str, list[dict]]:
+    """Issue 12, inspe2e: the corrective tasks of this inspection that this phone has and the
+    person's task screens open, by finding (item id), as the task list shows them."""
+    out: dict[str, list[dict]] = {}
+    for entry in listed(db, user_id, role, store_ids, now):
+        if entry["row"].get("inspection_id") == inspection_id:
+            out.setdefault(entry["row"].get("finding_item_id") or "", []).append(entry)
+    return out
+
+
+__all__ = ["Progress", "Refusal", "corrective_tasks", "draft_view", "finished", "in_progress", "one_finished",
+           "refusal", "stores_to_inspect", "trend_subjects"]

@@ -145,7 +145,8 @@ class Shell:
         if changed and self.ctx.user is not None and self._redraws_on_sync(self.route):
             # Read-only screens only when they would look different (app.ui.redraw says why);
             # a screen with fields rebuilds them from its state, and its drafts hold the fields drawn.
-            self.render(only_if_changed=self.route in self.READ_ONLY or self.route.startswith(self.READ_ONLY_BELOW))
+            self.render(only_if_changed=self.route in self.READ_ONLY or self.route.startswith(self.READ_ONLY_BELOW)
+                        or inspections.finished_route(self.ctx, self.route))  # issue 12, inspe2e
 
     #: Issue 10, pickers: decision queues keep what is being typed in their screen state
     #: (app.ui.screen_state.Drafts), so they follow the server too.
@@ -160,7 +161,8 @@ class Shell:
     def _redraws_on_sync(self, route: str) -> bool:
         """Whether a sync that brought changes redraws ``route`` (never a screen that would lose
         what is being typed)."""
-        return route in self.READ_ONLY or route in self.KEEPS_TYPING or route.startswith(self.READ_ONLY_BELOW)
+        return route in self.READ_ONLY or route in self.KEEPS_TYPING or route.startswith(self.READ_ONLY_BELOW) \
+            or inspections.finished_route(self.ctx, route)  # issue 12, inspe2e: a finished one has no field
 
     # -- routing ---------------------------------------------------------------------------
     @property

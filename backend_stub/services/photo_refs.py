@@ -3,7 +3,8 @@
 Photos are addressed by SHA-256 and the addresses are visible in pulls, so knowing an
 address proves nothing: a record may cite only a photo its own user uploaded (at a kiosk,
 the signed-in manager's upload), and a photo is read only by its uploader and the managers
-of a store where a record citing it lives.
+of a store where a record citing it lives (an inspection's finding photo: only when its
+inspector uploaded it, issue 12).
 """
 
 from collections.abc import Iterable
@@ -59,20 +60,33 @@ def example_stores(conn: Connection, sha: str) -> set[str]:
     return set(conn.execute(select(db.tasks.c.store_id).where(db.tasks.c.example_photo_sha256 == sha)).scalars())
 
 
-def citing_stores(conn: Connection, sha: str) -> set[str]:
-    """Stores of the punches and tasks that cite the photo."""
+def _citing_inspections(sha: str, uploaded_by: str | None = None):
+    """Issue 12, inspe2e: inspections whose answers name the photo; with ``uploaded_by``, only
+    those done by its uploader (an answer may name any address, as addresses are visible in
+    pulls: naming someone else's photo must not open it to the inspected store's managers)."""
+    i = db.inspections.c
+    # answers is JSON holding hex digests: a substring match is exact for a digest.
+    cited = i.answers.contains(sha, autoescape=True)
+    return cited if uploaded_by is None else cited & (i.inspector_id == uploaded_by)
+
+
+def citing_stores(conn: Connection, sha: str, uploaded_by: str | None = None) -> set[str]:
+    """Stores of the punches, tasks and (issue 12: the uploader's own) inspections that cite the photo."""
     punches = select(db.punches.c.store_id).where(_citing_punches(sha))
     tasks = select(db.tasks.c.store_id).where(_citing_tasks(sha))
     sent = select(db.tasks.c.store_id).join(db.task_photos, db.task_photos.c.task_id == db.tasks.c.id).where(
         db.task_photos.c.photo_sha256 == sha)  # issue 12, taskboard: every photo of a completion
-    return set(conn.execute(punches.union(tasks, sent)).scalars())
+    parts = [tasks, sent]
+    if uploaded_by is not None:
+        parts.append(select(db.inspections.c.store_id).where(_citing_inspections(sha, uploaded_by)))
+    return set(conn.execute(punches.union(*parts)).scalars())
 
 
 def may_read(conn: Connection, actor: Actor, sha: str, uploaded_by: str) -> bool:
     """The read rule of ``app.domain.access.may_read_photo`` against the stored records."""
     if may_read_photo(actor, uploaded_by, ()):
         return True  # the uploader or HQ: no need to look for citing records
-    if actor.role.is_manager and may_read_photo(actor, uploaded_by, citing_stores(conn, sha)):
+    if actor.role.is_manager and may_read_photo(actor, uploaded_by, citing_stores(conn, sha, uploaded_by)):
         return True
     if may_read_example_photo(actor, example_stores(conn, sha)):  # issue 12: what to do, for the store
         return True
@@ -83,7 +97,8 @@ def is_cited(conn: Connection, sha: str) -> bool:
     """True while any punch, task or broadcast (issue 11, bcattach) still cites the photo."""
     return bool(conn.execute(select(
         exists().where(_citing_punches(sha)) | exists().where(_citing_tasks(sha))
-        | exists().where(db.task_photos.c.photo_sha256 == sha))).scalar()) \
+        | exists().where(db.task_photos.c.photo_sha256 == sha)
+        | exists().where(_citing_inspections(sha)))).scalar()) \
         or broadcast_attachments.is_cited(conn, sha)
 
 

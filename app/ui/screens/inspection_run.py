@@ -167,6 +167,22 @@ def _live(ctx: AppContext, template: Template, p: Progress) -> ft.Control:
     return section(ctx, ctx._("Score so far"), rows)
 
 
+def _blocking(ctx: AppContext, template: Template, p: Progress) -> list[ft.Control]:
+    """Issue 12, inspe2e: why Finish is refused now (the domain's ``blocking``), next to Finish, and
+    which failed items still lack their photo or note (each item's ``needs``), by name."""
+    if p.blocking is None:
+        return []
+    t, labels = ctx.typo, {item.id: item.label for _s, item in template.items()}
+    lacking = {need: ctx.tr.format_list([labels[i] for i, s in p.items.items() if need in s.needs])
+               for need in ("photo", "note")}
+    rows = [ctx._("Finish is not possible yet: {reason}", reason=ctx.reason_text(*p.blocking))]
+    if lacking["photo"]:
+        rows.append(ctx._("Take a photo of: {items}", items=lacking["photo"]))
+    if lacking["note"]:
+        rows.append(ctx._("Write a note for: {items}", items=lacking["note"]))
+    return [t.text(line, 15, color=ft.Colors.RED_900, weight=ft.FontWeight.BOLD) for line in rows]
+
+
 def finish(ctx: AppContext, draft_id: str, fix: Fix | None) -> bool:
     """Finish with this fix (None: no location): queued, or the refusal shown. True when queued."""
     done: list[int] = []
@@ -219,8 +235,7 @@ def view(ctx: AppContext, route: str, draft_id: str) -> ft.View:
     body.append(_live(ctx, template, p))
     for s in template.sections:
         body.append(section(ctx, s.title, [c for item in s.items for c in _item_controls(ctx, state, shown, item)]))
-    if p.blocking is not None:
-        body.append(t.text(ctx.reason_text(p.blocking[0], p.blocking[1]), 14, color=ft.Colors.GREY_800))
+    body += _blocking(ctx, template, p)
     body.append(ft.Row([
         big_button(ctx, ctx._("Finish"), lambda e: ctx.page.run_task(_finish, ctx, draft_id), icon=ft.Icons.DONE_ALL),
         big_button(ctx, ctx._("Discard"), lambda e: _discard(ctx, draft_id), filled=False)], wrap=True))

@@ -119,3 +119,12 @@ def detail_view(ctx: AppContext, route: str, inspection_id: str) -> ft.View:
     with ctx.store.reading() as db:
         done = q.one_finished(db, inspection_id) is not None
     return (inspection_result if done else inspection_run).view(ctx, route, inspection_id)
+
+
+def finished_route(ctx: AppContext, route: str) -> bool:
+    """Issue 12, inspe2e: ``route`` shows a finished inspection (no field: a sync may redraw it,
+    so "waiting to sync" turns into the server's score without leaving the screen)."""
+    if not route.startswith(ROUTE + "/") or not ctx.is_manager:
+        return False
+    with ctx.store.reading() as db:
+        return q.one_finished(db, route.rsplit("/", 1)[1]) is not None
