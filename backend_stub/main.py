@@ -21,6 +21,7 @@ from backend_stub.routes import inspections  # issue 12, inspscore
 from backend_stub.routes import tasks  # issue 12, taskboard
 from backend_stub.routes import task_schedules  # issue 12, taskrecur
 from backend_stub.routes import training  # issue 13, trainapi
+from backend_stub.services import inspection_report_fonts
 from backend_stub.services.housekeeping import TASK_PASS_SECONDS, run_housekeeping, run_task_pass
 from backend_stub.settings import Settings
 
@@ -50,7 +51,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         create_schema(engine)
-        jobs = [asyncio.create_task(purge_loop()), asyncio.create_task(task_loop())]
+        jobs = [asyncio.create_task(purge_loop()), asyncio.create_task(task_loop()),
+                # The report's font is converted once per deployment (7-10 s): at start-up, in the
+                # background, not in the first report's request (it outlasted the app's timeout).
+                asyncio.create_task(asyncio.to_thread(
+                    inspection_report_fonts.warm_cache, settings.derived_dir))]
         yield
         for job in jobs:
             job.cancel()

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{(self.data_dir / 'shopfloor.db').resolve()}"
 
+    @property
+    def derived_dir(self) -> Path:
+        """Where derived files are kept between starts (``cache_dir``, else data_dir/cache)."""
+        return self.cache_dir or self.data_dir / "cache"
+
     @cached_property
     def photo_dir(self) -> Path:
         """Where uploaded photos live, addressed by SHA-256."""

@@ -210,8 +210,7 @@ def report_pdf(engine: Engine, settings: Settings, actor: Actor, inspection_id: 
             inspection, store, inspector, template, photos, tasks = gather(conn, settings, actor, inspection_id)
             locale = report_locale(conn, actor, lang, accept_language)
         report = _report(inspection, store, inspector, template, photos)
-        fonts = settings.cache_dir or settings.data_dir / "cache"
-        return inspection_report_pdf.render(report, tasks, Translator(locale), fonts)
+        return inspection_report_pdf.render(report, tasks, Translator(locale), settings.derived_dir)
     finally:
         _renders.release()
 
