@@ -58,11 +58,14 @@ class TrainingPhone:
 
 
 def write_courses(hq: TrainingPhone) -> None:
-    """HQ writes the quiz, a course with it and a course without (attending completes it)."""
+    """HQ writes the quiz, a course with it, one without (attending completes it) and one asking
+    for a sign-out at the end."""
     hq.post("/v1/training/quizzes", QUIZ)
     hq.post("/v1/training/courses", {"id": "stock", "title": "Stock room safety", "skill": "stock_room",
                                      "validity_months": 12, "quiz_id": QUIZ["id"]})
     hq.post("/v1/training/courses", {"id": "tills", "title": "Till basics", "skill": "till", "validity_months": 1})
+    hq.post("/v1/training/courses", {"id": "closing", "title": "Closing the store", "skill": "closing",
+                                     "sign_out_required": True})
 
 
 def new_session(manager: TrainingPhone, session_id: str, course_id: str = "tills", starts_in_min: float = 5,
