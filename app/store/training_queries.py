@@ -92,14 +92,23 @@ def session_row(db, session_id: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def _listed_until(session: TrainingSession, quiz: bool, signed_in: bool) -> datetime:
+    """Until when a session is worth listing: its end (or its sign-out's), and for someone signed
+    in to a session with a quiz, a day more (the quiz is often taken after it)."""
+    last = max(session.sign_in_closes, session.ends_at, session.sign_out_closes if session.sign_out_required
+               else session.ends_at)
+    return max(last, session.manual_add_closes) if quiz and signed_in else last
+
+
 def my_sessions(db, actor: Actor, now: datetime) -> list[dict]:
-    """Sessions I may attend that have not closed yet (sign-out included), soonest first."""
+    """Sessions I may attend, upcoming or now (or whose quiz I may still take), soonest first."""
     out = []
     for row in db.query("SELECT id FROM training_sessions WHERE status != 'cancelled' ORDER BY starts_at, id"):
         found = session_row(db, row["id"])
         session = domain_session(found)
-        last = session.sign_out_closes if session.sign_out_required else session.sign_in_closes
-        if last >= now and session.invites(actor.user_id, str(actor.role)):
+        signed_in = attendance(db, actor.user_id, found["id"]).signed_in
+        if (_listed_until(session, bool(found["quiz_id"]), signed_in) >= now
+                and session.invites(actor.user_id, str(actor.role))):
             out.append(found)
     return out
 
