@@ -184,3 +184,35 @@ def test_a_quiz_answered_offline_is_graded_on_sync(phones):
         assert [r["passed"] for r in q.results(db, chan.user_id, sid)] == [False, True]
         certificates, skills = q.my_training(db, chan.user_id, datetime.now(UTC))
     assert "stock_room" in skills and "Stock room safety" in [c["title"] for c in certificates]
+
+
+def test_sign_out_when_the_course_asks_for_it(phones):
+    """A course asking for a sign-out: signing out before signing in, or before the sign-out
+    opens, is refused on the phone; at the end, code and place again, shown "confirming" and
+    then signed out by the server, which completes the course (a sign-out a course does not ask
+    for is refused too)."""
+    manager, chan = phones["manager"], phones["chan"]
+    write_courses(phones["hq"])
+    ending, early, plain = _sid("ending"), _sid("early"), _sid("plain")
+    new_session(manager, ending, course_id="closing", starts_in_min=-10, length_min=20)
+    new_session(manager, early, course_id="closing", starts_in_min=2, length_min=120)
+    new_session(manager, plain, starts_in_min=2)
+    chan.sync.sync_once()
+    with pytest.raises(AccessDenied) as refused:
+        chan.actions.sign_out_of_session(ending, code_now(manager, ending), at_store())
+    assert refused.value.reason == "training_not_signed_in"
+    for sid in (ending, early, plain):
+        chan.actions.sign_in_to_session(sid, code_now(manager, sid), at_store())
+    for sid, reason in ((early, "training_sign_out_too_early"), (plain, "training_no_sign_out")):
+        with pytest.raises(AccessDenied) as refused:
+            chan.actions.sign_out_of_session(sid, code_now(manager, sid), at_store())
+        assert refused.value.reason == reason
+    chan.actions.sign_out_of_session(ending, code_now(manager, ending), at_store())
+    state = _state(chan, ending)
+    assert state.sign_out_confirming and state.signed_out_at is not None
+    chan.sync.sync_once()
+    state = _state(chan, ending)
+    assert state.state is SignInState.LATE and not state.sign_out_confirming and state.signed_out_at
+    with chan.store.reading() as db:
+        certificates, skills = q.my_training(db, chan.user_id, datetime.now(UTC))
+    assert "closing" in skills and next(c for c in certificates if c["course_id"] == "closing")["completion"].expires_at is None
