@@ -14,7 +14,7 @@ import pytest
 from app.store import training_queries as q
 from app.sync import SyncEngine
 from app.ui import training_views as tv
-from app.ui.screens import me, my_training, training, training_quiz
+from app.ui.screens import me, my_training, rejected, training, training_quiz
 from tests.test_accessible_names import nameless, walk
 from tests.test_trades_screens import _button, _texts, device  # noqa: F401  (the fixture)
 from tests.training_world import QUIZ, TrainingPhone, at_store, code_now, new_session, right_answers, write_courses
@@ -136,3 +136,18 @@ def test_the_quiz_on_screen_waits_for_the_result_then_passes(server, device, off
     assert nameless(mine) == [] and "Stock room safety" in texts and "stock_room" in " ".join(texts)
     assert any(chan.tr.ngettext("expires in {count} day", "expires in {count} days", 365).split(" ")[0] in line
                and chan._("Valid until {date}", date="").strip() in line for line in texts)
+
+
+def test_a_refused_sign_in_is_listed_among_rejected_actions_without_its_code(server, device, office):
+    """Rejected actions names it "Training sign-in" with the session and the server's reason; the
+    code typed is not shown."""
+    sid = "ts-screen-rejected"
+    new_session(office, sid)
+    chan = device("S3001", "1111")
+    right = code_now(office, sid)
+    wrong = "000000" if right != "000000" else "111111"
+    _type_and_send(chan, training.detail_view(chan, f"{training.ROUTE}/{sid}", sid), wrong)
+    _sync(chan)
+    texts = _texts(rejected.view(chan))
+    assert chan._("{action}: {detail}", action=chan._("Training sign-in"), detail=sid) in texts
+    assert chan.reason_text("training_code_wrong") in texts and not any(wrong in line for line in texts)
