@@ -194,7 +194,7 @@ def test_sign_out_when_the_course_asks_for_it(phones):
     manager, chan = phones["manager"], phones["chan"]
     write_courses(phones["hq"])
     ending, early, plain = _sid("ending"), _sid("early"), _sid("plain")
-    new_session(manager, ending, course_id="closing", starts_in_min=-10, length_min=20)
+    new_session(manager, ending, course_id="closing", starts_in_min=-11, length_min=20)  # sign-out opened 1 min ago
     new_session(manager, early, course_id="closing", starts_in_min=2, length_min=120)
     new_session(manager, plain, starts_in_min=2)
     chan.sync.sync_once()
