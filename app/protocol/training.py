@@ -5,6 +5,7 @@ public session has NO secret (only ``GET /v1/training/sessions/{id}/code`` gives
 managers the current code); the public quiz view has NO answer key.
 """
 
+import hashlib
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -113,8 +114,17 @@ class SessionCreate(_SessionPlan):
     store_id: Id
 
 
+def feed_key(*parts: str) -> str:
+    """The id of a record of several ids (a sign-in: session and person; a quiz result: session,
+    person, quiz, version, attempt): joined when it fits the feed's 64 characters, else hashed.
+    The phone names its own "confirming" record with it, so the server's copy replaces it."""
+    joined = ":".join(parts)
+    return joined if len(joined) <= 64 else "h-" + hashlib.sha256(joined.encode()).hexdigest()[:62]
+
+
 class SessionPublic(BaseModel):
-    """A session as devices pull it: NO secret (the code comes from its own route)."""
+    """A session as devices pull it: NO secret (the code comes from its own route). Its window's
+    moments are given, so a phone checks a sign-in or sign-out offline with the shared rules."""
 
     id: str
     course_id: str
@@ -128,6 +138,9 @@ class SessionPublic(BaseModel):
     ends_at: datetime
     sign_in_opens: datetime
     sign_in_closes: datetime
+    on_time_until: datetime | None = None  # issue 13, trainstaff: later sign-ins are late
+    sign_out_opens: datetime | None = None
+    sign_out_closes: datetime | None = None
     capacity: int | None
     invite_only: bool
     invited_user_ids: list[str]

@@ -266,6 +266,40 @@ def _m021_inspections(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS ix_inspections_store ON inspections(store_id, finished_at)")
 
 
+def _m022_training(db: Database) -> None:
+    """Issue 13, trainstaff: training on the phone, as pulled (never a session secret, never a
+    quiz key): the course catalogue; the sessions of my stores with their window, place and
+    sign-out rule; sign-ins (mine, shown "confirming" while ``outcome`` is ``pending``; a
+    manager's phone gets its stores'); my quiz views (fetched online, the public view only); my
+    answers and their graded results; completions with their expiry. Skills are not stored: they
+    follow from completions at the time asked (``completions.skills_at``), so none goes stale."""
+    db["training_courses"].create({"id": str, "title": str, "skill": str, "validity_months": int,
+                                   "sign_out_required": int, "quiz_id": str}, pk="id")
+    db["training_sessions"].create({
+        "id": str, "course_id": str, "trainer_id": str, "store_id": str, "room": str, "latitude": float,
+        "longitude": float, "radius_m": float, "starts_at": str, "ends_at": str, "sign_in_opens": str,
+        "sign_in_closes": str, "on_time_until": str, "sign_out_opens": str, "sign_out_closes": str, "capacity": int,
+        "invite_only": int, "invited_user_ids": str, "invited_roles": str, "sign_out_required": int, "has_quiz": int,
+        "status": str}, pk="id")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_training_sessions_store ON training_sessions(store_id, starts_at)")
+    db["training_sign_ins"].create({
+        "id": str, "session_id": str, "user_id": str, "signed_in_at": str, "device_time": str, "outcome": str,
+        "geofence": str, "distance_m": float, "manual_reason": str, "added_by": str, "flags": str,
+        "signed_out_at": str, "sync_state": str}, pk="id")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_training_sign_ins_user ON training_sign_ins(user_id, session_id)")
+    db["training_quiz_views"].create({
+        "id": str, "user_id": str, "session_id": str, "quiz_id": str, "version": int, "attempt": int, "title": str,
+        "pass_mark": int, "attempts_allowed": int, "questions": str, "fetched_at": str}, pk="id")
+    db["training_quiz_results"].create({
+        "id": str, "session_id": str, "user_id": str, "quiz_id": str, "version": int, "attempt": int,
+        "answers": str, "answered_at": str, "correct": int, "total": int, "percent": int, "passed": int,
+        "right": str, "attempts_left": int, "graded_at": str, "sync_state": str}, pk="id")
+    db["training_completions"].create({
+        "id": str, "user_id": str, "course_id": str, "session_id": str, "completed_at": str, "expires_at": str,
+        "via": str, "score": int}, pk="id")
+    db.execute("CREATE INDEX IF NOT EXISTS ix_training_completions_user ON training_completions(user_id)")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -288,6 +322,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (19, _m019_task_board),  # issue 12, taskboard
     (20, _m020_task_reminders),  # issue 12, taskrecur
     (21, _m021_inspections),  # issue 12, insprun
+    (22, _m022_training),  # issue 13, trainstaff
 ]
 
 

@@ -47,6 +47,12 @@ TABLES = {
     "task_reminder": "task_reminders",  # issue 12, taskrecur: overdue reminders
     "inspection_template": "inspection_templates",  # issue 12, insprun
     "inspection": "inspections",  # issue 12, insprun
+    # issue 13, trainstaff: training as pulled (no secret, no key), sign-ins and quiz results also as done here
+    "training_course": "training_courses",
+    "training_session": "training_sessions",
+    "training_sign_in": "training_sign_ins",
+    "training_quiz_result": "training_quiz_results",
+    "training_completion": "training_completions",
 }
 
 #: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group

@@ -1,8 +1,11 @@
-"""Issue 13, trainmanage: the online calls of the managers' training screens (sessions and the
-trained matrix). Each needs the server (``NetworkError`` offline, ``RequestRejected`` with the
+"""Issue 13: the online calls of the training screens: the managers' (trainmanage: sessions and
+the trained matrix) and the staff phone's (trainstaff: a session's quiz views, fetched while
+online so the quiz can be answered offline later; a view holds no key, no seed and no authored
+choice id). Each needs the server (``NetworkError`` offline, ``RequestRejected`` with the
 rule's reason when refused); nothing here is queued. Uses the client's ``_authed`` (tokens,
 refresh on 401, error mapping)."""
 
+from app.protocol.training import PublicQuizOut
 from app.sync.api import ApiClient
 
 
@@ -47,3 +50,9 @@ def matrix_link(api: ApiClient, store_id: str, fmt: str) -> str:
     resp = api._authed("POST", "/training/matrix/link", params={"store_id": store_id, "format": fmt})  # noqa: SLF001
     origin = str(api._http.base_url).rstrip("/").removesuffix("/v1")  # noqa: SLF001
     return origin + resp.json()["url"]
+
+
+def quiz_views(api: ApiClient, session_id: str) -> list[PublicQuizOut]:
+    """My views of the session's quiz, one per attempt still allowed (``GET .../quiz``)."""
+    resp = api._authed("GET", f"/training/sessions/{session_id}/quiz")  # noqa: SLF001
+    return [PublicQuizOut.model_validate(view) for view in resp.json()]

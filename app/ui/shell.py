@@ -23,6 +23,7 @@ from app.ui.screens import (
     departments, task_schedule_new, task_schedules,  # issue 12, taskadmin
     training_matrix, training_session_form, training_sessions,  # issue 13, trainmanage
     trainer_run, trainer_sessions, training_scan,  # issue 13, traintrainer
+    my_training, training, training_quiz,  # issue 13, trainstaff
 )
 from app.ui.sync_status import SyncRunner
 
@@ -135,7 +136,8 @@ class Shell:
     # -- status / sync ------------------------------------------------------------------
     #: Screens without input fields: safe to redraw when a sync brings new data.
     READ_ONLY = ("/home", "/clock", "/shifts", "/tasks", "/me", "/team", "/sync", "/me/requests",
-                 "/inspections")  # issue 12, insprun: the list (one inspection has fields)
+                 "/inspections",  # issue 12, insprun: the list (one inspection has fields)
+                 training.ROUTE, my_training.ROUTE)  # issue 13, trainstaff
 
     def _status_changed(self) -> None:
         refresh_status(self.ctx)
@@ -156,7 +158,8 @@ class Shell:
                     broadcasts.ROUTE)
     #: Routes below these (a shift's trade options, one broadcast, a sent one's receipts) have no
     #: fields of their own.
-    READ_ONLY_BELOW = ("/shifts/", broadcasts.ROUTE + "/", broadcast_receipts.ROUTE + "/")
+    READ_ONLY_BELOW = ("/shifts/", broadcasts.ROUTE + "/", broadcast_receipts.ROUTE + "/",
+                       training.ROUTE + "/")  # issue 13, trainstaff: the code and answers are kept apart
 
     def _redraws_on_sync(self, route: str) -> bool:
         """Whether a sync that brought changes redraws ``route`` (never a screen that would lose
@@ -209,6 +212,7 @@ class Shell:
             broadcasts.ROUTE: lambda: broadcasts.view(ctx),  # issue 11, broadcasts
             trainer_sessions.ROUTE: lambda: trainer_sessions.view(ctx),  # issue 13, traintrainer
             training_scan.ROUTE: lambda: training_scan.view(ctx),  # issue 13, traintrainer
+            training.ROUTE: lambda: training.view(ctx), my_training.ROUTE: lambda: my_training.view(ctx),  # issue 13, trainstaff
         }
         if ctx.is_manager:
             routes |= {"/team": lambda: team.view(ctx), "/approvals": lambda: approvals.view(ctx),
@@ -238,6 +242,11 @@ class Shell:
             return inspections.detail_view(ctx, route, route.rsplit("/", 1)[1])
         if ctx.is_manager and route.startswith(training_sessions.ROUTE + "/"):  # issue 13, trainmanage
             return training_session_form.view(ctx, route, route.rsplit("/", 1)[1])
+        if route.startswith(training.ROUTE + "/"):  # issue 13, trainstaff: a session, or its quiz
+            parts = route.split("/")
+            if len(parts) == 4 and "/" + parts[3] == training_quiz.SUFFIX:
+                return training_quiz.view(ctx, route, parts[2])
+            return training.detail_view(ctx, route, parts[2])
         if route.startswith(tasks.ROUTE + "/") and route not in routes:
             return task_detail.view(ctx, route, route.rsplit("/", 1)[1])  # issue 12, taskboard: one task
         if route.startswith("/shifts/"):

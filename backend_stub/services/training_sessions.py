@@ -6,7 +6,6 @@ session's trainer and the managers of its store get the code of the moment (``co
 Sign-ins are emitted (``training_sign_in``) to the person, the trainer and the store's managers.
 """
 
-import hashlib
 import json
 import logging
 from datetime import datetime, timedelta
@@ -20,7 +19,7 @@ from app.domain.roles import Actor
 from app.domain.training import codes, sessions
 from app.domain.training.signin import check_manual_add
 from app.protocol import Reason
-from app.protocol.training import SessionCreate
+from app.protocol.training import SessionCreate, feed_key  # issue 13, trainstaff: shared with the phone
 from backend_stub import db
 from backend_stub.deps import load_actor
 from backend_stub.errors import BadRequest, Forbidden, NotFound
@@ -67,6 +66,8 @@ def public(conn: Connection, row: dict) -> dict:
     out.update(invited_user_ids=json.loads(row["invited_user_ids"]), invited_roles=json.loads(row["invited_roles"]),
                invite_only=bool(row["invite_only"]), sign_in_opens=session.sign_in_opens,
                sign_in_closes=session.sign_in_closes, sign_out_required=session.sign_out_required,
+               on_time_until=session.on_time_until, sign_out_opens=session.sign_out_opens,
+               sign_out_closes=session.sign_out_closes,
                has_quiz=bool(course and course.quiz_id))
     return out
 
@@ -142,12 +143,6 @@ def sign_in_public(row: dict) -> dict:
            if k not in ("received_at", "sign_out_device_time")}
     out["flags"] = json.loads(row["flags"] or "[]")
     return out
-
-
-def feed_key(*parts: str) -> str:
-    """A change-feed id of several ids: joined when it fits the feed's 64 characters, else hashed."""
-    joined = ":".join(parts)
-    return joined if len(joined) <= 64 else "h-" + hashlib.sha256(joined.encode()).hexdigest()[:62]
 
 
 def emit_sign_in(conn: Connection, session: dict, user_id: str) -> dict:

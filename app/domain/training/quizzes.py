@@ -298,13 +298,27 @@ def _check_sheet(quiz: Quiz, sheet: AnswerSheet, attempts_used: int) -> None:
     if sheet.attempt != attempts_used + 1:
         raise AccessDenied(REASON_BAD_ANSWER, f"These answers are for attempt {sheet.attempt}; "
                                               f"the next attempt is {attempts_used + 1}.")
-    known = {q.id for q in quiz.questions}
-    unknown = sorted(set(sheet.answers) - known)
+    _check_answered([q.id for q in quiz.questions], sheet.answers)
+
+
+def _check_answered(question_ids: list[str], answers: Mapping[str, str]) -> None:
+    """Every question answered, and no answer to a question that is not there."""
+    unknown = sorted(set(answers) - set(question_ids))
     if unknown:
         raise AccessDenied(REASON_BAD_ANSWER, f"No question {unknown[0]} in this quiz.")
-    missing = [q.id for q in quiz.questions if q.id not in sheet.answers]
+    missing = [qid for qid in question_ids if qid not in answers]
     if missing:
         raise AccessDenied(REASON_UNANSWERED, f"Answer every question ({len(missing)} left).")
+
+
+def check_view_answers(view: PublicQuiz, answers: Mapping[str, str]) -> None:
+    """Issue 13, trainstaff: the phone's check of answers to the view it holds, before queueing
+    them (the server grades and checks again): each a choice on the screen, every question answered."""
+    shown = {q.id: {c.id for c in q.choices} for q in view.questions}
+    wrong = sorted(qid for qid, choice in answers.items() if qid in shown and choice not in shown[qid])
+    if wrong:
+        raise AccessDenied(REASON_BAD_ANSWER, f"Question {wrong[0]}: that choice is not on the screen.")
+    _check_answered([q.id for q in view.questions], answers)
 
 
 def grade(quiz: Quiz, sheet: AnswerSheet, seed: str, attempts_used: int) -> QuizResult:

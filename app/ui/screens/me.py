@@ -56,6 +56,12 @@ def view(ctx: AppContext, on_logout) -> ft.View:
         # Issue 10, availability: when I can work, and days I cannot.
         ft.ListTile(leading=ft.Icon(ft.Icons.EVENT_AVAILABLE), title=t.text(ctx._("My availability"), 16),
                     on_click=lambda e: ctx.page.navigate("/me/availability")),
+        # Issue 13, trainstaff: sessions I may attend (sign in with the code), and my certificates.
+        ft.ListTile(leading=ft.Icon(ft.Icons.SCHOOL_OUTLINED), title=t.text(ctx._("Training"), 16),
+                    subtitle=t.text(ctx._("Sign in to a session, take its quiz"), 14),
+                    on_click=lambda e: ctx.page.navigate("/training")),
+        ft.ListTile(leading=ft.Icon(ft.Icons.WORKSPACE_PREMIUM_OUTLINED), title=t.text(ctx._("My training"), 16),
+                    on_click=lambda e: ctx.page.navigate("/me/training")),
         *manager_tools,
         *trainer_sessions.me_tiles(ctx),  # issue 13, traintrainer: Sessions I train, Scan a training QR code
         ft.ListTile(leading=ft.Icon(ft.Icons.EVENT), title=t.text(ctx._("Calendar feed"), 16),

@@ -28,6 +28,10 @@ ACTION_NAMES = {  # msgids, translated at render time (kinds of offline action)
     "open_shift.pick": N_("Open shift claim"),
     "open_shift.edit": N_("Edit open shift"),  # issue 10, openshiftedit
     "open_shift.cancel": N_("Cancel open shift"),
+    # -- issue 13, trainstaff (the detail is the session's id, never the code)
+    "training.sign_in": N_("Training sign-in"),
+    "training.sign_out": N_("Training sign-out"),
+    "training.quiz_answer": N_("Quiz answers"),
 }
 # Translators: an offline action of a kind the app has no name for.
 OTHER_ACTION = N_("Action")
@@ -41,7 +45,7 @@ def _describe(ctx: AppContext, row: dict, payload: dict) -> tuple[str, str]:
         return ctx._(label), ctx.tr.format_datetime(when, "short")
     what = ctx._(ACTION_NAMES.get(row["type"], OTHER_ACTION))
     detail = (payload.get("title") or payload.get("body") or payload.get("broadcast_id")
-              or payload.get("task_id") or payload.get("punch_id") or "")
+              or payload.get("task_id") or payload.get("punch_id") or payload.get("session_id") or "")
     return what, detail
 
 
