@@ -115,3 +115,15 @@ def test_the_web_app_without_pillow_prepares_with_the_browser(monkeypatch):
     monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
     monkeypatch.setattr(browser, "prepare_in_browser", lambda data, settings, side: ("browser", side))
     assert prepare_photo(b"x") == ("browser", 1600)
+
+
+def test_a_camera_typing_its_exif_pointers_as_ifd_is_read_too():
+    """Pointers to the EXIF and GPS directories typed IFD (13) instead of LONG are followed."""
+    source = bytearray(camera_jpeg())
+    tiff_at = source.find(b"Exif\x00\x00") + 6
+    for tag in (b"\x69\x87", b"\x25\x88"):  # little endian 0x8769, 0x8825 entries: type LONG -> IFD
+        at = source.find(tag + b"\x04\x00", tiff_at)
+        source[at + 2:at + 4] = b"\x0d\x00"
+    kept = exif_lite.kept_fields(bytes(source), PhotoSettings(keep_gps=True))
+    assert kept.gps and kept.exif
+    assert read_back(exif_lite.with_exif(canvas_jpeg(), kept)).get_ifd(0x8825)[1] == "N"

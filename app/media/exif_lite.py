@@ -24,8 +24,9 @@ _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
 _DATETIME, _DATETIME_ORIGINAL, _OFFSET_ORIGINAL = 0x0132, 0x9003, 0x9011
 _LONG = 4
 #: Bytes per value of each TIFF field type (BYTE, ASCII, SHORT, LONG, RATIONAL, SBYTE,
-#: UNDEFINED, SSHORT, SLONG, SRATIONAL, FLOAT, DOUBLE).
-_TYPE_SIZE = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8}
+#: UNDEFINED, SSHORT, SLONG, SRATIONAL, FLOAT, DOUBLE, IFD: some cameras type a pointer so).
+_TYPE_SIZE = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
+_IFD = 13
 _EXIF_HEADER = b"Exif\x00\x00"
 #: JPEG start-of-frame markers (they carry the size); C4, C8 and CC are other tables.
 _SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
@@ -121,7 +122,7 @@ def _read_ifd(tiff: bytes, offset: int, order: str) -> dict[int, Entry]:
 
 
 def _pointer(entry: Entry | None, order: str) -> int | None:
-    return struct.unpack(order + "I", entry.raw[:4])[0] if entry and entry.type == _LONG else None
+    return struct.unpack(order + "I", entry.raw[:4])[0] if entry and entry.type in (_LONG, _IFD) else None
 
 
 def kept_fields(jpeg: bytes, settings: PhotoSettings) -> KeptExif:
