@@ -5,8 +5,9 @@ reads back from it (its picture hash and camera time).
 orientation (the tag is dropped), shrink the long side to ``MAX_SIDE``, and write a JPEG that
 keeps only the original time and GPS position, each when the chain's settings say so
 (``app.domain.photo_checks.PhotoSettings``). Every other EXIF field (camera serial, maker notes,
-thumbnails) is dropped. Pure Pillow, so it runs on phones and in the browser too; Pillow is
-imported inside the functions so that importing this module costs nothing.
+thumbnails) is dropped. Pillow is imported inside the functions so that importing this module
+costs nothing; the installable web app has no Pillow and prepares with the browser instead
+(``app.media.prepare_browser``).
 """
 
 from __future__ import annotations
@@ -94,12 +95,28 @@ def _kept_exif(source, settings: PhotoSettings):
     return kept
 
 
+def _browser_without_pillow() -> bool:
+    """True in the installable web app, which ships no Pillow (docs/photos.md)."""
+    from importlib.util import find_spec
+
+    from app.platform.runtime import in_browser
+
+    return in_browser() and find_spec("PIL") is None
+
+
 def prepare_photo(data: bytes, settings: PhotoSettings = PhotoSettings(), max_side: int = MAX_SIDE) -> PreparedPhoto:
     """The photo as it is uploaded: upright, long side at most ``max_side``, JPEG, EXIF trimmed.
+
+    In the installable web app (Pyodide, no Pillow) the browser prepares it instead
+    (``app.media.prepare_browser``): the same size, orientation, quality and kept EXIF.
 
     Raises:
         PhotoUnreadable: not a JPEG/PNG/WebP, damaged or truncated, or too many pixels.
     """
+    if _browser_without_pillow():
+        from app.media.prepare_browser import prepare_in_browser
+
+        return prepare_in_browser(data, settings, max_side)
     from PIL import Image, ImageOps
 
     im = _open(data, max_side)
