@@ -151,3 +151,45 @@ def test_a_refused_sign_in_is_listed_among_rejected_actions_without_its_code(ser
     texts = _texts(rejected.view(chan))
     assert chan._("{action}: {detail}", action=chan._("Training sign-in"), detail=sid) in texts
     assert chan.reason_text("training_code_wrong") in texts and not any(wrong in line for line in texts)
+
+
+def test_scanning_the_trainers_qr_code_signs_in_and_another_sessions_code_is_refused(server, device, office,
+                                                                                    monkeypatch):
+    """Where the device reads QR codes, the sign-in form offers "Scan QR code": the camera's picture
+    of this session's QR code (drawn by segno, read by zxing-cpp) signs in at once ("Signed in,
+    confirming", then signed in after sync); a QR code of another session is refused under the
+    field and signs nothing in."""
+    from app.media import qr
+    from app.ui import training_scan
+
+    sid, other = "ts-screen-scan", "ts-screen-scan-other"
+    new_session(office, sid)
+    new_session(office, other)
+    chan = device("S3001", "1111")
+    route = f"{training.ROUTE}/{sid}"
+    pictures = [qr.png(f"shopfloor:training/{other}/{code_now(office, other)}"),
+                qr.png(f"shopfloor:training/{sid}/{code_now(office, sid)}")]
+
+    async def camera(ctx):
+        return pictures.pop(0)
+
+    monkeypatch.setattr(training_scan, "camera_scan", camera)
+    started = []
+    monkeypatch.setattr(chan.page, "run_task", lambda handler, *a, **k: started.append(handler(*a, **k)))
+
+    def scan() -> None:
+        view = training.detail_view(chan, route, sid)
+        _button(view, chan._("Scan QR code")).on_click(None)
+        asyncio.run(started.pop())
+
+    scan()
+    view = training.detail_view(chan, route, sid)
+    assert chan._("This QR code is for another training session.") in _texts(view)
+    assert chan._("Signed in, confirming") not in _texts(view)
+    scan()
+    view = training.detail_view(chan, route, sid)
+    assert chan._("Signed in, confirming") in _texts(view)
+    assert chan._("This QR code is for another training session.") not in _texts(view)
+    _sync(chan)
+    view = training.detail_view(chan, route, sid)
+    assert any(line.startswith(chan._("Signed in at {time}", time="")[:5]) for line in _texts(view))

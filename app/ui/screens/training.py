@@ -17,6 +17,7 @@ from app.ui import training_views as tv
 from app.ui.capture import CaptureError, location_fix
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
+from app.ui.training_scan import scan_button
 
 ROUTE = "/training"
 #: page.data key: per (user, session, kind) the code being typed and the last refusal on this phone.
@@ -66,6 +67,18 @@ def _code_form(ctx: AppContext, session_id: str, kind: str, label: str) -> list[
     box.on_submit = lambda e: ctx.page.run_task(_send, ctx, session_id, kind)
     out = [box, big_button(ctx, label, lambda e: ctx.page.run_task(_send, ctx, session_id, kind),
                            icon=ft.Icons.LOGIN if kind == "sign_in" else ft.Icons.LOGOUT)]
+
+    async def scanned(found_session: str, code: str) -> None:
+        if found_session != session_id:
+            notes[key] = ctx._("This QR code is for another training session.")
+            ctx.rerender()
+            return
+        typed[key] = code
+        await _send(ctx, session_id, kind)
+
+    scan = scan_button(ctx, scanned)  # None in the browser web app: the code is typed there
+    if scan is not None:
+        out.append(scan)
     if notes.get(key):
         out.append(ctx.typo.text(notes[key], 15, color=ft.Colors.RED_900))
     return out
