@@ -56,9 +56,12 @@ class Wheel:
 
 
 def client_requirements(repo: Path) -> list[str]:
-    """The client's own dependencies: ``[project].dependencies`` of pyproject.toml (pinned)."""
+    """The client's own dependencies that Pyodide loads: ``[project].dependencies`` of
+    pyproject.toml (pinned) whose marker holds in the browser (Pillow, for native builds only,
+    has no browser wheel: the browser prepares photos itself)."""
     with open(repo / "pyproject.toml", "rb") as f:
-        return list(tomllib.load(f)["project"]["dependencies"])
+        wanted = [Requirement(r) for r in tomllib.load(f)["project"]["dependencies"]]
+    return [str(r) for r in wanted if r.marker is None or r.marker.evaluate(PYODIDE_ENV)]
 
 
 def requirement_pins(repo: Path) -> list[str]:
