@@ -32,7 +32,7 @@ REVIEWED = [
 ]
 #: Words the review found wrong, per locale: none may remain anywhere in the catalogue.
 BANNED = {"zh_Hant_HK": ["審批", "已讀回條"], "zh_Hans": ["已上班打卡", "未上班打卡", "今日"],
-          "ar": ["كشك"], "id": ["foto pengaturan", "kedaluwarsa", "Pindah ke dekat"],
+          "ar": ["كشك"], "id": ["foto pengaturan", "kedaluwarsa", "Kedaluwarsa", "Pindah ke dekat"],
           "ms": ["lapuk", "engesahan wajah", "balik awal"], "th": ["ข้อความความยินยอม", "คีออสก์"],
           "vi": ["Trực tuyến", "Ngoại tuyến"]}
 
