@@ -195,6 +195,8 @@ REASON_MESSAGES = MessageMap(
         "training_session_in_past": N_("A session cannot be moved to before now."),
         "training_capacity_below_roll": N_("More people have signed in than that. Keep at least as many seats."),
         "training_session_over": N_("This session has ended and can no longer be changed."),
+        # issue 13, traininvite
+        "training_person_inactive": N_("This person's account is deactivated: they cannot be invited or added."),
         # Issue 10, roster: a shift a manager creates or edits (shift_overlap: trades too).
         "shift_overlap": N_("This person already has a shift at that time."),
         "shift_ends_before_start": N_("A shift must end after it starts."),

@@ -231,6 +231,7 @@ class Reason(StrEnum):
     TRAINING_SESSION_IN_PAST = training_session_edits.REASON_IN_PAST
     TRAINING_CAPACITY_BELOW_ROLL = training_session_edits.REASON_BELOW_ROLL
     TRAINING_SESSION_OVER = training_session_edits.REASON_OVER
+    TRAINING_PERSON_INACTIVE = training_sessions.REASON_PERSON_INACTIVE  # issue 13, traininvite
 
 
 class Flag(StrEnum):

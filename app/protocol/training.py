@@ -21,7 +21,7 @@ SessionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Word = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 Text = Annotated[PlainText, StringConstraints(min_length=1, max_length=quizzes.MAX_TEXT)]
 Minutes = Annotated[StrictInt, Field(ge=0, le=int(sessions.MAX_MARGIN.total_seconds() // 60))]
-TypedCode = Annotated[str, StringConstraints(max_length=32)]
+TypedCode = Annotated[PlainText, StringConstraints(max_length=32)]  # as typed; no control characters
 
 
 # -- catalogue (HQ) ------------------------------------------------------------------------------
@@ -251,7 +251,7 @@ class QuizSheet(_Payload):
     quiz_id: Word
     version: Annotated[StrictInt, Field(ge=1)]
     attempt: Annotated[StrictInt, Field(ge=1, le=quizzes.MAX_ATTEMPTS)]
-    answers: Annotated[dict[Word, Annotated[str, StringConstraints(max_length=16)]],
+    answers: Annotated[dict[Word, Annotated[PlainText, StringConstraints(max_length=16)]],
                        Field(max_length=quizzes.MAX_QUESTIONS)]
 
 

@@ -21,9 +21,9 @@ from app.protocol import Reason
 from app.protocol.training import SessionCancel, SessionEdit
 from backend_stub import db
 from backend_stub.errors import BadRequest, Conflict, Forbidden, NotFound
-from backend_stub.services.changes import emit
 from backend_stub.services.training_catalogue import course as load_course
-from backend_stub.services.training_sessions import CANCELLED, _trainer_ok, load_row, public, roll, to_domain
+from backend_stub.services.training_sessions import (CANCELLED, _trainer_ok, load_row, public, require_active, roll,
+                                                     tell, to_domain)
 
 log = logging.getLogger(__name__)
 _S, _I = db.training_sessions.c, db.training_sign_ins.c
@@ -54,17 +54,6 @@ def _sign_out_required(conn: Connection, row: dict) -> bool:
     return bool(course and course.sign_out_required)
 
 
-def _tell(conn: Connection, before: dict, after: dict) -> dict:
-    """The store's devices, and in their own feeds the people named (before or after) and on the roll."""
-    data = public(conn, after)
-    emit(conn, "training_session", after["id"], data, audience="store", store_ids=[after["store_id"]])
-    people = set(json.loads(before["invited_user_ids"])) | set(json.loads(after["invited_user_ids"]))
-    people |= roll(conn, after["id"]).signed_in | {before["trainer_id"], after["trainer_id"]}
-    for user_id in sorted(people):
-        emit(conn, "training_session", after["id"], data, audience="user", user_id=user_id)
-    return data
-
-
 def _edited_row(conn: Connection, row: dict, body: SessionEdit) -> dict:
     if body.room:
         place = dict(room=body.room.name, latitude=body.room.latitude, longitude=body.room.longitude,
@@ -90,10 +79,12 @@ def edit(conn: Connection, actor, session_id: str, body: SessionEdit, now: datet
     except AccessDenied as exc:
         raise _refusal(exc) from None
     _trainer_ok(conn, body.trainer_id, row["store_id"])  # after the version: a stale edit is told so first
+    # Only people newly named: someone deactivated after being invited does not block other changes.
+    require_active(conn, set(body.invited_user_ids) - set(json.loads(row["invited_user_ids"])))
     changed = {k: v for k, v in after.items() if k != "id" and v != row[k]}
     conn.execute(update(db.training_sessions).where(_S.id == session_id).values(**changed))
     log.info("training session edited: session=%s by=%s version=%d", session_id, actor.user_id, after["version"])
-    return _tell(conn, row, after)
+    return tell(conn, row, after)
 
 
 def cancel(conn: Connection, actor, session_id: str, body: SessionCancel, now: datetime) -> dict:
@@ -107,7 +98,7 @@ def cancel(conn: Connection, actor, session_id: str, body: SessionCancel, now: d
     changes = dict(status=CANCELLED, version=row["version"] + 1, cancelled_at=now, cancelled_by=actor.user_id)
     conn.execute(update(db.training_sessions).where(_S.id == session_id).values(**changes))
     log.info("training session cancelled: session=%s by=%s", session_id, actor.user_id)
-    return _tell(conn, row, {**row, **changes})
+    return tell(conn, row, {**row, **changes})
 
 
 def list_for_store(conn: Connection, actor, store_id: str, now: datetime) -> list[dict]:

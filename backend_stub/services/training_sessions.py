@@ -4,6 +4,7 @@ A session row keeps its secret in a column of its own; ``public`` never includes
 the change feed (``training_session``, audience ``store``) nor any route carries it. Only the
 session's trainer and the managers of its store get the code of the moment (``code_now``).
 Sign-ins are emitted (``training_sign_in``) to the person, the trainer and the store's managers.
+A new or changed session (``tell``) also goes to the people named in it, whatever their store.
 """
 
 import json
@@ -95,6 +96,7 @@ def create(conn: Connection, actor: Actor, body: SessionCreate, now: datetime) -
     if store is None or course is None:
         raise NotFound(Reason.NOT_FOUND, "No such store or course.")
     _trainer_ok(conn, body.trainer_id, body.store_id)
+    require_active(conn, body.invited_user_ids)
     if body.room:
         latitude, longitude, radius_m = body.room.latitude, body.room.longitude, body.room.radius_m
     else:
@@ -113,9 +115,28 @@ def create(conn: Connection, actor: Actor, body: SessionCreate, now: datetime) -
         raise BadRequest(Reason(exc.reason), exc.message) from None
     if not db.insert_missing(conn, db.training_sessions, **row):
         raise BadRequest(Reason.TRAINING_BAD_SESSION, "A session with this id already exists.")
-    data = public(conn, row)
-    emit(conn, "training_session", body.id, data, audience="store", store_ids=[body.store_id])
+    return tell(conn, row, row)
+
+
+def tell(conn: Connection, before: dict, after: dict) -> dict:
+    """A new or changed session reaches the store's devices, and, each in their own feed, the people
+    invited by name (before or after; also from other stores), the trainers and whoever is on the roll."""
+    data = public(conn, after)
+    emit(conn, "training_session", after["id"], data, audience="store", store_ids=[after["store_id"]])
+    people = set(json.loads(before["invited_user_ids"])) | set(json.loads(after["invited_user_ids"]))
+    people |= roll(conn, after["id"]).signed_in | {before["trainer_id"], after["trainer_id"]}
+    for user_id in sorted(people):
+        emit(conn, "training_session", after["id"], data, audience="user", user_id=user_id)
     return data
+
+
+def require_active(conn: Connection, user_ids) -> None:
+    """Refuse deactivated people (400 ``training_person_inactive``) before anything is written."""
+    wanted = sorted(set(user_ids))
+    gone = conn.execute(select(db.users.c.id).where(db.users.c.id.in_(wanted), db.users.c.active.is_(False))
+                        .order_by(db.users.c.id)).scalars().all() if wanted else []
+    if gone:
+        raise BadRequest(Reason.TRAINING_PERSON_INACTIVE, f"Deactivated, cannot take part: {', '.join(gone)}.")
 
 
 def require_runs(conn: Connection, actor: Actor, session_id: str, *, lock: bool = False) -> dict:
@@ -170,6 +191,7 @@ def manual_add(conn: Connection, actor: Actor, session_id: str, user_id: str, re
     row = require_runs(conn, actor, session_id, lock=True)
     if user_id not in _people_of(conn, row["store_id"]):
         raise NotFound(Reason.NOT_FOUND, f"{user_id} does not work at this session's store.")
+    require_active(conn, [user_id])
     decision = check_manual_add(domain_session(conn, row), roll(conn, session_id), user_id, reason, now,
                                 added_by=actor.user_id)
     if not decision.accepted:
@@ -183,7 +205,10 @@ def manual_add(conn: Connection, actor: Actor, session_id: str, user_id: str, re
     from backend_stub.services.training_signin import complete_by_attendance  # it builds on this module
 
     complete_by_attendance(conn, row, user_id, now, None)
-    return emit_sign_in(conn, row, user_id)
+    data = emit_sign_in(conn, row, user_id)
+    # The trainer's list shows who was added, as the attendance list does (the feed copy stays as it was).
+    person = conn.execute(select(db.users.c.name, db.users.c.staff_no).where(db.users.c.id == user_id)).one()
+    return {**data, "name": person.name, "staff_no": person.staff_no or ""}
 
 
 def _people_of(conn: Connection, store_id: str) -> set[str]:

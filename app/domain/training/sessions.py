@@ -21,6 +21,8 @@ from app.domain.geofence import Fence
 from app.domain.roles import Actor
 
 REASON_BAD_SESSION = "training_bad_session"
+#: A deactivated person is neither invited nor added by hand (the server knows who is active).
+REASON_PERSON_INACTIVE = "training_person_inactive"
 
 DEFAULT_EARLY_MARGIN = timedelta(minutes=15)
 DEFAULT_LATE_ALLOWANCE = timedelta(minutes=5)
