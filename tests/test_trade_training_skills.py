@@ -1,10 +1,14 @@
-"""Issue 13 with issue 10's rules on the server: a shift needing a skill (``role``) is taken only
-by someone whose valid training grants it; an expired completion grants nothing."""
+"""Issue 13 with issue 10's rules, on the server and the phone: a shift needing a skill (``role``)
+is taken only by someone whose valid training grants it; an expired completion grants nothing."""
 
 from datetime import UTC, datetime, timedelta
 
+from app.domain.shift_rules import REFUSED
 from backend_stub import db
+from backend_stub.services.changes import emit, flush
+from tests.servers import server_engine
 from tests.test_api_push import mutation, push
+from tests.test_trades_device import Phone
 from tests.trade_world import add_shift, full_week, future_monday, offer, shift_row, trade_row
 
 SKILL = "forklift"
@@ -50,3 +54,36 @@ def test_a_skill_from_valid_training_makes_a_colleague_eligible_and_an_expired_o
     assert answer["status"] == "applied", answer
     assert trade_row(api.engine, "tr-skill-8")["state"] == "approved"
     assert shift_row(api.engine, shift)["user_id"] == "u-s02"
+
+
+def test_the_phone_counts_the_training_it_holds(server, tmp_path):
+    """On Siti's phone, once her forklift completion is pulled, she can take a forklift shift
+    (before it: the missing skill); Chan's phone never holds her completion and still says so."""
+    engine = server_engine(server)
+    try:
+        monday = future_monday(9)
+        shift = add_shift(engine, "u-s01", monday, role=SKILL)
+        full_week(engine, "u-s01", monday)
+        siti, chan = Phone(server, tmp_path, "S3002", "2222"), Phone(server, tmp_path, "S3001", "1111")
+        siti.sync()
+        status = {c.person_id: c.status for c in siti.trades.who_can_take(shift)}
+        assert status["u-s02"] == REFUSED
+        now = datetime.now(UTC)
+        row = dict(id="tc-phone", user_id="u-s02", course_id="fork", session_id=None, completed_at=now,
+                   expires_at=None, via="quiz", score=100)
+        with engine.begin() as conn:
+            course = dict(id="fork", title="Forklift", skill=SKILL, validity_months=None, sign_out_required=False,
+                          quiz_id=None)
+            conn.execute(db.training_courses.insert().values(**course, written_by="u-hq", written_at=now))
+            emit(conn, "training_course", "fork", course, audience="all")
+            conn.execute(db.training_completions.insert().values(**row))
+            emit(conn, "training_completion", "tc-phone", row, audience="user", user_id="u-s02")
+            flush(conn)
+        siti.sync()
+        chan.sync()
+        assert {c.person_id: c.status for c in siti.trades.who_can_take(shift)}["u-s02"] != REFUSED
+        assert {c.person_id: c.status for c in chan.trades.who_can_take(shift)}["u-s02"] == REFUSED
+        siti.store.close()
+        chan.store.close()
+    finally:
+        engine.dispose()
