@@ -198,7 +198,8 @@ def catalogue(db) -> Catalogue:
                                   r["quiz_id"]) for r in db.query("SELECT * FROM training_courses ORDER BY rowid")))
 
 
-def _completions(db, user_id: str) -> list[done_rules.Completion]:
+def completions_of(db, user_id: str) -> list[done_rules.Completion]:
+    """The person's completions this phone holds (its own; a manager's phone: the store's)."""
     return [done_rules.Completion(r["user_id"], r["course_id"], _dt(r["completed_at"]), _dt(r["expires_at"]),
                                   r["via"] or done_rules.VIA_ATTENDANCE, r["score"])
             for r in db.query("SELECT * FROM training_completions WHERE user_id=? ORDER BY completed_at", [user_id])]
@@ -207,7 +208,7 @@ def _completions(db, user_id: str) -> list[done_rules.Completion]:
 def my_training(db, user_id: str, now: datetime) -> tuple[list[dict], list[str]]:
     """My certificates (per course, the completion that counts, with its status now) and the
     skills they grant now."""
-    mine, courses = _completions(db, user_id), catalogue(db)
+    mine, courses = completions_of(db, user_id), catalogue(db)
     certificates = []
     for course_id in dict.fromkeys(c.course_id for c in mine):
         best = done_rules.best(mine, user_id, course_id, now)

@@ -11,7 +11,7 @@ so of two managers approving conflicting trades exactly one wins.
 
 import json
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -24,7 +24,7 @@ from app.domain.shift_rules import (
 from app.protocol import Reason
 from app.protocol import mutations as m
 from backend_stub import db
-from backend_stub.services import roster_handlers, shift_news
+from backend_stub.services import roster_handlers, shift_news, training_skills
 from backend_stub.services.availability import load_availability, load_settings
 from backend_stub.services.changes import emit
 from backend_stub.services.handlers import Context, lock_people, person_store_ids
@@ -55,9 +55,12 @@ def _load_shift(conn: Connection, shift_id: str, lock: bool = False) -> dict:
 _lock_people = lock_people  # moved to handlers (issue10fix): rosters and delegations serialise too
 
 
-def _person(conn: Connection, user_id: str) -> Person:
+def _person(conn: Connection, user_id: str, now: datetime | None = None) -> Person:
+    """A colleague as the rules see them: rostered roles, and (issue 13) the skills their valid
+    training grants now, which a shift needing that skill checks."""
     roles = conn.execute(select(_S.role).where(_S.user_id == user_id).distinct()).scalars()
-    return trades.person(user_id, person_store_ids(conn, user_id), roles, load_availability(conn, user_id))
+    found = trades.person(user_id, person_store_ids(conn, user_id), roles, load_availability(conn, user_id))
+    return training_skills.with_training_of(conn, found, now or datetime.now(UTC))
 
 
 def _roster(conn: Connection, people, shifts: list[Shift]) -> RosterIndex:
@@ -72,7 +75,7 @@ def _roster(conn: Connection, people, shifts: list[Shift]) -> RosterIndex:
 def _check(conn: Connection, kind: TradeKind, shift: Shift, taker_id: str, swap: Shift | None,
            now: datetime) -> TradeCheck:
     involved = {taker_id, shift.person_id} - {None}
-    people = {p: _person(conn, p) for p in involved}
+    people = {p: _person(conn, p, now) for p in involved}
     roster = _roster(conn, involved, [shift, swap])
     return check_trade(Trade(kind, shift, taker_id, swap), people, roster, load_settings(conn), now)
 
