@@ -49,8 +49,9 @@ def home_sections(ctx: AppContext, now: datetime) -> list[ft.Control]:
         out.append(section(ctx, ctx._("My training"), my_rows(ctx, mine, now)))
     if team:
         t = ctx.typo
-        rows: list[ft.Control] = [ft.Row([ft.Icon(ft.Icons.EVENT_BUSY, size=18), t.text(team_line(ctx, r), 15, expand=True)])
-                                  for r in team[:SHOWN]]
+        rows: list[ft.Control] = [
+            ft.Row([ft.Icon(ft.Icons.EVENT_BUSY, size=18), t.text(team_line(ctx, r), 15, expand=True)])
+            for r in team[:SHOWN]]
         rows.append(big_button(ctx, ctx._("Who is trained"), lambda e: ctx.page.navigate(MATRIX_ROUTE),
                                icon=ft.Icons.SCHOOL, filled=False))
         out.append(section(ctx, ctx._("Training expiring soon"), rows))
