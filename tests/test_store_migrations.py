@@ -48,3 +48,28 @@ def test_database_from_first_migration_is_upgraded_in_place(tmp_path):
         assert db["notes"].get("n1")["sync_state"] == "synced"
         assert db["stores"].get("st-cwb")["name"] == "Causeway Bay"
     store.close()
+
+
+def test_training_phone_from_migration_22_keeps_pulled_expiry_reminders(tmp_path):
+    """Issue 13, trainremind: a phone at migration 22 upgrades to 23 with its completion kept, and
+    a pulled ``training_reminder`` is kept (its fields; one a newer server adds is dropped)."""
+    from app.protocol import Change
+    from app.store import apply_page
+
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(str(path), isolation_level=None))
+    migrate(old, upto=22)
+    old["training_completions"].insert({"id": "tc-1", "user_id": "u-s01", "course_id": "hygiene",
+                                        "completed_at": "2026-01-02T00:00:00+00:00",
+                                        "expires_at": "2027-01-02T00:00:00+00:00", "via": "attendance"})
+    old.conn.close()
+    store = DeviceStore(path)
+    data = {"user_id": "u-s01", "course_id": "hygiene", "course_title": "Food hygiene", "days_before": 30,
+            "expires_at": "2027-01-02T00:00:00+00:00", "sent_at": "2026-12-03T00:00:00+00:00", "newer": 1}
+    with store.reading() as db:
+        assert 23 in applied(db) and db["training_completions"].get("tc-1")["course_id"] == "hygiene"
+        assert apply_page(db, [Change(seq=1, entity="training_reminder", id="tr-1", op="upsert", data=data)], "c1") == 1
+        row = db["training_reminders"].get("tr-1")
+    del data["newer"]
+    assert row == {"id": "tr-1", **data}
+    store.close()

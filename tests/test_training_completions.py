@@ -200,6 +200,20 @@ def test_renewal_silences_the_old_completions_reminders_and_never_expiring_has_n
     assert due_reminders([done(course=FIRE)], T0 + 4000 * DAY) == []
 
 
+def test_a_reminder_stands_until_expiry_or_a_renewal_the_phone_holds():
+    """Issue 13, trainremind: a pulled reminder is shown while its completion has not expired and no
+    completion the phone holds lasts longer (a renewal, or one never expiring); a phone holding none
+    of the pair's completions (a manager's, before the pull) keeps showing it."""
+    at = EXPIRY - 10 * DAY
+    assert c.reminder_stands(EXPIRY, [done()], "u-1", HYGIENE.id, at)
+    assert c.reminder_stands(EXPIRY, [], "u-1", HYGIENE.id, at)
+    assert not c.reminder_stands(EXPIRY, [done()], "u-1", HYGIENE.id, EXPIRY)
+    assert not c.reminder_stands(EXPIRY, [done(), done(at=EXPIRY - 20 * DAY)], "u-1", HYGIENE.id, at)
+    assert c.reminder_stands(EXPIRY, [done(), done(at=EXPIRY - 5 * DAY)], "u-1", HYGIENE.id, at)  # not yet made
+    forever = Completion("u-1", HYGIENE.id, EXPIRY - 20 * DAY, None, "attendance")
+    assert not c.reminder_stands(EXPIRY, [done(), forever], "u-1", HYGIENE.id, at)
+
+
 # -- skills and the shift rules ---------------------------------------------------------------
 
 

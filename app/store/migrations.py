@@ -300,6 +300,14 @@ def _m022_training(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS ix_training_completions_user ON training_completions(user_id)")
 
 
+def _m023_training_reminders(db: Database) -> None:
+    """Issue 13, trainremind: expiry reminders as pulled (``training_reminder``: mine, and, on a
+    manager's phone, those of the people of their stores): the fields only, worded when shown."""
+    db["training_reminders"].create({"id": str, "user_id": str, "course_id": str, "course_title": str,
+                                     "days_before": int, "expires_at": str, "sent_at": str}, pk="id")
+    db["training_reminders"].create_index(["user_id", "course_id"])
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -323,6 +331,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (20, _m020_task_reminders),  # issue 12, taskrecur
     (21, _m021_inspections),  # issue 12, insprun
     (22, _m022_training),  # issue 13, trainstaff
+    (23, _m023_training_reminders),  # issue 13, trainremind
 ]
 
 

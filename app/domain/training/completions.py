@@ -193,6 +193,18 @@ def due_reminders(completions: Iterable[Completion], at: datetime, sent: Collect
     return due
 
 
+def reminder_stands(expires_at: datetime, completions: Iterable[Completion], person_id: str, course_id: str,
+                    at: datetime) -> bool:
+    """Issue 13, trainremind: a reminder of the completion expiring at ``expires_at`` still stands
+    at ``at``: not expired yet and not renewed (no completion of the pair counting at ``at`` lasts
+    longer; a phone that holds none of the pair's completions keeps it)."""
+    _require_aware("at", at)
+    if at >= expires_at:
+        return False
+    counted = best(completions, person_id, course_id, at)
+    return counted is None or (counted.expires_at is not None and counted.expires_at <= expires_at)
+
+
 # -- the matrix --------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from app.domain import attendance
 from app.store import queries
 from app.store.task_reminders import overdue_reminders  # issue 12, taskrecur
 from app.ui import not_acknowledged, shift_news
+from app.ui import training_reminders as expiring  # issue 13, trainremind
 from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 
@@ -96,6 +97,7 @@ def view(ctx: AppContext) -> ft.View:
     if (late := not_acknowledged.home_section(ctx, store_names)) is not None:  # issue 11, bcfollow
         body.append(late)
     body.append(_task_section(ctx, open_tasks, overdue))
+    body += expiring.home_sections(ctx, ctx.tr.now())  # issue 13, trainremind
     if ctx.is_manager:  # the manager's own clock, shifts and tasks live here, not in the bar
         body.append(ft.Row([
             big_button(ctx, ctx._("Clock"), lambda e: ctx.page.navigate("/clock"), icon=ft.Icons.FINGERPRINT, filled=False),

@@ -6,6 +6,8 @@ import flet as ft
 
 from app.domain.training.completions import VIA_QUIZ, TrainingStatus
 from app.store import training_queries as q
+from app.store.training_reminders import my_expiry_reminders  # issue 13, trainremind
+from app.ui import training_reminders as expiring
 from app.ui.chrome import frame, section
 from app.ui.context import AppContext
 from app.ui.training_views import MY_ROUTE
@@ -42,7 +44,9 @@ def view(ctx: AppContext) -> ft.View:
     t, now = ctx.typo, ctx.tr.now()
     with ctx.store.reading() as db:
         certificates, skills = q.my_training(db, ctx.user["id"], now)
+        reminders = my_expiry_reminders(db, ctx.user["id"], now)
     return frame(ctx, ROUTE, ctx._("My training"), [
+        *expiring.my_rows(ctx, reminders, now),
         section(ctx, ctx._("Certificates"), [_certificate(ctx, c, now) for c in certificates]
                 or [t.text(ctx._("No completed training yet."), 15)]),
         section(ctx, ctx._("My skills"), [t.text(ctx.tr.format_list(skills), 15)] if skills
