@@ -300,6 +300,12 @@ def _m022_training(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS ix_training_completions_user ON training_completions(user_id)")
 
 
+
+def _m024_training_skills(db: Database) -> None:
+    """Issue 13, trainskill: each colleague's skills from training and until when (JSON list of
+    {skill, until}), for the shift pickers; never their completions."""
+    db["training_skills"].create({"id": str, "user_id": str, "skills": str}, pk="id")
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -323,6 +329,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (20, _m020_task_reminders),  # issue 12, taskrecur
     (21, _m021_inspections),  # issue 12, insprun
     (22, _m022_training),  # issue 13, trainstaff
+    (24, _m024_training_skills),  # issue 13, trainskill
 ]
 
 

@@ -53,6 +53,7 @@ TABLES = {
     "training_sign_in": "training_sign_ins",
     "training_quiz_result": "training_quiz_results",
     "training_completion": "training_completions",
+    "training_skills": "training_skills",  # issue 13, trainskill: colleagues' skills, not their completions
 }
 
 #: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group
