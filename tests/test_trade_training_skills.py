@@ -59,10 +59,26 @@ def test_a_skill_from_valid_training_makes_a_colleague_eligible_and_an_expired_o
     assert shift_row(api.engine, shift)["user_id"] == "u-s02"
 
 
+def _passes_the_quiz(manager, siti, session_id: str) -> None:
+    """Siti signs in to a stock-room session at the store and passes its quiz; her phone syncs."""
+    new_session(manager, session_id, course_id="stock", starts_in_min=2, trainer_id="u-sm-cwb")
+    siti.sync.sync_once()
+    siti.fetch_quiz(session_id, QUIZ["id"])
+    siti.actions.sign_in_to_session(session_id, code_now(manager, session_id), at_store())
+    with siti.store.reading() as sdb:
+        view = q.next_view(sdb, siti.user_id, session_id, QUIZ["id"])
+    siti.actions.answer_quiz(session_id, right_answers(view))
+    siti.sync.sync_once()
+    siti.sync.sync_once()  # the grade, then what it recorded
+    assert siti.rows("SELECT via, score FROM training_completions WHERE user_id='u-s02'") == [
+        {"via": "quiz", "score": 100}]
+
+
 def test_a_colleagues_phone_learns_the_skill_but_not_the_completion(server, tmp_path):
     """Siti passes the stock-room course's quiz on her phone (real sign-in and grading); Chan's phone
     syncs and lists her as able to take his stock-room shift (before: the missing skill). Chan's
-    phone holds her skill and until when, never her completion, score, quiz result or certificate."""
+    phone holds her skill and until when, never her completion, score, quiz result or certificate;
+    HQ renaming the course's skill reaches it too (the shift then needs a skill she lacks)."""
     engine = server_engine(server)
     hq, manager = TrainingPhone(server, tmp_path, *HQ), TrainingPhone(server, tmp_path, *CWB_MANAGER)
     siti, chan = TrainingPhone(server, tmp_path, *SITI), Phone(server, tmp_path, *CHAN)
@@ -72,18 +88,7 @@ def test_a_colleagues_phone_learns_the_skill_but_not_the_completion(server, tmp_
         full_week(engine, "u-s01", future_monday(9))
         chan.sync()
         assert {c.person_id: c.status for c in chan.trades.who_can_take(shift)}["u-s02"] == REFUSED
-        new_session(manager, "ts-skill-phone", course_id="stock", starts_in_min=2, trainer_id="u-sm-cwb")
-        siti.sync.sync_once()
-        siti.fetch_quiz("ts-skill-phone", QUIZ["id"])
-        siti.actions.sign_in_to_session("ts-skill-phone", code_now(manager, "ts-skill-phone"), at_store())
-        with siti.store.reading() as sdb:
-            view = q.next_view(sdb, siti.user_id, "ts-skill-phone", QUIZ["id"])
-        siti.actions.answer_quiz("ts-skill-phone", right_answers(view))
-        siti.sync.sync_once()
-        siti.sync.sync_once()  # the grade, then what it recorded
-        assert siti.rows("SELECT via, score FROM training_completions WHERE user_id='u-s02'") == [
-            {"via": "quiz", "score": 100}]
-
+        _passes_the_quiz(manager, siti, "ts-skill-phone")
         chan.sync()
         assert {c.person_id: c.status for c in chan.trades.who_can_take(shift)}["u-s02"] != REFUSED
         held = chan.one("training_skills", "u-s02")
@@ -98,6 +103,11 @@ def test_a_colleagues_phone_learns_the_skill_but_not_the_completion(server, tmp_
                                                             db.changes.c.entity_id == "u-s02")).mappings().all()
         assert pulled and {r["audience"] for r in pulled} == {"store"}
         assert all(set(json.loads(r["data"])) == {"user_id", "skills"} for r in pulled)
+        hq.post("/v1/training/courses", {"id": "stock", "title": "Stock room safety", "skill": "pallets",
+                                         "validity_months": 12, "quiz_id": QUIZ["id"]})  # the skill renamed
+        chan.sync()
+        assert [s["skill"] for s in json.loads(chan.one("training_skills", "u-s02")["skills"])] == ["pallets"]
+        assert {c.person_id: c.status for c in chan.trades.who_can_take(shift)}["u-s02"] == REFUSED
     finally:
         for phone in (hq, manager, siti):
             phone.close()

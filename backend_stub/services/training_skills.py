@@ -9,10 +9,12 @@ their completions, scores or quiz data.
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.domain.shift_rules import Person
 from app.domain.training import completions
+from backend_stub import db
 from backend_stub.services.changes import emit
 from backend_stub.services.handlers import person_store_ids
 from backend_stub.services.training_catalogue import catalogue
@@ -36,3 +38,10 @@ def emit_skills(conn: Connection, user_id: str, at: datetime) -> None:
     stores = sorted(person_store_ids(conn, user_id))
     if stores:
         emit(conn, "training_skills", user_id, skills_payload(conn, user_id, at), audience="store", store_ids=stores)
+
+
+def emit_skills_of_course(conn: Connection, course_id: str, at: datetime) -> None:
+    """A course rewritten (its skill renamed, say): everyone who completed it is told again."""
+    c = db.training_completions.c
+    for user_id in conn.execute(select(c.user_id).where(c.course_id == course_id).distinct()).scalars().all():
+        emit_skills(conn, user_id, at)
