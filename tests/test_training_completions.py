@@ -258,6 +258,26 @@ def test_an_expired_completion_does_not_make_someone_eligible():
         == "eligible"
 
 
+
+def test_held_skills_say_until_when_the_longest_lasting_completion_counts():
+    """Issue 13, trainskill: what a colleague's phone is sent: each valid skill and when it ends (a
+    renewal's later expiry; None for a course that never expires), nothing expired or of someone else."""
+    renewed = done(at=T0 + 100 * DAY)
+    history = [done(), renewed, done(course=FIRE), done("u-2")]
+    assert c.held_skills(history, CATALOGUE, "u-1", T0 + 100 * DAY) == {
+        "food_handler": renewed.expires_at, "fire_warden": None}
+    assert c.held_skills([done()], CATALOGUE, "u-1", EXPIRY) == {}
+
+
+def test_held_skills_expire_on_the_phone_by_the_same_rule():
+    """``with_skills`` counts a sent skill until its end (exclusive), only while a course grants it,
+    and drops a stale copy in the roles, as ``with_training`` does with the completions."""
+    staff = Person("u-1", frozenset({"s1"}), frozenset({"cashier", "food_handler"}))
+    held = {"food_handler": EXPIRY, "forklift": None}  # no course grants forklift (any more)
+    assert c.with_skills(staff, held, CATALOGUE, EXPIRY - SECOND).roles == {"cashier", "food_handler"}
+    assert c.with_skills(staff, held, CATALOGUE, EXPIRY).roles == {"cashier"}
+    assert _eligible_for_food_shift(c.with_skills(staff, held, CATALOGUE, EXPIRY), EXPIRY) == "refused"
+
 # -- the matrix --------------------------------------------------------------------------------
 
 

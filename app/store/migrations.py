@@ -308,6 +308,12 @@ def _m023_training_reminders(db: Database) -> None:
     db["training_reminders"].create_index(["user_id", "course_id"])
 
 
+def _m024_training_skills(db: Database) -> None:
+    """Issue 13, trainskill: each colleague's skills from training and until when (JSON list of
+    {skill, until}), for the shift pickers; never their completions."""
+    db["training_skills"].create({"id": str, "user_id": str, "skills": str}, pk="id")
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _m001_initial),
     (2, _m002_outbox_outcomes),
@@ -332,6 +338,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (21, _m021_inspections),  # issue 12, insprun
     (22, _m022_training),  # issue 13, trainstaff
     (23, _m023_training_reminders),  # issue 13, trainremind
+    (24, _m024_training_skills),  # issue 13, trainskill
 ]
 
 

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from app.domain import trades
 from app.domain.access import require_manager_of, require_self
-from app.domain.training.completions import with_training
+from app.domain.training.completions import with_skills
 from app.domain.shift_rules import (
     Candidate, Override, RosterIndex, Shift, Trade, TradeCheck, TradeKind, check_trade,
     who_can_take,
@@ -24,7 +24,7 @@ from app.protocol import mutations as m
 from app.store.actions import Actions
 from app.store.availability import load_availability, load_settings
 from app.store.roster_actions import person_store_ids
-from app.store.training_queries import catalogue, completions_of
+from app.store.training_queries import catalogue, held_skills_of
 
 
 #: A swap is offered against colleagues' shifts starting within this long after mine.
@@ -60,11 +60,12 @@ class TradeActions(Actions):
         return rows[0]
 
     def _person(self, db: Database, user_id: str):
-        """Rostered roles and (issue 13) the skills of the training this phone knows of: the
-        person's own, and for a manager the store's; the server decides on all of it."""
+        """Rostered roles and (issue 13) the skills their training grants, as this phone knows
+        them: a colleague's as the server sent them, its own completions too; the server decides."""
         roles = [r[0] for r in db.execute("SELECT DISTINCT role FROM shifts WHERE user_id=?", [user_id])]
         found = trades.person(user_id, person_store_ids(db, user_id), roles, load_availability(db, user_id))
-        return with_training(found, completions_of(db, user_id), catalogue(db), self._now())
+        now = self._now()
+        return with_skills(found, held_skills_of(db, user_id, now), catalogue(db), now)
 
     def _roster(self, db: Database, shifts: list[Shift | None], people=None) -> RosterIndex:
         start, end = trades.roster_window(shifts)

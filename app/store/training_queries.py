@@ -205,6 +205,17 @@ def completions_of(db, user_id: str) -> list[done_rules.Completion]:
             for r in db.query("SELECT * FROM training_completions WHERE user_id=? ORDER BY completed_at", [user_id])]
 
 
+def held_skills_of(db, user_id: str, now: datetime) -> dict[str, datetime | None]:
+    """The person's skills from training (skill -> until) as this phone knows them: those the server
+    sent to the store (any colleague's, issue 13 trainskill) and those of the completions it holds
+    (its own, even before the next pull). The shift rules take them via ``with_skills``."""
+    held = done_rules.held_skills(completions_of(db, user_id), catalogue(db), user_id, now)
+    for row in db.query("SELECT skills FROM training_skills WHERE id=?", [user_id]):
+        for item in json.loads(row["skills"] or "[]"):
+            done_rules.keep_longest(held, item["skill"], _dt(item.get("until")))
+    return held
+
+
 def my_training(db, user_id: str, now: datetime) -> tuple[list[dict], list[str]]:
     """My certificates (per course, the completion that counts, with its status now) and the
     skills they grant now."""

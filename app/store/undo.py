@@ -54,6 +54,7 @@ TABLES = {
     "training_quiz_result": "training_quiz_results",
     "training_completion": "training_completions",
     "training_reminder": "training_reminders",  # issue 13, trainremind: expiry reminders
+    "training_skills": "training_skills",  # issue 13, trainskill: colleagues' skills, not their completions
 }
 
 #: Issue 10, roster: actions on a set of records (copy a week, publish a week) name a group

@@ -9,7 +9,7 @@ only (``quizzes.grade_for``, seeds from a server-only key); a pass records a com
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
@@ -24,6 +24,7 @@ from app.protocol import Reason
 from app.protocol import training as p_
 from backend_stub import db
 from backend_stub.services import training_sessions as ts
+from backend_stub.services import training_skills
 from backend_stub.services.changes import emit
 from backend_stub.services.handlers import Context, lock_people, person_store_ids
 from backend_stub.services.outcomes import Rejected
@@ -125,6 +126,7 @@ def _record(conn: Connection, session: dict, completion: completions.Completion,
         return
     emit(conn, "training_completion", key, row, audience="user", user_id=completion.person_id)
     emit(conn, "training_completion", key, row, audience="managers", store_ids=[session["store_id"]])
+    training_skills.emit_skills(conn, completion.person_id, datetime.now(UTC))  # issue 13: colleagues' pickers
 
 
 def complete_by_attendance(conn: Connection, session: dict, user_id: str, signed_in_at: datetime,

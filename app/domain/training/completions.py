@@ -14,7 +14,7 @@ stable key so a job sends it once, and a renewal cancels those of the old comple
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -130,22 +130,49 @@ def status_of(completion: Completion | None, at: datetime) -> TrainingStatus:
     return TrainingStatus.EXPIRING if completion.expires_at - at <= EXPIRING_WITHIN else TrainingStatus.DONE
 
 
+def held_skills(completions: Iterable[Completion], catalogue: Catalogue, person_id: str,
+                at: datetime) -> dict[str, datetime | None]:
+    """The skills the person's completions grant at ``at``, each with when it ends (None: never;
+    of two courses granting one skill the longer lasting counts). Expired completions and courses
+    no longer in the catalogue grant nothing. What a colleague's phone is sent (issue 13)."""
+    _require_aware("at", at)
+    held: dict[str, datetime | None] = {}
+    for c in completions:
+        skill = catalogue.skill_of(c.course_id)
+        if c.person_id != person_id or skill is None or not c.valid_at(at):
+            continue
+        keep_longest(held, skill, c.expires_at)
+    return held
+
+
+def keep_longest(held: dict[str, datetime | None], skill: str, until: datetime | None) -> None:
+    """Hold ``skill`` until ``until`` (None: never) unless it is held as long already."""
+    if skill in held and (held[skill] is None or (until is not None and until <= held[skill])):
+        return
+    held[skill] = until
+
+
 def skills_at(completions: Iterable[Completion], catalogue: Catalogue, person_id: str, at: datetime) -> frozenset[str]:
     """The skills the person's completions grant at ``at`` (expired ones and courses no longer in
     the catalogue grant nothing), as the shift rules check them (``Shift.role`` in ``Person.roles``)."""
-    _require_aware("at", at)
-    return frozenset(skill for c in completions if c.person_id == person_id and c.valid_at(at)
-                     for skill in (catalogue.skill_of(c.course_id),) if skill is not None)
+    return frozenset(held_skills(completions, catalogue, person_id, at))
 
 
-def with_training(person: Person, completions: Iterable[Completion], catalogue: Catalogue, at: datetime) -> Person:
-    """``person`` with the skills their valid completions grant added to their roles, for the shift rules.
+def with_skills(person: Person, held: Mapping[str, datetime | None], catalogue: Catalogue, at: datetime) -> Person:
+    """``person`` with the held skills (skill -> until, None: never) still valid at ``at`` and
+    granted by a catalogue course added to their roles, for the shift rules.
 
     Skills a catalogue course grants are taken from training only: a stale copy of an expired
     skill in ``person.roles`` is dropped; roles no course grants (cashier, supervisor) are kept.
     """
-    trained = skills_at(completions, catalogue, person.id, at)
+    _require_aware("at", at)
+    trained = {s for s, until in held.items() if s in catalogue.skills and (until is None or at < until)}
     return replace(person, roles=(person.roles - catalogue.skills) | trained)
+
+
+def with_training(person: Person, completions: Iterable[Completion], catalogue: Catalogue, at: datetime) -> Person:
+    """``person`` with the skills their valid completions grant added to their roles (``with_skills``)."""
+    return with_skills(person, held_skills(completions, catalogue, person.id, at), catalogue, at)
 
 
 # -- reminders ---------------------------------------------------------------------------------
