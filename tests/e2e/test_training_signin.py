@@ -10,15 +10,13 @@ back online, one sync confirms it on the screen and the manager's attendance lis
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.web_dist import built_web_app
-from webapp.serve import serving
+from tests.web_dist import serving_a_copy
 
 from . import harness
 from .clock_helpers import store
@@ -62,9 +60,7 @@ def manager(api_server) -> dict:
 @pytest.fixture(scope="module")
 def staff_app(api_server, tmp_path_factory):
     """The web app built for this module's API, served on its own loopback origin."""
-    folder = tmp_path_factory.mktemp("staff") / "web"
-    shutil.copytree(built_web_app(api_server.url), folder)
-    with serving(folder, port=STAFF_PORT) as url:
+    with serving_a_copy(api_server.url, tmp_path_factory.mktemp("staff") / "web", STAFF_PORT) as url:
         yield url
 
 

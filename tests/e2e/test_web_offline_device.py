@@ -12,14 +12,12 @@ Every request of the whole visit is recorded: none leaves the app's origin or th
 from __future__ import annotations
 
 import re
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.web_dist import built_web_app
-from webapp.serve import serving
+from tests.web_dist import serving_a_copy
 
 from . import harness
 from .clock_helpers import add_shift_starting_soon, face_camera_clip, read_only, server_punches, store
@@ -49,9 +47,7 @@ def shift(api_server):
 @pytest.fixture(scope="module")
 def staff_app(api_server, tmp_path_factory):
     """The web app built for this module's API, served on its own loopback origin."""
-    folder = tmp_path_factory.mktemp("staff") / "web"
-    shutil.copytree(built_web_app(api_server.url), folder)
-    with serving(folder, port=STAFF_PORT) as url:
+    with serving_a_copy(api_server.url, tmp_path_factory.mktemp("staff") / "web", STAFF_PORT) as url:
         yield url
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import time
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
@@ -22,8 +21,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect, sync_playwright
 
 from app.domain.photo_checks import MAX_SIDE
-from tests.web_dist import built_web_app
-from webapp.serve import serving
+from tests.web_dist import serving_a_copy
 
 from . import harness
 from .clock_helpers import read_only
@@ -44,9 +42,7 @@ CLIP_SIZE = (2400, 1800)
 @pytest.fixture(scope="module")
 def staff_app(api_server, tmp_path_factory):
     """The web app built for this module's API (once per session), served on its own origin."""
-    folder = tmp_path_factory.mktemp("staff") / "web"
-    shutil.copytree(built_web_app(api_server.url), folder)
-    with serving(folder, port=STAFF_PORT) as url:
+    with serving_a_copy(api_server.url, tmp_path_factory.mktemp("staff") / "web", STAFF_PORT) as url:
         yield url
 
 
