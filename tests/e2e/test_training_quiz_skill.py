@@ -123,7 +123,8 @@ def test_a_passed_quiz_grants_the_skill_that_makes_siti_eligible_for_the_shift(
                       permissions=["geolocation"])  # her own language: Indonesian
     page, t = siti.page, siti.tr
     open_tab(page, t, "Me")
-    tap_until(page.get_by_role("button", name=re.compile("^" + re.escape(t.gettext("Training")))),
+    tap_until(page.get_by_role("button", name=re.compile("^" + re.escape(t.gettext("Training")) + r"\s+"
+                                                  + re.escape(t.gettext("Sign in to a session, take its quiz")))),
               heading(page, t, "Training"))
     tap_until(page.get_by_role("button", name=re.compile(re.escape(TITLE))),
               page.get_by_role("heading", name=TITLE, exact=True))

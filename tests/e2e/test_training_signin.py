@@ -102,7 +102,8 @@ def test_offline_sign_in_with_the_code_is_confirmed_online(phone, staff_app, man
     expect(page.get_by_text(T.gettext("All changes synced"))).to_be_visible(timeout=SLOW)
 
     open_tab(page, T, "Me")
-    training = page.get_by_role("button", name=re.compile("^" + re.escape(T.gettext("Training"))))
+    training = page.get_by_role("button", name=re.compile("^" + re.escape(T.gettext("Training")) + r"\s+"
+                                                  + re.escape(T.gettext("Sign in to a session, take its quiz"))))
     tap_until(training, heading(page, T, "Training"))
     tap_until(page.get_by_role("button", name=re.compile(re.escape(TITLE))), page.get_by_role(
         "heading", name=TITLE, exact=True))
