@@ -53,3 +53,11 @@ def test_inspection_template_label_with_a_nul_is_422_and_no_template(api):
     resp = _create(api, sections=sections)
     assert resp.status_code == 422 and resp.json()["code"] == "validation_error", resp.text
     assert _count(api, db.inspection_templates) == 0
+
+
+def test_a_title_of_spaces_is_still_refused_with_the_control_character_check(api):
+    """Refusing control characters did not loosen the other rules: a task title of spaces is
+    stripped to nothing and refused (invalid_payload), as before; no task row."""
+    result = Board(api).create("tk-spaces", title="    ")
+    assert (result["status"], result["reason"]) == ("rejected", "invalid_payload"), result
+    assert _count(api, db.tasks, db.tasks.c.id == "tk-spaces") == 0

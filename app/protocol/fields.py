@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StrictBool, StrictFloat, StrictInt
 
-__all__ = ["JsonInt", "NonNegativeJsonInt", "PlainText", "Seq", "StrictBool", "StrictFloat", "StrictInt", "WireTime"]
+__all__ = ["NO_CONTROL_CHARACTERS", "JsonInt", "NonNegativeJsonInt", "PlainText", "Seq", "StrictBool", "StrictFloat", "StrictInt", "WireTime"]
 
 #: The range of device times the server believes a device clock could show: a phone whose
 #: clock reset shows 1970 (and is flagged clock_drift); year 1 or 9999 is not a clock.
@@ -55,5 +55,10 @@ def _no_control_characters(value: str) -> str:
     return value
 
 
+#: Refuses control characters. Put it AFTER a StringConstraints in the same Annotated
+#: (``Annotated[str, StringConstraints(...), NO_CONTROL_CHARACTERS]``): nested inside one
+#: (``Annotated[PlainText, StringConstraints(...)]``) pydantic checked the lengths before
+#: stripping, so a title of spaces passed as "".
+NO_CONTROL_CHARACTERS = AfterValidator(_no_control_characters)
 #: Words people write (titles, reasons, names): any text but control characters.
-PlainText = Annotated[str, AfterValidator(_no_control_characters)]
+PlainText = Annotated[str, NO_CONTROL_CHARACTERS]

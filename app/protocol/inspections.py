@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain.inspections import scoring, templates
 from app.domain.inspections.templates import ItemKind
-from app.protocol.fields import PlainText, StrictBool, WireTime
+from app.protocol.fields import NO_CONTROL_CHARACTERS, StrictBool, WireTime
 from app.protocol.mutations import Id, LocationFix, Sha256
 
-Label = Annotated[PlainText, StringConstraints(min_length=1, max_length=templates.MAX_LABEL, strip_whitespace=True)]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=templates.MAX_LABEL, strip_whitespace=True), NO_CONTROL_CHARACTERS]
 Choice = Annotated[str, StringConstraints(min_length=1, max_length=templates.MAX_LABEL)]
 Weight = Annotated[float, Field(gt=0, le=templates.MAX_WEIGHT)]
 #: An answer's value: yes/no a boolean, a score an integer, a number any number, a choice or

@@ -13,7 +13,7 @@ from app.domain.requests.kinds import RequestType
 from app.domain.roles import Role
 from app.domain.timesheet_query import MAX_MESSAGE, MIN_MESSAGE
 from app.i18n.locales import SUPPORTED_LOCALES
-from app.protocol.fields import PlainText, StrictBool, StrictFloat, WireTime
+from app.protocol.fields import NO_CONTROL_CHARACTERS, StrictBool, StrictFloat, WireTime
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -37,7 +37,7 @@ class NoteAdd(_Payload):
     note_id: Id
     user_id: Id
     store_id: Id
-    body: Annotated[PlainText, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+    body: Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True), NO_CONTROL_CHARACTERS]
     shift_id: Id | None = None
 
 
@@ -66,9 +66,9 @@ class SavedAudienceSave(BroadcastAudience):
     name: Annotated[str, StringConstraints(min_length=1, max_length=saved_audiences.MAX_NAME, strip_whitespace=True)]
 
 
-BroadcastTitle = Annotated[PlainText, StringConstraints(min_length=1, max_length=broadcasts.MAX_TITLE,
-                                                  strip_whitespace=True)]
-BroadcastBody = Annotated[PlainText, StringConstraints(max_length=broadcasts.MAX_BODY)]
+BroadcastTitle = Annotated[str, StringConstraints(min_length=1, max_length=broadcasts.MAX_TITLE,
+                                                  strip_whitespace=True), NO_CONTROL_CHARACTERS]
+BroadcastBody = Annotated[str, StringConstraints(max_length=broadcasts.MAX_BODY), NO_CONTROL_CHARACTERS]
 
 
 class BroadcastTranslation(_Payload):

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain.tasks.model import MAX_CHECKLIST, MAX_PHOTOS, MAX_TITLE, TaskKind
 from app.domain.tasks.schedules import Recurrence
-from app.protocol.fields import PlainText, StrictBool, StrictInt
+from app.protocol.fields import NO_CONTROL_CHARACTERS, StrictBool, StrictInt
 from app.protocol.tasks import Label, Note, TaskAssignees
 
 LocalTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
@@ -21,7 +21,7 @@ class TaskScheduleIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: Annotated[PlainText, StringConstraints(min_length=1, max_length=MAX_TITLE, strip_whitespace=True)]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE, strip_whitespace=True), NO_CONTROL_CHARACTERS]
     instructions: Note = ""
     kind: TaskKind = TaskKind.OTHER
     assignees: TaskAssignees

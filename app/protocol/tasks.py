@@ -7,11 +7,11 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from app.domain.tasks.model import MAX_CHECKLIST, MAX_LABEL, MAX_PHOTOS, MAX_TITLE, TaskKind, TaskStatus
 from app.domain.tasks.transitions import MIN_REASON
-from app.protocol.fields import PlainText, StrictBool, StrictInt, WireTime
+from app.protocol.fields import NO_CONTROL_CHARACTERS, StrictBool, StrictInt, WireTime
 from app.protocol.mutations import Id, Sha256, _Payload
 
-Note = Annotated[PlainText, StringConstraints(max_length=2000)]
-Label = Annotated[PlainText, StringConstraints(min_length=1, max_length=MAX_LABEL, strip_whitespace=True)]
+Note = Annotated[str, StringConstraints(max_length=2000), NO_CONTROL_CHARACTERS]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LABEL, strip_whitespace=True), NO_CONTROL_CHARACTERS]
 
 
 class TaskAssignees(_Payload):
@@ -27,7 +27,7 @@ class TaskCreate(_Payload):
 
     task_id: Id
     store_id: Id
-    title: Annotated[PlainText, StringConstraints(min_length=1, max_length=MAX_TITLE, strip_whitespace=True)]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE, strip_whitespace=True), NO_CONTROL_CHARACTERS]
     instructions: Note = ""
     example_photo_sha256: Sha256 | None = None
     due_at: WireTime | None = None
@@ -61,7 +61,7 @@ class TaskCantDo(_Payload):
 
     task_id: Id
     user_id: Id
-    reason: Annotated[PlainText, StringConstraints(min_length=MIN_REASON, max_length=1000, strip_whitespace=True)]
+    reason: Annotated[str, StringConstraints(min_length=MIN_REASON, max_length=1000, strip_whitespace=True), NO_CONTROL_CHARACTERS]
     at: WireTime
 
 
@@ -80,7 +80,7 @@ class TaskReview(_Payload):
     approve: StrictBool
     rejected: Annotated[dict[Sha256, Annotated[str, StringConstraints(max_length=500)]],
                         Field(max_length=MAX_PHOTOS)] = {}
-    comment: Annotated[PlainText, StringConstraints(max_length=1000)] = ""
+    comment: Annotated[str, StringConstraints(max_length=1000), NO_CONTROL_CHARACTERS] = ""
 
 
 TASK_PAYLOADS = {

@@ -13,15 +13,15 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from app.domain.roles import Role
 from app.domain.training import courses, quizzes, sessions
-from app.protocol.fields import PlainText, StrictBool, StrictFloat, StrictInt, WireTime
+from app.protocol.fields import NO_CONTROL_CHARACTERS, StrictBool, StrictFloat, StrictInt, WireTime
 from app.protocol.mutations import Id, LocationFix, _Payload
 
 #: A session id as its QR code carries it (``app.domain.training.codes.qr_text``).
 SessionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Word = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
-Text = Annotated[PlainText, StringConstraints(min_length=1, max_length=quizzes.MAX_TEXT)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=quizzes.MAX_TEXT), NO_CONTROL_CHARACTERS]
 Minutes = Annotated[StrictInt, Field(ge=0, le=int(sessions.MAX_MARGIN.total_seconds() // 60))]
-TypedCode = Annotated[PlainText, StringConstraints(max_length=32)]  # as typed; no control characters
+TypedCode = Annotated[str, StringConstraints(max_length=32), NO_CONTROL_CHARACTERS]  # as typed; no control characters
 
 
 # -- catalogue (HQ) ------------------------------------------------------------------------------
@@ -31,7 +31,7 @@ class CourseCreate(_Payload):
     """HQ adds a course to the catalogue (or replaces the one with its id)."""
 
     id: Word
-    title: Annotated[PlainText, StringConstraints(min_length=1, max_length=courses.MAX_TITLE, strip_whitespace=True)]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=courses.MAX_TITLE, strip_whitespace=True), NO_CONTROL_CHARACTERS]
     skill: Word
     validity_months: Annotated[StrictInt, Field(ge=1, le=courses.MAX_VALIDITY_MONTHS)] | None = None
     sign_out_required: StrictBool = False
@@ -61,7 +61,7 @@ class QuizCreate(_Payload):
     """HQ writes a quiz WITH its key; each write is the quiz's next version. Server only."""
 
     id: Word
-    title: Annotated[PlainText, StringConstraints(min_length=1, max_length=200)]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200), NO_CONTROL_CHARACTERS]
     questions: Annotated[list[QuizQuestionIn], Field(min_length=1, max_length=quizzes.MAX_QUESTIONS)]
     pass_mark: Annotated[StrictInt, Field(ge=0, le=100)] = quizzes.DEFAULT_PASS_MARK
     attempts_allowed: Annotated[StrictInt, Field(ge=1, le=quizzes.MAX_ATTEMPTS)] = quizzes.DEFAULT_ATTEMPTS
@@ -81,7 +81,7 @@ class QuizSaved(BaseModel):
 class Room(_Payload):
     """A training room's own fence (else the store's)."""
 
-    name: Annotated[PlainText, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200), NO_CONTROL_CHARACTERS]
     latitude: StrictFloat = Field(ge=-90, le=90)
     longitude: StrictFloat = Field(ge=-180, le=180)
     radius_m: StrictFloat = Field(gt=0, le=5000)
@@ -225,7 +225,7 @@ class ManualAdd(_Payload):
     """The trainer adds someone by hand, saying why (logged with who added them)."""
 
     user_id: Id
-    reason: Annotated[PlainText, StringConstraints(max_length=500)]
+    reason: Annotated[str, StringConstraints(max_length=500), NO_CONTROL_CHARACTERS]
 
 
 # -- sync mutations ------------------------------------------------------------------------------
@@ -251,7 +251,7 @@ class QuizSheet(_Payload):
     quiz_id: Word
     version: Annotated[StrictInt, Field(ge=1)]
     attempt: Annotated[StrictInt, Field(ge=1, le=quizzes.MAX_ATTEMPTS)]
-    answers: Annotated[dict[Word, Annotated[PlainText, StringConstraints(max_length=16)]],
+    answers: Annotated[dict[Word, Annotated[str, StringConstraints(max_length=16), NO_CONTROL_CHARACTERS]],
                        Field(max_length=quizzes.MAX_QUESTIONS)]
 
 
