@@ -15,7 +15,7 @@ from app.ui.chrome import big_button, frame, section
 from app.ui.context import AppContext
 from app.ui.screen_state import screen_state
 from app.ui.screens.broadcast_receipts import ask_server
-from app.ui.screens.training_sessions import per_store_head
+from app.ui.screens.training_sessions import load_with_courses, per_store_head
 
 ROUTE = "/training-matrix"
 #: Each status's icon (its word is always written beside it).
@@ -38,17 +38,10 @@ def _pick(state: MatrixState, store_id: str) -> None:
 
 
 async def _load(ctx: AppContext, state: MatrixState) -> None:
-    store = state.store_id
-    answer, problem = await ask_server(ctx, lambda: (training_api.matrix(ctx.api, store),
-                                                     training_api.courses(ctx.api)))
-    state.loading = False  # redraws: another store picked meanwhile is asked for then
-    if store != state.store_id:
-        return
-    if answer is None:
-        state.problem = problem
-    else:
-        state.titles, state.problem = {c["id"]: c["title"] for c in answer[1]}, None
-        state.answer = answer[0]  # redraws
+    def take(matrix: dict, courses: list[dict]) -> None:
+        state.titles, state.answer = {c["id"]: c["title"] for c in courses}, matrix
+
+    await load_with_courses(ctx, state, lambda store: training_api.matrix(ctx.api, store), take)
 
 
 async def export(ctx: AppContext, state: MatrixState, fmt: str) -> None:

@@ -44,19 +44,27 @@ def offline_note(ctx: AppContext) -> ft.Control:
               "back online."), 15, expand=True)])
 
 
-async def load(ctx: AppContext, state: SessionsState) -> None:
-    """Ask the server for the store's sessions and the course catalogue."""
+async def load_with_courses(ctx: AppContext, state, fetch, take) -> None:
+    """Ask the server for ``fetch(store_id)`` and the course catalogue; ``take(answer, courses)``
+    keeps them, unless another store was picked meanwhile (it is asked for then)."""
     state.loading, store = True, state.store_id
-    answer, problem = await ask_server(ctx, lambda: (training_api.sessions(ctx.api, store),
-                                                     training_api.courses(ctx.api)))
-    state.loading = False  # redraws: another store picked meanwhile is asked for then
+    answer, problem = await ask_server(ctx, lambda: (fetch(store), training_api.courses(ctx.api)))
+    state.loading = False  # redraws
     if store != state.store_id:
         return
     if answer is None:
         state.problem = problem
     else:
-        state.courses, state.problem = answer[1], None
-        state.sessions = answer[0]  # redraws
+        state.problem = None
+        take(*answer)  # redraws
+
+
+async def load(ctx: AppContext, state: SessionsState) -> None:
+    """Ask the server for the store's sessions and the course catalogue."""
+    def take(sessions: list[dict], courses: list[dict]) -> None:
+        state.courses, state.sessions = courses, sessions
+
+    await load_with_courses(ctx, state, lambda store: training_api.sessions(ctx.api, store), take)
 
 
 def when_text(ctx: AppContext, s: dict) -> str:
