@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from app.domain.training import completions
 from backend_stub import db
+from backend_stub.services.handlers import person_store_ids
 from backend_stub.services.changes import emit, flush
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,6 @@ def _candidates(conn: Connection, now: datetime) -> list[completions.Completion]
                                    r["expires_at"] and db.aware(r["expires_at"]), r["via"], r["score"]) for r in rows]
 
 
-def _stores_of(conn: Connection, user_id: str) -> list[str]:
-    us = db.user_stores.c
-    return sorted(conn.execute(select(us.store_id).where(us.user_id == user_id)).scalars())
-
-
 def remind_expiring(conn: Connection, now: datetime) -> int:
     """Send the expiry reminders due at ``now`` not sent yet; how many were sent."""
     titles = dict(conn.execute(select(db.training_courses.c.id, db.training_courses.c.title)).all())
@@ -62,7 +58,7 @@ def remind_expiring(conn: Connection, now: datetime) -> int:
         data = {"user_id": due.person_id, "course_id": due.course_id, "course_title": titles.get(due.course_id, ""),
                 "days_before": due.days_before, "expires_at": due.expires_at.isoformat(), "sent_at": now.isoformat()}
         emit(conn, "training_reminder", rid, data, audience="user", user_id=due.person_id)
-        emit(conn, "training_reminder", rid, data, audience="managers", store_ids=_stores_of(conn, due.person_id))
+        emit(conn, "training_reminder", rid, data, audience="managers", store_ids=sorted(person_store_ids(conn, due.person_id)))
         sent += 1
     return sent
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from app.domain.access import AccessDenied
 from app.domain.roles import Actor
-from app.domain.training import trainer
+from app.domain.training import sessions, trainer
 from app.protocol import Reason
 from backend_stub import db
 from backend_stub.errors import BadRequest, Forbidden, NotFound
@@ -28,8 +28,10 @@ MAX_LISTED = 50
 
 def my_sessions(conn: Connection, actor: Actor, now: datetime) -> list[dict]:
     """The sessions the caller trains whose codes are still needed (not cancelled), soonest first."""
-    rows = conn.execute(select(db.training_sessions).where(_S.trainer_id == actor.user_id, _S.status != CANCELLED)
-                        .order_by(_S.starts_at, _S.id)).mappings()
+    # No code is needed later than a margin after the end: older sessions are never read.
+    rows = conn.execute(select(db.training_sessions).where(
+        _S.trainer_id == actor.user_id, _S.status != CANCELLED, _S.ends_at >= now - sessions.MAX_MARGIN)
+        .order_by(_S.starts_at, _S.id)).mappings()
     out = []
     for row in rows:
         row = dict(row)

@@ -18,10 +18,9 @@ from app.domain.access import AccessDenied
 from app.domain.roles import Actor
 from app.domain.training import codes
 from app.domain.training.sessions import TrainingSession
+from app.domain.training.signin import REASON_CLOSED, REASON_SESSION_CANCELLED as REASON_CANCELLED
 
 REASON_FORBIDDEN = "forbidden_role"
-REASON_CLOSED = "training_closed"
-REASON_CANCELLED = "training_session_cancelled"
 
 
 def codes_until(session: TrainingSession) -> datetime:
