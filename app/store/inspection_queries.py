@@ -81,6 +81,11 @@ def finished(db, store_ids: list[str], limit: int = 50) -> list[dict]:
     return out
 
 
+def is_finished(db, inspection_id: str) -> bool:
+    """Whether this phone holds ``inspection_id`` as a finished inspection (one indexed row)."""
+    return db.execute("SELECT 1 FROM inspections WHERE id=?", [inspection_id]).fetchone() is not None
+
+
 def one_finished(db, inspection_id: str) -> dict | None:
     """One finished inspection as ``finished`` lists it (None: not on this phone)."""
     row = db.execute("SELECT store_id FROM inspections WHERE id=?", [inspection_id]).fetchone()
@@ -113,5 +118,5 @@ def corrective_tasks(db, inspection_id: str, user_id: str, role: str, store_ids:
     return out
 
 
-__all__ = ["Progress", "Refusal", "corrective_tasks", "draft_view", "finished", "in_progress", "one_finished",
+__all__ = ["Progress", "Refusal", "corrective_tasks", "draft_view", "finished", "in_progress", "is_finished", "one_finished",
            "refusal", "stores_to_inspect", "trend_subjects"]

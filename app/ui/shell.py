@@ -144,11 +144,14 @@ class Shell:
 
     def _synced(self, report) -> None:
         changed = report is not None and (report.pulled or report.applied or report.rejected)
-        if changed and self.ctx.user is not None and self._redraws_on_sync(self.route):
+        if not changed or self.ctx.user is None:
+            return
+        finished = inspections.finished_route(self.ctx, self.route)  # issue 12, inspe2e: one look-up
+        if finished or self._redraws_on_sync(self.route):
             # Read-only screens only when they would look different (app.ui.redraw says why);
             # a screen with fields rebuilds them from its state, and its drafts hold the fields drawn.
-            self.render(only_if_changed=self.route in self.READ_ONLY or self.route.startswith(self.READ_ONLY_BELOW)
-                        or inspections.finished_route(self.ctx, self.route))  # issue 12, inspe2e
+            self.render(only_if_changed=finished or self.route in self.READ_ONLY
+                        or self.route.startswith(self.READ_ONLY_BELOW))
 
     #: Issue 10, pickers: decision queues keep what is being typed in their screen state
     #: (app.ui.screen_state.Drafts), so they follow the server too.
@@ -163,9 +166,8 @@ class Shell:
 
     def _redraws_on_sync(self, route: str) -> bool:
         """Whether a sync that brought changes redraws ``route`` (never a screen that would lose
-        what is being typed)."""
-        return route in self.READ_ONLY or route in self.KEEPS_TYPING or route.startswith(self.READ_ONLY_BELOW) \
-            or inspections.finished_route(self.ctx, route)  # issue 12, inspe2e: a finished one has no field
+        what is being typed; a finished inspection, which has no field, is told by ``_synced``)."""
+        return route in self.READ_ONLY or route in self.KEEPS_TYPING or route.startswith(self.READ_ONLY_BELOW)
 
     # -- routing ---------------------------------------------------------------------------
     @property

@@ -117,7 +117,7 @@ def detail_view(ctx: AppContext, route: str, inspection_id: str) -> ft.View:
     from app.ui.screens import inspection_result, inspection_run  # they import this module
 
     with ctx.store.reading() as db:
-        done = q.one_finished(db, inspection_id) is not None
+        done = q.is_finished(db, inspection_id)
     return (inspection_result if done else inspection_run).view(ctx, route, inspection_id)
 
 
@@ -127,4 +127,4 @@ def finished_route(ctx: AppContext, route: str) -> bool:
     if not route.startswith(ROUTE + "/") or not ctx.is_manager:
         return False
     with ctx.store.reading() as db:
-        return q.one_finished(db, route.rsplit("/", 1)[1]) is not None
+        return q.is_finished(db, route.rsplit("/", 1)[1])

@@ -11,7 +11,7 @@ import time
 
 import flet as ft
 
-from app.domain.training import trainer
+from app.domain.training import codes, trainer
 from app.media import qr
 from app.store import training_secrets
 from app.ui.chrome import frame, section
@@ -60,7 +60,7 @@ def view(ctx: AppContext, route: str, session_id: str) -> ft.View:
                        height=QR_SIDE * ctx.display.scale, fit=ft.BoxFit.CONTAIN,
                        semantics_label=ctx._("QR code of the session code"))
     countdown = t.text(_left_text(ctx, shown.seconds_left), 15)
-    bar = ft.ProgressBar(value=shown.seconds_left / 30, semantics_label=ctx._("Time left for this code"))
+    bar = ft.ProgressBar(value=shown.seconds_left / codes.STEP_S, semantics_label=ctx._("Time left for this code"))
     state.controls = {"code": code, "qr": picture, "countdown": countdown, "bar": bar}
     state.column = ft.Column(trainer_roll.rows(ctx, state), spacing=4)
     if not state.ticking:
@@ -102,7 +102,7 @@ def show_code(ctx: AppContext, state: RunState) -> bool:
     shown = trainer.shown_now(state.session_id, kept.secret, ctx.store.clock.now(), ctx.store.clock.offset_ms)
     c = state.controls
     changed = [c["countdown"], c["bar"]]
-    c["countdown"].value, c["bar"].value = _left_text(ctx, shown.seconds_left), shown.seconds_left / 30
+    c["countdown"].value, c["bar"].value = _left_text(ctx, shown.seconds_left), shown.seconds_left / codes.STEP_S
     if shown.step != state.step:
         state.step = shown.step
         c["code"].value, c["code"].semantics_label = spaced(shown.code), _spoken(ctx, shown.code)
