@@ -112,9 +112,8 @@ def corrective_tasks(db, inspection_id: str, user_id: str, role: str, store_ids:
     """Issue 12, inspe2e: the corrective tasks of this inspection that this phone has and the
     person's task screens open, by finding (item id), as the task list shows them."""
     out: dict[str, list[dict]] = {}
-    for entry in listed(db, user_id, role, store_ids, now):
-        if entry["row"].get("inspection_id") == inspection_id:
-            out.setdefault(entry["row"].get("finding_item_id") or "", []).append(entry)
+    for entry in listed(db, user_id, role, store_ids, now, inspection_id):
+        out.setdefault(entry["row"].get("finding_item_id") or "", []).append(entry)
     return out
 
 

@@ -151,16 +151,20 @@ def _allowed(rule) -> bool:
     return True
 
 
-def listed(db: Database, user_id: str, role: str, store_ids: Collection[str], now: datetime) -> list[dict]:
+def listed(db: Database, user_id: str, role: str, store_ids: Collection[str], now: datetime,
+           inspection_id: str | None = None) -> list[dict]:
     """The tasks of these stores as screens list them: the row, the rules' ``task``, the status
     shown (``overdue`` derived), whether the person is an assignee (``mine``), how many photos
     the next completion sends (``photos_to_send``) and whether the rules let them undo it or
-    review it now (``may_undo``, ``may_review``). Open ones first, by due time."""
+    review it now (``may_undo``, ``may_review``). Open ones first, by due time. ``inspection_id``:
+    only that inspection's corrective tasks."""
     from app.domain.tasks.model import OPEN, photos_to_send, shown_status
 
     marks = ",".join("?" * len(store_ids)) or "''"
     actor, out = Actor(user_id, Role(role), frozenset(store_ids)), []
-    for row in db.query(f"SELECT * FROM tasks WHERE store_id IN ({marks}) ORDER BY due_at, title", list(store_ids)):
+    only = " AND inspection_id=?" if inspection_id else ""
+    for row in db.query(f"SELECT * FROM tasks WHERE store_id IN ({marks}){only} ORDER BY due_at, title",
+                        [*store_ids, *([inspection_id] if inspection_id else [])]):
         task = task_from_row(row)
         here = task.assignees.on_shift and on_shift(db, user_id, task.store_id, now)
         out.append({"row": row, "task": task, "shown": shown_status(task, now), "open": task.status in OPEN,
