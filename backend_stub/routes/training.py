@@ -19,7 +19,6 @@ from backend_stub.openapi import errors
 from backend_stub.services import (training_catalogue, training_matrix, training_sessions, training_signin,
                                    training_trainer)
 from backend_stub.services import training_matrix_links, training_session_edits  # issue 13, trainmanage
-from backend_stub.services import training_skills  # issue 13, trainskill
 from backend_stub.services.outcomes import Rejected
 
 router = APIRouter(prefix="/training", tags=["training"])
@@ -30,9 +29,7 @@ SessionIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 @router.post("/courses", responses=errors(400, 401, 403))
 def save_course(body: CourseCreate, caller: CurrentUser, conn: DbSession) -> CoursePublic:
     """HQ adds a course to the catalogue, or replaces the one with its id."""
-    saved = training_catalogue.save_course(conn, caller.actor, body, datetime.now(UTC))
-    training_skills.emit_skills_of_course(conn, saved["id"], datetime.now(UTC))  # issue 13, trainskill
-    return saved
+    return training_catalogue.save_course(conn, caller.actor, body, datetime.now(UTC))
 
 
 @router.post("/quizzes", status_code=201, responses=errors(400, 401, 403))

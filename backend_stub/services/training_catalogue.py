@@ -70,11 +70,17 @@ def save_course(conn: Connection, actor: Actor, body: CourseCreate, now: datetim
     if checked.quiz_id is not None and current_quiz(conn, checked.quiz_id) is None:
         raise BadRequest(Reason.TRAINING_BAD_COURSE, f"No quiz {checked.quiz_id}: write the quiz first.")
     values = {**checked.as_dict(), "written_by": actor.user_id, "written_at": now}
-    if conn.execute(select(_C.id).where(_C.id == checked.id)).first():
+    before = conn.execute(select(_C.skill, _C.validity_months).where(_C.id == checked.id)).first()
+    if before:
         conn.execute(db.training_courses.update().where(_C.id == checked.id).values(**values))
     else:
         conn.execute(db.training_courses.insert().values(**values))
     emit(conn, "training_course", checked.id, checked.as_dict(), audience="all")
+    if before and tuple(before) != (checked.skill, checked.validity_months):
+        # What the course grants changed: colleagues' phones hold its trainees' skills.
+        from backend_stub.services import training_skills  # it reads this module's catalogue
+
+        training_skills.emit_skills_of_course(conn, checked.id, now)
     return checked.as_dict()
 
 
